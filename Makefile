@@ -1,0 +1,86 @@
+# bssim - build, test and run. See README.md.
+#
+#   make            build/bssim
+#   make check      install missing packages, build, run every test
+#   make demo       install, build, run the default four-ward comparison
+#   make clean
+#
+# Targets that need packages call scripts/install-deps.sh first and then
+# re-enter make, so that pkg-config sees what was just installed.
+
+.DEFAULT_GOAL := all
+.SUFFIXES:
+.SECONDARY:
+
+BUILD ?= build
+CC ?= cc
+OPT ?= -O2
+WARN := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wvla -Wformat=2 -Wdouble-promotion -Werror
+CPPFLAGS := -Iinclude -D_POSIX_C_SOURCE=200809L -MMD -MP
+PKG_CFLAGS := $(shell pkg-config --cflags gsl jansson 2>/dev/null)
+CFLAGS := $(OPT) -g $(WARN) -pthread $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+LDFLAGS := -pthread $(EXTRA_LDFLAGS)
+LIBS := $(shell pkg-config --libs gsl jansson 2>/dev/null || echo -lgsl -lgslcblas -ljansson) -lcsv -lm
+CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm)
+
+LIB_SRC := $(sort $(wildcard src/engine/*.c src/model/*.c src/io/*.c src/stats/*.c))
+CLI_SRC := $(sort $(wildcard src/cli/*.c))
+TEST_SRC := $(sort $(wildcard tests/check_*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+TESTUTIL_OBJ := $(BUILD)/tests/testutil.o
+
+.PHONY: all deps check check-run demo demo-run clean install test-bins
+
+all: $(BUILD)/bssim
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libbssim.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/bssim: $(CLI_OBJ) $(BUILD)/libbssim.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libbssim.a $(LIBS)
+
+# Tests build paths and commands in fixed buffers on purpose (a truncated
+# path fails the test loudly), so gcc's truncation warning is off for them.
+$(BUILD)/tests/%.o: tests/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Isrc/cli -Itests $(CFLAGS) -Wno-format-truncation -c $< -o $@
+
+$(BUILD)/tests/check_%: $(BUILD)/tests/check_%.o $(TESTUTIL_OBJ) $(BUILD)/libbssim.a
+	$(CC) $(LDFLAGS) -o $@ $< $(TESTUTIL_OBJ) $(BUILD)/libbssim.a $(LIBS) $(CHECK_LIBS)
+
+test-bins: $(TEST_BIN)
+
+deps:
+	@scripts/install-deps.sh
+
+check: deps
+	@$(MAKE) --no-print-directory check-run
+
+check-run: all test-bins
+	@BSSIM=$(BUILD)/bssim BUILD=$(BUILD) tests/run.sh $(TEST_BIN)
+
+demo: deps
+	@scripts/install-deps.sh plots
+	@$(MAKE) --no-print-directory demo-run
+
+demo-run: all
+	@scripts/demo.sh $(BUILD)/bssim
+
+PREFIX ?= /usr/local
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/bssim
+	install -m 755 $(BUILD)/bssim $(DESTDIR)$(PREFIX)/bin/bssim
+	cp -r scenarios data $(DESTDIR)$(PREFIX)/share/bssim/
+
+clean:
+	rm -rf build
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d) $(TESTUTIL_OBJ:.o=.d)

@@ -1,0 +1,89 @@
+/*
+ * common.h - what every bssim module shares: the version, the error codes
+ * and the caller-owned error record that carries a user-facing message.
+ *
+ * Functions return 0 or a negative BS_E_* code; constructors return NULL.
+ * When the cause is bad input, they also fill a struct bs_error owned by the
+ * caller with the file, line/column or row, the key and a sentence the user
+ * can act on. Nothing below the CLI prints or exits.
+ */
+#ifndef BSSIM_COMMON_H
+#define BSSIM_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define BS_VERSION "0.1.0"
+
+/* X-macro: one list yields the enum and its strings (as libuv does). */
+#define BS_ERRNO_MAP(X)                                                    \
+	X(NOMEM, -1, "out of memory")                                      \
+	X(INPUT, -2, "bad input")                                          \
+	X(IO, -3, "input/output error")                                    \
+	X(RUN, -4, "the run failed")                                       \
+	X(INTERRUPTED, -5, "interrupted")                                  \
+	X(LIMIT, -6, "size limit exceeded")
+
+enum bs_errno {
+	BS_OK = 0,
+#define BS__ERR_ENUM(name, code, text) BS_E_##name = code,
+	BS_ERRNO_MAP(BS__ERR_ENUM)
+#undef BS__ERR_ENUM
+};
+
+/* Static string describing a BS_E_* code (never NULL). */
+const char *bs_strerror(int code);
+
+/*
+ * A user-facing error. line/column are 1-based and 0 when unknown; row is
+ * the 1-based CSV data row (header is row 1, as spreadsheets number it) and
+ * 0 when not a CSV error. key names the scenario key or CSV column.
+ */
+struct bs_error {
+	int code;       /* BS_E_* */
+	char file[512];
+	long line;
+	long column;
+	long row;
+	char key[256];
+	char text[1024];
+};
+
+void bs_error_clear(struct bs_error *e);
+
+/* Fill e (may be NULL: then nothing happens). Any string may be NULL. */
+void bs_error_set(struct bs_error *e, int code, const char *file, long line,
+		  long column, const char *key, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 7, 8)))
+#endif
+	;
+
+/* Same, for CSV input: names the row instead of line and column. */
+void bs_error_row(struct bs_error *e, const char *file, long row,
+		  const char *key, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 5, 6)))
+#endif
+	;
+
+/*
+ * Render "file:line:column: key: text" (or "file: row N: key: text") into
+ * buf. Returns buf.
+ */
+char *bs_error_format(const struct bs_error *e, char *buf, size_t size);
+
+/* Bounded string copy that always terminates; returns strlen(src). */
+size_t bs_strlcpy(char *dst, const char *src, size_t size);
+
+/* strdup that returns NULL on NULL input or allocation failure. */
+char *bs_strdup(const char *s);
+
+/*
+ * Checked size arithmetic: returns 0 and stores a*b (a+b) in *out, or
+ * BS_E_LIMIT when it would overflow size_t.
+ */
+int bs_size_mul(size_t a, size_t b, size_t *out);
+int bs_size_add(size_t a, size_t b, size_t *out);
+
+#endif

@@ -1,0 +1,98 @@
+/*
+ * demand.h - who wants a bike, where, when, and to go where.
+ *
+ * Arrivals at each station are a non-homogeneous Poisson process whose rate
+ * is piecewise constant by hour of the week (168 hours, Monday 00:00 first),
+ * so weekday and weekend profiles both fit. The next arrival is found by
+ * inverting the cumulative rate: one Exp(1) draw per arrival, never thinning,
+ * so that a station's stream stays aligned when rates change between
+ * scenarios (common random numbers).
+ *
+ * Station s uses rate shape prof_of[s] (shared by many stations) times
+ * scale[s]: uniform and gravity need one shape; per-station rate tables add
+ * one shape per station.
+ *
+ * Destinations: uniform over the other stations (no table), or an alias
+ * table per origin (gsl_ran_discrete, O(1) per draw) over a candidate list.
+ *
+ * Models:
+ *   uniform - rate_per_station_per_hour everywhere, all week; destinations
+ *             uniform over the other stations. For validation.
+ *   gravity - trips_per_day spread over stations in proportion to their
+ *             docks; hour-of-day shape mixing a commute and a leisure
+ *             profile (weekday and weekend mixes); destination d from
+ *             origin o with weight docks(d) * exp(-dist(o,d) / decay_m) over
+ *             stations within max_trip_m.
+ *
+ * Ownership: bs_demand_new returns an immutable object the caller frees with
+ * bs_demand_free; shared read-only by all replications.
+ */
+#ifndef BSSIM_DEMAND_H
+#define BSSIM_DEMAND_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+
+#include "bssim/common.h"
+#include "bssim/network.h"
+#include "bssim/params.h"
+
+#define BS_HOURS_PER_WEEK 168
+
+/* Built-in hour-of-day shapes of the gravity model (relative weights). */
+extern const double bs_profile_commute[24];
+extern const double bs_profile_leisure[24];
+
+struct bs_demand {
+	int kind;
+	size_t n;
+	double week_offset; /* minutes from Monday 00:00 to t = 0 */
+
+	size_t nprof;
+	double *rate; /* [nprof][168] arrivals per minute per unit scale */
+	double *cum;  /* [nprof][169] cumulative arrivals from Monday 00:00 */
+	uint32_t *prof_of; /* [n] */
+	double *scale;     /* [n] */
+
+	int uniform_dest;  /* destinations uniform over the other stations */
+	size_t *dest_off;  /* [n+1] CSR of candidate destinations */
+	uint32_t *dest_idx;
+	gsl_ran_discrete_t **alias; /* [n], NULL where no candidate */
+};
+
+/*
+ * Build the demand of p over net. On a size limit or bad combination fills
+ * err (key named) and returns NULL.
+ */
+struct bs_demand *bs_demand_new(const struct bs_network *net,
+				const struct bs_params *p,
+				struct bs_error *err);
+
+/*
+ * Time of the next arrival at station s after time t (minutes), given an
+ * Exp(1) variate e; HUGE_VAL when the station never sees demand.
+ */
+double bs_demand_next(const struct bs_demand *d, uint32_t s, double t,
+		      double e);
+
+/* Expected arrivals at station s in [t0, t1). */
+double bs_demand_expected(const struct bs_demand *d, uint32_t s, double t0,
+			  double t1);
+
+/* Destination for a user at origin s (one draw from r). */
+static inline uint32_t bs_demand_dest(const struct bs_demand *d, uint32_t s,
+				      gsl_rng *r)
+{
+	if (d->uniform_dest) {
+		uint32_t k = (uint32_t)gsl_rng_uniform_int(r, d->n - 1);
+		return k >= s ? k + 1 : k;
+	}
+	return d->dest_idx[d->dest_off[s] + gsl_ran_discrete(r, d->alias[s])];
+}
+
+void bs_demand_free(struct bs_demand *d);
+
+#endif

@@ -1,0 +1,26 @@
+/*
+ * jsonpos.h - where in a JSON text a key or value sits.
+ *
+ * jansson reports line and column for syntax errors only; a value it parsed
+ * has no position. Errors about a well-formed but wrong value ("fleet.bikes
+ * must not be negative") must still name line and column, so this module
+ * scans the original text once more and finds the position of a dotted path
+ * such as "agreement.pairs[0][1]". It runs only on the error path.
+ *
+ * Columns count characters (UTF-8 sequences), as jansson's do.
+ */
+#ifndef BSSIM_JSONPOS_H
+#define BSSIM_JSONPOS_H
+
+#include <stddef.h>
+
+/*
+ * Find path in text. For an object member the position is that of its key;
+ * for an array element, that of the element. When the path is absent, gives
+ * the position of its longest present prefix and returns 0; 1 when found.
+ * line/col are 0 when not even the first component is present.
+ */
+int bs_json_locate(const char *text, size_t len, const char *path,
+		   long *line, long *col);
+
+#endif

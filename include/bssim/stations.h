@@ -1,0 +1,22 @@
+/*
+ * stations.h - the stations CSV: station_id,name,ward,lat,lon,capacity
+ * (header names in any order; other columns are ignored). Reads it into a
+ * finished network.
+ *
+ * Ownership: the returned network is the caller's (bs_network_free).
+ */
+#ifndef BSSIM_STATIONS_H
+#define BSSIM_STATIONS_H
+
+#include "bssim/network.h"
+
+#define BS_STATIONS_HEADER "station_id,name,ward,lat,lon,capacity"
+
+/*
+ * Read path into a network with neighbour lists within radius_m; NULL with
+ * err filled (file, row, column, what was expected) on bad input.
+ */
+struct bs_network *bs_stations_load(const char *path, double radius_m,
+				    struct bs_error *err);
+
+#endif

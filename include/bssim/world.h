@@ -1,0 +1,38 @@
+/*
+ * world.h - everything a scenario needs before its replications run:
+ * the network (CSV or synthetic), the agreement matrix resolved from ward
+ * names, the tariff, the initial stock and the demand tables, bundled as a
+ * struct bs_model for the simulator.
+ *
+ * Errors about ward names, prices and fleet size are located in the
+ * scenario file (they need the network to be checked).
+ *
+ * Ownership: bs_world_build returns a world the caller frees with
+ * bs_world_free; world->model borrows from the world.
+ */
+#ifndef BSSIM_WORLD_H
+#define BSSIM_WORLD_H
+
+#include "bssim/agreement.h"
+#include "bssim/demand.h"
+#include "bssim/network.h"
+#include "bssim/scenario.h"
+#include "bssim/sim.h"
+
+/* Neighbour lists always reach at least this far (diversions use them). */
+#define BS_MIN_NEIGHBOUR_RADIUS_M 1000.0
+
+struct bs_world {
+	struct bs_network *net;
+	struct bs_demand *dem;
+	struct bs_agreement *agr;
+	uint32_t *init_stock;
+	struct bs_model model;
+};
+
+struct bs_world *bs_world_build(const struct bs_scenario *sc,
+				struct bs_error *err);
+
+void bs_world_free(struct bs_world *w);
+
+#endif

@@ -1,0 +1,36 @@
+#!/bin/sh
+# Install what bssim needs from Debian's packages, only when it is missing.
+# Called by `make check`, `make demo` and friends; safe to run again.
+#   scripts/install-deps.sh            build and test dependencies
+#   scripts/install-deps.sh mpi        ... and Open MPI (make mpi)
+#   scripts/install-deps.sh plots      ... and gnuplot (make plots, demo)
+#   scripts/install-deps.sh bench      ... and hyperfine, valgrind (make bench)
+set -eu
+
+need=""
+have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+want() { for p in "$@"; do have_pkg "$p" || need="$need $p"; done; }
+
+want libgsl-dev libcsv-dev libjansson-dev check pkg-config make gcc
+for extra in "$@"; do
+	case "$extra" in
+	mpi) want libopenmpi-dev openmpi-bin ;;
+	plots) want gnuplot-nox ;;
+	bench) want hyperfine valgrind ;;
+	fuzz) want clang libclang-rt-14-dev ;;
+	browser) want chromium ;;
+	*) echo "install-deps.sh: unknown extra '$extra'" >&2; exit 2 ;;
+	esac
+done
+
+[ -z "$need" ] && exit 0
+echo "install-deps.sh: installing$need" >&2
+if [ "$(id -u)" -ne 0 ]; then
+	SUDO=sudo
+else
+	SUDO=
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq || true
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $need >/dev/null

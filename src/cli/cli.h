@@ -1,0 +1,57 @@
+/*
+ * cli.h - shared pieces of the command-line front end: the subcommands,
+ * error printing, exit codes, option value parsing, signals and progress.
+ * Only this layer prints or exits.
+ */
+#ifndef BSSIM_CLI_H
+#define BSSIM_CLI_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "bssim/common.h"
+#include "bssim/scenario.h"
+
+enum { BS_EXIT_OK = 0, BS_EXIT_FAIL = 1, BS_EXIT_USAGE = 2 };
+
+int bs_cmd_run(int argc, char **argv);
+int bs_cmd_check(int argc, char **argv);
+int bs_cmd_show(int argc, char **argv);
+int bs_cmd_keys(int argc, char **argv);
+
+/* Print "bssim: <error>" on stderr. */
+void bs_cli_error(const struct bs_error *e);
+/* Print "bssim <cmd>: <message>" on stderr and return BS_EXIT_USAGE. */
+int bs_cli_usage(const char *cmd, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+/* Exit status for a BS_E_* code: input problems 2, others 1. */
+int bs_cli_exit(int rc);
+
+/* Parse an option's integer value in [lo, hi]; 0 or -1. */
+int bs_cli_uint(const char *s, uint64_t lo, uint64_t hi, uint64_t *out);
+
+/* Split "KEY=VALUE" into an override; 0 or -1. */
+int bs_cli_override(char *arg, struct bs_override *o);
+
+/* Stop flag set by SIGINT / SIGTERM once handlers are installed. */
+extern atomic_int bs_cli_stop;
+void bs_cli_signals(void);
+
+/* Progress line on stderr (only when it is a terminal and not quiet). */
+struct bs_progress {
+	int on;
+	double t0, last;
+	const char *label;
+};
+void bs_progress_init(struct bs_progress *p, const char *label, int quiet);
+void bs_progress_update(struct bs_progress *p, uint32_t done,
+			uint32_t total, double frac);
+void bs_progress_end(struct bs_progress *p);
+
+/* Seconds on a monotonic clock. */
+double bs_cli_now(void);
+
+#endif

@@ -1,0 +1,97 @@
+/*
+ * cmd_show.c - `bssim show DIR...`: headline metrics of finished runs side
+ * by side, read from each folder's summary.json (what `make demo` prints).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "bssim/metrics.h"
+#include "cli.h"
+
+static const char SHOW_HELP[] =
+	"usage: bssim show DIR [DIR...]\n"
+	"\n"
+	"Print the whole-network metrics of one or more finished runs side by\n"
+	"side: the mean over replications and the half-width of its 95%\n"
+	"confidence interval (mean +- half-width).\n";
+
+int bs_cmd_show(int argc, char **argv)
+{
+	json_t **docs;
+	int i, m, status = BS_EXIT_OK;
+
+	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		fputs(SHOW_HELP, stdout);
+		return 0;
+	}
+	if (argc < 2)
+		return bs_cli_usage("show", "missing DIR; usage: bssim show DIR [DIR...]");
+	docs = calloc((size_t)argc, sizeof(json_t *));
+	if (!docs)
+		return bs_cli_usage("show", "out of memory");
+	for (i = 1; i < argc; i++) {
+		char path[4096];
+		json_error_t je;
+		snprintf(path, sizeof(path), "%s/summary.json", argv[i]);
+		docs[i] = json_load_file(path, 0, &je);
+		if (!docs[i] || !json_is_object(json_object_get(docs[i], "metrics"))) {
+			if (docs[i])
+				fprintf(stderr, "bssim: %s: expected a bssim summary with \"metrics\"\n",
+					path);
+			else if (je.line > 0)
+				fprintf(stderr, "bssim: %s:%d:%d: invalid JSON: %s\n",
+					path, je.line, je.column, je.text);
+			else
+				fprintf(stderr, "bssim: %s: cannot read: %s (is it a bssim output folder?)\n",
+					path, je.text);
+			status = BS_EXIT_USAGE;
+			goto out;
+		}
+	}
+	printf("%-20s", "metric");
+	for (i = 1; i < argc; i++) {
+		const char *name = json_string_value(json_object_get(
+			json_object_get(docs[i], "scenario"), "name"));
+		printf(" %24.24s", name ? name : argv[i]);
+	}
+	printf("\n");
+	for (m = 0; m < BS_METRIC_N; m++) {
+		printf("%-20s", bs_metric_names[m]);
+		for (i = 1; i < argc; i++) {
+			json_t *st = json_object_get(json_object_get(docs[i], "metrics"),
+						     bs_metric_names[m]);
+			json_t *mean = json_object_get(st, "mean");
+			json_t *lo = json_object_get(st, "ci95_low");
+			json_t *hi = json_object_get(st, "ci95_high");
+			char cell[64];
+			if (!json_is_number(mean))
+				snprintf(cell, sizeof(cell), "-");
+			else if (json_is_number(lo) && json_is_number(hi))
+				snprintf(cell, sizeof(cell), "%.5g +- %.2g",
+					 json_number_value(mean),
+					 (json_number_value(hi) - json_number_value(lo)) / 2.0);
+			else
+				snprintf(cell, sizeof(cell), "%.5g",
+					 json_number_value(mean));
+			printf(" %24s", cell);
+		}
+		printf("\n");
+	}
+out:
+	for (i = 1; i < argc; i++)
+		json_decref(docs[i]);
+	free(docs);
+	return status;
+}
+
+int bs_cmd_keys(int argc, char **argv)
+{
+	(void)argv;
+	if (argc > 1)
+		return bs_cli_usage("keys", "takes no arguments");
+	bs_scenario_keys_markdown(stdout);
+	return 0;
+}

@@ -1,0 +1,56 @@
+/*
+ * main.c - bssim's entry point: global options and subcommand dispatch.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "bssim/common.h"
+#include "bssim/rng.h"
+#include "cli.h"
+
+static const char HELP[] =
+	"bssim - discrete-event simulator of docked bike-share systems that\n"
+	"span several municipalities (mutual-use agreements between wards)\n"
+	"\n"
+	"usage:\n"
+	"  bssim run SCENARIO.json [-o DIR] [--seed N] [--replications N]\n"
+	"            [--jobs N] [--set KEY=VALUE]... [--quiet]\n"
+	"  bssim check SCENARIO.json [--set KEY=VALUE]... [--json]\n"
+	"  bssim show DIR [DIR...]     headline metrics of runs side by side\n"
+	"  bssim keys                  every scenario key, as a Markdown table\n"
+	"  bssim --help | --version\n"
+	"\n"
+	"`bssim COMMAND --help` describes a command. Scenario files are\n"
+	"documented in docs/scenarios.md and docs/scenario-keys.md.\n"
+	"\n"
+	"exit status: 0 success, 1 the run failed, 2 bad usage or bad input.\n";
+
+int main(int argc, char **argv)
+{
+	const char *cmd;
+
+	bs_rng_setup();
+	if (argc < 2) {
+		fputs(HELP, stderr);
+		return BS_EXIT_USAGE;
+	}
+	cmd = argv[1];
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+		fputs(HELP, stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
+		printf("bssim %s\n", BS_VERSION);
+		return 0;
+	}
+	if (!strcmp(cmd, "run"))
+		return bs_cmd_run(argc - 1, argv + 1);
+	if (!strcmp(cmd, "check"))
+		return bs_cmd_check(argc - 1, argv + 1);
+	if (!strcmp(cmd, "show"))
+		return bs_cmd_show(argc - 1, argv + 1);
+	if (!strcmp(cmd, "keys"))
+		return bs_cmd_keys(argc - 1, argv + 1);
+	return bs_cli_usage(NULL, "unknown command '%s'; expected run, check, show or keys (see bssim --help)",
+			    cmd);
+}

@@ -1,0 +1,148 @@
+/*
+ * common.c - error codes, the user-facing error record and small checked
+ * helpers used by every layer. Lives with the engine because it is the
+ * lowest layer; it depends on nothing but libc.
+ */
+#include "bssim/common.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *bs_strerror(int code)
+{
+	switch (code) {
+	case BS_OK:
+		return "success";
+#define BS__ERR_STR(name, c, text)                                         \
+	case c:                                                            \
+		return text;
+		BS_ERRNO_MAP(BS__ERR_STR)
+#undef BS__ERR_STR
+	default:
+		return "unknown error";
+	}
+}
+
+void bs_error_clear(struct bs_error *e)
+{
+	if (e)
+		memset(e, 0, sizeof(*e));
+}
+
+static void verror(struct bs_error *e, int code, const char *file, long line,
+		   long column, long row, const char *key, const char *fmt,
+		   va_list ap)
+{
+	e->code = code;
+	bs_strlcpy(e->file, file ? file : "", sizeof(e->file));
+	e->line = line;
+	e->column = column;
+	e->row = row;
+	bs_strlcpy(e->key, key ? key : "", sizeof(e->key));
+	if (fmt)
+		vsnprintf(e->text, sizeof(e->text), fmt, ap);
+	else
+		e->text[0] = '\0';
+}
+
+void bs_error_set(struct bs_error *e, int code, const char *file, long line,
+		  long column, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!e)
+		return;
+	va_start(ap, fmt);
+	verror(e, code, file, line, column, 0, key, fmt, ap);
+	va_end(ap);
+}
+
+void bs_error_row(struct bs_error *e, const char *file, long row,
+		  const char *key, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!e)
+		return;
+	va_start(ap, fmt);
+	verror(e, BS_E_INPUT, file, 0, 0, row, key, fmt, ap);
+	va_end(ap);
+}
+
+char *bs_error_format(const struct bs_error *e, char *buf, size_t size)
+{
+	size_t n = 0;
+	int w;
+
+	if (size == 0)
+		return buf;
+	buf[0] = '\0';
+#define BS__APPEND(...)                                                    \
+	do {                                                               \
+		w = snprintf(buf + n, size - n, __VA_ARGS__);              \
+		if (w < 0)                                                 \
+			return buf;                                        \
+		n += (size_t)w;                                            \
+		if (n >= size)                                             \
+			return buf;                                        \
+	} while (0)
+	if (e->file[0]) {
+		BS__APPEND("%s", e->file);
+		if (e->line > 0 && e->column > 0)
+			BS__APPEND(":%ld:%ld", e->line, e->column);
+		else if (e->line > 0)
+			BS__APPEND(":%ld", e->line);
+		else if (e->row > 0)
+			BS__APPEND(": row %ld", e->row);
+		BS__APPEND(": ");
+	}
+	if (e->key[0])
+		BS__APPEND("%s: ", e->key);
+	BS__APPEND("%s", e->text[0] ? e->text : bs_strerror(e->code));
+#undef BS__APPEND
+	return buf;
+}
+
+size_t bs_strlcpy(char *dst, const char *src, size_t size)
+{
+	size_t len = strlen(src);
+
+	if (size) {
+		size_t c = len < size - 1 ? len : size - 1;
+		memcpy(dst, src, c);
+		dst[c] = '\0';
+	}
+	return len;
+}
+
+char *bs_strdup(const char *s)
+{
+	size_t n;
+	char *d;
+
+	if (!s)
+		return NULL;
+	n = strlen(s) + 1;
+	d = malloc(n);
+	if (d)
+		memcpy(d, s, n);
+	return d;
+}
+
+int bs_size_mul(size_t a, size_t b, size_t *out)
+{
+	if (a && b > SIZE_MAX / a)
+		return BS_E_LIMIT;
+	*out = a * b;
+	return 0;
+}
+
+int bs_size_add(size_t a, size_t b, size_t *out)
+{
+	if (b > SIZE_MAX - a)
+		return BS_E_LIMIT;
+	*out = a + b;
+	return 0;
+}

@@ -1,0 +1,250 @@
+/*
+ * world.c - from a validated scenario to a runnable model (see world.h).
+ */
+#include "bssim/world.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "bssim/fleet.h"
+#include "bssim/stations.h"
+
+static void ward_list(const struct bs_network *net, char *buf, size_t sz)
+{
+	size_t w, used = 0;
+
+	buf[0] = '\0';
+	for (w = 0; w < net->nwards && used + 4 < sz; w++)
+		used += (size_t)snprintf(buf + used, sz - used, "%s%s",
+					 w ? ", " : "", net->ward_names[w]);
+}
+
+static int ward_of(const struct bs_scenario *sc, const struct bs_network *net,
+		   const char *key, const char *name, struct bs_error *err)
+{
+	int w = bs_network_ward_index(net, name);
+	char list[512];
+
+	if (w >= 0)
+		return w;
+	ward_list(net, list, sizeof(list));
+	bs_scenario_error(sc, err, key,
+			  "unknown ward '%s'; expected one of the network's wards: %s",
+			  name, list);
+	return -1;
+}
+
+static int build_matrix(const struct bs_scenario *sc,
+			const struct bs_network *net, uint8_t *m,
+			struct bs_error *err)
+{
+	size_t W = net->nwards, i, j;
+	json_t *agr = json_object_get(sc->root, "agreement");
+	char key[300];
+
+	memset(m, 0, W * W);
+	if (sc->p.agreement == BS_AGR_BILATERAL) {
+		json_t *pairs = json_object_get(agr, "pairs"), *pr;
+		json_array_foreach(pairs, i, pr) {
+			int a, b;
+			snprintf(key, sizeof(key), "agreement.pairs[%zu][0]", i);
+			a = ward_of(sc, net, key,
+				    json_string_value(json_array_get(pr, 0)), err);
+			if (a < 0)
+				return BS_E_INPUT;
+			snprintf(key, sizeof(key), "agreement.pairs[%zu][1]", i);
+			b = ward_of(sc, net, key,
+				    json_string_value(json_array_get(pr, 1)), err);
+			if (b < 0)
+				return BS_E_INPUT;
+			m[(size_t)a * W + (size_t)b] = 1;
+			m[(size_t)b * W + (size_t)a] = 1;
+		}
+	} else if (sc->p.agreement == BS_AGR_MATRIX) {
+		json_t *mat = json_object_get(agr, "matrix"), *row, *to;
+		const char *owner;
+		json_object_foreach(mat, owner, row) {
+			int a;
+			snprintf(key, sizeof(key), "agreement.matrix.%s", owner);
+			a = ward_of(sc, net, key, owner, err);
+			if (a < 0)
+				return BS_E_INPUT;
+			json_array_foreach(row, j, to) {
+				int b;
+				snprintf(key, sizeof(key),
+					 "agreement.matrix.%s[%zu]", owner, j);
+				b = ward_of(sc, net, key, json_string_value(to),
+					    err);
+				if (b < 0)
+					return BS_E_INPUT;
+				m[(size_t)a * W + (size_t)b] = 1;
+			}
+		}
+	}
+	return 0;
+}
+
+static int build_prices(const struct bs_scenario *sc,
+			const struct bs_network *net, double *price,
+			struct bs_error *err)
+{
+	json_t *v = json_object_get(json_object_get(sc->root, "fees"),
+				    "price_yen"), *e;
+	const char *k;
+	size_t w;
+	char key[300], list[512];
+
+	if (json_is_number(v)) {
+		for (w = 0; w < net->nwards; w++)
+			price[w] = json_number_value(v);
+		return 0;
+	}
+	for (w = 0; w < net->nwards; w++)
+		price[w] = -1.0;
+	json_object_foreach(v, k, e) {
+		int i;
+		snprintf(key, sizeof(key), "fees.price_yen.%s", k);
+		if ((i = ward_of(sc, net, key, k, err)) < 0)
+			return BS_E_INPUT;
+		price[i] = json_number_value(e);
+	}
+	for (w = 0; w < net->nwards; w++)
+		if (price[w] < 0.0) {
+			ward_list(net, list, sizeof(list));
+			return bs_scenario_error(sc, err, "fees.price_yen",
+						 "no price for ward '%s'; expected a price for every ward (%s) or one number for all",
+						 net->ward_names[w], list);
+		}
+	return 0;
+}
+
+struct bs_world *bs_world_build(const struct bs_scenario *sc,
+				struct bs_error *err)
+{
+	struct bs_world *w = calloc(1, sizeof(*w));
+	const struct bs_params *p = &sc->p;
+	double radius = p->walk_radius_m > BS_MIN_NEIGHBOUR_RADIUS_M
+				? p->walk_radius_m
+				: BS_MIN_NEIGHBOUR_RADIUS_M;
+	uint8_t *matrix = NULL;
+	double *price = NULL;
+	uint64_t bikes, s;
+	size_t i;
+
+	if (!w)
+		goto nomem;
+	if (sc->stations_path) {
+		struct stat sb;
+		FILE *fp = fopen(sc->stations_path, "rb");
+		if (!fp || fstat(fileno(fp), &sb) || !S_ISREG(sb.st_mode)) {
+			bs_scenario_error(sc, err, "network.stations",
+					  "cannot read '%s': %s; expected a stations CSV file (path relative to the scenario file)",
+					  sc->stations_path,
+					  fp ? "not a regular file" : strerror(errno));
+			if (fp)
+				fclose(fp);
+			goto fail;
+		}
+		fclose(fp);
+	}
+	if (sc->stations_path)
+		w->net = bs_stations_load(sc->stations_path, radius, err);
+	else
+		w->net = bs_network_synthetic(sc->syn_n, sc->syn_cap,
+					      sc->syn_wards, sc->syn_spacing_m,
+					      radius, err);
+	if (!w->net)
+		goto fail;
+	if (w->net->n < 2) {
+		bs_scenario_error(sc, err, "network",
+				  "the network has one station; expected at least two so that trips can go somewhere");
+		goto fail;
+	}
+	{
+		/* results of every replication are held until written */
+		double ns = ceil(p->days * BS_MINUTES_PER_DAY / p->ts_step_min);
+		double bytes = ns * (double)(w->net->nwards + 1) * 12.0 *
+			       (double)p->replications;
+		if (bytes > 2147483648.0) {
+			bs_scenario_error(sc, err, "output.timeseries_step_min",
+					  "the time series of %u replications would take %.1f GiB; expected a longer step or fewer replications",
+					  p->replications, bytes / 1073741824.0);
+			goto fail;
+		}
+	}
+	matrix = calloc(w->net->nwards * w->net->nwards, 1);
+	price = calloc(w->net->nwards, sizeof(double));
+	if (!matrix || !price)
+		goto nomem;
+	if (build_matrix(sc, w->net, matrix, err) ||
+	    build_prices(sc, w->net, price, err))
+		goto fail;
+	w->agr = bs_agreement_new(w->net, p->agreement, matrix, price);
+	if (!w->agr)
+		goto nomem;
+
+	if (p->fleet_mode == BS_FLEET_FILL)
+		bikes = (uint64_t)llround(p->fill * (double)w->net->total_docks);
+	else
+		bikes = p->bikes;
+	if (bikes > w->net->total_docks) {
+		bs_scenario_error(sc, err, "fleet.bikes",
+				  "%llu bikes do not fit in the network's %llu docks; expected at most %llu",
+				  (unsigned long long)bikes,
+				  (unsigned long long)w->net->total_docks,
+				  (unsigned long long)w->net->total_docks);
+		goto fail;
+	}
+	if (bikes > UINT32_MAX - 1) {
+		bs_scenario_error(sc, err, "fleet.bikes",
+				  "%llu bikes; expected at most %u",
+				  (unsigned long long)bikes, UINT32_MAX - 1);
+		goto fail;
+	}
+	w->init_stock = calloc(w->net->n, sizeof(uint32_t));
+	if (!w->init_stock || bs_fleet_spread(w->net, bikes, w->init_stock))
+		goto nomem;
+	for (i = 0, s = 0; i < w->net->n; i++)
+		s += w->init_stock[i];
+
+	w->dem = bs_demand_new(w->net, p, err);
+	if (!w->dem) {
+		/* the demand module names the key; locate it in the file */
+		if (err && err->code == BS_E_LIMIT && err->key[0])
+			bs_scenario_error(sc, err, "demand.max_trip_m", "%s",
+					  err->text);
+		goto fail;
+	}
+	w->model.net = w->net;
+	w->model.dem = w->dem;
+	w->model.agr = w->agr;
+	w->model.p = *p;
+	w->model.init_stock = w->init_stock;
+	w->model.fleet = s;
+	free(matrix);
+	free(price);
+	return w;
+nomem:
+	bs_error_set(err, BS_E_NOMEM, sc->file, 0, 0, NULL,
+		     "out of memory building the model");
+fail:
+	free(matrix);
+	free(price);
+	bs_world_free(w);
+	return NULL;
+}
+
+void bs_world_free(struct bs_world *w)
+{
+	if (!w)
+		return;
+	bs_demand_free(w->dem);
+	bs_agreement_free(w->agr);
+	bs_network_free(w->net);
+	free(w->init_stock);
+	free(w);
+}

@@ -1,0 +1,323 @@
+/*
+ * demand.c - arrival rates by hour of week, inversion of the cumulative
+ * rate, and destination tables (see demand.h).
+ */
+#include "bssim/demand.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * Built-in hour-of-day shapes for the gravity model (00h..23h, relative).
+ * commute: two peaks in the 8 and 18 o'clock hours, as the Chuo ward report
+ * gives for weekdays (see data/SOURCES.md); leisure: a broad day-time hump.
+ * These are assumptions of shape only; the calibrated scenarios replace
+ * them with observed profiles.
+ */
+const double bs_profile_commute[24] = {
+	2, 1, 1, 1, 2, 6, 20, 60, 100, 60, 28, 22,
+	24, 22, 22, 26, 42, 75, 95, 60, 32, 20, 12, 5};
+const double bs_profile_leisure[24] = {
+	4, 2, 1, 1, 1, 2, 4, 8, 14, 22, 32, 40,
+	45, 46, 46, 45, 42, 38, 32, 25, 18, 13, 9, 6};
+
+/* Cap on the gravity destination tables: 50 million entries (~1 GB). */
+#define MAX_OD_ENTRIES 50000000u
+
+static void normalise(const double *in, double *out)
+{
+	double s = 0.0;
+	int h;
+
+	for (h = 0; h < 24; h++)
+		s += in[h];
+	for (h = 0; h < 24; h++)
+		out[h] = s > 0.0 ? in[h] / s : 1.0 / 24.0;
+}
+
+/* Fill one 168-hour shape: fraction of a weekday's volume in each hour. */
+static void week_shape(const struct bs_params *p, double *week)
+{
+	double wd[24], we[24], c[24], l[24];
+	int h, day;
+
+	if (p->demand == BS_DEMAND_UNIFORM) {
+		for (h = 0; h < BS_HOURS_PER_WEEK; h++)
+			week[h] = 1.0 / 24.0;
+		return;
+	}
+	if (p->has_profile) {
+		normalise(p->profile_weekday, wd);
+		normalise(p->profile_weekend, we);
+	} else {
+		normalise(bs_profile_commute, c);
+		normalise(bs_profile_leisure, l);
+		for (h = 0; h < 24; h++) {
+			wd[h] = p->commute_share_weekday * c[h] +
+				(1.0 - p->commute_share_weekday) * l[h];
+			we[h] = p->commute_share_weekend * c[h] +
+				(1.0 - p->commute_share_weekend) * l[h];
+		}
+	}
+	for (day = 0; day < 7; day++)
+		for (h = 0; h < 24; h++)
+			week[day * 24 + h] = day < 5 ? wd[h]
+						     : p->weekend_factor * we[h];
+}
+
+static void fill_cum(const double *shape, double *rate, double *cum)
+{
+	int h;
+
+	cum[0] = 0.0;
+	for (h = 0; h < BS_HOURS_PER_WEEK; h++) {
+		rate[h] = shape[h] / 60.0;
+		cum[h + 1] = cum[h] + shape[h];
+	}
+}
+
+struct odc {
+	uint32_t *idx;
+	double *w;
+	size_t m;
+};
+
+static int od_count(void *ud, uint32_t s, double d)
+{
+	(void)s;
+	(void)d;
+	((struct odc *)ud)->m++;
+	return 0;
+}
+
+static int od_add(void *ud, uint32_t s, double d)
+{
+	struct odc *c = ud;
+
+	(void)d;
+	c->idx[c->m++] = s;
+	return 0;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int not_self(const void *ud, uint32_t s)
+{
+	(void)ud;
+	(void)s;
+	return 1;
+}
+
+static int build_gravity_od(struct bs_demand *d, const struct bs_network *net,
+			    const struct bs_params *p, struct bs_error *err)
+{
+	struct odc c = {NULL, NULL, 0};
+	size_t s, total = 0, maxm = 0;
+	int rc = 0;
+
+	d->dest_off = calloc(net->n + 1, sizeof(size_t));
+	d->alias = calloc(net->n, sizeof(*d->alias));
+	if (!d->dest_off || !d->alias)
+		return BS_E_NOMEM;
+	for (s = 0; s < net->n; s++) {
+		c.m = 0;
+		bs_network_for_within(net, (uint32_t)s, p->max_trip_m, od_count,
+				      &c);
+		if (c.m == 0)
+			c.m = 1; /* falls back to the nearest other station */
+		total += c.m;
+		if (c.m > maxm)
+			maxm = c.m;
+		if (total > MAX_OD_ENTRIES) {
+			bs_error_set(err, BS_E_LIMIT, NULL, 0, 0,
+				     "demand.max_trip_m",
+				     "the gravity destination tables would exceed %u entries for %zu stations; expected a smaller max_trip_m",
+				     MAX_OD_ENTRIES, net->n);
+			return BS_E_LIMIT;
+		}
+		d->dest_off[s + 1] = total;
+	}
+	d->dest_idx = malloc(total * sizeof(uint32_t));
+	c.idx = malloc(maxm * sizeof(uint32_t));
+	c.w = malloc(maxm * sizeof(double));
+	if (!d->dest_idx || !c.idx || !c.w) {
+		rc = BS_E_NOMEM;
+		goto out;
+	}
+	for (s = 0; s < net->n && !rc; s++) {
+		size_t k;
+		c.m = 0;
+		bs_network_for_within(net, (uint32_t)s, p->max_trip_m, od_add,
+				      &c);
+		if (c.m == 0) {
+			double dd;
+			c.idx[0] = bs_network_nearest(net, (uint32_t)s, 0,
+						      not_self, NULL, &dd);
+			c.w[0] = 1.0;
+			c.m = 1;
+		}
+		/* Grid order depends on cell layout; sort by index so the
+		 * table, and so every draw, is independent of it. */
+		qsort(c.idx, c.m, sizeof(uint32_t), cmp_u32);
+		for (k = 0; k < c.m; k++) {
+			double dist = bs_network_dist(net, (uint32_t)s, c.idx[k]);
+			c.w[k] = c.m == 1 && dist > p->max_trip_m
+					 ? 1.0
+					 : (double)net->cap[c.idx[k]] *
+						   exp(-dist / p->decay_m);
+			if (!(c.w[k] > 0.0))
+				c.w[k] = 1e-300; /* far beyond decay: tiny, legal */
+			d->dest_idx[d->dest_off[s] + k] = c.idx[k];
+		}
+		d->alias[s] = gsl_ran_discrete_preproc(c.m, c.w);
+		if (!d->alias[s])
+			rc = BS_E_NOMEM;
+	}
+out:
+	free(c.idx);
+	free(c.w);
+	return rc;
+}
+
+struct bs_demand *bs_demand_new(const struct bs_network *net,
+				const struct bs_params *p,
+				struct bs_error *err)
+{
+	struct bs_demand *d = calloc(1, sizeof(*d));
+	double week[BS_HOURS_PER_WEEK];
+	size_t s;
+	int rc = 0;
+
+	if (!d)
+		goto nomem;
+	d->kind = p->demand;
+	d->n = net->n;
+	d->week_offset = p->start_weekday * BS_MINUTES_PER_DAY;
+	d->nprof = 1;
+	d->rate = malloc(BS_HOURS_PER_WEEK * sizeof(double));
+	d->cum = malloc((BS_HOURS_PER_WEEK + 1) * sizeof(double));
+	d->prof_of = calloc(net->n, sizeof(uint32_t));
+	d->scale = malloc(net->n * sizeof(double));
+	if (!d->rate || !d->cum || !d->prof_of || !d->scale)
+		goto nomem;
+	week_shape(p, week);
+	fill_cum(week, d->rate, d->cum);
+	if (p->demand == BS_DEMAND_UNIFORM) {
+		for (s = 0; s < net->n; s++)
+			d->scale[s] = p->rate_per_station_per_hour * 24.0;
+		d->uniform_dest = 1;
+	} else {
+		for (s = 0; s < net->n; s++)
+			d->scale[s] = p->trips_per_day * (double)net->cap[s] /
+				      (double)net->total_docks;
+		rc = build_gravity_od(d, net, p, err);
+	}
+	if (rc == BS_E_NOMEM)
+		goto nomem;
+	if (rc) {
+		bs_demand_free(d);
+		return NULL;
+	}
+	return d;
+nomem:
+	bs_demand_free(d);
+	bs_error_set(err, BS_E_NOMEM, NULL, 0, 0, "demand",
+		     "out of memory building the demand tables");
+	return NULL;
+}
+
+/* Cumulative expected arrivals (per unit scale) from Monday 00:00 of week 0
+ * to week time tw, returned as whole weeks k and the remainder pos. */
+static void cumulative(const double *rate, const double *cum, double tw,
+		       double *k, double *pos)
+{
+	double u;
+	int h;
+
+	*k = floor(tw / BS_MINUTES_PER_WEEK);
+	u = tw - *k * BS_MINUTES_PER_WEEK;
+	h = (int)(u / 60.0);
+	if (h > BS_HOURS_PER_WEEK - 1)
+		h = BS_HOURS_PER_WEEK - 1;
+	if (h < 0)
+		h = 0;
+	*pos = cum[h] + rate[h] * (u - 60.0 * h);
+}
+
+double bs_demand_next(const struct bs_demand *d, uint32_t s, double t,
+		      double e)
+{
+	const double *rate = d->rate + (size_t)d->prof_of[s] * BS_HOURS_PER_WEEK;
+	const double *cum = d->cum + (size_t)d->prof_of[s] * (BS_HOURS_PER_WEEK + 1);
+	double W = cum[BS_HOURS_PER_WEEK], sc = d->scale[s];
+	double k, pos, target, tn;
+	size_t lo, hi;
+
+	if (!(W > 0.0) || !(sc > 0.0))
+		return HUGE_VAL;
+	cumulative(rate, cum, t + d->week_offset, &k, &pos);
+	target = pos + e / sc;
+	if (target >= W) {
+		double c = floor(target / W);
+		target -= c * W;
+		k += c;
+		if (target >= W) {
+			target -= W;
+			k += 1.0;
+		}
+		if (target < 0.0)
+			target = 0.0;
+	}
+	/* First hour boundary j with cum[j] > target; the hour is j - 1, and
+	 * its rate is positive because cum rises strictly across it. */
+	lo = 1;
+	hi = BS_HOURS_PER_WEEK;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (cum[mid] > target)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	tn = k * BS_MINUTES_PER_WEEK + 60.0 * (double)(lo - 1) +
+	     (target - cum[lo - 1]) / rate[lo - 1] - d->week_offset;
+	return tn < t ? t : tn;
+}
+
+double bs_demand_expected(const struct bs_demand *d, uint32_t s, double t0,
+			  double t1)
+{
+	const double *rate = d->rate + (size_t)d->prof_of[s] * BS_HOURS_PER_WEEK;
+	const double *cum = d->cum + (size_t)d->prof_of[s] * (BS_HOURS_PER_WEEK + 1);
+	double W = cum[BS_HOURS_PER_WEEK], k0, p0, k1, p1;
+
+	cumulative(rate, cum, t0 + d->week_offset, &k0, &p0);
+	cumulative(rate, cum, t1 + d->week_offset, &k1, &p1);
+	return d->scale[s] * ((k1 - k0) * W + p1 - p0);
+}
+
+void bs_demand_free(struct bs_demand *d)
+{
+	size_t s;
+
+	if (!d)
+		return;
+	if (d->alias)
+		for (s = 0; s < d->n; s++)
+			if (d->alias[s])
+				gsl_ran_discrete_free(d->alias[s]);
+	free(d->alias);
+	free(d->dest_off);
+	free(d->dest_idx);
+	free(d->rate);
+	free(d->cum);
+	free(d->prof_of);
+	free(d->scale);
+	free(d);
+}

@@ -1,0 +1,44 @@
+/*
+ * fleet.c - largest-remainder spread of the fleet (see fleet.h).
+ */
+#include "bssim/fleet.h"
+
+#include <stdlib.h>
+
+struct rem {
+	uint64_t r;
+	uint32_t i;
+};
+
+static int cmp_rem(const void *a, const void *b)
+{
+	const struct rem *x = a, *y = b;
+
+	if (x->r != y->r)
+		return x->r > y->r ? -1 : 1;
+	return (x->i > y->i) - (x->i < y->i);
+}
+
+int bs_fleet_spread(const struct bs_network *net, uint64_t bikes,
+		    uint32_t *stock)
+{
+	uint64_t D = net->total_docks, given = 0;
+	struct rem *rm = malloc(net->n * sizeof(*rm));
+	size_t i;
+
+	if (!rm)
+		return BS_E_NOMEM;
+	for (i = 0; i < net->n; i++) {
+		/* bikes <= D <= 2e11 and cap <= 1e5: the product fits. */
+		uint64_t q = bikes * net->cap[i];
+		stock[i] = (uint32_t)(q / D);
+		given += stock[i];
+		rm[i].r = q % D;
+		rm[i].i = (uint32_t)i;
+	}
+	qsort(rm, net->n, sizeof(*rm), cmp_rem);
+	for (i = 0; given < bikes && i < net->n; i++, given++)
+		stock[rm[i].i]++;
+	free(rm);
+	return 0;
+}

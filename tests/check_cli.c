@@ -1,0 +1,501 @@
+/*
+ * check_cli.c - end-to-end runs of the bssim executable: the contracted
+ * files and headers, exit statuses, determinism across --jobs, --set and
+ * --seed, interruption, and the bad-input corpus in tests/inputs/invalid.
+ */
+#include <dirent.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "testutil.h"
+
+static char *dir;
+
+static void setup(void)
+{
+	dir = tu_tmpdir();
+}
+
+static void teardown(void)
+{
+	tu_rmrf(dir);
+	free(dir);
+}
+
+/* A small scenario on the six-port fixture, written into dir. */
+static char *small_scenario(const char *extra)
+{
+	char json[4096];
+
+	snprintf(json, sizeof(json),
+		 "{\"bssim\": 1, \"name\": \"small\", \"seed\": 4, \"replications\": 4,"
+		 " \"horizon\": {\"days\": 2, \"warmup_days\": 1},"
+		 " \"network\": {\"stations\": \"%s\"}, \"fleet\": {\"bikes\": 14},"
+		 " \"demand\": {\"model\": \"gravity\", \"trips_per_day\": 300}%s}",
+		 tu_abspath(tu_fixture("six.csv")), extra);
+	return tu_write(dir, "small.json", json);
+}
+
+static int run(const char *args, char **out, char **err)
+{
+	char cmd[4096];
+
+	snprintf(cmd, sizeof(cmd), "%s %s", tu_bssim(), args);
+	return tu_run(cmd, out, err);
+}
+
+static char *file_in(const char *d, const char *name)
+{
+	char p[1024];
+
+	snprintf(p, sizeof(p), "%s/%s", d, name);
+	return tu_slurp(p, NULL);
+}
+
+static void first_line_is(const char *text, const char *header)
+{
+	size_t l = strlen(header);
+
+	ck_assert_ptr_nonnull(text);
+	ck_assert_msg(strncmp(text, header, l) == 0 && text[l] == '\n',
+		      "header '%.*s' is not '%s'", (int)l, text, header);
+}
+
+START_TEST(test_help_and_version)
+{
+	char *out, *err;
+
+	ck_assert_int_eq(run("--version", &out, NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out, "bssim "));
+	free(out);
+	ck_assert_int_eq(run("--help", &out, NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out, "bssim run SCENARIO.json"));
+	free(out);
+	ck_assert_int_eq(run("run --help", &out, NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out, "--replications"));
+	free(out);
+	ck_assert_int_eq(run("", NULL, &err), 2);
+	free(err);
+	ck_assert_int_eq(run("frobnicate", NULL, &err), 2);
+	ck_assert_ptr_nonnull(strstr(err, "unknown command"));
+	free(err);
+}
+END_TEST
+
+/* Every contracted file, with exactly the contracted header, and the
+ * summary's contracted structure. */
+START_TEST(test_run_writes_contract)
+{
+	char *sc = small_scenario(""), args[2048], *out, *t;
+	json_t *doc, *m;
+	json_error_t je;
+	char path[1024];
+	const char *names[] = {"trips_requested", "service_level", "revenue_yen",
+			       "empty_station_frac", "rebalancing_km"};
+	size_t i;
+
+	snprintf(args, sizeof(args), "run %s -o %s/out", sc, dir);
+	ck_assert_int_eq(run(args, &out, NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out, "small: 4 replications"));
+	free(out);
+	snprintf(path, sizeof(path), "%s/out", dir);
+	first_line_is(t = file_in(path, "replications.csv"), "replication,ward,metric,value");
+	ck_assert_ptr_nonnull(strstr(t, "\n1,all,trips_requested,"));
+	ck_assert_ptr_nonnull(strstr(t, "\n4,Gamma,service_level,"));
+	free(t);
+	first_line_is(t = file_in(path, "stations.csv"),
+		      "station_id,name,ward,capacity,rentals,returns,empty_frac,full_frac,mean_bikes");
+	ck_assert_ptr_nonnull(strstr(t, "\nB2,\"South B, by the river\",Beta,5,"));
+	ck_assert_uint_eq(tu_lines(t), 7);
+	free(t);
+	first_line_is(t = file_in(path, "timeseries.csv"),
+		      "replication,t_min,ward,bikes_docked,empty_stations,full_stations");
+	ck_assert_uint_eq(tu_lines(t), 1 + 4 * 96 * 4); /* reps x samples x (wards + all) */
+	free(t);
+	first_line_is(t = file_in(path, "flows.csv"), "replication,from_ward,to_ward,trips");
+	ck_assert_uint_eq(tu_lines(t), 1 + 4 * 9);
+	free(t);
+	snprintf(path, sizeof(path), "%s/out/trips.csv", dir);
+	ck_assert(!tu_exists(path));
+	snprintf(path, sizeof(path), "%s/out/summary.json", dir);
+	doc = json_load_file(path, 0, &je);
+	ck_assert_ptr_nonnull(doc);
+	ck_assert_int_eq(json_integer_value(json_object_get(doc, "replications")), 4);
+	ck_assert_int_eq(json_integer_value(json_object_get(doc, "seed")), 4);
+	ck_assert(json_is_string(json_object_get(doc, "version")));
+	ck_assert(json_is_object(json_object_get(doc, "run")));
+	ck_assert_str_eq(json_string_value(json_object_get(
+				 json_object_get(doc, "scenario"), "name")), "small");
+	m = json_object_get(doc, "metrics");
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		json_t *st = json_object_get(m, names[i]);
+		ck_assert_msg(json_is_object(st), "metric %s", names[i]);
+		ck_assert(json_is_number(json_object_get(st, "mean")));
+		ck_assert(json_is_number(json_object_get(st, "sd")));
+		ck_assert(json_is_number(json_object_get(st, "ci95_low")));
+		ck_assert(json_is_number(json_object_get(st, "ci95_high")));
+	}
+	ck_assert(json_is_object(json_object_get(json_object_get(
+		json_object_get(json_object_get(doc, "wards"), "Alpha"), "metrics"),
+		"cross_ward_trips")));
+	ck_assert(json_is_number(json_object_get(
+		json_object_get(json_object_get(doc, "flows"), "Alpha"), "Gamma")));
+	ck_assert(json_is_number(json_object_get(
+		json_object_get(json_object_get(doc, "settlement_yen"), "Beta"), "Alpha")));
+	json_decref(doc);
+	free(sc);
+}
+END_TEST
+
+static void same_file(const char *a, const char *b, const char *name)
+{
+	char *x = file_in(a, name), *y = file_in(b, name);
+
+	ck_assert_ptr_nonnull(x);
+	ck_assert_ptr_nonnull(y);
+	ck_assert_msg(strcmp(x, y) == 0, "%s differs between %s and %s", name, a, b);
+	free(x);
+	free(y);
+}
+
+/* The summary without its "run" member (the machine and the moment). */
+static char *summary_sans_run(const char *d)
+{
+	char p[1024];
+	json_t *doc;
+	char *s;
+
+	snprintf(p, sizeof(p), "%s/summary.json", d);
+	doc = json_load_file(p, 0, NULL);
+	ck_assert_ptr_nonnull(doc);
+	json_object_del(doc, "run");
+	s = json_dumps(doc, JSON_COMPACT);
+	json_decref(doc);
+	return s;
+}
+
+START_TEST(test_jobs_same_bytes)
+{
+	char *sc = small_scenario(", \"output\": {\"trips\": true}"), args[2048];
+	char a[1024], b[1024], *x, *y;
+	const char *files[] = {"replications.csv", "stations.csv", "timeseries.csv",
+			       "flows.csv", "trips.csv"};
+	size_t i;
+
+	snprintf(a, sizeof(a), "%s/j1", dir);
+	snprintf(b, sizeof(b), "%s/j2", dir);
+	snprintf(args, sizeof(args), "run %s -o %s --jobs 1 -q", sc, a);
+	ck_assert_int_eq(run(args, NULL, NULL), 0);
+	snprintf(args, sizeof(args), "run %s -o %s --jobs 3 -q", sc, b);
+	ck_assert_int_eq(run(args, NULL, NULL), 0);
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		same_file(a, b, files[i]);
+	x = summary_sans_run(a);
+	y = summary_sans_run(b);
+	ck_assert_str_eq(x, y);
+	free(x);
+	free(y);
+	x = file_in(a, "trips.csv");
+	first_line_is(x, "replication,request_min,origin_id,destination_id,outcome,rental_id,return_id,rental_min,return_min,ride_min,diversions,truncated,bike,owner_ward,fare_yen");
+	ck_assert_uint_gt(tu_lines(x), 500);
+	free(x);
+	free(sc);
+}
+END_TEST
+
+START_TEST(test_seed_and_set)
+{
+	char *sc = small_scenario(""), args[2048], *s1, *s2, *s3;
+	char a[1024], b[1024], c[1024];
+
+	snprintf(a, sizeof(a), "%s/a", dir);
+	snprintf(b, sizeof(b), "%s/b", dir);
+	snprintf(c, sizeof(c), "%s/c", dir);
+	snprintf(args, sizeof(args), "run %s -o %s -q --seed 99", sc, a);
+	ck_assert_int_eq(run(args, NULL, NULL), 0);
+	snprintf(args, sizeof(args), "run %s -o %s -q --set seed=99", sc, b);
+	ck_assert_int_eq(run(args, NULL, NULL), 0);
+	snprintf(args, sizeof(args), "run %s -o %s -q --seed 100 --set fleet.bikes=20 --replications 2", sc, c);
+	ck_assert_int_eq(run(args, NULL, NULL), 0);
+	s1 = summary_sans_run(a);
+	s2 = summary_sans_run(b);
+	s3 = summary_sans_run(c);
+	ck_assert_str_eq(s1, s2);
+	ck_assert_str_ne(s1, s3);
+	ck_assert_ptr_nonnull(strstr(s3, "\"bikes\":20"));
+	ck_assert_ptr_nonnull(strstr(s3, "\"replications\":2"));
+	free(s1);
+	free(s2);
+	free(s3);
+	free(sc);
+}
+END_TEST
+
+START_TEST(test_check_and_show)
+{
+	char *sc = small_scenario(", \"demand\": {\"model\": \"gravity\", \"trips_per_day\": 300, \"decay_m\": 900}"),
+	     args[2048], *out;
+
+	/* "demand" twice: duplicate keys are refused */
+	snprintf(args, sizeof(args), "check %s", sc);
+	ck_assert_int_eq(run(args, NULL, NULL), 2);
+	free(sc);
+	sc = small_scenario(", \"agreement\": {\"type\": \"isolated\"}");
+	ck_assert_int_eq(run(args, &out, NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out, "small: OK"));
+	ck_assert_ptr_nonnull(strstr(out, "Gamma"));
+	ck_assert_ptr_nonnull(strstr(out, "isolated"));
+	free(out);
+	snprintf(args, sizeof(args), "check %s --json", sc);
+	ck_assert_int_eq(run(args, &out, NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out, "\"walk_radius_m\": 300"));
+	free(out);
+	snprintf(args, sizeof(args), "run %s -o %s/r -q", sc, dir);
+	ck_assert_int_eq(run(args, NULL, NULL), 0);
+	snprintf(args, sizeof(args), "show %s/r %s/r", dir, dir);
+	ck_assert_int_eq(run(args, &out, NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out, "service_level"));
+	free(out);
+	snprintf(args, sizeof(args), "show %s/nothing", dir);
+	ck_assert_int_eq(run(args, NULL, NULL), 2);
+	free(sc);
+}
+END_TEST
+
+/* The issue's requirement: a stations CSV with a byte-order mark and CRLF
+ * line ends runs, with the same results as the plain file. */
+START_TEST(test_bom_crlf_csv_runs)
+{
+	char json[2048], *p, args[2048], *x, *y;
+
+	snprintf(json, sizeof(json),
+		 "{\"bssim\": 1, \"replications\": 2, \"horizon\": {\"days\": 1},"
+		 " \"network\": {\"stations\": \"%s\"}, \"fleet\": {\"bikes\": 10},"
+		 " \"demand\": {\"trips_per_day\": 100}}",
+		 tu_abspath(tu_fixture("six_bom_crlf.csv")));
+	p = tu_write(dir, "bom.json", json);
+	snprintf(args, sizeof(args), "run %s -o %s/bom -q", p, dir);
+	ck_assert_int_eq(run(args, NULL, NULL), 0);
+	free(p);
+	snprintf(json, sizeof(json),
+		 "{\"bssim\": 1, \"replications\": 2, \"horizon\": {\"days\": 1},"
+		 " \"network\": {\"stations\": \"%s\"}, \"fleet\": {\"bikes\": 10},"
+		 " \"demand\": {\"trips_per_day\": 100}}",
+		 tu_abspath(tu_fixture("six.csv")));
+	p = tu_write(dir, "plain.json", json);
+	snprintf(args, sizeof(args), "run %s -o %s/plain -q", p, dir);
+	ck_assert_int_eq(run(args, NULL, NULL), 0);
+	snprintf(args, sizeof(args), "%s/bom", dir);
+	x = file_in(args, "replications.csv");
+	snprintf(args, sizeof(args), "%s/plain", dir);
+	y = file_in(args, "replications.csv");
+	ck_assert_str_eq(x, y);
+	free(x);
+	free(y);
+	free(p);
+}
+END_TEST
+
+/* An output folder that cannot be created: exit 1 before running. */
+START_TEST(test_unwritable_output)
+{
+	char *sc = small_scenario(""), args[2048], *err;
+
+	snprintf(args, sizeof(args), "run %s -o /dev/null/out", sc);
+	ck_assert_int_eq(run(args, NULL, &err), 1);
+	ck_assert_ptr_nonnull(strstr(err, "cannot create the output folder"));
+	free(err);
+	free(sc);
+}
+END_TEST
+
+/* SIGINT: the run stops; either nothing is written (no replication had
+ * finished) or the finished replications are, marked as interrupted. */
+START_TEST(test_interrupt)
+{
+	char *sc = small_scenario(""), out[1024], path[1200], *msg;
+	pid_t pid;
+	int st;
+
+	snprintf(out, sizeof(out), "%s/int", dir);
+	snprintf(path, sizeof(path), "%s/stderr", dir);
+	pid = fork();
+	if (pid == 0) {
+		if (!freopen(path, "w", stderr))
+			_exit(126);
+		execl(tu_bssim(), "bssim", "run", sc, "-o", out, "-q",
+		      "--set", "horizon.days=400", "--replications", "50",
+		      (char *)NULL);
+		_exit(127);
+	}
+	nanosleep(&(struct timespec){1, 500000000}, NULL);
+	kill(pid, SIGINT);
+	waitpid(pid, &st, 0);
+	ck_assert(WIFEXITED(st));
+	ck_assert_int_eq(WEXITSTATUS(st), 1);
+	msg = tu_slurp(path, NULL);
+	ck_assert_ptr_nonnull(strstr(msg, "interrupted"));
+	free(msg);
+	snprintf(path, sizeof(path), "%s/summary.json", out);
+	if (tu_exists(path)) {
+		json_t *doc = json_load_file(path, 0, NULL);
+		json_t *runo = json_object_get(doc, "run");
+		ck_assert(json_is_true(json_object_get(runo, "interrupted")));
+		ck_assert_int_lt(json_integer_value(json_object_get(doc, "replications")), 50);
+		json_decref(doc);
+	}
+	/* never a temporary file left behind */
+	{
+		char cmd[1400], *o;
+		snprintf(cmd, sizeof(cmd), "ls -A '%s' 2>/dev/null | grep -c '^\\.' || true", out);
+		tu_run(cmd, &o, NULL);
+		ck_assert_int_eq(atoi(o), 0);
+		free(o);
+	}
+	free(sc);
+}
+END_TEST
+
+/* docs/scenario-keys.md carries the output of `bssim keys` verbatim. */
+START_TEST(test_keys_doc_current)
+{
+	char *out, *doc = tu_slurp("docs/scenario-keys.md", NULL);
+	const char *mark = "<!-- generated by: bssim keys -->\n";
+
+	ck_assert_ptr_nonnull(doc);
+	ck_assert_int_eq(run("keys", &out, NULL), 0);
+	ck_assert_ptr_nonnull(strstr(doc, mark));
+	ck_assert_msg(strcmp(strstr(doc, mark) + strlen(mark), out) == 0,
+		      "docs/scenario-keys.md is stale: regenerate the table with `bssim keys`");
+	free(out);
+	free(doc);
+}
+END_TEST
+
+/* ---- the bad-input corpus ------------------------------------------------ */
+
+static char *cases[128];
+static int ncases;
+
+static void load_cases(void)
+{
+	char root[1024];
+	DIR *d;
+	struct dirent *e;
+	const char *t = getenv("BSSIM_TESTS");
+
+	snprintf(root, sizeof(root), "%s/inputs/invalid", t && *t ? t : "tests");
+	d = opendir(root);
+	if (!d)
+		return;
+	while ((e = readdir(d)) && ncases < 128) {
+		char p[1400];
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(p, sizeof(p), "%s/%s/expected", root, e->d_name);
+		if (!tu_exists(p))
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", root, e->d_name);
+		cases[ncases++] = strdup(p);
+	}
+	closedir(d);
+	/* a stable order, so that _i names the same case everywhere */
+	for (int i = 1; i < ncases; i++)
+		for (int j = i; j > 0 && strcmp(cases[j - 1], cases[j]) > 0; j--) {
+			char *x = cases[j];
+			cases[j] = cases[j - 1];
+			cases[j - 1] = x;
+		}
+}
+
+/* Replace every @ by the case folder and % by the output folder. */
+static void expand(const char *in, const char *cdir, const char *odir,
+		   char *out, size_t sz)
+{
+	size_t o = 0;
+
+	for (; *in && o + 1 < sz; in++) {
+		const char *rep = *in == '@' ? cdir : *in == '%' ? odir : NULL;
+		if (rep) {
+			size_t l = strlen(rep);
+			if (o + l >= sz)
+				break;
+			memcpy(out + o, rep, l);
+			o += l;
+		} else if (*in != '\n') {
+			out[o++] = *in;
+		}
+	}
+	out[o] = '\0';
+}
+
+START_TEST(test_invalid_corpus)
+{
+	const char *c = cases[_i];
+	char p[1400], args[4096], odir[1200], want[4096], *cmd, *exp, *err;
+	int st;
+
+	snprintf(odir, sizeof(odir), "%s/out", dir);
+	snprintf(p, sizeof(p), "%s/cmd", c);
+	cmd = tu_slurp(p, NULL);
+	expand(cmd ? cmd : "run @/scenario.json -o %", c, odir, args, sizeof(args));
+	free(cmd);
+	snprintf(p, sizeof(p), "%s/expected", c);
+	exp = tu_slurp(p, NULL);
+	ck_assert_ptr_nonnull(exp);
+	expand(exp, c, odir, want, sizeof(want));
+	free(exp);
+	st = run(args, NULL, &err);
+	ck_assert_msg(st == 2, "%s: exit %d, expected 2 (stderr: %s)", c, st, err);
+	ck_assert_msg(tu_lines(err) == 1, "%s: expected one line, got: %s", c, err);
+	err[strcspn(err, "\n")] = '\0';
+	ck_assert_msg(strcmp(err, want) == 0, "%s:\n got:  %s\n want: %s", c, err, want);
+	snprintf(p, sizeof(p), "%s/summary.json", odir);
+	ck_assert_msg(!tu_exists(p), "%s: summary.json written", c);
+	ck_assert_msg(!tu_exists(odir), "%s: output folder created", c);
+	free(err);
+}
+END_TEST
+
+START_TEST(test_corpus_is_large)
+{
+	ck_assert_int_ge(ncases, 40);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("cli");
+	TCase *tc = tcase_create("cli"), *tb = tcase_create("invalid");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_help_and_version);
+	tcase_add_test(tc, test_run_writes_contract);
+	tcase_add_test(tc, test_jobs_same_bytes);
+	tcase_add_test(tc, test_seed_and_set);
+	tcase_add_test(tc, test_check_and_show);
+	tcase_add_test(tc, test_bom_crlf_csv_runs);
+	tcase_add_test(tc, test_unwritable_output);
+	tcase_add_test(tc, test_interrupt);
+	tcase_add_test(tc, test_keys_doc_current);
+	suite_add_tcase(s, tc);
+	load_cases();
+	tcase_add_checked_fixture(tb, setup, teardown);
+	tcase_add_test(tb, test_corpus_is_large);
+	tcase_add_loop_test(tb, test_invalid_corpus, 0, ncases);
+	suite_add_tcase(s, tb);
+	return s;
+}
+
+int main(void)
+{
+	return tu_main(suite());
+}

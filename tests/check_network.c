@@ -1,0 +1,266 @@
+/*
+ * check_network.c - distances, synthetic layout, neighbour lists and
+ * nearest-station queries against brute force.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "bssim/network.h"
+#include "bssim/stations.h"
+#include "testutil.h"
+
+START_TEST(test_haversine_known)
+{
+	/* one degree of latitude is 111.2 km on the mean sphere */
+	ck_assert_double_eq_tol(bs_distance_m(35.0, 139.0, 36.0, 139.0),
+				111194.9, 1.0);
+	/* a quarter meridian is pi/2 R; a degree of longitude on the
+	 * equator equals a degree of latitude */
+	ck_assert_double_eq_tol(bs_distance_m(0.0, 0.0, 90.0, 0.0),
+				3.14159265358979323846 / 2.0 * 6371008.8, 0.01);
+	ck_assert_double_eq_tol(bs_distance_m(0.0, 10.0, 0.0, 11.0),
+				bs_distance_m(10.0, 0.0, 11.0, 0.0), 1e-6);
+	ck_assert_double_eq(bs_distance_m(35.0, 139.0, 35.0, 139.0), 0.0);
+	/* symmetric */
+	ck_assert_double_eq(bs_distance_m(35.1, 139.2, 35.3, 139.9),
+			    bs_distance_m(35.3, 139.9, 35.1, 139.2));
+}
+END_TEST
+
+START_TEST(test_synthetic_layout)
+{
+	struct bs_error err;
+	struct bs_network *net = bs_network_synthetic(100, 10, 4, 300.0, 1000.0, &err);
+	size_t w;
+
+	ck_assert_ptr_nonnull(net);
+	ck_assert_uint_eq(net->n, 100);
+	ck_assert_uint_eq(net->nwards, 4);
+	ck_assert_uint_eq(net->total_docks, 1000);
+	for (w = 0; w < 4; w++)
+		ck_assert_uint_eq(net->ward_nstations[w], 25);
+	ck_assert_str_eq(net->ward_names[0], "W1");
+	ck_assert_str_eq(net->ids[0], "S000001");
+	/* grid spacing: station 0 and 1 are 300 m apart, 0 and 10 too */
+	ck_assert_double_eq_tol(bs_network_dist(net, 0, 1), 300.0, 0.5);
+	ck_assert_double_eq_tol(bs_network_dist(net, 0, 10), 300.0, 0.5);
+	ck_assert_uint_eq(bs_network_find(net, "S000042"), 41);
+	ck_assert_uint_eq(bs_network_find(net, "nope"), BS_NO_STATION);
+	bs_network_free(net);
+}
+END_TEST
+
+START_TEST(test_synthetic_rejects_bad_sizes)
+{
+	struct bs_error err;
+
+	bs_error_clear(&err);
+	ck_assert_ptr_null(bs_network_synthetic(10, 5, 11, 300.0, 1000.0, &err));
+	ck_assert_str_eq(err.key, "network.synthetic");
+	ck_assert_ptr_null(bs_network_synthetic(10, 0, 1, 300.0, 1000.0, &err));
+	ck_assert_ptr_null(bs_network_synthetic(0, 5, 1, 300.0, 1000.0, &err));
+}
+END_TEST
+
+/* Neighbour lists hold exactly the stations within the radius, nearest
+ * first, on a random network (checked against all pairs). */
+START_TEST(test_neighbours_brute_force)
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+	struct bs_network *net = bs_network_alloc(400);
+	struct bs_error err;
+	double radius = 700.0;
+	size_t i, j;
+
+	gsl_rng_set(r, 5);
+	bs_network_add_ward(net, "X");
+	for (i = 0; i < 400; i++) {
+		char id[16];
+		snprintf(id, sizeof(id), "s%zu", i);
+		bs_network_set_station(net, i, id, id, 0,
+				       35.65 + 0.06 * gsl_rng_uniform(r),
+				       139.72 + 0.08 * gsl_rng_uniform(r), 5);
+	}
+	ck_assert_int_eq(bs_network_finish(net, radius, NULL, 0, &err), 0);
+	for (i = 0; i < 400; i++) {
+		size_t cnt = 0;
+		for (j = 0; j < 400; j++)
+			if (j != i && bs_network_dist(net, (uint32_t)i, (uint32_t)j) <= radius)
+				cnt++;
+		ck_assert_uint_eq(net->nb_off[i + 1] - net->nb_off[i], cnt);
+		for (j = net->nb_off[i]; j < net->nb_off[i + 1]; j++) {
+			ck_assert_double_le(net->nb_dist[j], radius);
+			if (j > net->nb_off[i])
+				ck_assert(net->nb_dist[j] >= net->nb_dist[j - 1]);
+		}
+	}
+	bs_network_free(net);
+	gsl_rng_free(r);
+}
+END_TEST
+
+static int pred_mod7(const void *ud, uint32_t s)
+{
+	(void)ud;
+	return s % 7 == 3;
+}
+
+static int pred_none(const void *ud, uint32_t s)
+{
+	(void)ud;
+	(void)s;
+	return 0;
+}
+
+/* Nearest station satisfying a sparse predicate, beyond the neighbour
+ * radius, equals the brute-force answer for every station. */
+START_TEST(test_nearest_brute_force)
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+	struct bs_network *net = bs_network_alloc(300);
+	struct bs_error err;
+	size_t i, j;
+
+	gsl_rng_set(r, 9);
+	bs_network_add_ward(net, "X");
+	for (i = 0; i < 300; i++) {
+		char id[16];
+		snprintf(id, sizeof(id), "s%zu", i);
+		bs_network_set_station(net, i, id, id, 0,
+				       35.60 + 0.15 * gsl_rng_uniform(r),
+				       139.70 + 0.15 * gsl_rng_uniform(r), 5);
+	}
+	ck_assert_int_eq(bs_network_finish(net, 200.0, NULL, 0, &err), 0);
+	for (i = 0; i < 300; i++) {
+		double best = HUGE_VAL, d;
+		uint32_t bj = BS_NO_STATION, got;
+		for (j = 0; j < 300; j++) {
+			if (j == i || !pred_mod7(NULL, (uint32_t)j))
+				continue;
+			d = bs_network_dist(net, (uint32_t)i, (uint32_t)j);
+			if (d < best) {
+				best = d;
+				bj = (uint32_t)j;
+			}
+		}
+		got = bs_network_nearest(net, (uint32_t)i, 0, pred_mod7, NULL, &d);
+		ck_assert_uint_eq(got, bj);
+		ck_assert_double_eq_tol(d, best, 0.01);
+	}
+	ck_assert_uint_eq(bs_network_nearest(net, 0, 0, pred_none, NULL, NULL),
+			  BS_NO_STATION);
+	/* include_self answers at once when the station qualifies */
+	ck_assert_uint_eq(bs_network_nearest(net, 3, 1, pred_mod7, NULL, NULL), 3);
+	bs_network_free(net);
+	gsl_rng_free(r);
+}
+END_TEST
+
+START_TEST(test_stations_fixture)
+{
+	struct bs_error err;
+	struct bs_network *net = bs_stations_load(tu_fixture("six.csv"), 300.0, &err);
+
+	ck_assert_msg(net != NULL, "%s", err.text);
+	ck_assert_uint_eq(net->n, 6);
+	ck_assert_uint_eq(net->nwards, 3);
+	ck_assert_str_eq(net->ward_names[1], "Beta");
+	ck_assert_str_eq(net->names[3], "South B, by the river");
+	ck_assert_uint_eq(net->cap[4], 8);
+	ck_assert_uint_eq(net->total_docks, 30);
+	/* A1's only neighbour within 300 m is A2 (222 m south) */
+	ck_assert_uint_eq(net->nb_off[1] - net->nb_off[0], 1);
+	ck_assert_uint_eq(net->nb_idx[net->nb_off[0]], 1);
+	ck_assert_uint_eq(bs_network_find(net, "C2"), 5);
+	bs_network_free(net);
+}
+END_TEST
+
+START_TEST(test_stations_bom_crlf_same)
+{
+	struct bs_error err;
+	struct bs_network *a = bs_stations_load(tu_fixture("six.csv"), 300.0, &err);
+	struct bs_network *b = bs_stations_load(tu_fixture("six_bom_crlf.csv"), 300.0, &err);
+	size_t i;
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_msg(b != NULL, "%s", err.text);
+	for (i = 0; i < 6; i++) {
+		ck_assert_str_eq(a->ids[i], b->ids[i]);
+		ck_assert_str_eq(a->names[i], b->names[i]);
+		ck_assert_double_eq(a->lat[i], b->lat[i]);
+		ck_assert_uint_eq(a->cap[i], b->cap[i]);
+	}
+	bs_network_free(a);
+	bs_network_free(b);
+}
+END_TEST
+
+static void expect_bad(const char *csv, long row, const char *key,
+		       const char *needle)
+{
+	char *d = tu_tmpdir(), *p = tu_write(d, "s.csv", csv);
+	struct bs_error err;
+	struct bs_network *net;
+
+	bs_error_clear(&err);
+	net = bs_stations_load(p, 300.0, &err);
+	ck_assert_ptr_null(net);
+	ck_assert_int_eq(err.code, BS_E_INPUT);
+	ck_assert_int_eq(err.row, row);
+	if (key)
+		ck_assert_str_eq(err.key, key);
+	ck_assert_msg(strstr(err.text, needle) != NULL, "'%s' lacks '%s'",
+		      err.text, needle);
+	ck_assert_str_eq(err.file, p);
+	free(p);
+	tu_rmrf(d);
+	free(d);
+}
+
+#define HDR "station_id,name,ward,lat,lon,capacity\n"
+
+START_TEST(test_stations_bad_rows)
+{
+	expect_bad(HDR "a,n,W,35.7,139.7,4\nb,n,W,95.1,139.7,4\n", 3, "lat",
+		   "-90 to 90");
+	expect_bad(HDR "a,n,W,35.7,200,4\n", 2, "lon", "-180 to 180");
+	expect_bad(HDR "a,n,W,35.7,139.7,four\n", 2, "capacity", "whole number");
+	expect_bad(HDR "a,n,W,35.7,139.7,0\n", 2, "capacity", "from 1");
+	expect_bad(HDR "a,n,W,35.7,139.7,2.5\n", 2, "capacity", "whole number");
+	expect_bad(HDR "a,n,W,35.7,139.7,4\nb,n,W,35.7,139.7,4\na,n,W,35.7,139.7,4\n",
+		   4, "station_id", "first at row 2");
+	expect_bad(HDR "a,n,,35.7,139.7,4\n", 2, "ward", "empty");
+	expect_bad(HDR "a,n,W,nan,139.7,4\n", 2, "lat", "latitude");
+	expect_bad(HDR "a,n,W,35.7\n", 2, "lon", "fields");
+	expect_bad("station_id,name,ward,lat,capacity\na,n,W,35.7,4\n", 1, "lon",
+		   "missing column");
+	expect_bad(HDR, 2, NULL, "no stations");
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("network");
+	TCase *tc = tcase_create("network");
+
+	tcase_add_test(tc, test_haversine_known);
+	tcase_add_test(tc, test_synthetic_layout);
+	tcase_add_test(tc, test_synthetic_rejects_bad_sizes);
+	tcase_add_test(tc, test_neighbours_brute_force);
+	tcase_add_test(tc, test_nearest_brute_force);
+	tcase_add_test(tc, test_stations_fixture);
+	tcase_add_test(tc, test_stations_bom_crlf_same);
+	tcase_add_test(tc, test_stations_bad_rows);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return tu_main(suite());
+}

@@ -1,0 +1,389 @@
+/*
+ * check_scenario.c - scenario files: defaults, validation messages with
+ * file:line:column and key, --set overrides, and the JSON locator.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "bssim/jsonpos.h"
+#include "bssim/scenario.h"
+#include "testutil.h"
+
+#define MINIMAL                                                              \
+	"{\n"                                                                \
+	"  \"bssim\": 1,\n"                                                  \
+	"  \"network\": { \"synthetic\": { \"stations\": 20, \"capacity\": 5 } },\n" \
+	"  \"fleet\": { \"bikes\": 40 },\n"                                  \
+	"  \"demand\": { \"model\": \"uniform\", \"rate_per_station_per_hour\": 1 }\n" \
+	"}\n"
+
+static char *dir;
+
+static void setup(void)
+{
+	dir = tu_tmpdir();
+}
+
+static void teardown(void)
+{
+	tu_rmrf(dir);
+	free(dir);
+}
+
+static json_t *at(const struct bs_scenario *sc, const char *a, const char *b)
+{
+	json_t *v = json_object_get(sc->root, a);
+
+	return b ? json_object_get(v, b) : v;
+}
+
+START_TEST(test_minimal_defaults)
+{
+	struct bs_error err;
+	struct bs_scenario *sc = tu_scenario(dir, MINIMAL, &err);
+
+	ck_assert_msg(sc != NULL, "%s", err.text);
+	ck_assert_str_eq(sc->name, "scenario"); /* from the file name */
+	ck_assert_int_eq(json_integer_value(at(sc, "replications", NULL)), 10);
+	ck_assert_double_eq(json_number_value(at(sc, "horizon", "days")), 7.0);
+	ck_assert_str_eq(json_string_value(at(sc, "agreement", "type")), "full");
+	ck_assert_uint_eq(sc->syn_wards, 1);
+	ck_assert_double_eq(sc->syn_spacing_m, 300.0);
+	ck_assert_int_eq(sc->p.demand, BS_DEMAND_UNIFORM);
+	ck_assert_int_eq(sc->p.dur, BS_DUR_DISTANCE);
+	ck_assert_double_eq(sc->p.speed_kmh, 12.0);
+	ck_assert_double_eq(sc->p.block_min, 30.0);
+	/* gravity-only defaults are not filled for a uniform model */
+	ck_assert_ptr_null(at(sc, "demand", "decay_m"));
+	ck_assert_uint_eq(sc->nunused, 0);
+	bs_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_canonical_order)
+{
+	struct bs_error err;
+	struct bs_scenario *sc = tu_scenario(dir,
+		"{\"fleet\": {\"bikes\": 40}, \"demand\": {\"rate_per_station_per_hour\": 1, \"model\": \"uniform\"},"
+		"\"network\": {\"synthetic\": {\"capacity\": 5, \"stations\": 20}}, \"bssim\": 1}", &err);
+	const char *k;
+	json_t *v;
+	const char *order[4];
+	int i = 0;
+
+	ck_assert_msg(sc != NULL, "%s", err.text);
+	json_object_foreach(sc->root, k, v) {
+		if (i < 4)
+			order[i] = k;
+		i++;
+	}
+	ck_assert_str_eq(order[0], "bssim");
+	ck_assert_str_eq(order[1], "name");
+	ck_assert_str_eq(order[2], "seed");
+	ck_assert_str_eq(order[3], "replications");
+	bs_scenario_free(sc);
+}
+END_TEST
+
+/* Where the anchor text starts in json (line and character column, as
+ * the error must report it); the n-th occurrence, 1-based. */
+static void position_of(const char *json, const char *anchor, int nth,
+			long *line, long *col)
+{
+	const char *p = json, *hit = NULL;
+	long l = 1, c = 1;
+
+	while (nth-- > 0) {
+		hit = strstr(p, anchor);
+		ck_assert_msg(hit != NULL, "anchor '%s' not in the text", anchor);
+		p = hit + 1;
+	}
+	for (p = json; p < hit; p++) {
+		if (*p == '\n') {
+			l++;
+			c = 1;
+		} else if ((*p & 0xC0) != 0x80) {
+			c++;
+		}
+	}
+	*line = l;
+	*col = c;
+}
+
+static void check_err(const char *json, long line, long col, const char *key,
+		      const char *needle)
+{
+	struct bs_error err;
+	struct bs_scenario *sc;
+
+	bs_error_clear(&err);
+	sc = tu_scenario(dir, json, &err);
+	ck_assert_msg(sc == NULL, "accepted: %s", json);
+	ck_assert_int_eq(err.code, BS_E_INPUT);
+	ck_assert_msg(strstr(err.file, "scenario.json") != NULL, "file '%s'", err.file);
+	ck_assert_msg(err.line == line && err.column == col,
+		      "at %ld:%ld, expected %ld:%ld (%s)", err.line, err.column,
+		      line, col, err.text);
+	if (key)
+		ck_assert_str_eq(err.key, key);
+	ck_assert_msg(strstr(err.text, needle) != NULL, "'%s' lacks '%s'",
+		      err.text, needle);
+}
+
+/* The error must point at the anchor (a quoted key, usually). */
+static void expect_at(const char *json, const char *anchor, int nth,
+		      const char *key, const char *needle)
+{
+	long l = 0, c = 0;
+
+	if (anchor)
+		position_of(json, anchor, nth, &l, &c);
+	check_err(json, l, c, key, needle);
+}
+
+START_TEST(test_unknown_key_suggests)
+{
+	expect_at("{\n  \"bssim\": 1,\n  \"fleet\": {\"bikez\": 3}\n}",
+		  "\"bikez\"", 1, "fleet.bikez", "did you mean 'fleet.bikes'");
+	expect_at("{\"bssim\": 1, \"colour\": 3}", "\"colour\"", 1, "colour",
+		  "unknown key");
+}
+END_TEST
+
+START_TEST(test_type_and_range_errors)
+{
+	const char *pre = "{\"bssim\": 1,\n\"network\": {\"synthetic\": {\"stations\": 20, \"capacity\": 5}},\n";
+	char buf[1024];
+
+	snprintf(buf, sizeof(buf), "%s\"fleet\": {\"bikes\": \"many\"}}", pre);
+	expect_at(buf, "\"bikes\"", 1, "fleet.bikes", "expected an integer");
+	snprintf(buf, sizeof(buf), "%s\"fleet\": {\"bikes\": -3}}", pre);
+	expect_at(buf, "\"bikes\"", 1, "fleet.bikes", "got -3");
+	snprintf(buf, sizeof(buf), "%s\"fleet\": {\"bikes\": 4}, \"replications\": 0}", pre);
+	expect_at(buf, "\"replications\"", 1, "replications", "from 1 to 10000");
+	snprintf(buf, sizeof(buf), "%s\"fleet\": {\"bikes\": 4}, \"horizon\": {\"days\": 1e308}}", pre);
+	expect_at(buf, "\"days\"", 1, "horizon.days", "at most 3650");
+	snprintf(buf, sizeof(buf), "%s\"fleet\": {\"bikes\": 4}, \"horizon\": {\"days\": 0}}", pre);
+	expect_at(buf, "\"days\"", 1, "horizon.days", "greater than 0");
+	snprintf(buf, sizeof(buf), "%s\"fleet\": {\"fill\": 1.5}}", pre);
+	expect_at(buf, "\"fill\"", 1, "fleet.fill", "from 0 to 1");
+	snprintf(buf, sizeof(buf), "%s\"fleet\": {\"bikes\": 4}, \"behaviour\": {\"on_full\": \"wait\"}}", pre);
+	expect_at(buf, "\"on_full\"", 1, "behaviour.on_full", "nearest|random");
+	snprintf(buf, sizeof(buf), "%s\"fleet\": {\"bikes\": 4.5}}", pre);
+	expect_at(buf, "\"bikes\"", 1, "fleet.bikes", "whole number");
+	snprintf(buf, sizeof(buf), "%s\"fleet\": 7}", pre);
+	expect_at(buf, "\"fleet\"", 1, "fleet", "expected an object");
+}
+END_TEST
+
+START_TEST(test_syntax_error_position)
+{
+	/* jansson's own positions: the character where parsing failed */
+	check_err("{\n  \"bssim\": 1,\n  \"fleet\": {\"bikes\": 3,}\n}", 3, 24, NULL,
+		  "invalid JSON");
+	check_err("{\"bssim\": 1, \"bssim\": 1}", 1, 20, NULL, "duplicate");
+}
+END_TEST
+
+START_TEST(test_structure_errors)
+{
+#define NET "\"network\": {\"stations\": \"a.csv\"}"
+	expect_at("{\"network\": {}}", NULL, 0, "bssim", "missing");
+	expect_at("{\"bssim\": 2}", "\"bssim\"", 1, "bssim", "unsupported scenario format version 2");
+	expect_at("[1, 2]", NULL, 0, "", "expected a JSON object");
+	expect_at("{\"bssim\": 1, \"fleet\": {\"bikes\": 1}}", NULL, 0, "network",
+		  "missing");
+	expect_at("{\"bssim\": 1, \"network\": {\"stations\": \"a.csv\", \"synthetic\": {\"stations\": 3, \"capacity\": 2}}, \"fleet\": {\"bikes\": 1}}",
+		  "\"synthetic\"", 1, "network.synthetic", "both");
+	expect_at("{\"bssim\": 1, " NET ", \"fleet\": {}}", "\"fleet\"", 1,
+		  "fleet", "expected fleet.bikes");
+	expect_at("{\"bssim\": 1, " NET ", \"fleet\": {\"bikes\": 1, \"fill\": 0.5}}",
+		  "\"fill\"", 1, "fleet.fill", "both");
+	expect_at("{\"bssim\": 1, " NET ", \"fleet\": {\"bikes\": 1}, \"horizon\": {\"days\": 2, \"warmup_days\": 2}}",
+		  "\"warmup_days\"", 1, "horizon.warmup_days", "less than horizon.days");
+	expect_at("{\"bssim\": 1, " NET ", \"fleet\": {\"bikes\": 1}, \"demand\": {\"trips_per_day\": 1}, \"agreement\": {\"type\": \"bilateral\"}}",
+		  "\"agreement\"", 1, "agreement", "pairs");
+	expect_at("{\"bssim\": 1, " NET ", \"fleet\": {\"bikes\": 1}, \"agreement\": {\"type\": \"bilateral\", \"pairs\": [[\"A\", \"A\"]]}}",
+		  "[\"A\"", 1, "agreement.pairs[0]", "itself");
+	expect_at("{\"bssim\": 1, " NET ", \"fleet\": {\"bikes\": 1}, \"agreement\": {\"type\": \"bilateral\", \"pairs\": [[\"A\", 7]]}}",
+		  "7", 1, "agreement.pairs[0][1]", "ward name");
+	expect_at("{\"bssim\": 1, \"name\": \"../up\", " NET ", \"fleet\": {\"bikes\": 1}}",
+		  "\"name\"", 1, "name", "output folder");
+	expect_at("{\"bssim\": 1, " NET ", \"fleet\": {\"bikes\": 1}, \"demand\": {\"profile\": {\"weekday\": [1, 2]}}}",
+		  "\"weekday\"", 1, "demand.profile.weekday", "24");
+	expect_at("{\"bssim\": 1, " NET ", \"fleet\": {\"bikes\": 1}, \"demand\": {\"model\": \"uniform\"}}",
+		  "\"demand\"", 1, "demand", "rate_per_station_per_hour");
+#undef NET
+}
+END_TEST
+
+START_TEST(test_set_overrides)
+{
+	struct bs_error err;
+	char *p = tu_write(dir, "s.json", MINIMAL);
+	struct bs_override sets[] = {
+		{"fleet.bikes", "60"},
+		{"agreement.type", "isolated"},   /* not JSON: a string */
+		{"name", "\"quoted\""},           /* JSON string */
+		{"horizon.days", "2"},
+		{"demand.rate_per_station_per_hour", "2.5"},
+		{"output.trips", "true"},
+	};
+	struct bs_scenario *sc = bs_scenario_load(p, sets, 6, &err);
+
+	ck_assert_msg(sc != NULL, "%s", err.text);
+	ck_assert_uint_eq(sc->p.bikes, 60);
+	ck_assert_int_eq(sc->p.agreement, BS_AGR_ISOLATED);
+	ck_assert_str_eq(sc->name, "quoted");
+	ck_assert_double_eq(sc->p.days, 2.0);
+	ck_assert_double_eq(sc->p.rate_per_station_per_hour, 2.5);
+	ck_assert_int_eq(sc->p.trips_log, 1);
+	bs_scenario_free(sc);
+	free(p);
+}
+END_TEST
+
+START_TEST(test_set_errors_name_the_option)
+{
+	struct bs_error err;
+	char *p = tu_write(dir, "s.json", MINIMAL);
+	struct bs_override bad_key[] = {{"fleet.bykes", "3"}};
+	struct bs_override bad_val[] = {{"fleet.bikes", "-3"}};
+	struct bs_override remove[] = {{"fleet.bikes", "null"}};
+	struct bs_override not_obj[] = {{"fleet", "3"}, {"fleet.bikes", "3"}};
+
+	ck_assert_ptr_null(bs_scenario_load(p, bad_key, 1, &err));
+	ck_assert_str_eq(err.file, "--set");
+	ck_assert_str_eq(err.key, "fleet.bykes");
+	ck_assert_ptr_nonnull(strstr(err.text, "did you mean 'fleet.bikes'"));
+	ck_assert_ptr_null(bs_scenario_load(p, bad_val, 1, &err));
+	ck_assert_str_eq(err.file, "--set");
+	ck_assert_str_eq(err.key, "fleet.bikes");
+	/* null removes the key: then the fleet has neither bikes nor fill */
+	ck_assert_ptr_null(bs_scenario_load(p, remove, 1, &err));
+	ck_assert_str_eq(err.key, "fleet");
+	ck_assert_ptr_null(bs_scenario_load(p, not_obj, 2, &err));
+	ck_assert_ptr_nonnull(strstr(err.text, "not an object"));
+	free(p);
+}
+END_TEST
+
+START_TEST(test_unused_keys_listed)
+{
+	struct bs_error err;
+	struct bs_scenario *sc = tu_scenario(dir,
+		"{\"bssim\": 1, \"network\": {\"synthetic\": {\"stations\": 20, \"capacity\": 5}},"
+		"\"fleet\": {\"bikes\": 40}, \"demand\": {\"model\": \"uniform\","
+		"\"rate_per_station_per_hour\": 1, \"trips_per_day\": 9},"
+		"\"trip\": {\"duration\": {\"dist\": \"exponential\", \"speed_kmh\": 10}}}", &err);
+
+	ck_assert_msg(sc != NULL, "%s", err.text);
+	ck_assert_uint_eq(sc->nunused, 2);
+	ck_assert_str_eq(sc->unused[0], "demand.trips_per_day");
+	ck_assert_str_eq(sc->unused[1], "trip.duration.speed_kmh");
+	bs_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_bom_and_empty_files)
+{
+	struct bs_error err;
+	char buf[2048];
+	char *p;
+	struct bs_scenario *sc;
+
+	snprintf(buf, sizeof(buf), "\xEF\xBB\xBF%s", MINIMAL);
+	sc = tu_scenario(dir, buf, &err);
+	ck_assert_msg(sc != NULL, "%s", err.text);
+	bs_scenario_free(sc);
+	ck_assert_ptr_null(tu_scenario(dir, " \n\t", &err));
+	ck_assert_ptr_nonnull(strstr(err.text, "empty file"));
+	p = tu_write(dir, "bin.json", "x");
+	{
+		FILE *fp = fopen(p, "wb");
+		fwrite("{\"bssim\"\0: 1}", 1, 13, fp);
+		fclose(fp);
+	}
+	ck_assert_ptr_null(bs_scenario_load(p, NULL, 0, &err));
+	ck_assert_ptr_nonnull(strstr(err.text, "binary"));
+	ck_assert_ptr_null(bs_scenario_load("/nonexistent.json", NULL, 0, &err));
+	ck_assert_ptr_nonnull(strstr(err.text, "cannot open"));
+	free(p);
+}
+END_TEST
+
+START_TEST(test_relative_paths)
+{
+	struct bs_error err;
+	struct bs_scenario *sc = tu_scenario(dir,
+		"{\"bssim\": 1, \"network\": {\"stations\": \"../data/x.csv\"}, \"fleet\": {\"bikes\": 1},"
+		" \"demand\": {\"trips_per_day\": 10}}",
+		&err);
+	char want[600];
+
+	ck_assert_msg(sc != NULL, "%s", err.text);
+	snprintf(want, sizeof(want), "%s/../data/x.csv", dir);
+	ck_assert_str_eq(sc->stations_path, want);
+	bs_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_locate_paths)
+{
+	const char *t = "{\n  \"a\": {\"b\": [10, {\"c\": \"千代田\", \"d\": 2}]},\n  \"e\": 1\n}";
+	long l, c;
+
+	ck_assert_int_eq(bs_json_locate(t, strlen(t), "a.b", &l, &c), 1);
+	ck_assert_int_eq(l, 2);
+	ck_assert_int_eq(c, 9); /* the key "b" */
+	ck_assert_int_eq(bs_json_locate(t, strlen(t), "a.b[1]", &l, &c), 1);
+	ck_assert_int_eq(c, 19); /* the element {...} */
+	ck_assert_int_eq(bs_json_locate(t, strlen(t), "a.b[1].d", &l, &c), 1);
+	/* columns count characters: the three kanji are three columns */
+	ck_assert_int_eq(c, 32);
+	ck_assert_int_eq(bs_json_locate(t, strlen(t), "e", &l, &c), 1);
+	ck_assert_int_eq(l, 3);
+	/* absent: the longest present prefix */
+	ck_assert_int_eq(bs_json_locate(t, strlen(t), "a.b[1].zz", &l, &c), 0);
+	ck_assert_int_eq(l, 2);
+	ck_assert_int_eq(c, 19);
+	ck_assert_int_eq(bs_json_locate(t, strlen(t), "q", &l, &c), 0);
+	ck_assert_int_eq(l, 0);
+}
+END_TEST
+
+START_TEST(test_keys_table)
+{
+	ck_assert(bs_scenario_key_known("fleet.bikes"));
+	ck_assert(bs_scenario_key_known("agreement.pairs"));
+	ck_assert(!bs_scenario_key_known("fleet"  ".bike"));
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("scenario");
+	TCase *tc = tcase_create("scenario");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_minimal_defaults);
+	tcase_add_test(tc, test_canonical_order);
+	tcase_add_test(tc, test_unknown_key_suggests);
+	tcase_add_test(tc, test_type_and_range_errors);
+	tcase_add_test(tc, test_syntax_error_position);
+	tcase_add_test(tc, test_structure_errors);
+	tcase_add_test(tc, test_set_overrides);
+	tcase_add_test(tc, test_set_errors_name_the_option);
+	tcase_add_test(tc, test_unused_keys_listed);
+	tcase_add_test(tc, test_bom_and_empty_files);
+	tcase_add_test(tc, test_relative_paths);
+	tcase_add_test(tc, test_locate_paths);
+	tcase_add_test(tc, test_keys_table);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return tu_main(suite());
+}

@@ -1,0 +1,526 @@
+/*
+ * check_sim.c - the simulator: conservation of bikes, determinism, common
+ * random numbers, agreements, users' behaviour, warm-up and samples, the
+ * trip hook, stopping.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bssim/metrics.h"
+#include "bssim/runner.h"
+#include "bssim/sim.h"
+#include "bssim/world.h"
+#include "testutil.h"
+
+static char *dir;
+
+static void setup(void)
+{
+	dir = tu_tmpdir();
+}
+
+static void teardown(void)
+{
+	tu_rmrf(dir);
+	free(dir);
+}
+
+/*
+ * Worlds from a base scenario and overrides given as "key=value" strings
+ * (the --set mechanism), ended by NULL.
+ */
+static struct bs_world *world_from(const char *json, const char *const *sets,
+				   struct bs_scenario **scp)
+{
+	struct bs_override ov[16];
+	char keys[16][128];
+	struct bs_error err;
+	struct bs_scenario *sc;
+	struct bs_world *w;
+	char *p = tu_write(dir, "base.json", json);
+	size_t n = 0;
+
+	for (; sets && sets[n]; n++) {
+		const char *eq = strchr(sets[n], '=');
+		ck_assert_ptr_nonnull(eq);
+		snprintf(keys[n], sizeof(keys[n]), "%.*s", (int)(eq - sets[n]), sets[n]);
+		ov[n].key = keys[n];
+		ov[n].value = eq + 1;
+	}
+	sc = bs_scenario_load(p, ov, n, &err);
+	free(p);
+	ck_assert_msg(sc != NULL, "%s", err.text);
+	w = bs_world_build(sc, &err);
+	ck_assert_msg(w != NULL, "%s", err.text);
+	*scp = sc;
+	return w;
+}
+
+/* The six-port fixture: three wards of two ports, uniform demand. */
+static struct bs_world *six(struct bs_scenario **scp, ...)
+{
+	char json[8192];
+	const char *sets[16];
+	va_list ap;
+	size_t n = 0;
+
+	snprintf(json, sizeof(json),
+		 "{\"bssim\": 1, \"seed\": 11, \"replications\": 2,"
+		 " \"horizon\": {\"days\": 3, \"warmup_days\": 1},"
+		 " \"network\": {\"stations\": \"%s\"}, \"fleet\": {\"bikes\": 15},"
+		 " \"demand\": {\"model\": \"uniform\", \"rate_per_station_per_hour\": 4},"
+		 " \"trip\": {\"duration\": {\"dist\": \"exponential\", \"mean_min\": 20}},"
+		 " \"behaviour\": {\"walk_radius_m\": 300}}",
+		 tu_abspath(tu_fixture("six.csv")));
+	va_start(ap, scp);
+	while (n < 15 && (sets[n] = va_arg(ap, const char *)) != NULL)
+		n++;
+	va_end(ap);
+	sets[n] = NULL;
+	return world_from(json, sets, scp);
+}
+
+/* The real four-ward network, gravity demand. */
+static struct bs_world *tokyo(struct bs_scenario **scp, ...)
+{
+	char json[8192];
+	const char *sets[16];
+	va_list ap;
+	size_t n = 0;
+
+	snprintf(json, sizeof(json),
+		 "{\"bssim\": 1, \"seed\": 5, \"replications\": 3,"
+		 " \"horizon\": {\"days\": 2, \"warmup_days\": 1},"
+		 " \"network\": {\"stations\": \"%s\"}, \"fleet\": {\"bikes\": 2700},"
+		 " \"demand\": {\"model\": \"gravity\", \"trips_per_day\": 20000}}",
+		 tu_abspath("data/tokyo4_stations.csv"));
+	va_start(ap, scp);
+	while (n < 15 && (sets[n] = va_arg(ap, const char *)) != NULL)
+		n++;
+	va_end(ap);
+	sets[n] = NULL;
+	return world_from(json, sets, scp);
+}
+
+/* Run replication rep of a world; returns the result (caller frees). */
+static struct bs_rep_result *run1(struct bs_world *w, uint32_t rep,
+				  struct bs_run_hooks *hooks)
+{
+	struct bs_sim *S = bs_sim_alloc(&w->model);
+	struct bs_rep_result *r = bs_rep_result_alloc(&w->model);
+	struct bs_run_hooks h;
+	struct bs_error err;
+	int rc;
+
+	memset(&h, 0, sizeof(h));
+	h.paranoid = 1; /* every test checks conservation at every event */
+	if (!hooks)
+		hooks = &h;
+	ck_assert_ptr_nonnull(S);
+	ck_assert_ptr_nonnull(r);
+	rc = bs_sim_run(S, rep, hooks, r, &err);
+	ck_assert_msg(rc == 0, "run failed: %s", err.text);
+	bs_sim_free(S);
+	return r;
+}
+
+static double raw(const struct bs_rep_result *r, size_t w, int k)
+{
+	return r->raw[w * BS_RAW_N + (size_t)k];
+}
+
+static void done(struct bs_world *w, struct bs_scenario *sc)
+{
+	bs_world_free(w);
+	bs_scenario_free(sc);
+}
+
+/* Bikes are conserved at every event and sample (paranoid mode) under
+ * every agreement and behaviour, on a network small enough to be full and
+ * empty often. */
+START_TEST(test_conservation_everywhere)
+{
+	size_t i;
+
+	for (i = 0; i < 5; i++) {
+		struct bs_scenario *sc;
+		struct bs_world *w =
+			i == 0 ? six(&sc, "fleet.bikes=12", "agreement.type=full", NULL)
+			: i == 1 ? six(&sc, "fleet.bikes=24", "agreement.type=isolated", NULL)
+			: i == 2 ? six(&sc, "fleet.bikes=6", "agreement.type=isolated",
+				       "behaviour.forbidden_return=lost", NULL)
+			: i == 3 ? six(&sc, "fleet.bikes=27", "agreement.type=bilateral",
+				       "agreement.pairs=[[\"Alpha\", \"Gamma\"]]",
+				       "behaviour.on_full=random", NULL)
+				 : six(&sc, "fleet.bikes=30", "agreement.type=matrix",
+				       "agreement.matrix={\"Beta\": [\"Alpha\"]}", NULL);
+		struct bs_rep_result *r = run1(w, 1, NULL);
+		size_t all = w->net->nwards;
+		ck_assert_double_gt(raw(r, all, BS_RAW_REQUESTED), 100.0);
+		/* every request has exactly one outcome */
+		ck_assert_double_eq(raw(r, all, BS_RAW_REQUESTED),
+				    raw(r, all, BS_RAW_COMPLETED) +
+					    raw(r, all, BS_RAW_LOST_NO_BIKE) +
+					    raw(r, all, BS_RAW_LOST_FORBIDDEN) +
+					    raw(r, all, BS_RAW_UNFINISHED));
+		bs_rep_result_free(r);
+		done(w, sc);
+	}
+}
+END_TEST
+
+START_TEST(test_same_replication_same_result)
+{
+	struct bs_scenario *sc;
+	struct bs_world *w = six(&sc, NULL);
+	struct bs_rep_result *a = run1(w, 2, NULL), *b = run1(w, 2, NULL),
+			     *c = run1(w, 3, NULL);
+	size_t nraw = (w->net->nwards + 1) * BS_RAW_N;
+
+	ck_assert_int_eq(memcmp(a->raw, b->raw, nraw * sizeof(double)), 0);
+	ck_assert_int_eq(memcmp(a->st, b->st, w->net->n * BS_ST_N * sizeof(double)), 0);
+	ck_assert_int_eq(memcmp(a->ts, b->ts,
+				a->nsamples * (w->net->nwards + 1) * BS_TS_N * sizeof(uint32_t)), 0);
+	ck_assert_int_ne(memcmp(a->raw, c->raw, nraw * sizeof(double)), 0);
+	bs_rep_result_free(a);
+	bs_rep_result_free(b);
+	bs_rep_result_free(c);
+	done(w, sc);
+}
+END_TEST
+
+/* Common random numbers: arrivals do not depend on the agreement or the
+ * fleet, so replication r requests exactly the same trips at every port. */
+START_TEST(test_common_random_numbers)
+{
+	double req[3][4];
+	size_t i, k;
+
+	for (i = 0; i < 3; i++) {
+		struct bs_scenario *sc;
+		struct bs_world *w =
+			i == 0 ? six(&sc, NULL)
+			: i == 1 ? six(&sc, "agreement.type=isolated", NULL)
+				 : six(&sc, "fleet.bikes=25", NULL);
+		struct bs_rep_result *r = run1(w, 1, NULL);
+		for (k = 0; k <= 3; k++)
+			req[i][k] = raw(r, k, BS_RAW_REQUESTED);
+		bs_rep_result_free(r);
+		done(w, sc);
+	}
+	for (k = 0; k <= 3; k++) {
+		ck_assert_double_eq(req[0][k], req[1][k]);
+		ck_assert_double_eq(req[0][k], req[2][k]);
+	}
+}
+END_TEST
+
+/* Isolated wards: no trip ends in another ward; users whose destination
+ * is elsewhere stop short (truncate) or do not ride (lost). */
+START_TEST(test_isolated_no_cross_ward)
+{
+	struct bs_scenario *sc;
+	struct bs_world *w = six(&sc, "agreement.type=isolated", NULL);
+	struct bs_rep_result *r = run1(w, 1, NULL);
+	size_t a, b, W = 3;
+
+	for (a = 0; a < W; a++)
+		for (b = 0; b < W; b++)
+			if (a != b)
+				ck_assert_double_eq(r->flows[a * W + b], 0.0);
+	ck_assert_double_eq(raw(r, W, BS_RAW_CROSS), 0.0);
+	/* uniform destinations: two thirds want another ward */
+	ck_assert_double_gt(raw(r, W, BS_RAW_TRUNCATED), 0.3 * raw(r, W, BS_RAW_COMPLETED));
+	bs_rep_result_free(r);
+	done(w, sc);
+
+	w = six(&sc, "agreement.type=isolated", "behaviour.forbidden_return=lost", NULL);
+	r = run1(w, 1, NULL);
+	ck_assert_double_eq(raw(r, W, BS_RAW_TRUNCATED), 0.0);
+	ck_assert_double_gt(raw(r, W, BS_RAW_LOST_FORBIDDEN), 0.0);
+	bs_rep_result_free(r);
+	done(w, sc);
+}
+END_TEST
+
+/* A bilateral pair exchanges bikes; the third ward stays on its own. */
+START_TEST(test_bilateral_only_pairs)
+{
+	struct bs_scenario *sc;
+	struct bs_world *w = six(&sc, "agreement.type=bilateral",
+				 "agreement.pairs=[[\"Alpha\", \"Beta\"]]", NULL);
+	struct bs_rep_result *r = run1(w, 1, NULL);
+	const double *f = r->flows;
+
+	ck_assert_double_gt(f[0 * 3 + 1], 0.0); /* Alpha -> Beta */
+	ck_assert_double_gt(f[1 * 3 + 0], 0.0); /* Beta -> Alpha */
+	ck_assert_double_eq(f[0 * 3 + 2], 0.0);
+	ck_assert_double_eq(f[2 * 3 + 0], 0.0);
+	ck_assert_double_eq(f[1 * 3 + 2], 0.0);
+	ck_assert_double_eq(f[2 * 3 + 1], 0.0);
+	bs_rep_result_free(r);
+	done(w, sc);
+}
+END_TEST
+
+/* On the real four-ward network: full > bilateral > isolated in cross-ward
+ * trips, replication by replication (common random numbers). */
+START_TEST(test_tokyo_agreements_order)
+{
+	double cross[3];
+	size_t i;
+	uint32_t rep;
+
+	for (rep = 1; rep <= 2; rep++) {
+		for (i = 0; i < 3; i++) {
+			struct bs_scenario *sc;
+			struct bs_world *w =
+				i == 0 ? tokyo(&sc, NULL)
+				: i == 1 ? tokyo(&sc, "agreement.type=bilateral",
+						 "agreement.pairs=[[\"Minato\", \"Chiyoda\"], [\"Chuo\", \"Koto\"]]",
+						 NULL)
+					 : tokyo(&sc, "agreement.type=isolated", NULL);
+			struct bs_rep_result *r = run1(w, rep, NULL);
+			cross[i] = raw(r, w->net->nwards, BS_RAW_CROSS);
+			if (i == 1) /* Minato-Chuo is not a pair */
+				ck_assert_double_eq(r->flows[2 * 4 + 1], 0.0);
+			bs_rep_result_free(r);
+			done(w, sc);
+		}
+		ck_assert_double_gt(cross[0], cross[1]);
+		ck_assert_double_gt(cross[1], cross[2]);
+		ck_assert_double_eq(cross[2], 0.0);
+	}
+}
+END_TEST
+
+/* Walking: with no walk radius nobody rents elsewhere; with 300 m users at
+ * an empty port take the neighbour's bikes and fewer trips are lost. */
+START_TEST(test_walking)
+{
+	struct bs_scenario *sc;
+	struct bs_world *w = six(&sc, "fleet.bikes=9", "behaviour.walk_radius_m=0", NULL);
+	struct bs_rep_result *r0 = run1(w, 1, NULL), *r1;
+	double lost0 = raw(r0, 3, BS_RAW_LOST_NO_BIKE);
+
+	ck_assert_double_eq(raw(r0, 3, BS_RAW_WALKED), 0.0);
+	done(w, sc);
+	w = six(&sc, "fleet.bikes=9", NULL);
+	r1 = run1(w, 1, NULL);
+	ck_assert_double_gt(raw(r1, 3, BS_RAW_WALKED), 0.0);
+	ck_assert_double_lt(raw(r1, 3, BS_RAW_LOST_NO_BIKE), lost0);
+	bs_rep_result_free(r0);
+	bs_rep_result_free(r1);
+	done(w, sc);
+}
+END_TEST
+
+struct tripcheck {
+	const struct bs_world *w;
+	long completed, lost, diverted;
+	double min_ride;
+	int bad_ward, bad_order;
+};
+
+static int on_trip(void *ud, const struct bs_trip_record *tr)
+{
+	struct tripcheck *c = ud;
+	const struct bs_network *net = c->w->net;
+
+	if (tr->outcome == BS_TRIP_COMPLETED) {
+		c->completed++;
+		if (!bs_agreement_allows(c->w->agr, tr->owner,
+					 net->ward[tr->return_station]))
+			c->bad_ward++;
+		if (!(tr->return_t >= tr->rent_t && tr->rent_t >= tr->req_t))
+			c->bad_order++;
+		if (tr->return_t - tr->rent_t < c->min_ride)
+			c->min_ride = tr->return_t - tr->rent_t;
+		c->diverted += tr->diversions > 0;
+	} else {
+		c->lost++;
+	}
+	return 0;
+}
+
+/* The trip hook sees every counted trip once; no bike is ever returned in
+ * a ward its owner may not use; rides last at least min_min. */
+START_TEST(test_trip_hook)
+{
+	struct bs_scenario *sc;
+	struct bs_world *w = tokyo(&sc, "agreement.type=bilateral",
+				   "agreement.pairs=[[\"Minato\", \"Chiyoda\"]]",
+				   "fleet.bikes=5000", NULL);
+	struct tripcheck c;
+	struct bs_run_hooks h;
+	struct bs_rep_result *r;
+	size_t all = 4;
+
+	memset(&c, 0, sizeof(c));
+	c.w = w;
+	c.min_ride = HUGE_VAL;
+	memset(&h, 0, sizeof(h));
+	h.on_trip = on_trip;
+	h.trip_ud = &c;
+	h.paranoid = 1;
+	r = run1(w, 1, &h);
+	ck_assert_double_eq((double)c.completed, raw(r, all, BS_RAW_COMPLETED));
+	ck_assert_double_eq((double)c.lost, raw(r, all, BS_RAW_LOST_NO_BIKE) +
+						 raw(r, all, BS_RAW_LOST_FORBIDDEN) +
+						 raw(r, all, BS_RAW_UNFINISHED));
+	ck_assert_int_eq(c.bad_ward, 0);
+	ck_assert_int_eq(c.bad_order, 0);
+	ck_assert_double_ge(c.min_ride, 2.0);
+	/* 5000 bikes in 6825 docks: ports fill up and riders divert */
+	ck_assert_int_gt(c.diverted, 0);
+	ck_assert_double_ge(raw(r, all, BS_RAW_DIVERSIONS), (double)c.diverted);
+	bs_rep_result_free(r);
+	done(w, sc);
+}
+END_TEST
+
+/* Samples: one every step over [warm-up, horizon), with the network's
+ * bikes docked never above the fleet, and ward rows adding up to "all". */
+START_TEST(test_samples_and_window)
+{
+	struct bs_scenario *sc;
+	struct bs_world *w = six(&sc, "output.timeseries_step_min=60", NULL);
+	struct bs_rep_result *r = run1(w, 1, NULL);
+	size_t k, wd;
+
+	ck_assert_uint_eq(r->nsamples, 48); /* days 1..3 hourly */
+	ck_assert_double_eq(r->window_min, 2880.0);
+	for (k = 0; k < r->nsamples; k++) {
+		uint32_t sum[3] = {0, 0, 0};
+		const uint32_t *all = r->ts + (k * 4 + 3) * BS_TS_N;
+		ck_assert_double_eq(r->ts_t[k], 1440.0 + 60.0 * (double)k);
+		for (wd = 0; wd < 3; wd++)
+			for (int c = 0; c < BS_TS_N; c++)
+				sum[c] += r->ts[(k * 4 + wd) * BS_TS_N + (size_t)c];
+		ck_assert_uint_eq(sum[0], all[BS_TS_DOCKED]);
+		ck_assert_uint_eq(sum[1], all[BS_TS_EMPTY]);
+		ck_assert_uint_eq(sum[2], all[BS_TS_FULL]);
+		ck_assert_uint_le(all[BS_TS_DOCKED], 15);
+		ck_assert_uint_le(all[BS_TS_EMPTY] + all[BS_TS_FULL], 6);
+	}
+	/* station shares are shares of the window */
+	for (k = 0; k < w->net->n; k++) {
+		const double *st = r->st + k * BS_ST_N;
+		ck_assert_double_le(st[BS_ST_EMPTY_T] + st[BS_ST_FULL_T], 2880.0 + 1e-6);
+		ck_assert_double_le(st[BS_ST_BIKE_T], 2880.0 * w->net->cap[k] + 1e-6);
+	}
+	bs_rep_result_free(r);
+	done(w, sc);
+}
+END_TEST
+
+/* Only trips requested after the warm-up count: the same replication with
+ * and without warm-up has the later window's counts inside. */
+START_TEST(test_warmup_excluded)
+{
+	struct bs_scenario *sc;
+	struct bs_world *w = six(&sc, "horizon.warmup_days=2", NULL);
+	struct bs_rep_result *late = run1(w, 1, NULL), *all;
+	double req_late = raw(late, 3, BS_RAW_REQUESTED);
+
+	done(w, sc);
+	w = six(&sc, "horizon.warmup_days=0", NULL);
+	all = run1(w, 1, NULL);
+	/* same arrivals (common random numbers): the last day is a subset */
+	ck_assert_double_lt(req_late, raw(all, 3, BS_RAW_REQUESTED));
+	ck_assert_double_gt(req_late, 0.25 * raw(all, 3, BS_RAW_REQUESTED));
+	ck_assert_double_lt(req_late, 0.45 * raw(all, 3, BS_RAW_REQUESTED));
+	bs_rep_result_free(late);
+	bs_rep_result_free(all);
+	done(w, sc);
+}
+END_TEST
+
+static int stop_after_first(void *ud, const struct bs_trip_record *tr)
+{
+	(void)tr;
+	atomic_store((atomic_int *)ud, 1);
+	return 0;
+}
+
+START_TEST(test_stop_flag)
+{
+	struct bs_scenario *sc;
+	struct bs_world *w = tokyo(&sc, "horizon.days=30", NULL);
+	struct bs_sim *S = bs_sim_alloc(&w->model);
+	struct bs_rep_result *r = bs_rep_result_alloc(&w->model);
+	struct bs_run_hooks h;
+	struct bs_error err;
+	atomic_int stop;
+
+	atomic_init(&stop, 0);
+	memset(&h, 0, sizeof(h));
+	h.stop = &stop;
+	h.on_trip = stop_after_first;
+	h.trip_ud = &stop;
+	ck_assert_int_eq(bs_sim_run(S, 1, &h, r, &err), BS_E_INTERRUPTED);
+	bs_rep_result_free(r);
+	bs_sim_free(S);
+	done(w, sc);
+}
+END_TEST
+
+/* The runner: replications in slots by number whatever the threads, and
+ * identical to single runs. */
+START_TEST(test_runner_threads)
+{
+	struct bs_scenario *sc;
+	struct bs_world *w = six(&sc, NULL);
+	struct bs_rep_result *one[5], *two[5];
+	struct bs_runner_opts o;
+	struct bs_error err;
+	uint32_t nd, i;
+
+	memset(&o, 0, sizeof(o));
+	o.nreps = 5;
+	o.jobs = 1;
+	ck_assert_int_eq(bs_run_replications(&w->model, &o, one, &nd, &err), 0);
+	ck_assert_uint_eq(nd, 5);
+	o.jobs = 3;
+	ck_assert_int_eq(bs_run_replications(&w->model, &o, two, &nd, &err), 0);
+	for (i = 0; i < 5; i++) {
+		ck_assert_uint_eq(one[i]->rep, i + 1);
+		ck_assert_int_eq(memcmp(one[i]->raw, two[i]->raw,
+					4 * BS_RAW_N * sizeof(double)), 0);
+		bs_rep_result_free(one[i]);
+		bs_rep_result_free(two[i]);
+	}
+	done(w, sc);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("sim");
+	TCase *tc = tcase_create("sim");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_conservation_everywhere);
+	tcase_add_test(tc, test_same_replication_same_result);
+	tcase_add_test(tc, test_common_random_numbers);
+	tcase_add_test(tc, test_isolated_no_cross_ward);
+	tcase_add_test(tc, test_bilateral_only_pairs);
+	tcase_add_test(tc, test_tokyo_agreements_order);
+	tcase_add_test(tc, test_walking);
+	tcase_add_test(tc, test_trip_hook);
+	tcase_add_test(tc, test_samples_and_window);
+	tcase_add_test(tc, test_warmup_excluded);
+	tcase_add_test(tc, test_stop_flag);
+	tcase_add_test(tc, test_runner_threads);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return tu_main(suite());
+}
