@@ -28,7 +28,7 @@
 	X(CROSS_WARD_TRIPS, "cross_ward_trips", "trips per day returned in another ward than rented (renting ward)") \
 	X(SERVICE_LEVEL, "service_level", "trips_completed / trips_requested") \
 	X(MEAN_TRIP_MIN, "mean_trip_min", "mean minutes from rental to return, diversions included") \
-	X(EMPTY_STATION_FRAC, "empty_station_frac", "time-averaged share of ports with no bike") \
+	X(EMPTY_STATION_FRAC, "empty_station_frac", "time-averaged share of ports with no rentable bike") \
 	X(FULL_STATION_FRAC, "full_station_frac", "time-averaged share of ports with no free dock") \
 	X(BIKES_IN_USE_MEAN, "bikes_in_use_mean", "time-averaged bikes being ridden (renting ward)") \
 	X(REBALANCING_MOVES, "rebalancing_moves", "bikes moved by trucks per day") \
@@ -36,7 +36,15 @@
 	X(REVENUE_YEN, "revenue_yen", "fares collected per day, yen (renting ward)") \
 	X(WALKED_TRIPS, "walked_trips", "trips per day rented at another port than asked") \
 	X(UNFINISHED_TRIPS, "unfinished_trips", "trips per day still riding a day after the horizon") \
-	X(BIKES_DOCKED_MEAN, "bikes_docked_mean", "time-averaged bikes docked")
+	X(BIKES_DOCKED_MEAN, "bikes_docked_mean", "time-averaged bikes docked") \
+	X(TRUCK_HOURS, "truck_hours", "truck hours on shift per day (owning ward)") \
+	X(REPATRIATED_BIKES, "repatriated_bikes", "bikes per day trucks brought back to their owner ward") \
+	X(BATTERY_SWAPS, "battery_swaps", "batteries swapped per day (crew's ward)") \
+	X(CREW_HOURS, "crew_hours", "swap-crew hours on shift per day") \
+	X(BIKES_LOW_BATTERY_MEAN, "bikes_low_battery_mean", "time-averaged docked bikes too low to rent") \
+	X(OPERATING_COST_YEN, "operating_cost_yen", "trucks, kilometres, crews and swaps per day, yen") \
+	X(SETTLEMENT_NET_YEN, "settlement_net_yen", "owed to the ward minus owed by it, per day, yen") \
+	X(NET_YEN, "net_yen", "revenue + settlement_net - operating_cost, per day, yen")
 
 enum bs_metric {
 #define BS__METRIC_ENUM(id, name, help) BS_M_##id,

@@ -48,6 +48,7 @@ struct bs_network {
 
 	/* Uniform grid over the planar coordinates; cells in CSR form. */
 	double cell_m, x0, y0, proj_eps;
+	double cos_lat0; /* projection: x = R cos(lat0) lon, y = R lat */
 	uint32_t nx, ny;
 	uint32_t *cell_off; /* [nx*ny+1] */
 	uint32_t *cell_idx; /* [n] */
@@ -114,6 +115,14 @@ uint32_t bs_network_nearest(const struct bs_network *net, uint32_t from,
  * radius_m of s, in no particular order. Stops early and returns fn's value
  * when fn returns nonzero; else 0.
  */
+/*
+ * Nearest station to a point (degrees) satisfying pred (NULL: any), ties
+ * by lowest index; BS_NO_STATION when none. Grid search, exact distances.
+ */
+uint32_t bs_network_nearest_point(const struct bs_network *net, double lat,
+				  double lon, bs_station_pred pred,
+				  const void *ud, double *dist_m);
+
 typedef int (*bs_station_visit)(void *ud, uint32_t s, double dist_m);
 int bs_network_for_within(const struct bs_network *net, uint32_t s,
 			  double radius_m, bs_station_visit fn, void *ud);

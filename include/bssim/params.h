@@ -17,6 +17,8 @@ enum bs_demand_kind { BS_DEMAND_UNIFORM, BS_DEMAND_GRAVITY };
 enum bs_dur_kind { BS_DUR_EXPONENTIAL, BS_DUR_DISTANCE };
 enum bs_on_full { BS_FULL_NEAREST, BS_FULL_RANDOM };
 enum bs_forbidden { BS_FORBID_TRUNCATE, BS_FORBID_LOST };
+enum bs_settlement { BS_SETTLE_RENTING, BS_SETTLE_OWNER, BS_SETTLE_SPLIT_TIME };
+enum bs_reb_policy { BS_REB_NONE, BS_REB_THRESHOLD, BS_REB_REPATRIATE };
 enum bs_agreement_kind {
 	BS_AGR_ISOLATED,
 	BS_AGR_FULL,
@@ -71,9 +73,32 @@ struct bs_params {
 	/* agreement: kind; the ward matrix lives in struct bs_agreement */
 	int agreement;
 
-	/* fees */
+	/* fees and settlement between wards */
 	double block_min;        /* tariff block, minutes */
 	double cross_surcharge_yen;
+	int settlement;          /* enum bs_settlement */
+	double dock_fee_yen;     /* per foreign bike per night */
+	double night_hour;       /* when foreign bikes are counted */
+	double repatriation_yen; /* per bike brought home by a truck */
+
+	/* rebalancing trucks (per-ward counts, pools and depots: bs_ops) */
+	int reb_policy;          /* enum bs_reb_policy */
+	uint32_t truck_capacity;
+	double truck_speed_kmh, truck_detour, load_min;
+	double reb_shift_start_h, reb_shift_end_h;
+	double reb_low, reb_high, reb_target;
+	double review_min;       /* idle trucks and crews look again */
+	double reb_reach_m;      /* worst-first within this distance */
+
+	/* batteries and swap crews */
+	int battery;             /* modelled at all */
+	double bat_use_per_km, bat_min_rentable, bat_swap_below;
+	double bat_initial_min;
+	double crew_speed_kmh, swap_min;
+	double bat_shift_start_h, bat_shift_end_h;
+
+	/* operating costs, yen */
+	double truck_hour_yen, truck_km_yen, crew_hour_yen, swap_yen;
 
 	/* output */
 	double ts_step_min;

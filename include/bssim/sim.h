@@ -19,7 +19,12 @@
  *     minutes) belong to the ward of the station where the user asked;
  *     cross-ward trips, revenue, flows and bikes in use to the ward of the
  *     station where the bike was rented;
- *   - station time shares and time series cover [warm-up, horizon).
+ *   - station time shares and time series cover [warm-up, horizon);
+ *   - trucks and crews work in their daily shifts until the horizon;
+ *     their moves, kilometres, swaps and hours belong to the ward that owns
+ *     them, and count when they happen inside [warm-up, horizon);
+ *   - settlement between wards (raw->settle) follows fees.settlement for
+ *     fares, plus nightly dock fees and repatriation fees.
  *
  * Ownership: bs_sim_alloc/bs_sim_free; bs_rep_result_alloc/free (the
  * result is the caller's). The model's members are borrowed.
@@ -37,10 +42,13 @@
 #include "bssim/network.h"
 #include "bssim/params.h"
 
+struct bs_ops;
+
 struct bs_model {
 	const struct bs_network *net;
 	const struct bs_demand *dem;
 	const struct bs_agreement *agr;
+	const struct bs_ops *ops;   /* trucks and crews; may be NULL: none */
 	struct bs_params p;
 	const uint32_t *init_stock; /* [n] bikes at t = 0 */
 	uint64_t fleet;             /* sum of init_stock */
@@ -64,8 +72,16 @@ struct bs_model {
 	X(FULL_T)         /* station-minutes full */                       \
 	X(DOCKED_T)       /* bike-minutes docked */                        \
 	X(RENTALS)        /* rentals by event time in the window */        \
-	X(REB_MOVES)      /* bikes moved by trucks */                      \
-	X(REB_KM)         /* truck kilometres */
+	X(REB_MOVES)      /* bikes moved by trucks (owning ward) */        \
+	X(REB_KM)         /* truck kilometres */                           \
+	X(TRUCK_HOURS)    /* truck hours on shift */                       \
+	X(REPATRIATED)    /* bikes trucks brought back to their owner */   \
+	X(SWAPS)          /* batteries swapped (crew's ward) */            \
+	X(CREW_HOURS)     /* swap-crew hours on shift */                   \
+	X(LOW_T)          /* bike-minutes docked and not rentable */       \
+	X(COST)           /* operating cost, yen */                        \
+	X(SETTLE_IN)      /* yen owed to the ward by other wards */        \
+	X(SETTLE_OUT)     /* yen the ward owes other wards */
 
 enum bs_raw {
 #define BS__RAW_ENUM(name) BS_RAW_##name,

@@ -26,6 +26,7 @@ struct bs_world {
 	struct bs_network *net;
 	struct bs_demand *dem;
 	struct bs_agreement *agr;
+	struct bs_ops *ops;
 	uint32_t *init_stock;
 	struct bs_model model;
 };

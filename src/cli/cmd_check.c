@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bssim/ops.h"
 #include "bssim/world.h"
 #include "cli.h"
 
@@ -81,6 +82,32 @@ static void print_summary(const struct bs_scenario *sc,
 	       p->walk_radius_m,
 	       p->on_full == BS_FULL_RANDOM ? "random port" : "nearest free allowed port",
 	       p->forbidden == BS_FORBID_LOST ? "lost" : "truncate");
+	{
+		static const char *const POL[] = {"none", "threshold", "repatriate"};
+		static const char *const RULE[] = {"renting ward", "owner ward",
+						   "split by time in each ward"};
+		printf("  trucks      %s", POL[p->reb_policy]);
+		if (p->reb_policy != BS_REB_NONE)
+			printf(": %zu trucks of %u bikes in %zu service area%s, %g-%g h",
+			       w->ops->ntrucks, p->truck_capacity,
+			       w->ops->trucks.ngroups,
+			       w->ops->trucks.ngroups == 1 ? "" : "s",
+			       p->reb_shift_start_h, p->reb_shift_end_h);
+		printf("\n");
+		if (p->battery)
+			printf("  batteries   %g per km, rentable from %g; %zu swap crews, %g-%g h\n",
+			       p->bat_use_per_km, p->bat_min_rentable,
+			       w->ops->ncrews, p->bat_shift_start_h,
+			       p->bat_shift_end_h);
+		else
+			printf("  batteries   not modelled\n");
+		printf("  fares       earned by the %s", RULE[p->settlement]);
+		if (p->dock_fee_yen > 0.0)
+			printf("; %g yen a night per foreign bike", p->dock_fee_yen);
+		if (p->repatriation_yen > 0.0)
+			printf("; %g yen per bike brought home", p->repatriation_yen);
+		printf("\n");
+	}
 	printf("  agreement   %s (%zu cross-ward permissions)\n",
 	       json_string_value(json_object_get(
 		       json_object_get(sc->root, "agreement"), "type")),

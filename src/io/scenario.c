@@ -24,7 +24,10 @@ enum ktype {
 	T_HOURS,  /* 24 non-negative numbers, positive sum */
 	T_PAIRS,  /* [[ward, ward], ...] */
 	T_WARDS,  /* {ward: [ward, ...], ...} */
-	T_PRICE   /* number, or {ward: number, ...} */
+	T_PRICE,  /* number, or {ward: number, ...} */
+	T_WCOUNT, /* integer, or {ward: integer, ...} */
+	T_POOL,   /* true/false, or [[ward, ...], ...] pooling groups */
+	T_WSTR    /* {ward: string, ...} */
 };
 
 struct keyspec {
@@ -148,17 +151,89 @@ static const struct keyspec KEYS[] = {
 	 "agreement.type=matrix",
 	 "owner ward -> wards where its bikes may be rented and returned (own ward implied)"},
 
-	{"fees", T_OBJ, 0, 0, 0, "{}", NULL, NULL, "what users pay"},
+	{"fees", T_OBJ, 0, 0, 0, "{}", NULL, NULL, "what users pay and wards owe each other"},
 	{"fees.price_yen", T_PRICE, 0, 1e6, 0, "165", NULL, NULL,
-	 "price per started block, yen: one number, or {ward: number} for every ward"},
+	 "price per started block, yen: one number, or {ward: number} for every ward (165: docomo's price per 30 min)"},
 	{"fees.block_min", T_NUM, 0, 1440, 1, "30", NULL, NULL,
 	 "tariff block, minutes"},
 	{"fees.cross_surcharge_yen", T_NUM, 0, 1e6, 0, "0", NULL, NULL,
 	 "added to a ride returned in another ward"},
+	{"fees.settlement", T_ENUM, 0, 0, 0, "\"renting\"",
+	 "renting|owner|split_time", NULL,
+	 "who earns a fare: the renting ward, the bike's owner ward, or each ward by ride time in it"},
+	{"fees.foreign_dock_fee_yen", T_NUM, 0, 1e6, 0, "0", NULL, NULL,
+	 "per night, owed by a bike's owner ward to the ward whose port holds it"},
+	{"fees.night_hour", T_NUM, 0, 23.999, 0, "3", NULL, NULL,
+	 "hour of the nightly count of foreign bikes"},
+	{"fees.repatriation_yen", T_NUM, 0, 1e6, 0, "0", NULL, NULL,
+	 "per bike a truck brings home, owed by the owner ward to the truck's ward"},
 
 	{"rebalancing", T_OBJ, 0, 0, 0, "{}", NULL, NULL, "trucks"},
-	{"rebalancing.policy", T_ENUM, 0, 0, 0, "\"none\"", "none", NULL,
-	 "none"},
+	{"rebalancing.policy", T_ENUM, 0, 0, 0, "\"none\"",
+	 "none|threshold|repatriate", NULL,
+	 "none; threshold (keep ports between low and high fill); repatriate (bring bikes home to their owner ward)"},
+	{"rebalancing.trucks_per_ward", T_WCOUNT, 0, 1000, 0, "2", NULL, NULL,
+	 "trucks each ward owns: one number, or {ward: number} (assumption: 2)"},
+	{"rebalancing.pooled", T_POOL, 0, 0, 0, "false", NULL, NULL,
+	 "false: each ward's trucks serve its own ports; true: all wards share; or groups [[\"Minato\",\"Chiyoda\"], ...]"},
+	{"rebalancing.truck_capacity", T_INT, 1, 1000, 0, "20", NULL, NULL,
+	 "bikes a truck carries (assumption)"},
+	{"rebalancing.speed_kmh", T_NUM, 0, 200, 1, "15", NULL, NULL,
+	 "truck speed in city traffic, km/h (assumption)"},
+	{"rebalancing.detour", T_NUM, 1, 10, 0, "1.4", NULL, NULL,
+	 "road distance / great-circle distance for trucks"},
+	{"rebalancing.load_min_per_bike", T_NUM, 0, 60, 0, "1", NULL, NULL,
+	 "minutes to load or unload one bike"},
+	{"rebalancing.shift_start_h", T_NUM, 0, 24, 0, "7", NULL, NULL,
+	 "daily shift start, hour"},
+	{"rebalancing.shift_end_h", T_NUM, 0, 24, 0, "22", NULL, NULL,
+	 "daily shift end, hour (after the start)"},
+	{"rebalancing.low", T_NUM, 0, 1, 0, "0.2", NULL, NULL,
+	 "threshold: a port below this share of its docks in usable bikes needs bikes"},
+	{"rebalancing.high", T_NUM, 0, 1, 0, "0.8", NULL, NULL,
+	 "threshold: a port above this share of its docks in bikes has too many"},
+	{"rebalancing.target", T_NUM, 0, 1, 0, "0.5", NULL, NULL,
+	 "fill share a served port is brought to (between low and high)"},
+	{"rebalancing.reach_m", T_NUM, 0, 1e6, 0, "2000", NULL, NULL,
+	 "threshold: serve the worst port within this distance of the truck; farther only when none within"},
+	{"rebalancing.review_min", T_NUM, 0, 1440, 1, "15", NULL, NULL,
+	 "an idle truck or crew looks for work again after this many minutes"},
+	{"rebalancing.depots", T_WSTR, 0, 0, 0, NULL, NULL, NULL,
+	 "{ward: station_id} where each ward's trucks and crews park (default: the ward's port nearest its centroid)"},
+
+	{"battery", T_OBJ, 0, 0, 0, "{}", NULL, NULL, "e-assist batteries and swap crews"},
+	{"battery.enabled", T_BOOL, 0, 0, 0, "false", NULL, NULL,
+	 "model batteries (all docomo bikes are electric-assist)"},
+	{"battery.use_per_km", T_NUM, 0, 1, 0, "0.015", NULL,
+	 "battery.enabled", "share of a full battery used per km ridden (assumption: about 67 km per charge)"},
+	{"battery.min_rentable", T_NUM, 0, 1, 0, "0.2", NULL, "battery.enabled",
+	 "a bike with less charge cannot be rented (assumption)"},
+	{"battery.swap_below", T_NUM, 0, 1, 0, "0.6", NULL, "battery.enabled",
+	 "crews swap every battery below this charge at the ports they visit"},
+	{"battery.initial_min", T_NUM, 0, 1, 0, "0.5", NULL, "battery.enabled",
+	 "initial charges are uniform between this and 1"},
+	{"battery.crews_per_ward", T_WCOUNT, 0, 1000, 0, "3", NULL,
+	 "battery.enabled", "swap crews each ward employs (assumption: 3)"},
+	{"battery.pooled", T_POOL, 0, 0, 0, "false", NULL, "battery.enabled",
+	 "as rebalancing.pooled, for crews"},
+	{"battery.speed_kmh", T_NUM, 0, 200, 1, "15", NULL, "battery.enabled",
+	 "crew speed, km/h (assumption)"},
+	{"battery.swap_min", T_NUM, 0, 60, 0, "1", NULL, "battery.enabled",
+	 "minutes per battery swapped (assumption)"},
+	{"battery.shift_start_h", T_NUM, 0, 24, 0, "8", NULL, "battery.enabled",
+	 "crews' daily shift start, hour"},
+	{"battery.shift_end_h", T_NUM, 0, 24, 0, "20", NULL, "battery.enabled",
+	 "crews' daily shift end, hour (after the start)"},
+
+	{"costs", T_OBJ, 0, 0, 0, "{}", NULL, NULL, "operating costs (all assumptions)"},
+	{"costs.truck_hour_yen", T_NUM, 0, 1e7, 0, "3000", NULL, NULL,
+	 "per truck per hour on shift: driver and vehicle"},
+	{"costs.truck_km_yen", T_NUM, 0, 1e7, 0, "40", NULL, NULL,
+	 "per truck kilometre: fuel and wear"},
+	{"costs.crew_hour_yen", T_NUM, 0, 1e7, 0, "2000", NULL, NULL,
+	 "per swap crew per hour on shift"},
+	{"costs.swap_yen", T_NUM, 0, 1e7, 0, "30", NULL, NULL,
+	 "per battery swapped: charging and wear"},
 
 	{"output", T_OBJ, 0, 0, 0, "{}", NULL, NULL, "what is written"},
 	{"output.timeseries_step_min", T_NUM, 1, 1440, 0, "15", NULL, NULL,
@@ -429,8 +504,8 @@ static int check_unknown(const struct bs_scenario *sc, json_t *obj,
 			siblings(parent, k, list, sizeof(list), &closest);
 			if (closest)
 				return serr(sc, err, path,
-					    "unknown key; did you mean '%s'? (known here: %s)",
-					    closest, list);
+					    "unknown key; did you mean '%s'?",
+					    closest);
 			return serr(sc, err, path,
 				    "unknown key; expected one of: %s", list);
 		}
@@ -596,6 +671,60 @@ static int check_special(const struct bs_scenario *sc, const struct keyspec *ks,
 				snprintf(p2, sizeof(p2), "%s[%zu]", path, j);
 				if ((rc = check_ward_name(sc, p2, f, err)))
 					return rc;
+			}
+		}
+		return 0;
+	case T_WCOUNT:
+		if (json_is_number(v))
+			return check_number(sc, ks, v, 1, err);
+		if (!json_is_object(v) || json_object_size(v) == 0)
+			return serr(sc, err, ks->path,
+				    "expected a whole number, or {ward: number} for every ward, got %s",
+				    got);
+		json_object_foreach(v, k, e) {
+			struct keyspec sub = *ks;
+			snprintf(path, sizeof(path), "%s.%s", ks->path, k);
+			sub.path = path;
+			if (check_number(sc, &sub, e, 1, err))
+				return BS_E_INPUT;
+		}
+		return 0;
+	case T_POOL:
+		if (json_is_boolean(v))
+			return 0;
+		if (!json_is_array(v) || json_array_size(v) == 0)
+			return serr(sc, err, ks->path,
+				    "expected true, false, or pooling groups like [[\"Minato\",\"Chiyoda\"],[\"Chuo\",\"Koto\"]], got %s",
+				    got);
+		json_array_foreach(v, i, e) {
+			snprintf(path, sizeof(path), "%s[%zu]", ks->path, i);
+			if (!json_is_array(e) || json_array_size(e) == 0) {
+				show(e, got, sizeof(got));
+				return serr(sc, err, path,
+					    "expected a group: a non-empty array of ward names, got %s",
+					    got);
+			}
+			json_array_foreach(e, j, f) {
+				char p2[512];
+				int rc;
+				snprintf(p2, sizeof(p2), "%s[%zu]", path, j);
+				if ((rc = check_ward_name(sc, p2, f, err)))
+					return rc;
+			}
+		}
+		return 0;
+	case T_WSTR:
+		if (!json_is_object(v))
+			return serr(sc, err, ks->path,
+				    "expected an object {ward: station_id}, got %s",
+				    got);
+		json_object_foreach(v, k, e) {
+			snprintf(path, sizeof(path), "%s.%s", ks->path, k);
+			if (!json_is_string(e) || json_string_length(e) == 0) {
+				show(e, got, sizeof(got));
+				return serr(sc, err, path,
+					    "expected a station id (a string), got %s",
+					    got);
 			}
 		}
 		return 0;
@@ -873,9 +1002,72 @@ static int extract(struct bs_scenario *sc, struct bs_error *err)
 		return serr(sc, err, "agreement",
 			    "missing key 'matrix'; expected e.g. \"matrix\": {\"Minato\": [\"Chiyoda\"]}");
 
-	/* fees */
+	/* fees and settlement */
 	p->block_min = num(r, "fees.block_min");
 	p->cross_surcharge_yen = num(r, "fees.cross_surcharge_yen");
+	s = str(r, "fees.settlement");
+	p->settlement = strcmp(s, "owner") == 0        ? BS_SETTLE_OWNER
+			: strcmp(s, "split_time") == 0 ? BS_SETTLE_SPLIT_TIME
+						       : BS_SETTLE_RENTING;
+	p->dock_fee_yen = num(r, "fees.foreign_dock_fee_yen");
+	p->night_hour = num(r, "fees.night_hour");
+	p->repatriation_yen = num(r, "fees.repatriation_yen");
+
+	/* rebalancing */
+	s = str(r, "rebalancing.policy");
+	p->reb_policy = strcmp(s, "threshold") == 0    ? BS_REB_THRESHOLD
+			: strcmp(s, "repatriate") == 0 ? BS_REB_REPATRIATE
+						       : BS_REB_NONE;
+	p->truck_capacity = (uint32_t)num(r, "rebalancing.truck_capacity");
+	p->truck_speed_kmh = num(r, "rebalancing.speed_kmh");
+	p->truck_detour = num(r, "rebalancing.detour");
+	p->load_min = num(r, "rebalancing.load_min_per_bike");
+	p->reb_shift_start_h = num(r, "rebalancing.shift_start_h");
+	p->reb_shift_end_h = num(r, "rebalancing.shift_end_h");
+	p->reb_low = num(r, "rebalancing.low");
+	p->reb_high = num(r, "rebalancing.high");
+	p->reb_target = num(r, "rebalancing.target");
+	p->review_min = num(r, "rebalancing.review_min");
+	p->reb_reach_m = num(r, "rebalancing.reach_m");
+	if (p->reb_shift_end_h <= p->reb_shift_start_h)
+		return serr(sc, err, "rebalancing.shift_end_h",
+			    "the shift ends at %g h, not after it starts (%g h); expected an end hour after the start, within the day",
+			    p->reb_shift_end_h, p->reb_shift_start_h);
+	if (p->reb_high < p->reb_low)
+		return serr(sc, err, "rebalancing.high",
+			    "high %g is below low %g; expected low <= target <= high",
+			    p->reb_high, p->reb_low);
+	if (p->reb_target < p->reb_low || p->reb_target > p->reb_high)
+		return serr(sc, err, "rebalancing.target",
+			    "target %g is outside [low %g, high %g]; expected low <= target <= high",
+			    p->reb_target, p->reb_low, p->reb_high);
+
+	/* batteries */
+	p->battery = json_is_true(get_path(r, "battery.enabled"));
+	if (p->battery) {
+		p->bat_use_per_km = num(r, "battery.use_per_km");
+		p->bat_min_rentable = num(r, "battery.min_rentable");
+		p->bat_swap_below = num(r, "battery.swap_below");
+		p->bat_initial_min = num(r, "battery.initial_min");
+		p->crew_speed_kmh = num(r, "battery.speed_kmh");
+		p->swap_min = num(r, "battery.swap_min");
+		p->bat_shift_start_h = num(r, "battery.shift_start_h");
+		p->bat_shift_end_h = num(r, "battery.shift_end_h");
+		if (p->bat_swap_below < p->bat_min_rentable)
+			return serr(sc, err, "battery.swap_below",
+				    "%g is below min_rentable %g: crews would leave unrentable bikes; expected swap_below >= min_rentable",
+				    p->bat_swap_below, p->bat_min_rentable);
+		if (p->bat_shift_end_h <= p->bat_shift_start_h)
+			return serr(sc, err, "battery.shift_end_h",
+				    "the shift ends at %g h, not after it starts (%g h); expected an end hour after the start, within the day",
+				    p->bat_shift_end_h, p->bat_shift_start_h);
+	}
+
+	/* costs */
+	p->truck_hour_yen = num(r, "costs.truck_hour_yen");
+	p->truck_km_yen = num(r, "costs.truck_km_yen");
+	p->crew_hour_yen = num(r, "costs.crew_hour_yen");
+	p->swap_yen = num(r, "costs.swap_yen");
 
 	/* output */
 	p->ts_step_min = num(r, "output.timeseries_step_min");
@@ -1260,6 +1452,16 @@ void bs_scenario_keys_markdown(FILE *out)
 			break;
 		case T_PRICE:
 			snprintf(t, sizeof(t), "number, or object ward -> number");
+			break;
+		case T_WCOUNT:
+			snprintf(t, sizeof(t), "integer %.15g to %.15g, or object ward -> integer",
+				 k->min, k->max);
+			break;
+		case T_POOL:
+			snprintf(t, sizeof(t), "true/false, or array of ward groups");
+			break;
+		case T_WSTR:
+			snprintf(t, sizeof(t), "object ward -> station id");
 			break;
 		}
 		/* '|' inside enum choices would break the table */

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "bssim/fleet.h"
+#include "bssim/ops.h"
 #include "bssim/stations.h"
 
 static void ward_list(const struct bs_network *net, char *buf, size_t sz)
@@ -122,6 +123,135 @@ static int build_prices(const struct bs_scenario *sc,
 	return 0;
 }
 
+/* A per-ward count: one number for every ward, or {ward: number} naming
+ * every ward. A missing key (the condition does not hold) gives zeros. */
+static int ward_counts(const struct bs_scenario *sc,
+		       const struct bs_network *net, const char *obj,
+		       const char *leaf, uint32_t *out, struct bs_error *err)
+{
+	json_t *v = json_object_get(json_object_get(sc->root, obj), leaf), *e;
+	char key[300], list[512];
+	const char *k;
+	size_t w;
+
+	memset(out, 0, net->nwards * sizeof(uint32_t));
+	if (!v)
+		return 0;
+	if (json_is_number(v)) {
+		for (w = 0; w < net->nwards; w++)
+			out[w] = (uint32_t)json_number_value(v);
+		return 0;
+	}
+	for (w = 0; w < net->nwards; w++)
+		out[w] = UINT32_MAX;
+	json_object_foreach(v, k, e) {
+		int i;
+		snprintf(key, sizeof(key), "%s.%s.%s", obj, leaf, k);
+		if ((i = ward_of(sc, net, key, k, err)) < 0)
+			return BS_E_INPUT;
+		out[i] = (uint32_t)json_number_value(e);
+	}
+	for (w = 0; w < net->nwards; w++)
+		if (out[w] == UINT32_MAX) {
+			snprintf(key, sizeof(key), "%s.%s", obj, leaf);
+			ward_list(net, list, sizeof(list));
+			return bs_scenario_error(sc, err, key,
+						 "no number for ward '%s'; expected one for every ward (%s) or one number for all",
+						 net->ward_names[w], list);
+		}
+	return 0;
+}
+
+/* Pooling groups: false (each ward alone), true (one pool), or groups of
+ * ward names; wards in no group stay alone. group[w] is dense from 0. */
+static int pool_groups(const struct bs_scenario *sc,
+		       const struct bs_network *net, const char *obj,
+		       uint32_t *group, struct bs_error *err)
+{
+	json_t *v = json_object_get(json_object_get(sc->root, obj), "pooled");
+	json_t *g, *e;
+	size_t w, i, j;
+	uint32_t next = 0;
+	char key[300];
+
+	for (w = 0; w < net->nwards; w++)
+		group[w] = UINT32_MAX;
+	if (json_is_true(v)) {
+		memset(group, 0, net->nwards * sizeof(uint32_t));
+		return 0;
+	}
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, g) {
+			json_array_foreach(g, j, e) {
+				int x;
+				snprintf(key, sizeof(key), "%s.pooled[%zu][%zu]",
+					 obj, i, j);
+				if ((x = ward_of(sc, net, key,
+						 json_string_value(e), err)) < 0)
+					return BS_E_INPUT;
+				if (group[x] != UINT32_MAX)
+					return bs_scenario_error(sc, err, key,
+								 "ward '%s' is in two pooling groups; expected each ward in one group at most",
+								 json_string_value(e));
+				group[x] = next;
+			}
+			next++;
+		}
+	}
+	for (w = 0; w < net->nwards; w++)
+		if (group[w] == UINT32_MAX)
+			group[w] = next++;
+	return 0;
+}
+
+static int build_ops(const struct bs_scenario *sc, struct bs_world *w,
+		     struct bs_error *err)
+{
+	const struct bs_network *net = w->net;
+	size_t W = net->nwards, i;
+	uint32_t *buf = calloc(5 * W, sizeof(uint32_t));
+	uint32_t *trucks = buf, *tg = buf + W, *crews = buf + 2 * W,
+		 *cg = buf + 3 * W, *depot = buf + 4 * W;
+	json_t *dv, *e;
+	const char *k;
+	int rc = 0;
+
+	if (!buf)
+		return BS_E_NOMEM;
+	if ((rc = ward_counts(sc, net, "rebalancing", "trucks_per_ward", trucks, err)) ||
+	    (rc = pool_groups(sc, net, "rebalancing", tg, err)) ||
+	    (rc = ward_counts(sc, net, "battery", "crews_per_ward", crews, err)) ||
+	    (rc = pool_groups(sc, net, "battery", cg, err)))
+		goto out;
+	for (i = 0; i < W; i++)
+		depot[i] = bs_ops_default_depot(net, i);
+	dv = json_object_get(json_object_get(sc->root, "rebalancing"), "depots");
+	json_object_foreach(dv, k, e) {
+		char key[300];
+		int x;
+		uint32_t s;
+		snprintf(key, sizeof(key), "rebalancing.depots.%s", k);
+		if ((x = ward_of(sc, net, key, k, err)) < 0) {
+			rc = BS_E_INPUT;
+			goto out;
+		}
+		s = bs_network_find(net, json_string_value(e));
+		if (s == BS_NO_STATION) {
+			rc = bs_scenario_error(sc, err, key,
+					       "no station with id '%s' in the network; expected a station_id",
+					       json_string_value(e));
+			goto out;
+		}
+		depot[x] = s;
+	}
+	w->ops = bs_ops_new(net, trucks, tg, crews, cg, depot);
+	if (!w->ops)
+		rc = BS_E_NOMEM;
+out:
+	free(buf);
+	return rc;
+}
+
 struct bs_world *bs_world_build(const struct bs_scenario *sc,
 				struct bs_error *err)
 {
@@ -186,6 +316,13 @@ struct bs_world *bs_world_build(const struct bs_scenario *sc,
 	w->agr = bs_agreement_new(w->net, p->agreement, matrix, price);
 	if (!w->agr)
 		goto nomem;
+	{
+		int rc = build_ops(sc, w, err);
+		if (rc == BS_E_NOMEM)
+			goto nomem;
+		if (rc)
+			goto fail;
+	}
 
 	if (p->fleet_mode == BS_FLEET_FILL)
 		bikes = (uint64_t)llround(p->fill * (double)w->net->total_docks);
@@ -222,6 +359,7 @@ struct bs_world *bs_world_build(const struct bs_scenario *sc,
 	w->model.net = w->net;
 	w->model.dem = w->dem;
 	w->model.agr = w->agr;
+	w->model.ops = w->ops;
 	w->model.p = *p;
 	w->model.init_stock = w->init_stock;
 	w->model.fleet = s;
@@ -244,6 +382,7 @@ void bs_world_free(struct bs_world *w)
 		return;
 	bs_demand_free(w->dem);
 	bs_agreement_free(w->agr);
+	bs_ops_free(w->ops);
 	bs_network_free(w->net);
 	free(w->init_stock);
 	free(w);

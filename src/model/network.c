@@ -147,9 +147,9 @@ static int build_grid(struct bs_network *net)
 		lat0 += net->lat[i];
 	lat0 /= (double)net->n;
 	latmin = latmax = net->lat[0];
+	net->cos_lat0 = cos(lat0 * DEG2RAD);
 	for (i = 0; i < net->n; i++) {
-		net->x[i] = EARTH_R * cos(lat0 * DEG2RAD) *
-			    net->lon[i] * DEG2RAD;
+		net->x[i] = EARTH_R * net->cos_lat0 * net->lon[i] * DEG2RAD;
 		net->y[i] = EARTH_R * net->lat[i] * DEG2RAD;
 		if (net->lat[i] < latmin)
 			latmin = net->lat[i];
@@ -409,33 +409,25 @@ uint32_t bs_network_find(const struct bs_network *net, const char *id)
 	return BS_NO_STATION;
 }
 
-uint32_t bs_network_nearest(const struct bs_network *net, uint32_t from,
-			    int include_self, bs_station_pred pred,
-			    const void *ud, double *dist_m)
+/*
+ * Outwards over the grid from the cell of planar point (x, y): after ring k
+ * every unseen station is at least k cells away in the plane, so the search
+ * stops once the best great-circle distance is below that (with the
+ * projection's error margin).
+ */
+static uint32_t grid_nearest(const struct bs_network *net, double x, double y,
+			     double lat, double lon, uint32_t exclude,
+			     bs_station_pred pred, const void *ud,
+			     double *dist_m)
 {
 	uint32_t best = BS_NO_STATION;
 	double bestd = HUGE_VAL;
 	long cx, cy, k, kmax;
 	size_t j;
 
-	if (include_self && pred(ud, from)) {
-		if (dist_m)
-			*dist_m = 0.0;
-		return from;
-	}
-	/* The sorted neighbour list answers most queries at once. */
-	for (j = net->nb_off[from]; j < net->nb_off[from + 1]; j++) {
-		uint32_t s = net->nb_idx[j];
-		if (pred(ud, s)) {
-			if (dist_m)
-				*dist_m = net->nb_dist[j];
-			return s;
-		}
-	}
-	/* Outwards over the grid: after ring k every unseen station is at
-	 * least k cells away in the plane. */
-	cell_of(net, net->x[from], net->y[from], &cx, &cy);
-	kmax = (long)(net->nx > net->ny ? net->nx : net->ny);
+	cell_of(net, x, y, &cx, &cy);
+	kmax = (long)(net->nx > net->ny ? net->nx : net->ny) +
+	       (labs(cx) > labs(cy) ? labs(cx) : labs(cy));
 	for (k = 0; k <= kmax; k++) {
 		long gx, gy;
 		for (gy = cy - k; gy <= cy + k; gy++) {
@@ -452,9 +444,10 @@ uint32_t bs_network_nearest(const struct bs_network *net, uint32_t from,
 				     j < net->cell_off[cell + 1]; j++) {
 					uint32_t s = net->cell_idx[j];
 					double d;
-					if (s == from || !pred(ud, s))
+					if (s == exclude || (pred && !pred(ud, s)))
 						continue;
-					d = bs_network_dist(net, from, s);
+					d = bs_distance_m(lat, lon, net->lat[s],
+							  net->lon[s]);
 					if (d < bestd || (d == bestd && s < best)) {
 						bestd = d;
 						best = s;
@@ -469,6 +462,39 @@ uint32_t bs_network_nearest(const struct bs_network *net, uint32_t from,
 	if (dist_m)
 		*dist_m = bestd;
 	return best;
+}
+
+uint32_t bs_network_nearest(const struct bs_network *net, uint32_t from,
+			    int include_self, bs_station_pred pred,
+			    const void *ud, double *dist_m)
+{
+	size_t j;
+
+	if (include_self && pred(ud, from)) {
+		if (dist_m)
+			*dist_m = 0.0;
+		return from;
+	}
+	/* The sorted neighbour list answers most queries at once. */
+	for (j = net->nb_off[from]; j < net->nb_off[from + 1]; j++) {
+		uint32_t s = net->nb_idx[j];
+		if (pred(ud, s)) {
+			if (dist_m)
+				*dist_m = net->nb_dist[j];
+			return s;
+		}
+	}
+	return grid_nearest(net, net->x[from], net->y[from], net->lat[from],
+			    net->lon[from], from, pred, ud, dist_m);
+}
+
+uint32_t bs_network_nearest_point(const struct bs_network *net, double lat,
+				  double lon, bs_station_pred pred,
+				  const void *ud, double *dist_m)
+{
+	return grid_nearest(net, EARTH_R * net->cos_lat0 * lon * DEG2RAD,
+			    EARTH_R * lat * DEG2RAD, lat, lon, BS_NO_STATION,
+			    pred, ud, dist_m);
 }
 
 struct bs_network *bs_network_synthetic(size_t n, uint32_t cap, size_t wards,

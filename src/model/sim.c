@@ -1,13 +1,10 @@
 /*
- * sim.c - the event loop of one replication (see sim.h).
- *
- * Hot-path layout: station state is one 64-byte struct per station (stock,
- * capacity, offset of its docks, ward, and its time accumulators), so an
- * arrival touches one cache line of station state; docked bikes are a stack
- * per station in one flat array; each bike carries its current trip inline.
- * Events are 32 bytes in a 4-ary heap (engine.h).
+ * sim.c - the event loop of one replication (see sim.h): arrivals,
+ * rentals, rides, diversions, returns, samples. Trucks, swap crews and the
+ * nightly settlement count are in ops.c; the shared state is in
+ * sim_internal.h.
  */
-#include "bssim/sim.h"
+#include "sim_internal.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -15,65 +12,12 @@
 
 #include <gsl/gsl_randist.h>
 
-#include "bssim/engine.h"
 #include "bssim/rng.h"
 
-#define BS_RIDING UINT32_MAX
 #define DRAIN_MIN 1440.0
 #define CHECK_EVERY 65536u
-
-enum ev_type { EV_ARRIVAL, EV_RETURN, EV_SAMPLE, EV_WARMUP, EV_HORIZON };
-
-struct station {
-	uint32_t stock;
-	uint32_t cap;
-	uint32_t off; /* first dock slot in sim->docks */
-	uint32_t ward;
-	double tlast;
-	double empty_t, full_t, bike_t;
-	uint32_t rentals, returns;
-};
-
-struct trip {
-	double req_t;
-	double rent_t;
-	uint32_t origin;
-	uint32_t rent_st;
-	uint32_t dest;
-	uint16_t diversions;
-	uint8_t counted;
-	uint8_t truncated;
-};
-
-struct bs_sim {
-	const struct bs_model *m;
-	struct bs_engine eng;
-	size_t n, W;
-	uint64_t fleet;
-
-	gsl_rng **r_arr, **r_dst, **r_dur;
-	gsl_rng *r_beh;
-
-	struct station *st;
-	uint32_t *docks;   /* [total docks] bike ids, stack per station */
-	uint16_t *owner;   /* [fleet] */
-	uint32_t *loc;     /* [fleet] station or BS_RIDING */
-	struct trip *trip; /* [fleet] */
-
-	uint32_t *w_docked, *w_empty, *w_full, *w_inuse; /* [W] */
-	double *w_tlast;                                 /* [W] */
-	uint64_t docked_total, inuse_total;
-
-	double warm, horizon;
-	int integrating;
-	size_t sample_i;
-	double ts_next;
-
-	struct bs_rep_result *out;
-	const struct bs_run_hooks *hooks;
-	uint32_t rep;
-	int cb_rc;
-};
+/* Ride speed used for battery use when rides are timed, not measured. */
+#define EXP_RIDE_KMH 12.0
 
 /* ---- allocation ------------------------------------------------------ */
 
@@ -150,6 +94,7 @@ struct bs_sim *bs_sim_alloc(const struct bs_model *m)
 {
 	struct bs_sim *S = calloc(1, sizeof(*S));
 	size_t n = m->net->n, W = m->net->nwards, i, fleet;
+	size_t vehicles = m->ops ? m->ops->ntrucks + m->ops->ncrews : 0;
 
 	if (!S)
 		return NULL;
@@ -158,13 +103,14 @@ struct bs_sim *bs_sim_alloc(const struct bs_model *m)
 	S->W = W;
 	S->fleet = m->fleet;
 	fleet = (size_t)m->fleet;
-	if (bs_engine_init(&S->eng, n + fleet + 16))
+	if (bs_engine_init(&S->eng, n + fleet + vehicles + 16))
 		goto err;
 	S->r_arr = rng_array(n);
 	S->r_dst = rng_array(n);
 	S->r_dur = rng_array(n);
 	S->r_beh = bs_rng_alloc();
-	if (!S->r_arr || !S->r_dst || !S->r_dur || !S->r_beh)
+	S->r_bat = bs_rng_alloc();
+	if (!S->r_arr || !S->r_dst || !S->r_dur || !S->r_beh || !S->r_bat)
 		goto err;
 	for (i = 0; i < n; i++)
 		if (!S->r_arr[i] || !S->r_dst[i] || !S->r_dur[i])
@@ -174,15 +120,20 @@ struct bs_sim *bs_sim_alloc(const struct bs_model *m)
 			  sizeof(uint32_t));
 	S->owner = malloc((fleet ? fleet : 1) * sizeof(uint16_t));
 	S->loc = malloc((fleet ? fleet : 1) * sizeof(uint32_t));
-	S->trip = calloc(fleet ? fleet : 1, sizeof(struct trip));
+	S->trip = calloc(fleet ? fleet : 1, sizeof(struct bs__trip));
 	S->w_docked = calloc(W, sizeof(uint32_t));
 	S->w_empty = calloc(W, sizeof(uint32_t));
 	S->w_full = calloc(W, sizeof(uint32_t));
 	S->w_inuse = calloc(W, sizeof(uint32_t));
 	S->w_tlast = calloc(W, sizeof(double));
 	if (!S->st || !S->docks || !S->owner || !S->loc || !S->trip ||
-	    !S->w_docked || !S->w_empty || !S->w_full ||
-	    !S->w_inuse || !S->w_tlast)
+	    !S->w_docked || !S->w_empty || !S->w_full || !S->w_inuse ||
+	    !S->w_tlast)
+		goto err;
+	if (m->p.battery &&
+	    !(S->charge = malloc((fleet ? fleet : 1) * sizeof(float))))
+		goto err;
+	if (bs__ops_alloc(S))
 		goto err;
 	return S;
 err:
@@ -200,10 +151,14 @@ void bs_sim_free(struct bs_sim *S)
 	rng_array_free(S->r_dur, S->n);
 	if (S->r_beh)
 		gsl_rng_free(S->r_beh);
+	if (S->r_bat)
+		gsl_rng_free(S->r_bat);
+	bs__ops_free(S);
 	free(S->st);
 	free(S->docks);
 	free(S->owner);
 	free(S->loc);
+	free(S->charge);
 	free(S->trip);
 	free(S->w_docked);
 	free(S->w_empty);
@@ -215,77 +170,18 @@ void bs_sim_free(struct bs_sim *S)
 
 /* ---- accounting ------------------------------------------------------ */
 
-static inline double *raw(struct bs_sim *S, size_t w, int k)
-{
-	return &S->out->raw[w * BS_RAW_N + (size_t)k];
-}
-
-/* Integrate station s's time shares up to t (before its stock changes). */
-static inline void st_touch(struct bs_sim *S, struct station *st, double t)
-{
-	if (S->integrating) {
-		double dt = t - st->tlast;
-		if (st->stock == 0)
-			st->empty_t += dt;
-		else if (st->stock == st->cap)
-			st->full_t += dt;
-		st->bike_t += dt * st->stock;
-	}
-	st->tlast = t;
-}
-
 static inline void ward_inuse_touch(struct bs_sim *S, uint32_t w, double t)
 {
 	if (S->integrating)
-		*raw(S, w, BS_RAW_INUSE_INT) +=
+		*bs__raw(S, w, BS_RAW_INUSE_INT) +=
 			S->w_inuse[w] * (t - S->w_tlast[w]);
 	S->w_tlast[w] = t;
 }
 
-/* Ward counters of empty/full stations when stock goes from a to b. */
-static inline void ward_stock(struct bs_sim *S, const struct station *st,
-			      uint32_t a, uint32_t b)
+static inline void count_rental(struct bs_sim *S, uint32_t s)
 {
-	uint32_t w = st->ward;
-
-	S->w_empty[w] += (b == 0) - (a == 0);
-	S->w_full[w] += (b == st->cap) - (a == st->cap);
-}
-
-static inline uint32_t take_bike(struct bs_sim *S, uint32_t s, uint32_t pos,
-				 double t)
-{
-	struct station *st = &S->st[s];
-	uint32_t *stack = S->docks + st->off;
-	uint32_t top = st->stock - 1, b = stack[pos];
-
-	st_touch(S, st, t);
-	stack[pos] = stack[top];
-	stack[top] = b;
-	st->stock--;
-	ward_stock(S, st, top + 1, top);
-	S->w_docked[st->ward]--;
-	S->docked_total--;
 	if (S->integrating)
-		st->rentals++;
-	S->loc[b] = BS_RIDING;
-	return b;
-}
-
-static inline void dock_bike(struct bs_sim *S, uint32_t s, uint32_t b,
-			     double t)
-{
-	struct station *st = &S->st[s];
-
-	st_touch(S, st, t);
-	S->docks[st->off + st->stock] = b;
-	st->stock++;
-	ward_stock(S, st, st->stock - 1, st->stock);
-	S->w_docked[st->ward]++;
-	S->docked_total++;
-	if (S->integrating)
-		st->returns++;
-	S->loc[b] = s;
+		S->st[s].rentals++;
 }
 
 /* ---- behaviour ------------------------------------------------------- */
@@ -299,7 +195,7 @@ struct dock_pred {
 static int free_allowed_dock(const void *ud, uint32_t s)
 {
 	const struct dock_pred *p = ud;
-	const struct station *st = &p->S->st[s];
+	const struct bs__station *st = &p->S->st[s];
 
 	return st->stock < st->cap &&
 	       bs_agreement_allows(p->agr, p->owner, st->ward);
@@ -327,8 +223,9 @@ static inline double draw_variate(const struct bs_params *p, gsl_rng *r)
 				 p->noise_sd);
 }
 
-static int report_trip(struct bs_sim *S, const struct trip *tr, int outcome,
-		       uint32_t bike, uint32_t ret_st, double t, double fare)
+static int report_trip(struct bs_sim *S, const struct bs__trip *tr,
+		       int outcome, uint32_t bike, uint32_t ret_st, double t,
+		       double fare)
 {
 	struct bs_trip_record rec;
 
@@ -354,13 +251,13 @@ static int report_trip(struct bs_sim *S, const struct trip *tr, int outcome,
 static int lost(struct bs_sim *S, uint32_t o, uint32_t d, double t,
 		int counted, int outcome)
 {
-	struct trip tr;
+	struct bs__trip tr;
 
 	if (!counted)
 		return 0;
-	*raw(S, S->st[o].ward, outcome == BS_TRIP_LOST_NO_BIKE
-				       ? BS_RAW_LOST_NO_BIKE
-				       : BS_RAW_LOST_FORBIDDEN) += 1.0;
+	*bs__raw(S, S->st[o].ward, outcome == BS_TRIP_LOST_NO_BIKE
+					   ? BS_RAW_LOST_NO_BIKE
+					   : BS_RAW_LOST_FORBIDDEN) += 1.0;
 	memset(&tr, 0, sizeof(tr));
 	tr.req_t = t;
 	tr.origin = o;
@@ -377,33 +274,35 @@ static int on_arrival(struct bs_sim *S, uint32_t o, double t)
 	const struct bs_params *p = &m->p;
 	const struct bs_agreement *agr = m->agr;
 	const struct bs_network *net = m->net;
-	uint32_t d, r, b, target, pos, top, wd, bike_owner;
+	uint32_t d, r, b, target, wd, k, pos_ok, pos_any;
+	const uint32_t *stack;
 	double tn, variate;
 	int counted = t >= S->warm;
-	struct trip *tr;
+	struct bs__trip *tr;
 
 	/* Draw everything this user needs first, whatever happens next, so
 	 * the station's streams stay aligned across scenarios. */
-	tn = bs_demand_next(m->dem, o,
-			    t, gsl_ran_exponential(S->r_arr[o], 1.0));
+	tn = bs_demand_next(m->dem, o, t,
+			    gsl_ran_exponential(S->r_arr[o], 1.0));
 	if (tn < S->horizon &&
 	    bs_engine_schedule(&S->eng, tn, EV_ARRIVAL, o, 0, 0))
 		return BS_E_NOMEM;
 	d = bs_demand_dest(m->dem, o, S->r_dst[o]);
 	variate = draw_variate(p, S->r_dur[o]);
 	if (counted)
-		*raw(S, S->st[o].ward, BS_RAW_REQUESTED) += 1.0;
+		*bs__raw(S, S->st[o].ward, BS_RAW_REQUESTED) += 1.0;
 
-	/* Rental station: here, else the nearest with a bike in reach. */
+	/* Rental station: here, else the nearest with a rentable bike in
+	 * reach. */
 	r = BS_NO_STATION;
-	if (S->st[o].stock > 0) {
+	if (S->st[o].usable > 0) {
 		r = o;
 	} else if (p->walk_radius_m > 0.0) {
 		size_t j;
 		for (j = net->nb_off[o]; j < net->nb_off[o + 1]; j++) {
 			if ((double)net->nb_dist[j] > p->walk_radius_m)
 				break;
-			if (S->st[net->nb_idx[j]].stock > 0) {
+			if (S->st[net->nb_idx[j]].usable > 0) {
 				r = net->nb_idx[j];
 				break;
 			}
@@ -412,48 +311,54 @@ static int on_arrival(struct bs_sim *S, uint32_t o, double t)
 	if (r == BS_NO_STATION)
 		return lost(S, o, d, t, counted, BS_TRIP_LOST_NO_BIKE);
 
-	/* Bike: the most recently docked one that may go to the
-	 * destination's ward; else the top one, and the agreement decides. */
-	top = S->st[r].stock - 1;
-	pos = top;
-	target = d;
+	/* Bike: the most recently docked rentable one that may go to the
+	 * destination's ward; else the most recently docked rentable one,
+	 * and the agreement decides. With full mutual use and no batteries
+	 * the first look at the top of the stack settles it. */
+	stack = S->docks + S->st[r].off;
 	wd = S->st[d].ward;
-	if (!agr->all) {
-		const uint32_t *stack = S->docks + S->st[r].off;
-		uint32_t k = S->st[r].stock;
-		while (k-- > 0)
-			if (bs_agreement_allows(agr, S->owner[stack[k]], wd))
-				break;
-		if (k == UINT32_MAX) {
-			bike_owner = S->owner[stack[top]];
-			if (p->forbidden == BS_FORBID_LOST)
-				return lost(S, o, d, t, counted,
-					    BS_TRIP_LOST_FORBIDDEN);
-			target = agr->nearest[(size_t)bike_owner * net->n + d];
-			/* Riding makes no sense when the nearest allowed port
-			 * to the destination is where the user stands. */
-			if (target == BS_NO_STATION || target == r)
-				return lost(S, o, d, t, counted,
-					    BS_TRIP_LOST_FORBIDDEN);
-		} else {
-			pos = k;
+	pos_ok = pos_any = UINT32_MAX;
+	for (k = S->st[r].stock; k-- > 0;) {
+		uint32_t c = stack[k];
+		if (!bs__usable(S, c))
+			continue;
+		if (pos_any == UINT32_MAX)
+			pos_any = k;
+		if (agr->all || bs_agreement_allows(agr, S->owner[c], wd)) {
+			pos_ok = k;
+			break;
 		}
 	}
-	b = take_bike(S, r, pos, t);
+	target = d;
+	if (pos_ok == UINT32_MAX) {
+		uint32_t bike_owner = S->owner[stack[pos_any]];
+		if (p->forbidden == BS_FORBID_LOST)
+			return lost(S, o, d, t, counted, BS_TRIP_LOST_FORBIDDEN);
+		target = agr->nearest[(size_t)bike_owner * net->n + d];
+		/* Riding makes no sense when the nearest allowed port to the
+		 * destination is where the user stands. */
+		if (target == BS_NO_STATION || target == r)
+			return lost(S, o, d, t, counted, BS_TRIP_LOST_FORBIDDEN);
+		pos_ok = pos_any;
+	}
+	b = bs__take(S, r, pos_ok, t, BS_RIDING);
+	count_rental(S, r);
 	tr = &S->trip[b];
 	tr->req_t = t;
 	tr->rent_t = t;
 	tr->origin = o;
 	tr->rent_st = r;
 	tr->dest = d;
+	tr->leg_from = r;
+	tr->km = 0.0f;
 	tr->diversions = 0;
 	tr->counted = (uint8_t)counted;
 	tr->truncated = target != d;
 	if (counted) {
 		if (tr->truncated)
-			*raw(S, S->st[o].ward, BS_RAW_TRUNCATED) += 1.0;
+			*bs__raw(S, S->st[o].ward, BS_RAW_TRUNCATED) += 1.0;
 		if (r != o)
-			*raw(S, S->st[o].ward, BS_RAW_WALKED) += 1.0;
+			*bs__raw(S, S->st[o].ward, BS_RAW_WALKED) += 1.0;
 	}
 	ward_inuse_touch(S, S->st[r].ward, t);
 	S->w_inuse[S->st[r].ward]++;
@@ -488,55 +393,76 @@ static uint32_t divert_target(struct bs_sim *S, uint32_t b, uint32_t x)
 				  NULL);
 }
 
+static double fare_of(const struct bs_sim *S, double minutes, uint32_t rw,
+		      uint32_t ret_ward)
+{
+	const struct bs_params *p = &S->m->p;
+	double blocks = ceil(minutes / p->block_min - 1e-9), fare;
+
+	if (blocks < 1.0)
+		blocks = 1.0;
+	fare = S->m->agr->price_yen[rw] * blocks;
+	if (ret_ward != rw)
+		fare += p->cross_surcharge_yen;
+	return fare;
+}
+
 static int on_return(struct bs_sim *S, uint32_t b, uint32_t x, double t)
 {
 	const struct bs_model *m = S->m;
-	struct station *st = &S->st[x];
-	struct trip *tr = &S->trip[b];
+	const struct bs_params *p = &m->p;
+	struct bs__station *st = &S->st[x];
+	struct bs__trip *tr = &S->trip[b];
 	uint32_t y, rw;
 	double fare, dur;
 
+	if (p->dur == BS_DUR_DISTANCE)
+		tr->km += (float)(p->detour *
+				  bs_network_dist(m->net, tr->leg_from, x) / 1000.0);
 	if (st->stock >= st->cap) {
 		double variate;
 		if (tr->diversions < UINT16_MAX)
 			tr->diversions++;
 		if (tr->counted)
-			*raw(S, S->st[tr->origin].ward, BS_RAW_DIVERSIONS) += 1.0;
+			*bs__raw(S, S->st[tr->origin].ward, BS_RAW_DIVERSIONS) += 1.0;
+		tr->leg_from = x;
 		y = divert_target(S, b, x);
 		if (y == BS_NO_STATION)
-			return bs_engine_schedule(&S->eng, t + m->p.retry_min,
+			return bs_engine_schedule(&S->eng, t + p->retry_min,
 						  EV_RETURN, b, x, 0)
 				       ? BS_E_NOMEM
 				       : 0;
-		variate = draw_variate(&m->p, S->r_beh);
+		variate = draw_variate(p, S->r_beh);
 		return bs_engine_schedule(&S->eng,
 					  t + leg_minutes(S, x, y, variate),
 					  EV_RETURN, b, y, 0)
 			       ? BS_E_NOMEM
 			       : 0;
 	}
-	dock_bike(S, x, b, t);
+	dur = t - tr->rent_t;
+	if (S->charge) {
+		double km = p->dur == BS_DUR_DISTANCE ? (double)tr->km
+						      : dur * EXP_RIDE_KMH / 60.0;
+		double c = (double)S->charge[b] - p->bat_use_per_km * km;
+		S->charge[b] = c > 0.0 ? (float)c : 0.0f;
+	}
+	bs__dock(S, x, b, t);
+	if (S->integrating)
+		st->returns++;
 	rw = S->st[tr->rent_st].ward;
 	ward_inuse_touch(S, rw, t);
 	S->w_inuse[rw]--;
 	S->inuse_total--;
 	if (!tr->counted)
 		return 0;
-	dur = t - tr->rent_t;
-	{
-		double blocks = ceil(dur / m->p.block_min - 1e-9);
-		if (blocks < 1.0)
-			blocks = 1.0;
-		fare = m->agr->price_yen[rw] * blocks;
-		if (st->ward != rw)
-			fare += m->p.cross_surcharge_yen;
-	}
-	*raw(S, S->st[tr->origin].ward, BS_RAW_COMPLETED) += 1.0;
-	*raw(S, S->st[tr->origin].ward, BS_RAW_TRIP_MIN) += dur;
-	*raw(S, rw, BS_RAW_REVENUE) += fare;
+	fare = fare_of(S, dur, rw, st->ward);
+	*bs__raw(S, S->st[tr->origin].ward, BS_RAW_COMPLETED) += 1.0;
+	*bs__raw(S, S->st[tr->origin].ward, BS_RAW_TRIP_MIN) += dur;
+	*bs__raw(S, rw, BS_RAW_REVENUE) += fare;
 	if (st->ward != rw)
-		*raw(S, rw, BS_RAW_CROSS) += 1.0;
+		*bs__raw(S, rw, BS_RAW_CROSS) += 1.0;
 	S->out->flows[(size_t)rw * S->W + st->ward] += 1.0;
+	bs__settle_fare(S, tr->rent_st, x, S->owner[b], fare);
 	return report_trip(S, tr, BS_TRIP_COMPLETED, b, x, t, fare);
 }
 
@@ -545,36 +471,64 @@ static int on_return(struct bs_sim *S, uint32_t b, uint32_t x, double t)
 static int conservation(struct bs_sim *S, double t, int full,
 			struct bs_error *err)
 {
-	uint64_t docked = 0, riding = 0;
+	uint64_t docked = 0, riding = 0, trucked = 0, usable = 0, W = 0;
 	size_t i, w;
 
 	for (w = 0; w < S->W; w++)
 		docked += S->w_docked[w];
 	if (docked != S->docked_total ||
-	    S->docked_total + S->inuse_total != S->fleet)
+	    S->docked_total + S->inuse_total + S->trucked_total != S->fleet)
 		goto broken;
 	if (!full)
 		return 0;
 	docked = 0;
 	for (i = 0; i < S->n; i++) {
-		const struct station *st = &S->st[i];
+		const struct bs__station *st = &S->st[i];
+		uint32_t u = 0;
 		if (st->stock > st->cap)
 			goto broken;
-		for (uint32_t k = 0; k < st->stock; k++)
-			if (S->loc[S->docks[st->off + k]] != i)
+		for (uint32_t k = 0; k < st->stock; k++) {
+			uint32_t b = S->docks[st->off + k];
+			if (S->loc[b] != i ||
+			    !bs_agreement_allows(S->m->agr, S->owner[b], st->ward))
 				goto broken;
+			u += (uint32_t)bs__usable(S, b);
+		}
+		if (u != st->usable)
+			goto broken;
 		docked += st->stock;
+		usable += u;
+		W += st->usable == 0;
 	}
-	for (i = 0; i < S->fleet; i++)
+	for (i = 0; i < S->fleet; i++) {
 		riding += S->loc[i] == BS_RIDING;
-	if (docked != S->docked_total || riding != S->inuse_total)
+		trucked += S->loc[i] == BS_ON_TRUCK;
+	}
+	if (docked != S->docked_total || riding != S->inuse_total ||
+	    trucked != S->trucked_total)
 		goto broken;
+	for (w = 0, i = 0; w < S->W; w++)
+		i += S->w_empty[w];
+	if (i != W)
+		goto broken;
+	if (S->m->ops) {
+		uint64_t carried = 0;
+		for (i = 0; i < S->m->ops->ntrucks; i++) {
+			if (S->trucks[i].load > S->m->p.truck_capacity)
+				goto broken;
+			carried += S->trucks[i].load;
+		}
+		if (carried != S->trucked_total)
+			goto broken;
+	}
+	(void)usable;
 	return 0;
 broken:
 	bs_error_set(err, BS_E_RUN, NULL, 0, 0, NULL,
-		     "internal error: bikes not conserved at t=%.3f min (replication %u: docked %llu + riding %llu != fleet %llu); please report this with the scenario",
+		     "internal error: bikes not conserved at t=%.3f min (replication %u: docked %llu + riding %llu + on trucks %llu, fleet %llu); please report this with the scenario",
 		     t, S->rep, (unsigned long long)S->docked_total,
 		     (unsigned long long)S->inuse_total,
+		     (unsigned long long)S->trucked_total,
 		     (unsigned long long)S->fleet);
 	return BS_E_RUN;
 }
@@ -607,7 +561,7 @@ static void flush_all(struct bs_sim *S, double t)
 	size_t i;
 
 	for (i = 0; i < S->n; i++)
-		st_touch(S, &S->st[i], t);
+		bs__st_touch(S, &S->st[i], t);
 	for (i = 0; i < S->W; i++)
 		ward_inuse_touch(S, (uint32_t)i, t);
 }
@@ -618,7 +572,8 @@ static int reset(struct bs_sim *S, uint32_t rep)
 {
 	const struct bs_model *m = S->m;
 	const struct bs_network *net = m->net;
-	uint64_t seed = m->p.seed;
+	const struct bs_params *p = &m->p;
+	uint64_t seed = p->seed;
 	uint32_t off = 0, b = 0;
 	size_t i;
 
@@ -629,6 +584,7 @@ static int reset(struct bs_sim *S, uint32_t rep)
 		bs_rng_seed(S->r_dur[i], seed, rep, BS_RNG_DURATION, i);
 	}
 	bs_rng_seed(S->r_beh, seed, rep, BS_RNG_BEHAVIOUR, 0);
+	bs_rng_seed(S->r_bat, seed, rep, BS_RNG_BATTERY, 0);
 	memset(S->w_docked, 0, S->W * sizeof(uint32_t));
 	memset(S->w_empty, 0, S->W * sizeof(uint32_t));
 	memset(S->w_full, 0, S->W * sizeof(uint32_t));
@@ -636,8 +592,9 @@ static int reset(struct bs_sim *S, uint32_t rep)
 	memset(S->w_tlast, 0, S->W * sizeof(double));
 	S->docked_total = 0;
 	S->inuse_total = 0;
+	S->trucked_total = 0;
 	for (i = 0; i < S->n; i++) {
-		struct station *st = &S->st[i];
+		struct bs__station *st = &S->st[i];
 		uint32_t k;
 		memset(st, 0, sizeof(*st));
 		st->cap = net->cap[i];
@@ -649,25 +606,31 @@ static int reset(struct bs_sim *S, uint32_t rep)
 			S->docks[st->off + k] = b;
 			S->owner[b] = (uint16_t)st->ward;
 			S->loc[b] = (uint32_t)i;
+			/* initial charge: uniform on [initial_min, 1], drawn
+			 * in bike order from the battery stream */
+			if (S->charge)
+				S->charge[b] = (float)gsl_ran_flat(
+					S->r_bat, p->bat_initial_min, 1.0);
+			st->usable += (uint32_t)bs__usable(S, b);
 		}
 		S->w_docked[st->ward] += st->stock;
-		S->w_empty[st->ward] += st->stock == 0;
+		S->w_empty[st->ward] += st->usable == 0;
 		S->w_full[st->ward] += st->stock == st->cap;
 		S->docked_total += st->stock;
 	}
-	S->warm = m->p.warmup_days * BS_MINUTES_PER_DAY;
-	S->horizon = m->p.days * BS_MINUTES_PER_DAY;
+	S->warm = p->warmup_days * BS_MINUTES_PER_DAY;
+	S->horizon = p->days * BS_MINUTES_PER_DAY;
 	S->integrating = 0;
+	S->draining = 0;
 	S->sample_i = 0;
+	S->ts_k0 = ceil(S->warm / p->ts_step_min);
 	S->rep = rep;
-	S->cb_rc = 0;
 	return b == S->fleet ? 0 : BS_E_RUN;
 }
 
 static int schedule_start(struct bs_sim *S)
 {
 	const struct bs_model *m = S->m;
-	double step = m->p.ts_step_min;
 	size_t i;
 
 	/* Bookkeeping events go first so that, at equal times, they see the
@@ -675,9 +638,11 @@ static int schedule_start(struct bs_sim *S)
 	if (bs_engine_schedule(&S->eng, S->warm, EV_WARMUP, 0, 0, 0) ||
 	    bs_engine_schedule(&S->eng, S->horizon, EV_HORIZON, 0, 0, 0))
 		return BS_E_NOMEM;
-	S->ts_next = ceil(S->warm / step) * step;
 	if (S->out->nsamples &&
-	    bs_engine_schedule(&S->eng, S->ts_next, EV_SAMPLE, 0, 0, 0))
+	    bs_engine_schedule(&S->eng, S->ts_k0 * m->p.ts_step_min,
+			       EV_SAMPLE, 0, 0, 0))
+		return BS_E_NOMEM;
+	if (bs__ops_start(S))
 		return BS_E_NOMEM;
 	for (i = 0; i < S->n; i++) {
 		double t = bs_demand_next(m->dem, (uint32_t)i, 0.0,
@@ -696,23 +661,25 @@ static void finish(struct bs_sim *S, struct bs_rep_result *o)
 	double *all = o->raw + S->W * BS_RAW_N;
 
 	for (i = 0; i < S->n; i++) {
-		const struct station *st = &S->st[i];
+		const struct bs__station *st = &S->st[i];
 		double *row = o->st + i * BS_ST_N;
 		row[BS_ST_RENTALS] = st->rentals;
 		row[BS_ST_RETURNS] = st->returns;
 		row[BS_ST_EMPTY_T] = st->empty_t;
 		row[BS_ST_FULL_T] = st->full_t;
 		row[BS_ST_BIKE_T] = st->bike_t;
-		*raw(S, st->ward, BS_RAW_EMPTY_T) += st->empty_t;
-		*raw(S, st->ward, BS_RAW_FULL_T) += st->full_t;
-		*raw(S, st->ward, BS_RAW_DOCKED_T) += st->bike_t;
-		*raw(S, st->ward, BS_RAW_RENTALS) += st->rentals;
+		*bs__raw(S, st->ward, BS_RAW_EMPTY_T) += st->empty_t;
+		*bs__raw(S, st->ward, BS_RAW_FULL_T) += st->full_t;
+		*bs__raw(S, st->ward, BS_RAW_DOCKED_T) += st->bike_t;
+		*bs__raw(S, st->ward, BS_RAW_LOW_T) += st->low_t;
+		*bs__raw(S, st->ward, BS_RAW_RENTALS) += st->rentals;
 	}
+	o->window_min = S->horizon - S->warm;
+	bs__ops_finish(S);
 	memset(all, 0, BS_RAW_N * sizeof(double));
 	for (w = 0; w < S->W; w++)
 		for (i = 0; i < BS_RAW_N; i++)
 			all[i] += o->raw[w * BS_RAW_N + i];
-	o->window_min = S->horizon - S->warm;
 }
 
 int bs_sim_run(struct bs_sim *S, uint32_t rep,
@@ -721,7 +688,7 @@ int bs_sim_run(struct bs_sim *S, uint32_t rep,
 {
 	struct bs_event ev;
 	uint64_t events = 0;
-	int rc, draining = 0;
+	int rc;
 	double drain_end = HUGE_VAL;
 	const int paranoid = hooks && hooks->paranoid;
 
@@ -740,16 +707,16 @@ int bs_sim_run(struct bs_sim *S, uint32_t rep,
 		goto nomem;
 	while (bs_engine_next(&S->eng, &ev)) {
 		double t = ev.t;
-		if (draining && t > drain_end) {
+		if (S->draining && t > drain_end) {
 			/* Still riding a day after the horizon: only possible
 			 * when docks run out everywhere the bike may go. */
 			if (ev.type == EV_RETURN && S->trip[ev.a].counted) {
-				struct trip *tr = &S->trip[ev.a];
-				*raw(S, S->st[tr->origin].ward,
-				     BS_RAW_UNFINISHED) += 1.0;
+				struct bs__trip *tr = &S->trip[ev.a];
+				*bs__raw(S, S->st[tr->origin].ward,
+					 BS_RAW_UNFINISHED) += 1.0;
 				if ((rc = report_trip(S, tr, BS_TRIP_UNFINISHED,
-						      ev.a, BS_NO_STATION, (double)NAN,
-						      0.0)))
+						      ev.a, BS_NO_STATION,
+						      (double)NAN, 0.0)))
 					goto fail;
 			}
 			continue;
@@ -761,14 +728,26 @@ int bs_sim_run(struct bs_sim *S, uint32_t rep,
 		case EV_RETURN:
 			rc = on_return(S, ev.a, ev.b, t);
 			break;
+		case EV_TRUCK:
+			rc = bs__truck_event(S, ev.a, t);
+			break;
+		case EV_CREW:
+			rc = bs__crew_event(S, ev.a, t);
+			break;
+		case EV_NIGHT:
+			rc = bs__night_event(S, t);
+			break;
 		case EV_SAMPLE:
 			if (paranoid && (rc = conservation(S, t, 1, err)))
 				return rc;
 			take_sample(S, t);
-			S->ts_next += S->m->p.ts_step_min;
-			if (S->ts_next < S->horizon)
-				rc = bs_engine_schedule(&S->eng, S->ts_next,
-							EV_SAMPLE, 0, 0, 0);
+			{
+				double next = (S->ts_k0 + (double)S->sample_i) *
+					      S->m->p.ts_step_min;
+				if (next < S->horizon)
+					rc = bs_engine_schedule(&S->eng, next,
+								EV_SAMPLE, 0, 0, 0);
+			}
 			break;
 		case EV_WARMUP:
 			flush_all(S, t);
@@ -777,7 +756,7 @@ int bs_sim_run(struct bs_sim *S, uint32_t rep,
 		case EV_HORIZON:
 			flush_all(S, t);
 			S->integrating = 0;
-			draining = 1;
+			S->draining = 1;
 			drain_end = t + DRAIN_MIN;
 			break;
 		default:
@@ -796,6 +775,8 @@ int bs_sim_run(struct bs_sim *S, uint32_t rep,
 							       : 1.0);
 		}
 	}
+	if (paranoid && (rc = conservation(S, S->horizon, 1, err)))
+		return rc;
 	finish(S, out);
 	out->events = events;
 	return 0;

@@ -67,6 +67,17 @@ void bs_metrics_compute(const struct bs_rep_result *r,
 	out[BS_M_WALKED_TRIPS] = x[BS_RAW_WALKED] / days;
 	out[BS_M_UNFINISHED_TRIPS] = x[BS_RAW_UNFINISHED] / days;
 	out[BS_M_BIKES_DOCKED_MEAN] = x[BS_RAW_DOCKED_T] / win;
+	out[BS_M_TRUCK_HOURS] = x[BS_RAW_TRUCK_HOURS] / days;
+	out[BS_M_REPATRIATED_BIKES] = x[BS_RAW_REPATRIATED] / days;
+	out[BS_M_BATTERY_SWAPS] = x[BS_RAW_SWAPS] / days;
+	out[BS_M_CREW_HOURS] = x[BS_RAW_CREW_HOURS] / days;
+	out[BS_M_BIKES_LOW_BATTERY_MEAN] = x[BS_RAW_LOW_T] / win;
+	out[BS_M_OPERATING_COST_YEN] = x[BS_RAW_COST] / days;
+	out[BS_M_SETTLEMENT_NET_YEN] =
+		(x[BS_RAW_SETTLE_IN] - x[BS_RAW_SETTLE_OUT]) / days;
+	out[BS_M_NET_YEN] = (x[BS_RAW_REVENUE] + x[BS_RAW_SETTLE_IN] -
+			     x[BS_RAW_SETTLE_OUT] - x[BS_RAW_COST]) /
+			    days;
 }
 
 void bs_stat_compute(const double *x, size_t n, size_t stride,

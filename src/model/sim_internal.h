@@ -1,0 +1,192 @@
+/*
+ * sim_internal.h - the state of one replication, shared by the event loop
+ * (sim.c) and operations (ops.c: trucks, swap crews, nightly fees). Not a
+ * public header: names here carry the bs__ prefix.
+ *
+ * Hot-path layout: station state is one struct per station (stock, usable
+ * bikes, capacity, offset of its docks, ward, time accumulators), so an
+ * arrival touches one cache line of station state; docked bikes are a stack
+ * per station in one flat array; each bike carries its current trip inline.
+ *
+ * Every change of a station's stock goes through bs__st_set, which keeps
+ * the time integrals and the ward counters (docked, empty, full) right.
+ * "Empty" means no rentable bike (with batteries, a docked bike below
+ * battery.min_rentable is not rentable); "full" means no free dock.
+ */
+#ifndef BSSIM_SIM_INTERNAL_H
+#define BSSIM_SIM_INTERNAL_H
+
+#include <stdint.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "bssim/engine.h"
+#include "bssim/ops.h"
+#include "bssim/sim.h"
+
+#define BS_RIDING UINT32_MAX
+#define BS_ON_TRUCK (UINT32_MAX - 1)
+
+enum bs__ev {
+	EV_ARRIVAL,
+	EV_RETURN,
+	EV_SAMPLE,
+	EV_WARMUP,
+	EV_HORIZON,
+	EV_TRUCK,
+	EV_CREW,
+	EV_NIGHT
+};
+
+struct bs__station {
+	uint32_t stock;  /* bikes docked */
+	uint32_t usable; /* of which rentable (battery) */
+	uint32_t cap;
+	uint32_t off;    /* first dock slot in sim->docks */
+	uint32_t ward;
+	uint32_t rentals, returns;
+	double tlast;
+	double empty_t, full_t, bike_t, low_t;
+};
+
+struct bs__trip {
+	double req_t;
+	double rent_t;
+	uint32_t origin;
+	uint32_t rent_st;
+	uint32_t dest;
+	uint32_t leg_from; /* station where the current leg started */
+	float km;          /* ridden so far (distance rides) */
+	uint16_t diversions;
+	uint8_t counted;
+	uint8_t truncated;
+};
+
+enum bs__vmode { V_OFF, V_IDLE, V_TO_PICK, V_TO_DROP, V_TO_DEPOT };
+
+/* A truck or a swap crew. */
+struct bs__vehicle {
+	uint32_t home;   /* owning ward */
+	uint32_t group;  /* service group */
+	uint32_t at;     /* station where it stands */
+	uint32_t target; /* where it is heading */
+	uint32_t mode;   /* enum bs__vmode */
+	uint32_t load;   /* bikes on board (trucks) */
+	uint32_t *bikes; /* [truck_capacity] on board */
+	uint16_t *from;  /* [truck_capacity] ward each was loaded in */
+	int dump;        /* drop everything that fits (shift over) */
+};
+
+struct bs_sim {
+	const struct bs_model *m;
+	struct bs_engine eng;
+	size_t n, W;
+	uint64_t fleet;
+
+	gsl_rng **r_arr, **r_dst, **r_dur;
+	gsl_rng *r_beh, *r_bat;
+
+	struct bs__station *st;
+	uint32_t *docks;   /* [total docks] bike ids, stack per station */
+	uint16_t *owner;   /* [fleet] */
+	uint32_t *loc;     /* [fleet] station, BS_RIDING or BS_ON_TRUCK */
+	float *charge;     /* [fleet] battery, or NULL when not modelled */
+	struct bs__trip *trip; /* [fleet] */
+
+	uint32_t *w_docked, *w_empty, *w_full, *w_inuse; /* [W] */
+	double *w_tlast;                                 /* [W] */
+	uint64_t docked_total, inuse_total, trucked_total;
+
+	struct bs__vehicle *trucks, *crews;
+	uint32_t *truck_bikes;
+	uint16_t *truck_from;
+
+	double warm, horizon;
+	int integrating, draining;
+	size_t sample_i;
+	double ts_k0;
+
+	struct bs_rep_result *out;
+	const struct bs_run_hooks *hooks;
+	uint32_t rep;
+};
+
+static inline double *bs__raw(struct bs_sim *S, size_t w, int k)
+{
+	return &S->out->raw[w * BS_RAW_N + (size_t)k];
+}
+
+static inline int bs__usable(const struct bs_sim *S, uint32_t b)
+{
+	return !S->charge || S->charge[b] >= (float)S->m->p.bat_min_rentable;
+}
+
+/* Integrate station st's time shares up to t (before its stock changes). */
+static inline void bs__st_touch(struct bs_sim *S, struct bs__station *st,
+				double t)
+{
+	if (S->integrating) {
+		double dt = t - st->tlast;
+		if (st->usable == 0)
+			st->empty_t += dt;
+		if (st->stock == st->cap)
+			st->full_t += dt;
+		st->bike_t += dt * st->stock;
+		st->low_t += dt * (st->stock - st->usable);
+	}
+	st->tlast = t;
+}
+
+/* Set station st's stock and usable bikes at time t, keeping integrals
+ * and ward counters. */
+static inline void bs__st_set(struct bs_sim *S, struct bs__station *st,
+			      double t, uint32_t stock, uint32_t usable)
+{
+	uint32_t w = st->ward;
+
+	bs__st_touch(S, st, t);
+	S->w_empty[w] += (usable == 0) - (st->usable == 0);
+	S->w_full[w] += (stock == st->cap) - (st->stock == st->cap);
+	S->w_docked[w] += stock - st->stock; /* modular: may go down */
+	S->docked_total += (uint64_t)stock - st->stock;
+	st->stock = stock;
+	st->usable = usable;
+}
+
+/* Take the bike at stack position pos of station s. */
+static inline uint32_t bs__take(struct bs_sim *S, uint32_t s, uint32_t pos,
+				double t, uint32_t where)
+{
+	struct bs__station *st = &S->st[s];
+	uint32_t *stack = S->docks + st->off;
+	uint32_t top = st->stock - 1, b = stack[pos];
+
+	stack[pos] = stack[top];
+	stack[top] = b;
+	bs__st_set(S, st, t, st->stock - 1, st->usable - (uint32_t)bs__usable(S, b));
+	S->loc[b] = where;
+	return b;
+}
+
+static inline void bs__dock(struct bs_sim *S, uint32_t s, uint32_t b, double t)
+{
+	struct bs__station *st = &S->st[s];
+
+	S->docks[st->off + st->stock] = b;
+	bs__st_set(S, st, t, st->stock + 1, st->usable + (uint32_t)bs__usable(S, b));
+	S->loc[b] = s;
+}
+
+/* ops.c */
+int bs__ops_alloc(struct bs_sim *S);
+void bs__ops_free(struct bs_sim *S);
+int bs__ops_start(struct bs_sim *S);
+int bs__truck_event(struct bs_sim *S, uint32_t k, double t);
+int bs__crew_event(struct bs_sim *S, uint32_t k, double t);
+int bs__night_event(struct bs_sim *S, double t);
+void bs__ops_finish(struct bs_sim *S);
+/* A fare's settlement between wards under the scenario's rule. */
+void bs__settle_fare(struct bs_sim *S, uint32_t rent_st, uint32_t ret_st,
+		     uint32_t owner, double fare);
+
+#endif
