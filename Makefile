@@ -17,7 +17,7 @@ CC ?= cc
 OPT ?= -O2
 WARN := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wvla -Wformat=2 -Wdouble-promotion -Werror
-CPPFLAGS := -Iinclude -D_POSIX_C_SOURCE=200809L -MMD -MP
+CPPFLAGS := -Iinclude -D_POSIX_C_SOURCE=200809L -DHAVE_INLINE -MMD -MP
 PKG_CFLAGS := $(shell pkg-config --cflags gsl jansson 2>/dev/null)
 CFLAGS := $(OPT) -g $(WARN) -pthread $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDFLAGS := -pthread $(EXTRA_LDFLAGS)
@@ -32,7 +32,7 @@ CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 TESTUTIL_OBJ := $(BUILD)/tests/testutil.o
 
-.PHONY: all deps check check-run demo demo-run clean install test-bins
+.PHONY: all deps check check-run demo demo-run clean install test-bins bench bench-run
 
 all: $(BUILD)/bssim
 
@@ -73,6 +73,22 @@ demo: deps
 
 demo-run: all
 	@scripts/demo.sh $(BUILD)/bssim
+
+# Benchmarks (docs/performance.md): the harness times bssim's event loop,
+# bench/lean.c is the lean reference loop; both at -O2 like the release.
+$(BUILD)/bench/harness: bench/harness.c $(BUILD)/libbssim.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libbssim.a $(LIBS)
+
+$(BUILD)/bench/lean: bench/lean.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -o $@ $< $(LIBS)
+
+bench: deps
+	@$(MAKE) --no-print-directory bench-run
+
+bench-run: all $(BUILD)/bench/harness $(BUILD)/bench/lean
+	@bench/run.sh $(BUILD)
 
 PREFIX ?= /usr/local
 install: all

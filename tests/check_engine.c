@@ -2,6 +2,7 @@
  * check_engine.c - the event queue: order by time, ties by scheduling
  * order, growth, reset, and a randomised comparison with a sort.
  */
+#include <stdint.h>
 #include <stdlib.h>
 
 #include <gsl/gsl_rng.h>
@@ -17,7 +18,7 @@ START_TEST(test_order_by_time)
 	double last = -1.0;
 	int i, n = 0;
 
-	ck_assert_int_eq(bs_engine_init(&e, 4), 0);
+	ck_assert_int_eq(bs_engine_init(&e, 4, 0), 0);
 	for (i = 0; i < 5; i++)
 		ck_assert_int_eq(bs_engine_schedule(&e, t[i], 7, (uint32_t)i, 0, 0), 0);
 	while (bs_engine_next(&e, &ev)) {
@@ -38,7 +39,7 @@ START_TEST(test_ties_in_scheduling_order)
 	struct bs_event ev;
 	uint32_t i, expect = 0;
 
-	ck_assert_int_eq(bs_engine_init(&e, 16), 0);
+	ck_assert_int_eq(bs_engine_init(&e, 16, 0), 0);
 	/* 100 events at the same time, then one earlier: the earlier comes
 	 * first and the rest in the order they were scheduled. */
 	for (i = 0; i < 100; i++)
@@ -59,7 +60,7 @@ START_TEST(test_grows_past_hint)
 	struct bs_event ev;
 	uint32_t i;
 
-	ck_assert_int_eq(bs_engine_init(&e, 1), 0);
+	ck_assert_int_eq(bs_engine_init(&e, 1, 0), 0);
 	ck_assert_uint_eq(e.cap, 16); /* floor on the hint */
 	for (i = 0; i < 10000; i++)
 		ck_assert_int_eq(bs_engine_schedule(&e, 10000.0 - i, 0, i, 0, 0), 0);
@@ -75,7 +76,7 @@ START_TEST(test_reset_and_peek)
 	struct bs_engine e;
 	struct bs_event ev;
 
-	ck_assert_int_eq(bs_engine_init(&e, 8), 0);
+	ck_assert_int_eq(bs_engine_init(&e, 8, 0), 0);
 	ck_assert_ptr_null(bs_engine_peek(&e));
 	bs_engine_schedule(&e, 3.0, 0, 1, 2, 3);
 	bs_engine_schedule(&e, 2.0, 0, 4, 5, 6);
@@ -108,7 +109,7 @@ START_TEST(test_random_against_sort)
 	size_t i, popped = 0;
 
 	gsl_rng_set(r, 42);
-	ck_assert_int_eq(bs_engine_init(&e, 64), 0);
+	ck_assert_int_eq(bs_engine_init(&e, 64, 0), 0);
 	for (i = 0; i < N; i++) {
 		/* integer times make ties frequent */
 		double t = now + (double)gsl_rng_uniform_int(r, 50);
@@ -135,6 +136,108 @@ START_TEST(test_random_against_sort)
 }
 END_TEST
 
+/*
+ * Slots and heap together against a brute-force reference that keeps
+ * every pending event in an array and delivers the least (t, seq): random
+ * heap events, slots rescheduled as they fire (the fast path) and now and
+ * then a slot that is not the winner (the rebuild path), many equal times.
+ */
+struct ref_ev {
+	double t;
+	uint64_t seq;
+	uint32_t type, a;
+	int live;
+};
+
+START_TEST(test_slots_against_reference)
+{
+	enum { SLOTS = 37, STEPS = 30000, MAXREF = 40000 };
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+	struct ref_ev *ref = calloc(MAXREF, sizeof(*ref));
+	long slot_ref[SLOTS]; /* index in ref of each slot's pending event */
+	struct bs_engine e;
+	struct bs_event ev;
+	uint64_t seq = 0;
+	size_t nref = 0, step, i;
+	double now = 0.0;
+
+	gsl_rng_set(r, 77);
+	ck_assert_int_eq(bs_engine_init(&e, 16, SLOTS), 0);
+	for (i = 0; i < SLOTS; i++) {
+		double t = (double)gsl_rng_uniform_int(r, 20);
+		bs_engine_set_slot(&e, (uint32_t)i, t, 1, (uint32_t)i, 0, 0);
+		ref[nref] = (struct ref_ev){t, seq++, 1, (uint32_t)i, 1};
+		slot_ref[i] = (long)nref++;
+	}
+	for (step = 0; step < STEPS && nref < MAXREF - 4; step++) {
+		size_t best = SIZE_MAX;
+		double u = gsl_rng_uniform(r);
+		if (u < 0.3) {
+			double t = now + (double)gsl_rng_uniform_int(r, 15);
+			bs_engine_schedule(&e, t, 2, (uint32_t)step, 0, 0);
+			ref[nref++] = (struct ref_ev){t, seq++, 2, (uint32_t)step, 1};
+		} else if (u < 0.33) {
+			/* move a slot that has not just fired: the rebuild path */
+			uint32_t k = (uint32_t)gsl_rng_uniform_int(r, SLOTS);
+			double t = now + (double)gsl_rng_uniform_int(r, 15);
+			if (slot_ref[k] >= 0)
+				ref[slot_ref[k]].live = 0;
+			bs_engine_set_slot(&e, k, t, 1, k, 0, 0);
+			ref[nref] = (struct ref_ev){t, seq++, 1, k, 1};
+			slot_ref[k] = (long)nref++;
+		}
+		for (i = 0; i < nref; i++)
+			if (ref[i].live && (best == SIZE_MAX || ref[i].t < ref[best].t ||
+					    (ref[i].t == ref[best].t && ref[i].seq < ref[best].seq)))
+				best = i;
+		if (best == SIZE_MAX) {
+			ck_assert(!bs_engine_next(&e, &ev));
+			continue;
+		}
+		ck_assert(bs_engine_next(&e, &ev));
+		ck_assert(ev.t == ref[best].t);
+		ck_assert_uint_eq(ev.seq, ref[best].seq);
+		ck_assert_uint_eq(ev.type, ref[best].type);
+		ck_assert_uint_eq(ev.a, ref[best].a);
+		ref[best].live = 0;
+		now = ev.t;
+		if (ev.type == 1) {
+			slot_ref[ev.a] = -1;
+			/* most firing slots reschedule themselves at once */
+			if (gsl_rng_uniform(r) < 0.9) {
+				double t = now + (double)gsl_rng_uniform_int(r, 25);
+				bs_engine_set_slot(&e, ev.a, t, 1, ev.a, 0, 0);
+				ref[nref] = (struct ref_ev){t, seq++, 1, ev.a, 1};
+				slot_ref[ev.a] = (long)nref++;
+			}
+		}
+	}
+	ck_assert_uint_gt(step, 20000);
+	bs_engine_release(&e);
+	free(ref);
+	gsl_rng_free(r);
+}
+END_TEST
+
+START_TEST(test_slot_reset)
+{
+	struct bs_engine e;
+	struct bs_event ev;
+
+	ck_assert_int_eq(bs_engine_init(&e, 16, 5), 0);
+	bs_engine_set_slot(&e, 3, 4.0, 1, 3, 0, 0);
+	bs_engine_schedule(&e, 5.0, 2, 0, 0, 0);
+	bs_engine_reset(&e);
+	ck_assert(!bs_engine_next(&e, &ev));
+	bs_engine_set_slot(&e, 1, 2.0, 1, 1, 0, 0);
+	ck_assert(bs_engine_next(&e, &ev));
+	ck_assert_uint_eq(ev.a, 1);
+	ck_assert_uint_eq(ev.seq, 0);
+	ck_assert(!bs_engine_next(&e, &ev)); /* delivered, not pending */
+	bs_engine_release(&e);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("engine");
@@ -145,6 +248,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_grows_past_hint);
 	tcase_add_test(tc, test_reset_and_peek);
 	tcase_add_test(tc, test_random_against_sort);
+	tcase_add_test(tc, test_slots_against_reference);
+	tcase_add_test(tc, test_slot_reset);
 	suite_add_tcase(s, tc);
 	return s;
 }

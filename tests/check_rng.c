@@ -26,6 +26,13 @@ START_TEST(test_mix_deterministic_and_distinct)
 }
 END_TEST
 
+static int cmp_ul(const void *a, const void *b)
+{
+	unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
+
+	return (x > y) - (x < y);
+}
+
 /* No two of the 3 x 5,000 station streams of 4 replications share a seed
  * (the birthday bound says ~0.8% chance for 60,000 32-bit seeds; this
  * pins the actual seeds used by these coordinates). */
@@ -43,15 +50,7 @@ START_TEST(test_no_seed_collisions_in_a_run)
 	for (i = 0; i < k; i++)
 		ck_assert_uint_ne(s[i], 0);
 	/* sort and look for neighbours */
-	for (i = 1; i < k; i++) {
-		unsigned long v = s[i];
-		size_t j = i;
-		while (j > 0 && s[j - 1] > v) {
-			s[j] = s[j - 1];
-			j--;
-		}
-		s[j] = v;
-	}
+	qsort(s, k, sizeof(unsigned long), cmp_ul);
 	for (i = 1; i < k; i++)
 		ck_assert_msg(s[i] != s[i - 1], "seed collision %lu", s[i]);
 	free(s);

@@ -56,6 +56,7 @@ struct bs_demand {
 	double *cum;  /* [nprof][169] cumulative arrivals from Monday 00:00 */
 	uint32_t *prof_of; /* [n] */
 	double *scale;     /* [n] */
+	double *flat;      /* [nprof] the rate when constant all week, else 0 */
 
 	int uniform_dest;  /* destinations uniform over the other stations */
 	size_t *dest_off;  /* [n+1] CSR of candidate destinations */

@@ -34,6 +34,7 @@ struct bs_network {
 	double *lat, *lon;  /* [n] degrees */
 	uint32_t *cap;      /* [n] docks */
 	double *x, *y;      /* [n] local planar metres, for the grid only */
+	double *coslat;     /* [n] cos(lat): half the haversine's trigonometry */
 
 	uint32_t *ward_nstations; /* [nwards] */
 	uint64_t *ward_docks;     /* [nwards] */

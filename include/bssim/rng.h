@@ -18,8 +18,15 @@
  * A coincidence makes two stations' streams equal, not wrong; to remove it,
  * plug in a generator with 64-bit seeding through a gsl_rng_type.
  *
+ * Layout: a station's three generators are touched together on every
+ * arrival. bs_rng_block_alloc lays them out as one block per station (the
+ * gsl_rng handles, then their states), 128 bytes for three taus2, instead
+ * of six separate allocations scattered over the heap: an arrival touches
+ * two cache lines of generator state instead of six.
+ *
  * Ownership: bs_rng_alloc returns a gsl_rng the caller frees with
- * gsl_rng_free.
+ * gsl_rng_free; bs_rng_block_alloc a block set freed with
+ * bs_rng_block_free (never gsl_rng_free on its members).
  */
 #ifndef BSSIM_RNG_H
 #define BSSIM_RNG_H
@@ -49,6 +56,23 @@ unsigned long bs_rng_seed_of(uint64_t seed, uint64_t replication,
 
 /* A new taus2 generator, or NULL when out of memory. */
 gsl_rng *bs_rng_alloc(void);
+
+/* nblocks blocks of k taus2 generators each, contiguous per block. */
+struct bs_rng_block {
+	unsigned char *mem; /* 64-byte aligned */
+	size_t stride;      /* bytes per block */
+	size_t k;
+};
+
+int bs_rng_block_alloc(struct bs_rng_block *b, size_t nblocks, size_t k);
+void bs_rng_block_free(struct bs_rng_block *b);
+
+/* Generator j of block i (borrowed). */
+static inline gsl_rng *bs_rng_block_get(const struct bs_rng_block *b,
+					size_t i, size_t j)
+{
+	return (gsl_rng *)(void *)(b->mem + i * b->stride) + j;
+}
 
 /* Seed r as stream (seed, replication, purpose, index). */
 void bs_rng_seed(gsl_rng *r, uint64_t seed, uint64_t replication,

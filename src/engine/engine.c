@@ -4,24 +4,83 @@
  */
 #include "bssim/engine.h"
 
-int bs_engine_init(struct bs_engine *e, size_t cap_hint)
+/*
+ * Play every match bottom-up. Node i (1 <= i < T) has children 2i and
+ * 2i+1; a child >= T is the leaf of slot child - T. The winner of each
+ * internal node goes to the scratch half of the array (up[i] = tree[T+i]),
+ * its loser stays in tree[i]. O(slots).
+ */
+void bs__engine_rebuild(struct bs_engine *e)
+{
+	size_t i, T = e->tsize;
+	uint32_t *up = e->tree + T;
+
+	for (i = T - 1; i >= 1; i--) {
+		uint32_t l = 2 * i >= T ? (uint32_t)(2 * i - T) : up[2 * i];
+		uint32_t r = 2 * i + 1 >= T ? (uint32_t)(2 * i + 1 - T)
+					   : up[2 * i + 1];
+		int right = bs__event_less(&e->slot[r], &e->slot[l]);
+		up[i] = right ? r : l;
+		e->tree[i] = right ? l : r;
+	}
+	e->win = up[1];
+	e->rebuild = 0;
+	e->dirty = BS_NO_SLOT;
+}
+
+/* Empty every slot and rebuild the tree. O(slots). */
+static void slots_clear(struct bs_engine *e)
+{
+	size_t i;
+
+	if (!e->nslots)
+		return;
+	for (i = 0; i < e->tsize; i++) {
+		memset(&e->slot[i], 0, sizeof(e->slot[i]));
+		e->slot[i].t = HUGE_VAL;
+		e->slot[i].seq = UINT64_MAX;
+	}
+	bs__engine_rebuild(e);
+}
+
+int bs_engine_init(struct bs_engine *e, size_t cap_hint, size_t nslots)
 {
 	memset(e, 0, sizeof(*e));
+	e->dirty = BS_NO_SLOT;
 	if (cap_hint < 16)
 		cap_hint = 16;
-	if (cap_hint > SIZE_MAX / sizeof(struct bs_event))
+	if (cap_hint > SIZE_MAX / sizeof(struct bs_event) ||
+	    nslots >= BS_NO_SLOT / 2)
 		return BS_E_NOMEM;
 	e->heap = malloc(cap_hint * sizeof(struct bs_event));
 	if (!e->heap)
 		return BS_E_NOMEM;
 	e->cap = cap_hint;
+	if (nslots) {
+		e->nslots = nslots;
+		e->tsize = 1;
+		while (e->tsize < nslots)
+			e->tsize <<= 1;
+		if (e->tsize < 2)
+			e->tsize = 2;
+		e->slot = bs_big_calloc(e->tsize, sizeof(struct bs_event));
+		e->tree = bs_big_calloc(2 * e->tsize, sizeof(uint32_t));
+		if (!e->slot || !e->tree) {
+			bs_engine_release(e);
+			return BS_E_NOMEM;
+		}
+		slots_clear(e);
+	}
 	return 0;
 }
 
 void bs_engine_release(struct bs_engine *e)
 {
 	free(e->heap);
+	free(e->slot);
+	free(e->tree);
 	memset(e, 0, sizeof(*e));
+	e->dirty = BS_NO_SLOT;
 }
 
 void bs_engine_reset(struct bs_engine *e)
@@ -29,6 +88,7 @@ void bs_engine_reset(struct bs_engine *e)
 	e->n = 0;
 	e->next_seq = 0;
 	e->now = 0.0;
+	slots_clear(e);
 }
 
 int bs__engine_grow(struct bs_engine *e)

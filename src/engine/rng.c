@@ -3,6 +3,11 @@
  */
 #include "bssim/rng.h"
 
+#include "bssim/common.h"
+
+#include <stdlib.h>
+#include <string.h>
+
 #include <gsl/gsl_errno.h>
 
 static uint64_t fmix(uint64_t z)
@@ -36,6 +41,38 @@ unsigned long bs_rng_seed_of(uint64_t seed, uint64_t replication,
 gsl_rng *bs_rng_alloc(void)
 {
 	return gsl_rng_alloc(gsl_rng_taus2);
+}
+
+int bs_rng_block_alloc(struct bs_rng_block *b, size_t nblocks, size_t k)
+{
+	const gsl_rng_type *T = gsl_rng_taus2;
+	size_t i, j, bytes;
+
+	/* gsl_rng is a public struct {type, state}; filling it ourselves is
+	 * what gsl_rng_alloc does, with our own placement of the state */
+	b->k = k;
+	b->stride = (k * (sizeof(gsl_rng) + T->size) + 63) / 64 * 64;
+	if (nblocks && b->stride > SIZE_MAX / nblocks)
+		return -1;
+	bytes = b->stride * (nblocks ? nblocks : 1);
+	b->mem = bs_big_calloc(1, bytes); /* 64-byte aligned at least */
+	if (!b->mem)
+		return -1;
+	for (i = 0; i < nblocks; i++)
+		for (j = 0; j < k; j++) {
+			gsl_rng *r = bs_rng_block_get(b, i, j);
+			r->type = T;
+			r->state = b->mem + i * b->stride + k * sizeof(gsl_rng) +
+				   j * T->size;
+			gsl_rng_set(r, 0);
+		}
+	return 0;
+}
+
+void bs_rng_block_free(struct bs_rng_block *b)
+{
+	free(b->mem);
+	b->mem = NULL;
 }
 
 void bs_rng_seed(gsl_rng *r, uint64_t seed, uint64_t replication,

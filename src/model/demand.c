@@ -185,6 +185,22 @@ out:
 	return rc;
 }
 
+/* A profile with one rate all week needs no inversion: the next arrival is
+ * t + e / rate (exact; the general path would give the same time up to
+ * rounding, at five times the cost). */
+static void mark_flat(struct bs_demand *d)
+{
+	size_t k, h;
+
+	for (k = 0; k < d->nprof; k++) {
+		const double *r = d->rate + k * BS_HOURS_PER_WEEK;
+		d->flat[k] = r[0];
+		for (h = 1; h < BS_HOURS_PER_WEEK; h++)
+			if (r[h] != r[0])
+				d->flat[k] = 0.0;
+	}
+}
+
 struct bs_demand *bs_demand_new(const struct bs_network *net,
 				const struct bs_params *p,
 				struct bs_error *err)
@@ -204,10 +220,12 @@ struct bs_demand *bs_demand_new(const struct bs_network *net,
 	d->cum = malloc((BS_HOURS_PER_WEEK + 1) * sizeof(double));
 	d->prof_of = calloc(net->n, sizeof(uint32_t));
 	d->scale = malloc(net->n * sizeof(double));
-	if (!d->rate || !d->cum || !d->prof_of || !d->scale)
+	d->flat = calloc(d->nprof, sizeof(double));
+	if (!d->rate || !d->cum || !d->prof_of || !d->scale || !d->flat)
 		goto nomem;
 	week_shape(p, week);
 	fill_cum(week, d->rate, d->cum);
+	mark_flat(d);
 	if (p->demand == BS_DEMAND_UNIFORM) {
 		for (s = 0; s < net->n; s++)
 			d->scale[s] = p->rate_per_station_per_hour * 24.0;
@@ -261,6 +279,8 @@ double bs_demand_next(const struct bs_demand *d, uint32_t s, double t,
 
 	if (!(W > 0.0) || !(sc > 0.0))
 		return HUGE_VAL;
+	if (d->flat[d->prof_of[s]] > 0.0)
+		return t + e / (sc * d->flat[d->prof_of[s]]);
 	cumulative(rate, cum, t + d->week_offset, &k, &pos);
 	target = pos + e / sc;
 	if (target >= W) {
@@ -319,5 +339,6 @@ void bs_demand_free(struct bs_demand *d)
 	free(d->cum);
 	free(d->prof_of);
 	free(d->scale);
+	free(d->flat);
 	free(d);
 }

@@ -65,35 +65,10 @@ void bs_rep_result_free(struct bs_rep_result *r)
 	free(r);
 }
 
-static gsl_rng **rng_array(size_t n)
-{
-	gsl_rng **a = calloc(n, sizeof(*a));
-	size_t i;
-
-	if (!a)
-		return NULL;
-	for (i = 0; i < n; i++)
-		if (!(a[i] = bs_rng_alloc()))
-			return a; /* caller sees the NULL slot */
-	return a;
-}
-
-static void rng_array_free(gsl_rng **a, size_t n)
-{
-	size_t i;
-
-	if (!a)
-		return;
-	for (i = 0; i < n; i++)
-		if (a[i])
-			gsl_rng_free(a[i]);
-	free(a);
-}
-
 struct bs_sim *bs_sim_alloc(const struct bs_model *m)
 {
 	struct bs_sim *S = calloc(1, sizeof(*S));
-	size_t n = m->net->n, W = m->net->nwards, i, fleet;
+	size_t n = m->net->n, W = m->net->nwards, fleet;
 	size_t vehicles = m->ops ? m->ops->ntrucks + m->ops->ncrews : 0;
 
 	if (!S)
@@ -103,35 +78,29 @@ struct bs_sim *bs_sim_alloc(const struct bs_model *m)
 	S->W = W;
 	S->fleet = m->fleet;
 	fleet = (size_t)m->fleet;
-	if (bs_engine_init(&S->eng, n + fleet + vehicles + 16))
+	/* arrivals live in one slot per station; the heap holds rides,
+	 * vehicles and bookkeeping */
+	if (bs_engine_init(&S->eng, fleet + vehicles + 16, n))
 		goto err;
-	S->r_arr = rng_array(n);
-	S->r_dst = rng_array(n);
-	S->r_dur = rng_array(n);
 	S->r_beh = bs_rng_alloc();
 	S->r_bat = bs_rng_alloc();
-	if (!S->r_arr || !S->r_dst || !S->r_dur || !S->r_beh || !S->r_bat)
+	if (bs_rng_block_alloc(&S->rs, n, RS_N) || !S->r_beh || !S->r_bat)
 		goto err;
-	for (i = 0; i < n; i++)
-		if (!S->r_arr[i] || !S->r_dst[i] || !S->r_dur[i])
-			goto err;
-	S->st = calloc(n, sizeof(*S->st));
-	S->docks = malloc((m->net->total_docks ? m->net->total_docks : 1) *
-			  sizeof(uint32_t));
-	S->owner = malloc((fleet ? fleet : 1) * sizeof(uint16_t));
-	S->loc = malloc((fleet ? fleet : 1) * sizeof(uint32_t));
-	S->trip = calloc(fleet ? fleet : 1, sizeof(struct bs__trip));
+	S->st = bs_big_calloc(n, sizeof(*S->st));
+	S->docks = bs_big_calloc(m->net->total_docks, sizeof(uint32_t));
+	S->owner = bs_big_calloc(fleet, sizeof(uint16_t));
+	S->loc_mem = malloc((fleet ? fleet : 1) * sizeof(uint32_t));
+	S->trip = bs_big_calloc(fleet, sizeof(struct bs__trip));
 	S->w_docked = calloc(W, sizeof(uint32_t));
 	S->w_empty = calloc(W, sizeof(uint32_t));
 	S->w_full = calloc(W, sizeof(uint32_t));
 	S->w_inuse = calloc(W, sizeof(uint32_t));
 	S->w_tlast = calloc(W, sizeof(double));
-	if (!S->st || !S->docks || !S->owner || !S->loc || !S->trip ||
+	if (!S->st || !S->docks || !S->owner || !S->loc_mem || !S->trip ||
 	    !S->w_docked || !S->w_empty || !S->w_full || !S->w_inuse ||
 	    !S->w_tlast)
 		goto err;
-	if (m->p.battery &&
-	    !(S->charge = malloc((fleet ? fleet : 1) * sizeof(float))))
+	if (m->p.battery && !(S->charge = bs_big_calloc(fleet, sizeof(float))))
 		goto err;
 	if (bs__ops_alloc(S))
 		goto err;
@@ -146,9 +115,7 @@ void bs_sim_free(struct bs_sim *S)
 	if (!S)
 		return;
 	bs_engine_release(&S->eng);
-	rng_array_free(S->r_arr, S->n);
-	rng_array_free(S->r_dst, S->n);
-	rng_array_free(S->r_dur, S->n);
+	bs_rng_block_free(&S->rs);
 	if (S->r_beh)
 		gsl_rng_free(S->r_beh);
 	if (S->r_bat)
@@ -157,7 +124,7 @@ void bs_sim_free(struct bs_sim *S)
 	free(S->st);
 	free(S->docks);
 	free(S->owner);
-	free(S->loc);
+	free(S->loc_mem);
 	free(S->charge);
 	free(S->trip);
 	free(S->w_docked);
@@ -225,14 +192,14 @@ static inline double draw_variate(const struct bs_params *p, gsl_rng *r)
 
 static int report_trip(struct bs_sim *S, const struct bs__trip *tr,
 		       int outcome, uint32_t bike, uint32_t ret_st, double t,
-		       double fare)
+		       double fare, double req_t)
 {
 	struct bs_trip_record rec;
 
 	if (!S->hooks || !S->hooks->on_trip)
 		return 0;
 	rec.rep = S->rep;
-	rec.req_t = tr->req_t;
+	rec.req_t = req_t;
 	rec.origin = tr->origin;
 	rec.dest = tr->dest;
 	rec.outcome = outcome;
@@ -259,13 +226,12 @@ static int lost(struct bs_sim *S, uint32_t o, uint32_t d, double t,
 					   ? BS_RAW_LOST_NO_BIKE
 					   : BS_RAW_LOST_FORBIDDEN) += 1.0;
 	memset(&tr, 0, sizeof(tr));
-	tr.req_t = t;
 	tr.origin = o;
 	tr.dest = d;
 	tr.rent_st = BS_NO_STATION;
 	tr.rent_t = (double)NAN;
 	return report_trip(S, &tr, outcome, BS_NO_STATION, BS_NO_STATION,
-			   (double)NAN, 0.0);
+			   (double)NAN, 0.0, t);
 }
 
 static int on_arrival(struct bs_sim *S, uint32_t o, double t)
@@ -283,12 +249,11 @@ static int on_arrival(struct bs_sim *S, uint32_t o, double t)
 	/* Draw everything this user needs first, whatever happens next, so
 	 * the station's streams stay aligned across scenarios. */
 	tn = bs_demand_next(m->dem, o, t,
-			    gsl_ran_exponential(S->r_arr[o], 1.0));
-	if (tn < S->horizon &&
-	    bs_engine_schedule(&S->eng, tn, EV_ARRIVAL, o, 0, 0))
-		return BS_E_NOMEM;
-	d = bs_demand_dest(m->dem, o, S->r_dst[o]);
-	variate = draw_variate(p, S->r_dur[o]);
+			    gsl_ran_exponential(bs__rs(S, o, RS_ARR), 1.0));
+	if (tn < S->horizon)
+		bs_engine_set_slot(&S->eng, o, tn, EV_ARRIVAL, o, 0, 0);
+	d = bs_demand_dest(m->dem, o, bs__rs(S, o, RS_DST));
+	variate = draw_variate(p, bs__rs(S, o, RS_DUR));
 	if (counted)
 		*bs__raw(S, S->st[o].ward, BS_RAW_REQUESTED) += 1.0;
 
@@ -344,7 +309,6 @@ static int on_arrival(struct bs_sim *S, uint32_t o, double t)
 	b = bs__take(S, r, pos_ok, t, BS_RIDING);
 	count_rental(S, r);
 	tr = &S->trip[b];
-	tr->req_t = t;
 	tr->rent_t = t;
 	tr->origin = o;
 	tr->rent_st = r;
@@ -462,8 +426,9 @@ static int on_return(struct bs_sim *S, uint32_t b, uint32_t x, double t)
 	if (st->ward != rw)
 		*bs__raw(S, rw, BS_RAW_CROSS) += 1.0;
 	S->out->flows[(size_t)rw * S->W + st->ward] += 1.0;
-	bs__settle_fare(S, tr->rent_st, x, S->owner[b], fare);
-	return report_trip(S, tr, BS_TRIP_COMPLETED, b, x, t, fare);
+	if (p->settlement != BS_SETTLE_RENTING)
+		bs__settle_fare(S, tr->rent_st, x, S->owner[b], fare);
+	return report_trip(S, tr, BS_TRIP_COMPLETED, b, x, t, fare, tr->rent_t);
 }
 
 /* ---- samples, warm-up, horizon ---------------------------------------- */
@@ -579,9 +544,10 @@ static int reset(struct bs_sim *S, uint32_t rep)
 
 	bs_engine_reset(&S->eng);
 	for (i = 0; i < S->n; i++) {
-		bs_rng_seed(S->r_arr[i], seed, rep, BS_RNG_ARRIVAL, i);
-		bs_rng_seed(S->r_dst[i], seed, rep, BS_RNG_DESTINATION, i);
-		bs_rng_seed(S->r_dur[i], seed, rep, BS_RNG_DURATION, i);
+		uint32_t s = (uint32_t)i;
+		bs_rng_seed(bs__rs(S, s, RS_ARR), seed, rep, BS_RNG_ARRIVAL, i);
+		bs_rng_seed(bs__rs(S, s, RS_DST), seed, rep, BS_RNG_DESTINATION, i);
+		bs_rng_seed(bs__rs(S, s, RS_DUR), seed, rep, BS_RNG_DURATION, i);
 	}
 	bs_rng_seed(S->r_beh, seed, rep, BS_RNG_BEHAVIOUR, 0);
 	bs_rng_seed(S->r_bat, seed, rep, BS_RNG_BATTERY, 0);
@@ -605,7 +571,8 @@ static int reset(struct bs_sim *S, uint32_t rep)
 		for (k = 0; k < st->stock; k++, b++) {
 			S->docks[st->off + k] = b;
 			S->owner[b] = (uint16_t)st->ward;
-			S->loc[b] = (uint32_t)i;
+			if (S->loc)
+				S->loc[b] = (uint32_t)i;
 			/* initial charge: uniform on [initial_min, 1], drawn
 			 * in bike order from the battery stream */
 			if (S->charge)
@@ -646,11 +613,10 @@ static int schedule_start(struct bs_sim *S)
 		return BS_E_NOMEM;
 	for (i = 0; i < S->n; i++) {
 		double t = bs_demand_next(m->dem, (uint32_t)i, 0.0,
-					  gsl_ran_exponential(S->r_arr[i], 1.0));
-		if (t < S->horizon &&
-		    bs_engine_schedule(&S->eng, t, EV_ARRIVAL, (uint32_t)i, 0,
-				       0))
-			return BS_E_NOMEM;
+					  gsl_ran_exponential(bs__rs(S, (uint32_t)i, RS_ARR), 1.0));
+		if (t < S->horizon)
+			bs_engine_set_slot(&S->eng, (uint32_t)i, t, EV_ARRIVAL,
+					   (uint32_t)i, 0, 0);
 	}
 	return 0;
 }
@@ -698,6 +664,7 @@ int bs_sim_run(struct bs_sim *S, uint32_t rep,
 	out->rep = rep;
 	S->out = out;
 	S->hooks = hooks;
+	S->loc = paranoid ? S->loc_mem : NULL;
 	if ((rc = reset(S, rep)) != 0) {
 		bs_error_set(err, BS_E_RUN, NULL, 0, 0, NULL,
 			     "internal error: initial stock does not add up to the fleet");
@@ -716,7 +683,7 @@ int bs_sim_run(struct bs_sim *S, uint32_t rep,
 					 BS_RAW_UNFINISHED) += 1.0;
 				if ((rc = report_trip(S, tr, BS_TRIP_UNFINISHED,
 						      ev.a, BS_NO_STATION,
-						      (double)NAN, 0.0)))
+						      (double)NAN, 0.0, tr->rent_t)))
 					goto fail;
 			}
 			continue;

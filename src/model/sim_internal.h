@@ -22,6 +22,7 @@
 
 #include "bssim/engine.h"
 #include "bssim/ops.h"
+#include "bssim/rng.h"
 #include "bssim/sim.h"
 
 #define BS_RIDING UINT32_MAX
@@ -49,8 +50,8 @@ struct bs__station {
 	double empty_t, full_t, bike_t, low_t;
 };
 
+/* 32 bytes: the request time is the rental time (rental is immediate). */
 struct bs__trip {
-	double req_t;
 	double rent_t;
 	uint32_t origin;
 	uint32_t rent_st;
@@ -83,13 +84,16 @@ struct bs_sim {
 	size_t n, W;
 	uint64_t fleet;
 
-	gsl_rng **r_arr, **r_dst, **r_dur;
+	struct bs_rng_block rs; /* per station: arrival, destination, duration */
 	gsl_rng *r_beh, *r_bat;
 
 	struct bs__station *st;
 	uint32_t *docks;   /* [total docks] bike ids, stack per station */
 	uint16_t *owner;   /* [fleet] */
-	uint32_t *loc;     /* [fleet] station, BS_RIDING or BS_ON_TRUCK */
+	/* [fleet] station, BS_RIDING or BS_ON_TRUCK: kept only in paranoid
+	 * runs (loc == loc_mem), where the full conservation check reads it;
+	 * otherwise NULL, sparing a write to a fleet-sized array per move */
+	uint32_t *loc, *loc_mem;
 	float *charge;     /* [fleet] battery, or NULL when not modelled */
 	struct bs__trip *trip; /* [fleet] */
 
@@ -110,6 +114,13 @@ struct bs_sim {
 	const struct bs_run_hooks *hooks;
 	uint32_t rep;
 };
+
+enum { RS_ARR, RS_DST, RS_DUR, RS_N };
+
+static inline gsl_rng *bs__rs(const struct bs_sim *S, uint32_t s, int which)
+{
+	return bs_rng_block_get(&S->rs, s, (size_t)which);
+}
 
 static inline double *bs__raw(struct bs_sim *S, size_t w, int k)
 {
@@ -164,7 +175,8 @@ static inline uint32_t bs__take(struct bs_sim *S, uint32_t s, uint32_t pos,
 	stack[pos] = stack[top];
 	stack[top] = b;
 	bs__st_set(S, st, t, st->stock - 1, st->usable - (uint32_t)bs__usable(S, b));
-	S->loc[b] = where;
+	if (S->loc)
+		S->loc[b] = where;
 	return b;
 }
 
@@ -174,7 +186,8 @@ static inline void bs__dock(struct bs_sim *S, uint32_t s, uint32_t b, double t)
 
 	S->docks[st->off + st->stock] = b;
 	bs__st_set(S, st, t, st->stock + 1, st->usable + (uint32_t)bs__usable(S, b));
-	S->loc[b] = s;
+	if (S->loc)
+		S->loc[b] = s;
 }
 
 /* ops.c */

@@ -1,0 +1,68 @@
+#!/bin/sh
+# make bench: time bssim against the lean reference loop (bench/lean.c) on
+# the homogeneous network at 100, 2,000 and 20,000 ports, one Tokyo day with
+# every operation on, and --jobs 1 against --jobs 2; write bench/results.csv.
+#
+# The machine is shared and noisy: every timing is the best of REPEAT runs,
+# and bssim and the lean loop are run alternately so that both see the same
+# machine. Ratios are what to compare between runs, not raw rates.
+#   bench/run.sh BUILD_DIR        (REPEAT=n to change the 3 repetitions)
+set -eu
+B=${1:-build}
+REPEAT=${REPEAT:-3}
+H=$B/bench/harness
+L=$B/bench/lean
+OUT=bench/results.csv
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+# best (largest) value of column $2 over REPEAT runs of command $1
+best() {
+	i=0
+	: >"$TMP/best"
+	while [ "$i" -lt "$REPEAT" ]; do
+		eval "$1" >>"$TMP/best"
+		i=$((i + 1))
+	done
+	sort -t, -k"$2" -g "$TMP/best" | tail -n 1
+}
+
+echo "benchmark,stations,bikes,days,replications,setup_s,run_s,events,completed_trips,events_per_s,trips_per_s,peak_rss_mib,lean_trips_per_s,ratio_to_lean" >"$OUT"
+printf '%-26s %9s %10s %12s %12s %9s %12s %7s\n' benchmark ports bikes events/s trips/s "RSS MiB" "lean trips/s" ratio
+for spec in "100 1300 100" "2000 26000 10" "20000 260000 2"; do
+	set -- $spec
+	n=$1 bikes=$2 days=$3
+	line=$(best "$H bench/homog_$n.json" 11)
+	lean=$(best "$L $n 26 $bikes 2 20 $days 1 | awk '{print \$1\",\"\$4}'" 2)
+	lt=$(echo "$lean" | cut -d, -f2)
+	bt=$(echo "$line" | cut -d, -f11)
+	ratio=$(awk -v a="$bt" -v b="$lt" 'BEGIN{printf "%.2f", a/b}')
+	echo "$line,$lt,$ratio" >>"$OUT"
+	echo "$line" | awk -F, -v lt="$lt" -v r="$ratio" '{printf "%-26s %9s %10s %12.0f %12.0f %9.1f %12.0f %7s\n", $1, $2, $3, $10, $11, $12, lt, r}'
+done
+line=$(best "$H bench/tokyo_day.json" 11)
+echo "$line,," >>"$OUT"
+echo "$line" | awk -F, '{printf "%-26s %9s %10s %12.0f %12.0f %9.1f %12s %7s\n", $1, $2, $3, $10, $11, $12, "-", "-"}'
+
+# --jobs: wall time of the same CPU-bound run on 1 and 2 threads
+wall() {
+	s=$(date +%s.%N)
+	"$B/bssim" run bench/jobs.json -o "$TMP/jobs" -q --jobs "$1"
+	e=$(date +%s.%N)
+	awk -v s="$s" -v e="$e" 'BEGIN{printf "%.3f\n", e - s}'
+}
+j1=9e9
+j2=9e9
+i=0
+while [ "$i" -lt "$REPEAT" ]; do
+	a=$(wall 1)
+	b=$(wall 2)
+	j1=$(awk -v x="$j1" -v y="$a" 'BEGIN{print (y < x) ? y : x}')
+	j2=$(awk -v x="$j2" -v y="$b" 'BEGIN{print (y < x) ? y : x}')
+	i=$((i + 1))
+done
+speedup=$(awk -v a="$j1" -v b="$j2" 'BEGIN{printf "%.2f", a/b}')
+echo "jobs,2000,26000,3,4,,$j1,,,,,,$j2,$speedup" >>"$OUT"
+echo
+echo "--jobs 1: ${j1}s  --jobs 2: ${j2}s  speed-up ${speedup}x (4 replications, bench/jobs.json)"
+echo "wrote $OUT (for the jobs row, run_s is --jobs 1, lean_trips_per_s holds --jobs 2 seconds, ratio the speed-up)"
