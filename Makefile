@@ -18,10 +18,10 @@ OPT ?= -O2
 WARN := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wvla -Wformat=2 -Wdouble-promotion -Werror
 CPPFLAGS := -Iinclude -D_POSIX_C_SOURCE=200809L -MMD -MP
-PKG_CFLAGS := $(shell pkg-config --cflags gsl jansson 2>/dev/null)
+PKG_CFLAGS := $(shell pkg-config --cflags gsl jansson zlib 2>/dev/null)
 CFLAGS := $(OPT) -g $(WARN) -pthread $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDFLAGS := -pthread $(EXTRA_LDFLAGS)
-LIBS := $(shell pkg-config --libs gsl jansson 2>/dev/null || echo -lgsl -lgslcblas -ljansson) -lcsv -lm
+LIBS := $(shell pkg-config --libs gsl jansson zlib 2>/dev/null || echo -lgsl -lgslcblas -ljansson -lz) -lcsv -lm
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm)
 
 LIB_SRC := $(sort $(wildcard src/engine/*.c src/model/*.c src/io/*.c src/stats/*.c))
