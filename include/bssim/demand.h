@@ -23,6 +23,15 @@
  *             profile (weekday and weekend mixes); destination d from
  *             origin o with weight docks(d) * exp(-dist(o,d) / decay_m) over
  *             stations within max_trip_m.
+ *   rates   - per station and hour of day, from a table (every day alike,
+ *             weekends times weekend_factor); one rate shape per station.
+ *             Destinations: an OD table's weights for the origins it lists,
+ *             else gravity with attractiveness = the station's arrivals per
+ *             day when the table has them (docks otherwise).
+ *   trace   - a trip log replayed: each station's logged requests, sorted
+ *             by time, with their logged destinations (tr_off/tr_t/tr_dest;
+ *             the simulator walks them with a cursor carried in its arrival
+ *             events). No randomness in arrivals or destinations.
  *
  * Ownership: bs_demand_new returns an immutable object the caller frees with
  * bs_demand_free; shared read-only by all replications.
@@ -61,6 +70,25 @@ struct bs_demand {
 	size_t *dest_off;  /* [n+1] CSR of candidate destinations */
 	uint32_t *dest_idx;
 	gsl_ran_discrete_t **alias; /* [n], NULL where no candidate */
+
+	/* trace: requests of station s are tr_t/tr_dest[tr_off[s] ..
+	 * tr_off[s+1]), by time (ties in log order); NULL otherwise */
+	size_t *tr_off;
+	double *tr_t;
+	uint32_t *tr_dest;
+};
+
+/* Tables the rates and trace models need (read by the io layer); all
+ * borrowed for the call, indices are network stations. */
+struct bs_demand_input {
+	const double *dep;  /* rates: [n*24] requests per hour, each day */
+	const double *attr; /* rates: [n] destination weights, or NULL: docks */
+	size_t nod;         /* rates: OD triples (may be 0) */
+	const uint32_t *od_o, *od_d;
+	const double *od_w;
+	size_t ntrace;      /* trace: requests, any order */
+	const double *tr_t; /* minutes from t = 0 */
+	const uint32_t *tr_o, *tr_d;
 };
 
 /*
@@ -70,6 +98,12 @@ struct bs_demand {
 struct bs_demand *bs_demand_new(const struct bs_network *net,
 				const struct bs_params *p,
 				struct bs_error *err);
+
+/* The same for any model; in is needed by rates and trace (else NULL). */
+struct bs_demand *bs_demand_new_from(const struct bs_network *net,
+				     const struct bs_params *p,
+				     const struct bs_demand_input *in,
+				     struct bs_error *err);
 
 /*
  * Time of the next arrival at station s after time t (minutes), given an

@@ -12,8 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum bs_fleet_mode { BS_FLEET_BIKES, BS_FLEET_FILL };
-enum bs_demand_kind { BS_DEMAND_UNIFORM, BS_DEMAND_GRAVITY };
+enum bs_fleet_mode { BS_FLEET_BIKES, BS_FLEET_FILL, BS_FLEET_INITIAL };
+enum bs_demand_kind { BS_DEMAND_UNIFORM, BS_DEMAND_GRAVITY, BS_DEMAND_RATES,
+		      BS_DEMAND_TRACE };
 enum bs_dur_kind { BS_DUR_EXPONENTIAL, BS_DUR_DISTANCE };
 enum bs_on_full { BS_FULL_NEAREST, BS_FULL_RANDOM };
 enum bs_forbidden { BS_FORBID_TRUNCATE, BS_FORBID_LOST };
