@@ -26,8 +26,17 @@
  *   rates   - per station and hour of day, from a table (every day alike,
  *             weekends times weekend_factor); one rate shape per station.
  *             Destinations: an OD table's weights for the origins it lists,
- *             else gravity with attractiveness = the station's arrivals per
- *             day when the table has them (docks otherwise).
+ *             else gravity. With the table's arrivals and `balance`, the
+ *             gravity model is doubly constrained hour by hour: weights
+ *             w(d, h) are fitted (Furness balancing) so that the expected
+ *             arrivals at every station in every hour match the table's;
+ *             a draw takes d from the origin's alias table over
+ *             max_h w(d, h) * exp(-dist / decay) and accepts it with
+ *             probability w(d, h) / max_h w(d, h) (rejection: exact, a few
+ *             draws on average, no per-hour tables: 24 alias tables per
+ *             origin would take ~80 MB for Tokyo). Without balance the
+ *             weight is the station's arrivals per day (docks when the
+ *             table has none).
  *   trace   - a trip log replayed: each station's logged requests, sorted
  *             by time, with their logged destinations (tr_off/tr_t/tr_dest;
  *             the simulator walks them with a cursor carried in its arrival
@@ -39,6 +48,7 @@
 #ifndef BSSIM_DEMAND_H
 #define BSSIM_DEMAND_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -71,6 +81,11 @@ struct bs_demand {
 	uint32_t *dest_idx;
 	gsl_ran_discrete_t **alias; /* [n], NULL where no candidate */
 
+	/* rates, balanced: acceptance w(d, h) / max_h w(d, h), [n*24];
+	 * NULL otherwise */
+	double *dest_acc;
+	uint8_t *dest_od; /* [n] origin uses an OD table (no acceptance) */
+
 	/* trace: requests of station s are tr_t/tr_dest[tr_off[s] ..
 	 * tr_off[s+1]), by time (ties in log order); NULL otherwise */
 	size_t *tr_off;
@@ -83,6 +98,8 @@ struct bs_demand {
 struct bs_demand_input {
 	const double *dep;  /* rates: [n*24] requests per hour, each day */
 	const double *attr; /* rates: [n] destination weights, or NULL: docks */
+	const double *arr;  /* rates: [n*24] arrivals per hour, or NULL */
+	int balance;        /* rates: fit hourly weights to arr (needs arr) */
 	size_t nod;         /* rates: OD triples (may be 0) */
 	const uint32_t *od_o, *od_d;
 	const double *od_w;
@@ -125,6 +142,28 @@ static inline uint32_t bs_demand_dest(const struct bs_demand *d, uint32_t s,
 		return k >= s ? k + 1 : k;
 	}
 	return d->dest_idx[d->dest_off[s] + gsl_ran_discrete(r, d->alias[s])];
+}
+
+/*
+ * Destination for a user at origin s at time t (minutes): as
+ * bs_demand_dest, with the hour-of-day acceptance step of the balanced
+ * rates model. At most 256 proposals; then the last one is kept (only
+ * when no candidate of s receives anyone in that hour).
+ */
+static inline uint32_t bs_demand_dest_at(const struct bs_demand *d,
+					 uint32_t s, double t, gsl_rng *r)
+{
+	uint32_t k, h;
+	int tries;
+
+	if (!d->dest_acc || d->dest_od[s])
+		return bs_demand_dest(d, s, r);
+	h = (uint32_t)(fmod(t + d->week_offset, 1440.0) / 60.0) % 24u;
+	for (tries = 0;; tries++) {
+		k = bs_demand_dest(d, s, r);
+		if (tries == 255 || gsl_rng_uniform(r) < d->dest_acc[(size_t)k * 24 + h])
+			return k;
+	}
 }
 
 void bs_demand_free(struct bs_demand *d);

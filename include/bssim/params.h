@@ -51,6 +51,7 @@ struct bs_params {
 	double commute_share_weekday; /* gravity: share on the commute shape */
 	double commute_share_weekend;
 	double weekend_factor;       /* weekend volume / weekday volume */
+	int balance;                 /* rates: hourly doubly-constrained dests */
 	int has_profile;             /* custom hour-of-day shapes given */
 	double profile_weekday[24];  /* relative weights, any scale */
 	double profile_weekend[24];

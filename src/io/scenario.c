@@ -96,6 +96,8 @@ static const struct keyspec KEYS[] = {
 	 "uniform (validation), gravity, rates (per station and hour, from a CSV) or trace (replay a trip log)"},
 	{"demand.rates", T_PATH, 0, 0, 0, NULL, NULL, "demand.model=rates",
 	 "rates CSV station_id,hour,departures_per_hour[,arrivals_per_hour] (bssim calibrate); arrivals weight destinations"},
+	{"demand.balance", T_BOOL, 0, 0, 0, "true", NULL, "demand.model=rates",
+	 "fit destinations hour by hour so that expected arrivals at each station match the rates CSV's arrivals (doubly constrained gravity); false: weight = daily arrivals"},
 	{"demand.od", T_PATH, 0, 0, 0, NULL, NULL, "demand.model=rates",
 	 "OD CSV origin_id,destination_id,trips: destinations of the origins it lists, in proportion to trips (others: gravity)"},
 	{"demand.trips", T_PATH, 0, 0, 0, NULL, NULL, "demand.model=trace",
@@ -853,6 +855,7 @@ static int extract(struct bs_scenario *sc, struct bs_error *err)
 		p->decay_m = num(r, "demand.decay_m");
 		p->max_trip_m = num(r, "demand.max_trip_m");
 		p->weekend_factor = num(r, "demand.weekend_factor");
+		p->balance = json_is_true(get_path(r, "demand.balance"));
 	} else if (strcmp(s, "trace") == 0) {
 		p->demand = BS_DEMAND_TRACE;
 		if (!get_path(r, "demand.trips"))

@@ -180,6 +180,8 @@ static int build_demand(struct bs_world *w, const struct bs_scenario *sc,
 				attr[i] += arr[i * 24 + h];
 		in.dep = dep;
 		in.attr = has_arr ? attr : NULL;
+		in.arr = has_arr ? arr : NULL;
+		in.balance = p->balance;
 		if (sc->od_path &&
 		    (rc = bs_od_load(sc->od_path, net, &in.nod, &odo, &odd, &odw,
 				     err)))

@@ -184,6 +184,68 @@ static double od_total(const struct od_tab *t, size_t s)
 }
 
 /*
+ * Furness balancing of the gravity weights, hour by hour: find w(d, h) so
+ * that sum_o dep(o, h) * P(d | o, h) = arr(d, h), where P(d | o, h) is
+ * proportional to w(d, h) * kern(o, d) over o's candidates, with arr
+ * scaled to the hour's departures. 60 sweeps at most (each O(entries));
+ * stops when every station is within 0.1% of its target. Fills acc with
+ * w / max_h w and wmax with max_h w.
+ */
+static void balance_hours(const struct bs_demand *d, const double *kern,
+			  const struct bs_demand_input *in, double *w,
+			  double *e, double *acc, double *wmax)
+{
+	size_t n = d->n, s, k, h;
+	int it;
+
+	for (s = 0; s < n; s++)
+		wmax[s] = 0.0;
+	for (h = 0; h < 24; h++) {
+		double sd = 0.0, sa = 0.0;
+		for (s = 0; s < n; s++) {
+			sd += in->dep[s * 24 + h];
+			sa += in->arr[s * 24 + h];
+		}
+		for (s = 0; s < n; s++)
+			w[s] = in->arr[s * 24 + h];
+		for (it = 0; it < 60 && sa > 0.0 && sd > 0.0; it++) {
+			double worst = 0.0;
+			for (s = 0; s < n; s++)
+				e[s] = 0.0;
+			for (s = 0; s < n; s++) {
+				double dep = in->dep[s * 24 + h], z = 0.0;
+				if (!(dep > 0.0) || d->dest_od[s])
+					continue;
+				for (k = d->dest_off[s]; k < d->dest_off[s + 1]; k++)
+					z += w[d->dest_idx[k]] * kern[k];
+				if (!(z > 0.0))
+					continue;
+				for (k = d->dest_off[s]; k < d->dest_off[s + 1]; k++)
+					e[d->dest_idx[k]] += dep * w[d->dest_idx[k]] * kern[k] / z;
+			}
+			for (s = 0; s < n; s++) {
+				double target = in->arr[s * 24 + h] * sd / sa;
+				if (!(w[s] > 0.0) || !(e[s] > 0.0))
+					continue;
+				if (fabs(e[s] - target) > worst * target)
+					worst = fabs(e[s] - target) / target;
+				w[s] *= target / e[s];
+			}
+			if (worst < 1e-3)
+				break;
+		}
+		for (s = 0; s < n; s++) {
+			acc[s * 24 + h] = w[s];
+			if (w[s] > wmax[s])
+				wmax[s] = w[s];
+		}
+	}
+	for (s = 0; s < n; s++)
+		for (h = 0; h < 24; h++)
+			acc[s * 24 + h] = wmax[s] > 0.0 ? acc[s * 24 + h] / wmax[s] : 0.0;
+}
+
+/*
  * Destination tables. Gravity: weight attr(d) * exp(-dist / decay_m) over
  * the stations within max_trip_m, attr = docks unless the rates model
  * gives arrivals. Origins an OD table lists (with a positive total) use
@@ -235,6 +297,74 @@ static int build_gravity_od(struct bs_demand *d, const struct bs_network *net,
 	c.w = malloc(maxm * sizeof(double));
 	if (!d->dest_idx || !c.idx || !c.w) {
 		rc = BS_E_NOMEM;
+		goto out;
+	}
+	if (in && in->balance && in->arr) {
+		/* hourly doubly-constrained weights: the alias tables get
+		 * max_h w(d, h) as attractiveness, the draw accepts by hour */
+		double *kern = malloc(total * sizeof(double));
+		double *wb = malloc(net->n * sizeof(double));
+		double *eb = malloc(net->n * sizeof(double));
+		double *wmax = malloc(net->n * sizeof(double));
+		d->dest_acc = malloc(net->n * 24 * sizeof(double));
+		d->dest_od = calloc(net->n, 1);
+		if (!kern || !wb || !eb || !wmax || !d->dest_acc || !d->dest_od) {
+			free(kern);
+			free(wb);
+			free(eb);
+			free(wmax);
+			rc = BS_E_NOMEM;
+			goto out;
+		}
+		for (s = 0; s < net->n; s++) {
+			size_t k;
+			d->dest_od[s] = od_total(&od, s) > 0.0;
+			c.m = 0;
+			if (!d->dest_od[s])
+				bs_network_for_within(net, (uint32_t)s, p->max_trip_m,
+						      od_add, &c);
+			if (c.m == 0 && !d->dest_od[s]) {
+				double dd;
+				c.idx[0] = bs_network_nearest(net, (uint32_t)s, 0,
+							      not_self, NULL, &dd);
+				c.m = 1;
+			}
+			if (d->dest_od[s]) {
+				c.m = od.off[s + 1] - od.off[s];
+				for (k = 0; k < c.m; k++)
+					c.idx[k] = od.d[od.off[s] + k];
+			} else {
+				qsort(c.idx, c.m, sizeof(uint32_t), cmp_u32);
+			}
+			for (k = 0; k < c.m; k++) {
+				double dist = bs_network_dist(net, (uint32_t)s, c.idx[k]);
+				d->dest_idx[d->dest_off[s] + k] = c.idx[k];
+				kern[d->dest_off[s] + k] = d->dest_od[s]
+					? od.w[od.off[s] + k]
+					: exp(-dist / p->decay_m);
+			}
+		}
+		balance_hours(d, kern, in, wb, eb, d->dest_acc, wmax);
+		for (s = 0; s < net->n && !rc; s++) {
+			size_t k, m = d->dest_off[s + 1] - d->dest_off[s];
+			double wsum = 0.0;
+			for (k = 0; k < m; k++) {
+				size_t e = d->dest_off[s] + k;
+				c.w[k] = d->dest_od[s] ? kern[e]
+						       : wmax[d->dest_idx[e]] * kern[e];
+				wsum += c.w[k];
+			}
+			if (!(wsum > 0.0))
+				for (k = 0; k < m; k++)
+					c.w[k] = 1.0; /* nobody arrives near: any */
+			d->alias[s] = gsl_ran_discrete_preproc(m, c.w);
+			if (!d->alias[s])
+				rc = BS_E_NOMEM;
+		}
+		free(kern);
+		free(wb);
+		free(eb);
+		free(wmax);
 		goto out;
 	}
 	for (s = 0; s < net->n && !rc; s++) {
@@ -541,5 +671,7 @@ void bs_demand_free(struct bs_demand *d)
 	free(d->tr_off);
 	free(d->tr_t);
 	free(d->tr_dest);
+	free(d->dest_acc);
+	free(d->dest_od);
 	free(d);
 }

@@ -399,7 +399,7 @@ static int on_arrival(struct bs_sim *S, uint32_t o, uint32_t cursor, double t)
 		if (tn < S->horizon &&
 		    bs_engine_schedule(&S->eng, tn, EV_ARRIVAL, o, 0, 0))
 			return BS_E_NOMEM;
-		d = bs_demand_dest(m->dem, o, S->r_dst[o]);
+		d = bs_demand_dest_at(m->dem, o, t, S->r_dst[o]);
 	}
 	variate = draw_variate(p, S->r_dur[o]);
 	if (counted)
