@@ -79,7 +79,7 @@ static int stock_row(void *ud, const struct bs_csv_row *r,
 	}
 	if (b > L->net->cap[s]) {
 		bs_error_row(err, L->file, r->row, "bikes",
-			     "%llu bikes do not fit in station %s's %u docks; expected at most %u (see capacity in data/SOURCES.md)",
+			     "%llu bikes do not fit in station %s's %u docks; expected at most %u (the capacity in the stations file)",
 			     (unsigned long long)b, L->net->ids[s], L->net->cap[s],
 			     L->net->cap[s]);
 		return BS_E_INPUT;
