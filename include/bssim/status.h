@@ -36,6 +36,7 @@ struct bs_status {
 	int32_t *bikes;   /* [nobs] */
 	int32_t *docks;   /* [nobs] */
 	size_t nobs;
+	int folder;       /* read from a folder: first_row is a file number */
 	struct bs_warnings warn;
 };
 

@@ -54,6 +54,12 @@ int bs_calibrate_status(const struct bs_network *net,
 
 	for (i = 0; i < s->nst; i++)
 		if (bs_network_find(net, s->ids[i]) == BS_NO_STATION) {
+			if (s->folder) {
+				bs_error_set(err, BS_E_INPUT, file, 0, 0, "station_id",
+					     "station '%s' (first in file %ld of the folder, by name) is not in the network; expected a status series of the network's stations",
+					     s->ids[i], s->first_row[i]);
+				return BS_E_INPUT;
+			}
 			bs_error_row(err, file, s->first_row[i], "station_id",
 				     "station '%s' is not in the network; expected a status series of the network's stations (import it with the same --wards, or check the stations file)",
 				     s->ids[i]);

@@ -438,6 +438,7 @@ struct bs_status *bs_status_load(const char *path, long utc_offset_min,
 	d = opendir(path);
 	if (d) {
 		closedir(d);
+		s->folder = 1;
 		rc = read_folder(&g, path, utc_offset_min, err);
 	} else {
 		rc = bs_csv_read_file(path, on_csv_row, &g, err);
