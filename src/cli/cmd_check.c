@@ -71,9 +71,11 @@ static void print_summary(const struct bs_scenario *sc,
 		printf("  demand      uniform: %g per station per hour; destinations uniform\n",
 		       p->rate_per_station_per_hour);
 	else if (p->demand == BS_DEMAND_RATES)
-		printf("  demand      rates: %s; destinations %s%s, decay %g m, farthest %g m\n",
+		printf("  demand      rates: %s; destinations %s%s%s, decay %g m, farthest %g m\n",
 		       sc->rates_path, sc->od_path ? "from " : "gravity",
-		       sc->od_path ? sc->od_path : "", p->decay_m, p->max_trip_m);
+		       sc->od_path ? sc->od_path : "",
+		       w->dem->dest_acc ? " balanced to each hour's arrivals" : "",
+		       p->decay_m, p->max_trip_m);
 	else if (p->demand == BS_DEMAND_TRACE)
 		printf("  demand      trace: %s; %zu rides, %zu of them in the horizon\n",
 		       sc->trips_path, w->trace_rows, w->trace_kept);

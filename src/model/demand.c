@@ -365,6 +365,18 @@ static int build_gravity_od(struct bs_demand *d, const struct bs_network *net,
 		free(wb);
 		free(eb);
 		free(wmax);
+		{
+			/* every origin on the OD table: nothing to accept */
+			size_t nod = 0;
+			for (s = 0; s < net->n; s++)
+				nod += d->dest_od[s];
+			if (nod == net->n) {
+				free(d->dest_acc);
+				free(d->dest_od);
+				d->dest_acc = NULL;
+				d->dest_od = NULL;
+			}
+		}
 		goto out;
 	}
 	for (s = 0; s < net->n && !rc; s++) {
