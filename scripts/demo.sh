@@ -1,5 +1,6 @@
 #!/bin/sh
-# The default four-ward comparison: the same Tokyo week with each ward on
+# The default four-ward comparison: the real Wednesday 2022-06-29 (calibrated
+# demand, real midnight stock) with each ward on
 # its own (before 2016) and with full mutual use (from 2016), side by side.
 #   scripts/demo.sh [path/to/bssim]      (OUT=dir to write elsewhere)
 set -eu

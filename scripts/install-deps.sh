@@ -11,7 +11,7 @@ need=""
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 want() { for p in "$@"; do have_pkg "$p" || need="$need $p"; done; }
 
-want libgsl-dev libcsv-dev libjansson-dev check pkg-config make gcc
+want libgsl-dev libcsv-dev libjansson-dev zlib1g-dev check pkg-config make gcc
 for extra in "$@"; do
 	case "$extra" in
 	mpi) want libopenmpi-dev openmpi-bin ;;

@@ -73,6 +73,25 @@ void bs_error_row(struct bs_error *e, const char *file, long row,
  */
 char *bs_error_format(const struct bs_error *e, char *buf, size_t size);
 
+/*
+ * Warnings about input rows that were skipped safely: counted, and the
+ * first few kept verbatim so that the CLI can name them. Caller-owned;
+ * zero it to start (bs_warnings_clear).
+ */
+#define BS_WARN_KEEP 3
+struct bs_warnings {
+	long count;
+	char first[BS_WARN_KEEP][320];
+};
+
+void bs_warnings_clear(struct bs_warnings *w);
+/* Count one warning (w may be NULL) and keep its text if among the first. */
+void bs_warn(struct bs_warnings *w, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+
 /* Bounded string copy that always terminates; returns strlen(src). */
 size_t bs_strlcpy(char *dst, const char *src, size_t size);
 

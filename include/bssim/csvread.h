@@ -37,7 +37,9 @@ typedef int (*bs_csv_cb)(void *ud, const struct bs_csv_row *r,
 int bs_csv_read_stream(FILE *fp, const char *file, bs_csv_cb cb, void *ud,
 		       struct bs_error *err);
 
-/* Open path (a missing or unreadable file is BS_E_INPUT naming it). */
+/* Open path, gzip-compressed or plain (zlib tells them apart by the
+ * content, not the name); a missing or unreadable file is BS_E_INPUT
+ * naming it. */
 int bs_csv_read_file(const char *path, bs_csv_cb cb, void *ud,
 		     struct bs_error *err);
 
@@ -54,6 +56,11 @@ int bs_csv_header(const struct bs_csv_row *r, const char *file, size_t k,
 /* Strict number parsers: the whole string, finite. 0 or -1. */
 int bs_parse_double(const char *s, double *out);
 int bs_parse_u64(const char *s, uint64_t *out);
+
+/* Shortest decimal text that reads back as exactly v ("35.693799", where
+ * %.17g gives "35.693798999999998"): how JSON and Python print numbers,
+ * so coordinates copied from a feed keep their published digits. */
+void bs_fmt_shortest(double v, char *buf, size_t sz);
 
 /* Nonzero when s (len bytes) is valid UTF-8. */
 int bs_utf8_valid(const char *s, size_t len);

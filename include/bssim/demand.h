@@ -23,6 +23,24 @@
  *             profile (weekday and weekend mixes); destination d from
  *             origin o with weight docks(d) * exp(-dist(o,d) / decay_m) over
  *             stations within max_trip_m.
+ *   rates   - per station and hour of day, from a table (every day alike,
+ *             weekends times weekend_factor); one rate shape per station.
+ *             Destinations: an OD table's weights for the origins it lists,
+ *             else gravity. With the table's arrivals and `balance`, the
+ *             gravity model is doubly constrained hour by hour: weights
+ *             w(d, h) are fitted (Furness balancing) so that the expected
+ *             arrivals at every station in every hour match the table's;
+ *             a draw takes d from the origin's alias table over
+ *             max_h w(d, h) * exp(-dist / decay) and accepts it with
+ *             probability w(d, h) / max_h w(d, h) (rejection: exact, a few
+ *             draws on average, no per-hour tables: 24 alias tables per
+ *             origin would take ~80 MB for Tokyo). Without balance the
+ *             weight is the station's arrivals per day (docks when the
+ *             table has none).
+ *   trace   - a trip log replayed: each station's logged requests, sorted
+ *             by time, with their logged destinations (tr_off/tr_t/tr_dest;
+ *             the simulator walks them with a cursor carried in its arrival
+ *             events). No randomness in arrivals or destinations.
  *
  * Ownership: bs_demand_new returns an immutable object the caller frees with
  * bs_demand_free; shared read-only by all replications.
@@ -30,6 +48,7 @@
 #ifndef BSSIM_DEMAND_H
 #define BSSIM_DEMAND_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -62,6 +81,32 @@ struct bs_demand {
 	size_t *dest_off;  /* [n+1] CSR of candidate destinations */
 	uint32_t *dest_idx;
 	gsl_ran_discrete_t **alias; /* [n], NULL where no candidate */
+
+	/* rates, balanced: acceptance w(d, h) / max_h w(d, h), [n*24];
+	 * NULL otherwise */
+	double *dest_acc;
+	uint8_t *dest_od; /* [n] origin uses an OD table (no acceptance) */
+
+	/* trace: requests of station s are tr_t/tr_dest[tr_off[s] ..
+	 * tr_off[s+1]), by time (ties in log order); NULL otherwise */
+	size_t *tr_off;
+	double *tr_t;
+	uint32_t *tr_dest;
+};
+
+/* Tables the rates and trace models need (read by the io layer); all
+ * borrowed for the call, indices are network stations. */
+struct bs_demand_input {
+	const double *dep;  /* rates: [n*24] requests per hour, each day */
+	const double *attr; /* rates: [n] destination weights, or NULL: docks */
+	const double *arr;  /* rates: [n*24] arrivals per hour, or NULL */
+	int balance;        /* rates: fit hourly weights to arr (needs arr) */
+	size_t nod;         /* rates: OD triples (may be 0) */
+	const uint32_t *od_o, *od_d;
+	const double *od_w;
+	size_t ntrace;      /* trace: requests, any order */
+	const double *tr_t; /* minutes from t = 0 */
+	const uint32_t *tr_o, *tr_d;
 };
 
 /*
@@ -71,6 +116,12 @@ struct bs_demand {
 struct bs_demand *bs_demand_new(const struct bs_network *net,
 				const struct bs_params *p,
 				struct bs_error *err);
+
+/* The same for any model; in is needed by rates and trace (else NULL). */
+struct bs_demand *bs_demand_new_from(const struct bs_network *net,
+				     const struct bs_params *p,
+				     const struct bs_demand_input *in,
+				     struct bs_error *err);
 
 /*
  * Time of the next arrival at station s after time t (minutes), given an
@@ -92,6 +143,28 @@ static inline uint32_t bs_demand_dest(const struct bs_demand *d, uint32_t s,
 		return k >= s ? k + 1 : k;
 	}
 	return d->dest_idx[d->dest_off[s] + gsl_ran_discrete(r, d->alias[s])];
+}
+
+/*
+ * Destination for a user at origin s at time t (minutes): as
+ * bs_demand_dest, with the hour-of-day acceptance step of the balanced
+ * rates model. At most 256 proposals; then the last one is kept (only
+ * when no candidate of s receives anyone in that hour).
+ */
+static inline uint32_t bs_demand_dest_at(const struct bs_demand *d,
+					 uint32_t s, double t, gsl_rng *r)
+{
+	uint32_t k, h;
+	int tries;
+
+	if (!d->dest_acc || d->dest_od[s])
+		return bs_demand_dest(d, s, r);
+	h = (uint32_t)(fmod(t + d->week_offset, 1440.0) / 60.0) % 24u;
+	for (tries = 0;; tries++) {
+		k = bs_demand_dest(d, s, r);
+		if (tries == 255 || gsl_rng_uniform(r) < d->dest_acc[(size_t)k * 24 + h])
+			return k;
+	}
 }
 
 void bs_demand_free(struct bs_demand *d);

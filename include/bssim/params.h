@@ -12,8 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum bs_fleet_mode { BS_FLEET_BIKES, BS_FLEET_FILL };
-enum bs_demand_kind { BS_DEMAND_UNIFORM, BS_DEMAND_GRAVITY };
+enum bs_fleet_mode { BS_FLEET_BIKES, BS_FLEET_FILL, BS_FLEET_INITIAL };
+enum bs_demand_kind { BS_DEMAND_UNIFORM, BS_DEMAND_GRAVITY, BS_DEMAND_RATES,
+		      BS_DEMAND_TRACE };
 enum bs_dur_kind { BS_DUR_EXPONENTIAL, BS_DUR_DISTANCE };
 enum bs_on_full { BS_FULL_NEAREST, BS_FULL_RANDOM };
 enum bs_forbidden { BS_FORBID_TRUNCATE, BS_FORBID_LOST };
@@ -52,6 +53,7 @@ struct bs_params {
 	double commute_share_weekday; /* gravity: share on the commute shape */
 	double commute_share_weekend;
 	double weekend_factor;       /* weekend volume / weekday volume */
+	int balance;                 /* rates: hourly doubly-constrained dests */
 	int has_profile;             /* custom hour-of-day shapes given */
 	double profile_weekday[24];  /* relative weights, any scale */
 	double profile_weekend[24];
@@ -89,6 +91,7 @@ struct bs_params {
 	double reb_low, reb_high, reb_target;
 	double review_min;       /* idle trucks and crews look again */
 	double reb_reach_m;      /* worst-first within this distance */
+	double reb_lookahead_min; /* plan for the requests expected this far */
 
 	/* batteries and swap crews */
 	int battery;             /* modelled at all */

@@ -51,6 +51,13 @@ struct bs_scenario {
 	size_t syn_n, syn_wards;
 	uint32_t syn_cap;
 	double syn_spacing_m;
+
+	/* tables named by the scenario, resolved against dir; NULL if none */
+	char *initial_path; /* fleet.initial */
+	char *rates_path;   /* demand.rates */
+	char *od_path;      /* demand.od */
+	char *trips_path;   /* demand.trips */
+	long trace_day0;    /* demand.trace_start, days since 1970; -1: auto */
 };
 
 /*

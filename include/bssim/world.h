@@ -29,6 +29,10 @@ struct bs_world {
 	struct bs_ops *ops;
 	uint32_t *init_stock;
 	struct bs_model model;
+	/* inputs' rows skipped safely (trip log rows without a station) */
+	struct bs_warnings warn;
+	/* trace: rides read from the log, and those replayed in the horizon */
+	size_t trace_rows, trace_kept;
 };
 
 struct bs_world *bs_world_build(const struct bs_scenario *sc,

@@ -8,6 +8,7 @@
 
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "bssim/common.h"
 #include "bssim/scenario.h"
@@ -18,6 +19,16 @@ int bs_cmd_run(int argc, char **argv);
 int bs_cmd_check(int argc, char **argv);
 int bs_cmd_show(int argc, char **argv);
 int bs_cmd_keys(int argc, char **argv);
+int bs_cmd_import(int argc, char **argv);
+int bs_cmd_import_trips(int argc, char **argv);
+int bs_cmd_calibrate(int argc, char **argv);
+
+/* Print the warnings of an input: the first few named, then the count. */
+void bs_cli_warnings(const struct bs_warnings *w);
+/* Write a file through fn(ud, fp), whole or not at all (temporary name,
+ * then rename). 0 or BS_E_IO with err filled. */
+int bs_cli_write_file(const char *path, void (*fn)(const void *, FILE *),
+		      const void *ud, struct bs_error *err);
 
 /* Print "bssim: <error>" on stderr. */
 void bs_cli_error(const struct bs_error *e);

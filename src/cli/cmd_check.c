@@ -63,12 +63,23 @@ static void print_summary(const struct bs_scenario *sc,
 	else
 		printf("  network     synthetic: %zu stations of %u docks, %zu wards, %g m apart\n",
 		       net->n, sc->syn_cap, net->nwards, sc->syn_spacing_m);
-	printf("  fleet       %llu bikes (%.1f%% of docks)\n",
+	printf("  fleet       %llu bikes (%.1f%% of docks)%s%s\n",
 	       (unsigned long long)w->model.fleet,
-	       100.0 * (double)w->model.fleet / (double)net->total_docks);
+	       100.0 * (double)w->model.fleet / (double)net->total_docks,
+	       sc->initial_path ? "; initial stock from " : "",
+	       sc->initial_path ? sc->initial_path : "");
 	if (p->demand == BS_DEMAND_UNIFORM)
 		printf("  demand      uniform: %g per station per hour; destinations uniform\n",
 		       p->rate_per_station_per_hour);
+	else if (p->demand == BS_DEMAND_RATES)
+		printf("  demand      rates: %s; destinations %s%s%s, decay %g m, farthest %g m\n",
+		       sc->rates_path, sc->od_path ? "from " : "gravity",
+		       sc->od_path ? sc->od_path : "",
+		       w->dem->dest_acc ? " balanced to each hour's arrivals" : "",
+		       p->decay_m, p->max_trip_m);
+	else if (p->demand == BS_DEMAND_TRACE)
+		printf("  demand      trace: %s; %zu rides, %zu of them in the horizon\n",
+		       sc->trips_path, w->trace_rows, w->trace_kept);
 	else
 		printf("  demand      gravity: %g trips per weekday; decay %g m, farthest %g m\n",
 		       p->trips_per_day, p->decay_m, p->max_trip_m);
@@ -207,10 +218,14 @@ int bs_cmd_check(int argc, char **argv)
 		bs_cli_error(&err);
 		status = bs_cli_exit(err.code ? err.code : BS_E_INPUT);
 	} else if (json) {
+		bs_cli_warnings(&w->warn);
 		json_dumpf(sc->root, stdout, JSON_INDENT(2));
 		printf("\n");
 	} else {
+		bs_cli_warnings(&w->warn);
 		print_summary(sc, w);
+		if (w->warn.count)
+			printf("  input warnings: %ld (rows skipped)\n", w->warn.count);
 	}
 	bs_world_free(w);
 	bs_scenario_free(sc);

@@ -205,6 +205,8 @@ int bs_cmd_run(int argc, char **argv)
 	w = bs_world_build(sc, &err);
 	if (!w)
 		goto input_error;
+	if (!c.quiet)
+		bs_cli_warnings(&w->warn);
 	if (c.outdir) {
 		outdir = c.outdir;
 	} else {

@@ -18,6 +18,12 @@ static const char HELP[] =
 	"  bssim check SCENARIO.json [--set KEY=VALUE]... [--json]\n"
 	"  bssim show DIR [DIR...]     headline metrics of runs side by side\n"
 	"  bssim keys                  every scenario key, as a Markdown table\n"
+	"  bssim import gbfs --station-information F [--system-regions F]\n"
+	"            [--region-map ID=WARD,...] [--wards W,...] [--capacity-from S]\n"
+	"            [--station-status F --stock-output F] -o stations.csv\n"
+	"  bssim import trips LOG.csv [--ward NAME] [--capacity K] -o stations.csv\n"
+	"  bssim calibrate status SERIES --stations F -o rates.csv [--profile F]\n"
+	"  bssim calibrate trips LOG.csv --stations F -o rates.csv [--od F]\n"
 	"  bssim --help | --version\n"
 	"\n"
 	"`bssim COMMAND --help` describes a command. Scenario files are\n"
@@ -51,6 +57,10 @@ int main(int argc, char **argv)
 		return bs_cmd_show(argc - 1, argv + 1);
 	if (!strcmp(cmd, "keys"))
 		return bs_cmd_keys(argc - 1, argv + 1);
-	return bs_cli_usage(NULL, "unknown command '%s'; expected run, check, show or keys (see bssim --help)",
+	if (!strcmp(cmd, "import"))
+		return bs_cmd_import(argc - 1, argv + 1);
+	if (!strcmp(cmd, "calibrate"))
+		return bs_cmd_calibrate(argc - 1, argv + 1);
+	return bs_cli_usage(NULL, "unknown command '%s'; expected run, check, show, keys, import or calibrate (see bssim --help)",
 			    cmd);
 }

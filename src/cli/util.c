@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bssim/output.h"
+
 atomic_int bs_cli_stop;
 
 void bs_cli_error(const struct bs_error *e)
@@ -144,4 +146,47 @@ void bs_progress_end(struct bs_progress *p)
 		fprintf(stderr, "\r\033[K");
 		fflush(stderr);
 	}
+}
+
+/* Warnings of an input: the first few verbatim, then a count. */
+void bs_cli_warnings(const struct bs_warnings *w)
+{
+	long i;
+
+	for (i = 0; i < w->count && i < BS_WARN_KEEP; i++)
+		fprintf(stderr, "bssim: warning: %s\n", w->first[i]);
+	if (w->count > BS_WARN_KEEP)
+		fprintf(stderr, "bssim: warning: ... and %ld more (%ld warnings in all)\n",
+			w->count - BS_WARN_KEEP, w->count);
+}
+
+/* Write through fn into path, all or nothing. */
+int bs_cli_write_file(const char *path, void (*fn)(const void *, FILE *),
+		      const void *ud, struct bs_error *err)
+{
+	struct bs_staged st;
+	const char *slash = strrchr(path, '/');
+	char dir[4096];
+	FILE *fp;
+	int rc;
+
+	if (slash)
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	else
+		bs_strlcpy(dir, ".", sizeof(dir));
+	if (slash == path)
+		bs_strlcpy(dir, "/", sizeof(dir));
+	if ((rc = bs_staged_init(&st, dir, err)))
+		goto out;
+	if (!(fp = bs_staged_open(&st, slash ? slash + 1 : path, err))) {
+		rc = BS_E_IO;
+		goto out;
+	}
+	fn(ud, fp);
+	if ((rc = bs_staged_close(&st, fp, slash ? slash + 1 : path, err)))
+		goto out;
+	rc = bs_staged_commit(&st, err);
+out:
+	bs_staged_release(&st);
+	return rc;
 }

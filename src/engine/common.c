@@ -71,6 +71,26 @@ void bs_error_row(struct bs_error *e, const char *file, long row,
 	va_end(ap);
 }
 
+void bs_warnings_clear(struct bs_warnings *w)
+{
+	if (w)
+		memset(w, 0, sizeof(*w));
+}
+
+void bs_warn(struct bs_warnings *w, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!w)
+		return;
+	if (w->count < BS_WARN_KEEP) {
+		va_start(ap, fmt);
+		vsnprintf(w->first[w->count], sizeof(w->first[0]), fmt, ap);
+		va_end(ap);
+	}
+	w->count++;
+}
+
 char *bs_error_format(const struct bs_error *e, char *buf, size_t size)
 {
 	size_t n = 0;

@@ -458,6 +458,10 @@ json_t *bs_output_summary_json(const struct bs_scenario *sc,
 			    matrix_json(w->net, s->settle));
 	json_object_set_new(doc, "version", json_string(BS_VERSION));
 	json_object_set_new(doc, "seed", json_integer((json_int_t)sc->p.seed));
+	/* rows of the inputs skipped safely (e.g. trip-log rows without a
+	 * station): deterministic, so outside "run" */
+	json_object_set_new(doc, "input_warnings",
+			    json_integer((json_int_t)w->warn.count));
 	run = json_object();
 	if (info) {
 		json_object_set_new(run, "wall_s", bs_json_num(info->wall_s));

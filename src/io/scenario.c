@@ -12,6 +12,7 @@
 
 #include "bssim/csvread.h"
 #include "bssim/jsonpos.h"
+#include "bssim/triplog.h"
 
 enum ktype {
 	T_OBJ,    /* object; def "{}" means created for its defaults */
@@ -89,24 +90,37 @@ static const struct keyspec KEYS[] = {
 	 "total bikes, spread over stations in proportion to capacity"},
 	{"fleet.fill", T_NUM, 0, 1, 0, NULL, NULL, NULL,
 	 "share of all docks holding a bike at the start"},
+	{"fleet.initial", T_PATH, 0, 0, 0, NULL, NULL, NULL,
+	 "stock CSV station_id,bikes: each station's bikes at the start (unlisted: 0); with bikes or fill, bikes are added in proportion to free docks or taken in proportion to stock"},
 
 	{"demand", T_OBJ, 0, 0, 0, "{}", NULL, NULL, "who rides, when, where to"},
-	{"demand.model", T_ENUM, 0, 0, 0, "\"gravity\"", "uniform|gravity",
-	 NULL, "uniform (validation) or gravity"},
+	{"demand.model", T_ENUM, 0, 0, 0, "\"gravity\"",
+	 "uniform|gravity|rates|trace", NULL,
+	 "uniform (validation), gravity, rates (per station and hour, from a CSV) or trace (replay a trip log)"},
+	{"demand.rates", T_PATH, 0, 0, 0, NULL, NULL, "demand.model=rates",
+	 "rates CSV station_id,hour,departures_per_hour[,arrivals_per_hour] (bssim calibrate); arrivals weight destinations"},
+	{"demand.balance", T_BOOL, 0, 0, 0, "true", NULL, "demand.model=rates",
+	 "fit destinations hour by hour so that expected arrivals at each station match the rates CSV's arrivals (doubly constrained gravity); false: weight = daily arrivals"},
+	{"demand.od", T_PATH, 0, 0, 0, NULL, NULL, "demand.model=rates",
+	 "OD CSV origin_id,destination_id,trips: destinations of the origins it lists, in proportion to trips (others: gravity)"},
+	{"demand.trips", T_PATH, 0, 0, 0, NULL, NULL, "demand.model=trace",
+	 "trip log CSV to replay (Citi Bike layout: starttime, start station id, end station id, ...)"},
+	{"demand.trace_start", T_STR, 0, 0, 0, NULL, NULL, "demand.model=trace",
+	 "date YYYY-MM-DD of day 0 (default: the day of the log's first ride)"},
 	{"demand.rate_per_station_per_hour", T_NUM, 0, 1e6, 0, NULL, NULL,
 	 "demand.model=uniform", "arrivals per station per hour, all week"},
 	{"demand.trips_per_day", T_NUM, 0, 1e9, 0, NULL, NULL,
 	 "demand.model=gravity", "trips requested per weekday, whole network"},
 	{"demand.decay_m", T_NUM, 0, 1e6, 1, "1500", NULL,
-	 "demand.model=gravity", "distance-decay length of destination choice, metres"},
+	 "demand.model=gravity|rates", "distance-decay length of destination choice, metres"},
 	{"demand.max_trip_m", T_NUM, 0, 1e7, 1, "10000", NULL,
-	 "demand.model=gravity", "farthest destination considered, metres"},
+	 "demand.model=gravity|rates", "farthest destination considered, metres"},
 	{"demand.commute_share_weekday", T_NUM, 0, 1, 0, "0.6", NULL,
 	 "demand.model=gravity", "weekday share of trips on the commute profile"},
 	{"demand.commute_share_weekend", T_NUM, 0, 1, 0, "0.15", NULL,
 	 "demand.model=gravity", "weekend share of trips on the commute profile"},
 	{"demand.weekend_factor", T_NUM, 0, 100, 0, "0.8", NULL,
-	 "demand.model=gravity", "weekend daily volume relative to a weekday"},
+	 "demand.model=gravity|rates", "weekend daily volume relative to a weekday"},
 	{"demand.profile", T_OBJ, 0, 0, 0, NULL, NULL, "demand.model=gravity",
 	 "own hour-of-day shapes instead of the commute/leisure mix"},
 	{"demand.profile.weekday", T_HOURS, 0, 0, 0, NULL, NULL,
@@ -194,6 +208,8 @@ static const struct keyspec KEYS[] = {
 	 "threshold: a port above this share of its docks in bikes has too many"},
 	{"rebalancing.target", T_NUM, 0, 1, 0, "0.5", NULL, NULL,
 	 "fill share a served port is brought to (between low and high)"},
+	{"rebalancing.lookahead_min", T_NUM, 0, 1440, 0, "60", NULL, NULL,
+	 "threshold: a port also needs bikes when it has fewer rentable than the requests expected this many minutes ahead, and is filled up to them; 0: capacity bands only"},
 	{"rebalancing.reach_m", T_NUM, 0, 1e6, 0, "2000", NULL, NULL,
 	 "threshold: serve the worst port within this distance of the truck; farther only when none within"},
 	{"rebalancing.review_min", T_NUM, 0, 1440, 1, "15", NULL, NULL,
@@ -531,7 +547,21 @@ static int when_holds(json_t *root, const char *when)
 		return get_path(root, when) != NULL;
 	snprintf(key, sizeof(key), "%.*s", (int)(eq - when), when);
 	v = get_path(root, key);
-	return v && json_is_string(v) && strcmp(json_string_value(v), eq + 1) == 0;
+	if (!v || !json_is_string(v))
+		return 0;
+	/* "key=a|b": any of the alternatives */
+	{
+		const char *p = eq + 1, *val = json_string_value(v);
+		size_t l = strlen(val);
+		while (p) {
+			const char *bar = strchr(p, '|');
+			size_t pl = bar ? (size_t)(bar - p) : strlen(p);
+			if (pl == l && strncmp(p, val, l) == 0)
+				return 1;
+			p = bar ? bar + 1 : NULL;
+		}
+	}
+	return 0;
 }
 
 static int in_choices(const char *choices, const char *s)
@@ -918,15 +948,20 @@ static int extract(struct bs_scenario *sc, struct bs_error *err)
 	if (get_path(r, "fleet.bikes") && get_path(r, "fleet.fill"))
 		return serr(sc, err, "fleet.fill",
 			    "both fleet.bikes and fleet.fill are given; expected one of them");
+	if ((s = str(r, "fleet.initial")) != NULL &&
+	    !(sc->initial_path = bs_scenario_path(sc, s)))
+		return BS_E_NOMEM;
 	if (get_path(r, "fleet.bikes")) {
 		p->fleet_mode = BS_FLEET_BIKES;
 		p->bikes = (uint64_t)num(r, "fleet.bikes");
 	} else if (get_path(r, "fleet.fill")) {
 		p->fleet_mode = BS_FLEET_FILL;
 		p->fill = num(r, "fleet.fill");
+	} else if (sc->initial_path) {
+		p->fleet_mode = BS_FLEET_INITIAL; /* the stock as given */
 	} else {
 		return serr(sc, err, "fleet",
-			    "expected fleet.bikes (a number of bikes) or fleet.fill (a share of docks)");
+			    "expected fleet.bikes (a number of bikes), fleet.fill (a share of docks) or fleet.initial (a stock CSV)");
 	}
 
 	/* demand */
@@ -938,6 +973,33 @@ static int extract(struct bs_scenario *sc, struct bs_error *err)
 				    "missing key 'rate_per_station_per_hour'; the uniform model needs it");
 		p->rate_per_station_per_hour =
 			num(r, "demand.rate_per_station_per_hour");
+	} else if (strcmp(s, "rates") == 0) {
+		p->demand = BS_DEMAND_RATES;
+		if (!get_path(r, "demand.rates"))
+			return serr(sc, err, "demand",
+				    "missing key 'rates'; the rates model needs a rates CSV (make one with bssim calibrate)");
+		if (!(sc->rates_path = bs_scenario_path(sc, str(r, "demand.rates"))))
+			return BS_E_NOMEM;
+		if (get_path(r, "demand.od") &&
+		    !(sc->od_path = bs_scenario_path(sc, str(r, "demand.od"))))
+			return BS_E_NOMEM;
+		p->decay_m = num(r, "demand.decay_m");
+		p->max_trip_m = num(r, "demand.max_trip_m");
+		p->weekend_factor = num(r, "demand.weekend_factor");
+		p->balance = json_is_true(get_path(r, "demand.balance"));
+	} else if (strcmp(s, "trace") == 0) {
+		p->demand = BS_DEMAND_TRACE;
+		if (!get_path(r, "demand.trips"))
+			return serr(sc, err, "demand",
+				    "missing key 'trips'; the trace model needs a trip log CSV to replay");
+		if (!(sc->trips_path = bs_scenario_path(sc, str(r, "demand.trips"))))
+			return BS_E_NOMEM;
+		sc->trace_day0 = -1;
+		if (get_path(r, "demand.trace_start") &&
+		    bs_parse_date(str(r, "demand.trace_start"), &sc->trace_day0))
+			return serr(sc, err, "demand.trace_start",
+				    "'%s' is not a date; expected YYYY-MM-DD",
+				    str(r, "demand.trace_start"));
 	} else {
 		p->demand = BS_DEMAND_GRAVITY;
 		if (!get_path(r, "demand.trips_per_day"))
@@ -1029,6 +1091,7 @@ static int extract(struct bs_scenario *sc, struct bs_error *err)
 	p->reb_target = num(r, "rebalancing.target");
 	p->review_min = num(r, "rebalancing.review_min");
 	p->reb_reach_m = num(r, "rebalancing.reach_m");
+	p->reb_lookahead_min = num(r, "rebalancing.lookahead_min");
 	if (p->reb_shift_end_h <= p->reb_shift_start_h)
 		return serr(sc, err, "rebalancing.shift_end_h",
 			    "the shift ends at %g h, not after it starts (%g h); expected an end hour after the start, within the day",
@@ -1468,10 +1531,16 @@ void bs_scenario_keys_markdown(FILE *out)
 		for (char *c = t; *c; c++)
 			if (*c == '|')
 				*c = '/';
-		fprintf(out, "| `%s` | %s | %s%s%s | %s | %s |\n", k->path, t,
-			k->def ? "`" : "", k->def ? k->def : "",
-			k->def ? "`" : "", k->when ? k->when : "",
-			k->help);
+		{
+			char wh[160];
+			bs_strlcpy(wh, k->when ? k->when : "", sizeof(wh));
+			for (char *c = wh; *c; c++)
+				if (*c == '|')
+					*c = '/';
+			fprintf(out, "| `%s` | %s | %s%s%s | %s | %s |\n", k->path,
+				t, k->def ? "`" : "", k->def ? k->def : "",
+				k->def ? "`" : "", wh, k->help);
+		}
 	}
 }
 
@@ -1492,5 +1561,9 @@ void bs_scenario_free(struct bs_scenario *sc)
 	free(sc->dir);
 	free(sc->text);
 	free(sc->stations_path);
+	free(sc->initial_path);
+	free(sc->rates_path);
+	free(sc->od_path);
+	free(sc->trips_path);
 	free(sc);
 }

@@ -12,6 +12,7 @@
 
 #include "bssim/fleet.h"
 #include "bssim/ops.h"
+#include "bssim/inputs.h"
 #include "bssim/stations.h"
 
 static void ward_list(const struct bs_network *net, char *buf, size_t sz)
@@ -252,6 +253,109 @@ out:
 	return rc;
 }
 
+/* A table the scenario names must be a readable regular file; else an
+ * error at its key (as for network.stations). */
+static int table_ok(const struct bs_scenario *sc, const char *key,
+		    const char *path, const char *what, struct bs_error *err)
+{
+	struct stat sb;
+	FILE *fp = fopen(path, "rb");
+
+	if (!fp || fstat(fileno(fp), &sb) || !S_ISREG(sb.st_mode)) {
+		bs_scenario_error(sc, err, key,
+				  "cannot read '%s': %s; expected %s (path relative to the scenario file)",
+				  path, fp ? "not a regular file" : strerror(errno),
+				  what);
+		if (fp)
+			fclose(fp);
+		return BS_E_INPUT;
+	}
+	fclose(fp);
+	return 0;
+}
+
+/* The tables of the rates and trace models, then the demand. */
+static int build_demand(struct bs_world *w, const struct bs_scenario *sc,
+			struct bs_error *err)
+{
+	const struct bs_params *p = &sc->p;
+	const struct bs_network *net = w->net;
+	struct bs_demand_input in;
+	struct bs_trace tr;
+	double *dep = NULL, *arr = NULL, *attr = NULL, *odw = NULL;
+	uint32_t *odo = NULL, *odd = NULL;
+	int rc = 0, has_arr = 0;
+	size_t i, h;
+
+	memset(&in, 0, sizeof(in));
+	memset(&tr, 0, sizeof(tr));
+	if (p->demand == BS_DEMAND_RATES) {
+		if ((rc = table_ok(sc, "demand.rates", sc->rates_path,
+				   "a rates CSV", err)) ||
+		    (sc->od_path && (rc = table_ok(sc, "demand.od", sc->od_path,
+						   "an OD CSV", err))))
+			goto out;
+		dep = malloc(net->n * 24 * sizeof(double));
+		arr = malloc(net->n * 24 * sizeof(double));
+		attr = calloc(net->n, sizeof(double));
+		if (!dep || !arr || !attr) {
+			rc = BS_E_NOMEM;
+			goto out;
+		}
+		if ((rc = bs_rates_load(sc->rates_path, net, dep, arr, &has_arr,
+					err)))
+			goto out;
+		for (i = 0; i < net->n; i++)
+			for (h = 0; h < 24; h++)
+				attr[i] += arr[i * 24 + h];
+		in.dep = dep;
+		in.attr = has_arr ? attr : NULL;
+		in.arr = has_arr ? arr : NULL;
+		in.balance = p->balance;
+		if (sc->od_path &&
+		    (rc = bs_od_load(sc->od_path, net, &in.nod, &odo, &odd, &odw,
+				     err)))
+			goto out;
+		in.od_o = odo;
+		in.od_d = odd;
+		in.od_w = odw;
+	} else if (p->demand == BS_DEMAND_TRACE) {
+		if ((rc = table_ok(sc, "demand.trips", sc->trips_path,
+				   "a trip log CSV", err)) ||
+		    (rc = bs_trace_load(sc->trips_path, net, sc->trace_day0,
+					p->days * BS_MINUTES_PER_DAY, &tr, err)))
+			goto out;
+		if (tr.n >= UINT32_MAX) {
+			rc = bs_scenario_error(sc, err, "demand.trips",
+					       "%zu rides in the horizon; expected fewer than %u",
+					       tr.n, UINT32_MAX);
+			goto out;
+		}
+		w->warn = tr.warn;
+		w->trace_rows = tr.rows;
+		w->trace_kept = tr.n;
+		in.ntrace = tr.n;
+		in.tr_t = tr.t;
+		in.tr_o = tr.o;
+		in.tr_d = tr.d;
+	}
+	w->dem = bs_demand_new_from(net, p, &in, err);
+	if (!w->dem)
+		rc = err && err->code ? err->code : BS_E_NOMEM;
+out:
+	if (rc == BS_E_NOMEM && err && !err->code)
+		bs_error_set(err, BS_E_NOMEM, sc->file, 0, 0, NULL,
+			     "out of memory reading the demand tables");
+	free(dep);
+	free(arr);
+	free(attr);
+	free(odo);
+	free(odd);
+	free(odw);
+	bs_trace_release(&tr);
+	return rc;
+}
+
 struct bs_world *bs_world_build(const struct bs_scenario *sc,
 				struct bs_error *err)
 {
@@ -324,10 +428,26 @@ struct bs_world *bs_world_build(const struct bs_scenario *sc,
 			goto fail;
 	}
 
+	w->init_stock = calloc(w->net->n, sizeof(uint32_t));
+	if (!w->init_stock)
+		goto nomem;
+	bikes = 0;
+	if (sc->initial_path) {
+		int rc;
+		if (table_ok(sc, "fleet.initial", sc->initial_path,
+			     "a stock CSV station_id,bikes", err))
+			goto fail;
+		rc = bs_stock_load(sc->initial_path, w->net, w->init_stock,
+				   &bikes, err);
+		if (rc == BS_E_NOMEM)
+			goto nomem;
+		if (rc)
+			goto fail;
+	}
 	if (p->fleet_mode == BS_FLEET_FILL)
 		bikes = (uint64_t)llround(p->fill * (double)w->net->total_docks);
-	else
-		bikes = p->bikes;
+	else if (p->fleet_mode == BS_FLEET_BIKES)
+		bikes = p->bikes; /* else: the stock of fleet.initial */
 	if (bikes > w->net->total_docks) {
 		bs_scenario_error(sc, err, "fleet.bikes",
 				  "%llu bikes do not fit in the network's %llu docks; expected at most %llu",
@@ -342,14 +462,13 @@ struct bs_world *bs_world_build(const struct bs_scenario *sc,
 				  (unsigned long long)bikes, UINT32_MAX - 1);
 		goto fail;
 	}
-	w->init_stock = calloc(w->net->n, sizeof(uint32_t));
-	if (!w->init_stock || bs_fleet_spread(w->net, bikes, w->init_stock))
+	if (sc->initial_path ? bs_fleet_adjust(w->net, bikes, w->init_stock)
+			     : bs_fleet_spread(w->net, bikes, w->init_stock))
 		goto nomem;
 	for (i = 0, s = 0; i < w->net->n; i++)
 		s += w->init_stock[i];
 
-	w->dem = bs_demand_new(w->net, p, err);
-	if (!w->dem) {
+	if (build_demand(w, sc, err)) {
 		/* the demand module names the key; locate it in the file */
 		if (err && err->code == BS_E_LIMIT && err->key[0])
 			bs_scenario_error(sc, err, "demand.max_trip_m", "%s",

@@ -114,10 +114,151 @@ static int not_self(const void *ud, uint32_t s)
 	return 1;
 }
 
+/* OD triples of the rates model, grouped by origin: CSR over a sorted
+ * copy, duplicate pairs added up. */
+struct od_tab {
+	size_t *off; /* [n+1] */
+	uint32_t *d;
+	double *w;
+};
+
+struct od_ent {
+	uint32_t o, d;
+	double w;
+};
+
+static int cmp_od(const void *a, const void *b)
+{
+	const struct od_ent *x = a, *y = b;
+
+	if (x->o != y->o)
+		return x->o < y->o ? -1 : 1;
+	return (x->d > y->d) - (x->d < y->d);
+}
+
+static int od_group(const struct bs_demand_input *in, size_t n,
+		    struct od_tab *t)
+{
+	struct od_ent *e = malloc((in->nod ? in->nod : 1) * sizeof(*e));
+	size_t i, k = 0;
+
+	t->off = calloc(n + 1, sizeof(size_t));
+	t->d = malloc((in->nod ? in->nod : 1) * sizeof(uint32_t));
+	t->w = malloc((in->nod ? in->nod : 1) * sizeof(double));
+	if (!e || !t->off || !t->d || !t->w) {
+		free(e);
+		return BS_E_NOMEM;
+	}
+	for (i = 0; i < in->nod; i++) {
+		e[i].o = in->od_o[i];
+		e[i].d = in->od_d[i];
+		e[i].w = in->od_w[i];
+	}
+	qsort(e, in->nod, sizeof(*e), cmp_od);
+	for (i = 0; i < in->nod; i++) {
+		if (k > 0 && e[i].o == e[i - 1].o && e[i].d == e[i - 1].d) {
+			t->w[k - 1] += e[i].w;
+			continue;
+		}
+		t->d[k] = e[i].d;
+		t->w[k] = e[i].w;
+		t->off[e[i].o + 1]++;
+		k++;
+	}
+	for (i = 0; i < n; i++)
+		t->off[i + 1] += t->off[i];
+	free(e);
+	return 0;
+}
+
+static double od_total(const struct od_tab *t, size_t s)
+{
+	double sum = 0.0;
+	size_t k;
+
+	if (!t->off)
+		return 0.0;
+	for (k = t->off[s]; k < t->off[s + 1]; k++)
+		sum += t->w[k];
+	return sum;
+}
+
+/*
+ * Furness balancing of the gravity weights, hour by hour: find w(d, h) so
+ * that sum_o dep(o, h) * P(d | o, h) = arr(d, h), where P(d | o, h) is
+ * proportional to w(d, h) * kern(o, d) over o's candidates, with arr
+ * scaled to the hour's departures. 60 sweeps at most (each O(entries));
+ * stops when every station is within 0.1% of its target. Fills acc with
+ * w / max_h w and wmax with max_h w.
+ */
+static void balance_hours(const struct bs_demand *d, const double *kern,
+			  const struct bs_demand_input *in, double *w,
+			  double *e, double *acc, double *wmax)
+{
+	size_t n = d->n, s, k, h;
+	int it;
+
+	for (s = 0; s < n; s++)
+		wmax[s] = 0.0;
+	for (h = 0; h < 24; h++) {
+		double sd = 0.0, sa = 0.0;
+		for (s = 0; s < n; s++) {
+			sd += in->dep[s * 24 + h];
+			sa += in->arr[s * 24 + h];
+		}
+		for (s = 0; s < n; s++)
+			w[s] = in->arr[s * 24 + h];
+		for (it = 0; it < 60 && sa > 0.0 && sd > 0.0; it++) {
+			double worst = 0.0;
+			for (s = 0; s < n; s++)
+				e[s] = 0.0;
+			for (s = 0; s < n; s++) {
+				double dep = in->dep[s * 24 + h], z = 0.0;
+				if (!(dep > 0.0) || d->dest_od[s])
+					continue;
+				for (k = d->dest_off[s]; k < d->dest_off[s + 1]; k++)
+					z += w[d->dest_idx[k]] * kern[k];
+				if (!(z > 0.0))
+					continue;
+				for (k = d->dest_off[s]; k < d->dest_off[s + 1]; k++)
+					e[d->dest_idx[k]] += dep * w[d->dest_idx[k]] * kern[k] / z;
+			}
+			for (s = 0; s < n; s++) {
+				double target = in->arr[s * 24 + h] * sd / sa;
+				if (!(w[s] > 0.0) || !(e[s] > 0.0))
+					continue;
+				if (fabs(e[s] - target) > worst * target)
+					worst = fabs(e[s] - target) / target;
+				w[s] *= target / e[s];
+			}
+			if (worst < 1e-3)
+				break;
+		}
+		for (s = 0; s < n; s++) {
+			acc[s * 24 + h] = w[s];
+			if (w[s] > wmax[s])
+				wmax[s] = w[s];
+		}
+	}
+	for (s = 0; s < n; s++)
+		for (h = 0; h < 24; h++)
+			acc[s * 24 + h] = wmax[s] > 0.0 ? acc[s * 24 + h] / wmax[s] : 0.0;
+}
+
+/*
+ * Destination tables. Gravity: weight attr(d) * exp(-dist / decay_m) over
+ * the stations within max_trip_m, attr = docks unless the rates model
+ * gives arrivals. Origins an OD table lists (with a positive total) use
+ * its weights instead, their own station included (round trips).
+ */
 static int build_gravity_od(struct bs_demand *d, const struct bs_network *net,
-			    const struct bs_params *p, struct bs_error *err)
+			    const struct bs_params *p,
+			    const struct bs_demand_input *in,
+			    struct bs_error *err)
 {
 	struct odc c = {NULL, NULL, 0};
+	struct od_tab od = {NULL, NULL, NULL};
+	const double *attr = in ? in->attr : NULL;
 	size_t s, total = 0, maxm = 0;
 	int rc = 0;
 
@@ -125,10 +266,17 @@ static int build_gravity_od(struct bs_demand *d, const struct bs_network *net,
 	d->alias = calloc(net->n, sizeof(*d->alias));
 	if (!d->dest_off || !d->alias)
 		return BS_E_NOMEM;
+	if (in && in->nod && od_group(in, net->n, &od)) {
+		rc = BS_E_NOMEM;
+		goto out;
+	}
 	for (s = 0; s < net->n; s++) {
 		c.m = 0;
-		bs_network_for_within(net, (uint32_t)s, p->max_trip_m, od_count,
-				      &c);
+		if (od_total(&od, s) > 0.0)
+			c.m = od.off[s + 1] - od.off[s];
+		else
+			bs_network_for_within(net, (uint32_t)s, p->max_trip_m,
+					      od_count, &c);
 		if (c.m == 0)
 			c.m = 1; /* falls back to the nearest other station */
 		total += c.m;
@@ -139,7 +287,8 @@ static int build_gravity_od(struct bs_demand *d, const struct bs_network *net,
 				     "demand.max_trip_m",
 				     "the gravity destination tables would exceed %u entries for %zu stations; expected a smaller max_trip_m",
 				     MAX_OD_ENTRIES, net->n);
-			return BS_E_LIMIT;
+			rc = BS_E_LIMIT;
+			goto out;
 		}
 		d->dest_off[s + 1] = total;
 	}
@@ -150,8 +299,102 @@ static int build_gravity_od(struct bs_demand *d, const struct bs_network *net,
 		rc = BS_E_NOMEM;
 		goto out;
 	}
+	if (in && in->balance && in->arr) {
+		/* hourly doubly-constrained weights: the alias tables get
+		 * max_h w(d, h) as attractiveness, the draw accepts by hour */
+		double *kern = malloc(total * sizeof(double));
+		double *wb = malloc(net->n * sizeof(double));
+		double *eb = malloc(net->n * sizeof(double));
+		double *wmax = malloc(net->n * sizeof(double));
+		d->dest_acc = malloc(net->n * 24 * sizeof(double));
+		d->dest_od = calloc(net->n, 1);
+		if (!kern || !wb || !eb || !wmax || !d->dest_acc || !d->dest_od) {
+			free(kern);
+			free(wb);
+			free(eb);
+			free(wmax);
+			rc = BS_E_NOMEM;
+			goto out;
+		}
+		for (s = 0; s < net->n; s++) {
+			size_t k;
+			d->dest_od[s] = od_total(&od, s) > 0.0;
+			c.m = 0;
+			if (!d->dest_od[s])
+				bs_network_for_within(net, (uint32_t)s, p->max_trip_m,
+						      od_add, &c);
+			if (c.m == 0 && !d->dest_od[s]) {
+				double dd;
+				c.idx[0] = bs_network_nearest(net, (uint32_t)s, 0,
+							      not_self, NULL, &dd);
+				c.m = 1;
+			}
+			if (d->dest_od[s]) {
+				c.m = od.off[s + 1] - od.off[s];
+				for (k = 0; k < c.m; k++)
+					c.idx[k] = od.d[od.off[s] + k];
+			} else {
+				qsort(c.idx, c.m, sizeof(uint32_t), cmp_u32);
+			}
+			for (k = 0; k < c.m; k++) {
+				double dist = bs_network_dist(net, (uint32_t)s, c.idx[k]);
+				d->dest_idx[d->dest_off[s] + k] = c.idx[k];
+				kern[d->dest_off[s] + k] = d->dest_od[s]
+					? od.w[od.off[s] + k]
+					: exp(-dist / p->decay_m);
+			}
+		}
+		balance_hours(d, kern, in, wb, eb, d->dest_acc, wmax);
+		for (s = 0; s < net->n && !rc; s++) {
+			size_t k, m = d->dest_off[s + 1] - d->dest_off[s];
+			double wsum = 0.0;
+			for (k = 0; k < m; k++) {
+				size_t e = d->dest_off[s] + k;
+				c.w[k] = d->dest_od[s] ? kern[e]
+						       : wmax[d->dest_idx[e]] * kern[e];
+				wsum += c.w[k];
+			}
+			if (!(wsum > 0.0))
+				for (k = 0; k < m; k++)
+					c.w[k] = 1.0; /* nobody arrives near: any */
+			d->alias[s] = gsl_ran_discrete_preproc(m, c.w);
+			if (!d->alias[s])
+				rc = BS_E_NOMEM;
+		}
+		free(kern);
+		free(wb);
+		free(eb);
+		free(wmax);
+		{
+			/* every origin on the OD table: nothing to accept */
+			size_t nod = 0;
+			for (s = 0; s < net->n; s++)
+				nod += d->dest_od[s];
+			if (nod == net->n) {
+				free(d->dest_acc);
+				free(d->dest_od);
+				d->dest_acc = NULL;
+				d->dest_od = NULL;
+			}
+		}
+		goto out;
+	}
 	for (s = 0; s < net->n && !rc; s++) {
 		size_t k;
+		double wsum = 0.0;
+		if (od_total(&od, s) > 0.0) {
+			/* sorted by destination already */
+			c.m = od.off[s + 1] - od.off[s];
+			for (k = 0; k < c.m; k++) {
+				c.idx[k] = od.d[od.off[s] + k];
+				c.w[k] = od.w[od.off[s] + k];
+				d->dest_idx[d->dest_off[s] + k] = c.idx[k];
+			}
+			d->alias[s] = gsl_ran_discrete_preproc(c.m, c.w);
+			if (!d->alias[s])
+				rc = BS_E_NOMEM;
+			continue;
+		}
 		c.m = 0;
 		bs_network_for_within(net, (uint32_t)s, p->max_trip_m, od_add,
 				      &c);
@@ -167,13 +410,24 @@ static int build_gravity_od(struct bs_demand *d, const struct bs_network *net,
 		qsort(c.idx, c.m, sizeof(uint32_t), cmp_u32);
 		for (k = 0; k < c.m; k++) {
 			double dist = bs_network_dist(net, (uint32_t)s, c.idx[k]);
+			double a = attr ? attr[c.idx[k]] : (double)net->cap[c.idx[k]];
 			c.w[k] = c.m == 1 && dist > p->max_trip_m
 					 ? 1.0
-					 : (double)net->cap[c.idx[k]] *
-						   exp(-dist / p->decay_m);
+					 : a * exp(-dist / p->decay_m);
 			if (!(c.w[k] > 0.0))
-				c.w[k] = 1e-300; /* far beyond decay: tiny, legal */
+				c.w[k] = attr && !(a > 0.0) ? 0.0 : 1e-300; /* far beyond decay: tiny, legal */
+			wsum += c.w[k];
 			d->dest_idx[d->dest_off[s] + k] = c.idx[k];
+		}
+		if (!(wsum > 0.0)) {
+			/* no candidate attracts anyone (no arrivals nearby):
+			 * fall back to docks, so every user has a destination */
+			for (k = 0; k < c.m; k++) {
+				double dist = bs_network_dist(net, (uint32_t)s, c.idx[k]);
+				c.w[k] = (double)net->cap[c.idx[k]] * exp(-dist / p->decay_m);
+				if (!(c.w[k] > 0.0))
+					c.w[k] = 1e-300;
+			}
 		}
 		d->alias[s] = gsl_ran_discrete_preproc(c.m, c.w);
 		if (!d->alias[s])
@@ -182,6 +436,9 @@ static int build_gravity_od(struct bs_demand *d, const struct bs_network *net,
 out:
 	free(c.idx);
 	free(c.w);
+	free(od.off);
+	free(od.d);
+	free(od.w);
 	return rc;
 }
 
@@ -201,9 +458,71 @@ static void mark_flat(struct bs_demand *d)
 	}
 }
 
+struct trq {
+	double t;
+	uint32_t d;
+	size_t i; /* log order, to break ties */
+};
+
+static int cmp_trq(const void *a, const void *b)
+{
+	const struct trq *x = a, *y = b;
+
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return (x->i > y->i) - (x->i < y->i);
+}
+
+/* Requests grouped by origin (CSR), each group sorted by time. */
+static int build_trace(struct bs_demand *d, const struct bs_demand_input *in)
+{
+	size_t i, n = d->n, m = in->ntrace, *fill;
+	struct trq *q = malloc((m ? m : 1) * sizeof(*q));
+
+	d->tr_off = calloc(n + 1, sizeof(size_t));
+	d->tr_t = malloc((m ? m : 1) * sizeof(double));
+	d->tr_dest = malloc((m ? m : 1) * sizeof(uint32_t));
+	fill = calloc(n + 1, sizeof(size_t));
+	if (!q || !d->tr_off || !d->tr_t || !d->tr_dest || !fill) {
+		free(q);
+		free(fill);
+		return BS_E_NOMEM;
+	}
+	for (i = 0; i < m; i++)
+		d->tr_off[in->tr_o[i] + 1]++;
+	for (i = 0; i < n; i++)
+		d->tr_off[i + 1] += d->tr_off[i];
+	memcpy(fill, d->tr_off, (n + 1) * sizeof(size_t));
+	for (i = 0; i < m; i++) {
+		size_t k = fill[in->tr_o[i]]++;
+		q[k].t = in->tr_t[i];
+		q[k].d = in->tr_d[i];
+		q[k].i = i;
+	}
+	for (i = 0; i < n; i++) {
+		size_t a = d->tr_off[i], b = d->tr_off[i + 1], k;
+		qsort(q + a, b - a, sizeof(*q), cmp_trq);
+		for (k = a; k < b; k++) {
+			d->tr_t[k] = q[k].t;
+			d->tr_dest[k] = q[k].d;
+		}
+	}
+	free(q);
+	free(fill);
+	return 0;
+}
+
 struct bs_demand *bs_demand_new(const struct bs_network *net,
 				const struct bs_params *p,
 				struct bs_error *err)
+{
+	return bs_demand_new_from(net, p, NULL, err);
+}
+
+struct bs_demand *bs_demand_new_from(const struct bs_network *net,
+				     const struct bs_params *p,
+				     const struct bs_demand_input *in,
+				     struct bs_error *err)
 {
 	struct bs_demand *d = calloc(1, sizeof(*d));
 	double week[BS_HOURS_PER_WEEK];
@@ -215,9 +534,10 @@ struct bs_demand *bs_demand_new(const struct bs_network *net,
 	d->kind = p->demand;
 	d->n = net->n;
 	d->week_offset = p->start_weekday * BS_MINUTES_PER_DAY;
-	d->nprof = 1;
-	d->rate = malloc(BS_HOURS_PER_WEEK * sizeof(double));
-	d->cum = malloc((BS_HOURS_PER_WEEK + 1) * sizeof(double));
+	/* rates: one shape per station (168 + 169 doubles each, 2.7 kB) */
+	d->nprof = p->demand == BS_DEMAND_RATES ? net->n : 1;
+	d->rate = malloc(d->nprof * BS_HOURS_PER_WEEK * sizeof(double));
+	d->cum = malloc(d->nprof * (BS_HOURS_PER_WEEK + 1) * sizeof(double));
 	d->prof_of = calloc(net->n, sizeof(uint32_t));
 	d->scale = malloc(net->n * sizeof(double));
 	d->flat = calloc(d->nprof, sizeof(double));
@@ -225,8 +545,27 @@ struct bs_demand *bs_demand_new(const struct bs_network *net,
 		goto nomem;
 	week_shape(p, week);
 	fill_cum(week, d->rate, d->cum);
-	mark_flat(d);
-	if (p->demand == BS_DEMAND_UNIFORM) {
+	if (p->demand == BS_DEMAND_RATES) {
+		for (s = 0; s < net->n; s++) {
+			int day, h;
+			for (day = 0; day < 7; day++)
+				for (h = 0; h < 24; h++)
+					week[day * 24 + h] =
+						in->dep[s * 24 + (size_t)h] *
+						(day < 5 ? 1.0 : p->weekend_factor);
+			fill_cum(week, d->rate + s * BS_HOURS_PER_WEEK,
+				 d->cum + s * (BS_HOURS_PER_WEEK + 1));
+			d->prof_of[s] = (uint32_t)s;
+			d->scale[s] = 1.0;
+		}
+		rc = build_gravity_od(d, net, p, in, err);
+	} else if (p->demand == BS_DEMAND_TRACE) {
+		/* no Poisson arrivals: a zero shape makes bs_demand_next
+		 * answer "never" should anyone ask */
+		for (s = 0; s < net->n; s++)
+			d->scale[s] = 0.0;
+		rc = build_trace(d, in);
+	} else if (p->demand == BS_DEMAND_UNIFORM) {
 		for (s = 0; s < net->n; s++)
 			d->scale[s] = p->rate_per_station_per_hour * 24.0;
 		d->uniform_dest = 1;
@@ -234,8 +573,9 @@ struct bs_demand *bs_demand_new(const struct bs_network *net,
 		for (s = 0; s < net->n; s++)
 			d->scale[s] = p->trips_per_day * (double)net->cap[s] /
 				      (double)net->total_docks;
-		rc = build_gravity_od(d, net, p, err);
+		rc = build_gravity_od(d, net, p, NULL, err);
 	}
+	mark_flat(d);
 	if (rc == BS_E_NOMEM)
 		goto nomem;
 	if (rc) {
@@ -317,6 +657,27 @@ double bs_demand_expected(const struct bs_demand *d, uint32_t s, double t0,
 	const double *cum = d->cum + (size_t)d->prof_of[s] * (BS_HOURS_PER_WEEK + 1);
 	double W = cum[BS_HOURS_PER_WEEK], k0, p0, k1, p1;
 
+	if (d->tr_off) {
+		/* trace: the logged requests in [t0, t1) */
+		size_t a = d->tr_off[s], b = d->tr_off[s + 1], lo = a, hi = b, c0;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (d->tr_t[mid] < t0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		c0 = lo;
+		hi = b;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (d->tr_t[mid] < t1)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		return (double)(lo - c0);
+	}
 	cumulative(rate, cum, t0 + d->week_offset, &k0, &p0);
 	cumulative(rate, cum, t1 + d->week_offset, &k1, &p1);
 	return d->scale[s] * ((k1 - k0) * W + p1 - p0);
@@ -340,5 +701,10 @@ void bs_demand_free(struct bs_demand *d)
 	free(d->prof_of);
 	free(d->scale);
 	free(d->flat);
+	free(d->tr_off);
+	free(d->tr_t);
+	free(d->tr_dest);
+	free(d->dest_acc);
+	free(d->dest_od);
 	free(d);
 }

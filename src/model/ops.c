@@ -215,14 +215,42 @@ int bs__night_event(struct bs_sim *S, double t)
 
 /* ---- trucks: choosing ports -------------------------------------------- */
 
-static uint32_t target_bikes(const struct bs_sim *S, const struct bs__station *st)
+/*
+ * Requests expected at port s in the next lookahead_min minutes (from the
+ * demand tables; 0 when the look-ahead is off or demand is a replayed log).
+ * Why: a busy port with a quarter of its docks filled runs dry within the
+ * rush hour although it is inside the capacity bands, while a quiet port
+ * below the band loses nobody. Operators plan by expected demand.
+ */
+static double expected(const struct bs_sim *S, uint32_t s, double t)
 {
-	return (uint32_t)lround(S->m->p.reb_target * st->cap);
+	double L = S->m->p.reb_lookahead_min;
+
+	return L > 0.0 ? bs_demand_expected(S->m->dem, s, t, t + L) : 0.0;
 }
 
-static int needs_bikes(const struct bs_sim *S, const struct bs__station *st)
+/* The level a served port is brought to: target x docks, or the requests
+ * expected in the look-ahead when more, never above the docks. */
+static uint32_t target_bikes(const struct bs_sim *S, const struct bs__station *st,
+			     double demand)
 {
-	return (double)st->usable < S->m->p.reb_low * st->cap;
+	double v = S->m->p.reb_target * st->cap;
+
+	if (demand > v)
+		v = demand;
+	if (v > st->cap)
+		v = st->cap;
+	return (uint32_t)lround(v);
+}
+
+/* Below low x docks, or too few rentable bikes for the requests expected
+ * in the look-ahead. */
+static int needs_bikes(const struct bs_sim *S, const struct bs__station *st,
+		       double demand)
+{
+	double low = S->m->p.reb_low * st->cap;
+
+	return (double)st->usable < (demand > low ? demand : low);
 }
 
 static int too_many(const struct bs_sim *S, const struct bs__station *st)
@@ -266,7 +294,7 @@ enum pick_rule {
  * kilometres instead of saving them.
  */
 static uint32_t choose(const struct bs_sim *S, const struct bs__vehicle *v,
-		       int rule, const uint8_t *ok)
+		       int rule, const uint8_t *ok, double t)
 {
 	const struct bs_pool *pool = &S->m->ops->trucks;
 	const struct bs_network *net = S->m->net;
@@ -278,16 +306,24 @@ static uint32_t choose(const struct bs_sim *S, const struct bs__vehicle *v,
 	for (j = pool->off[v->group]; j < pool->off[v->group + 1]; j++) {
 		uint32_t s = pool->st[j];
 		const struct bs__station *st = &S->st[s];
-		uint32_t tgt = target_bikes(S, st);
+		double dem = rule == NEAREST_FREE || rule == NEAREST_SOURCE_HIGH
+				     ? 0.0
+				     : expected(S, s, t);
+		uint32_t tgt = target_bikes(S, st, dem);
 		double gap = 0.0, d;
 		int cand, far;
 		if (ok && !ok[st->ward])
 			continue;
 		switch (rule) {
-		case WORST_DEFICIT:
-			cand = needs_bikes(S, st) && st->stock < st->cap;
-			gap = (double)tgt - (double)st->usable;
+		case WORST_DEFICIT: {
+			/* priority: the shortfall against the port's need, so a
+			 * busy port about to run dry comes before a big quiet
+			 * one that is merely below its band */
+			double low = S->m->p.reb_low * st->cap;
+			cand = needs_bikes(S, st, dem) && st->stock < st->cap;
+			gap = (dem > low ? dem : low) - (double)st->usable;
 			break;
+		}
 		case NEAREST_SOURCE_HIGH:
 			cand = too_many(S, st);
 			break;
@@ -367,7 +403,7 @@ static uint32_t choose_home_drop(const struct bs_sim *S,
 		double gap, d;
 		if (st->ward != w || st->stock >= st->cap)
 			continue;
-		gap = (double)target_bikes(S, st) - (double)st->usable;
+		gap = (double)target_bikes(S, st, 0.0) - (double)st->usable;
 		d = bs_network_dist(net, v->at, (uint32_t)s);
 		if (gap > best_gap || (gap == best_gap && d < best_d)) {
 			best = (uint32_t)s;
@@ -483,9 +519,9 @@ static int truck_plan(struct bs_sim *S, uint32_t k, double t)
 		if (v->load > 0) {
 			v->dump = 1;
 			droppable_wards(S, v, ok);
-			s = choose(S, v, NEAREST_BELOW_TARGET, ok);
+			s = choose(S, v, NEAREST_BELOW_TARGET, ok, t);
 			if (s == BS_NO_STATION)
-				s = choose(S, v, NEAREST_FREE, ok);
+				s = choose(S, v, NEAREST_FREE, ok, t);
 			if (s != BS_NO_STATION)
 				return travel(S, k, v, s, V_TO_DROP, t, EV_TRUCK, kmh);
 		}
@@ -507,25 +543,25 @@ static int truck_plan(struct bs_sim *S, uint32_t k, double t)
 	/* threshold */
 	if (v->load > 0) {
 		droppable_wards(S, v, ok);
-		s = choose(S, v, WORST_DEFICIT, ok);
+		s = choose(S, v, WORST_DEFICIT, ok, t);
 		if (s == BS_NO_STATION)
-			s = choose(S, v, NEAREST_BELOW_TARGET, ok);
+			s = choose(S, v, NEAREST_BELOW_TARGET, ok, t);
 		if (s == BS_NO_STATION) {
 			/* nobody short of bikes any more: put the load back
 			 * at the nearest port with room */
-			s = choose(S, v, NEAREST_FREE, ok);
+			s = choose(S, v, NEAREST_FREE, ok, t);
 			v->dump = 1;
 		}
 		return s == BS_NO_STATION
 			       ? idle(S, k, v, t, EV_TRUCK)
 			       : travel(S, k, v, s, V_TO_DROP, t, EV_TRUCK, kmh);
 	}
-	if (choose(S, v, WORST_DEFICIT, NULL) != BS_NO_STATION) {
-		s = choose(S, v, NEAREST_SOURCE_HIGH, NULL);
+	if (choose(S, v, WORST_DEFICIT, NULL, t) != BS_NO_STATION) {
+		s = choose(S, v, NEAREST_SOURCE_HIGH, NULL, t);
 		if (s == BS_NO_STATION)
-			s = choose(S, v, NEAREST_SOURCE_SPARE, NULL);
+			s = choose(S, v, NEAREST_SOURCE_SPARE, NULL, t);
 	} else {
-		s = choose(S, v, WORST_SURPLUS, NULL);
+		s = choose(S, v, WORST_SURPLUS, NULL, t);
 	}
 	return s == BS_NO_STATION ? idle(S, k, v, t, EV_TRUCK)
 				  : travel(S, k, v, s, V_TO_PICK, t, EV_TRUCK, kmh);
@@ -552,7 +588,7 @@ int bs__truck_event(struct bs_sim *S, uint32_t k, double t)
 		if (p->reb_policy == BS_REB_REPATRIATE) {
 			n = load_bikes(S, v, room, v->group, t);
 		} else {
-			tgt = target_bikes(S, st);
+			tgt = target_bikes(S, st, expected(S, v->target, t));
 			if (st->stock > tgt)
 				n = load_bikes(S, v, st->stock - tgt < room
 							     ? st->stock - tgt
@@ -566,7 +602,7 @@ int bs__truck_event(struct bs_sim *S, uint32_t k, double t)
 		uint32_t want = UINT32_MAX, tgt;
 		v->at = v->target;
 		st = &S->st[v->at];
-		tgt = target_bikes(S, st);
+		tgt = target_bikes(S, st, expected(S, v->at, t));
 		if (p->reb_policy == BS_REB_THRESHOLD && !v->dump)
 			want = st->usable < tgt ? tgt - st->usable : 0;
 		n = unload_bikes(S, v, want,

@@ -234,7 +234,7 @@ static int lost(struct bs_sim *S, uint32_t o, uint32_t d, double t,
 			   (double)NAN, 0.0, t);
 }
 
-static int on_arrival(struct bs_sim *S, uint32_t o, double t)
+static int on_arrival(struct bs_sim *S, uint32_t o, uint32_t cursor, double t)
 {
 	const struct bs_model *m = S->m;
 	const struct bs_params *p = &m->p;
@@ -248,11 +248,22 @@ static int on_arrival(struct bs_sim *S, uint32_t o, double t)
 
 	/* Draw everything this user needs first, whatever happens next, so
 	 * the station's streams stay aligned across scenarios. */
-	tn = bs_demand_next(m->dem, o, t,
-			    gsl_ran_exponential(bs__rs(S, o, RS_ARR), 1.0));
-	if (tn < S->horizon)
-		bs_engine_set_slot(&S->eng, o, tn, EV_ARRIVAL, o, 0, 0);
-	d = bs_demand_dest(m->dem, o, bs__rs(S, o, RS_DST));
+	if (m->dem->tr_off) {
+		/* Trace: this is logged request `cursor` of station o; the
+		 * station's slot takes its next one, carrying the cursor on
+		 * (no state). */
+		d = m->dem->tr_dest[cursor];
+		if (cursor + 1 < m->dem->tr_off[o + 1] &&
+		    m->dem->tr_t[cursor + 1] < S->horizon)
+			bs_engine_set_slot(&S->eng, o, m->dem->tr_t[cursor + 1],
+					   EV_ARRIVAL, o, cursor + 1, 0);
+	} else {
+		tn = bs_demand_next(m->dem, o, t,
+				    gsl_ran_exponential(bs__rs(S, o, RS_ARR), 1.0));
+		if (tn < S->horizon)
+			bs_engine_set_slot(&S->eng, o, tn, EV_ARRIVAL, o, 0, 0);
+		d = bs_demand_dest_at(m->dem, o, t, bs__rs(S, o, RS_DST));
+	}
 	variate = draw_variate(p, bs__rs(S, o, RS_DUR));
 	if (counted)
 		*bs__raw(S, S->st[o].ward, BS_RAW_REQUESTED) += 1.0;
@@ -612,8 +623,17 @@ static int schedule_start(struct bs_sim *S)
 	if (bs__ops_start(S))
 		return BS_E_NOMEM;
 	for (i = 0; i < S->n; i++) {
-		double t = bs_demand_next(m->dem, (uint32_t)i, 0.0,
-					  gsl_ran_exponential(bs__rs(S, (uint32_t)i, RS_ARR), 1.0));
+		double t;
+		if (m->dem->tr_off) {
+			/* trace: the station's first logged request */
+			size_t k = m->dem->tr_off[i];
+			if (k < m->dem->tr_off[i + 1] && m->dem->tr_t[k] < S->horizon)
+				bs_engine_set_slot(&S->eng, (uint32_t)i, m->dem->tr_t[k],
+						   EV_ARRIVAL, (uint32_t)i, (uint32_t)k, 0);
+			continue;
+		}
+		t = bs_demand_next(m->dem, (uint32_t)i, 0.0,
+				   gsl_ran_exponential(bs__rs(S, (uint32_t)i, RS_ARR), 1.0));
 		if (t < S->horizon)
 			bs_engine_set_slot(&S->eng, (uint32_t)i, t, EV_ARRIVAL,
 					   (uint32_t)i, 0, 0);
@@ -690,7 +710,7 @@ int bs_sim_run(struct bs_sim *S, uint32_t rep,
 		}
 		switch (ev.type) {
 		case EV_ARRIVAL:
-			rc = on_arrival(S, ev.a, t);
+			rc = on_arrival(S, ev.a, ev.b, t);
 			break;
 		case EV_RETURN:
 			rc = on_return(S, ev.a, ev.b, t);

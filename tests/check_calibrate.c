@@ -1,0 +1,313 @@
+/*
+ * check_calibrate.c - the status series reader (gzip and plain, JSON
+ * folders), demand calibration from a status series (departures,
+ * arrivals, truck moves, imputation) and from a trip log (rates, OD), the
+ * trip-log reader's times and its errors; every count worked out by hand
+ * from the fixtures.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "bssim/calibrate.h"
+#include "bssim/stations.h"
+#include "bssim/status.h"
+#include "bssim/triplog.h"
+#include "testutil.h"
+
+static char *dir;
+
+static void setup(void)
+{
+	dir = tu_tmpdir();
+}
+
+static void teardown(void)
+{
+	tu_rmrf(dir);
+	free(dir);
+}
+
+static struct bs_network *net_of(const char *fixture)
+{
+	struct bs_error err;
+	struct bs_network *net = bs_stations_load(tu_fixture(fixture), 0.0, &err);
+
+	ck_assert_msg(net != NULL, "%s", err.text);
+	return net;
+}
+
+START_TEST(test_status_gzip_equals_plain)
+{
+	struct bs_error err;
+	struct bs_status *a = bs_status_load(tu_fixture("status_small.csv"), 0, &err);
+	struct bs_status *b = bs_status_load(tu_fixture("status_small.csv.gz"), 0, &err);
+	long s2;
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_uint_eq(a->nst, 3);
+	ck_assert_uint_eq(a->nobs, b->nobs);
+	ck_assert_int_eq(memcmp(a->bikes, b->bikes, a->nobs * sizeof(int32_t)), 0);
+	ck_assert_int_eq(memcmp(a->minute, b->minute, a->nobs * sizeof(int32_t)), 0);
+	/* 1440 + 1440 + 180 rows, one of s2's minutes given twice */
+	ck_assert_uint_eq(a->nobs, 3060);
+	ck_assert_int_eq(a->warn.count, 1);
+	ck_assert_ptr_nonnull(strstr(a->warn.first[0], "minute 700"));
+	s2 = bs_status_find(a, "s2");
+	ck_assert_int_eq(s2, 1);
+	ck_assert_uint_eq(a->off[2] - a->off[1], 1440);
+	ck_assert_int_eq(bs_status_find(a, "nope"), -1);
+	bs_status_free(a);
+	bs_status_free(b);
+}
+END_TEST
+
+START_TEST(test_status_json_folder)
+{
+	struct bs_error err;
+	struct bs_status *s;
+	char sub[1024];
+
+	snprintf(sub, sizeof(sub), "%s/feed", dir);
+	ck_assert_int_eq(mkdir(sub, 0777), 0);
+	/* 2022-06-29 00:00:06 and 00:01:06 JST */
+	free(tu_write(sub, "a.json", "{\"last_updated\": 1656428406, \"data\": {\"stations\": ["
+				     "{\"station_id\": \"s1\", \"num_bikes_available\": 4, \"num_docks_available\": 6}]}}"));
+	free(tu_write(sub, "b.json", "{\"last_updated\": 1656428466, \"data\": {\"stations\": ["
+				     "{\"station_id\": \"s1\", \"num_bikes_available\": 3, \"num_docks_available\": 7}]}}"));
+	s = bs_status_load(sub, 540, &err);
+	ck_assert_msg(s != NULL, "%s", err.text);
+	ck_assert_uint_eq(s->nobs, 2);
+	ck_assert_int_eq(s->minute[0], 0);
+	ck_assert_int_eq(s->minute[1], 1);
+	ck_assert_int_eq(s->bikes[1], 3);
+	bs_status_free(s);
+	free(tu_write(sub, "c.json", "{\"last_updated\": 1656428526, \"data\": {\"stations\": ["
+				     "{\"station_id\": \"s1\", \"num_bikes_available\": \"3\"}]}}"));
+	ck_assert_ptr_null(bs_status_load(sub, 540, &err));
+	ck_assert_str_eq(err.key, "data.stations[0].num_bikes_available");
+}
+END_TEST
+
+START_TEST(test_status_bad_rows)
+{
+	struct bs_error err;
+	char *p = tu_write(dir, "s.csv", "station_id,minute,bikes,docks\na,0,1,2\na,1,-1,3\n");
+
+	ck_assert_ptr_null(bs_status_load(p, 0, &err));
+	ck_assert_int_eq(err.row, 3);
+	ck_assert_str_eq(err.key, "bikes");
+	free(p);
+	p = tu_write(dir, "s.csv", "station_id,minute,bikes\na,0,1\n");
+	ck_assert_ptr_null(bs_status_load(p, 0, &err));
+	ck_assert_str_eq(err.key, "docks");
+	free(p);
+}
+END_TEST
+
+START_TEST(test_calibrate_status)
+{
+	struct bs_error err;
+	struct bs_network *net = net_of("gbfs_stations.csv");
+	struct bs_status *s = bs_status_load(tu_fixture("status_small.csv"), 0, &err);
+	struct bs_calib_opts o = {4, 10.0};
+	struct bs_rates r;
+	uint32_t s1 = bs_network_find(net, "s1"), s2 = bs_network_find(net, "s2"),
+		 s3 = bs_network_find(net, "s3"), s4 = bs_network_find(net, "s4");
+	size_t h;
+	double d1 = 0.0;
+
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(bs_calibrate_status(net, s, "x", &o, &r, &err), 0);
+	/* s1: -1 and -2 in minutes 61, 62 (users), -5 at 63 (a truck) */
+	ck_assert_double_eq_tol(r.dep[s1 * 24 + 1], 3.0, 1e-12);
+	ck_assert_double_eq_tol(r.truck_pick[s1 * 24 + 1], 5.0, 1e-12);
+	/* +3 at minute 500 (users), +4 at 501 (a truck), hour 8 */
+	ck_assert_double_eq_tol(r.arr[s1 * 24 + 8], 3.0, 1e-12);
+	ck_assert_double_eq_tol(r.truck_drop[s1 * 24 + 8], 4.0, 1e-12);
+	for (h = 0; h < 24; h++)
+		d1 += r.dep[s1 * 24 + h];
+	ck_assert_double_eq_tol(d1, 3.0, 1e-12);
+	/* s2: +1 in minute 130 and +1 in minute 1439 */
+	ck_assert_double_eq_tol(r.arr[s2 * 24 + 2], 1.0, 1e-12);
+	ck_assert_double_eq_tol(r.arr[s2 * 24 + 23], 1.0, 1e-12);
+	/* s3: observed in hours 0-2 only; -1 at minute 90; the other 21
+	 * hours are imputed (0 here: the network has no departures then) */
+	ck_assert_double_eq_tol(r.dep[s3 * 24 + 1], 1.0, 1e-12);
+	ck_assert_uint_eq(r.imputed, 21);
+	/* s4 is not in the series: no demand, one warning; s3 one */
+	ck_assert_double_eq(r.dep[s4 * 24 + 8], 0.0);
+	ck_assert_int_eq(r.warn.count, 2);
+	bs_rates_release(&r);
+	/* a higher truck threshold makes the 4 and 5 users */
+	o.truck_jump = 6;
+	ck_assert_int_eq(bs_calibrate_status(net, s, "x", &o, &r, &err), 0);
+	ck_assert_double_eq_tol(r.dep[s1 * 24 + 1], 8.0, 1e-12);
+	ck_assert_double_eq_tol(r.arr[s1 * 24 + 8], 7.0, 1e-12);
+	bs_rates_release(&r);
+	bs_status_free(s);
+	bs_network_free(net);
+}
+END_TEST
+
+/* A series with a station the network lacks: the file, row and id. */
+START_TEST(test_status_station_not_in_network)
+{
+	struct bs_error err;
+	struct bs_network *net = net_of("gbfs_stations.csv");
+	char *p = tu_write(dir, "s.csv", "station_id,minute,bikes,docks\ns1,0,1,2\nzz,0,1,2\n");
+	struct bs_status *s = bs_status_load(p, 0, &err);
+	struct bs_calib_opts o = {4, 10.0};
+	struct bs_rates r;
+
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(bs_calibrate_status(net, s, p, &o, &r, &err), BS_E_INPUT);
+	ck_assert_int_eq(err.row, 3);
+	ck_assert_str_eq(err.key, "station_id");
+	ck_assert_ptr_nonnull(strstr(err.text, "'zz' is not in the network"));
+	bs_status_free(s);
+	bs_network_free(net);
+	free(p);
+}
+END_TEST
+
+START_TEST(test_datetime)
+{
+	double m;
+	long d;
+
+	ck_assert_int_eq(bs_parse_date("1970-01-02", &d), 0);
+	ck_assert_int_eq(d, 1);
+	ck_assert_int_eq(bs_parse_date("2019-01-01", &d), 0);
+	ck_assert_int_eq(d, 17897);
+	ck_assert_int_eq(bs_parse_date("2019-02-29", &d), -1);
+	ck_assert_int_eq(bs_parse_date("2020-02-29", &d), 0);
+	ck_assert_int_eq(bs_parse_datetime("2019-01-01 03:09:09.7110", &m), 0);
+	ck_assert_double_eq_tol(m, 17897.0 * 1440.0 + 189.0 + 9.711 / 60.0, 1e-6);
+	ck_assert_int_eq(bs_parse_datetime("2021-06-01T10:00:00Z", &m), 0);
+	ck_assert_int_eq(bs_parse_datetime("2019-01-01 25:00:00", &m), -1);
+	ck_assert_int_eq(bs_parse_datetime("2019-01-01", &m), -1);
+	ck_assert_int_eq(bs_parse_datetime("2019-01-01 10:00:00x", &m), -1);
+}
+END_TEST
+
+START_TEST(test_calibrate_trips)
+{
+	struct bs_error err;
+	struct bs_tripnet *t = bs_tripnet_read(tu_fixture("trips_small.csv"), &err);
+	struct bs_network *net;
+	struct bs_rates r;
+	char *p;
+	FILE *fp;
+	size_t k;
+
+	ck_assert_ptr_nonnull(t);
+	ck_assert_uint_eq(t->n, 3);
+	ck_assert_int_eq(t->rides, 5);
+	ck_assert_int_eq(t->warn.count, 1); /* the NULL start station */
+	ck_assert_str_eq(t->name[2], "Three, East");
+	p = tu_write(dir, "st.csv", "");
+	fp = fopen(p, "wb");
+	bs_tripnet_write(t, "JC", 7, fp);
+	fclose(fp);
+	net = bs_stations_load(p, 0.0, &err);
+	ck_assert_ptr_nonnull(net);
+	ck_assert_uint_eq(net->total_docks, 21);
+	ck_assert_int_eq(bs_calibrate_trips(net, tu_fixture("trips_small.csv"), 0.0, &r, &err), 0);
+	/* starts on days 1..2 of the log (Jan 1 and 2; the NULL row of Jan 3
+	 * is skipped): 2 days */
+	ck_assert_double_eq(r.days, 2.0);
+	ck_assert_double_eq_tol(r.dep[0 * 24 + 8], 1.0, 1e-12); /* 2 rides / 2 days */
+	ck_assert_double_eq_tol(r.dep[1 * 24 + 8], 0.5, 1e-12);
+	ck_assert_double_eq_tol(r.arr[0 * 24 + 9], 0.5, 1e-12); /* ends 09:09 */
+	ck_assert_double_eq_tol(r.dep[0 * 24 + 23], 0.5, 1e-12);
+	ck_assert_double_eq_tol(r.arr[1 * 24 + 0], 0.5, 1e-12); /* past midnight */
+	/* OD: 1->2 twice, 1->3, 2->1, 3->3 */
+	ck_assert_uint_eq(r.nod, 4);
+	for (k = 0; k < r.nod; k++)
+		if (r.od_o[k] == 0 && r.od_d[k] == 1)
+			ck_assert_double_eq(r.od_trips[k], 2.0);
+	bs_rates_release(&r);
+	bs_network_free(net);
+	bs_tripnet_free(t);
+	free(p);
+}
+END_TEST
+
+static void trips_error(const char *rows, long row, const char *key,
+			const char *text)
+{
+	char body[4096];
+	char *p;
+	struct bs_error err;
+	struct bs_tripnet *t;
+
+	snprintf(body, sizeof(body),
+		 "starttime,stoptime,start station id,end station id,start station latitude,start station longitude,end station latitude,end station longitude\n%s",
+		 rows);
+	p = tu_write(dir, "log.csv", body);
+	t = bs_tripnet_read(p, &err);
+	ck_assert_ptr_null(t);
+	ck_assert_int_eq(err.row, row);
+	ck_assert_msg(strcmp(err.key, key) == 0, "key %s", err.key);
+	ck_assert_msg(strstr(err.text, text) != NULL, "%s", err.text);
+	free(p);
+}
+
+START_TEST(test_trip_log_errors)
+{
+	trips_error("2019-01-01 10:00:00,2019-01-01 09:59:00,1,2,40.7,-74,40.7,-74.1\n",
+		    2, "stoptime", "ends (2019-01-01 09:59:00) before it starts");
+	trips_error("2019-01-01 10:00:00,2019-01-01 10:09:00,1,2,40.7,-74,40.7,-74.1\nyesterday,2019-01-01 10:09:00,1,2,40.7,-74,40.7,-74.1\n",
+		    3, "starttime", "'yesterday' is not a time");
+	{
+		struct bs_error err;
+		char *p = tu_write(dir, "log.csv", "a,b,c\n1,2,3\n");
+		ck_assert_ptr_null(bs_tripnet_read(p, &err));
+		ck_assert_ptr_nonnull(strstr(err.text, "not a trip log header"));
+		free(p);
+	}
+}
+END_TEST
+
+/* A log naming a station the network lacks: file, row, column. */
+START_TEST(test_trips_unknown_station)
+{
+	struct bs_error err;
+	struct bs_network *net = net_of("gbfs_stations.csv");
+	struct bs_rates r;
+
+	ck_assert_int_eq(bs_calibrate_trips(net, tu_fixture("trips_small.csv"), 0.0, &r, &err),
+			 BS_E_INPUT);
+	ck_assert_int_eq(err.row, 2);
+	ck_assert_str_eq(err.key, "start station id");
+	ck_assert_ptr_nonnull(strstr(err.text, "station '1' is not in the network"));
+	bs_network_free(net);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("calibrate");
+	TCase *tc = tcase_create("calibrate");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_status_gzip_equals_plain);
+	tcase_add_test(tc, test_status_json_folder);
+	tcase_add_test(tc, test_status_bad_rows);
+	tcase_add_test(tc, test_calibrate_status);
+	tcase_add_test(tc, test_status_station_not_in_network);
+	tcase_add_test(tc, test_datetime);
+	tcase_add_test(tc, test_calibrate_trips);
+	tcase_add_test(tc, test_trip_log_errors);
+	tcase_add_test(tc, test_trips_unknown_station);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return tu_main(suite());
+}
