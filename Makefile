@@ -32,7 +32,7 @@ CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 TESTUTIL_OBJ := $(BUILD)/tests/testutil.o
 
-.PHONY: all deps check check-run demo demo-run clean install test-bins bench bench-run keys-doc
+.PHONY: all deps check check-run demo demo-run clean install test-bins bench bench-run keys-doc sanitize memcheck
 
 all: $(BUILD)/bssim
 
@@ -89,6 +89,18 @@ bench: deps
 
 bench-run: all $(BUILD)/bench/harness $(BUILD)/bench/lean
 	@bench/run.sh $(BUILD)
+
+# Every test under AddressSanitizer and UndefinedBehaviorSanitizer, in a
+# build of its own (build/sanitize); any report fails the run.
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+sanitize: deps
+	@$(MAKE) --no-print-directory check-run BUILD=$(BUILD)/sanitize OPT=-O1 \
+		EXTRA_CFLAGS="$(SAN_FLAGS)" EXTRA_LDFLAGS="$(SAN_FLAGS)"
+
+# valgrind memcheck on a short run of every kind of scenario.
+memcheck: deps all
+	@scripts/install-deps.sh bench
+	@scripts/memcheck.sh $(BUILD)/bssim
 
 # Regenerate docs/scenario-keys.md from the key table (make check fails
 # when it is stale).
