@@ -18,6 +18,8 @@ static const char HELP[] =
 	"  bssim check SCENARIO.json [--set KEY=VALUE]... [--json]\n"
 	"  bssim show DIR [DIR...]     headline metrics of runs side by side\n"
 	"  bssim keys                  every scenario key, as a Markdown table\n"
+	"  bssim report [-o FILE] DIR...  one-page HTML report of runs or a sweep\n"
+	"  bssim plotdata KIND INPUT... tables shaped for plotting (plots/)\n"
 	"  bssim --help | --version\n"
 	"\n"
 	"`bssim COMMAND --help` describes a command. Scenario files are\n"
@@ -51,6 +53,10 @@ int main(int argc, char **argv)
 		return bs_cmd_show(argc - 1, argv + 1);
 	if (!strcmp(cmd, "keys"))
 		return bs_cmd_keys(argc - 1, argv + 1);
-	return bs_cli_usage(NULL, "unknown command '%s'; expected run, check, show or keys (see bssim --help)",
+	if (!strcmp(cmd, "report"))
+		return bs_cmd_report(argc - 1, argv + 1);
+	if (!strcmp(cmd, "plotdata"))
+		return bs_cmd_plotdata(argc - 1, argv + 1);
+	return bs_cli_usage(NULL, "unknown command '%s'; expected run, check, show, keys, report or plotdata (see bssim --help)",
 			    cmd);
 }
