@@ -4,7 +4,11 @@
 #   make check      install missing packages, build, run every test
 #                   (the report's browser test runs when chromium is
 #                   installed; `make check-browser` installs it first)
-#   make demo       install, build, run the default four-ward comparison
+#   make demo       install, build, run the default four-ward comparison,
+#                   draw its plots and report
+#   make plots OUT=DIR [RUNS="RUN1 RUN2 ..."]
+#                   PNG plots and report.html into DIR from a run's or a
+#                   sweep's folder DIR, or from the runs RUNS side by side
 #   make clean
 #
 # Targets that need packages call scripts/install-deps.sh first and then
@@ -37,10 +41,10 @@ CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 TESTUTIL_OBJ := $(BUILD)/tests/testutil.o
 TESTPNG_OBJ := $(BUILD)/tests/testpng.o
-PNG_TESTS := $(BUILD)/tests/check_report
+PNG_TESTS := $(BUILD)/tests/check_plots $(BUILD)/tests/check_report
 
-.PHONY: all deps check check-run check-browser demo demo-run clean install \
-	test-bins
+.PHONY: all deps check check-run check-browser demo demo-run plots plots-run \
+	clean install test-bins
 
 all: $(BUILD)/bssim
 
@@ -76,13 +80,15 @@ test-bins: $(TEST_BIN)
 deps:
 	@scripts/install-deps.sh
 
-# Chromium (~300 MB with its libraries) is not installed by `make check`;
-# its test runs when it is there and says SKIP otherwise.
+# gnuplot is a test dependency: the plot tests draw real PNGs. Chromium
+# (~300 MB with its libraries) is not installed by `make check`; its test
+# runs when it is there and says SKIP otherwise (see docs/plots.md).
 check: deps
+	@scripts/install-deps.sh plots
 	@$(MAKE) --no-print-directory check-run
 
 check-browser: deps
-	@scripts/install-deps.sh browser
+	@scripts/install-deps.sh plots browser
 	@$(MAKE) --no-print-directory check-run
 
 check-run: all test-bins
@@ -94,6 +100,16 @@ demo: deps
 
 demo-run: all
 	@scripts/demo.sh $(BUILD)/bssim
+
+plots: deps
+	@scripts/install-deps.sh plots
+	@$(MAKE) --no-print-directory plots-run
+
+plots-run: all
+	@if [ -z "$(OUT)" ]; then \
+		echo 'usage: make plots OUT=DIR [RUNS="RUN1 RUN2 ..."] (see docs/plots.md)' >&2; \
+		exit 2; fi
+	@BSSIM=$(BUILD)/bssim plots/plots.sh "$(OUT)" $(RUNS)
 
 PREFIX ?= /usr/local
 install: all
