@@ -214,7 +214,7 @@ START_TEST(test_report_bad_input)
 	ck_assert_ptr_nonnull(strstr(err, "-o FILE"));
 	free(err);
 	/* a plot that is not a PNG: exit 2, no page, no temporary left */
-	tu_write(dir, "fake.png", "not an image");
+	free(tu_write(dir, "fake.png", "not an image"));
 	snprintf(args, sizeof(args), "report -o %s/out/r.html --plot %s/fake.png %s/one",
 		 dir, dir, dir);
 	ck_assert_int_eq(bssim(args, NULL, &err), 2);
