@@ -8,6 +8,7 @@
 #        confidence interval); the ward's name is the triplet's header
 # out    the PNG to write
 # title  optional: a second title line (e.g. the run's name)
+# ymax   optional: the top of the y axis (to share a scale between runs)
 # plots  optional: this folder (default "plots"), for style.gp
 
 if (!exists("in") || !exists("out")) {
@@ -25,7 +26,7 @@ set xlabel "time of day"
 set ylabel "bikes docked"
 set xrange [0:24]
 set xtics 0,3,24 format "%02.0f:00"
-set yrange [0:*]
+if (exists("ymax")) { set yrange [0:ymax * 1.05 + 1] } else { set yrange [0:*] }
 set key outside right center title "ward" reverse Left
 set label 1 "lines: mean over replications and measured days; bands: 95% confidence interval" \
 	at screen 0.01,0.025 font sprintf(",%d", fontsize - 5) tc rgb "#555555"

@@ -9,6 +9,8 @@
 #        <ward>,<ward>_lo,<ward>_hi (mean and 95% confidence interval)
 # out    the PNG to write
 # title  optional: a second title line (e.g. the run's name)
+# yports optional: the top of the y axes (to share a scale between runs;
+#        by default the larger of the two panels', so that they compare)
 # plots  optional: this folder (default "plots"), for style.gp
 
 if (!exists("empty") || !exists("full") || !exists("out")) {
@@ -23,7 +25,8 @@ stats empty using 1 nooutput
 nw = int((STATS_columns - 2) / 3)
 # one y scale for both panels, so that their heights compare
 ymax = 0
-do for [w=1:nw] {
+if (exists("yports")) ymax = yports
+if (!exists("yports")) do for [w=1:nw] {
 	stats empty using (column(3*w+2)) nooutput
 	ymax = STATS_max > ymax ? STATS_max : ymax
 	stats full using (column(3*w+2)) nooutput

@@ -11,6 +11,7 @@
 # title  optional: a second title line (e.g. the run's name)
 # what   optional: what a cell counts (default "trips per day")
 # heading optional: the main title (default "Trips between wards")
+# vmax   optional: the top of the colour scale (to share it between runs)
 # plots  optional: this folder (default "plots"), for style.gp
 
 if (!exists("in") || !exists("out")) {
@@ -27,7 +28,8 @@ set datafile columnheaders
 
 stats in matrix rowheaders columnheaders using 3 nooutput
 nw = int(STATS_records ** 0.5 + 0.5)
-vmax = STATS_max > 0 ? STATS_max : 1
+if (!exists("vmax")) vmax = STATS_max
+if (vmax <= 0) vmax = 1
 
 set output out
 set title heading.(exists("title") ? "\n".title : "")

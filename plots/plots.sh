@@ -71,30 +71,55 @@ safe() {
 	printf '%s' "$1" | tr -c 'A-Za-z0-9._-' '_'
 }
 
-# run_plots RUN PREFIX TITLE: the four plots of one run
-run_plots() {
-	run=$1 p=$2 t=$3
+# tables RUN K: the tables behind one run's plots, into $tmp/K/
+tables() {
+	run=$1 d=$tmp/$2
 	[ -f "$run/summary.json" ] || die "$run: no summary.json; expected a bssim run's output folder"
-	"$BSSIM" plotdata timeofday "$run" bikes_docked >"$tmp/docked.csv"
-	gp docked "in='$tmp/docked.csv'; out='$stage/${p}docked.png'; title='$t'"
-	add docked "${p}docked.png" "$t: bikes docked in each ward by time of day (mean over replications and measured days, weekdays and weekend together; band: 95% confidence interval)."
-
-	"$BSSIM" plotdata timeofday "$run" empty_stations >"$tmp/empty.csv"
-	"$BSSIM" plotdata timeofday "$run" full_stations >"$tmp/full.csv"
-	gp emptyfull "empty='$tmp/empty.csv'; full='$tmp/full.csv'; out='$stage/${p}empty_full.png'; title='$t'"
-	add empty_full "${p}empty_full.png" "$t: ports with no bike (left) and with no free dock (right) in each ward by time of day."
-
-	"$BSSIM" plotdata matrix "$run" flows >"$tmp/flows.csv"
-	gp flows "in='$tmp/flows.csv'; out='$stage/${p}flows.png'; title='$t'"
-	add flows "${p}flows.png" "$t: completed trips per day from the renting ward (row) to the return ward (column)."
-
+	mkdir "$d"
+	"$BSSIM" plotdata timeofday "$run" bikes_docked >"$d/docked.csv"
+	"$BSSIM" plotdata timeofday "$run" empty_stations >"$d/empty.csv"
+	"$BSSIM" plotdata timeofday "$run" full_stations >"$d/full.csv"
+	"$BSSIM" plotdata matrix "$run" flows >"$d/flows.csv"
 	if [ -f "$run/stations.geojson" ]; then
-		"$BSSIM" plotdata ports "$run" >"$tmp/ports.csv"
-		"$BSSIM" plotdata wards "$run" >"$tmp/wards.csv"
-		gp map "in='$tmp/ports.csv'; wards='$tmp/wards.csv'; out='$stage/${p}map.png'; title='$t'"
-		add map "${p}map.png" "$t: each port, coloured by the share of time it had no bike, its area proportional to its docks."
+		"$BSSIM" plotdata ports "$run" >"$d/ports.csv"
+		"$BSSIM" plotdata wards "$run" >"$d/wards.csv"
 	else
 		echo "plots.sh: $run has no stations.geojson, so no map (run with --geojson, or output.geojson: true)" >&2
+	fi
+}
+
+# colmax FILE FIRST: the largest number in columns FIRST.. of a table
+# (skipping its header and NaN)
+colmax() {
+	awk -F, -v c="$2" 'NR > 1 { for (i = c; i <= NF; i++) if ($i != "NaN" && $i + 0 > m) m = $i + 0 }
+		END { print m + 0 }' "$1"
+}
+
+# Runs side by side share their scales, so that their plots compare:
+# scales K... sets ydocked, yports (empty and full) and vflows.
+scales() {
+	ydocked=0 yports=0 vflows=0
+	for k in "$@"; do
+		ydocked=$(awk -v a="$ydocked" -v b="$(colmax "$tmp/$k/docked.csv" 3)" 'BEGIN { print (b > a ? b : a) }')
+		yports=$(awk -v a="$yports" -v b="$(colmax "$tmp/$k/empty.csv" 3)" -v c="$(colmax "$tmp/$k/full.csv" 3)" \
+			'BEGIN { m = a; if (b > m) m = b; if (c > m) m = c; print m }')
+		vflows=$(awk -v a="$vflows" -v b="$(colmax "$tmp/$k/flows.csv" 2)" 'BEGIN { print (b > a ? b : a) }')
+	done
+}
+
+# draw K PREFIX TITLE SCALES: the four plots of one run from $tmp/K/;
+# SCALES is "" or gnuplot assignments of common scales
+draw() {
+	d=$tmp/$1 p=$2 t=$3 sc=$4
+	gp docked "in='$d/docked.csv'; out='$stage/${p}docked.png'; title='$t'; $sc"
+	add docked "${p}docked.png" "$t: bikes docked in each ward by time of day (mean over replications and measured days, weekdays and weekend together; band: 95% confidence interval)."
+	gp emptyfull "empty='$d/empty.csv'; full='$d/full.csv'; out='$stage/${p}empty_full.png'; title='$t'; $sc"
+	add empty_full "${p}empty_full.png" "$t: ports with no bike (left) and with no free dock (right) in each ward by time of day."
+	gp flows "in='$d/flows.csv'; out='$stage/${p}flows.png'; title='$t'; $sc"
+	add flows "${p}flows.png" "$t: completed trips per day from the renting ward (row) to the return ward (column)."
+	if [ -f "$d/ports.csv" ]; then
+		gp map "in='$d/ports.csv'; wards='$d/wards.csv'; out='$stage/${p}map.png'; title='$t'"
+		add map "${p}map.png" "$t: each port, coloured by the share of time it had no bike, its area proportional to its docks."
 	fi
 }
 
@@ -130,19 +155,30 @@ if [ $# -eq 0 ]; then
 		metric_plots "$out/sweep.csv" sweep- ""
 		printf '%s\n' "$out" >>"$tmp/dirs"
 	elif [ -f "$out/summary.json" ]; then
-		run_plots "$out" "" "$(safe "$(basename "$out")")"
+		tables "$out" 1
+		draw 1 "" "$(safe "$(basename "$out")")" ""
 		printf '%s\n' "$out" >>"$tmp/dirs"
 	else
 		die "$out holds neither summary.json (a run) nor sweep.csv (a sweep); to compare runs: plots.sh OUT RUN RUN..."
 	fi
 elif [ $# -eq 1 ]; then
-	run_plots "$1" "" "$(safe "$(basename "$1")")"
+	tables "$1" 1
+	draw 1 "" "$(safe "$(basename "$1")")" ""
 	printf '%s\n' "$1" >>"$tmp/dirs"
 else
+	k=0
 	for run in "$@"; do
-		name=$(safe "$(basename "$run")")
-		run_plots "$run" "$name-" "$name"
+		k=$((k + 1))
+		tables "$run" "$k"
 		printf '%s\n' "$run" >>"$tmp/dirs"
+	done
+	# shellcheck disable=SC2046 # the run numbers 1..k, split on purpose
+	scales $(seq "$k")
+	k=0
+	for run in "$@"; do
+		k=$((k + 1))
+		name=$(safe "$(basename "$run")")
+		draw "$k" "$name-" "$name" "ymax=$ydocked; yports=$yports; vmax=$vflows"
 	done
 	"$BSSIM" plotdata compare "$@" >"$stage/compare.csv"
 	metric_plots "$stage/compare.csv" compare- "run"
