@@ -166,14 +166,15 @@ elif [ $# -eq 1 ]; then
 	draw 1 "" "$(safe "$(basename "$1")")" ""
 	printf '%s\n' "$1" >>"$tmp/dirs"
 else
-	k=0
+	k=0 ks=
 	for run in "$@"; do
 		k=$((k + 1))
+		ks="$ks $k"
 		tables "$run" "$k"
 		printf '%s\n' "$run" >>"$tmp/dirs"
 	done
-	# shellcheck disable=SC2046 # the run numbers 1..k, split on purpose
-	scales $(seq "$k")
+	# shellcheck disable=SC2086 # the run numbers, split on purpose
+	scales $ks
 	k=0
 	for run in "$@"; do
 		k=$((k + 1))

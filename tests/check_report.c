@@ -254,6 +254,10 @@ START_TEST(test_report_of_sweep)
 	ck_assert_ptr_nonnull(strstr(html, "6 points"));
 	ck_assert_ptr_nonnull(strstr(html, "<th><code>fleet.bikes</code></th><th><code>agreement.type</code></th>"));
 	ck_assert_ptr_nonnull(strstr(html, "<tr><th scope=\"row\">6</th><td class=\"text\">3500</td><td class=\"text\">full</td>"));
+	/* service level 0.830008 +- (0.836736 - 0.823279) / 2, in percent */
+	ck_assert_ptr_nonnull(strstr(html, "<td>83.00&#8239;%<br><span class=\"ci\">&#177;&#8239;0.67</span></td>"));
+	/* no trucks in the fixture: its zero column is left out */
+	ck_assert_ptr_null(strstr(html, "rebalancing_km"));
 	assert_offline(html);
 	free(html);
 }

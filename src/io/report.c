@@ -108,17 +108,25 @@ static int stat_decimals(const char *metric, double mean, double lo,
 
 /* A statistic as "mean<br><span class=ci>[lo, hi]</span>" with dec
  * decimals (-1: chosen from this interval). An interval of zero width
- * (a count that is always zero) is left out. */
+ * (a count that is always zero) is left out. With pm, the narrower
+ * "mean<br>± half-width" (the Student-t interval is symmetric), for tables
+ * with many columns. */
 static void put_stat(FILE *o, const char *metric, double mean, double lo,
-		     double hi, int dec)
+		     double hi, int dec, int pm)
 {
 	double k = is_share(metric) ? 100.0 : 1.0;
-	int d = dec >= 0 ? dec : stat_decimals(metric, mean, lo, hi);
+	int d;
 	char a[80], b[80], c[80];
 
+	d = dec >= 0 ? dec : stat_decimals(metric, mean, lo, hi);
 	fmt_fixed(a, sizeof(a), mean * k, d);
 	fprintf(o, "%s%s", a, k == 100.0 && isfinite(mean) ? "&#8239;%" : "");
 	if (isfinite(lo) && isfinite(hi) && hi > lo) {
+		if (pm) {
+			fmt_fixed(b, sizeof(b), (hi - lo) / 2.0 * k, d);
+			fprintf(o, "<br><span class=\"ci\">&#177;&#8239;%s</span>", b);
+			return;
+		}
 		fmt_fixed(b, sizeof(b), lo * k, d);
 		fmt_fixed(c, sizeof(c), hi * k, d);
 		fprintf(o, "<br><span class=\"ci\">[%s, %s]</span>", b, c);
@@ -130,7 +138,7 @@ static void put_stat_json(FILE *o, const char *metric, const json_t *st,
 {
 	put_stat(o, metric, jnum(json_object_get(st, "mean")),
 		 jnum(json_object_get(st, "ci95_low")),
-		 jnum(json_object_get(st, "ci95_high")), dec);
+		 jnum(json_object_get(st, "ci95_high")), dec, 0);
 }
 
 static int json_decimals(const char *metric, const json_t *st)
@@ -233,7 +241,8 @@ static const char STYLE[] =
 	"h1{font-size:1.7em;margin-bottom:.2em}h2{font-size:1.3em;margin-top:2em;border-bottom:2px solid #d0d7de;padding-bottom:.2em}\n"
 	"h3{font-size:1.05em;margin:1.2em 0 .4em}\n"
 	"p.lead{font-size:1.05em;color:#333}.note{color:#555;font-size:.92em}\n"
-	"table{border-collapse:collapse;margin:.6em 0 1em;font-variant-numeric:tabular-nums}\n"
+	"table{border-collapse:collapse;margin:.6em 0 1em;font-variant-numeric:tabular-nums;"
+	"display:block;max-width:100%;overflow-x:auto}\n"
 	"th,td{border:1px solid #d0d7de;padding:.3em .6em;vertical-align:top}\n"
 	"thead th{background:#f3f5f7;text-align:center}td{text-align:right}\n"
 	"th[scope=row]{text-align:left;font-weight:normal;background:#fafbfc}\n"
@@ -631,15 +640,27 @@ sweep_find(const struct bs_plotdata_sweep *sw, long point, const char *metric)
 static void section_sweep(FILE *o, const struct bs_report *rep)
 {
 	const struct bs_plotdata_sweep *sw = rep->sweep;
-	int present[NSWEEP_METRICS];
+	int present[NSWEEP_METRICS], dec[NSWEEP_METRICS];
 	size_t i, k, npoints = 0;
 	long last = -1;
 
+	/* which metrics the sweep has, and one number of decimals per
+	 * column so that the points line up */
 	for (k = 0; k < NSWEEP_METRICS; k++) {
 		present[k] = 0;
-		for (i = 0; i < sw->n && !present[k]; i++)
-			present[k] = strcmp(sw->rows[i].metric,
-					    SWEEP_METRICS[k]) == 0;
+		dec[k] = 0;
+		for (i = 0; i < sw->n; i++) {
+			const struct bs_plotdata_row *r = &sw->rows[i];
+			int d;
+			if (strcmp(r->metric, SWEEP_METRICS[k]) != 0 ||
+			    strcmp(r->ward, "all") != 0)
+				continue;
+			/* a column of zeros (no trucks) says nothing */
+			if (r->mean != 0.0 || r->hi > r->lo)
+				present[k] = 1;
+			d = stat_decimals(r->metric, r->mean, r->lo, r->hi);
+			dec[k] = d > dec[k] ? d : dec[k];
+		}
 	}
 	for (i = 0; i < sw->n; i++)
 		if (sw->rows[i].point != last) {
@@ -648,9 +669,11 @@ static void section_sweep(FILE *o, const struct bs_report *rep)
 		}
 	fprintf(o, "<h2 id=\"sweep\">Sweep points</h2>\n"
 		   "<p class=\"note\">%zu points. Whole network, per simulated day "
-		   "after the warm-up: the mean over replications and its 95%% "
-		   "confidence interval; shares in percent. Every point sees the "
-		   "same random streams (common random numbers).</p>\n"
+		   "after the warm-up: the mean over replications &#177; the "
+		   "half-width of its 95%% confidence interval (Student t); shares "
+		   "in percent; metrics that are zero at every point are left out. "
+		   "Every point sees the same random streams (common random "
+		   "numbers).</p>\n"
 		   "<table class=\"sweep\">\n<thead><tr><th>point</th>",
 		npoints);
 	for (k = 0; k < sw->nkeys; k++) {
@@ -682,7 +705,7 @@ static void section_sweep(FILE *o, const struct bs_report *rep)
 			fprintf(o, "<td>");
 			if (s)
 				put_stat(o, SWEEP_METRICS[k], s->mean, s->lo,
-					 s->hi, -1);
+					 s->hi, dec[k], 1);
 			else
 				fprintf(o, "\xe2\x80\x94");
 			fprintf(o, "</td>");
