@@ -25,11 +25,13 @@ stats empty using 1 nooutput
 nw = int((STATS_columns - 2) / 3)
 # one y scale for both panels, so that their heights compare
 ymax = 0
+# the top of the band, or the mean where there is no band (one replication)
+top(w) = valid(3*w+2) ? column(3*w+2) : column(3*w)
 if (exists("yports")) ymax = yports
 if (!exists("yports")) do for [w=1:nw] {
-	stats empty using (column(3*w+2)) nooutput
+	stats empty using (top(w)) nooutput
 	ymax = STATS_max > ymax ? STATS_max : ymax
-	stats full using (column(3*w+2)) nooutput
+	stats full using (top(w)) nooutput
 	ymax = STATS_max > ymax ? STATS_max : ymax
 }
 

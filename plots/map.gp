@@ -40,8 +40,9 @@ set output out
 set title "Ports: share of time empty, and capacity".(exists("title") ? "\n".title : "")
 set xlabel "longitude (°E)"
 set ylabel "latitude (°N)"
-set format x "%.2f"
-set format y "%.2f"
+# enough decimals that neighbouring ticks differ on a small network
+set format x ((lon1 - lon0) < 0.05 ? "%.3f" : "%.2f")
+set format y ((lat1 - lat0) < 0.05 ? "%.3f" : "%.2f")
 set grid lc rgb "#eeeeee"
 set cbrange [0:100]
 set cblabel "time empty (%)"

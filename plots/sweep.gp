@@ -43,5 +43,9 @@ set label 1 "points: mean over replications; bars: 95% confidence interval" \
 	at screen 0.01,0.025 font sprintf(",%d", fontsize - 5) tc rgb "#555555"
 set bmargin 5
 
-plot for [s=1:ns] in using 1:(scale * column(3*s)):(scale * column(3*s+1)):(scale * column(3*s+2)):xtic(2) \
+# an interval that does not exist (one replication) is drawn as no bar,
+# not as no point
+or_mean(c, s) = valid(c) ? column(c) : column(3*s)
+
+plot for [s=1:ns] in using 1:(scale * column(3*s)):(scale * or_mean(3*s+1, s)):(scale * or_mean(3*s+2, s)):xtic(2) \
 	with yerrorlines lc s title columnheader(3*s)

@@ -102,17 +102,20 @@ static void assert_report(const char *d, size_t nimages)
 	free(html);
 }
 
-/* Without stations.geojson there is no map, and the script says why. */
+/* Without stations.geojson there is no map, and the script says why.
+ * One replication: no intervals (NaN), yet every plot is drawn. */
 START_TEST(test_no_geojson_no_map)
 {
 	char d[1024], p[1100], *err;
 
-	small_run("run", "");
+	small_run("run", "--replications 1");
 	snprintf(d, sizeof(d), "%s/run", dir);
 	ck_assert_int_eq(plots(d, &err), 0);
 	ck_assert_ptr_nonnull(strstr(err, "no stations.geojson"));
 	free(err);
 	assert_plot(d, "docked.png");
+	assert_plot(d, "empty_full.png");
+	assert_plot(d, "flows.png");
 	snprintf(p, sizeof(p), "%s/map.png", d);
 	ck_assert(!tu_exists(p));
 	assert_report(d, 3);
