@@ -213,6 +213,29 @@ START_TEST(test_geojson_only_when_asked)
 }
 END_TEST
 
+/* The same bytes whatever the number of threads, like every other file. */
+START_TEST(test_geojson_same_bytes_any_jobs)
+{
+	char *sc = small_scenario(", \"output\": {\"geojson\": true}");
+	char args[2048], a[1024], b[1024], *x, *y;
+
+	snprintf(args, sizeof(args), "run %s -o %s/j1 -q --jobs 1", sc, dir);
+	ck_assert_int_eq(run(args), 0);
+	snprintf(args, sizeof(args), "run %s -o %s/j3 -q --jobs 3", sc, dir);
+	ck_assert_int_eq(run(args), 0);
+	snprintf(a, sizeof(a), "%s/j1/stations.geojson", dir);
+	snprintf(b, sizeof(b), "%s/j3/stations.geojson", dir);
+	x = tu_slurp(a, NULL);
+	y = tu_slurp(b, NULL);
+	ck_assert_ptr_nonnull(x);
+	ck_assert_ptr_nonnull(y);
+	ck_assert_str_eq(x, y);
+	free(x);
+	free(y);
+	free(sc);
+}
+END_TEST
+
 /* A synthetic network has coordinates too, within WGS 84 bounds. */
 START_TEST(test_geojson_synthetic)
 {
@@ -256,6 +279,7 @@ static Suite *suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_geojson_matches_stations);
 	tcase_add_test(tc, test_geojson_only_when_asked);
+	tcase_add_test(tc, test_geojson_same_bytes_any_jobs);
 	tcase_add_test(tc, test_geojson_synthetic);
 	suite_add_tcase(s, tc);
 	return s;
