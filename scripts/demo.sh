@@ -1,7 +1,8 @@
 #!/bin/sh
 # The default four-ward comparison: the real Wednesday 2022-06-29 (calibrated
-# demand, real midnight stock) with each ward on
-# its own (before 2016) and with full mutual use (from 2016), side by side.
+# demand, real midnight stock) with each ward on its own (before 2016) and
+# with full mutual use (from 2016), side by side, then their plots and a
+# one-page report (plots/plots.sh; needs gnuplot).
 #   scripts/demo.sh [path/to/bssim]      (OUT=dir to write elsewhere)
 set -eu
 BSSIM=${1:-build/bssim}
@@ -17,4 +18,8 @@ echo "mean over replications +- half-width of the 95% confidence interval."
 echo
 "$BSSIM" show "$OUT/tokyo4-isolated" "$OUT/tokyo4-full"
 echo
-echo "Results: $OUT/tokyo4-isolated/ and $OUT/tokyo4-full/ (summary.json and CSVs)."
+BSSIM=$BSSIM plots/plots.sh "$OUT/tokyo4-compare" "$OUT/tokyo4-isolated" "$OUT/tokyo4-full"
+echo
+echo "Results: $OUT/tokyo4-isolated/ and $OUT/tokyo4-full/ (summary.json, CSVs, stations.geojson)."
+echo "Plots:   $OUT/tokyo4-compare/*.png"
+echo "Report:  $OUT/tokyo4-compare/report.html (one self-contained page)"

@@ -3,7 +3,8 @@
 # Called by `make check`, `make demo` and friends; safe to run again.
 #   scripts/install-deps.sh            build and test dependencies
 #   scripts/install-deps.sh mpi        ... and Open MPI (make mpi)
-#   scripts/install-deps.sh plots      ... and gnuplot (make plots, demo)
+#   scripts/install-deps.sh plots      ... and gnuplot (make plots, demo, check)
+#   scripts/install-deps.sh browser    ... and chromium (make check-browser)
 #   scripts/install-deps.sh bench      ... and hyperfine, valgrind (make bench)
 set -eu
 
@@ -11,7 +12,7 @@ need=""
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 want() { for p in "$@"; do have_pkg "$p" || need="$need $p"; done; }
 
-want libgsl-dev libcsv-dev libjansson-dev zlib1g-dev check pkg-config make gcc
+want libgsl-dev libcsv-dev libjansson-dev zlib1g-dev check pkg-config make gcc libpng-dev
 for extra in "$@"; do
 	case "$extra" in
 	mpi) want libopenmpi-dev openmpi-bin ;;

@@ -1,7 +1,8 @@
 /*
  * output.h - the result files of `bssim run` (DESIGN.md section 5):
  * summary.json, replications.csv, stations.csv, timeseries.csv, flows.csv
- * and, when asked, trips.csv.
+ * and, when asked, trips.csv and stations.geojson (RFC 7946, one Point per
+ * port with the stations.csv columns as properties).
  *
  * All-or-nothing: every file is first written in full to a hidden temporary
  * name in the output folder (flushed, fsync'ed, checked), and only when all

@@ -106,6 +106,7 @@ struct bs_params {
 	/* output */
 	double ts_step_min;
 	int trips_log;
+	int geojson;         /* write stations.geojson */
 };
 
 #endif

@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "bssim/common.h"
 #include "bssim/scenario.h"
 
@@ -29,6 +31,8 @@ void bs_cli_warnings(const struct bs_warnings *w);
  * then rename). 0 or BS_E_IO with err filled. */
 int bs_cli_write_file(const char *path, void (*fn)(const void *, FILE *),
 		      const void *ud, struct bs_error *err);
+int bs_cmd_plotdata(int argc, char **argv);
+int bs_cmd_report(int argc, char **argv);
 
 /* Print "bssim: <error>" on stderr. */
 void bs_cli_error(const struct bs_error *e);
@@ -61,6 +65,21 @@ void bs_progress_init(struct bs_progress *p, const char *label, int quiet);
 void bs_progress_update(struct bs_progress *p, uint32_t done,
 			uint32_t total, double frac);
 void bs_progress_end(struct bs_progress *p);
+
+/* runs.c: finished runs for plotdata and report. */
+/* dir/name (in buf) when path is a folder, else path itself. */
+const char *bs_cli_input_file(const char *path, const char *name, char *buf,
+			      size_t sz);
+/* A summary.json (new reference), or NULL with err filled. */
+json_t *bs_cli_load_summary(const char *path, struct bs_error *err);
+/*
+ * Names for runs side by side: their scenario names, or when two share one
+ * (one scenario run with different --set) their folder names, or the paths
+ * as given. labels[] (n, NULL or owned strings) receives new strings the
+ * caller frees. 0, or -1 when out of memory.
+ */
+int bs_cli_run_labels(char *const *dirs, json_t *const *docs, size_t n,
+		      char **labels);
 
 /* Seconds on a monotonic clock. */
 double bs_cli_now(void);

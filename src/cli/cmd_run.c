@@ -25,7 +25,8 @@ static const char RUN_HELP[] =
 	"\n"
 	"Run the scenario's replications and write summary.json,\n"
 	"replications.csv, stations.csv, timeseries.csv, flows.csv (and\n"
-	"trips.csv when output.trips is true) into the output folder.\n"
+	"trips.csv when output.trips is true, stations.geojson when\n"
+	"output.geojson is true) into the output folder.\n"
 	"\n"
 	"options:\n"
 	"  -o, --output DIR       output folder (default: out/<scenario name>)\n"
@@ -37,6 +38,8 @@ static const char RUN_HELP[] =
 	"                         e.g. --set fleet.bikes=1200; VALUE is JSON\n"
 	"                         when it parses as JSON, else a string;\n"
 	"                         KEY=null removes the key (repeatable)\n"
+	"      --geojson          also write stations.geojson (the same as\n"
+	"                         --set output.geojson=true)\n"
 	"  -q, --quiet            print nothing but errors\n"
 	"  -h, --help             this help\n"
 	"\n"
@@ -65,6 +68,7 @@ static int parse(int argc, char **argv, struct run_cli *c)
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"paranoid", no_argument, NULL, 'P'},
+		{"geojson", no_argument, NULL, 'G'},
 		{NULL, 0, NULL, 0}};
 	int ch;
 	uint64_t v;
@@ -120,6 +124,10 @@ static int parse(int argc, char **argv, struct run_cli *c)
 			break;
 		case 'P':
 			c->paranoid = 1;
+			break;
+		case 'G':
+			c->sets[c->nset].key = "output.geojson";
+			c->sets[c->nset++].value = "true";
 			break;
 		case 'h':
 			fputs(RUN_HELP, stdout);

@@ -24,6 +24,10 @@ static const char HELP[] =
 	"  bssim import trips LOG.csv [--ward NAME] [--capacity K] -o stations.csv\n"
 	"  bssim calibrate status SERIES --stations F -o rates.csv [--profile F]\n"
 	"  bssim calibrate trips LOG.csv --stations F -o rates.csv [--od F]\n"
+	"  bssim report [-o FILE] [--plot PNG]... DIR...\n"
+	"                              one-page HTML report of runs or a sweep\n"
+	"  bssim plotdata KIND INPUT...\n"
+	"                              tables shaped for plotting (plots/)\n"
 	"  bssim --help | --version\n"
 	"\n"
 	"`bssim COMMAND --help` describes a command. Scenario files are\n"
@@ -61,6 +65,10 @@ int main(int argc, char **argv)
 		return bs_cmd_import(argc - 1, argv + 1);
 	if (!strcmp(cmd, "calibrate"))
 		return bs_cmd_calibrate(argc - 1, argv + 1);
-	return bs_cli_usage(NULL, "unknown command '%s'; expected run, check, show, keys, import or calibrate (see bssim --help)",
+	if (!strcmp(cmd, "report"))
+		return bs_cmd_report(argc - 1, argv + 1);
+	if (!strcmp(cmd, "plotdata"))
+		return bs_cmd_plotdata(argc - 1, argv + 1);
+	return bs_cli_usage(NULL, "unknown command '%s'; expected run, check, show, keys, import, calibrate, report or plotdata (see bssim --help)",
 			    cmd);
 }

@@ -566,6 +566,75 @@ static void write_flows(FILE *fp, const struct bs_network *net,
 	}
 }
 
+/*
+ * stations.geojson (RFC 7946): a FeatureCollection of one Point per port,
+ * [lon, lat] in WGS 84 (no "crs" member: 7946 fixes the datum), with the
+ * columns of stations.csv as properties. One feature per line, so that the
+ * file diffs well and line tools can read it; it is still one JSON text.
+ * Coordinates are rounded to 7 decimals (about 1 cm), which is finer than
+ * any port position in the data.
+ */
+static json_t *station_feature(const struct bs_network *net,
+			       const struct bs_summary *s, size_t i)
+{
+	static const char *const SS[BS_SS_N] = {"rentals", "returns",
+						"empty_frac", "full_frac",
+						"mean_bikes"};
+	const double *x = s->st + i * BS_SS_N;
+	json_t *f = json_object(), *g = json_object(), *c = json_array(),
+	       *p = json_object();
+	size_t k;
+	int bad = 0;
+
+	if (!f || !g || !c || !p) {
+		json_decref(f);
+		json_decref(g);
+		json_decref(c);
+		json_decref(p);
+		return NULL;
+	}
+	bad |= json_array_append_new(c, json_real(round(net->lon[i] * 1e7) / 1e7));
+	bad |= json_array_append_new(c, json_real(round(net->lat[i] * 1e7) / 1e7));
+	bad |= json_object_set_new(g, "type", json_string("Point"));
+	bad |= json_object_set_new(g, "coordinates", c);
+	bad |= json_object_set_new(p, "station_id", json_string(net->ids[i]));
+	bad |= json_object_set_new(p, "name", json_string(net->names[i]));
+	bad |= json_object_set_new(p, "ward",
+				   json_string(net->ward_names[net->ward[i]]));
+	bad |= json_object_set_new(p, "capacity", json_integer(net->cap[i]));
+	for (k = 0; k < BS_SS_N; k++)
+		bad |= json_object_set_new(p, SS[k], bs_json_num(x[k]));
+	bad |= json_object_set_new(f, "type", json_string("Feature"));
+	bad |= json_object_set_new(f, "geometry", g);
+	bad |= json_object_set_new(f, "properties", p);
+	if (bad) {
+		json_decref(f);
+		return NULL;
+	}
+	return f;
+}
+
+static int write_geojson(FILE *fp, const struct bs_network *net,
+			 const struct bs_summary *s)
+{
+	size_t i;
+
+	fputs("{\"type\":\"FeatureCollection\",\"features\":[\n", fp);
+	for (i = 0; i < net->n; i++) {
+		json_t *f = station_feature(net, s, i);
+		int rc;
+		if (!f)
+			return BS_E_NOMEM;
+		rc = json_dumpf(f, fp, JSON_COMPACT | JSON_REAL_PRECISION(12));
+		json_decref(f);
+		if (rc)
+			return BS_E_IO;
+		fputs(i + 1 < net->n ? ",\n" : "\n", fp);
+	}
+	fputs("]}\n", fp);
+	return ferror(fp) ? BS_E_IO : 0;
+}
+
 int bs_output_write_run(const char *dir, const struct bs_scenario *sc,
 			const struct bs_world *w, const struct bs_summary *s,
 			struct bs_rep_result *const *reps, size_t nreps,
@@ -611,6 +680,18 @@ int bs_output_write_run(const char *dir, const struct bs_scenario *sc,
 	STAGE("stations.csv", write_stations(fp, w->net, s));
 	STAGE("timeseries.csv", write_timeseries(fp, w->net, reps, nreps));
 	STAGE("flows.csv", write_flows(fp, w->net, reps, nreps));
+	if (sc->p.geojson) {
+		STAGE("stations.geojson", {
+			if ((rc = write_geojson(fp, w->net, s))) {
+				fclose(fp);
+				bs_error_set(err, rc, dir, 0, 0, "stations.geojson",
+					     "cannot write the port map: %s",
+					     rc == BS_E_NOMEM ? "out of memory"
+							      : strerror(errno));
+				goto out;
+			}
+		});
+	}
 	if (trips) {
 		STAGE("trips.csv", {
 			if (trips_join(trips, (uint32_t)nreps, fp)) {

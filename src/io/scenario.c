@@ -256,6 +256,8 @@ static const struct keyspec KEYS[] = {
 	 "minutes between time-series samples"},
 	{"output.trips", T_BOOL, 0, 0, 0, "false", NULL, NULL,
 	 "write trips.csv, one row per trip (streamed to disk)"},
+	{"output.geojson", T_BOOL, 0, 0, 0, "false", NULL, NULL,
+	 "write stations.geojson: one RFC 7946 Point per port with its stations.csv results, for GIS tools and the map plot"},
 };
 
 #define NKEYS (sizeof(KEYS) / sizeof(KEYS[0]))
@@ -1135,6 +1137,7 @@ static int extract(struct bs_scenario *sc, struct bs_error *err)
 	/* output */
 	p->ts_step_min = num(r, "output.timeseries_step_min");
 	p->trips_log = json_is_true(get_path(r, "output.trips"));
+	p->geojson = json_is_true(get_path(r, "output.geojson"));
 	if (p->days * BS_MINUTES_PER_DAY / p->ts_step_min > 200000.0)
 		return serr(sc, err, "output.timeseries_step_min",
 			    "%g-minute samples over %g days make more than 200000 samples per replication; expected a longer step",

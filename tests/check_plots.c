@@ -1,0 +1,262 @@
+/*
+ * check_plots.c - plots/plots.sh end to end: from a small run, two runs
+ * side by side, and a hand-made sweep.csv, every plot it promises is a
+ * real PNG that shows something (decoded with libpng: signature, size,
+ * colours, not blank), and report.html embeds them all. Needs gnuplot
+ * (make check installs gnuplot-nox).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testpng.h"
+#include "testutil.h"
+
+static char *dir;
+
+static void setup(void)
+{
+	dir = tu_tmpdir();
+}
+
+static void teardown(void)
+{
+	tu_rmrf(dir);
+	free(dir);
+}
+
+/* Run the six-port scenario into dir/name with extra --set options. */
+static void small_run(const char *name, const char *opts)
+{
+	char json[2048], cmd[4096], *sc, *err = NULL;
+
+	snprintf(json, sizeof(json),
+		 "{\"bssim\": 1, \"name\": \"small\", \"seed\": 4, \"replications\": 3,"
+		 " \"horizon\": {\"days\": 2, \"warmup_days\": 1},"
+		 " \"network\": {\"stations\": \"%s\"}, \"fleet\": {\"bikes\": 14},"
+		 " \"demand\": {\"model\": \"gravity\", \"trips_per_day\": 300}}",
+		 tu_abspath(tu_fixture("six.csv")));
+	sc = tu_write(dir, "small.json", json);
+	snprintf(cmd, sizeof(cmd), "%s run %s -o %s/%s -q %s", tu_bssim(), sc,
+		 dir, name, opts);
+	ck_assert_msg(tu_run(cmd, NULL, &err) == 0, "%s: %s", cmd, err);
+	free(err);
+	free(sc);
+}
+
+/* plots/plots.sh ARGS; returns the exit status, stderr in *err. */
+static int plots(const char *args, char **err)
+{
+	char cmd[4096];
+
+	snprintf(cmd, sizeof(cmd), "BSSIM=%s plots/plots.sh %s", tu_bssim(), args);
+	return tu_run(cmd, NULL, err);
+}
+
+static void assert_plot(const char *d, const char *name)
+{
+	char p[1024];
+
+	snprintf(p, sizeof(p), "%s/%s", d, name);
+	ck_assert_msg(tu_exists(p), "%s was not drawn", p);
+	tp_assert_plot(p, 600, 400);
+}
+
+static void assert_colour(const char *d, const char *name, unsigned long rgb,
+			  long min)
+{
+	char p[1024];
+	long k;
+
+	snprintf(p, sizeof(p), "%s/%s", d, name);
+	k = tp_png_count_colour(p, rgb);
+	ck_assert_msg(k >= min, "%s: %ld pixels of #%06lX, expected at least %ld",
+		      p, k, rgb, min);
+}
+
+static size_t count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+	const char *p = hay;
+
+	while ((p = strstr(p, needle)) != NULL) {
+		n++;
+		p += strlen(needle);
+	}
+	return n;
+}
+
+/* The report exists, embeds n images and fetches nothing. */
+static void assert_report(const char *d, size_t nimages)
+{
+	char p[1024], *html;
+
+	snprintf(p, sizeof(p), "%s/report.html", d);
+	html = tu_slurp(p, NULL);
+	ck_assert_msg(html != NULL, "no %s", p);
+	ck_assert_uint_eq(count(html, "<img "), nimages);
+	ck_assert_uint_eq(count(html, "src=\"data:image/png;base64,iVBORw0KGgo"),
+			  nimages);
+	ck_assert_ptr_null(strstr(html, "http:"));
+	ck_assert_ptr_null(strstr(html, "https:"));
+	free(html);
+}
+
+/* Without stations.geojson there is no map, and the script says why.
+ * One replication: no intervals (NaN), yet every plot is drawn. */
+START_TEST(test_no_geojson_no_map)
+{
+	char d[1024], p[1100], *err;
+
+	small_run("run", "--replications 1");
+	snprintf(d, sizeof(d), "%s/run", dir);
+	ck_assert_int_eq(plots(d, &err), 0);
+	ck_assert_ptr_nonnull(strstr(err, "no stations.geojson"));
+	free(err);
+	assert_plot(d, "docked.png");
+	assert_plot(d, "empty_full.png");
+	assert_plot(d, "flows.png");
+	snprintf(p, sizeof(p), "%s/map.png", d);
+	ck_assert(!tu_exists(p));
+	assert_report(d, 3);
+}
+END_TEST
+
+/* Two runs: each one's plots, and headline metrics side by side (two of
+ * them here, through METRICS, to keep the test short; the sweep test
+ * draws all six with the same script). */
+START_TEST(test_two_runs)
+{
+	static const char *const names[] = {
+		"iso-docked.png", "iso-empty_full.png", "iso-flows.png",
+		"iso-map.png", "full-docked.png", "full-empty_full.png",
+		"full-flows.png", "full-map.png", "compare-service_level.png",
+		"compare-revenue_yen.png"};
+	char args[2048], d[1024], p[1100], *err, *csv;
+	size_t i;
+
+	small_run("iso", "--geojson --set agreement.type=isolated");
+	small_run("full", "--geojson");
+	snprintf(d, sizeof(d), "%s/cmp", dir);
+	snprintf(args, sizeof(args), "%s %s/iso %s/full", d, dir, dir);
+	setenv("METRICS", "service_level revenue_yen", 1);
+	ck_assert_msg(plots(args, &err) == 0, "%s", err);
+	unsetenv("METRICS");
+	free(err);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		assert_plot(d, names[i]);
+	assert_report(d, 10);
+	/* the table behind the comparison is in sweep.csv's format; both
+	 * runs are named "small", so they go by folder name */
+	snprintf(p, sizeof(p), "%s/compare.csv", d);
+	csv = tu_slurp(p, NULL);
+	ck_assert_ptr_nonnull(csv);
+	ck_assert_ptr_nonnull(strstr(csv, "point,run,agreement.type,metric,ward,mean,sd,ci95_low,ci95_high\n"));
+	ck_assert_ptr_nonnull(strstr(csv, "\n1,iso,isolated,service_level,all,"));
+	ck_assert_ptr_nonnull(strstr(csv, "\n2,full,full,service_level,all,"));
+	free(csv);
+}
+END_TEST
+
+/* A sweep's folder: each headline metric against the varied key. */
+START_TEST(test_sweep)
+{
+	static const char *const names[] = {
+		"sweep-service_level.png", "sweep-lost_no_bike.png",
+		"sweep-cross_ward_trips.png", "sweep-empty_station_frac.png",
+		"sweep-full_station_frac.png", "sweep-revenue_yen.png"};
+	char cmd[2048], d[1024], *err;
+	size_t i;
+
+	snprintf(d, sizeof(d), "%s/sweep", dir);
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s && cp %s %s/", d,
+		 tu_fixture("sweep/sweep.csv"), d);
+	ck_assert_int_eq(tu_run(cmd, NULL, NULL), 0);
+	ck_assert_msg(plots(d, &err) == 0, "%s", err);
+	free(err);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		assert_plot(d, names[i]);
+	assert_report(d, 6);
+	/* one line per agreement: both colours are there */
+	assert_colour(d, "sweep-service_level.png", 0x0072B2, 200);
+	assert_colour(d, "sweep-service_level.png", 0xD55E00, 200);
+}
+END_TEST
+
+/* `make plots OUT=DIR` on one run's folder (the contracted way in): the
+ * four plots and the report; without OUT it says how. */
+START_TEST(test_make_plots)
+{
+	static const char *const names[] = {"docked.png", "empty_full.png",
+					    "flows.png", "map.png"};
+	char cmd[2048], d[1024], *out = NULL, *err = NULL;
+	const char *build = getenv("BUILD");
+	size_t i;
+
+	small_run("run", "--geojson");
+	snprintf(d, sizeof(d), "%s/run", dir);
+	snprintf(cmd, sizeof(cmd), "make --no-print-directory -s plots-run BUILD=%s OUT=%s",
+		 build && *build ? build : "build", d);
+	ck_assert_msg(tu_run(cmd, &out, &err) == 0, "%s\n%s", out, err);
+	ck_assert_ptr_nonnull(strstr(out, "report.html"));
+	free(out);
+	free(err);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		assert_plot(d, names[i]);
+	assert_report(d, 4);
+	/* the data were drawn: the first ward's line (plots/style.gp's
+	 * colour 1) and the busiest cell of the heat map (its darkest) */
+	assert_colour(d, "docked.png", 0x0072B2, 300);
+	assert_colour(d, "empty_full.png", 0x0072B2, 300);
+	assert_colour(d, "flows.png", 0x08519C, 2000);
+	snprintf(cmd, sizeof(cmd), "make --no-print-directory -s plots-run BUILD=%s",
+		 build && *build ? build : "build");
+	ck_assert_int_ne(tu_run(cmd, NULL, &err), 0);
+	ck_assert_ptr_nonnull(strstr(err, "usage: make plots OUT=DIR"));
+	free(err);
+}
+END_TEST
+
+/* Not a run nor a sweep: exit 2 with a message, nothing written. */
+START_TEST(test_bad_input)
+{
+	char d[1024], args[2048], p[1100], *err;
+
+	snprintf(d, sizeof(d), "%s/empty", dir);
+	snprintf(args, sizeof(args), "mkdir -p %s", d);
+	ck_assert_int_eq(tu_run(args, NULL, NULL), 0);
+	ck_assert_int_eq(plots(d, &err), 2);
+	ck_assert_ptr_nonnull(strstr(err, "neither summary.json"));
+	free(err);
+	snprintf(p, sizeof(p), "%s/report.html", d);
+	ck_assert(!tu_exists(p));
+	/* a run folder that is not one */
+	snprintf(args, sizeof(args), "%s/out %s %s", dir, d, d);
+	ck_assert_int_eq(plots(args, &err), 2);
+	ck_assert_ptr_nonnull(strstr(err, "no summary.json"));
+	free(err);
+	snprintf(p, sizeof(p), "%s/out", dir);
+	ck_assert(!tu_exists(p));
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("plots");
+	TCase *tc = tcase_create("plots");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_no_geojson_no_map);
+	tcase_add_test(tc, test_two_runs);
+	tcase_add_test(tc, test_sweep);
+	tcase_add_test(tc, test_make_plots);
+	tcase_add_test(tc, test_bad_input);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return tu_main(suite());
+}
