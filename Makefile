@@ -44,7 +44,7 @@ TESTPNG_OBJ := $(BUILD)/tests/testpng.o
 PNG_TESTS := $(BUILD)/tests/check_plots $(BUILD)/tests/check_report
 
 .PHONY: all deps check check-run check-browser demo demo-run plots plots-run \
-	clean install test-bins bench bench-run keys-doc sanitize memcheck
+	clean install test-bins bench bench-run keys-doc sanitize memcheck fuzz fuzz-run
 
 all: $(BUILD)/bssim
 
@@ -74,6 +74,10 @@ $(BUILD)/tests/check_%: $(BUILD)/tests/check_%.o $(TESTUTIL_OBJ) $(BUILD)/libbss
 
 $(PNG_TESTS): $(TESTPNG_OBJ)
 $(PNG_TESTS): TEST_EXTRA = $(TESTPNG_OBJ) $(PNG_LIBS)
+
+# the fuzz targets' bodies, replayed over kept inputs by check_fuzz
+$(BUILD)/tests/check_fuzz: $(BUILD)/tests/fuzztargets.o
+$(BUILD)/tests/check_fuzz: TEST_EXTRA = $(BUILD)/tests/fuzztargets.o
 
 test-bins: $(TEST_BIN)
 
@@ -128,6 +132,29 @@ sanitize: deps
 memcheck: deps all
 	@scripts/install-deps.sh bench
 	@scripts/memcheck.sh $(BUILD)/bssim
+
+# libFuzzer targets (clang): the library and the target bodies built with
+# -fsanitize=fuzzer-no-link,address,undefined in build/fuzz; each target
+# runs FUZZ_SECONDS (fuzz/run.sh). Findings go to tests/fuzz/<target>/.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := scenario stations gbfs triplog
+FUZZ_CC := clang
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_OBJ := $(LIB_SRC:%.c=$(BUILD)/fuzz/%.o) $(BUILD)/fuzz/tests/fuzztargets.o
+$(BUILD)/fuzz/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) -Itests -std=c11 -O1 -g -fsanitize=fuzzer-no-link $(FUZZ_SAN) \
+		-pthread $(PKG_CFLAGS) -c $< -o $@
+$(BUILD)/fuzz/fuzz_%: fuzz/fuzz_main.c $(FUZZ_OBJ)
+	$(FUZZ_CC) $(CPPFLAGS) -Itests -std=c11 -O1 -g -DFUZZ_TARGET=bs_fuzz_$* \
+		-fsanitize=fuzzer $(FUZZ_SAN) -pthread -o $@ $< $(FUZZ_OBJ) $(LIBS)
+
+fuzz: deps
+	@scripts/install-deps.sh fuzz
+	@$(MAKE) --no-print-directory fuzz-run
+
+fuzz-run: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
+	@fuzz/run.sh $(BUILD) $(FUZZ_SECONDS)
 
 # Regenerate docs/scenario-keys.md from the key table (make check fails
 # when it is stale).

@@ -1,0 +1,99 @@
+/*
+ * check_fuzz.c - every input kept under tests/fuzz/<target>/ (findings of
+ * `make fuzz`, and the seeds under fuzz/seeds/) replayed through the same
+ * target bodies the fuzzers run: once a crash is fixed, its input stays
+ * here so the crash can never come back unnoticed. Under `make sanitize`
+ * the replay runs with AddressSanitizer and UBSan, as the fuzzers do.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzztargets.h"
+#include "testutil.h"
+
+struct target {
+	const char *name;
+	int (*fn)(const uint8_t *, size_t);
+};
+
+static const struct target TARGETS[] = {
+	{"scenario", bs_fuzz_scenario},
+	{"stations", bs_fuzz_stations},
+	{"gbfs", bs_fuzz_gbfs},
+	{"triplog", bs_fuzz_triplog},
+};
+
+/* Replay every file of dir through fn; returns how many. */
+static int replay(const char *dir, int (*fn)(const uint8_t *, size_t))
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		char p[1200];
+		size_t len;
+		char *data;
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
+		data = tu_slurp(p, &len);
+		if (!data)
+			continue;
+		ck_assert_int_eq(fn((const uint8_t *)data, len), 0);
+		free(data);
+		n++;
+	}
+	closedir(d);
+	return n;
+}
+
+START_TEST(test_replay)
+{
+	const struct target *t = &TARGETS[_i];
+	char dir[512];
+	int n;
+
+	snprintf(dir, sizeof(dir), "tests/fuzz/%s", t->name);
+	n = replay(dir, t->fn);
+	snprintf(dir, sizeof(dir), "fuzz/seeds/%s", t->name);
+	n += replay(dir, t->fn);
+	ck_assert_msg(n > 0, "no inputs for target %s", t->name);
+}
+END_TEST
+
+/* Empty and tiny inputs: the smallest corner of every reader. */
+START_TEST(test_degenerate)
+{
+	static const char *const inputs[] = {"", "\n", "{", "\xEF\xBB\xBF", "\"", ",,,", "\0"};
+	size_t i, k;
+
+	for (k = 0; k < sizeof(TARGETS) / sizeof(TARGETS[0]); k++)
+		for (i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++)
+			ck_assert_int_eq(TARGETS[k].fn((const uint8_t *)inputs[i],
+						       i == 6 ? 1 : strlen(inputs[i])),
+					 0);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("fuzz");
+	TCase *tc = tcase_create("replay");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, test_replay, 0,
+			    (int)(sizeof(TARGETS) / sizeof(TARGETS[0])));
+	tcase_add_test(tc, test_degenerate);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return tu_main(suite());
+}
