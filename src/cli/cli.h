@@ -18,6 +18,13 @@ int bs_cmd_run(int argc, char **argv);
 int bs_cmd_check(int argc, char **argv);
 int bs_cmd_show(int argc, char **argv);
 int bs_cmd_keys(int argc, char **argv);
+int bs_cmd_sweep(int argc, char **argv);
+int bs_cmd_merge(int argc, char **argv);
+int bs_cmd_compare(int argc, char **argv);
+
+/* When nonzero, bs_cli_error and bs_cli_usage print nothing (MPI ranks
+ * other than 0, which see the same inputs). Set before any thread. */
+extern int bs_cli_mute;
 
 /* Print "bssim: <error>" on stderr. */
 void bs_cli_error(const struct bs_error *e);
