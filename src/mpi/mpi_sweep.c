@@ -413,10 +413,15 @@ int bs_mpi_sweep(struct sweep_ctx *x)
 	MPI_Allreduce(&st, &worst, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
 	if (r0 || worst) {
 		if (mpi_rank == 0 || (!r0 && st)) {
+			/* rank 0 speaks for all; another rank only for a
+			 * fault of its own (a file missing on its node) */
 			char buf[2048];
-			fprintf(stderr, "bssim: %s%s\n",
-				mpi_rank ? "on another MPI rank: " : "",
-				bs_error_format(&err, buf, sizeof(buf)));
+			if (mpi_rank)
+				fprintf(stderr, "bssim: MPI rank %d: %s\n", mpi_rank,
+					bs_error_format(&err, buf, sizeof(buf)));
+			else
+				fprintf(stderr, "bssim: %s\n",
+					bs_error_format(&err, buf, sizeof(buf)));
 		}
 		return r0 ? r0 : worst;
 	}
