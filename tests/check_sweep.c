@@ -78,7 +78,7 @@ START_TEST(test_product_order)
 	ck_assert_uint_eq(sc->p.replications, 3);  /* replications */
 	ck_assert_uint_eq(sc->p.seed, 3);          /* base */
 	bs_scenario_free(sc);
-	ck_assert_int_eq(bs_sweep_plan(sw, &err), 0);
+	ck_assert_int_eq(bs_sweep_plan(sw, 2, &err), 0);
 	ck_assert_uint_eq(json_array_size(json_object_get(sw->plan, "points")), 6);
 	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(
 				 bs_sweep_point(sw, 5), "values"), "behaviour.walk_radius_m")), 500);
@@ -135,7 +135,7 @@ START_TEST(test_errors_located)
 		/* loading checks the file and the first point; planning
 		 * checks every point, before any task runs */
 		if (sw) {
-			ck_assert_msg(bs_sweep_plan(sw, &err) != 0,
+			ck_assert_msg(bs_sweep_plan(sw, 2, &err) != 0,
 				      "case %zu accepted", i);
 			bs_sweep_free(sw);
 		}
@@ -166,7 +166,7 @@ START_TEST(test_plan_errors_name_point)
 		"          \"fleet.bikes\": [10, 31]}}\n", &err);
 
 	ck_assert_msg(sw != NULL, "%s", err.text);
-	ck_assert_int_eq(bs_sweep_plan(sw, &err), BS_E_INPUT);
+	ck_assert_int_eq(bs_sweep_plan(sw, 2, &err), BS_E_INPUT);
 	ck_assert_int_eq(err.line, 3);
 	ck_assert_int_eq(err.column, 31);
 	ck_assert_str_eq(err.key, "fleet.bikes");
@@ -176,7 +176,7 @@ START_TEST(test_plan_errors_name_point)
 	sw = load("{\"bssim_sweep\": 1, \"base\": \"base.json\",\n"
 		  " \"set\": {\"output.trips\": true}}\n", &err);
 	ck_assert_msg(sw != NULL, "%s", err.text);
-	ck_assert_int_eq(bs_sweep_plan(sw, &err), BS_E_INPUT);
+	ck_assert_int_eq(bs_sweep_plan(sw, 2, &err), BS_E_INPUT);
 	ck_assert_int_eq(err.line, 2);
 	ck_assert_ptr_nonnull(strstr(err.text, "no trip logs"));
 	bs_sweep_free(sw);
@@ -189,7 +189,7 @@ static void fingerprint_of(const char *text, char out[17])
 	struct bs_sweep *sw = load(text, &err);
 
 	ck_assert_msg(sw != NULL, "%s", err.text);
-	ck_assert_int_eq(bs_sweep_plan(sw, &err), 0);
+	ck_assert_int_eq(bs_sweep_plan(sw, 2, &err), 0);
 	memcpy(out, sw->fingerprint, 17);
 	bs_sweep_free(sw);
 }
@@ -262,7 +262,7 @@ START_TEST(test_plan_roundtrip)
 	char out[600];
 
 	ck_assert_msg(sw != NULL, "%s", err.text);
-	ck_assert_int_eq(bs_sweep_plan(sw, &err), 0);
+	ck_assert_int_eq(bs_sweep_plan(sw, 2, &err), 0);
 	snprintf(out, sizeof(out), "%s/out", dir);
 	ck_assert_int_eq(bs_sweep_write_plan(sw, out, &err), 0);
 	p = bs_sweep_plan_load(out, &err);
@@ -383,7 +383,7 @@ START_TEST(test_outputs_need_every_task)
 	struct bs_taskindex *ix;
 	char out[600];
 
-	ck_assert_int_eq(bs_sweep_plan(sw, &err), 0);
+	ck_assert_int_eq(bs_sweep_plan(sw, 2, &err), 0);
 	ix = bs_taskindex_new(sw->ntasks, sw->fingerprint);
 	snprintf(out, sizeof(out), "%s/out", dir);
 	ck_assert_int_eq(bs_sweep_write_outputs(sw, ix, out, NULL, 0, &err),

@@ -153,7 +153,7 @@ int sweep_prepare(struct sweep_ctx *x)
 	int rc;
 
 	bs_error_clear(&err);
-	if ((rc = bs_sweep_plan(sw, &err))) {
+	if ((rc = bs_sweep_plan(sw, x->c.jobs, &err))) {
 		bs_cli_error(&err);
 		return bs_cli_exit(rc);
 	}

@@ -4,6 +4,7 @@
 #include "bssim/sweep.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -635,17 +636,180 @@ static json_t *str_array(const char *const *s, size_t n)
 	return a;
 }
 
-int bs_sweep_plan(struct bs_sweep *sw, struct bs_error *err)
+/* Checking the points on several threads. */
+struct planner {
+	struct bs_sweep *sw;
+	pthread_mutex_t mu;   /* taking points; shared JSON (the base, doc) */
+	size_t next;
+	int failed;
+	size_t fail_p;        /* the lowest point found at fault */
+	int fail_rc;
+	struct bs_error fail_err;
+	json_t **pts;         /* [npoints] plan entries */
+	uint64_t *st_hash;    /* [npoints] stations file hash */
+	unsigned char *has_st;
+};
+
+/* Check point p as a run would (scenario and world), and describe it. */
+static int plan_point(struct planner *P, size_t p, char **last_path,
+		      uint64_t *last_hash, struct bs_error *err)
+{
+	struct bs_sweep *sw = P->sw;
+	struct bs_scenario *sc;
+	struct bs_world *w;
+	json_t *pt, *values, *wards;
+	size_t idx[64], k;
+	int rc = 0;
+
+	/* scenarios copy the shared base: one at a time */
+	pthread_mutex_lock(&P->mu);
+	sc = bs_sweep_scenario(sw, p, err);
+	pthread_mutex_unlock(&P->mu);
+	if (!sc)
+		return err->code ? err->code : BS_E_INPUT;
+	if (sc->p.replications != sw->reps) {
+		bs_scenario_error(sc, err, "replications",
+				  "%u replications where the first point has %u; expected the same for every point",
+				  sc->p.replications, sw->reps);
+		rc = BS_E_INPUT;
+	} else if (sc->p.trips_log) {
+		bs_scenario_error(sc, err, "output.trips",
+				  "a sweep writes no trip logs; expected false (run this point with bssim run to get trips.csv)");
+		rc = BS_E_INPUT;
+	}
+	if (rc) {
+		remap(sw, p, err);
+		bs_scenario_free(sc);
+		return rc;
+	}
+	w = bs_world_build(sc, err);
+	if (!w) {
+		remap(sw, p, err);
+		bs_scenario_free(sc);
+		return err->code ? err->code : BS_E_INPUT;
+	}
+	if (sc->stations_path) {
+		/* the stations' bytes: the same path may hold another file on
+		 * another machine or another day */
+		if (!*last_path || strcmp(*last_path, sc->stations_path)) {
+			*last_hash = UINT64_C(0xcbf29ce484222325);
+			free(*last_path);
+			*last_path = bs_strdup(sc->stations_path);
+			if (fnv_file(sc->stations_path, last_hash))
+				*last_hash = 0;
+		}
+		P->st_hash[p] = *last_hash;
+		P->has_st[p] = 1;
+	}
+	pthread_mutex_lock(&P->mu);
+	pt = json_object();
+	values = json_object();
+	wards = str_array((const char *const *)w->net->ward_names,
+			  w->net->nwards);
+	point_index(sw, p, idx);
+	if (pt && values && wards) {
+		for (k = 0; k < sw->ndims; k++)
+			json_object_set(values, sw->dims[k].key,
+					json_array_get(sw->dims[k].values, idx[k]));
+		json_object_set_new(pt, "point", json_integer((json_int_t)p + 1));
+		json_object_set_new(pt, "values", values);
+		json_object_set_new(pt, "wards", wards);
+		json_object_set(pt, "scenario", sc->root);
+		P->pts[p] = pt;
+	} else {
+		json_decref(pt);
+		json_decref(values);
+		json_decref(wards);
+		bs_error_set(err, BS_E_NOMEM, sw->file, 0, 0, NULL,
+			     "out of memory planning the sweep");
+		rc = BS_E_NOMEM;
+	}
+	bs_scenario_free(sc);
+	pthread_mutex_unlock(&P->mu);
+	bs_world_free(w);
+	return rc;
+}
+
+static void *plan_worker(void *arg)
+{
+	struct planner *P = arg;
+	char *last_path = NULL;
+	uint64_t last_hash = 0;
+
+	for (;;) {
+		struct bs_error e;
+		size_t p;
+		int rc;
+
+		pthread_mutex_lock(&P->mu);
+		/* after a fault no new point is taken: those taken before
+		 * are all lower, so the lowest fault is still found */
+		if (P->failed || P->next >= P->sw->npoints) {
+			pthread_mutex_unlock(&P->mu);
+			break;
+		}
+		p = P->next++;
+		pthread_mutex_unlock(&P->mu);
+		bs_error_clear(&e);
+		rc = plan_point(P, p, &last_path, &last_hash, &e);
+		if (rc) {
+			pthread_mutex_lock(&P->mu);
+			if (!P->failed || p < P->fail_p) {
+				P->fail_p = p;
+				P->fail_rc = rc;
+				P->fail_err = e;
+			}
+			P->failed = 1;
+			pthread_mutex_unlock(&P->mu);
+		}
+	}
+	free(last_path);
+	return NULL;
+}
+
+int bs_sweep_plan(struct bs_sweep *sw, unsigned jobs, struct bs_error *err)
 {
 	json_t *points = json_array(), *keys = json_array(), *plan = NULL;
 	uint64_t h = UINT64_C(0xcbf29ce484222325);
-	char *last_path = NULL;
-	uint64_t last_hash = 0;
+	struct planner P;
+	pthread_t *th = NULL;
+	unsigned i, started = 0;
 	size_t p, d;
 	int rc = BS_E_NOMEM;
 
-	if (!points || !keys)
+	memset(&P, 0, sizeof(P));
+	P.sw = sw;
+	P.pts = calloc(sw->npoints, sizeof(json_t *));
+	P.st_hash = calloc(sw->npoints, sizeof(uint64_t));
+	P.has_st = calloc(sw->npoints, 1);
+	if (jobs < 1)
+		jobs = 1;
+	if (jobs > sw->npoints)
+		jobs = (unsigned)sw->npoints;
+	th = calloc(jobs, sizeof(*th));
+	if (!points || !keys || !P.pts || !P.st_hash || !P.has_st || !th ||
+	    pthread_mutex_init(&P.mu, NULL)) {
+		free(P.pts);
+		P.pts = NULL;
 		goto out;
+	}
+	for (i = 0; jobs > 1 && i < jobs; i++) {
+		if (pthread_create(&th[i], NULL, plan_worker, &P))
+			break;
+		started++;
+	}
+	if (started == 0)
+		plan_worker(&P); /* one job, or no thread could start */
+	for (i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	pthread_mutex_destroy(&P.mu);
+	if (P.failed) {
+		rc = P.fail_rc;
+		if (err)
+			*err = P.fail_err;
+		goto out;
+	}
+	/* the plan and the fingerprint, in point order */
 	for (d = 0; d < sw->ndims; d++)
 		if (json_array_append_new(keys, json_string(sw->dims[d].key)))
 			goto out;
@@ -654,89 +818,16 @@ int bs_sweep_plan(struct bs_sweep *sw, struct bs_error *err)
 	for (d = 0; d < BS_METRIC_N; d++)
 		h = fnv(h, bs_metric_names[d], strlen(bs_metric_names[d]) + 1);
 	for (p = 0; p < sw->npoints; p++) {
-		struct bs_scenario *sc = bs_sweep_scenario(sw, p, err);
-		struct bs_world *w = NULL;
-		json_t *pt = NULL, *values, *wards;
-		size_t idx[64], k;
-		char *s;
-
-		if (!sc) {
-			rc = err->code ? err->code : BS_E_INPUT;
+		char *s = json_dumps(P.pts[p], JSON_COMPACT | JSON_SORT_KEYS |
+						       JSON_REAL_PRECISION(17));
+		if (!s)
 			goto out;
-		}
-		if (sc->p.replications != sw->reps) {
-			bs_scenario_error(sc, err, "replications",
-					  "%u replications where the first point has %u; expected the same for every point",
-					  sc->p.replications, sw->reps);
-			remap(sw, p, err);
-			rc = BS_E_INPUT;
-			bs_scenario_free(sc);
-			goto out;
-		}
-		if (sc->p.trips_log) {
-			bs_scenario_error(sc, err, "output.trips",
-					  "a sweep writes no trip logs; expected false (run this point with bssim run to get trips.csv)");
-			remap(sw, p, err);
-			rc = BS_E_INPUT;
-			bs_scenario_free(sc);
-			goto out;
-		}
-		w = bs_world_build(sc, err);
-		if (!w) {
-			remap(sw, p, err);
-			rc = err->code ? err->code : BS_E_INPUT;
-			bs_scenario_free(sc);
-			goto out;
-		}
-		pt = json_object();
-		values = json_object();
-		wards = str_array((const char *const *)w->net->ward_names,
-				  w->net->nwards);
-		point_index(sw, p, idx);
-		if (!pt || !values || !wards) {
-			json_decref(pt);
-			json_decref(values);
-			json_decref(wards);
-			bs_world_free(w);
-			bs_scenario_free(sc);
-			goto out;
-		}
-		for (k = 0; k < sw->ndims; k++)
-			json_object_set(values, sw->dims[k].key,
-					json_array_get(sw->dims[k].values,
-						       idx[k]));
-		json_object_set_new(pt, "point", json_integer((json_int_t)p + 1));
-		json_object_set_new(pt, "values", values);
-		json_object_set_new(pt, "wards", wards);
-		json_object_set(pt, "scenario", sc->root);
-		if (json_array_append_new(points, pt)) {
-			bs_world_free(w);
-			bs_scenario_free(sc);
-			goto out;
-		}
-		s = json_dumps(pt, JSON_COMPACT | JSON_SORT_KEYS |
-					   JSON_REAL_PRECISION(17));
-		if (!s) {
-			bs_world_free(w);
-			bs_scenario_free(sc);
-			goto out;
-		}
 		h = fnv(h, s, strlen(s) + 1);
 		free(s);
-		if (sc->stations_path) {
-			/* the stations' bytes: the same path may hold another
-			 * file on another machine or another day */
-			if (!last_path || strcmp(last_path, sc->stations_path)) {
-				last_hash = UINT64_C(0xcbf29ce484222325);
-				free(last_path);
-				last_path = bs_strdup(sc->stations_path);
-				if (fnv_file(sc->stations_path, &last_hash))
-					last_hash = 0;
-			}
-			h = fnv(h, &last_hash, sizeof(last_hash));
-		}
-		bs_world_free(w);
-		bs_scenario_free(sc);
+		if (P.has_st[p])
+			h = fnv(h, &P.st_hash[p], sizeof(P.st_hash[p]));
+		if (json_array_append(points, P.pts[p]))
+			goto out;
 	}
 	{
 		char rbuf[32];
@@ -769,7 +860,13 @@ out:
 	if (rc == BS_E_NOMEM && err && err->code != BS_E_NOMEM)
 		bs_error_set(err, BS_E_NOMEM, sw->file, 0, 0, NULL,
 			     "out of memory planning the sweep");
-	free(last_path);
+	if (P.pts)
+		for (p = 0; p < sw->npoints; p++)
+			json_decref(P.pts[p]);
+	free(P.pts);
+	free(P.st_hash);
+	free(P.has_st);
+	free(th);
 	json_decref(points);
 	json_decref(keys);
 	json_decref(plan);
