@@ -306,8 +306,9 @@ int sweep_finish(struct sweep_ctx *x, int rc, const struct bs_error *err)
 		goto out;
 	}
 	if (!x->c.quiet)
-		printf("%s: %zu points x %u replications = %llu tasks (%llu from an earlier run) in %.2f s -> %s/\n",
-		       sw->name, sw->npoints, sw->reps,
+		printf("%s: %zu point%s x %u replication%s = %llu tasks (%llu from an earlier run) in %.2f s -> %s/\n",
+		       sw->name, sw->npoints, sw->npoints == 1 ? "" : "s",
+		       sw->reps, sw->reps == 1 ? "" : "s",
 		       (unsigned long long)sw->ntasks,
 		       (unsigned long long)x->resumed, x->info.wall_s,
 		       x->outdir);
@@ -501,8 +502,10 @@ int bs_cmd_merge(int argc, char **argv)
 	if (bs_sweep_write_outputs(sw, ix, out, &info, 1, &err))
 		goto input_error;
 	if (!quiet)
-		printf("%s: merged %d folders: %zu points x %u replications = %llu tasks -> %s/\n",
-		       sw->name, argc - optind, sw->npoints, sw->reps,
+		printf("%s: merged %d folder%s: %zu point%s x %u replication%s = %llu tasks -> %s/\n",
+		       sw->name, argc - optind, argc - optind == 1 ? "" : "s",
+		       sw->npoints, sw->npoints == 1 ? "" : "s", sw->reps,
+		       sw->reps == 1 ? "" : "s",
 		       (unsigned long long)sw->ntasks, out);
 	status = BS_EXIT_OK;
 	goto out;
