@@ -95,6 +95,10 @@ char *bs_scenario_path(const struct bs_scenario *sc, const char *rel);
 /* Is key a known scenario key (dotted path, as for --set)? */
 int bs_scenario_key_known(const char *key);
 
+/* The known key nearest to an unknown one (same parent, a small edit
+ * distance), or NULL. Static string. */
+const char *bs_scenario_key_suggest(const char *key);
+
 /* Write the key table as Markdown (docs/scenario-keys.md). */
 void bs_scenario_keys_markdown(FILE *out);
 

@@ -33,6 +33,13 @@ int bs_cli_write_file(const char *path, void (*fn)(const void *, FILE *),
 		      const void *ud, struct bs_error *err);
 int bs_cmd_plotdata(int argc, char **argv);
 int bs_cmd_report(int argc, char **argv);
+int bs_cmd_sweep(int argc, char **argv);
+int bs_cmd_merge(int argc, char **argv);
+int bs_cmd_compare(int argc, char **argv);
+
+/* When nonzero, bs_cli_error and bs_cli_usage print nothing (MPI ranks
+ * other than 0, which see the same inputs). Set before any thread. */
+extern int bs_cli_mute;
 
 /* Print "bssim: <error>" on stderr. */
 void bs_cli_error(const struct bs_error *e);

@@ -1,5 +1,7 @@
 /*
  * main.c - bssim's entry point: global options and subcommand dispatch.
+ * Built a second time with -DBS_MPI as build/bssim-mpi (make mpi), where
+ * MPI is started first and `sweep` spreads its tasks over the ranks.
  */
 #include <stdio.h>
 #include <string.h>
@@ -7,6 +9,9 @@
 #include "bssim/common.h"
 #include "bssim/rng.h"
 #include "cli.h"
+#ifdef BS_MPI
+#include "sweep_cli.h"
+#endif
 
 static const char HELP[] =
 	"bssim - discrete-event simulator of docked bike-share systems that\n"
@@ -16,6 +21,11 @@ static const char HELP[] =
 	"  bssim run SCENARIO.json [-o DIR] [--seed N] [--replications N]\n"
 	"            [--jobs N] [--set KEY=VALUE]... [--quiet]\n"
 	"  bssim check SCENARIO.json [--set KEY=VALUE]... [--json]\n"
+	"  bssim sweep SWEEP.json [-o DIR] [--jobs N] [--resume] [--shard I/N]\n"
+	"            [--quiet]         every point of a parameter sweep\n"
+	"  bssim merge DIR... -o DIR   join the shards of a sweep\n"
+	"  bssim compare A.json B.json [options]\n"
+	"                              paired differences (common random numbers)\n"
 	"  bssim show DIR [DIR...]     headline metrics of runs side by side\n"
 	"  bssim keys                  every scenario key, as a Markdown table\n"
 	"  bssim import gbfs --station-information F [--system-regions F]\n"
@@ -31,15 +41,15 @@ static const char HELP[] =
 	"  bssim --help | --version\n"
 	"\n"
 	"`bssim COMMAND --help` describes a command. Scenario files are\n"
-	"documented in docs/scenarios.md and docs/scenario-keys.md.\n"
+	"documented in docs/scenarios.md and docs/scenario-keys.md, sweeps in\n"
+	"docs/sweeps.md, clusters (MPI, Slurm) in docs/cluster.md.\n"
 	"\n"
 	"exit status: 0 success, 1 the run failed, 2 bad usage or bad input.\n";
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
 	const char *cmd;
 
-	bs_rng_setup();
 	if (argc < 2) {
 		fputs(HELP, stderr);
 		return BS_EXIT_USAGE;
@@ -57,6 +67,12 @@ int main(int argc, char **argv)
 		return bs_cmd_run(argc - 1, argv + 1);
 	if (!strcmp(cmd, "check"))
 		return bs_cmd_check(argc - 1, argv + 1);
+	if (!strcmp(cmd, "sweep"))
+		return bs_cmd_sweep(argc - 1, argv + 1);
+	if (!strcmp(cmd, "merge"))
+		return bs_cmd_merge(argc - 1, argv + 1);
+	if (!strcmp(cmd, "compare"))
+		return bs_cmd_compare(argc - 1, argv + 1);
 	if (!strcmp(cmd, "show"))
 		return bs_cmd_show(argc - 1, argv + 1);
 	if (!strcmp(cmd, "keys"))
@@ -69,6 +85,31 @@ int main(int argc, char **argv)
 		return bs_cmd_report(argc - 1, argv + 1);
 	if (!strcmp(cmd, "plotdata"))
 		return bs_cmd_plotdata(argc - 1, argv + 1);
-	return bs_cli_usage(NULL, "unknown command '%s'; expected run, check, show, keys, import, calibrate, report or plotdata (see bssim --help)",
+	return bs_cli_usage(NULL, "unknown command '%s'; expected run, check, sweep, merge, compare, show, keys, import, calibrate, report or plotdata (see bssim --help)",
 			    cmd);
+}
+
+int main(int argc, char **argv)
+{
+	bs_rng_setup();
+#ifdef BS_MPI
+	{
+		int status;
+		if (bs_mpi_init(&argc, &argv))
+			return BS_EXIT_FAIL;
+		/* every rank sees the same arguments: rank 0 speaks for all */
+		bs_cli_mute = bs_mpi_rank() != 0;
+		if (bs_mpi_size() > 1 && (argc < 2 || strcmp(argv[1], "sweep"))) {
+			if (bs_mpi_rank() == 0)
+				bs_cli_usage(NULL,
+					     "only `sweep` runs on several MPI ranks; run other commands with bssim, or with one rank");
+			status = BS_EXIT_USAGE;
+		} else {
+			status = dispatch(argc, argv);
+		}
+		return bs_mpi_finalize(status);
+	}
+#else
+	return dispatch(argc, argv);
+#endif
 }

@@ -13,11 +13,14 @@
 #include "bssim/output.h"
 
 atomic_int bs_cli_stop;
+int bs_cli_mute;
 
 void bs_cli_error(const struct bs_error *e)
 {
 	char buf[2048];
 
+	if (bs_cli_mute)
+		return;
 	fprintf(stderr, "bssim: %s\n", bs_error_format(e, buf, sizeof(buf)));
 }
 
@@ -25,6 +28,8 @@ int bs_cli_usage(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (bs_cli_mute)
+		return BS_EXIT_USAGE;
 	fprintf(stderr, "bssim%s%s: ", cmd ? " " : "", cmd ? cmd : "");
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);

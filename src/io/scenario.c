@@ -502,6 +502,17 @@ static void siblings(const char *parent, const char *bad, char *list,
 	}
 }
 
+const char *bs_scenario_key_suggest(const char *key)
+{
+	const char *dot = strrchr(key, '.'), *closest;
+	char parent[256], list[600];
+
+	snprintf(parent, sizeof(parent), "%.*s", dot ? (int)(dot - key) : 0,
+		 key);
+	siblings(parent, dot ? dot + 1 : key, list, sizeof(list), &closest);
+	return closest;
+}
+
 static int check_unknown(const struct bs_scenario *sc, json_t *obj,
 			 const char *parent, struct bs_error *err)
 {

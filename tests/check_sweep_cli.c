@@ -1,0 +1,537 @@
+/*
+ * check_sweep_cli.c - `bssim sweep`, `merge` and `compare` end to end: the
+ * contracted files and headers; the same sweep.csv bytes with --jobs 1,
+ * --jobs 2, shards merged, MPI with 2 ranks (when BSSIM_MPI names
+ * build/bssim-mpi), and after an interrupted or killed run resumed; a
+ * sweep point equal to `bssim run` of that point; refusals; paired
+ * comparisons; the progress line on a terminal.
+ */
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "bssim/metrics.h"
+#include "testutil.h"
+
+static char *dir;
+
+static void setup(void)
+{
+	char base[2048];
+
+	dir = tu_tmpdir();
+	snprintf(base, sizeof(base),
+		 "{\"bssim\": 1, \"name\": \"small\", \"seed\": 4, \"replications\": 2,\n"
+		 " \"horizon\": {\"days\": 2, \"warmup_days\": 1},\n"
+		 " \"network\": {\"stations\": \"%s\"}, \"fleet\": {\"bikes\": 14},\n"
+		 " \"demand\": {\"model\": \"gravity\", \"trips_per_day\": 300}}\n",
+		 tu_abspath(tu_fixture("six.csv")));
+	free(tu_write(dir, "base.json", base));
+	/* 3 x 2 points x 3 replications = 18 tasks of a few milliseconds */
+	free(tu_write(dir, "sweep.json",
+		      "{ \"bssim_sweep\": 1, \"base\": \"base.json\", \"replications\": 3,\n"
+		      "  \"set\": { \"horizon.days\": 3 },\n"
+		      "  \"vary\": { \"fleet.bikes\": [10, 20, 25],\n"
+		      "            \"agreement.type\": [\"isolated\", \"full\"] } }\n"));
+	/* the same, with tasks long enough to interrupt (12 x ~50 ms) */
+	free(tu_write(dir, "long.json",
+		      "{ \"bssim_sweep\": 1, \"base\": \"base.json\", \"replications\": 3,\n"
+		      "  \"set\": { \"horizon.days\": 400 },\n"
+		      "  \"vary\": { \"agreement.type\": [\"isolated\", \"full\"],\n"
+		      "            \"fleet.bikes\": [12, 24] } }\n"));
+}
+
+static void teardown(void)
+{
+	tu_rmrf(dir);
+	free(dir);
+}
+
+static int run(const char *fmt, char **out, char **err, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 1, 4)))
+#endif
+	;
+
+/* bssim with printf-style arguments, run in dir. */
+static int run(const char *fmt, char **out, char **err, ...)
+{
+	char args[4096], cmd[4600];
+	va_list ap;
+
+	va_start(ap, err);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	snprintf(cmd, sizeof(cmd), "cd '%s' && %s %s", dir,
+		 tu_abspath(tu_bssim()), args);
+	return tu_run(cmd, out, err);
+}
+
+static char *file_in(const char *sub, const char *name)
+{
+	char p[1024];
+
+	snprintf(p, sizeof(p), "%s/%s/%s", dir, sub, name);
+	return tu_slurp(p, NULL);
+}
+
+static int exists_in(const char *sub, const char *name)
+{
+	char p[1024];
+
+	snprintf(p, sizeof(p), "%s/%s/%s", dir, sub, name);
+	return tu_exists(p);
+}
+
+static void same_file(const char *a, const char *b, const char *name)
+{
+	char *x = file_in(a, name), *y = file_in(b, name);
+
+	ck_assert_msg(x != NULL, "%s/%s missing", a, name);
+	ck_assert_msg(y != NULL, "%s/%s missing", b, name);
+	ck_assert_msg(strcmp(x, y) == 0, "%s differs between %s and %s", name, a, b);
+	free(x);
+	free(y);
+}
+
+/* sweep.json without "run" (the machine and the moment). */
+static char *json_sans_run(const char *sub)
+{
+	char p[1024], *s;
+	json_t *doc;
+
+	snprintf(p, sizeof(p), "%s/%s/sweep.json", dir, sub);
+	doc = json_load_file(p, 0, NULL);
+	ck_assert_msg(doc != NULL, "%s: not JSON", p);
+	ck_assert(json_is_object(json_object_get(doc, "run")));
+	json_object_del(doc, "run");
+	s = json_dumps(doc, JSON_COMPACT);
+	json_decref(doc);
+	return s;
+}
+
+/* The three result files of two folders are the same. */
+static void same_results(const char *a, const char *b)
+{
+	char *x, *y;
+
+	same_file(a, b, "sweep.csv");
+	same_file(a, b, "sweep_replications.csv");
+	x = json_sans_run(a);
+	y = json_sans_run(b);
+	ck_assert_msg(strcmp(x, y) == 0, "sweep.json differs between %s and %s", a, b);
+	free(x);
+	free(y);
+}
+
+static void first_line_is(const char *text, const char *header)
+{
+	size_t l = strlen(header);
+
+	ck_assert_ptr_nonnull(text);
+	ck_assert_msg(strncmp(text, header, l) == 0 && text[l] == '\n',
+		      "header '%.*s' is not '%s'", (int)l, text, header);
+}
+
+static int hidden_files(const char *sub)
+{
+	char cmd[1200], *o;
+	int n;
+
+	snprintf(cmd, sizeof(cmd), "ls -A '%s/%s' | grep -c '^\\.' || true", dir, sub);
+	tu_run(cmd, &o, NULL);
+	n = atoi(o);
+	free(o);
+	return n;
+}
+
+START_TEST(test_contract)
+{
+	char *out, *t, line[256];
+	json_t *doc, *pts, *p2;
+	int m;
+
+	ck_assert_int_eq(run("sweep sweep.json -o s", &out, NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out, "sweep: 6 points x 3 replications = 18 tasks"));
+	free(out);
+	t = file_in("s", "sweep.csv");
+	first_line_is(t, "point,fleet.bikes,agreement.type,metric,ward,mean,sd,ci95_low,ci95_high");
+	/* points x metrics x (3 wards + all) */
+	ck_assert_uint_eq(tu_lines(t), 1 + 6 * BS_METRIC_N * 4);
+	ck_assert_ptr_nonnull(strstr(t, "\n1,10,isolated,trips_requested,Alpha,"));
+	ck_assert_ptr_nonnull(strstr(t, "\n6,25,full,bikes_docked_mean,all,"));
+	free(t);
+	t = file_in("s", "sweep_replications.csv");
+	first_line_is(t, "point,fleet.bikes,agreement.type,replication,ward,metric,value");
+	/* tasks x (3 wards + all) x metrics */
+	ck_assert_uint_eq(tu_lines(t), 1 + 18 * 4 * BS_METRIC_N);
+	free(t);
+	ck_assert(exists_in("s", "sweep_plan.json"));
+	t = file_in("s", "sweep_tasks.jsonl");
+	ck_assert_uint_eq(tu_lines(t), 1 + 18);
+	free(t);
+	ck_assert_int_eq(hidden_files("s"), 0);
+	/* sweep.json: per point what summary.json has for a run */
+	{
+		char p[1024];
+		snprintf(p, sizeof(p), "%s/s/sweep.json", dir);
+		doc = json_load_file(p, 0, NULL);
+	}
+	ck_assert_ptr_nonnull(doc);
+	ck_assert_int_eq(json_integer_value(json_object_get(doc, "replications")), 3);
+	pts = json_object_get(doc, "points");
+	ck_assert_uint_eq(json_array_size(pts), 6);
+	p2 = json_array_get(pts, 1);
+	ck_assert_int_eq(json_integer_value(json_object_get(p2, "point")), 2);
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(p2, "values"),
+							   "agreement.type")), "full");
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(
+				 json_object_get(p2, "scenario"), "fleet"), "bikes")), 10);
+	for (m = 0; m < 3; m++) {
+		static const char *names[] = {"service_level", "revenue_yen", "trips_requested"};
+		json_t *st = json_object_get(json_object_get(p2, "metrics"), names[m]);
+		ck_assert(json_is_number(json_object_get(st, "mean")));
+		ck_assert(json_is_number(json_object_get(st, "ci95_low")));
+	}
+	ck_assert(json_is_object(json_object_get(json_object_get(json_object_get(
+		json_object_get(p2, "wards"), "Beta"), "metrics"), "cross_ward_trips")));
+	ck_assert(json_is_number(json_object_get(json_object_get(
+		json_object_get(p2, "settlement_yen"), "Alpha"), "Gamma")));
+	json_decref(doc);
+	/* point 4 (20 bikes, full) is `bssim run` of that scenario:
+	 * replication 2's values, row for row */
+	ck_assert_int_eq(run("run base.json -o r -q --set horizon.days=3 --replications 3"
+			     " --set fleet.bikes=20 --set agreement.type=full", NULL, NULL), 0);
+	{
+		char *rr = file_in("r", "replications.csv"), *sr = file_in("s", "sweep_replications.csv");
+		char *l = strstr(rr, "\n2,");
+		int rows = 0;
+		ck_assert_ptr_nonnull(l);
+		for (l++; strncmp(l, "2,", 2) == 0; l = strchr(l, '\n') + 1) {
+			size_t len = (size_t)(strchr(l, '\n') - l);
+			snprintf(line, sizeof(line), "\n4,20,full,%.*s\n", (int)len, l);
+			ck_assert_msg(strstr(sr, line) != NULL, "no row %s", line + 1);
+			rows++;
+		}
+		ck_assert_int_eq(rows, 4 * BS_METRIC_N);
+		free(rr);
+		free(sr);
+	}
+}
+END_TEST
+
+START_TEST(test_same_bytes)
+{
+	char *out;
+
+	ck_assert_int_eq(run("sweep sweep.json -o j1 -q --jobs 1", NULL, NULL), 0);
+	ck_assert_int_eq(run("sweep sweep.json -o j2 -q --jobs 2", NULL, NULL), 0);
+	same_results("j1", "j2");
+	/* three shards, merged in another order */
+	ck_assert_int_eq(run("sweep sweep.json -o s1 --shard 1/3", &out, NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out, "shard 1/3: 6 tasks recorded"));
+	ck_assert_ptr_nonnull(strstr(out, "bssim merge"));
+	free(out);
+	ck_assert(!exists_in("s1", "sweep.csv"));
+	ck_assert_int_eq(run("sweep sweep.json -o s2 --shard 2/3 -q --jobs 2", NULL, NULL), 0);
+	ck_assert_int_eq(run("sweep sweep.json -o s3 --shard 3/3 -q", NULL, NULL), 0);
+	ck_assert_int_eq(run("merge s3 s1 s2 -o m", &out, NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out, "merged 3 folders"));
+	free(out);
+	same_results("j1", "m");
+	/* the merged folder is like one run's: merging it again, or a shard
+	 * given twice, changes nothing */
+	ck_assert_int_eq(run("merge m s2 -o m2 -q", NULL, NULL), 0);
+	same_results("j1", "m2");
+	same_file("m", "m2", "sweep_tasks.jsonl");
+	/* a sweep already complete, resumed: nothing to run, same files */
+	ck_assert_int_eq(run("sweep sweep.json -o j1 -q --resume", NULL, NULL), 0);
+	same_results("j1", "j2");
+}
+END_TEST
+
+START_TEST(test_mpi_same_bytes)
+{
+	const char *mpi = getenv("BSSIM_MPI");
+	char cmd[4096], *err = NULL;
+	int st;
+
+	ck_assert_msg(mpi && *mpi, "BSSIM_MPI is not set");
+	ck_assert_int_eq(run("sweep sweep.json -o j1 -q", NULL, NULL), 0);
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && mpirun --oversubscribe --allow-run-as-root -np 2 '%s' sweep sweep.json -o mp",
+		 dir, tu_abspath(mpi));
+	st = tu_run(cmd, NULL, &err);
+	ck_assert_msg(st == 0, "mpirun: exit %d: %s", st, err);
+	free(err);
+	same_results("j1", "mp");
+	{
+		char *j = file_in("mp", "sweep.json");
+		ck_assert_ptr_nonnull(strstr(j, "\"mode\": \"mpi\""));
+		ck_assert_ptr_nonnull(strstr(j, "\"workers\": 2"));
+		free(j);
+	}
+	/* bad input under MPI: one message, exit 2, nothing written */
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && mpirun --oversubscribe --allow-run-as-root -np 2 '%s' sweep sweep.json -o bad --shard 3/2",
+		 dir, tu_abspath(mpi));
+	st = tu_run(cmd, NULL, &err);
+	ck_assert_int_ne(st, 0);
+	ck_assert_ptr_nonnull(strstr(err, "--shard '3/2'"));
+	ck_assert_ptr_null(strstr(strstr(err, "--shard '3/2'") + 1, "--shard '3/2'"));
+	ck_assert(!exists_in("bad", "."));
+	free(err);
+}
+END_TEST
+
+/* Start a long sweep in the background; wait until n tasks are recorded. */
+static pid_t start_long(const char *sub, const char *extra, int n)
+{
+	char out[1024], log[1200], errp[1200], exe[4096];
+	pid_t pid;
+	int i;
+
+	bs_strlcpy(exe, tu_abspath(tu_bssim()), sizeof(exe));
+	snprintf(out, sizeof(out), "%s/%s", dir, sub);
+	snprintf(log, sizeof(log), "%s/sweep_tasks.jsonl", out);
+	snprintf(errp, sizeof(errp), "%s/%s.stderr", dir, sub);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		if (chdir(dir) || !freopen(errp, "w", stderr))
+			_exit(126);
+		execl(exe, "bssim", "sweep", "long.json", "-o", out, "-q", extra,
+		      (char *)NULL);
+		_exit(127);
+	}
+	for (i = 0; i < 1000; i++) {
+		char *t = tu_slurp(log, NULL);
+		int st;
+		/* the sweep must still be running */
+		ck_assert_int_eq(waitpid(pid, &st, WNOHANG), 0);
+		size_t lines = tu_lines(t);
+		free(t);
+		if (lines >= (size_t)n + 1)
+			break;
+		nanosleep(&(struct timespec){0, 10000000}, NULL);
+	}
+	return pid;
+}
+
+START_TEST(test_interrupt_resume)
+{
+	pid_t pid;
+	int st;
+	char *msg, *t, p[1200];
+
+	ck_assert_int_eq(run("sweep long.json -o ref -q --jobs 2", NULL, NULL), 0);
+	/* Ctrl-C: exit 1, tasks in flight lost, finished ones kept */
+	pid = start_long("int", "--jobs=2", 2);
+	kill(pid, SIGINT);
+	waitpid(pid, &st, 0);
+	ck_assert(WIFEXITED(st));
+	ck_assert_int_eq(WEXITSTATUS(st), 1);
+	snprintf(p, sizeof(p), "%s/int.stderr", dir);
+	msg = tu_slurp(p, NULL);
+	ck_assert_ptr_nonnull(strstr(msg, "interrupted"));
+	ck_assert_ptr_nonnull(strstr(msg, "--resume"));
+	free(msg);
+	ck_assert(!exists_in("int", "sweep.csv"));
+	ck_assert_int_eq(hidden_files("int"), 0);
+	t = file_in("int", "sweep_tasks.jsonl");
+	ck_assert_uint_lt(tu_lines(t), 1 + 12); /* interrupted before the end */
+	ck_assert_int_eq(t[strlen(t) - 1], '\n');
+	free(t);
+	ck_assert_int_eq(run("sweep long.json -o int -q --resume", NULL, NULL), 0);
+	same_results("ref", "int");
+
+	/* a killed job, with a torn last record, resumed */
+	pid = start_long("kill", "--jobs=1", 3);
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+	ck_assert(!exists_in("kill", "sweep.csv"));
+	snprintf(p, sizeof(p), "%s/kill/sweep_tasks.jsonl", dir);
+	{
+		FILE *fp = fopen(p, "ab");
+		fputs("{\"task\":7,\"point\":3,\"rep\":2,\"m\":[1.5,2", fp);
+		fclose(fp);
+	}
+	ck_assert_int_eq(run("sweep long.json -o kill -q --resume --jobs 2", NULL, NULL), 0);
+	same_results("ref", "kill");
+}
+END_TEST
+
+START_TEST(test_refusals)
+{
+	char *err, *out, exe[4096];
+	pid_t pid;
+	int st;
+
+	/* resuming into a folder of another sweep */
+	ck_assert_int_eq(run("sweep sweep.json -o a -q", NULL, NULL), 0);
+	free(tu_write(dir, "other.json",
+		      "{ \"bssim_sweep\": 1, \"base\": \"base.json\", \"vary\": { \"fleet.bikes\": [10, 11] } }\n"));
+	ck_assert_int_eq(run("sweep other.json -o a -q --resume", NULL, &err), 2);
+	ck_assert_ptr_nonnull(strstr(err, "a/sweep_tasks.jsonl: holds the tasks of a different sweep"));
+	free(err);
+	/* merging shards of different sweeps, or an incomplete set */
+	ck_assert_int_eq(run("sweep other.json -o o1 -q --shard 1/2", NULL, NULL), 0);
+	ck_assert_int_eq(run("sweep sweep.json -o s2 -q --shard 2/2", NULL, NULL), 0);
+	ck_assert_int_eq(run("merge s2 o1 -o m", NULL, &err), 2);
+	ck_assert_ptr_nonnull(strstr(err, "o1/sweep_plan.json: a shard of another sweep"));
+	free(err);
+	ck_assert_int_eq(run("merge s2 -o m", NULL, &err), 2);
+	ck_assert_ptr_nonnull(strstr(err, "9 of the sweep's 18 tasks are not recorded (the first: point 1, replication 1)"));
+	free(err);
+	ck_assert(!exists_in("m", "."));
+	ck_assert_int_eq(run("merge base.json -o m", NULL, &err), 2);
+	ck_assert_ptr_nonnull(strstr(err, "expected the output folder of bssim sweep"));
+	free(err);
+	ck_assert_int_eq(run("merge s2", NULL, &err), 2);
+	free(err);
+	/* a fresh start over an interrupted sweep says what it dropped */
+	ck_assert_int_eq(run("sweep sweep.json -o s2", &out, &err), 0);
+	ck_assert_ptr_nonnull(strstr(err, "held 9 recorded tasks"));
+	free(out);
+	free(err);
+	/* one sweep per folder at a time */
+	bs_strlcpy(exe, tu_abspath(tu_bssim()), sizeof(exe));
+	pid = fork();
+	if (pid == 0) {
+		if (chdir(dir) || !freopen("/dev/null", "w", stderr))
+			_exit(126);
+		execl(exe, "bssim", "sweep", "long.json", "-o", "busy", "-q",
+		      (char *)NULL);
+		_exit(127);
+	}
+	{
+		char p[1200];
+		int i;
+		snprintf(p, sizeof(p), "%s/busy/sweep_plan.json", dir);
+		for (i = 0; i < 500 && !tu_exists(p); i++)
+			nanosleep(&(struct timespec){0, 10000000}, NULL);
+	}
+	ck_assert_int_eq(run("sweep long.json -o busy -q --resume", NULL, &err), 1);
+	ck_assert_ptr_nonnull(strstr(err, "another bssim is writing to this folder"));
+	free(err);
+	kill(pid, SIGTERM);
+	waitpid(pid, &st, 0);
+}
+END_TEST
+
+START_TEST(test_compare)
+{
+	char *out, *err, *a, *b;
+
+	ck_assert_int_eq(run("sweep sweep.json -o s -q", NULL, NULL), 0);
+	/* points 3 and 4 (20 bikes, isolated and full) as scenario files */
+	ck_assert_int_eq(run("check base.json --set horizon.days=3 --set replications=3"
+			     " --set fleet.bikes=20 --set agreement.type=isolated --json > A.json",
+			     NULL, NULL), 0);
+	ck_assert_int_eq(run("check base.json --set horizon.days=3 --set replications=3"
+			     " --set fleet.bikes=20 --set agreement.type=full --json > B.json",
+			     NULL, NULL), 0);
+	ck_assert_int_eq(run("compare A.json B.json -o c1 --jobs 2", &out, NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out, "3 paired replications"));
+	ck_assert_ptr_nonnull(strstr(out, "paired 95% CI"));
+	/* common random numbers: the same requests in both */
+	ck_assert_ptr_nonnull(strstr(out, "trips_requested"));
+	free(out);
+	a = file_in("c1", "compare.csv");
+	first_line_is(a, "metric,ward,n,mean_a,mean_b,diff,diff_sd,ci95_low,ci95_high,unpaired_ci95_low,unpaired_ci95_high");
+	ck_assert_uint_eq(tu_lines(a), 1 + BS_METRIC_N * 4);
+	ck_assert_ptr_nonnull(strstr(a, "\ntrips_requested,all,3,"));
+	{
+		/* diff, its sd and the paired interval of requests are 0 */
+		char *l = strstr(a, "\ntrips_requested,all,3,");
+		char *f = l + strlen("\ntrips_requested,all,3,");
+		double ma = strtod(f, &f), mb = strtod(f + 1, &f);
+		double d = strtod(f + 1, &f), sd = strtod(f + 1, &f);
+		ck_assert_double_eq(ma, mb);
+		ck_assert_double_eq(d, 0.0);
+		ck_assert_double_eq(sd, 0.0);
+	}
+	/* the same numbers from the sweep's points, without running */
+	ck_assert_int_eq(run("compare --sweep s 3 4 -o c2", &out, NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out, "A: point 3 (fleet.bikes=20, agreement.type=\"isolated\")"));
+	free(out);
+	b = file_in("c2", "compare.csv");
+	ck_assert_str_eq(a, b);
+	free(a);
+	free(b);
+	ck_assert_int_eq(run("compare --sweep s 3 4 --ward Gamma -q", &out, NULL), 0);
+	ck_assert_str_eq(out, "");
+	free(out);
+	ck_assert_int_eq(run("compare --sweep s 3 4 --ward Gamma", &out, NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out, "ward Gamma"));
+	free(out);
+	/* pairs need the same seed and replications */
+	ck_assert_int_eq(run("compare A.json B.json --set seed=5 -q", NULL, NULL), 0);
+	ck_assert_int_eq(run("check B.json --set seed=5 --json > B5.json", NULL, NULL), 0);
+	ck_assert_int_eq(run("compare A.json B5.json", NULL, &err), 2);
+	ck_assert_ptr_nonnull(strstr(err, "B5.json:"));
+	ck_assert_ptr_nonnull(strstr(err, "seed: seed 5 where A.json has 4"));
+	free(err);
+	ck_assert_int_eq(run("compare --sweep s 3 7", NULL, &err), 2);
+	ck_assert_ptr_nonnull(strstr(err, "expected a number from 1 to 6"));
+	free(err);
+	ck_assert_int_eq(run("compare A.json", NULL, &err), 2);
+	free(err);
+}
+END_TEST
+
+/* On a terminal the sweep shows tasks done / total; --quiet shows none. */
+START_TEST(test_progress_on_tty)
+{
+	char cmd[4096], *out;
+
+	if (tu_run("command -v script", NULL, NULL) != 0) {
+		fprintf(stderr, "check_sweep_cli: no `script` (util-linux): progress not checked\n");
+		return;
+	}
+	snprintf(cmd, sizeof(cmd), "cd '%s' && script -qec \"'%s' sweep sweep.json -o p\" /dev/null",
+		 dir, tu_abspath(tu_bssim()));
+	ck_assert_int_eq(tu_run(cmd, &out, NULL), 0);
+	ck_assert_msg(strstr(out, "/18 done") != NULL, "no progress in: %s", out);
+	free(out);
+	snprintf(cmd, sizeof(cmd), "cd '%s' && script -qec \"'%s' sweep sweep.json -o p -q\" /dev/null",
+		 dir, tu_abspath(tu_bssim()));
+	ck_assert_int_eq(tu_run(cmd, &out, NULL), 0);
+	ck_assert_ptr_null(strstr(out, "done"));
+	free(out);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("sweep_cli");
+	TCase *tc = tcase_create("sweep_cli");
+	const char *mpi = getenv("BSSIM_MPI");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_contract);
+	tcase_add_test(tc, test_same_bytes);
+	tcase_add_test(tc, test_interrupt_resume);
+	tcase_add_test(tc, test_refusals);
+	tcase_add_test(tc, test_compare);
+	tcase_add_test(tc, test_progress_on_tty);
+	/* make check sets BSSIM_MPI when it could build build/bssim-mpi, and
+	 * says so when it could not */
+	if (mpi && *mpi)
+		tcase_add_test(tc, test_mpi_same_bytes);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return tu_main(suite());
+}
