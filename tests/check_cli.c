@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -354,11 +355,53 @@ START_TEST(test_interrupt)
 	/* never a temporary file left behind */
 	{
 		char cmd[1400], *o;
-		snprintf(cmd, sizeof(cmd), "ls -A '%s' 2>/dev/null | grep -c '^\\.' || true", out);
+		snprintf(cmd, sizeof(cmd), "ls -A '%s' 2>/dev/null | grep -v '^\\.bssim$' | grep -c '^\\.' || true", out);
 		tu_run(cmd, &o, NULL);
 		ck_assert_int_eq(atoi(o), 0);
 		free(o);
 	}
+	free(sc);
+}
+END_TEST
+
+/* Output folders: a folder holding files bssim did not write is refused
+ * (exit 2, nothing written) unless --force; an empty folder or bssim's own
+ * is used, and a rerun replaces its files and removes the optional ones it
+ * no longer writes. */
+START_TEST(test_output_folder_policy)
+{
+	char *sc = small_scenario(""), args[2048], *err, p[1200], *note;
+
+	snprintf(p, sizeof(p), "%s/foreign", dir);
+	ck_assert_int_eq(mkdir(p, 0777), 0);
+	note = tu_write(p, "notes.txt", "my notes\n");
+	snprintf(args, sizeof(args), "run %s -o %s/foreign -q", sc, dir);
+	ck_assert_int_eq(run(args, NULL, &err), 2);
+	ck_assert_ptr_nonnull(strstr(err, "bssim did not write (e.g. 'notes.txt')"));
+	ck_assert_ptr_nonnull(strstr(err, "--force"));
+	free(err);
+	snprintf(p, sizeof(p), "%s/foreign/summary.json", dir);
+	ck_assert(!tu_exists(p));
+	snprintf(args, sizeof(args), "run %s -o %s/foreign -q --force", sc, dir);
+	ck_assert_int_eq(run(args, NULL, NULL), 0);
+	ck_assert(tu_exists(p));
+	ck_assert(tu_exists(note)); /* never removes what it did not write */
+	free(note);
+	/* an empty folder is fine */
+	snprintf(p, sizeof(p), "%s/empty", dir);
+	ck_assert_int_eq(mkdir(p, 0777), 0);
+	snprintf(args, sizeof(args), "run %s -o %s/empty -q", sc, dir);
+	ck_assert_int_eq(run(args, NULL, NULL), 0);
+	/* bssim's own folder: rerun with trips, then without */
+	snprintf(args, sizeof(args), "run %s -o %s/empty -q --set output.trips=true", sc, dir);
+	ck_assert_int_eq(run(args, NULL, NULL), 0);
+	snprintf(p, sizeof(p), "%s/empty/trips.csv", dir);
+	ck_assert(tu_exists(p));
+	snprintf(args, sizeof(args), "run %s -o %s/empty -q", sc, dir);
+	ck_assert_int_eq(run(args, NULL, NULL), 0);
+	ck_assert(!tu_exists(p));
+	snprintf(p, sizeof(p), "%s/empty/.bssim", dir);
+	ck_assert(tu_exists(p));
 	free(sc);
 }
 END_TEST
@@ -486,6 +529,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_unwritable_output);
 	tcase_add_test(tc, test_interrupt);
 	tcase_add_test(tc, test_keys_doc_current);
+	tcase_add_test(tc, test_output_folder_policy);
 	suite_add_tcase(s, tc);
 	load_cases();
 	tcase_add_checked_fixture(tb, setup, teardown);

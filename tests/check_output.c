@@ -27,7 +27,7 @@ static int hidden_files(const char *d)
 	char cmd[600], *out;
 	int n;
 
-	snprintf(cmd, sizeof(cmd), "ls -A '%s' | grep -c '^\\.' || true", d);
+	snprintf(cmd, sizeof(cmd), "ls -A '%s' | grep -v '^\\.bssim$' | grep -c '^\\.' || true", d);
 	tu_run(cmd, &out, NULL);
 	n = atoi(out);
 	free(out);

@@ -145,7 +145,7 @@ static int hidden_files(const char *sub)
 	char cmd[1200], *o;
 	int n;
 
-	snprintf(cmd, sizeof(cmd), "ls -A '%s/%s' | grep -c '^\\.' || true", dir, sub);
+	snprintf(cmd, sizeof(cmd), "ls -A '%s/%s' | grep -v '^\\.bssim$' | grep -c '^\\.' || true", dir, sub);
 	tu_run(cmd, &o, NULL);
 	n = atoi(o);
 	free(o);

@@ -44,6 +44,24 @@ struct bs_staged {
 /* Create dir (and parents). 0 or BS_E_IO with err filled. */
 int bs_mkdir_p(const char *dir, struct bs_error *err);
 
+/* The marker file that makes a folder bssim's own. */
+#define BS_OUTDIR_MARK ".bssim"
+
+/*
+ * Make dir an output folder of bssim's: create it, or accept it when it is
+ * empty or carries BS_OUTDIR_MARK (a folder bssim wrote before: its files
+ * will be replaced). A folder holding other files is refused with
+ * BS_E_INPUT naming one of them, unless force. Then writes the marker.
+ * BS_E_IO when the folder cannot be created or written.
+ */
+int bs_outdir_claim(const char *dir, int force, struct bs_error *err);
+
+/* The claim in two halves, for commands that find bad input while
+ * writing (merge): check an existing folder without creating anything,
+ * then mark it once its files are written. */
+int bs_outdir_check(const char *dir, int force, struct bs_error *err);
+int bs_outdir_mark(const char *dir, struct bs_error *err);
+
 int bs_staged_init(struct bs_staged *st, const char *dir,
 		   struct bs_error *err);
 /* Open a temporary file that will become dir/name. NULL with err. */

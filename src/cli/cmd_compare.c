@@ -41,6 +41,8 @@ static const char COMPARE_HELP[] =
 	"      --set KEY=VALUE    override a key in both scenarios (repeatable)\n"
 	"      --ward NAME        print this ward instead of the whole network\n"
 	"  -q, --quiet            print nothing but errors\n"
+	"      --force            with -o: write into a folder holding files\n"
+	"                         bssim did not write\n"
 	"\n"
 	"The scenarios must have the same seed and replications (else the\n"
 	"pairs would not share random numbers): exit status 2 otherwise.\n";
@@ -422,9 +424,11 @@ int bs_cmd_compare(int argc, char **argv)
 		{"ward", required_argument, NULL, 'w'},
 		{"sweep", required_argument, NULL, 'W'},
 		{"quiet", no_argument, NULL, 'q'},
+		{"force", no_argument, NULL, 'F'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
 	struct cmp c;
+	int force = 0;
 	const char *sweepdir = NULL;
 	char **owned_wards = NULL, *labels[2] = {NULL, NULL};
 	struct bs_sweep *sw = NULL;
@@ -497,6 +501,9 @@ int bs_cmd_compare(int argc, char **argv)
 		case 'q':
 			c.quiet = 1;
 			break;
+		case 'F':
+			force = 1;
+			break;
 		case 'h':
 			fputs(COMPARE_HELP, stdout);
 			status = BS_EXIT_OK;
@@ -546,7 +553,13 @@ int bs_cmd_compare(int argc, char **argv)
 		}
 	}
 	if (c.outdir) {
+		int rc;
 		bs_error_clear(&err);
+		if ((rc = bs_outdir_claim(c.outdir, force, &err))) {
+			bs_cli_error(&err);
+			status = bs_cli_exit(rc);
+			goto out;
+		}
 		if (write_csv(&c, &err)) {
 			bs_cli_error(&err);
 			status = BS_EXIT_FAIL;

@@ -41,6 +41,8 @@ static const char RUN_HELP[] =
 	"      --geojson          also write stations.geojson (the same as\n"
 	"                         --set output.geojson=true)\n"
 	"  -q, --quiet            print nothing but errors\n"
+	"      --force            write into a folder holding files bssim did not\n"
+	"                         write (refused otherwise: see docs/outputs.md)\n"
 	"  -h, --help             this help\n"
 	"\n"
 	"exit status: 0 success, 1 the run failed or was interrupted,\n"
@@ -51,6 +53,7 @@ struct run_cli {
 	const char *outdir;
 	unsigned jobs;
 	int quiet;
+	int force;
 	int paranoid;
 	struct bs_override *sets;
 	size_t nset;
@@ -66,6 +69,7 @@ static int parse(int argc, char **argv, struct run_cli *c)
 		{"jobs", required_argument, NULL, 'j'},
 		{"set", required_argument, NULL, 's'},
 		{"quiet", no_argument, NULL, 'q'},
+		{"force", no_argument, NULL, 'F'},
 		{"help", no_argument, NULL, 'h'},
 		{"paranoid", no_argument, NULL, 'P'},
 		{"geojson", no_argument, NULL, 'G'},
@@ -121,6 +125,9 @@ static int parse(int argc, char **argv, struct run_cli *c)
 			break;
 		case 'q':
 			c->quiet = 1;
+			break;
+		case 'F':
+			c->force = 1;
 			break;
 		case 'P':
 			c->paranoid = 1;
@@ -221,12 +228,9 @@ int bs_cmd_run(int argc, char **argv)
 		snprintf(outbuf, sizeof(outbuf), "out/%s", sc->name);
 		outdir = outbuf;
 	}
-	if ((rc = bs_mkdir_p(outdir, &err)) || access(outdir, W_OK)) {
-		if (!rc)
-			bs_error_set(&err, BS_E_IO, outdir, 0, 0, NULL,
-				     "the output folder is not writable");
+	if ((rc = bs_outdir_claim(outdir, c.force, &err))) {
 		bs_cli_error(&err);
-		status = BS_EXIT_FAIL;
+		status = bs_cli_exit(rc);
 		goto out;
 	}
 	if (sc->p.trips_log) {

@@ -38,6 +38,8 @@ static const char SWEEP_HELP[] =
 	"      --shard I/N    run only the I-th of N slices of the tasks (for\n"
 	"                     job arrays); join the folders with bssim merge\n"
 	"  -q, --quiet        print nothing but errors\n"
+	"      --force        write into a folder holding files bssim did not\n"
+	"                     write (refused otherwise)\n"
 	"  -h, --help         this help\n"
 	"\n"
 	"The sweep file format and the outputs: docs/sweeps.md; clusters (MPI,\n"
@@ -47,11 +49,12 @@ static const char SWEEP_HELP[] =
 	"again with --resume), 2 bad usage or bad input (nothing is written).\n";
 
 static const char MERGE_HELP[] =
-	"usage: bssim merge DIR... -o DIR [--quiet]\n"
+	"usage: bssim merge DIR... -o DIR [--quiet] [--force]\n"
 	"\n"
 	"Join the output folders of the shards of one sweep (bssim sweep\n"
 	"--shard I/N) into one folder holding the same files, byte for byte, as\n"
-	"a single run of the sweep.\n"
+	"a single run of the sweep. The folder must be new, empty or one bssim\n"
+	"wrote before, unless --force.\n"
 	"\n"
 	"exit status: 0 success, 1 cannot write, 2 bad usage or the folders are\n"
 	"not the complete shards of one sweep.\n";
@@ -64,6 +67,7 @@ int sweep_parse(int argc, char **argv, struct sweep_cli *c)
 		{"resume", no_argument, NULL, 'r'},
 		{"shard", required_argument, NULL, 'S'},
 		{"quiet", no_argument, NULL, 'q'},
+		{"force", no_argument, NULL, 'F'},
 		{"help", no_argument, NULL, 'h'},
 		{"paranoid", no_argument, NULL, 'P'},
 		{NULL, 0, NULL, 0}};
@@ -99,6 +103,9 @@ int sweep_parse(int argc, char **argv, struct sweep_cli *c)
 			break;
 		case 'q':
 			c->quiet = 1;
+			break;
+		case 'F':
+			c->force = 1;
 			break;
 		case 'P':
 			c->paranoid = 1;
@@ -161,12 +168,9 @@ int sweep_prepare(struct sweep_ctx *x)
 		bs_strlcpy(x->outdir, x->c.outdir, sizeof(x->outdir));
 	else
 		snprintf(x->outdir, sizeof(x->outdir), "out/%s", sw->name);
-	if ((rc = bs_mkdir_p(x->outdir, &err)) || access(x->outdir, W_OK)) {
-		if (!rc)
-			bs_error_set(&err, BS_E_IO, x->outdir, 0, 0, NULL,
-				     "the output folder is not writable");
+	if ((rc = bs_outdir_claim(x->outdir, x->c.force, &err))) {
 		bs_cli_error(&err);
-		return BS_EXIT_FAIL;
+		return bs_cli_exit(rc);
 	}
 	x->done = calloc(sw->ntasks, 1);
 	x->todo = calloc(sw->ntasks, sizeof(uint64_t));
@@ -419,9 +423,11 @@ int bs_cmd_merge(int argc, char **argv)
 	static const struct option opts[] = {
 		{"output", required_argument, NULL, 'o'},
 		{"quiet", no_argument, NULL, 'q'},
+		{"force", no_argument, NULL, 'F'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
 	const char *out = NULL;
+	int force = 0;
 	struct bs_sweep *sw = NULL;
 	struct bs_taskindex *ix = NULL;
 	struct bs_sweep_info info;
@@ -438,6 +444,9 @@ int bs_cmd_merge(int argc, char **argv)
 			break;
 		case 'q':
 			quiet = 1;
+			break;
+		case 'F':
+			force = 1;
 			break;
 		case 'h':
 			fputs(MERGE_HELP, stdout);
@@ -499,8 +508,18 @@ int bs_cmd_merge(int argc, char **argv)
 	info.mode = "merge";
 	info.nsources = (size_t)(argc - optind);
 	info.wall_s = bs_cli_now() - t0;
+	if ((i = bs_outdir_check(out, force, &err))) {
+		bs_cli_error(&err);
+		status = bs_cli_exit(i);
+		goto out;
+	}
 	if (bs_sweep_write_outputs(sw, ix, out, &info, 1, &err))
 		goto input_error;
+	if (bs_outdir_mark(out, &err)) {
+		bs_cli_error(&err);
+		status = BS_EXIT_FAIL;
+		goto out;
+	}
 	if (!quiet)
 		printf("%s: merged %d folder%s: %zu point%s x %u replication%s = %llu tasks -> %s/\n",
 		       sw->name, argc - optind, argc - optind == 1 ? "" : "s",

@@ -21,6 +21,7 @@ struct sweep_cli {
 	int jobs_given;
 	int resume;
 	int quiet;
+	int force;
 	int paranoid;
 	uint32_t shard_i, shard_n; /* 1/1 when not sharded */
 };

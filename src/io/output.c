@@ -3,6 +3,7 @@
  */
 #include "bssim/output.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -44,6 +45,82 @@ int bs_mkdir_p(const char *dir, struct bs_error *err)
 		}
 	}
 	return 0;
+}
+
+int bs_outdir_check(const char *dir, int force, struct bs_error *err)
+{
+	char first[256] = "";
+	long other = 0;
+	int marked = 0;
+	DIR *d;
+	struct dirent *e;
+
+	if (!(d = opendir(dir))) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return 0; /* a new folder (creating it will tell) */
+		bs_error_set(err, BS_E_IO, dir, 0, 0, NULL,
+			     "cannot read the output folder: %s", strerror(errno));
+		return BS_E_IO;
+	}
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (!strcmp(e->d_name, BS_OUTDIR_MARK)) {
+			marked = 1;
+			continue;
+		}
+		/* name the first in byte order: messages must not depend on
+		 * the order the file system lists a folder in */
+		if (!other++ || strcmp(e->d_name, first) < 0)
+			bs_strlcpy(first, e->d_name, sizeof(first));
+	}
+	closedir(d);
+	if (other && !marked && !force) {
+		bs_error_set(err, BS_E_INPUT, dir, 0, 0, NULL,
+			     "holds %ld file%s bssim did not write (e.g. '%s'); expected a new or empty folder, or one bssim wrote before: choose another -o, or pass --force to write there anyway",
+			     other, other == 1 ? "" : "s", first);
+		return BS_E_INPUT;
+	}
+	return 0;
+}
+
+int bs_outdir_mark(const char *dir, struct bs_error *err)
+{
+	char mark[4200];
+	FILE *fp;
+	int bad;
+
+	snprintf(mark, sizeof(mark), "%s/%s", dir, BS_OUTDIR_MARK);
+	if (access(mark, F_OK) == 0)
+		return 0;
+	fp = fopen(mark, "w");
+	bad = !fp ||
+	      fputs("This folder holds bssim's results; running bssim into it again replaces them.\n",
+		    fp) == EOF;
+	if (fp && fclose(fp))
+		bad = 1;
+	if (bad) {
+		bs_error_set(err, BS_E_IO, dir, 0, 0, NULL,
+			     "cannot write in the output folder: %s",
+			     strerror(errno));
+		return BS_E_IO;
+	}
+	return 0;
+}
+
+int bs_outdir_claim(const char *dir, int force, struct bs_error *err)
+{
+	int rc;
+
+	if ((rc = bs_outdir_check(dir, force, err)) ||
+	    (rc = bs_mkdir_p(dir, err)))
+		return rc;
+	if (access(dir, W_OK)) {
+		bs_error_set(err, BS_E_IO, dir, 0, 0, NULL,
+			     "the output folder is not writable");
+		return BS_E_IO;
+	}
+	return bs_outdir_mark(dir, err);
 }
 
 static char *join(const char *dir, const char *name)
@@ -705,6 +782,20 @@ int bs_output_write_run(const char *dir, const struct bs_scenario *sc,
 	}
 #undef STAGE
 	rc = bs_staged_commit(&st, err);
+	if (rc == 0) {
+		/* Optional files of an earlier run into this folder would now
+		 * describe another run: remove what this run did not write. */
+		static const char *const optional[] = {"trips.csv",
+						       "stations.geojson"};
+		const int wrote[] = {trips != NULL, sc->p.geojson};
+		for (size_t k = 0; k < 2; k++) {
+			char *p;
+			if (wrote[k] || !(p = join(dir, optional[k])))
+				continue;
+			unlink(p);
+			free(p);
+		}
+	}
 out:
 	json_decref(doc);
 	bs_staged_release(&st);
