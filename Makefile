@@ -164,7 +164,7 @@ memcheck: deps all
 # -fsanitize=fuzzer-no-link,address,undefined in build/fuzz; each target
 # runs FUZZ_SECONDS (fuzz/run.sh). Findings go to tests/fuzz/<target>/.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := scenario stations gbfs triplog
+FUZZ_TARGETS := scenario stations gbfs triplog sweep
 FUZZ_CC := clang
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_OBJ := $(LIB_SRC:%.c=$(BUILD)/fuzz/%.o) $(BUILD)/fuzz/tests/fuzztargets.o

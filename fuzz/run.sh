@@ -10,7 +10,7 @@ set -eu
 B=$1
 SECONDS_EACH=$2
 status=0
-for t in scenario stations gbfs triplog; do
+for t in scenario stations gbfs triplog sweep; do
 	work="$B/fuzz/corpus/$t"
 	mkdir -p "$work" "tests/fuzz/$t"
 	echo "fuzz: $t for ${SECONDS_EACH}s"

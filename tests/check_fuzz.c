@@ -23,6 +23,7 @@ static const struct target TARGETS[] = {
 	{"stations", bs_fuzz_stations},
 	{"gbfs", bs_fuzz_gbfs},
 	{"triplog", bs_fuzz_triplog},
+	{"sweep", bs_fuzz_sweep},
 };
 
 /* Replay every file of dir through fn; returns how many. */

@@ -9,9 +9,11 @@
  */
 #include "fuzztargets.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "bssim/gbfs.h"
@@ -19,6 +21,7 @@
 #include "bssim/scenario.h"
 #include "bssim/sim.h"
 #include "bssim/stations.h"
+#include "bssim/sweep.h"
 #include "bssim/triplog.h"
 #include "bssim/world.h"
 
@@ -131,5 +134,47 @@ int bs_fuzz_triplog(const uint8_t *data, size_t size)
 	bs_triplog_read(p, count_row, &rows, &warn, &err);
 	tn = bs_tripnet_read(p, &err);
 	bs_tripnet_free(tn);
+	return 0;
+}
+
+/* The sweep file is the input; its base scenario is a fixed small one
+ * beside it (base.json), which the seeds name. Sweeps of up to 50 points
+ * are planned too (a world per point), larger ones only read. */
+int bs_fuzz_sweep(const uint8_t *data, size_t size)
+{
+	static const char BASE[] =
+		"{\"bssim\": 1, \"replications\": 2, \"horizon\": {\"days\": 1},"
+		" \"network\": {\"synthetic\": {\"stations\": 12, \"capacity\": 4, \"wards\": 3}},"
+		" \"fleet\": {\"bikes\": 20},"
+		" \"demand\": {\"model\": \"uniform\", \"rate_per_station_per_hour\": 1}}\n";
+	char dir[128], path[200];
+	struct bs_error err;
+	struct bs_sweep *sw;
+	FILE *fp;
+
+	bs_rng_setup();
+	snprintf(dir, sizeof(dir), "/tmp/bssim-fuzz-%ld-sweep", (long)getpid());
+	if (mkdir(dir, 0777) && errno != EEXIST)
+		abort();
+	snprintf(path, sizeof(path), "%s/base.json", dir);
+	if (access(path, F_OK)) {
+		fp = fopen(path, "wb");
+		if (!fp || fputs(BASE, fp) == EOF)
+			abort();
+		fclose(fp);
+	}
+	snprintf(path, sizeof(path), "%s/sweep.json", dir);
+	fp = fopen(path, "wb");
+	if (!fp || (size && fwrite(data, 1, size, fp) != size))
+		abort();
+	fclose(fp);
+	sw = bs_sweep_load(path, &err);
+	if (sw && sw->npoints <= 50 && bs_sweep_plan(sw, 1, &err) == 0) {
+		char label[512];
+		struct bs_scenario *sc = bs_sweep_scenario(sw, 0, &err);
+		bs_sweep_point_label(sw, sw->npoints - 1, label, sizeof(label));
+		bs_scenario_free(sc);
+	}
+	bs_sweep_free(sw);
 	return 0;
 }

@@ -15,5 +15,6 @@ int bs_fuzz_scenario(const uint8_t *data, size_t size);
 int bs_fuzz_stations(const uint8_t *data, size_t size);
 int bs_fuzz_gbfs(const uint8_t *data, size_t size);
 int bs_fuzz_triplog(const uint8_t *data, size_t size);
+int bs_fuzz_sweep(const uint8_t *data, size_t size);
 
 #endif

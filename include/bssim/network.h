@@ -22,6 +22,10 @@
 #define BS_MAX_WARDS 256
 #define BS_MAX_STATIONS 2000000u
 #define BS_MAX_CAPACITY 100000u
+/* Docks of a whole network: every dock is a slot in memory in every
+ * replication (4 bytes each, and a fleet at most as large), so a network
+ * of more than 2^28 docks is refused before anything is allocated. */
+#define BS_MAX_DOCKS (1ull << 28)
 #define BS_NO_STATION UINT32_MAX
 
 struct bs_network {

@@ -12,6 +12,7 @@
 
 #include "bssim/csvread.h"
 #include "bssim/jsonpos.h"
+#include "bssim/network.h"
 #include "bssim/triplog.h"
 
 enum ktype {
@@ -948,6 +949,12 @@ static int extract(struct bs_scenario *sc, struct bs_error *err)
 		sc->syn_cap = (uint32_t)num(r, "network.synthetic.capacity");
 		sc->syn_wards = (size_t)num(r, "network.synthetic.wards");
 		sc->syn_spacing_m = num(r, "network.synthetic.spacing_m");
+		if ((double)sc->syn_n * sc->syn_cap > (double)BS_MAX_DOCKS)
+			return serr(sc, err, "network.synthetic.capacity",
+				    "%zu stations of %u docks make %.0f docks; expected at most %llu in all (every dock is held in memory)",
+				    sc->syn_n, sc->syn_cap,
+				    (double)sc->syn_n * sc->syn_cap,
+				    (unsigned long long)BS_MAX_DOCKS);
 		if (sc->syn_wards > sc->syn_n)
 			return serr(sc, err, "network.synthetic.wards",
 				    "%zu wards for %zu stations; expected at most one ward per station",

@@ -393,6 +393,13 @@ struct bs_world *bs_world_build(const struct bs_scenario *sc,
 					      radius, err);
 	if (!w->net)
 		goto fail;
+	if (w->net->total_docks > BS_MAX_DOCKS) {
+		bs_scenario_error(sc, err, "network.stations",
+				  "the network has %llu docks; expected at most %llu in all (every dock is held in memory)",
+				  (unsigned long long)w->net->total_docks,
+				  (unsigned long long)BS_MAX_DOCKS);
+		goto fail;
+	}
 	if (w->net->n < 2) {
 		bs_scenario_error(sc, err, "network",
 				  "the network has one station; expected at least two so that trips can go somewhere");
