@@ -107,8 +107,9 @@ int bs_size_add(size_t a, size_t b, size_t *out);
 
 /*
  * Zeroed memory for large arrays touched at random on the event path
- * (bikes, docks, stations, generator blocks). Blocks of 2 MiB or more are
- * aligned to 2 MiB and offered to the kernel as transparent huge pages:
+ * (bikes, docks, stations, generator blocks), aligned to a cache line;
+ * blocks of 2 MiB or more are aligned to 2 MiB and offered to the kernel
+ * as transparent huge pages:
  * on the 20,000-port benchmark the per-event TLB misses of 4 KiB pages
  * cost more than the arithmetic (docs/performance.md). Free with free().
  */

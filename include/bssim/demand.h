@@ -76,6 +76,9 @@ struct bs_demand {
 	uint32_t *prof_of; /* [n] */
 	double *scale;     /* [n] */
 	double *flat;      /* [nprof] the rate when constant all week, else 0 */
+	double *inv_flat;  /* [n] 1 / (scale x flat rate), or 0: the mean gap
+			    * between arrivals of a station with a constant
+			    * rate, dense so the hot path reads one double */
 
 	int uniform_dest;  /* destinations uniform over the other stations */
 	size_t *dest_off;  /* [n+1] CSR of candidate destinations */
@@ -123,12 +126,24 @@ struct bs_demand *bs_demand_new_from(const struct bs_network *net,
 				     const struct bs_demand_input *in,
 				     struct bs_error *err);
 
+
+/* The general inversion (any profile); bs_demand_next's slow path. */
+double bs__demand_next_varying(const struct bs_demand *d, uint32_t s,
+			       double t, double e);
+
 /*
  * Time of the next arrival at station s after time t (minutes), given an
- * Exp(1) variate e; HUGE_VAL when the station never sees demand.
+ * Exp(1) variate e; HUGE_VAL when the station never sees demand. A
+ * constant rate needs no inversion: one dense read, before anything else
+ * is touched (inline: called on every arrival).
  */
-double bs_demand_next(const struct bs_demand *d, uint32_t s, double t,
-		      double e);
+static inline double bs_demand_next(const struct bs_demand *d, uint32_t s,
+				    double t, double e)
+{
+	if (d->inv_flat[s] > 0.0)
+		return t + e * d->inv_flat[s];
+	return bs__demand_next_varying(d, s, t, e);
+}
 
 /* Expected arrivals at station s in [t0, t1). */
 double bs_demand_expected(const struct bs_demand *d, uint32_t s, double t0,

@@ -16,7 +16,8 @@
  * Slots: many model processes keep exactly one pending event each (every
  * station's next arrival). They live apart from the heap, one per slot, in
  * a tournament tree of losers over the slots: each internal node keeps the
- * loser of its match and the overall winner sits apart. Rescheduling the
+ * loser of its match, key inline (time, and the sequence number packed
+ * with the slot index), and the overall winner sits apart. Rescheduling the
  * slot just delivered (the winner, by far the common case: a station
  * draws its next arrival while handling one) replays its leaf-to-root
  * path with one comparison per level and moves no event, where the heap
@@ -56,18 +57,34 @@ struct bs_event {
 
 #define BS_NO_SLOT UINT32_MAX
 
+/*
+ * A node of the slots' loser tree: the key of a slot's event inline, so
+ * that a replay reads the nodes of one path (independent loads, one cache
+ * line for the top levels) instead of chasing indices into the slots.
+ * k packs the event's sequence number (high 43 bits) and the slot index
+ * (low 21 bits, up to 2,097,151 slots); since sequence numbers are
+ * unique, ordering by (t, k) is ordering by (t, seq). 2^43 events (8.8e12)
+ * per replication is the resulting limit.
+ */
+#define BS__SLOT_BITS 21
+#define BS__SLOT_MASK ((UINT64_C(1) << BS__SLOT_BITS) - 1)
+struct bs__tnode {
+	double t;
+	uint64_t k;
+};
+
 struct bs_engine {
 	struct bs_event *heap;
 	size_t n;
 	size_t cap;
 	uint64_t next_seq;
 	double now;
-	/* slots: slot[s].t is +inf when s has no pending event; tree[1] is
-	 * the slot with the earliest event, leaves at tree[tsize + s] */
+	/* slots: slot[s].t is +inf when s has no pending event. tree[0] is
+	 * the winner (the earliest slot), tree[1..tsize) the losers of the
+	 * internal nodes; leaves (node tsize + s) are the slots themselves */
 	size_t nslots, tsize;
-	struct bs_event *slot; /* [tsize] */
-	uint32_t *tree;        /* [tsize]: losers of internal nodes 1.. */
-	uint32_t win;          /* the slot with the earliest event */
+	struct bs_event *slot;    /* [tsize] */
+	struct bs__tnode *tree;   /* [2 * tsize]: the upper half is scratch */
 	uint32_t dirty;        /* the winner just delivered, not replayed */
 	int rebuild;           /* a slot other than the winner changed */
 };
@@ -127,20 +144,42 @@ static inline int bs_engine_schedule(struct bs_engine *e, double t,
 	return 0;
 }
 
+static inline int bs__tnode_less(const struct bs__tnode *x,
+				 const struct bs__tnode *y)
+{
+	return x->t < y->t || (x->t == y->t && x->k < y->k);
+}
+
+static inline struct bs__tnode bs__tnode_of(const struct bs_engine *e,
+					    uint32_t s)
+{
+	struct bs__tnode n;
+
+	n.t = e->slot[s].t;
+	n.k = (e->slot[s].seq << BS__SLOT_BITS) | s;
+	return n;
+}
+
+static inline uint32_t bs__engine_win(const struct bs_engine *e)
+{
+	return (uint32_t)(e->tree[0].k & BS__SLOT_MASK);
+}
+
 /* Replay the path of the winner w after its key changed: at each node the
  * smaller of (w, the node's loser) goes on up, the other stays. */
 static inline void bs__engine_replay(struct bs_engine *e, uint32_t w)
 {
+	struct bs__tnode c = bs__tnode_of(e, w);
 	size_t i = (e->tsize + w) >> 1;
 
 	for (; i >= 1; i >>= 1) {
-		uint32_t l = e->tree[i];
-		if (bs__event_less(&e->slot[l], &e->slot[w])) {
-			e->tree[i] = w;
-			w = l;
+		if (bs__tnode_less(&e->tree[i], &c)) {
+			struct bs__tnode l = e->tree[i];
+			e->tree[i] = c;
+			c = l;
 		}
 	}
-	e->win = w;
+	e->tree[0] = c;
 }
 
 /* Bring the tree up to date before looking at its winner. */
@@ -177,7 +216,7 @@ static inline void bs_engine_set_slot(struct bs_engine *e, uint32_t s,
 		/* the winner just delivered: one pass up its path */
 		e->dirty = BS_NO_SLOT;
 		bs__engine_replay(e, s);
-	} else if (e->win == s && e->dirty == BS_NO_SLOT) {
+	} else if (bs__engine_win(e) == s && e->dirty == BS_NO_SLOT) {
 		bs__engine_replay(e, s);
 	} else {
 		e->rebuild = 1;
@@ -199,7 +238,7 @@ static inline int bs_engine_next(struct bs_engine *e, struct bs_event *out)
 
 	bs__engine_settle(e);
 	if (e->nslots) {
-		uint32_t w = e->win;
+		uint32_t w = bs__engine_win(e);
 		struct bs_event *sv = &e->slot[w];
 		if (sv->t != HUGE_VAL &&
 		    (e->n == 0 || bs__event_less(sv, &e->heap[0]))) {
@@ -259,9 +298,9 @@ static inline const struct bs_event *bs_engine_peek(struct bs_engine *e)
 	const struct bs_event *h = e->n ? &e->heap[0] : NULL;
 
 	bs__engine_settle(e);
-	if (e->nslots && e->slot[e->win].t != HUGE_VAL &&
-	    (!h || bs__event_less(&e->slot[e->win], h)))
-		return &e->slot[e->win];
+	if (e->nslots && e->slot[bs__engine_win(e)].t != HUGE_VAL &&
+	    (!h || bs__event_less(&e->slot[bs__engine_win(e)], h)))
+		return &e->slot[bs__engine_win(e)];
 	return h;
 }
 

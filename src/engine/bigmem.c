@@ -19,8 +19,15 @@ void *bs_big_calloc(size_t n, size_t size)
 
 	if (bs_size_mul(n ? n : 1, size ? size : 1, &bytes))
 		return NULL;
-	if (bytes < HUGE_PAGE)
-		return calloc(1, bytes);
+	if (bytes < HUGE_PAGE) {
+		/* cache-line aligned: arrays of 64-byte records stay one
+		 * record per line */
+		bytes = (bytes + 63) / 64 * 64;
+		p = aligned_alloc(64, bytes);
+		if (p)
+			memset(p, 0, bytes);
+		return p;
+	}
 	bytes = (bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
 	p = aligned_alloc(HUGE_PAGE, bytes);
 	if (!p)

@@ -8,22 +8,24 @@
  * Play every match bottom-up. Node i (1 <= i < T) has children 2i and
  * 2i+1; a child >= T is the leaf of slot child - T. The winner of each
  * internal node goes to the scratch half of the array (up[i] = tree[T+i]),
- * its loser stays in tree[i]. O(slots).
+ * its loser stays in tree[i]; the final winner goes to tree[0]. O(slots).
  */
 void bs__engine_rebuild(struct bs_engine *e)
 {
 	size_t i, T = e->tsize;
-	uint32_t *up = e->tree + T;
+	struct bs__tnode *up = e->tree + T;
 
 	for (i = T - 1; i >= 1; i--) {
-		uint32_t l = 2 * i >= T ? (uint32_t)(2 * i - T) : up[2 * i];
-		uint32_t r = 2 * i + 1 >= T ? (uint32_t)(2 * i + 1 - T)
-					   : up[2 * i + 1];
-		int right = bs__event_less(&e->slot[r], &e->slot[l]);
+		struct bs__tnode l = 2 * i >= T ? bs__tnode_of(e, (uint32_t)(2 * i - T))
+					       : up[2 * i];
+		struct bs__tnode r = 2 * i + 1 >= T
+					     ? bs__tnode_of(e, (uint32_t)(2 * i + 1 - T))
+					     : up[2 * i + 1];
+		int right = bs__tnode_less(&r, &l);
 		up[i] = right ? r : l;
 		e->tree[i] = right ? l : r;
 	}
-	e->win = up[1];
+	e->tree[0] = up[1];
 	e->rebuild = 0;
 	e->dirty = BS_NO_SLOT;
 }
@@ -38,7 +40,8 @@ static void slots_clear(struct bs_engine *e)
 	for (i = 0; i < e->tsize; i++) {
 		memset(&e->slot[i], 0, sizeof(e->slot[i]));
 		e->slot[i].t = HUGE_VAL;
-		e->slot[i].seq = UINT64_MAX;
+		/* "never": the largest sequence number a node can hold */
+		e->slot[i].seq = (UINT64_C(1) << (64 - BS__SLOT_BITS)) - 1;
 	}
 	bs__engine_rebuild(e);
 }
@@ -50,7 +53,7 @@ int bs_engine_init(struct bs_engine *e, size_t cap_hint, size_t nslots)
 	if (cap_hint < 16)
 		cap_hint = 16;
 	if (cap_hint > SIZE_MAX / sizeof(struct bs_event) ||
-	    nslots >= BS_NO_SLOT / 2)
+	    nslots > BS__SLOT_MASK)
 		return BS_E_NOMEM;
 	e->heap = malloc(cap_hint * sizeof(struct bs_event));
 	if (!e->heap)
@@ -64,7 +67,7 @@ int bs_engine_init(struct bs_engine *e, size_t cap_hint, size_t nslots)
 		if (e->tsize < 2)
 			e->tsize = 2;
 		e->slot = bs_big_calloc(e->tsize, sizeof(struct bs_event));
-		e->tree = bs_big_calloc(2 * e->tsize, sizeof(uint32_t));
+		e->tree = bs_big_calloc(2 * e->tsize, sizeof(struct bs__tnode));
 		if (!e->slot || !e->tree) {
 			bs_engine_release(e);
 			return BS_E_NOMEM;

@@ -447,7 +447,7 @@ out:
  * rounding, at five times the cost). */
 static void mark_flat(struct bs_demand *d)
 {
-	size_t k, h;
+	size_t k, h, s;
 
 	for (k = 0; k < d->nprof; k++) {
 		const double *r = d->rate + k * BS_HOURS_PER_WEEK;
@@ -455,6 +455,10 @@ static void mark_flat(struct bs_demand *d)
 		for (h = 1; h < BS_HOURS_PER_WEEK; h++)
 			if (r[h] != r[0])
 				d->flat[k] = 0.0;
+	}
+	for (s = 0; s < d->n; s++) {
+		double rate = d->scale[s] * d->flat[d->prof_of[s]];
+		d->inv_flat[s] = rate > 0.0 ? 1.0 / rate : 0.0;
 	}
 }
 
@@ -541,7 +545,9 @@ struct bs_demand *bs_demand_new_from(const struct bs_network *net,
 	d->prof_of = calloc(net->n, sizeof(uint32_t));
 	d->scale = malloc(net->n * sizeof(double));
 	d->flat = calloc(d->nprof, sizeof(double));
-	if (!d->rate || !d->cum || !d->prof_of || !d->scale || !d->flat)
+	d->inv_flat = calloc(net->n, sizeof(double));
+	if (!d->rate || !d->cum || !d->prof_of || !d->scale || !d->flat ||
+	    !d->inv_flat)
 		goto nomem;
 	week_shape(p, week);
 	fill_cum(week, d->rate, d->cum);
@@ -608,8 +614,8 @@ static void cumulative(const double *rate, const double *cum, double tw,
 	*pos = cum[h] + rate[h] * (u - 60.0 * h);
 }
 
-double bs_demand_next(const struct bs_demand *d, uint32_t s, double t,
-		      double e)
+double bs__demand_next_varying(const struct bs_demand *d, uint32_t s,
+			       double t, double e)
 {
 	const double *rate = d->rate + (size_t)d->prof_of[s] * BS_HOURS_PER_WEEK;
 	const double *cum = d->cum + (size_t)d->prof_of[s] * (BS_HOURS_PER_WEEK + 1);
@@ -619,8 +625,6 @@ double bs_demand_next(const struct bs_demand *d, uint32_t s, double t,
 
 	if (!(W > 0.0) || !(sc > 0.0))
 		return HUGE_VAL;
-	if (d->flat[d->prof_of[s]] > 0.0)
-		return t + e / (sc * d->flat[d->prof_of[s]]);
 	cumulative(rate, cum, t + d->week_offset, &k, &pos);
 	target = pos + e / sc;
 	if (target >= W) {
@@ -701,6 +705,7 @@ void bs_demand_free(struct bs_demand *d)
 	free(d->prof_of);
 	free(d->scale);
 	free(d->flat);
+	free(d->inv_flat);
 	free(d->tr_off);
 	free(d->tr_t);
 	free(d->tr_dest);

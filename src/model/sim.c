@@ -21,6 +21,9 @@
 
 /* ---- allocation ------------------------------------------------------ */
 
+_Static_assert(sizeof(struct bs__station) == 64,
+	       "a station's state is one cache line");
+
 struct bs_rep_result *bs_rep_result_alloc(const struct bs_model *m)
 {
 	struct bs_rep_result *r = calloc(1, sizeof(*r));
@@ -96,9 +99,11 @@ struct bs_sim *bs_sim_alloc(const struct bs_model *m)
 	S->w_full = calloc(W, sizeof(uint32_t));
 	S->w_inuse = calloc(W, sizeof(uint32_t));
 	S->w_tlast = calloc(W, sizeof(double));
+	S->w_low = calloc(W, sizeof(uint32_t));
+	S->w_low_tlast = calloc(W, sizeof(double));
 	if (!S->st || !S->docks || !S->owner || !S->loc_mem || !S->trip ||
 	    !S->w_docked || !S->w_empty || !S->w_full || !S->w_inuse ||
-	    !S->w_tlast)
+	    !S->w_tlast || !S->w_low || !S->w_low_tlast)
 		goto err;
 	if (m->p.battery && !(S->charge = bs_big_calloc(fleet, sizeof(float))))
 		goto err;
@@ -132,10 +137,19 @@ void bs_sim_free(struct bs_sim *S)
 	free(S->w_full);
 	free(S->w_inuse);
 	free(S->w_tlast);
+	free(S->w_low);
+	free(S->w_low_tlast);
 	free(S);
 }
 
 /* ---- accounting ------------------------------------------------------ */
+
+void bs__st_low(struct bs_sim *S, const struct bs__station *st, double t,
+		uint32_t stock, uint32_t usable)
+{
+	bs__ward_low_touch(S, st->ward, t);
+	S->w_low[st->ward] += (stock - usable) - (st->stock - st->usable);
+}
 
 static inline void ward_inuse_touch(struct bs_sim *S, uint32_t w, double t)
 {
@@ -185,7 +199,7 @@ static double leg_minutes(const struct bs_sim *S, uint32_t from, uint32_t to,
 static inline double draw_variate(const struct bs_params *p, gsl_rng *r)
 {
 	if (p->dur == BS_DUR_EXPONENTIAL)
-		return gsl_ran_exponential(r, 1.0);
+		return bs__exp1(r);
 	return gsl_ran_lognormal(r, -0.5 * p->noise_sd * p->noise_sd,
 				 p->noise_sd);
 }
@@ -259,7 +273,7 @@ static int on_arrival(struct bs_sim *S, uint32_t o, uint32_t cursor, double t)
 					   EV_ARRIVAL, o, cursor + 1, 0);
 	} else {
 		tn = bs_demand_next(m->dem, o, t,
-				    gsl_ran_exponential(bs__rs(S, o, RS_ARR), 1.0));
+				    bs__exp1(bs__rs(S, o, RS_ARR)));
 		if (tn < S->horizon)
 			bs_engine_set_slot(&S->eng, o, tn, EV_ARRIVAL, o, 0, 0);
 		d = bs_demand_dest_at(m->dem, o, t, bs__rs(S, o, RS_DST));
@@ -538,8 +552,10 @@ static void flush_all(struct bs_sim *S, double t)
 
 	for (i = 0; i < S->n; i++)
 		bs__st_touch(S, &S->st[i], t);
-	for (i = 0; i < S->W; i++)
+	for (i = 0; i < S->W; i++) {
 		ward_inuse_touch(S, (uint32_t)i, t);
+		bs__ward_low_touch(S, (uint32_t)i, t);
+	}
 }
 
 /* ---- the run --------------------------------------------------------- */
@@ -567,6 +583,8 @@ static int reset(struct bs_sim *S, uint32_t rep)
 	memset(S->w_full, 0, S->W * sizeof(uint32_t));
 	memset(S->w_inuse, 0, S->W * sizeof(uint32_t));
 	memset(S->w_tlast, 0, S->W * sizeof(double));
+	memset(S->w_low, 0, S->W * sizeof(uint32_t));
+	memset(S->w_low_tlast, 0, S->W * sizeof(double));
 	S->docked_total = 0;
 	S->inuse_total = 0;
 	S->trucked_total = 0;
@@ -592,6 +610,7 @@ static int reset(struct bs_sim *S, uint32_t rep)
 			st->usable += (uint32_t)bs__usable(S, b);
 		}
 		S->w_docked[st->ward] += st->stock;
+		S->w_low[st->ward] += st->stock - st->usable;
 		S->w_empty[st->ward] += st->usable == 0;
 		S->w_full[st->ward] += st->stock == st->cap;
 		S->docked_total += st->stock;
@@ -633,7 +652,7 @@ static int schedule_start(struct bs_sim *S)
 			continue;
 		}
 		t = bs_demand_next(m->dem, (uint32_t)i, 0.0,
-				   gsl_ran_exponential(bs__rs(S, (uint32_t)i, RS_ARR), 1.0));
+				   bs__exp1(bs__rs(S, (uint32_t)i, RS_ARR)));
 		if (t < S->horizon)
 			bs_engine_set_slot(&S->eng, (uint32_t)i, t, EV_ARRIVAL,
 					   (uint32_t)i, 0, 0);
@@ -657,7 +676,6 @@ static void finish(struct bs_sim *S, struct bs_rep_result *o)
 		*bs__raw(S, st->ward, BS_RAW_EMPTY_T) += st->empty_t;
 		*bs__raw(S, st->ward, BS_RAW_FULL_T) += st->full_t;
 		*bs__raw(S, st->ward, BS_RAW_DOCKED_T) += st->bike_t;
-		*bs__raw(S, st->ward, BS_RAW_LOW_T) += st->low_t;
 		*bs__raw(S, st->ward, BS_RAW_RENTALS) += st->rentals;
 	}
 	o->window_min = S->horizon - S->warm;
@@ -707,6 +725,13 @@ int bs_sim_run(struct bs_sim *S, uint32_t rep,
 					goto fail;
 			}
 			continue;
+		}
+		/* The next return is already at the top of the heap: start
+		 * loading its station and trip while this event is handled
+		 * (both are random accesses, the loop's main cache misses). */
+		if (S->eng.n && S->eng.heap[0].type == EV_RETURN) {
+			__builtin_prefetch(&S->st[S->eng.heap[0].b]);
+			__builtin_prefetch(&S->trip[S->eng.heap[0].a]);
 		}
 		switch (ev.type) {
 		case EV_ARRIVAL:

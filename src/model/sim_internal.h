@@ -16,6 +16,7 @@
 #ifndef BSSIM_SIM_INTERNAL_H
 #define BSSIM_SIM_INTERNAL_H
 
+#include <math.h>
 #include <stdint.h>
 
 #include <gsl/gsl_rng.h>
@@ -39,6 +40,8 @@ enum bs__ev {
 	EV_NIGHT
 };
 
+/* One cache line per station (64 bytes, 64-aligned): an arrival or a
+ * return touches one line of station state. */
 struct bs__station {
 	uint32_t stock;  /* bikes docked */
 	uint32_t usable; /* of which rentable (battery) */
@@ -46,8 +49,9 @@ struct bs__station {
 	uint32_t off;    /* first dock slot in sim->docks */
 	uint32_t ward;
 	uint32_t rentals, returns;
+	uint32_t pad_;
 	double tlast;
-	double empty_t, full_t, bike_t, low_t;
+	double empty_t, full_t, bike_t;
 };
 
 /* 32 bytes: the request time is the rental time (rental is immediate). */
@@ -99,6 +103,10 @@ struct bs_sim {
 
 	uint32_t *w_docked, *w_empty, *w_full, *w_inuse; /* [W] */
 	double *w_tlast;                                 /* [W] */
+	/* docked bikes too low to rent, per ward, integrated over time at
+	 * ward level (it is reported per ward only) */
+	uint32_t *w_low;                                 /* [W] */
+	double *w_low_tlast;                             /* [W] */
 	uint64_t docked_total, inuse_total, trucked_total;
 
 	struct bs__vehicle *trucks, *crews;
@@ -116,6 +124,18 @@ struct bs_sim {
 };
 
 enum { RS_ARR, RS_DST, RS_DUR, RS_N };
+
+/*
+ * An Exp(1) variate: gsl_ran_exponential(r, 1.0) inlined. GSL 2.x computes
+ * -mu * log1p(-gsl_rng_uniform(r)); with HAVE_INLINE gsl_rng_uniform is one
+ * indirect call, where the library function costs two more calls on the
+ * busiest line of the loop (two draws per request). Same formula, same
+ * numbers: the reference outputs are bit-identical (docs/performance.md).
+ */
+static inline double bs__exp1(gsl_rng *r)
+{
+	return -log1p(-gsl_rng_uniform(r));
+}
 
 static inline gsl_rng *bs__rs(const struct bs_sim *S, uint32_t s, int which)
 {
@@ -143,19 +163,38 @@ static inline void bs__st_touch(struct bs_sim *S, struct bs__station *st,
 		if (st->stock == st->cap)
 			st->full_t += dt;
 		st->bike_t += dt * st->stock;
-		st->low_t += dt * (st->stock - st->usable);
 	}
 	st->tlast = t;
 }
 
+static inline void bs__ward_low_touch(struct bs_sim *S, uint32_t w, double t)
+{
+	if (S->integrating)
+		*bs__raw(S, w, BS_RAW_LOW_T) += S->w_low[w] * (t - S->w_low_tlast[w]);
+	S->w_low_tlast[w] = t;
+}
+
+#if defined(__GNUC__)
+#define BS__HOT __attribute__((always_inline)) inline
+#else
+#define BS__HOT inline
+#endif
+
+/* The battery part of bs__st_set, out of line: only with batteries. */
+void bs__st_low(struct bs_sim *S, const struct bs__station *st, double t,
+		uint32_t stock, uint32_t usable);
+
 /* Set station st's stock and usable bikes at time t, keeping integrals
- * and ward counters. */
-static inline void bs__st_set(struct bs_sim *S, struct bs__station *st,
-			      double t, uint32_t stock, uint32_t usable)
+ * and ward counters. Forced inline: two calls per trip, and the compiler
+ * stops inlining it on its own once the battery branch is in. */
+static BS__HOT void bs__st_set(struct bs_sim *S, struct bs__station *st,
+			       double t, uint32_t stock, uint32_t usable)
 {
 	uint32_t w = st->ward;
 
 	bs__st_touch(S, st, t);
+	if (S->charge)
+		bs__st_low(S, st, t, stock, usable);
 	S->w_empty[w] += (usable == 0) - (st->usable == 0);
 	S->w_full[w] += (stock == st->cap) - (st->stock == st->cap);
 	S->w_docked[w] += stock - st->stock; /* modular: may go down */
