@@ -208,5 +208,8 @@ install: all
 clean:
 	rm -rf build
 
+# Header dependencies of every build, the fuzz and bench ones included
+# (without them a changed struct leaves stale objects of the old layout).
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d) $(TESTUTIL_OBJ:.o=.d) \
-	$(TESTPNG_OBJ:.o=.d) $(MPI_OBJ:.o=.d)
+	$(TESTPNG_OBJ:.o=.d) $(MPI_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d) \
+	$(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%.d) $(BUILD)/bench/harness.d
