@@ -4,6 +4,7 @@
  */
 #include "bssim/stations.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -98,8 +99,10 @@ static int on_row(void *ud, const struct bs_csv_row *r, struct bs_error *err)
 			     r->f[L->idx[C_LON]]);
 		return BS_E_INPUT;
 	}
-	if (bs_parse_double(r->f[L->idx[C_CAP]], &v) || v != (double)(long)v ||
-	    v < 1.0 || v > (double)BS_MAX_CAPACITY) {
+	/* range first: converting an out-of-range double to an integer is
+	 * undefined, so the whole-number test must only see small values */
+	if (bs_parse_double(r->f[L->idx[C_CAP]], &v) || !(v >= 1.0) ||
+	    v > (double)BS_MAX_CAPACITY || v != floor(v)) {
 		bs_error_row(err, L->file, r->row, "capacity",
 			     "'%s' is not a capacity; expected a whole number of docks from 1 to %u",
 			     r->f[L->idx[C_CAP]], BS_MAX_CAPACITY);
