@@ -173,6 +173,12 @@ START_TEST(test_type_and_range_errors)
 	expect_at(buf, "\"bikes\"", 1, "fleet.bikes", "whole number");
 	snprintf(buf, sizeof(buf), "%s\"fleet\": 7}", pre);
 	expect_at(buf, "\"fleet\"", 1, "fleet", "expected an object");
+	/* the value is shown as written, not as its 17-digit double
+	 * (once "got 1.0000000000000001e300") */
+	snprintf(buf, sizeof(buf), "%s\"fleet\": {\"bikes\": 1e300}}", pre);
+	expect_at(buf, "\"bikes\"", 1, "fleet.bikes", "got 1e300");
+	snprintf(buf, sizeof(buf), "%s\"fleet\": {\"fill\": 0.1, \"bikes\": 0.1}}", pre);
+	expect_at(buf, "\"bikes\"", 1, "fleet.bikes", "got 0.1");
 }
 END_TEST
 

@@ -342,7 +342,8 @@ static int set_path(json_t *root, const char *path, json_t *v, char *bad,
 /* A short rendering of a value for messages. */
 static void show(const json_t *v, char *buf, size_t sz)
 {
-	char *s = v ? json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+	char *s = v ? json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT |
+					 JSON_REAL_PRECISION(15)) : NULL;
 
 	if (!s) {
 		bs_strlcpy(buf, v ? "?" : "nothing", sz);
