@@ -48,7 +48,7 @@ TESTPNG_OBJ := $(BUILD)/tests/testpng.o
 PNG_TESTS := $(BUILD)/tests/check_plots $(BUILD)/tests/check_report
 
 .PHONY: all deps check check-run check-browser demo demo-run plots plots-run \
-	clean install test-bins bench bench-run keys-doc sanitize memcheck fuzz \
+	clean install test-bins bench bench-run bench-callgrind bench-scaling keys-doc sanitize memcheck fuzz \
 	fuzz-run mpi
 
 # build/bssim-mpi: the same command line built by Open MPI's mpicc with
@@ -147,6 +147,16 @@ bench: deps
 
 bench-run: all $(BUILD)/bench/harness $(BUILD)/bench/lean
 	@bench/run.sh $(BUILD)
+
+# Instruction counts (callgrind) of the engine and the lean loop, and the
+# scaling table of docs/performance.md (bench/scaling.csv).
+bench-callgrind: deps all $(BUILD)/bench/harness $(BUILD)/bench/lean
+	@scripts/install-deps.sh bench
+	@bench/callgrind.sh $(BUILD)
+
+bench-scaling: deps all
+	@scripts/install-deps.sh bench
+	@bench/scaling.sh $(BUILD)
 
 # Every test under AddressSanitizer and UndefinedBehaviorSanitizer, in a
 # build of its own (build/sanitize); any report fails the run.

@@ -5,7 +5,7 @@
 #   scripts/install-deps.sh mpi        ... and Open MPI (make mpi)
 #   scripts/install-deps.sh plots      ... and gnuplot (make plots, demo, check)
 #   scripts/install-deps.sh browser    ... and chromium (make check-browser)
-#   scripts/install-deps.sh bench      ... and hyperfine, valgrind (make bench)
+#   scripts/install-deps.sh bench      ... and hyperfine, valgrind, time (make bench*)
 set -eu
 
 need=""
@@ -17,7 +17,7 @@ for extra in "$@"; do
 	case "$extra" in
 	mpi) want libopenmpi-dev openmpi-bin ;;
 	plots) want gnuplot-nox ;;
-	bench) want hyperfine valgrind ;;
+	bench) want hyperfine valgrind time ;;
 	fuzz) want clang libclang-rt-14-dev ;;
 	browser) want chromium ;;
 	*) echo "install-deps.sh: unknown extra '$extra'" >&2; exit 2 ;;
