@@ -182,7 +182,9 @@ $(BUILD)/fuzz/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) -Itests -std=c11 -O1 -g -fsanitize=fuzzer-no-link $(FUZZ_SAN) \
 		-pthread $(PKG_CFLAGS) -c $< -o $@
-$(BUILD)/fuzz/fuzz_%: fuzz/fuzz_main.c $(FUZZ_OBJ)
+# a static pattern: a plain one would also match (and try to remake) the
+# binaries' own .d files, which are included below
+$(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%): $(BUILD)/fuzz/fuzz_%: fuzz/fuzz_main.c $(FUZZ_OBJ)
 	$(FUZZ_CC) $(CPPFLAGS) -Itests -std=c11 -O1 -g -DFUZZ_TARGET=bs_fuzz_$* \
 		-fsanitize=fuzzer $(FUZZ_SAN) -pthread -o $@ $< $(FUZZ_OBJ) $(LIBS)
 
