@@ -288,6 +288,27 @@ START_TEST(test_unused_keys_listed)
 	ck_assert_str_eq(sc->unused[0], "demand.trips_per_day");
 	ck_assert_str_eq(sc->unused[1], "trip.duration.speed_kmh");
 	bs_scenario_free(sc);
+
+	/* keys that apply only with batteries on: not filled in, and
+	 * reported, while battery.enabled is false (its default); they
+	 * were once filled and never reported, the false being "present" */
+	sc = tu_scenario(dir,
+		"{\"bssim\": 1, \"network\": {\"synthetic\": {\"stations\": 20, \"capacity\": 5}},"
+		"\"fleet\": {\"bikes\": 40}, \"demand\": {\"model\": \"uniform\", \"rate_per_station_per_hour\": 1}, \"battery\": {\"crews_per_ward\": 2}}", &err);
+	ck_assert_msg(sc != NULL, "%s", err.text);
+	ck_assert_uint_eq(sc->nunused, 1);
+	ck_assert_str_eq(sc->unused[0], "battery.crews_per_ward");
+	ck_assert_ptr_null(json_object_get(json_object_get(sc->root, "battery"),
+					   "min_rentable"));
+	bs_scenario_free(sc);
+	sc = tu_scenario(dir,
+		"{\"bssim\": 1, \"network\": {\"synthetic\": {\"stations\": 20, \"capacity\": 5}},"
+		"\"fleet\": {\"bikes\": 40}, \"demand\": {\"model\": \"uniform\", \"rate_per_station_per_hour\": 1}, \"battery\": {\"enabled\": true, \"crews_per_ward\": 2}}", &err);
+	ck_assert_msg(sc != NULL, "%s", err.text);
+	ck_assert_uint_eq(sc->nunused, 0);
+	ck_assert_ptr_nonnull(json_object_get(json_object_get(sc->root, "battery"),
+					      "min_rentable"));
+	bs_scenario_free(sc);
 }
 END_TEST
 

@@ -86,7 +86,7 @@ static const struct keyspec KEYS[] = {
 	 "network.synthetic", "distance between neighbouring stations, metres"},
 
 	{"fleet", T_OBJ, 0, 0, 0, NULL, NULL, NULL,
-	 "bikes: give `bikes` or `fill`"},
+	 "bikes: give `bikes` or `fill` (not both), and/or `initial`"},
 	{"fleet.bikes", T_INT, 0, 1e10, 0, NULL, NULL, NULL,
 	 "total bikes, spread over stations in proportion to capacity"},
 	{"fleet.fill", T_NUM, 0, 1, 0, NULL, NULL, NULL,
@@ -188,7 +188,7 @@ static const struct keyspec KEYS[] = {
 	 "none|threshold|repatriate", NULL,
 	 "none; threshold (keep ports between low and high fill); repatriate (bring bikes home to their owner ward)"},
 	{"rebalancing.trucks_per_ward", T_WCOUNT, 0, 1000, 0, "2", NULL, NULL,
-	 "trucks each ward owns: one number, or {ward: number} (assumption: 2)"},
+	 "trucks each ward owns: one number for all, or {ward: number} for every ward (assumption: 2)"},
 	{"rebalancing.pooled", T_POOL, 0, 0, 0, "false", NULL, NULL,
 	 "false: each ward's trucks serve its own ports; true: all wards share; or groups [[\"Minato\",\"Chiyoda\"], ...]"},
 	{"rebalancing.truck_capacity", T_INT, 1, 1000, 0, "20", NULL, NULL,
@@ -230,7 +230,7 @@ static const struct keyspec KEYS[] = {
 	{"battery.initial_min", T_NUM, 0, 1, 0, "0.5", NULL, "battery.enabled",
 	 "initial charges are uniform between this and 1"},
 	{"battery.crews_per_ward", T_WCOUNT, 0, 1000, 0, "3", NULL,
-	 "battery.enabled", "swap crews each ward employs (assumption: 3)"},
+	 "battery.enabled", "swap crews each ward employs: one number for all, or {ward: number} for every ward (assumption: 3)"},
 	{"battery.pooled", T_POOL, 0, 0, 0, "false", NULL, "battery.enabled",
 	 "as rebalancing.pooled, for crews"},
 	{"battery.speed_kmh", T_NUM, 0, 200, 1, "15", NULL, "battery.enabled",
@@ -558,8 +558,12 @@ static int when_holds(json_t *root, const char *when)
 	if (!when)
 		return 1;
 	eq = strchr(when, '=');
-	if (!eq)
-		return get_path(root, when) != NULL;
+	if (!eq) {
+		/* a bare key: present and not false ("battery.enabled" is
+		 * there by default, as false, so presence alone would not do) */
+		v = get_path(root, when);
+		return v && !json_is_false(v) && !json_is_null(v);
+	}
 	snprintf(key, sizeof(key), "%.*s", (int)(eq - when), when);
 	v = get_path(root, key);
 	if (!v || !json_is_string(v))
@@ -594,13 +598,28 @@ static int in_choices(const char *choices, const char *s)
 	return 0;
 }
 
+/* A bound as written in a scenario: whole numbers in full (the seed's
+ * 9007199254740991, not 9.00719925474099e+15), others with 15 digits.
+ * buf holds at least 32 bytes. */
+static const char *bound(double v, char *buf)
+{
+	if (v == floor(v) && fabs(v) <= 9007199254740992.0)
+		snprintf(buf, 32, "%.0f", v);
+	else
+		snprintf(buf, 32, "%.15g", v);
+	return buf;
+}
+
 static void range_text(const struct keyspec *ks, char *buf, size_t sz)
 {
+	char a[32], b[32];
+
 	if (ks->min_open)
-		snprintf(buf, sz, "greater than %.15g and at most %.15g",
-			 ks->min, ks->max);
+		snprintf(buf, sz, "greater than %s and at most %s",
+			 bound(ks->min, a), bound(ks->max, b));
 	else
-		snprintf(buf, sz, "from %.15g to %.15g", ks->min, ks->max);
+		snprintf(buf, sz, "from %s to %s", bound(ks->min, a),
+			 bound(ks->max, b));
 }
 
 static int check_number(const struct bs_scenario *sc, const struct keyspec *ks,
@@ -1501,18 +1520,20 @@ void bs_scenario_keys_markdown(FILE *out)
 	fprintf(out, "|---|---|---|---|---|\n");
 	for (i = 0; i < NKEYS; i++) {
 		const struct keyspec *k = &KEYS[i];
-		char t[160];
+		char t[160], a[32], b[32];
 		switch (k->type) {
 		case T_OBJ:
 			snprintf(t, sizeof(t), "object");
 			break;
 		case T_INT:
-			snprintf(t, sizeof(t), "integer, %s%.15g to %.15g",
-				 k->min_open ? "> " : "", k->min, k->max);
+			snprintf(t, sizeof(t), "integer, %s%s to %s",
+				 k->min_open ? "> " : "", bound(k->min, a),
+				 bound(k->max, b));
 			break;
 		case T_NUM:
-			snprintf(t, sizeof(t), "number, %s%.15g to %.15g",
-				 k->min_open ? "> " : "", k->min, k->max);
+			snprintf(t, sizeof(t), "number, %s%s to %s",
+				 k->min_open ? "> " : "", bound(k->min, a),
+				 bound(k->max, b));
 			break;
 		case T_STR:
 			snprintf(t, sizeof(t), "string");
@@ -1539,8 +1560,8 @@ void bs_scenario_keys_markdown(FILE *out)
 			snprintf(t, sizeof(t), "number, or object ward -> number");
 			break;
 		case T_WCOUNT:
-			snprintf(t, sizeof(t), "integer %.15g to %.15g, or object ward -> integer",
-				 k->min, k->max);
+			snprintf(t, sizeof(t), "integer %s to %s, or object ward -> integer",
+				 bound(k->min, a), bound(k->max, b));
 			break;
 		case T_POOL:
 			snprintf(t, sizeof(t), "true/false, or array of ward groups");
