@@ -82,6 +82,23 @@ START_TEST(test_help_and_version)
 	ck_assert_int_eq(run("run --help", &out, NULL), 0);
 	ck_assert_ptr_nonnull(strstr(out, "--replications"));
 	free(out);
+	/* `bssim COMMAND --help` works for every command the help lists
+	 * (keys once answered "takes no arguments") */
+	{
+		static const char *const cmds[] = {
+			"check", "sweep", "merge", "compare", "show", "keys",
+			"import", "import gbfs", "import trips", "calibrate",
+			"calibrate status", "calibrate trips", "report",
+			"plotdata"};
+		char line[128];
+		size_t i;
+		for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+			snprintf(line, sizeof(line), "%s --help", cmds[i]);
+			ck_assert_msg(run(line, &out, NULL) == 0, "%s", line);
+			ck_assert_msg(strstr(out, "usage") != NULL, "%s: %s", line, out);
+			free(out);
+		}
+	}
 	ck_assert_int_eq(run("", NULL, &err), 2);
 	free(err);
 	ck_assert_int_eq(run("frobnicate", NULL, &err), 2);
@@ -263,6 +280,14 @@ START_TEST(test_check_and_show)
 	snprintf(args, sizeof(args), "show %s/r %s/r", dir, dir);
 	ck_assert_int_eq(run(args, &out, NULL), 0);
 	ck_assert_ptr_nonnull(strstr(out, "service_level"));
+	/* two runs of one scenario: headed by their folders, not twice
+	 * by the same name */
+	ck_assert_ptr_nonnull(strstr(out, "/r "));
+	ck_assert_ptr_null(strstr(out, "small"));
+	free(out);
+	snprintf(args, sizeof(args), "show %s/r", dir);
+	ck_assert_int_eq(run(args, &out, NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out, "small"));
 	free(out);
 	snprintf(args, sizeof(args), "show %s/nothing", dir);
 	ck_assert_int_eq(run(args, NULL, NULL), 2);

@@ -53,9 +53,10 @@ static void print_summary(const struct bs_scenario *sc,
 		bikes[net->ward[i]] += w->init_stock[i];
 	}
 	printf("%s: OK (%s)\n", sc->name, sc->file);
-	printf("  horizon     %g days from a %s, warm-up %g (%g measured); %u replications, seed %llu\n",
-	       p->days, WEEKDAYS[p->start_weekday], p->warmup_days, mdays,
-	       p->replications, (unsigned long long)p->seed);
+	printf("  horizon     %g day%s from a %s, warm-up %g (%g measured); %u replication%s, seed %llu\n",
+	       p->days, p->days == 1.0 ? "" : "s", WEEKDAYS[p->start_weekday],
+	       p->warmup_days, mdays, p->replications,
+	       p->replications == 1 ? "" : "s", (unsigned long long)p->seed);
 	if (sc->stations_path)
 		printf("  network     %zu stations, %llu docks, %zu wards (%s)\n",
 		       net->n, (unsigned long long)net->total_docks,

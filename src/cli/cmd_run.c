@@ -41,6 +41,9 @@ static const char RUN_HELP[] =
 	"      --geojson          also write stations.geojson (the same as\n"
 	"                         --set output.geojson=true)\n"
 	"  -q, --quiet            print nothing but errors\n"
+	"      --paranoid         check after every event that every bike is\n"
+	"                         docked or riding exactly once (several times\n"
+	"                         slower, same results; for bug reports)\n"
 	"      --force            write into a folder holding files bssim did not\n"
 	"                         write (refused otherwise: see docs/outputs.md)\n"
 	"  -h, --help             this help\n"
@@ -309,8 +312,9 @@ int bs_cmd_run(int argc, char **argv)
 		goto out;
 	}
 	if (!c.quiet) {
-		printf("%s: %u replications of %g days (%g measured) in %.2f s -> %s/\n",
-		       sc->name, ndone, sc->p.days,
+		printf("%s: %u replication%s of %g day%s (%g measured) in %.2f s -> %s/\n",
+		       sc->name, ndone, ndone == 1 ? "" : "s", sc->p.days,
+		       sc->p.days == 1.0 ? "" : "s",
 		       sc->p.days - sc->p.warmup_days, info.wall_s, outdir);
 		print_headline(sum, w->net);
 	}

@@ -16,7 +16,15 @@ static const char SHOW_HELP[] =
 	"\n"
 	"Print the whole-network metrics of one or more finished runs side by\n"
 	"side: the mean over replications and the half-width of its 95%\n"
-	"confidence interval (mean +- half-width).\n";
+	"confidence interval (mean +- half-width). Columns are headed by the\n"
+	"scenario names, or by the folders when two runs share a name.\n";
+
+static const char *run_name(json_t *doc, const char *dir)
+{
+	const char *name = json_string_value(json_object_get(
+		json_object_get(doc, "scenario"), "name"));
+	return name ? name : dir;
+}
 
 int bs_cmd_show(int argc, char **argv)
 {
@@ -51,11 +59,24 @@ int bs_cmd_show(int argc, char **argv)
 			goto out;
 		}
 	}
-	printf("%-20s", "metric");
-	for (i = 1; i < argc; i++) {
-		const char *name = json_string_value(json_object_get(
-			json_object_get(docs[i], "scenario"), "name"));
-		printf(" %24.24s", name ? name : argv[i]);
+	/* columns are headed by the scenario names, or by the folders when
+	 * two runs share a name (one scenario run with different --set) */
+	{
+		int same = 0, j;
+		for (i = 1; i < argc; i++)
+			for (j = i + 1; j < argc; j++)
+				same |= !strcmp(run_name(docs[i], argv[i]),
+						run_name(docs[j], argv[j]));
+		printf("%-20s", "metric");
+		for (i = 1; i < argc; i++) {
+			const char *h = same ? argv[i] : run_name(docs[i], argv[i]);
+			size_t l = strlen(h);
+			/* a long heading keeps its end, where folders differ */
+			if (l > 24)
+				printf(" ...%21s", h + l - 21);
+			else
+				printf(" %24s", h);
+		}
 	}
 	printf("\n");
 	for (m = 0; m < BS_METRIC_N; m++) {
@@ -89,7 +110,14 @@ out:
 
 int bs_cmd_keys(int argc, char **argv)
 {
-	(void)argv;
+	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		fputs("usage: bssim keys\n\n"
+		      "Print every scenario key as a Markdown table: path, type and\n"
+		      "range, default, the condition under which it applies, and\n"
+		      "meaning (the table of docs/scenario-keys.md).\n",
+		      stdout);
+		return 0;
+	}
 	if (argc > 1)
 		return bs_cli_usage("keys", "takes no arguments");
 	bs_scenario_keys_markdown(stdout);
