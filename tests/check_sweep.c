@@ -95,6 +95,31 @@ struct bad {
 	const char *says;
 };
 
+/* Reals are shown, and passed on to the point, with the fewest digits
+ * that read back exactly: 0.4, not 0.40000000000000002 as once. */
+START_TEST(test_real_values_shortest)
+{
+	struct bs_error err;
+	struct bs_sweep *sw = load(
+		"{\"bssim_sweep\": 1, \"base\": \"base.json\",\n"
+		" \"set\": {\"fleet.bikes\": null},\n"
+		" \"vary\": {\"fleet.fill\": [0.4, 0.30000000000000004]}}\n", &err);
+	struct bs_scenario *sc;
+	char label[200];
+
+	ck_assert_msg(sw != NULL, "%s", err.text);
+	bs_sweep_point_label(sw, 0, label, sizeof(label));
+	ck_assert_str_eq(label, "point 1 (fleet.fill=0.4)");
+	bs_sweep_point_label(sw, 1, label, sizeof(label));
+	ck_assert_str_eq(label, "point 2 (fleet.fill=0.30000000000000004)");
+	sc = bs_sweep_scenario(sw, 1, &err);
+	ck_assert_msg(sc != NULL, "%s", err.text);
+	ck_assert(sc->p.fill == 0.30000000000000004);
+	bs_scenario_free(sc);
+	bs_sweep_free(sw);
+}
+END_TEST
+
 START_TEST(test_errors_located)
 {
 	static const struct bad cases[] = {
@@ -403,6 +428,7 @@ static Suite *suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_product_order);
+	tcase_add_test(tc, test_real_values_shortest);
 	tcase_add_test(tc, test_errors_located);
 	tcase_add_test(tc, test_plan_errors_name_point);
 	tcase_add_test(tc, test_fingerprint);

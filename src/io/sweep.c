@@ -107,9 +107,21 @@ static char *dir_join(const char *file, const char *rel)
 	return p;
 }
 
-/* A value as compact JSON text. New string. */
+/* A value as compact JSON text that reads back to the same value; a real
+ * with the fewest digits that do (0.4, not 0.40000000000000002), since
+ * the text is also what messages show. New string. */
 static char *dump_any(const json_t *v)
 {
+	if (json_is_real(v)) {
+		int prec;
+		for (prec = 15; prec < 17; prec++) {
+			char *s = json_dumps(v, JSON_ENCODE_ANY |
+						      JSON_REAL_PRECISION(prec));
+			if (!s || strtod(s, NULL) == json_real_value(v))
+				return s;
+			free(s);
+		}
+	}
 	return json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT |
 				     JSON_REAL_PRECISION(17));
 }
