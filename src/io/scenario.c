@@ -658,6 +658,34 @@ static int check_ward_name(const struct bs_scenario *sc, const char *path,
 	return 0;
 }
 
+/* A per-ward number: one for every ward, or an object naming wards (that
+ * it names every ward is checked when the network is known). */
+static int check_per_ward(const struct bs_scenario *sc,
+			  const struct keyspec *ks, json_t *v, int integer,
+			  const char *one, const char *obj, struct bs_error *err)
+{
+	char got[80], path[300];
+	const char *k;
+	json_t *e;
+
+	if (json_is_number(v))
+		return check_number(sc, ks, v, integer, err);
+	if (!json_is_object(v) || json_object_size(v) == 0) {
+		show(v, got, sizeof(got));
+		return serr(sc, err, ks->path,
+			    "expected %s, or %s for every ward, got %s", one,
+			    obj, got);
+	}
+	json_object_foreach(v, k, e) {
+		struct keyspec sub = *ks;
+		snprintf(path, sizeof(path), "%s.%s", ks->path, k);
+		sub.path = path;
+		if (check_number(sc, &sub, e, integer, err))
+			return BS_E_INPUT;
+	}
+	return 0;
+}
+
 static int check_special(const struct bs_scenario *sc, const struct keyspec *ks,
 			 json_t *v, struct bs_error *err)
 {
@@ -739,20 +767,8 @@ static int check_special(const struct bs_scenario *sc, const struct keyspec *ks,
 		}
 		return 0;
 	case T_WCOUNT:
-		if (json_is_number(v))
-			return check_number(sc, ks, v, 1, err);
-		if (!json_is_object(v) || json_object_size(v) == 0)
-			return serr(sc, err, ks->path,
-				    "expected a whole number, or {ward: number} for every ward, got %s",
-				    got);
-		json_object_foreach(v, k, e) {
-			struct keyspec sub = *ks;
-			snprintf(path, sizeof(path), "%s.%s", ks->path, k);
-			sub.path = path;
-			if (check_number(sc, &sub, e, 1, err))
-				return BS_E_INPUT;
-		}
-		return 0;
+		return check_per_ward(sc, ks, v, 1, "a whole number",
+				      "{ward: number}", err);
 	case T_POOL:
 		if (json_is_boolean(v))
 			return 0;
@@ -793,20 +809,8 @@ static int check_special(const struct bs_scenario *sc, const struct keyspec *ks,
 		}
 		return 0;
 	case T_PRICE:
-		if (json_is_number(v))
-			return check_number(sc, ks, v, 0, err);
-		if (!json_is_object(v) || json_object_size(v) == 0)
-			return serr(sc, err, ks->path,
-				    "expected a price in yen, or {ward: price} for every ward, got %s",
-				    got);
-		json_object_foreach(v, k, e) {
-			struct keyspec sub = *ks;
-			snprintf(path, sizeof(path), "%s.%s", ks->path, k);
-			sub.path = path;
-			if (check_number(sc, &sub, e, 0, err))
-				return BS_E_INPUT;
-		}
-		return 0;
+		return check_per_ward(sc, ks, v, 0, "a price in yen",
+				      "{ward: price}", err);
 	default:
 		return 0;
 	}
