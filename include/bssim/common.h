@@ -98,6 +98,10 @@ size_t bs_strlcpy(char *dst, const char *src, size_t size);
 /* strdup that returns NULL on NULL input or allocation failure. */
 char *bs_strdup(const char *s);
 
+/* "DIR/NAME" from the first dirlen bytes of dir and name; new string, or
+ * NULL when out of memory. */
+char *bs_path_join(const char *dir, size_t dirlen, const char *name);
+
 /*
  * Checked size arithmetic: returns 0 and stores a*b (a+b) in *out, or
  * BS_E_LIMIT when it would overflow size_t.

@@ -83,6 +83,10 @@ void bs_csv_num(FILE *fp, double v);
 /* A JSON real, or null for NaN/inf (jansson refuses those). New ref. */
 json_t *bs_json_num(double v);
 
+/* {"mean", "sd", "ci95_low", "ci95_high"} of a statistic (NaN as null). */
+struct bs_stat;
+json_t *bs_stat_json(const struct bs_stat *st);
+
 struct bs_trips;
 
 struct bs_trips *bs_trips_new(const char *dir, const struct bs_network *net,

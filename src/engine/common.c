@@ -137,6 +137,19 @@ size_t bs_strlcpy(char *dst, const char *src, size_t size)
 	return len;
 }
 
+char *bs_path_join(const char *dir, size_t dirlen, const char *name)
+{
+	size_t b = strlen(name);
+	char *p = malloc(dirlen + b + 2);
+
+	if (!p)
+		return NULL;
+	memcpy(p, dir, dirlen);
+	p[dirlen] = '/';
+	memcpy(p + dirlen + 1, name, b + 1);
+	return p;
+}
+
 char *bs_strdup(const char *s)
 {
 	size_t n;

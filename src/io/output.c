@@ -125,15 +125,7 @@ int bs_outdir_claim(const char *dir, int force, struct bs_error *err)
 
 static char *join(const char *dir, const char *name)
 {
-	size_t a = strlen(dir), b = strlen(name);
-	char *p = malloc(a + b + 2);
-
-	if (!p)
-		return NULL;
-	memcpy(p, dir, a);
-	p[a] = '/';
-	memcpy(p + a + 1, name, b + 1);
-	return p;
+	return bs_path_join(dir, strlen(dir), name);
 }
 
 int bs_staged_init(struct bs_staged *st, const char *dir,
@@ -465,7 +457,7 @@ void bs_trips_free(struct bs_trips *t)
 
 /* ---- summary.json -------------------------------------------------------- */
 
-static json_t *stat_json(const struct bs_stat *st)
+json_t *bs_stat_json(const struct bs_stat *st)
 {
 	json_t *o = json_object();
 
@@ -487,7 +479,7 @@ static json_t *metrics_json(const struct bs_summary *s, size_t w)
 		return NULL;
 	for (m = 0; m < BS_METRIC_N; m++)
 		json_object_set_new(o, bs_metric_names[m],
-				    stat_json(bs_summary_stat(s, w, m)));
+				    bs_stat_json(bs_summary_stat(s, w, m)));
 	return o;
 }
 

@@ -907,20 +907,9 @@ static int name_ok(const char *s)
 
 char *bs_scenario_path(const struct bs_scenario *sc, const char *rel)
 {
-	size_t a, b;
-	char *p;
-
 	if (rel[0] == '/' || strcmp(sc->dir, ".") == 0)
 		return bs_strdup(rel);
-	a = strlen(sc->dir);
-	b = strlen(rel);
-	p = malloc(a + b + 2);
-	if (!p)
-		return NULL;
-	memcpy(p, sc->dir, a);
-	p[a] = '/';
-	memcpy(p + a + 1, rel, b + 1);
-	return p;
+	return bs_path_join(sc->dir, strlen(sc->dir), rel);
 }
 
 static int extract(struct bs_scenario *sc, struct bs_error *err)

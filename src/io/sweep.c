@@ -91,20 +91,10 @@ fail:
 static char *dir_join(const char *file, const char *rel)
 {
 	const char *slash = strrchr(file, '/');
-	size_t a, b;
-	char *p;
 
 	if (rel[0] == '/' || !slash)
 		return bs_strdup(rel);
-	a = (size_t)(slash - file);
-	b = strlen(rel);
-	p = malloc(a + b + 2);
-	if (!p)
-		return NULL;
-	memcpy(p, file, a);
-	p[a] = '/';
-	memcpy(p + a + 1, rel, b + 1);
-	return p;
+	return bs_path_join(file, (size_t)(slash - file), rel);
 }
 
 /* A value as compact JSON text that reads back to the same value; a real

@@ -79,19 +79,6 @@ static int put_json(FILE *fp, const json_t *v, int indent)
 	return 0;
 }
 
-static json_t *stat_json(const struct bs_stat *st)
-{
-	json_t *o = json_object();
-
-	if (!o)
-		return NULL;
-	json_object_set_new(o, "mean", bs_json_num(st->mean));
-	json_object_set_new(o, "sd", bs_json_num(st->sd));
-	json_object_set_new(o, "ci95_low", bs_json_num(st->ci_lo));
-	json_object_set_new(o, "ci95_high", bs_json_num(st->ci_hi));
-	return o;
-}
-
 static json_t *metrics_json(const struct bs_stat *stat, size_t w)
 {
 	json_t *o = json_object();
@@ -99,7 +86,7 @@ static json_t *metrics_json(const struct bs_stat *stat, size_t w)
 
 	for (m = 0; o && m < BS_METRIC_N; m++)
 		json_object_set_new(o, bs_metric_names[m],
-				    stat_json(&stat[w * BS_METRIC_N + (size_t)m]));
+				    bs_stat_json(&stat[w * BS_METRIC_N + (size_t)m]));
 	return o;
 }
 

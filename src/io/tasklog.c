@@ -299,15 +299,7 @@ static char *header_line(const char *fingerprint, uint64_t ntasks)
 
 static char *join(const char *dir, const char *name)
 {
-	size_t a = strlen(dir), b = strlen(name);
-	char *p = malloc(a + b + 2);
-
-	if (!p)
-		return NULL;
-	memcpy(p, dir, a);
-	p[a] = '/';
-	memcpy(p + a + 1, name, b + 1);
-	return p;
+	return bs_path_join(dir, strlen(dir), name);
 }
 
 struct scan_cb {
