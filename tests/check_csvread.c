@@ -124,6 +124,41 @@ START_TEST(test_missing_file)
 }
 END_TEST
 
+/* bs_read_all, under every whole-file reader (scenario, sweep, GBFS):
+ * whole contents NUL-terminated, the limit exact, nothing returned past
+ * it, an empty file as "". */
+START_TEST(test_read_all)
+{
+	const size_t n = 200000; /* several reads and growths */
+	char *data = malloc(n), *text = NULL;
+	size_t i, len = 0;
+	FILE *fp = tmpfile();
+
+	ck_assert_ptr_nonnull(data);
+	ck_assert_ptr_nonnull(fp);
+	for (i = 0; i < n; i++)
+		data[i] = (char)('a' + i % 26);
+	ck_assert_uint_eq(fwrite(data, 1, n, fp), n);
+	rewind(fp);
+	ck_assert_int_eq(bs_read_all(fp, n, &text, &len), 0);
+	ck_assert_uint_eq(len, n);
+	ck_assert_int_eq(memcmp(text, data, n), 0);
+	ck_assert_int_eq(text[n], '\0');
+	free(text);
+	rewind(fp);
+	ck_assert_int_eq(bs_read_all(fp, n - 1, &text, &len), BS_E_LIMIT);
+	ck_assert_ptr_null(text);
+	fclose(fp);
+	fp = tmpfile();
+	ck_assert_int_eq(bs_read_all(fp, 10, &text, &len), 0);
+	ck_assert_uint_eq(len, 0);
+	ck_assert_str_eq(text, "");
+	free(text);
+	fclose(fp);
+	free(data);
+}
+END_TEST
+
 START_TEST(test_parse_double_strict)
 {
 	double v;
@@ -194,6 +229,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_empty_and_unclosed);
 	tcase_add_test(tc, test_callback_stops);
 	tcase_add_test(tc, test_missing_file);
+	tcase_add_test(tc, test_read_all);
 	tcase_add_test(tc, test_parse_double_strict);
 	tcase_add_test(tc, test_parse_u64_and_utf8);
 	tcase_add_test(tc, test_header_lookup);

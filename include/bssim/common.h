@@ -11,6 +11,7 @@
 #define BSSIM_COMMON_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #define BS_VERSION "0.1.0"
@@ -101,6 +102,14 @@ char *bs_strdup(const char *s);
 /* "DIR/NAME" from the first dirlen bytes of dir and name; new string, or
  * NULL when out of memory. */
 char *bs_path_join(const char *dir, size_t dirlen, const char *name);
+
+/*
+ * Read the rest of fp into *text, NUL-terminated, its length (without
+ * the NUL) in *len. Returns 0, BS_E_LIMIT when it holds more than max
+ * bytes, BS_E_NOMEM, or BS_E_IO on a read error (errno tells); *text is
+ * NULL on failure. The caller opens and closes fp and words the message.
+ */
+int bs_read_all(FILE *fp, size_t max, char **text, size_t *len);
 
 /*
  * Checked size arithmetic: returns 0 and stores a*b (a+b) in *out, or

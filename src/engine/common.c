@@ -150,6 +150,45 @@ char *bs_path_join(const char *dir, size_t dirlen, const char *name)
 	return p;
 }
 
+int bs_read_all(FILE *fp, size_t max, char **text, size_t *len)
+{
+	char *buf = NULL;
+	size_t cap = 0, n = 0, got;
+	int rc = 0;
+
+	do {
+		if (n + 65536 + 1 > cap) {
+			/* doubling, but never past what max can need */
+			char *b;
+			cap = cap ? cap * 2 : 65536 * 2;
+			if (cap > max + 65536 + 1)
+				cap = max + 65536 + 1;
+			if (!(b = realloc(buf, cap))) {
+				rc = BS_E_NOMEM;
+				break;
+			}
+			buf = b;
+		}
+		got = fread(buf + n, 1, 65536, fp);
+		n += got;
+		if (n > max) {
+			rc = BS_E_LIMIT;
+			break;
+		}
+	} while (got > 0);
+	if (!rc && ferror(fp))
+		rc = BS_E_IO;
+	if (rc) {
+		free(buf);
+		*text = NULL;
+		return rc;
+	}
+	buf[n] = '\0';
+	*text = buf;
+	*len = n;
+	return 0;
+}
+
 char *bs_strdup(const char *s)
 {
 	size_t n;

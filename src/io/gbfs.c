@@ -28,8 +28,8 @@ struct jfile {
 static int jfile_load(struct jfile *f, const char *path, struct bs_error *err)
 {
 	FILE *fp = fopen(path, "rb");
-	size_t cap = 0, got;
 	json_error_t je;
+	int rc;
 
 	memset(f, 0, sizeof(*f));
 	f->path = path;
@@ -38,36 +38,18 @@ static int jfile_load(struct jfile *f, const char *path, struct bs_error *err)
 			     strerror(errno));
 		return BS_E_INPUT;
 	}
-	do {
-		if (f->len + 65536 + 1 > cap) {
-			char *t;
-			cap = cap ? cap * 2 : 262144;
-			if (cap > (size_t)512 << 20) {
-				fclose(fp);
-				bs_error_set(err, BS_E_INPUT, path, 0, 0, NULL,
-					     "larger than 512 MiB; expected a GBFS JSON file");
-				return BS_E_INPUT;
-			}
-			t = realloc(f->text, cap);
-			if (!t) {
-				fclose(fp);
-				bs_error_set(err, BS_E_NOMEM, path, 0, 0, NULL,
-					     "out of memory");
-				return BS_E_NOMEM;
-			}
-			f->text = t;
-		}
-		got = fread(f->text + f->len, 1, 65536, fp);
-		f->len += got;
-	} while (got > 0);
-	if (ferror(fp)) {
-		fclose(fp);
+	rc = bs_read_all(fp, (size_t)512 << 20, &f->text, &f->len);
+	if (rc == BS_E_LIMIT)
+		bs_error_set(err, BS_E_INPUT, path, 0, 0, NULL,
+			     "larger than 512 MiB; expected a GBFS JSON file");
+	else if (rc == BS_E_NOMEM)
+		bs_error_set(err, BS_E_NOMEM, path, 0, 0, NULL, "out of memory");
+	else if (rc)
 		bs_error_set(err, BS_E_INPUT, path, 0, 0, NULL, "cannot read: %s",
 			     strerror(errno));
-		return BS_E_INPUT;
-	}
 	fclose(fp);
-	f->text[f->len] = '\0';
+	if (rc)
+		return rc == BS_E_NOMEM ? BS_E_NOMEM : BS_E_INPUT;
 	f->doc = json_loadb(f->text, f->len, JSON_REJECT_DUPLICATES, &je);
 	if (!f->doc) {
 		bs_error_set(err, BS_E_INPUT, path, je.line, je.column, NULL,

@@ -1417,47 +1417,23 @@ static char *slurp(const char *path, size_t *len, struct bs_error *err)
 {
 	FILE *fp = fopen(path, "rb");
 	char *buf = NULL;
-	size_t cap = 0, n = 0, got;
+	int rc;
 
 	if (!fp) {
 		bs_error_set(err, BS_E_INPUT, path, 0, 0, NULL,
 			     "cannot open: %s", strerror(errno));
 		return NULL;
 	}
-	do {
-		if (n + 65536 + 1 > cap) {
-			char *b;
-			cap = cap ? cap * 2 : 65536 * 2;
-			if (cap > (size_t)64 << 20) {
-				bs_error_set(err, BS_E_INPUT, path, 0, 0, NULL,
-					     "larger than 64 MiB; expected a scenario file");
-				free(buf);
-				fclose(fp);
-				return NULL;
-			}
-			b = realloc(buf, cap);
-			if (!b) {
-				free(buf);
-				fclose(fp);
-				bs_error_set(err, BS_E_NOMEM, path, 0, 0, NULL,
-					     "out of memory");
-				return NULL;
-			}
-			buf = b;
-		}
-		got = fread(buf + n, 1, 65536, fp);
-		n += got;
-	} while (got > 0);
-	if (ferror(fp)) {
+	rc = bs_read_all(fp, (size_t)64 << 20, &buf, len);
+	if (rc == BS_E_LIMIT)
+		bs_error_set(err, BS_E_INPUT, path, 0, 0, NULL,
+			     "larger than 64 MiB; expected a scenario file");
+	else if (rc == BS_E_NOMEM)
+		bs_error_set(err, BS_E_NOMEM, path, 0, 0, NULL, "out of memory");
+	else if (rc)
 		bs_error_set(err, BS_E_INPUT, path, 0, 0, NULL,
 			     "cannot read: %s", strerror(errno));
-		free(buf);
-		fclose(fp);
-		return NULL;
-	}
 	fclose(fp);
-	buf[n] = '\0';
-	*len = n;
 	return buf;
 }
 

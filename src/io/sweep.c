@@ -26,7 +26,8 @@ static char *read_text(const char *path, const char *what, size_t *len,
 {
 	FILE *fp = fopen(path, "rb");
 	char *buf = NULL;
-	size_t cap = 0, n = 0, got, k;
+	size_t n = 0, k;
+	int rc;
 
 	*skip = 0;
 	if (!fp) {
@@ -35,35 +36,19 @@ static char *read_text(const char *path, const char *what, size_t *len,
 			     what);
 		return NULL;
 	}
-	do {
-		if (n + 65536 + 1 > cap) {
-			char *b;
-			cap = cap ? cap * 2 : 65536 * 2;
-			if (cap > MAX_TEXT) {
-				bs_error_set(err, BS_E_INPUT, path, 0, 0, NULL,
-					     "larger than 64 MiB; expected %s",
-					     what);
-				goto fail;
-			}
-			if (!(b = realloc(buf, cap))) {
-				bs_error_set(err, BS_E_NOMEM, path, 0, 0, NULL,
-					     "out of memory");
-				goto fail;
-			}
-			buf = b;
-		}
-		got = fread(buf + n, 1, 65536, fp);
-		n += got;
-	} while (got > 0);
-	if (ferror(fp)) {
+	rc = bs_read_all(fp, MAX_TEXT, &buf, &n);
+	if (rc == BS_E_LIMIT)
+		bs_error_set(err, BS_E_INPUT, path, 0, 0, NULL,
+			     "larger than 64 MiB; expected %s", what);
+	else if (rc == BS_E_NOMEM)
+		bs_error_set(err, BS_E_NOMEM, path, 0, 0, NULL, "out of memory");
+	else if (rc)
 		bs_error_set(err, BS_E_INPUT, path, 0, 0, NULL,
 			     "cannot read: %s; expected %s", strerror(errno),
 			     what);
-		goto fail;
-	}
 	fclose(fp);
-	fp = NULL;
-	buf[n] = '\0';
+	if (rc)
+		return NULL;
 	if (n >= 3 && (unsigned char)buf[0] == 0xEF &&
 	    (unsigned char)buf[1] == 0xBB && (unsigned char)buf[2] == 0xBF)
 		*skip = 3;
@@ -82,8 +67,6 @@ static char *read_text(const char *path, const char *what, size_t *len,
 	*len = n;
 	return buf;
 fail:
-	if (fp)
-		fclose(fp);
 	free(buf);
 	return NULL;
 }
