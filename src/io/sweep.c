@@ -236,6 +236,42 @@ static int add_fixed(struct bs_sweep *sw, const char *key, const json_t *v,
 	return 0;
 }
 
+/* a names an object that holds b ("fleet" and "fleet.bikes") */
+static int key_contains(const char *a, const char *b)
+{
+	size_t la = strlen(a);
+
+	return strncmp(a, b, la) == 0 && b[la] == '.';
+}
+
+/*
+ * A varied key k and a key that contains it or that it contains, varied
+ * before it or set: which value would a point run? Refused, naming both.
+ * O(set + varied keys) per varied key (at most 64 varied keys).
+ */
+static int check_nesting(struct bs_sweep *sw, const char *path, const char *k,
+			 json_t *set, struct bs_error *err)
+{
+	const char *j;
+	json_t *v;
+	size_t d;
+
+	for (d = 0; d < sw->ndims; d++) {
+		j = sw->dims[d].key;
+		if (key_contains(j, k) || key_contains(k, j))
+			return serr(sw, err, path,
+				    "'%s' and '%s' are both varied and one holds the other; expected only one of them",
+				    j, k);
+	}
+	json_object_foreach(set, j, v) {
+		if (key_contains(j, k) || key_contains(k, j))
+			return serr(sw, err, path,
+				    "'%s' is varied and '%s' is set, and one holds the other; expected them in one place",
+				    k, j);
+	}
+	return 0;
+}
+
 static int parse_doc(struct bs_sweep *sw, struct bs_error *err)
 {
 	json_t *d = sw->doc, *v, *set, *vary;
@@ -317,6 +353,8 @@ static int parse_doc(struct bs_sweep *sw, struct bs_error *err)
 			return serr(sw, err, path,
 				    "'%s' is both set and varied; expected it in one of them",
 				    k);
+		if ((rc = check_nesting(sw, path, k, set, err)))
+			return rc;
 		if (!json_is_array(v))
 			return serr(sw, err, path,
 				    "expected a list of values, e.g. [%s]",
