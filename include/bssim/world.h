@@ -19,9 +19,6 @@
 #include "bssim/scenario.h"
 #include "bssim/sim.h"
 
-/* Neighbour lists always reach at least this far (diversions use them). */
-#define BS_MIN_NEIGHBOUR_RADIUS_M 1000.0
-
 /*
  * Events one replication may be expected to take: 2^40 (1.1e12), an
  * eighth of the 2^43 sequence numbers the engine can give (engine.h), the

@@ -439,8 +439,18 @@ struct bs_world *bs_world_build(const struct bs_scenario *sc,
 		w->net = bs_network_synthetic(sc->syn_n, sc->syn_cap,
 					      sc->syn_wards, sc->syn_spacing_m,
 					      radius, err);
-	if (!w->net)
+	if (!w->net) {
+		/* a neighbour table too big: at the key that sets its radius
+		 * when that is the walk radius, else at the network */
+		if (err && err->code == BS_E_LIMIT)
+			bs_scenario_error(sc, err,
+					  p->walk_radius_m > BS_MIN_NEIGHBOUR_RADIUS_M
+						  ? "behaviour.walk_radius_m"
+					  : sc->stations_path ? "network.stations"
+							      : "network.synthetic.spacing_m",
+					  "%s", err->text);
 		goto fail;
+	}
 	if (w->net->total_docks > BS_MAX_DOCKS) {
 		bs_scenario_error(sc, err, "network.stations",
 				  "the network has %llu docks; expected at most %llu in all (every dock is held in memory)",
