@@ -38,6 +38,20 @@ int bs_cli_usage(const char *cmd, const char *fmt, ...)
 	return BS_EXIT_USAGE;
 }
 
+int bs_cli_nomem(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (bs_cli_mute)
+		return BS_EXIT_FAIL;
+	fprintf(stderr, "bssim%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	return BS_EXIT_FAIL;
+}
+
 int bs_cli_exit(int rc)
 {
 	switch (rc) {

@@ -1452,6 +1452,7 @@ struct bs_scenario *bs_scenario_load(const char *path,
 				     const struct bs_override *sets,
 				     size_t nset, struct bs_error *err)
 {
+	unsigned long f0;
 	size_t len, off = 0;
 	char *text = slurp(path, &len, err);
 	json_error_t je;
@@ -1480,10 +1481,15 @@ struct bs_scenario *bs_scenario_load(const char *path,
 			return NULL;
 		}
 	}
+	f0 = bs_json_alloc_failures();
 	root = json_loadb(text + off, len - off, JSON_REJECT_DUPLICATES, &je);
 	if (!root) {
-		bs_error_set(err, BS_E_INPUT, path, je.line, je.column, NULL,
-			     "invalid JSON: %s", je.text);
+		if (bs_json_nomem(&je, f0))
+			bs_error_set(err, BS_E_NOMEM, path, 0, 0, NULL,
+				     "out of memory reading the scenario");
+		else
+			bs_error_set(err, BS_E_INPUT, path, je.line, je.column,
+				     NULL, "invalid JSON: %s", je.text);
 		free(text);
 		return NULL;
 	}
