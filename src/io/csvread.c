@@ -154,7 +154,7 @@ static int read_source(src_read rd, void *src, const char *file,
 	struct csv_parser p;
 	struct reader r;
 	char chunk[65536];
-	long got;
+	long got = 0;
 	const char *why = NULL;
 	int first = 1, rc;
 
