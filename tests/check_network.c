@@ -243,6 +243,99 @@ START_TEST(test_stations_bad_rows)
 }
 END_TEST
 
+/* A network of n ports in one of several layouts (metres from a point in
+ * central Tokyo): 0 uniform over a 3 km square, 1 five tight clusters,
+ * 2 all at one point, 3 a line 1 m apart, 4 two clusters 40 km apart. */
+static struct bs_network *layout(int kind, size_t n, double radius,
+				 gsl_rng *r)
+{
+	struct bs_network *net = bs_network_alloc(n);
+	struct bs_error err;
+	size_t i;
+
+	ck_assert_ptr_nonnull(net);
+	ck_assert_int_eq(bs_network_add_ward(net, "X"), 0);
+	for (i = 0; i < n; i++) {
+		double x = 0.0, y = 0.0;
+		char id[16];
+		switch (kind) {
+		case 0: x = 3000.0 * gsl_rng_uniform(r); y = 3000.0 * gsl_rng_uniform(r); break;
+		case 1: x = 2000.0 * (double)(i % 5) + 20.0 * gsl_rng_uniform(r);
+			y = 20.0 * gsl_rng_uniform(r); break;
+		case 2: break;
+		case 3: x = (double)i; break;
+		default: x = (i % 2 ? 40000.0 : 0.0) + 500.0 * gsl_rng_uniform(r);
+			y = 500.0 * gsl_rng_uniform(r); break;
+		}
+		snprintf(id, sizeof(id), "s%zu", i);
+		ck_assert_int_eq(bs_network_set_station(net, i, id, id, 0,
+							35.68 + y / 111195.0,
+							139.76 + x / 90290.0, 5), 0);
+	}
+	ck_assert_int_eq(bs_network_finish(net, radius, NULL, 0, &err), 0);
+	return net;
+}
+
+/* The grid's bounds hold the exact size of the table between them, for
+ * every layout and radius (the limit is decided on them). */
+START_TEST(test_neighbour_bounds_hold)
+{
+	static const double radii[] = {30.0, 300.0, 1000.0, 5000.0};
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+	int kind;
+	size_t k;
+
+	gsl_rng_set(r, 17);
+	for (kind = 0; kind < 5; kind++)
+		for (k = 0; k < 4; k++) {
+			size_t n = 200 + 400 * k;
+			struct bs_network *net = layout(kind, n, radii[k], r);
+			double lo, hi, exact = (double)net->nb_off[n];
+			ck_assert_int_eq(bs__network_nb_bounds(net, radii[k], &lo, &hi), 0);
+			ck_assert_msg(lo <= exact && exact <= hi,
+				      "layout %d radius %g: %g <= %g <= %g",
+				      kind, radii[k], lo, exact, hi);
+			if (kind == 2) /* at one point: exact at once */
+				ck_assert_double_eq(lo, (double)n * (double)(n - 1));
+			bs_network_free(net);
+		}
+	gsl_rng_free(r);
+}
+END_TEST
+
+/* 20,000 ports at one point (400 million pairs within any radius: 3.1 GB
+ * and minutes of work before) and 100,000 synthetic ports 1 m apart (10^10
+ * pairs: 184 s, then out of memory) are refused from the grid, before the
+ * table is allocated. */
+START_TEST(test_neighbour_table_refused_before_built)
+{
+	struct bs_network *net = bs_network_alloc(20000);
+	struct bs_error err;
+	size_t i;
+
+	ck_assert_ptr_nonnull(net);
+	bs_network_add_ward(net, "X");
+	for (i = 0; i < 20000; i++) {
+		char id[16];
+		snprintf(id, sizeof(id), "p%zu", i);
+		bs_network_set_station(net, i, id, id, 0, 35.68, 139.76, 10);
+	}
+	bs_error_clear(&err);
+	ck_assert_int_eq(bs_network_finish(net, 1000.0, "p.csv", 2, &err), BS_E_LIMIT);
+	ck_assert_ptr_null(net->nb_off);
+	ck_assert_str_eq(err.file, "p.csv");
+	ck_assert_str_eq(err.key, "behaviour.walk_radius_m");
+	ck_assert_str_eq(err.text,
+			 "the table of stations within 1000 m of each other would hold at least 4e+08 entries; expected at most 1.34e+08 (8 bytes each): fewer stations that close together");
+	bs_network_free(net);
+
+	bs_error_clear(&err);
+	ck_assert_ptr_null(bs_network_synthetic(100000, 10, 1, 1.0, 1000.0, &err));
+	ck_assert_int_eq(err.code, BS_E_LIMIT);
+	ck_assert_ptr_nonnull(strstr(err.text, "would hold at least 1e+10 entries"));
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("network");
@@ -253,6 +346,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_synthetic_rejects_bad_sizes);
 	tcase_add_test(tc, test_neighbours_brute_force);
 	tcase_add_test(tc, test_nearest_brute_force);
+	tcase_add_test(tc, test_neighbour_bounds_hold);
+	tcase_add_test(tc, test_neighbour_table_refused_before_built);
 	tcase_add_test(tc, test_stations_fixture);
 	tcase_add_test(tc, test_stations_bom_crlf_same);
 	tcase_add_test(tc, test_stations_bad_rows);

@@ -468,6 +468,29 @@ START_TEST(test_stop_flag)
 }
 END_TEST
 
+/* A sum that is not finite is reported as a bug, never returned as a
+ * result: here a price of inf (which no scenario can give: fees.price_yen
+ * is at most 1e6) is forced into the tariff. */
+START_TEST(test_infinite_sum_is_a_bug_not_a_result)
+{
+	struct bs_scenario *sc;
+	struct bs_world *w = six(&sc, NULL);
+	struct bs_sim *S = bs_sim_alloc(&w->model);
+	struct bs_rep_result *r = bs_rep_result_alloc(&w->model);
+	struct bs_error err;
+
+	ck_assert(S && r);
+	w->agr->price_yen[0] = HUGE_VAL;
+	bs_error_clear(&err);
+	ck_assert_int_eq(bs_sim_run(S, 1, NULL, r, &err), BS_E_RUN);
+	ck_assert_str_eq(err.text,
+			 "internal error: the REVENUE of replication 1 is not a finite number; please report this bug with the scenario");
+	bs_rep_result_free(r);
+	bs_sim_free(S);
+	done(w, sc);
+}
+END_TEST
+
 /* The runner: replications in slots by number whatever the threads, and
  * identical to single runs. */
 START_TEST(test_runner_threads)
@@ -516,6 +539,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_warmup_excluded);
 	tcase_add_test(tc, test_stop_flag);
 	tcase_add_test(tc, test_runner_threads);
+	tcase_add_test(tc, test_infinite_sum_is_a_bug_not_a_result);
 	suite_add_tcase(s, tc);
 	return s;
 }

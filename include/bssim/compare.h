@@ -18,6 +18,8 @@
 
 #include <stddef.h>
 
+#include "bssim/common.h"
+
 struct bs_paired {
 	size_t n;              /* pairs with both values defined */
 	double mean_a, mean_b; /* over those pairs */
@@ -27,8 +29,8 @@ struct bs_paired {
 };
 
 /* Compare a[i * stride] with b[i * stride], i < n. NaN fields when fewer
- * than two pairs (the means need one). */
-void bs_paired_compute(const double *a, const double *b, size_t n,
+ * than two pairs (the means need one). 0, or BS_E_NOMEM (all NaN). */
+int bs_paired_compute(const double *a, const double *b, size_t n,
 		       size_t stride, struct bs_paired *out);
 
 #endif

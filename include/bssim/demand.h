@@ -13,7 +13,8 @@
  * one shape per station.
  *
  * Destinations: uniform over the other stations (no table), or an alias
- * table per origin (gsl_ran_discrete, O(1) per draw) over a candidate list.
+ * table per origin (alias.h: GSL's gsl_ran_discrete tables, rebuilt with
+ * checked allocations; O(1) per draw) over a candidate list.
  *
  * Models:
  *   uniform - rate_per_station_per_hour everywhere, all week; destinations
@@ -52,9 +53,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
+#include "bssim/alias.h"
 #include "bssim/common.h"
 #include "bssim/network.h"
 #include "bssim/params.h"
@@ -83,7 +84,8 @@ struct bs_demand {
 	int uniform_dest;  /* destinations uniform over the other stations */
 	size_t *dest_off;  /* [n+1] CSR of candidate destinations */
 	uint32_t *dest_idx;
-	gsl_ran_discrete_t **alias; /* [n], NULL where no candidate */
+	double *dest_F;    /* alias tables of the candidates, CSR as dest_idx */
+	uint32_t *dest_A;
 
 	/* rates, balanced: acceptance w(d, h) / max_h w(d, h), [n*24];
 	 * NULL otherwise */
@@ -157,7 +159,12 @@ static inline uint32_t bs_demand_dest(const struct bs_demand *d, uint32_t s,
 		uint32_t k = (uint32_t)gsl_rng_uniform_int(r, d->n - 1);
 		return k >= s ? k + 1 : k;
 	}
-	return d->dest_idx[d->dest_off[s] + gsl_ran_discrete(r, d->alias[s])];
+	{
+		size_t o = d->dest_off[s];
+		return d->dest_idx[o + bs_alias_draw(d->dest_off[s + 1] - o,
+						     d->dest_F + o,
+						     d->dest_A + o, r)];
+	}
 }
 
 /*

@@ -14,6 +14,8 @@
 
 #include <stddef.h>
 
+#include <jansson.h>
+
 /*
  * Find path in text. For an object member the position is that of its key;
  * for an array element, that of the element. When the path is absent, gives
@@ -22,5 +24,22 @@
  */
 int bs_json_locate(const char *text, size_t len, const char *path,
 		   long *line, long *col);
+
+/*
+ * jansson cannot always tell a failed allocation from bad text (its lexer
+ * reports "invalid token" when a string cannot be stored). bs_json_setup
+ * (once, at start-up, before any thread) routes its allocations through
+ * malloc with a count of failures; bs_json_alloc_failures reads the count.
+ */
+void bs_json_setup(void);
+unsigned long bs_json_alloc_failures(void);
+
+/*
+ * Did a jansson load that failed with je fail for want of memory rather
+ * than bad text? before: bs_json_alloc_failures() taken just before the
+ * load. Also true when jansson says so, or leaves the error without a
+ * text (a syntax error always carries one).
+ */
+int bs_json_nomem(const json_error_t *je, unsigned long before);
 
 #endif

@@ -70,9 +70,10 @@ struct bs_stat {
 };
 
 /* Statistics of x[0], x[stride], ... (n values; NaNs skipped). sd and the
- * interval need two defined values. */
-void bs_stat_compute(const double *x, size_t n, size_t stride,
-		     struct bs_stat *out);
+ * interval need two defined values. 0, or BS_E_NOMEM (out all NaN) when
+ * values must be skipped and no copy can be allocated. */
+int bs_stat_compute(const double *x, size_t n, size_t stride,
+		    struct bs_stat *out);
 
 struct bs_summary {
 	size_t nwards, nreps, n;

@@ -27,6 +27,14 @@
  * of more than 2^28 docks is refused before anything is allocated. */
 #define BS_MAX_DOCKS (1ull << 28)
 #define BS_NO_STATION UINT32_MAX
+/* Entries of the neighbour table (8 bytes each: 1 GiB; 2 million ports
+ * 300 m apart need 70 million), checked from
+ * the grid before it is built; and the pairs of stations its search may
+ * compare (the work of building it, some seconds at 2^32). */
+#define BS_MAX_NEIGHBOURS 134217728u
+#define BS_MAX_NB_PAIRS 4294967296.0
+/* Neighbour lists always reach at least this far (diversions use them). */
+#define BS_MIN_NEIGHBOUR_RADIUS_M 1000.0
 
 struct bs_network {
 	size_t n;           /* stations */
@@ -85,10 +93,21 @@ int bs_network_set_station(struct bs_network *net, size_t i, const char *id,
 /*
  * Validate (unique ids), build the spatial index and neighbour lists within
  * radius_m. On a duplicate id fills err naming file and the rows (data row
- * i is CSV row i+2 when first_row is 2; pass 0 to omit rows).
+ * i is CSV row i+2 when first_row is 2; pass 0 to omit rows). A neighbour
+ * table of more than BS_MAX_NEIGHBOURS entries is refused before it is
+ * allocated: BS_E_LIMIT, key behaviour.walk_radius_m, file (may be NULL)
+ * named.
  */
 int bs_network_finish(struct bs_network *net, double radius_m,
 		      const char *file, long first_row, struct bs_error *err);
+
+/*
+ * Internal (tests): bounds lo <= entries <= hi on the neighbour table
+ * within radius of a network whose grid is built (after finish), from the
+ * grid's cell counts alone. O(n + cells). 0 or BS_E_NOMEM.
+ */
+int bs__network_nb_bounds(const struct bs_network *net, double radius,
+			  double *lo, double *hi);
 
 /* Station index of an id, or BS_NO_STATION. O(log n). */
 uint32_t bs_network_find(const struct bs_network *net, const char *id);

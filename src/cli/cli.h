@@ -49,6 +49,13 @@ int bs_cli_usage(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)))
 #endif
 	;
+/* As bs_cli_usage for an allocation that failed: out of memory is no
+ * fault of the input, so the exit status is 1 (BS_EXIT_FAIL). */
+int bs_cli_nomem(const char *cmd, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
 /* Exit status for a BS_E_* code: input problems 2, others 1. */
 int bs_cli_exit(int rc);
 

@@ -174,7 +174,7 @@ int bs_cmd_check(int argc, char **argv)
 
 	bs_error_clear(&err);
 	if (!sets)
-		return bs_cli_usage("check", "out of memory");
+		return bs_cli_nomem("check", "out of memory");
 	opterr = 0;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {

@@ -233,7 +233,7 @@ static int run_two(struct cmp *c, const char *fa, const char *fb,
 	status = BS_EXIT_OK;
 	goto out;
 nomem:
-	bs_cli_usage("compare", "out of memory");
+	bs_cli_nomem("compare", "out of memory");
 	status = BS_EXIT_FAIL;
 out:
 	if (t.recs)
@@ -275,7 +275,7 @@ static int from_sweep(struct cmp *c, const char *dir, const char *ps,
 					    dir, i ? qs : ps, sw->npoints);
 	*ixp = ix = bs_taskindex_new(sw->ntasks, sw->fingerprint);
 	if (!ix)
-		return bs_cli_usage("compare", "out of memory");
+		return bs_cli_nomem("compare", "out of memory");
 	if (bs_taskindex_add(ix, dir, NULL, &err))
 		goto input_error;
 	wa = json_object_get(bs_sweep_point(sw, pq[0] - 1), "wards");
@@ -283,7 +283,7 @@ static int from_sweep(struct cmp *c, const char *dir, const char *ps,
 	c->W = json_equal(wa, wb) ? json_array_size(wa) : 0;
 	c->wards = calloc(c->W + 1, sizeof(char *));
 	if (!c->wards)
-		return bs_cli_usage("compare", "out of memory");
+		return bs_cli_nomem("compare", "out of memory");
 	for (k = 0; k < c->W; k++)
 		((const char **)c->wards)[k] =
 			json_string_value(json_array_get(wa, k));
@@ -296,7 +296,7 @@ static int from_sweep(struct cmp *c, const char *dir, const char *ps,
 		c->label[i] = labels[i];
 		c->vals[i] = calloc((size_t)c->reps * row, sizeof(double));
 		if (!c->vals[i] || !labels[i])
-			return bs_cli_usage("compare", "out of memory");
+			return bs_cli_nomem("compare", "out of memory");
 		for (r = 0; r < c->reps; r++) {
 			uint64_t t = (pq[i] - 1) * sw->reps + r;
 			double *dst = c->vals[i] + (size_t)r * row;
@@ -442,7 +442,7 @@ int bs_cmd_compare(int argc, char **argv)
 	c.jobs = 1;
 	c.sets = calloc((size_t)argc + 2, sizeof(*c.sets));
 	if (!c.sets)
-		return bs_cli_usage("compare", "out of memory");
+		return bs_cli_nomem("compare", "out of memory");
 	opterr = 0;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, ":o:j:qh", opts, NULL)) != -1) {

@@ -86,7 +86,7 @@ int bs_cmd_report(int argc, char **argv)
 	bs_error_clear(&err);
 	memset(&st, 0, sizeof(st));
 	if (!plots)
-		return bs_cli_usage("report", "out of memory");
+		return bs_cli_nomem("report", "out of memory");
 	opterr = 0;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
@@ -189,7 +189,7 @@ int bs_cmd_report(int argc, char **argv)
 		goto fail;
 	goto out;
 nomem:
-	bs_cli_usage("report", "out of memory");
+	bs_cli_nomem("report", "out of memory");
 	status = BS_EXIT_FAIL;
 	goto out;
 input_error:

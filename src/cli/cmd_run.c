@@ -84,7 +84,7 @@ static int parse(int argc, char **argv, struct run_cli *c)
 	c->jobs = 1;
 	c->sets = calloc((size_t)argc + 2, sizeof(*c->sets));
 	if (!c->sets)
-		return bs_cli_usage("run", "out of memory");
+		return bs_cli_nomem("run", "out of memory");
 	opterr = 0;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, ":o:j:qh", opts, NULL)) != -1) {
@@ -246,7 +246,7 @@ int bs_cmd_run(int argc, char **argv)
 	}
 	reps = calloc(sc->p.replications, sizeof(*reps));
 	if (!reps) {
-		bs_cli_usage("run", "out of memory");
+		bs_cli_nomem("run", "out of memory");
 		status = BS_EXIT_FAIL;
 		goto out;
 	}
@@ -294,7 +294,7 @@ int bs_cmd_run(int argc, char **argv)
 	}
 	sum = bs_summary_new(w->net, reps, ndone);
 	if (!sum) {
-		bs_cli_usage("run", "out of memory summarising");
+		bs_cli_nomem("run", "out of memory summarising");
 		status = BS_EXIT_FAIL;
 		goto out;
 	}

@@ -39,7 +39,7 @@ int bs_cmd_show(int argc, char **argv)
 		return bs_cli_usage("show", "missing DIR; usage: bssim show DIR [DIR...]");
 	docs = calloc((size_t)argc, sizeof(json_t *));
 	if (!docs)
-		return bs_cli_usage("show", "out of memory");
+		return bs_cli_nomem("show", "out of memory");
 	for (i = 1; i < argc; i++) {
 		char path[4096];
 		json_error_t je;

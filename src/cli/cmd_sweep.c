@@ -178,7 +178,7 @@ int sweep_prepare(struct sweep_ctx *x)
 	x->done = calloc(sw->ntasks, 1);
 	x->todo = calloc(sw->ntasks, sizeof(uint64_t));
 	if (!x->done || !x->todo) {
-		bs_cli_usage("sweep", "out of memory for %llu tasks",
+		bs_cli_nomem("sweep", "out of memory for %llu tasks",
 			     (unsigned long long)sw->ntasks);
 		return BS_EXIT_FAIL;
 	}
@@ -212,7 +212,7 @@ int sweep_prepare(struct sweep_ctx *x)
 	src.paranoid = x->c.paranoid;
 	x->exec = bs_exec_new(&src);
 	if (!x->exec) {
-		bs_cli_usage("sweep", "out of memory");
+		bs_cli_nomem("sweep", "out of memory");
 		return BS_EXIT_FAIL;
 	}
 	memset(&x->info, 0, sizeof(x->info));
@@ -275,7 +275,7 @@ int sweep_finish(struct sweep_ctx *x, int rc, const struct bs_error *err)
 	bs_error_clear(&e2);
 	ix = bs_taskindex_new(sw->ntasks, sw->fingerprint);
 	if (!ix) {
-		bs_cli_usage("sweep", "out of memory");
+		bs_cli_nomem("sweep", "out of memory");
 		return BS_EXIT_FAIL;
 	}
 	if (bs_taskindex_add(ix, x->outdir, NULL, &e2)) {
@@ -490,7 +490,7 @@ int bs_cmd_merge(int argc, char **argv)
 		goto input_error;
 	ix = bs_taskindex_new(sw->ntasks, sw->fingerprint);
 	if (!ix) {
-		status = bs_cli_usage("merge", "out of memory");
+		status = bs_cli_nomem("merge", "out of memory");
 		status = BS_EXIT_FAIL;
 		goto out;
 	}

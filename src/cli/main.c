@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "bssim/common.h"
+#include "bssim/jsonpos.h"
 #include "bssim/rng.h"
 #include "cli.h"
 #ifdef BS_MPI
@@ -92,6 +93,7 @@ static int dispatch(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	bs_rng_setup();
+	bs_json_setup();
 #ifdef BS_MPI
 	{
 		int status;

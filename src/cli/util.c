@@ -24,18 +24,37 @@ void bs_cli_error(const struct bs_error *e)
 	fprintf(stderr, "bssim: %s\n", bs_error_format(e, buf, sizeof(buf)));
 }
 
+/* "bssim CMD: message" on stderr, unless muted */
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 0)))
+#endif
+static void vsay(const char *cmd, const char *fmt, va_list ap)
+{
+	if (bs_cli_mute)
+		return;
+	fprintf(stderr, "bssim%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n");
+}
+
 int bs_cli_usage(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (bs_cli_mute)
-		return BS_EXIT_USAGE;
-	fprintf(stderr, "bssim%s%s: ", cmd ? " " : "", cmd ? cmd : "");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsay(cmd, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n");
 	return BS_EXIT_USAGE;
+}
+
+int bs_cli_nomem(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(cmd, fmt, ap);
+	va_end(ap);
+	return BS_EXIT_FAIL;
 }
 
 int bs_cli_exit(int rc)

@@ -117,7 +117,7 @@ static void on_row(int c, void *data)
 }
 
 /* A source of bytes: returns the count read (0 at the end), or -1 with a
- * reason in *why. */
+ * reason in *why (-2: out of memory, which is no fault of the file). */
 typedef long (*src_read)(void *src, char *buf, size_t n, const char **why);
 
 static long read_stdio(void *src, char *buf, size_t n, const char **why)
@@ -127,7 +127,7 @@ static long read_stdio(void *src, char *buf, size_t n, const char **why)
 
 	if (got == 0 && ferror(fp)) {
 		*why = strerror(errno);
-		return -1;
+		return errno == ENOMEM ? -2 : -1;
 	}
 	return (long)got;
 }
@@ -141,7 +141,9 @@ static long read_gz(void *src, char *buf, size_t n, const char **why)
 		int zerr;
 		const char *m = gzerror(gz, &zerr);
 		*why = zerr == Z_ERRNO ? strerror(errno) : m;
-		return -1;
+		return zerr == Z_MEM_ERROR || (zerr == Z_ERRNO && errno == ENOMEM)
+			       ? -2
+			       : -1;
 	}
 	return got;
 }
@@ -152,7 +154,7 @@ static int read_source(src_read rd, void *src, const char *file,
 	struct csv_parser p;
 	struct reader r;
 	char chunk[65536];
-	long got;
+	long got = 0;
 	const char *why = NULL;
 	int first = 1, rc;
 
@@ -196,6 +198,11 @@ static int read_source(src_read rd, void *src, const char *file,
 			r.rc = BS_E_INPUT;
 		}
 	}
+	if (!r.rc && got == -2) {
+		bs_error_set(err, BS_E_NOMEM, file, 0, 0, NULL,
+			     "out of memory reading");
+		r.rc = BS_E_NOMEM;
+	}
 	if (!r.rc && got < 0) {
 		bs_error_set(err, BS_E_INPUT, file, 0, 0, NULL,
 			     "cannot read: %s", why ? why : "read error");
@@ -237,10 +244,11 @@ int bs_csv_read_file(const char *path, bs_csv_cb cb, void *ud,
 	errno = 0;
 	gz = gzopen(path, "rb");
 	if (!gz) {
-		bs_error_set(err, errno ? BS_E_INPUT : BS_E_NOMEM, path, 0, 0,
+		int nomem = errno == 0 || errno == ENOMEM;
+		bs_error_set(err, nomem ? BS_E_NOMEM : BS_E_INPUT, path, 0, 0,
 			     NULL, "cannot open: %s",
-			     errno ? strerror(errno) : "out of memory");
-		return errno ? BS_E_INPUT : BS_E_NOMEM;
+			     nomem ? "out of memory" : strerror(errno));
+		return nomem ? BS_E_NOMEM : BS_E_INPUT;
 	}
 	/* 128 KiB of decompression buffer instead of zlib's 8 KiB default:
 	 * fewer reads on the 19 MB status series. */

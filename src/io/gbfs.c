@@ -27,6 +27,7 @@ struct jfile {
 
 static int jfile_load(struct jfile *f, const char *path, struct bs_error *err)
 {
+	unsigned long f0;
 	FILE *fp = fopen(path, "rb");
 	json_error_t je;
 	int rc;
@@ -50,8 +51,14 @@ static int jfile_load(struct jfile *f, const char *path, struct bs_error *err)
 	fclose(fp);
 	if (rc)
 		return rc == BS_E_NOMEM ? BS_E_NOMEM : BS_E_INPUT;
+	f0 = bs_json_alloc_failures();
 	f->doc = json_loadb(f->text, f->len, JSON_REJECT_DUPLICATES, &je);
 	if (!f->doc) {
+		if (bs_json_nomem(&je, f0)) {
+			bs_error_set(err, BS_E_NOMEM, path, 0, 0, NULL,
+				     "out of memory reading the feed");
+			return BS_E_NOMEM;
+		}
 		bs_error_set(err, BS_E_INPUT, path, je.line, je.column, NULL,
 			     "invalid JSON: %s", je.text);
 		return BS_E_INPUT;

@@ -7,6 +7,9 @@
  */
 #include "bssim/jsonpos.h"
 
+#include <stdatomic.h>
+#include <stdlib.h>
+
 #include <stdio.h>
 #include <string.h>
 
@@ -211,4 +214,34 @@ int bs_json_locate(const char *text, size_t len, const char *path,
 	*line = c.best_line;
 	*col = c.best_col;
 	return c.found;
+}
+
+/* A process-wide count, not per thread: under memory exhaustion any load
+ * that fails meanwhile is reported as out of memory, which it then is. */
+static atomic_ulong json_failures;
+
+static void *counting_malloc(size_t n)
+{
+	void *p = malloc(n);
+
+	if (!p)
+		atomic_fetch_add(&json_failures, 1);
+	return p;
+}
+
+void bs_json_setup(void)
+{
+	json_set_alloc_funcs(counting_malloc, free);
+}
+
+unsigned long bs_json_alloc_failures(void)
+{
+	return atomic_load(&json_failures);
+}
+
+int bs_json_nomem(const json_error_t *je, unsigned long before)
+{
+	return bs_json_alloc_failures() != before ||
+	       json_error_code(je) == json_error_out_of_memory ||
+	       je->text[0] == '\0';
 }

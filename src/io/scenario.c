@@ -44,6 +44,7 @@ struct keyspec {
 };
 
 #define BIG 1e15
+#define MAX_HOUR_WEIGHT 1e15
 #define MAX_SEED 9007199254740991.0 /* 2^53 - 1: exact in every JSON reader */
 
 /*
@@ -136,7 +137,9 @@ static const struct keyspec KEYS[] = {
 	 "exponential (mean_min) or distance (detour x distance / speed, log-normal noise)"},
 	{"trip.duration.mean_min", T_NUM, 0, 10080, 1, "15", NULL,
 	 "trip.duration.dist=exponential", "mean ride, minutes"},
-	{"trip.duration.speed_kmh", T_NUM, 0, 100, 1, "12", NULL,
+	/* speeds from 1 km/h: slower is not moving, and the bound keeps every
+	 * travel time, and the fares and hours summed from them, finite */
+	{"trip.duration.speed_kmh", T_NUM, 1, 100, 0, "12", NULL,
 	 "trip.duration.dist=distance", "riding speed, km/h"},
 	{"trip.duration.detour", T_NUM, 1, 10, 0, "1.3", NULL,
 	 "trip.duration.dist=distance", "road distance / great-circle distance"},
@@ -153,7 +156,9 @@ static const struct keyspec KEYS[] = {
 	{"behaviour.forbidden_return", T_ENUM, 0, 0, 0, "\"truncate\"",
 	 "truncate|lost", NULL,
 	 "destination's ward forbidden for the bike: return at the nearest allowed port, or do not ride"},
-	{"behaviour.retry_min", T_NUM, 0, 1440, 1, "5", NULL, NULL,
+	/* periods from 0.1 min (6 s): one event per wait, so a shorter one
+	 * only multiplies events (1e-9 would never let a run end) */
+	{"behaviour.retry_min", T_NUM, 0.1, 1440, 0, "5", NULL, NULL,
 	 "wait before retrying when no allowed port has a free dock, minutes"},
 
 	{"agreement", T_OBJ, 0, 0, 0, "{}", NULL, NULL, "mutual use between wards"},
@@ -169,7 +174,10 @@ static const struct keyspec KEYS[] = {
 	{"fees", T_OBJ, 0, 0, 0, "{}", NULL, NULL, "what users pay and wards owe each other"},
 	{"fees.price_yen", T_PRICE, 0, 1e6, 0, "165", NULL, NULL,
 	 "price per started block, yen: one number, or {ward: number} for every ward (165: docomo's price per 30 min)"},
-	{"fees.block_min", T_NUM, 0, 1440, 1, "30", NULL, NULL,
+	/* from 1 minute: a fare is price x started blocks, so a block of
+	 * 1e-300 minutes makes it inf; with this bound and the prices' the
+	 * revenue of 2^43 rides stays below 1e35 yen */
+	{"fees.block_min", T_NUM, 1, 1440, 0, "30", NULL, NULL,
 	 "tariff block, minutes"},
 	{"fees.cross_surcharge_yen", T_NUM, 0, 1e6, 0, "0", NULL, NULL,
 	 "added to a ride returned in another ward"},
@@ -193,7 +201,7 @@ static const struct keyspec KEYS[] = {
 	 "false: each ward's trucks serve its own ports; true: all wards share; or groups [[\"Minato\",\"Chiyoda\"], ...]"},
 	{"rebalancing.truck_capacity", T_INT, 1, 1000, 0, "20", NULL, NULL,
 	 "bikes a truck carries (assumption)"},
-	{"rebalancing.speed_kmh", T_NUM, 0, 200, 1, "15", NULL, NULL,
+	{"rebalancing.speed_kmh", T_NUM, 1, 200, 0, "15", NULL, NULL,
 	 "truck speed in city traffic, km/h (assumption)"},
 	{"rebalancing.detour", T_NUM, 1, 10, 0, "1.4", NULL, NULL,
 	 "road distance / great-circle distance for trucks"},
@@ -213,7 +221,7 @@ static const struct keyspec KEYS[] = {
 	 "threshold: a port also needs bikes when it has fewer rentable than the requests expected this many minutes ahead, and is filled up to them; 0: capacity bands only"},
 	{"rebalancing.reach_m", T_NUM, 0, 1e6, 0, "2000", NULL, NULL,
 	 "threshold: serve the worst port within this distance of the truck; farther only when none within"},
-	{"rebalancing.review_min", T_NUM, 0, 1440, 1, "15", NULL, NULL,
+	{"rebalancing.review_min", T_NUM, 0.1, 1440, 0, "15", NULL, NULL,
 	 "an idle truck or crew looks for work again after this many minutes"},
 	{"rebalancing.depots", T_WSTR, 0, 0, 0, NULL, NULL, NULL,
 	 "{ward: station_id} where each ward's trucks and crews park (default: the ward's port nearest its centroid)"},
@@ -233,7 +241,7 @@ static const struct keyspec KEYS[] = {
 	 "battery.enabled", "swap crews each ward employs: one number for all, or {ward: number} for every ward (assumption: 3)"},
 	{"battery.pooled", T_POOL, 0, 0, 0, "false", NULL, "battery.enabled",
 	 "as rebalancing.pooled, for crews"},
-	{"battery.speed_kmh", T_NUM, 0, 200, 1, "15", NULL, "battery.enabled",
+	{"battery.speed_kmh", T_NUM, 1, 200, 0, "15", NULL, "battery.enabled",
 	 "crew speed, km/h (assumption)"},
 	{"battery.swap_min", T_NUM, 0, 60, 0, "1", NULL, "battery.enabled",
 	 "minutes per battery swapped (assumption)"},
@@ -704,11 +712,14 @@ static int check_special(const struct bs_scenario *sc, const struct keyspec *ks,
 				    got);
 		json_array_foreach(v, i, e) {
 			snprintf(path, sizeof(path), "%s[%zu]", ks->path, i);
+			/* each at most 1e15, so that the sum of 24 stays
+			 * finite (24 x 1e308 is inf: every share 0, no
+			 * trips at all) and every share keeps its digits */
 			if (!json_is_number(e) || !(json_number_value(e) >= 0.0) ||
-			    !isfinite(json_number_value(e))) {
+			    !(json_number_value(e) <= MAX_HOUR_WEIGHT)) {
 				show(e, got, sizeof(got));
 				return serr(sc, err, path,
-					    "expected a non-negative number, got %s",
+					    "expected a non-negative number of at most 1e15 (a relative weight), got %s",
 					    got);
 			}
 			sum += json_number_value(e);
@@ -1441,6 +1452,7 @@ struct bs_scenario *bs_scenario_load(const char *path,
 				     const struct bs_override *sets,
 				     size_t nset, struct bs_error *err)
 {
+	unsigned long f0;
 	size_t len, off = 0;
 	char *text = slurp(path, &len, err);
 	json_error_t je;
@@ -1469,10 +1481,15 @@ struct bs_scenario *bs_scenario_load(const char *path,
 			return NULL;
 		}
 	}
+	f0 = bs_json_alloc_failures();
 	root = json_loadb(text + off, len - off, JSON_REJECT_DUPLICATES, &je);
 	if (!root) {
-		bs_error_set(err, BS_E_INPUT, path, je.line, je.column, NULL,
-			     "invalid JSON: %s", je.text);
+		if (bs_json_nomem(&je, f0))
+			bs_error_set(err, BS_E_NOMEM, path, 0, 0, NULL,
+				     "out of memory reading the scenario");
+		else
+			bs_error_set(err, BS_E_INPUT, path, je.line, je.column,
+				     NULL, "invalid JSON: %s", je.text);
 		free(text);
 		return NULL;
 	}
@@ -1517,7 +1534,7 @@ void bs_scenario_keys_markdown(FILE *out)
 			snprintf(t, sizeof(t), "`%s`", k->choices);
 			break;
 		case T_HOURS:
-			snprintf(t, sizeof(t), "24 numbers >= 0");
+			snprintf(t, sizeof(t), "24 numbers, 0 to 1e15");
 			break;
 		case T_PAIRS:
 			snprintf(t, sizeof(t), "array of ward pairs");

@@ -236,6 +236,42 @@ static int add_fixed(struct bs_sweep *sw, const char *key, const json_t *v,
 	return 0;
 }
 
+/* a names an object that holds b ("fleet" and "fleet.bikes") */
+static int key_contains(const char *a, const char *b)
+{
+	size_t la = strlen(a);
+
+	return strncmp(a, b, la) == 0 && b[la] == '.';
+}
+
+/*
+ * A varied key k and a key that contains it or that it contains, varied
+ * before it or set: which value would a point run? Refused, naming both.
+ * O(set + varied keys) per varied key (at most 64 varied keys).
+ */
+static int check_nesting(struct bs_sweep *sw, const char *path, const char *k,
+			 json_t *set, struct bs_error *err)
+{
+	const char *j;
+	json_t *v;
+	size_t d;
+
+	for (d = 0; d < sw->ndims; d++) {
+		j = sw->dims[d].key;
+		if (key_contains(j, k) || key_contains(k, j))
+			return serr(sw, err, path,
+				    "'%s' and '%s' are both varied and one holds the other; expected only one of them",
+				    j, k);
+	}
+	json_object_foreach(set, j, v) {
+		if (key_contains(j, k) || key_contains(k, j))
+			return serr(sw, err, path,
+				    "'%s' is varied and '%s' is set, and one holds the other; expected them in one place",
+				    k, j);
+	}
+	return 0;
+}
+
 static int parse_doc(struct bs_sweep *sw, struct bs_error *err)
 {
 	json_t *d = sw->doc, *v, *set, *vary;
@@ -317,6 +353,8 @@ static int parse_doc(struct bs_sweep *sw, struct bs_error *err)
 			return serr(sw, err, path,
 				    "'%s' is both set and varied; expected it in one of them",
 				    k);
+		if ((rc = check_nesting(sw, path, k, set, err)))
+			return rc;
 		if (!json_is_array(v))
 			return serr(sw, err, path,
 				    "expected a list of values, e.g. [%s]",
@@ -341,6 +379,7 @@ static int parse_doc(struct bs_sweep *sw, struct bs_error *err)
 
 struct bs_sweep *bs_sweep_load(const char *path, struct bs_error *err)
 {
+	unsigned long f0;
 	struct bs_sweep *sw = calloc(1, sizeof(*sw));
 	json_error_t je;
 	size_t len, skip, blen, bskip;
@@ -360,8 +399,11 @@ struct bs_sweep *bs_sweep_load(const char *path, struct bs_error *err)
 	if (skip)
 		memmove(sw->text, sw->text + skip, len - skip + 1);
 	sw->textlen = len - skip;
+	f0 = bs_json_alloc_failures();
 	sw->doc = json_loadb(sw->text, sw->textlen, JSON_REJECT_DUPLICATES, &je);
 	if (!sw->doc) {
+		if (bs_json_nomem(&je, f0))
+			goto nomem;
 		bs_error_set(err, BS_E_INPUT, path, je.line, je.column, NULL,
 			     "invalid JSON: %s", je.text);
 		goto fail;
@@ -378,6 +420,8 @@ struct bs_sweep *bs_sweep_load(const char *path, struct bs_error *err)
 		goto nomem;
 	btext = read_text(sw->base_file, "a scenario file {\"bssim\": 1, ...}",
 			  &blen, &bskip, err);
+	if (!btext && err && err->code == BS_E_NOMEM)
+		goto fail; /* no fault of the key: keep the message */
 	if (!btext) {
 		/* name the key that gave the path, then the problem */
 		char msg[1100];
@@ -389,8 +433,11 @@ struct bs_sweep *bs_sweep_load(const char *path, struct bs_error *err)
 	free(btext);
 	if (!sw->base_text)
 		goto nomem;
+	f0 = bs_json_alloc_failures();
 	sw->base = json_loads(sw->base_text, JSON_REJECT_DUPLICATES, &je);
 	if (!sw->base) {
+		if (bs_json_nomem(&je, f0))
+			goto nomem;
 		bs_error_set(err, BS_E_INPUT, sw->base_file, je.line, je.column,
 			     NULL, "invalid JSON: %s", je.text);
 		goto fail;
@@ -889,6 +936,7 @@ out:
 
 struct bs_sweep *bs_sweep_plan_load(const char *dir, struct bs_error *err)
 {
+	unsigned long f0;
 	struct bs_sweep *sw = calloc(1, sizeof(*sw));
 	json_error_t je;
 	json_t *plan, *v, *keys, *points, *metrics;
@@ -901,9 +949,13 @@ struct bs_sweep *bs_sweep_plan_load(const char *dir, struct bs_error *err)
 		return NULL;
 	}
 	snprintf(sw->file, len, "%s/%s", dir, BS_SWEEP_PLAN_NAME);
+	f0 = bs_json_alloc_failures();
 	plan = json_load_file(sw->file, JSON_REJECT_DUPLICATES, &je);
 	if (!plan) {
-		if (je.line > 0)
+		if (bs_json_nomem(&je, f0))
+			bs_error_set(err, BS_E_NOMEM, sw->file, 0, 0, NULL,
+				     "out of memory reading the sweep plan");
+		else if (je.line > 0)
 			bs_error_set(err, BS_E_INPUT, sw->file, je.line,
 				     je.column, NULL, "invalid JSON: %s",
 				     je.text);

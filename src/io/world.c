@@ -356,6 +356,54 @@ out:
 	return rc;
 }
 
+/*
+ * The events of one replication, estimated before it runs, against
+ * BS_EVENT_BUDGET. Terms: the expected ride requests over the horizon
+ * (exact, from the demand tables: rates of 1e308 per hour show here as
+ * inf), three events each (the request, the return, a diversion or
+ * retry); one review per idle truck or crew every review_min of its
+ * shifts; the time-series samples. Refused naming the key of the larger
+ * term, with the estimate. O(n).
+ */
+static int check_event_budget(const struct bs_scenario *sc,
+			      const struct bs_world *w, struct bs_error *err)
+{
+	const struct bs_params *p = &sc->p;
+	double hor = p->days * BS_MINUTES_PER_DAY, req = 0.0, rev = 0.0, total;
+	const char *dkey;
+	char rv[120];
+	size_t s;
+
+	for (s = 0; s < w->net->n; s++)
+		req += bs_demand_expected(w->dem, (uint32_t)s, 0.0, hor);
+	if (p->reb_policy != BS_REB_NONE && w->ops)
+		rev += (double)w->ops->ntrucks *
+		       (p->reb_shift_end_h - p->reb_shift_start_h) * 60.0 /
+		       p->review_min * p->days;
+	if (p->battery && w->ops)
+		rev += (double)w->ops->ncrews *
+		       (p->bat_shift_end_h - p->bat_shift_start_h) * 60.0 /
+		       p->review_min * p->days;
+	total = 3.0 * req + rev + hor / p->ts_step_min;
+	if (total <= BS_EVENT_BUDGET)
+		return 0;
+	dkey = p->demand == BS_DEMAND_UNIFORM ? "demand.rate_per_station_per_hour"
+	       : p->demand == BS_DEMAND_RATES ? "demand.rates"
+	       : p->demand == BS_DEMAND_TRACE ? "demand.trips"
+					      : "demand.trips_per_day";
+	if (rev > 0.0)
+		snprintf(rv, sizeof(rv),
+			 ", %.3g truck and crew reviews every %g min", rev,
+			 p->review_min);
+	else
+		rv[0] = '\0';
+	return bs_scenario_error(sc, err, !(rev > 3.0 * req) ? dkey
+							     : "rebalancing.review_min",
+				 "one replication would take about %.3g events (%.3g ride requests from %s%s, over %g days); expected at most %.3g (2^40): less demand%s or a shorter horizon",
+				 total, req, dkey, rv, p->days, BS_EVENT_BUDGET,
+				 rev > 0.0 ? ", a longer review_min" : "");
+}
+
 struct bs_world *bs_world_build(const struct bs_scenario *sc,
 				struct bs_error *err)
 {
@@ -391,8 +439,18 @@ struct bs_world *bs_world_build(const struct bs_scenario *sc,
 		w->net = bs_network_synthetic(sc->syn_n, sc->syn_cap,
 					      sc->syn_wards, sc->syn_spacing_m,
 					      radius, err);
-	if (!w->net)
+	if (!w->net) {
+		/* a neighbour table too big: at the key that sets its radius
+		 * when that is the walk radius, else at the network */
+		if (err && err->code == BS_E_LIMIT)
+			bs_scenario_error(sc, err,
+					  p->walk_radius_m > BS_MIN_NEIGHBOUR_RADIUS_M
+						  ? "behaviour.walk_radius_m"
+					  : sc->stations_path ? "network.stations"
+							      : "network.synthetic.spacing_m",
+					  "%s", err->text);
 		goto fail;
+	}
 	if (w->net->total_docks > BS_MAX_DOCKS) {
 		bs_scenario_error(sc, err, "network.stations",
 				  "the network has %llu docks; expected at most %llu in all (every dock is held in memory)",
@@ -482,6 +540,8 @@ struct bs_world *bs_world_build(const struct bs_scenario *sc,
 					  err->text);
 		goto fail;
 	}
+	if (check_event_budget(sc, w, err))
+		goto fail;
 	w->model.net = w->net;
 	w->model.dem = w->dem;
 	w->model.agr = w->agr;

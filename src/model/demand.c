@@ -4,6 +4,8 @@
  */
 #include "bssim/demand.h"
 
+#include "bssim/alias.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +83,7 @@ struct odc {
 	uint32_t *idx;
 	double *w;
 	size_t m;
+	void *work; /* alias tables' work space for maxm candidates */
 };
 
 static int od_count(void *ud, uint32_t s, double d)
@@ -245,6 +248,23 @@ static void balance_hours(const struct bs_demand *d, const double *kern,
 			acc[s * 24 + h] = wmax[s] > 0.0 ? acc[s * 24 + h] / wmax[s] : 0.0;
 }
 
+/* The alias table of origin s over its candidates' weights w, in place in
+ * the CSR arrays (no allocation). Weights are finite and non-negative by
+ * construction; a sum that is not positive and finite (weights of 1e308
+ * that add up to inf) is refused rather than drawn from. */
+static int alias_of(struct bs_demand *d, size_t s, const double *w,
+		    void *work, struct bs_error *err)
+{
+	size_t o = d->dest_off[s], m = d->dest_off[s + 1] - o;
+
+	if (bs_alias_build(m, w, d->dest_F + o, d->dest_A + o, work) == 0)
+		return 0;
+	bs_error_set(err, BS_E_INPUT, NULL, 0, 0, "demand",
+		     "the destination weights of station %zu do not add up to a positive finite number; expected smaller arrivals or attractions",
+		     s + 1);
+	return BS_E_INPUT;
+}
+
 /*
  * Destination tables. Gravity: weight attr(d) * exp(-dist / decay_m) over
  * the stations within max_trip_m, attr = docks unless the rates model
@@ -256,15 +276,14 @@ static int build_gravity_od(struct bs_demand *d, const struct bs_network *net,
 			    const struct bs_demand_input *in,
 			    struct bs_error *err)
 {
-	struct odc c = {NULL, NULL, 0};
+	struct odc c = {NULL, NULL, 0, NULL};
 	struct od_tab od = {NULL, NULL, NULL};
 	const double *attr = in ? in->attr : NULL;
 	size_t s, total = 0, maxm = 0;
 	int rc = 0;
 
 	d->dest_off = calloc(net->n + 1, sizeof(size_t));
-	d->alias = calloc(net->n, sizeof(*d->alias));
-	if (!d->dest_off || !d->alias)
+	if (!d->dest_off)
 		return BS_E_NOMEM;
 	if (in && in->nod && od_group(in, net->n, &od)) {
 		rc = BS_E_NOMEM;
@@ -293,9 +312,13 @@ static int build_gravity_od(struct bs_demand *d, const struct bs_network *net,
 		d->dest_off[s + 1] = total;
 	}
 	d->dest_idx = malloc(total * sizeof(uint32_t));
+	d->dest_F = malloc(total * sizeof(double));
+	d->dest_A = malloc(total * sizeof(uint32_t));
 	c.idx = malloc(maxm * sizeof(uint32_t));
 	c.w = malloc(maxm * sizeof(double));
-	if (!d->dest_idx || !c.idx || !c.w) {
+	c.work = malloc(bs_alias_work_size(maxm));
+	if (!d->dest_idx || !d->dest_F || !d->dest_A || !c.idx || !c.w ||
+	    !c.work) {
 		rc = BS_E_NOMEM;
 		goto out;
 	}
@@ -357,9 +380,7 @@ static int build_gravity_od(struct bs_demand *d, const struct bs_network *net,
 			if (!(wsum > 0.0))
 				for (k = 0; k < m; k++)
 					c.w[k] = 1.0; /* nobody arrives near: any */
-			d->alias[s] = gsl_ran_discrete_preproc(m, c.w);
-			if (!d->alias[s])
-				rc = BS_E_NOMEM;
+			rc = alias_of(d, s, c.w, c.work, err);
 		}
 		free(kern);
 		free(wb);
@@ -390,9 +411,7 @@ static int build_gravity_od(struct bs_demand *d, const struct bs_network *net,
 				c.w[k] = od.w[od.off[s] + k];
 				d->dest_idx[d->dest_off[s] + k] = c.idx[k];
 			}
-			d->alias[s] = gsl_ran_discrete_preproc(c.m, c.w);
-			if (!d->alias[s])
-				rc = BS_E_NOMEM;
+			rc = alias_of(d, s, c.w, c.work, err);
 			continue;
 		}
 		c.m = 0;
@@ -429,11 +448,10 @@ static int build_gravity_od(struct bs_demand *d, const struct bs_network *net,
 					c.w[k] = 1e-300;
 			}
 		}
-		d->alias[s] = gsl_ran_discrete_preproc(c.m, c.w);
-		if (!d->alias[s])
-			rc = BS_E_NOMEM;
+		rc = alias_of(d, s, c.w, c.work, err);
 	}
 out:
+	free(c.work);
 	free(c.idx);
 	free(c.w);
 	free(od.off);
@@ -689,15 +707,10 @@ double bs_demand_expected(const struct bs_demand *d, uint32_t s, double t0,
 
 void bs_demand_free(struct bs_demand *d)
 {
-	size_t s;
-
 	if (!d)
 		return;
-	if (d->alias)
-		for (s = 0; s < d->n; s++)
-			if (d->alias[s])
-				gsl_ran_discrete_free(d->alias[s]);
-	free(d->alias);
+	free(d->dest_F);
+	free(d->dest_A);
 	free(d->dest_off);
 	free(d->dest_idx);
 	free(d->rate);

@@ -326,13 +326,127 @@ static int nb_add(void *ud, uint32_t s, double d)
 	return 0;
 }
 
-static int build_neighbours(struct bs_network *net, double radius)
+/* Stations in the cells [x0, x1] x [y0, y1] (clipped to the grid), from
+ * the 2-D prefix sums P[(y)(nx+1) + x] of the cell counts. */
+static double box_count(const struct bs_network *net, const uint32_t *P,
+			long cx, long cy, long r)
+{
+	long x0 = cx - r, x1 = cx + r + 1, y0 = cy - r, y1 = cy + r + 1;
+	size_t w = (size_t)net->nx + 1;
+
+	if (x0 < 0)
+		x0 = 0;
+	if (y0 < 0)
+		y0 = 0;
+	if (x1 > (long)net->nx)
+		x1 = (long)net->nx;
+	if (y1 > (long)net->ny)
+		y1 = (long)net->ny;
+	return (double)P[(size_t)y1 * w + (size_t)x1] -
+	       (double)P[(size_t)y0 * w + (size_t)x1] -
+	       (double)P[(size_t)y1 * w + (size_t)x0] +
+	       (double)P[(size_t)y0 * w + (size_t)x0];
+}
+
+/*
+ * Bounds on the entries of the neighbour table within radius, from the
+ * grid alone, before any pair is looked at: O(n + cells) time, one
+ * transient array of (nx+1)(ny+1) counts (at most ~16 bytes a station).
+ *   hi: every station of the cells within reach (the cells that
+ *       bs_network_for_within visits): also the pairs it will examine.
+ *   lo: the pairs sure to be within radius: all of the cells within h
+ *       when even their farthest corners are (h >= 0), else those of one
+ *       cell whose stations' bounding box has a diagonal within radius
+ *       (20,000 ports at one point: 20,000 x 19,999 at once).
+ * The projection's error is allowed for on both sides (proj_eps, twice
+ * for lo).
+ */
+int bs__network_nb_bounds(const struct bs_network *net, double radius,
+			  double *lo, double *hi)
+{
+	size_t nx = net->nx, ny = net->ny, w = nx + 1, x, y;
+	uint32_t *P = calloc(w * (ny + 1), sizeof(uint32_t));
+	double c = net->cell_m, slack = 1.0 + 2.0 * net->proj_eps;
+	long reach = (long)ceil(radius * (1.0 + net->proj_eps) / c);
+	long h = (long)floor(radius / (c * sqrt(2.0) * slack)) - 1;
+
+	if (!P)
+		return BS_E_NOMEM;
+	if (reach > (long)(nx + ny))
+		reach = (long)(nx + ny);
+	if (h > (long)(nx + ny))
+		h = (long)(nx + ny);
+	for (y = 0; y < ny; y++)
+		for (x = 0; x < nx; x++) {
+			size_t k = y * nx + x;
+			P[(y + 1) * w + x + 1] =
+				(net->cell_off[k + 1] - net->cell_off[k]) +
+				P[y * w + x + 1] + P[(y + 1) * w + x] -
+				P[y * w + x];
+		}
+	*lo = *hi = 0.0;
+	for (y = 0; y < ny; y++)
+		for (x = 0; x < nx; x++) {
+			size_t k = y * nx + x, j;
+			double m = (double)(net->cell_off[k + 1] - net->cell_off[k]);
+			if (m == 0.0)
+				continue;
+			*hi += m * (box_count(net, P, (long)x, (long)y, reach) - 1.0);
+			if (h >= 0) {
+				*lo += m * (box_count(net, P, (long)x, (long)y, h) - 1.0);
+				continue;
+			}
+			{
+				double x0 = HUGE_VAL, x1 = -HUGE_VAL,
+				       y0 = HUGE_VAL, y1 = -HUGE_VAL;
+				for (j = net->cell_off[k]; j < net->cell_off[k + 1]; j++) {
+					uint32_t s = net->cell_idx[j];
+					x0 = fmin(x0, net->x[s]);
+					x1 = fmax(x1, net->x[s]);
+					y0 = fmin(y0, net->y[s]);
+					y1 = fmax(y1, net->y[s]);
+				}
+				if (hypot(x1 - x0, y1 - y0) * slack <= radius)
+					*lo += m * (m - 1.0);
+			}
+		}
+	free(P);
+	return 0;
+}
+
+static int nb_limit(struct bs_error *err, const char *what, double count,
+		    double radius)
+{
+	bs_error_set(err, BS_E_LIMIT, NULL, 0, 0, "behaviour.walk_radius_m",
+		     "the table of stations within %g m of each other would %s %.3g entries; expected at most %.3g (8 bytes each): fewer stations that close together%s",
+		     radius, what, count, (double)BS_MAX_NEIGHBOURS,
+		     radius > BS_MIN_NEIGHBOUR_RADIUS_M ? " or a smaller walk radius" : "");
+	return BS_E_LIMIT;
+}
+
+static int build_neighbours(struct bs_network *net, double radius,
+			    struct bs_error *err)
 {
 	struct nbcollect c = {NULL, 0, 0};
 	size_t i, total;
+	double lo, hi;
 	int rc = 0;
 
 	net->nb_radius = radius > 0.0 ? radius : 0.0;
+	/* The table is bounded before it is built: counting it exactly costs
+	 * as much as building it (O(n^2) when every station is near every
+	 * other), so the grid's bounds decide first, and the exact count
+	 * runs only when they straddle the limit, stopping at it. */
+	if ((rc = bs__network_nb_bounds(net, net->nb_radius, &lo, &hi)))
+		return rc;
+	if (lo > (double)BS_MAX_NEIGHBOURS)
+		return nb_limit(err, "hold at least", lo, net->nb_radius);
+	if (hi > BS_MAX_NB_PAIRS) {
+		bs_error_set(err, BS_E_LIMIT, NULL, 0, 0, "behaviour.walk_radius_m",
+			     "finding the stations within %g m of each other would compare %.3g pairs of stations; expected at most %.3g (the stations are too clustered for the search grid)",
+			     net->nb_radius, hi, BS_MAX_NB_PAIRS);
+		return BS_E_LIMIT;
+	}
 	net->nb_off = calloc(net->n + 1, sizeof(size_t));
 	if (!net->nb_off)
 		return BS_E_NOMEM;
@@ -342,6 +456,10 @@ static int build_neighbours(struct bs_network *net, double radius)
 		bs_network_for_within(net, (uint32_t)i, net->nb_radius,
 				      nb_count, &c);
 		net->nb_off[i + 1] = net->nb_off[i] + c.m;
+		if (net->nb_off[i + 1] > BS_MAX_NEIGHBOURS)
+			return nb_limit(err, "hold more than",
+					(double)BS_MAX_NEIGHBOURS,
+					net->nb_radius);
 	}
 	total = net->nb_off[net->n];
 	net->nb_idx = malloc((total ? total : 1) * sizeof(uint32_t));
@@ -413,7 +531,10 @@ int bs_network_finish(struct bs_network *net, double radius_m,
 	rc = build_grid(net);
 	if (rc)
 		return rc;
-	return build_neighbours(net, radius_m);
+	rc = build_neighbours(net, radius_m, err);
+	if (rc == BS_E_LIMIT && file && err)
+		bs_strlcpy(err->file, file, sizeof(err->file));
+	return rc;
 }
 
 uint32_t bs_network_find(const struct bs_network *net, const char *id)
@@ -558,8 +679,15 @@ struct bs_network *bs_network_synthetic(size_t n, uint32_t cap, size_t wards,
 					   (int)(i * wards / n), lat, lon, cap))
 			goto nomem;
 	}
-	if (bs_network_finish(net, radius_m, NULL, 0, err))
-		goto nomem;
+	{
+		int rc = bs_network_finish(net, radius_m, NULL, 0, err);
+		if (rc == BS_E_NOMEM)
+			goto nomem;
+		if (rc) {
+			bs_network_free(net);
+			return NULL;
+		}
+	}
 	return net;
 nomem:
 	bs_network_free(net);

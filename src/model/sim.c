@@ -686,6 +686,44 @@ static void finish(struct bs_sim *S, struct bs_rep_result *o)
 			all[i] += o->raw[w * BS_RAW_N + i];
 }
 
+/* Sequence numbers the engine packs in its keys (engine.h); less a margin
+ * of one check interval. */
+#define MAX_SEQ ((UINT64_C(1) << (64 - BS__SLOT_BITS)) - 2 * CHECK_EVERY)
+
+static const char *const RAW_NAME[] = {
+#define BS__RAW_NAME(name) #name,
+	BS_RAW_MAP(BS__RAW_NAME)
+#undef BS__RAW_NAME
+};
+
+/*
+ * Every sum of a replication is finite: the keys' bounds are chosen so
+ * (scenario.c), so an inf or NaN here is a bug to report, never output.
+ * O(wards^2 + stations).
+ */
+static int check_finite(const struct bs_sim *S, const struct bs_rep_result *o,
+			struct bs_error *err)
+{
+	size_t i, W = S->W;
+	const char *what = NULL;
+
+	for (i = 0; i < (W + 1) * BS_RAW_N && !what; i++)
+		if (!isfinite(o->raw[i]))
+			what = RAW_NAME[i % BS_RAW_N];
+	for (i = 0; i < W * W && !what; i++)
+		if (!isfinite(o->flows[i]) || !isfinite(o->settle[i]))
+			what = "flows or settlement";
+	for (i = 0; i < S->n * BS_ST_N && !what; i++)
+		if (!isfinite(o->st[i]))
+			what = "station sums";
+	if (!what)
+		return 0;
+	bs_error_set(err, BS_E_RUN, NULL, 0, 0, NULL,
+		     "internal error: the %s of replication %u is not a finite number; please report this bug with the scenario",
+		     what, o->rep);
+	return BS_E_RUN;
+}
+
 int bs_sim_run(struct bs_sim *S, uint32_t rep,
 	       const struct bs_run_hooks *hooks, struct bs_rep_result *out,
 	       struct bs_error *err)
@@ -781,6 +819,15 @@ int bs_sim_run(struct bs_sim *S, uint32_t rep,
 		if ((++events & (CHECK_EVERY - 1)) == 0) {
 			if (hooks && hooks->stop && atomic_load(hooks->stop))
 				return BS_E_INTERRUPTED;
+			if (S->eng.next_seq > MAX_SEQ) {
+				/* world.c's up-front budget keeps this an
+				 * eighth away; a run that still gets here
+				 * stops rather than reorder its events */
+				bs_error_set(err, BS_E_RUN, NULL, 0, 0, NULL,
+					     "replication %u passed the engine's %.3g events; expected a smaller run",
+					     rep, (double)MAX_SEQ);
+				return BS_E_RUN;
+			}
 			if (hooks && hooks->progress)
 				hooks->progress(hooks->progress_ud, rep,
 						t < S->horizon ? t / S->horizon
@@ -791,7 +838,7 @@ int bs_sim_run(struct bs_sim *S, uint32_t rep,
 		return rc;
 	finish(S, out);
 	out->events = events;
-	return 0;
+	return check_finite(S, out, err);
 fail:
 	if (rc == BS_E_NOMEM)
 		goto nomem;

@@ -10,7 +10,7 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_statistics_double.h>
 
-void bs_paired_compute(const double *a, const double *b, size_t n,
+int bs_paired_compute(const double *a, const double *b, size_t n,
 		       size_t stride, struct bs_paired *out)
 {
 	double *x = malloc(3 * (n ? n : 1) * sizeof(double)), *y, *d;
@@ -20,7 +20,7 @@ void bs_paired_compute(const double *a, const double *b, size_t n,
 	out->mean_a = out->mean_b = out->diff = out->diff_sd = (double)NAN;
 	out->ci_lo = out->ci_hi = out->un_lo = out->un_hi = (double)NAN;
 	if (!x)
-		return;
+		return BS_E_NOMEM;
 	y = x + n;
 	d = y + n;
 	for (i = 0; i < n; i++) {
@@ -61,4 +61,5 @@ void bs_paired_compute(const double *a, const double *b, size_t n,
 		out->un_hi = out->diff + half;
 	}
 	free(x);
+	return 0;
 }

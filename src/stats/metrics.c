@@ -80,31 +80,47 @@ void bs_metrics_compute(const struct bs_rep_result *r,
 			    days;
 }
 
-void bs_stat_compute(const double *x, size_t n, size_t stride,
-		     struct bs_stat *out)
+/* gsl_stats_* over v[0], v[vs], ... (k values, all finite) */
+static void stat_of(const double *v, size_t vs, size_t k, struct bs_stat *out)
 {
-	double *v = malloc((n ? n : 1) * sizeof(double));
-	size_t i, k = 0;
-
-	out->mean = out->sd = out->ci_lo = out->ci_hi = (double)NAN;
-	out->n = 0;
-	if (!v)
-		return;
-	for (i = 0; i < n; i++)
-		if (isfinite(x[i * stride]))
-			v[k++] = x[i * stride];
 	out->n = k;
 	if (k >= 1)
-		out->mean = gsl_stats_mean(v, 1, k);
+		out->mean = gsl_stats_mean(v, vs, k);
 	if (k >= 2) {
 		double t = gsl_cdf_tdist_Pinv(0.975, (double)(k - 1));
 		double half;
-		out->sd = gsl_stats_sd_m(v, 1, k, out->mean);
+		out->sd = gsl_stats_sd_m(v, vs, k, out->mean);
 		half = t * out->sd / sqrt((double)k);
 		out->ci_lo = out->mean - half;
 		out->ci_hi = out->mean + half;
 	}
+}
+
+int bs_stat_compute(const double *x, size_t n, size_t stride,
+		    struct bs_stat *out)
+{
+	double *v;
+	size_t i, k = 0;
+
+	out->mean = out->sd = out->ci_lo = out->ci_hi = (double)NAN;
+	out->n = 0;
+	for (i = 0; i < n; i++)
+		k += isfinite(x[i * stride]) != 0;
+	if (k == n) {
+		/* every value defined (the usual case): GSL reads them in
+		 * place, the same arithmetic as on a copy, no allocation */
+		stat_of(x, stride, n, out);
+		return 0;
+	}
+	v = malloc((n ? n : 1) * sizeof(double));
+	if (!v)
+		return BS_E_NOMEM;
+	for (i = 0, k = 0; i < n; i++)
+		if (isfinite(x[i * stride]))
+			v[k++] = x[i * stride];
+	stat_of(v, 1, k, out);
 	free(v);
+	return 0;
 }
 
 struct bs_summary *bs_summary_new(const struct bs_network *net,
@@ -134,8 +150,11 @@ struct bs_summary *bs_summary_new(const struct bs_network *net,
 					   s->vals + (r * (W + 1) + w) * M);
 	for (w = 0; w <= W; w++)
 		for (i = 0; i < M; i++)
-			bs_stat_compute(s->vals + w * M + i, nreps, (W + 1) * M,
-					&s->stat[w * M + i]);
+			if (bs_stat_compute(s->vals + w * M + i, nreps,
+					    (W + 1) * M, &s->stat[w * M + i])) {
+				bs_summary_free(s);
+				return NULL;
+			}
 	for (r = 0; r < nreps; r++) {
 		double days = reps[r]->window_min / 1440.0, win = reps[r]->window_min;
 		for (i = 0; i < W * W; i++) {

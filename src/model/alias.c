@@ -1,0 +1,107 @@
+/*
+ * alias.c - Walker's alias tables, built as GSL builds them (see alias.h).
+ */
+#include "bssim/alias.h"
+
+#include <math.h>
+
+size_t bs_alias_work_size(size_t K)
+{
+	if (K == 0 || K > BS_ALIAS_MAX_K)
+		return 0;
+	return K * (sizeof(double) + sizeof(uint32_t));
+}
+
+/*
+ * The two stacks share one array of K indices: smalls grow up from the
+ * front, bigs down from the back. Neither ever holds more than it held at
+ * the start (each step pops one small and one big and pushes at most one
+ * back), and the two start with K in all, so they never meet.
+ */
+int bs_alias_build(size_t K, const double *w, double *F, uint32_t *A,
+		   void *work)
+{
+	double *E = work, total = 0.0, mean;
+	uint32_t *stk;
+	size_t k, ns = 0, nb = 0;
+
+	if (K == 0 || K > BS_ALIAS_MAX_K)
+		return BS_E_INPUT;
+	for (k = 0; k < K; k++) {
+		if (!(w[k] >= 0.0) || !isfinite(w[k]))
+			return BS_E_INPUT;
+		total += w[k];
+	}
+	if (!(total > 0.0) || !isfinite(total))
+		return BS_E_INPUT;
+	stk = (uint32_t *)(E + K);
+	for (k = 0; k < K; k++)
+		E[k] = w[k] / total;
+	mean = 1.0 / (double)K;
+	/* smalls at stk[0..ns), bigs at stk[K-nb..K) with the top at the
+	 * low end: both pushed in index order, popped last-in first-out */
+	for (k = 0; k < K; k++)
+		if (E[k] < mean)
+			ns++;
+	nb = K - ns;
+	{
+		size_t si = 0, bi = 0;
+		for (k = 0; k < K; k++) {
+			if (E[k] < mean)
+				stk[si++] = (uint32_t)k;
+			else
+				stk[K - 1 - bi++] = (uint32_t)k;
+		}
+	}
+	while (ns > 0) {
+		size_t s = stk[--ns], b;
+		double d;
+		if (nb == 0) {
+			A[s] = (uint32_t)s;
+			F[s] = 1.0;
+			continue;
+		}
+		b = stk[K - nb--];
+		A[s] = (uint32_t)b;
+		F[s] = (double)K * E[s];
+		d = mean - E[s];
+		E[s] += d;
+		E[b] -= d;
+		if (E[b] < mean) {
+			stk[ns++] = (uint32_t)b;
+		} else if (E[b] > mean) {
+			stk[K - ++nb] = (uint32_t)b;
+		} else {
+			A[b] = (uint32_t)b;
+			F[b] = 1.0;
+		}
+	}
+	while (nb > 0) {
+		size_t b = stk[K - nb--];
+		A[b] = (uint32_t)b;
+		F[b] = 1.0;
+	}
+	/* Knuth's convention: compare u with (k + F[k]) / K directly */
+	for (k = 0; k < K; k++) {
+		F[k] += (double)k;
+		F[k] /= (double)K;
+	}
+	return 0;
+}
+
+double bs_alias_pdf(size_t K, const double *F, const uint32_t *A, size_t k)
+{
+	double p = 0.0;
+	size_t i;
+
+	if (k >= K)
+		return 0.0;
+	for (i = 0; i < K; i++) {
+		double f = (double)K * F[i] - (double)i;
+		if (i == k)
+			p += f;
+		else if (A[i] == k)
+			p += 1.0 - f;
+	}
+	return p / (double)K;
+}

@@ -1,0 +1,239 @@
+/*
+ * check_alias.c - the alias tables: the same tables and the same draws as
+ * GSL's gsl_ran_discrete (which they replace, so results must not move),
+ * the exact distribution read back from the tables, a chi-square test of
+ * the draws, and refusal of weights with nothing to draw from.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
+
+#include "bssim/alias.h"
+#include "bssim/rng.h"
+#include "testutil.h"
+
+struct tab {
+	double *F;
+	uint32_t *A;
+	void *work;
+};
+
+static void tab_alloc(struct tab *t, size_t K)
+{
+	t->F = malloc(K * sizeof(double));
+	t->A = malloc(K * sizeof(uint32_t));
+	t->work = malloc(bs_alias_work_size(K));
+	ck_assert(t->F && t->A && t->work);
+}
+
+static void tab_free(struct tab *t)
+{
+	free(t->F);
+	free(t->A);
+	free(t->work);
+}
+
+/* Weights of many shapes: flat, uniform, heavy-tailed, with zeros, with
+ * exact ties at the mean, and spanning 600 orders of magnitude. */
+static void weights(gsl_rng *r, int shape, size_t K, double *w)
+{
+	size_t k;
+
+	for (k = 0; k < K; k++) {
+		double u = gsl_rng_uniform_pos(r);
+		switch (shape % 6) {
+		case 0: w[k] = 1.0; break;
+		case 1: w[k] = u; break;
+		case 2: w[k] = pow(u, -3.0); break;
+		case 3: w[k] = u < 0.3 ? 0.0 : u; break;
+		case 4: w[k] = (double)(k % 4); break; /* ties, exact means */
+		default: w[k] = pow(10.0, 600.0 * u - 300.0); break;
+		}
+	}
+	if (shape % 6 == 3 || shape % 6 == 4)
+		w[K - 1] = 1.0; /* a positive sum */
+}
+
+static void same_as_gsl(gsl_rng *wr, int shape, size_t K, size_t draws)
+{
+	double *w = malloc(K * sizeof(double));
+	gsl_rng *r1 = bs_rng_alloc(), *r2 = bs_rng_alloc();
+	gsl_ran_discrete_t *g;
+	struct tab t;
+	size_t k, i;
+
+	ck_assert(w && r1 && r2);
+	weights(wr, shape, K, w);
+	tab_alloc(&t, K);
+	ck_assert_int_eq(bs_alias_build(K, w, t.F, t.A, t.work), 0);
+	g = gsl_ran_discrete_preproc(K, w);
+	ck_assert_ptr_nonnull(g);
+	for (k = 0; k < K; k++) {
+		/* bit for bit: the same arithmetic in the same order */
+		ck_assert_msg(memcmp(&t.F[k], &g->F[k], sizeof(double)) == 0,
+			      "K %zu shape %d: F[%zu] %.17g, GSL %.17g", K,
+			      shape, k, t.F[k], g->F[k]);
+		ck_assert_msg((size_t)t.A[k] == g->A[k],
+			      "K %zu shape %d: A[%zu] %u, GSL %zu", K, shape,
+			      k, t.A[k], g->A[k]);
+	}
+	bs_rng_seed(r1, 7, (uint64_t)K, 3, (uint64_t)shape);
+	bs_rng_seed(r2, 7, (uint64_t)K, 3, (uint64_t)shape);
+	for (i = 0; i < draws; i++)
+		ck_assert_uint_eq(bs_alias_draw(K, t.F, t.A, r1),
+				  gsl_ran_discrete(r2, g));
+	gsl_ran_discrete_free(g);
+	tab_free(&t);
+	gsl_rng_free(r1);
+	gsl_rng_free(r2);
+	free(w);
+}
+
+START_TEST(test_same_tables_and_draws_as_gsl)
+{
+	gsl_rng *wr = bs_rng_alloc();
+	int trial;
+
+	bs_rng_seed(wr, 1, 2, 3, 4);
+	for (trial = 0; trial < 3000; trial++) {
+		size_t K = 1 + gsl_rng_uniform_int(wr, trial < 1500 ? 8 : 400);
+		same_as_gsl(wr, trial, K, 200);
+	}
+	/* one long table, as for an origin of a large network */
+	same_as_gsl(wr, 1, 200000, 100000);
+	same_as_gsl(wr, 2, 200000, 100000);
+	gsl_rng_free(wr);
+}
+END_TEST
+
+/* The tables encode the distribution exactly (up to rounding). */
+START_TEST(test_tables_hold_the_exact_distribution)
+{
+	gsl_rng *wr = bs_rng_alloc();
+	int trial;
+
+	bs_rng_seed(wr, 9, 9, 9, 9);
+	for (trial = 0; trial < 600; trial++) {
+		size_t K = 1 + gsl_rng_uniform_int(wr, 300), k;
+		double *w = malloc(K * sizeof(double)), sum = 0.0;
+		struct tab t;
+		ck_assert_ptr_nonnull(w);
+		weights(wr, trial % 5, K, w); /* not the 600-decade shape */
+		for (k = 0; k < K; k++)
+			sum += w[k];
+		tab_alloc(&t, K);
+		ck_assert_int_eq(bs_alias_build(K, w, t.F, t.A, t.work), 0);
+		for (k = 0; k < K; k++) {
+			double p = bs_alias_pdf(K, t.F, t.A, k);
+			/* each F carries one rounding of order K ulp(1) */
+			ck_assert_double_le(fabs(p - w[k] / sum),
+					    1e-12 * (w[k] / sum) + 1e-13);
+		}
+		tab_free(&t);
+		free(w);
+	}
+	gsl_rng_free(wr);
+}
+END_TEST
+
+/*
+ * Chi-square of 10^6 draws against the exact probabilities of 20 unequal
+ * weights (1..20: expected counts 4,762 to 95,238, far above the 5 the
+ * approximation needs). Tolerance: the chi-square quantile with 19 degrees
+ * of freedom at 1 - 10^-6, so a correct sampler fails with probability
+ * 10^-6; the seed is fixed, so the outcome is reproducible.
+ */
+START_TEST(test_chi_square)
+{
+	enum { K = 20 };
+	const size_t N = 1000000;
+	double w[K], sum = 0.0, chi2 = 0.0, q;
+	size_t count[K] = {0}, i, k;
+	gsl_rng *r = bs_rng_alloc();
+	struct tab t;
+
+	for (k = 0; k < K; k++) {
+		w[k] = (double)(k + 1);
+		sum += w[k];
+	}
+	tab_alloc(&t, K);
+	ck_assert_int_eq(bs_alias_build(K, w, t.F, t.A, t.work), 0);
+	bs_rng_seed(r, 11, 0, 0, 0);
+	for (i = 0; i < N; i++)
+		count[bs_alias_draw(K, t.F, t.A, r)]++;
+	for (k = 0; k < K; k++) {
+		double e = (double)N * w[k] / sum;
+		chi2 += ((double)count[k] - e) * ((double)count[k] - e) / e;
+	}
+	q = gsl_cdf_chisq_Qinv(1e-6, K - 1);
+	ck_assert_msg(chi2 < q, "chi-square %.2f, limit %.2f", chi2, q);
+	tab_free(&t);
+	gsl_rng_free(r);
+}
+END_TEST
+
+/* A weight of zero is never drawn. */
+START_TEST(test_zero_weight_never_drawn)
+{
+	double w[5] = {0.0, 3.0, 0.0, 1.0, 0.0};
+	gsl_rng *r = bs_rng_alloc();
+	struct tab t;
+	int i;
+
+	tab_alloc(&t, 5);
+	ck_assert_int_eq(bs_alias_build(5, w, t.F, t.A, t.work), 0);
+	bs_rng_seed(r, 5, 5, 5, 5);
+	for (i = 0; i < 100000; i++) {
+		size_t k = bs_alias_draw(5, t.F, t.A, r);
+		ck_assert(k == 1 || k == 3);
+	}
+	tab_free(&t);
+	gsl_rng_free(r);
+}
+END_TEST
+
+/* Nothing to draw from: refused, not drawn from (GSL would build a table
+ * of NaN from a zero sum, or of zeros from an infinite one). */
+START_TEST(test_bad_weights_refused)
+{
+	double F[2], work[4];
+	uint32_t A[2];
+	double neg[2] = {-1.0, 2.0}, zero[2] = {0.0, 0.0},
+	       nan2[2] = {NAN, 1.0}, inf2[2] = {INFINITY, 1.0},
+	       over[2] = {1e308, 1e308}, ok[2] = {1.0, 1.0};
+
+	ck_assert_int_eq(bs_alias_build(0, ok, F, A, work), BS_E_INPUT);
+	ck_assert_int_eq(bs_alias_build(2, neg, F, A, work), BS_E_INPUT);
+	ck_assert_int_eq(bs_alias_build(2, zero, F, A, work), BS_E_INPUT);
+	ck_assert_int_eq(bs_alias_build(2, nan2, F, A, work), BS_E_INPUT);
+	ck_assert_int_eq(bs_alias_build(2, inf2, F, A, work), BS_E_INPUT);
+	ck_assert_int_eq(bs_alias_build(2, over, F, A, work), BS_E_INPUT);
+	ck_assert_int_eq(bs_alias_build(2, ok, F, A, work), 0);
+	ck_assert_uint_eq(bs_alias_work_size(0), 0);
+	ck_assert_uint_eq(bs_alias_work_size(3), 3 * (sizeof(double) + sizeof(uint32_t)));
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("alias");
+	TCase *tc = tcase_create("alias");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_same_tables_and_draws_as_gsl);
+	tcase_add_test(tc, test_tables_hold_the_exact_distribution);
+	tcase_add_test(tc, test_chi_square);
+	tcase_add_test(tc, test_zero_weight_never_drawn);
+	tcase_add_test(tc, test_bad_weights_refused);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	bs_rng_setup();
+	return tu_main(suite());
+}
