@@ -10,7 +10,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -342,49 +341,92 @@ START_TEST(test_unwritable_output)
 }
 END_TEST
 
-/* SIGINT: the run stops; either nothing is written (no replication had
- * finished) or the finished replications are, marked as interrupted. */
+/* Temporaries left in a run's folder (names ".*.tmp.*"). */
+static int temporaries_in(const char *sub)
+{
+	char p[1200];
+
+	snprintf(p, sizeof(p), "%s/%s", dir, sub);
+	return tu_temporaries(p);
+}
+
+/* SIGINT while the replications run: the run stops, the finished ones
+ * are written, marked as interrupted, exit 1. No clock: the run stops
+ * itself once the first replication has finished (a test point), the
+ * interrupt is sent then, and the run goes on; the runner hands out no
+ * replication after a stop, so exactly one is written. */
 START_TEST(test_interrupt)
 {
-	char *sc = small_scenario(""), out[1024], path[1200], *msg;
+	char *sc = small_scenario(""), out[1024], errp[1200], path[1300], *msg,
+	     want[2048];
+	json_t *doc;
 	pid_t pid;
-	int st;
 
 	snprintf(out, sizeof(out), "%s/int", dir);
-	snprintf(path, sizeof(path), "%s/stderr", dir);
-	pid = fork();
-	if (pid == 0) {
-		if (!freopen(path, "w", stderr))
-			_exit(126);
-		execl(tu_bssim(), "bssim", "run", sc, "-o", out, "-q",
-		      "--set", "horizon.days=400", "--replications", "50",
-		      (char *)NULL);
-		_exit(127);
-	}
-	nanosleep(&(struct timespec){1, 500000000}, NULL);
+	snprintf(errp, sizeof(errp), "%s/stderr", dir);
+	pid = tu_start(&(struct tu_spawn){.stop_at = "rep-done:1", .err = errp},
+		       "run", sc, "-o", out, "-q", "--replications", "50", NULL);
+	tu_wait_stopped(pid);
 	kill(pid, SIGINT);
-	waitpid(pid, &st, 0);
-	ck_assert(WIFEXITED(st));
-	ck_assert_int_eq(WEXITSTATUS(st), 1);
-	msg = tu_slurp(path, NULL);
-	ck_assert_ptr_nonnull(strstr(msg, "interrupted"));
+	tu_continue(pid);
+	ck_assert_int_eq(tu_wait_exit(pid), 1);
+	msg = tu_slurp(errp, NULL);
+	snprintf(want, sizeof(want),
+		 "bssim: interrupt received: finishing the write of 1 replication\n"
+		 "bssim: interrupted: wrote the 1 complete replication of 50 to %s (run.interrupted is true in summary.json)\n",
+		 out);
+	ck_assert_str_eq(msg, want);
 	free(msg);
 	snprintf(path, sizeof(path), "%s/summary.json", out);
-	if (tu_exists(path)) {
-		json_t *doc = json_load_file(path, 0, NULL);
-		json_t *runo = json_object_get(doc, "run");
-		ck_assert(json_is_true(json_object_get(runo, "interrupted")));
-		ck_assert_int_lt(json_integer_value(json_object_get(doc, "replications")), 50);
-		json_decref(doc);
-	}
-	/* never a temporary file left behind */
-	{
-		char cmd[1400], *o;
-		snprintf(cmd, sizeof(cmd), "ls -A '%s' 2>/dev/null | grep -v '^\\.bssim$' | grep -c '^\\.' || true", out);
-		tu_run(cmd, &o, NULL);
-		ck_assert_int_eq(atoi(o), 0);
-		free(o);
-	}
+	doc = json_load_file(path, 0, NULL);
+	ck_assert_ptr_nonnull(doc);
+	ck_assert(json_is_true(json_object_get(json_object_get(doc, "run"),
+					       "interrupted")));
+	ck_assert_int_eq(json_integer_value(json_object_get(doc, "replications")), 1);
+	json_decref(doc);
+	ck_assert_int_eq(temporaries_in("int"), 0);
+	free(sc);
+}
+END_TEST
+
+/* SIGINT while the results are being written: never ignored silently.
+ * The write completes (all four replications, not marked interrupted:
+ * they all finished), stderr says so at once, and the exit status is 1.
+ * The interrupt is sent while the run stands at "before-write". */
+START_TEST(test_interrupt_during_write)
+{
+	char *sc = small_scenario(", \"output\": {\"trips\": true}"), out[1024],
+	     errp[1200], path[1300], *msg, want[2048];
+	json_t *doc;
+	pid_t pid;
+
+	snprintf(out, sizeof(out), "%s/w", dir);
+	snprintf(errp, sizeof(errp), "%s/stderr", dir);
+	pid = tu_start(&(struct tu_spawn){.stop_at = "before-write", .err = errp},
+		       "run", sc, "-o", out, "-q", NULL);
+	tu_wait_stopped(pid);
+	kill(pid, SIGINT);
+	tu_continue(pid);
+	ck_assert_int_eq(tu_wait_exit(pid), 1);
+	msg = tu_slurp(errp, NULL);
+	snprintf(want, sizeof(want),
+		 "bssim: interrupt received: finishing the write of 4 replications\n"
+		 "bssim: interrupted while writing: the 4 replications are written to %s\n",
+		 out);
+	ck_assert_str_eq(msg, want);
+	free(msg);
+	snprintf(path, sizeof(path), "%s/summary.json", out);
+	doc = json_load_file(path, 0, NULL);
+	ck_assert_ptr_nonnull(doc);
+	ck_assert(json_is_false(json_object_get(json_object_get(doc, "run"),
+						"interrupted")));
+	ck_assert_int_eq(json_integer_value(json_object_get(doc, "replications")), 4);
+	json_decref(doc);
+	msg = file_in(out, "trips.csv");
+	ck_assert_ptr_nonnull(msg);
+	ck_assert_ptr_nonnull(strstr(msg, "\n4,")); /* the last replication's */
+	free(msg);
+	ck_assert_int_eq(temporaries_in("w"), 0);
 	free(sc);
 }
 END_TEST
@@ -449,7 +491,7 @@ END_TEST
 
 /* ---- the bad-input corpus ------------------------------------------------ */
 
-static char *cases[128];
+static char **cases;
 static int ncases;
 
 static void load_cases(void)
@@ -463,14 +505,17 @@ static void load_cases(void)
 	d = opendir(root);
 	if (!d)
 		return;
-	while ((e = readdir(d)) && ncases < 128) {
-		char p[1400];
+	while ((e = readdir(d))) {
+		char p[1400], **c;
 		if (e->d_name[0] == '.')
 			continue;
 		snprintf(p, sizeof(p), "%s/%s/expected", root, e->d_name);
 		if (!tu_exists(p))
 			continue;
 		snprintf(p, sizeof(p), "%s/%s", root, e->d_name);
+		if (!(c = realloc(cases, (size_t)(ncases + 1) * sizeof(*c))))
+			break;
+		cases = c;
 		cases[ncases++] = strdup(p);
 	}
 	closedir(d);
@@ -553,6 +598,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_bom_crlf_csv_runs);
 	tcase_add_test(tc, test_unwritable_output);
 	tcase_add_test(tc, test_interrupt);
+	tcase_add_test(tc, test_interrupt_during_write);
 	tcase_add_test(tc, test_keys_doc_current);
 	tcase_add_test(tc, test_output_folder_policy);
 	suite_add_tcase(s, tc);

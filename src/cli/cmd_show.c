@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "bssim/metrics.h"
+#include "bssim/output.h"
 #include "cli.h"
 
 static const char SHOW_HELP[] =
@@ -44,17 +45,18 @@ int bs_cmd_show(int argc, char **argv)
 		char path[4096];
 		json_error_t je;
 		snprintf(path, sizeof(path), "%s/summary.json", argv[i]);
+		bs_outdir_settle(argv[i]); /* a commit a killed run left */
 		docs[i] = json_load_file(path, 0, &je);
 		if (!docs[i] || !json_is_object(json_object_get(docs[i], "metrics"))) {
 			if (docs[i])
-				fprintf(stderr, "bssim: %s: expected a bssim summary with \"metrics\"\n",
-					path);
+				bs_cli_say("%s: expected a bssim summary with \"metrics\"",
+					   path);
 			else if (je.line > 0)
-				fprintf(stderr, "bssim: %s:%d:%d: invalid JSON: %s\n",
-					path, je.line, je.column, je.text);
+				bs_cli_say("%s:%d:%d: invalid JSON: %s", path,
+					   je.line, je.column, je.text);
 			else
-				fprintf(stderr, "bssim: %s: cannot read: %s (is it a bssim output folder?)\n",
-					path, je.text);
+				bs_cli_say("%s: cannot read: %s (is it a bssim output folder?)",
+					   path, je.text);
 			status = BS_EXIT_USAGE;
 			goto out;
 		}
