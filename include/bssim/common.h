@@ -142,7 +142,7 @@ void *bs_big_calloc(size_t n, size_t size);
  */
 #define BS_TP_REP_DONE "rep-done"           /* run: a replication finished */
 #define BS_TP_BEFORE_WRITE "before-write"   /* every result set is computed, none written */
-#define BS_TP_LOCKED "locked"               /* an output folder was locked */
+#define BS_TP_LOCKED "locked"               /* an output folder is locked and settled */
 #define BS_TP_TEMPS_WRITTEN "temps-written" /* a commit's temporaries are complete */
 #define BS_TP_COMMIT_RENAME "commit-rename" /* between two renames of a commit */
 #define BS_TP_TASK_RECORDED "task-recorded" /* a sweep task is durably in the log */

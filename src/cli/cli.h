@@ -28,14 +28,22 @@ int bs_cmd_calibrate(int argc, char **argv);
 /* Print the warnings of an input: the first few named, then the count. */
 void bs_cli_warnings(const struct bs_warnings *w);
 /*
- * Write the file path (the value of option opt) through fn(ud, fp), whole
- * or not at all (a temporary in its folder, then a rename), holding the
- * folder's lock when it is bssim's own. 0, BS_E_INPUT when path is not a
- * regular file (nothing replaced), or BS_E_IO with err filled.
+ * Files a command writes (the values of options such as -o), each through
+ * fn(ud, fp): all of them are written to temporaries in their folders
+ * first, and only when every one is complete are they committed (one
+ * commit per folder), so a failure leaves every previous file as it was.
+ * A folder that is bssim's own is held locked meanwhile. Entries with a
+ * NULL path are skipped. 0, BS_E_INPUT when a path is not a regular file
+ * (nothing replaced; err->key names its option), or BS_E_IO with err
+ * filled (the file and the system's reason).
  */
-int bs_cli_write_file(const char *path, const char *opt,
-		      void (*fn)(const void *, FILE *), const void *ud,
-		      struct bs_error *err);
+struct bs_cli_out {
+	const char *path, *opt;
+	void (*fn)(const void *ud, FILE *fp);
+	const void *ud;
+};
+int bs_cli_write_files(const struct bs_cli_out *outs, size_t n,
+		       struct bs_error *err);
 /* Check an output option's value before any work: a new file or a
  * regular one (bs_output_check_target). 0, or BS_EXIT_USAGE printed. */
 int bs_cli_check_output(const char *opt, const char *path);

@@ -200,10 +200,14 @@ int bs_cmd_calibrate(int argc, char **argv)
 	o.r = &r;
 	o.net = net;
 	bs_cli_write_begin("%s", out);
-	if ((rc = bs_cli_write_file(out, "-o", put_rates, &o, &err)) ||
-	    (profile && (rc = bs_cli_write_file(profile, "--profile",
-						put_profile, &o, &err))) ||
-	    (od && (rc = bs_cli_write_file(od, "--od", put_od, &o, &err)))) {
+	{
+		const struct bs_cli_out outs[] = {
+			{out, "-o", put_rates, &o},
+			{profile, "--profile", put_profile, &o},
+			{od, "--od", put_od, &o}};
+		rc = bs_cli_write_files(outs, 3, &err);
+	}
+	if (rc) {
 		bs_cli_write_end();
 		bs_cli_error(&err);
 		status = bs_cli_exit(rc);

@@ -180,9 +180,13 @@ static int import_gbfs(int argc, char **argv)
 			nstock++;
 		}
 	bs_cli_write_begin("%s", out);
-	if ((rc = bs_cli_write_file(out, "-o", put_stations, g, &err)) ||
-	    (stock_out && (rc = bs_cli_write_file(stock_out, "--stock-output",
-						  put_stock, g, &err)))) {
+	{
+		const struct bs_cli_out outs[] = {
+			{out, "-o", put_stations, g},
+			{stock_out, "--stock-output", put_stock, g}};
+		rc = bs_cli_write_files(outs, 2, &err);
+	}
+	if (rc) {
 		bs_cli_write_end();
 		bs_cli_error(&err);
 		status = bs_cli_exit(rc);

@@ -87,7 +87,10 @@ int bs_cmd_import_trips(int argc, char **argv)
 	}
 	o.t = t;
 	bs_cli_write_begin("%s", out);
-	rc = bs_cli_write_file(out, "-o", put, &o, &err);
+	{
+		const struct bs_cli_out outs[] = {{out, "-o", put, &o}};
+		rc = bs_cli_write_files(outs, 1, &err);
+	}
 	if (bs_cli_write_end() && !rc) {
 		bs_cli_say("interrupted while writing: %s is complete", out);
 		bs_tripnet_free(t);

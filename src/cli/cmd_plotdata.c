@@ -222,6 +222,8 @@ int bs_cmd_plotdata(int argc, char **argv)
 				    kind);
 	}
 #undef NEED
+	if (rc == BS_E_IO && ferror(stdout))
+		return BS_EXIT_FAIL; /* main says why stdout failed */
 	if (rc) {
 		bs_cli_error(&err);
 		return bs_cli_exit(rc);

@@ -108,13 +108,14 @@ int bs_cmd_report(int argc, char **argv)
 			break;
 		case 'p': {
 			char *eq = strchr(optarg, '=');
+			if (!*optarg || eq == optarg) {
+				free(plots);
+				return bs_cli_usage("report",
+						    "--plot '%s': expected PNG or PNG=CAPTION (a PNG file and its caption)",
+						    optarg);
+			}
 			if (eq)
 				*eq = '\0';
-			if (bs_cli_nonempty("report", "--plot", optarg,
-					    "a PNG file, PNG or PNG=CAPTION")) {
-				free(plots);
-				return BS_EXIT_USAGE;
-			}
 			plots[nplots].path = optarg;
 			plots[nplots++].caption = eq ? eq + 1 : NULL;
 			break;

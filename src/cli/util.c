@@ -3,12 +3,14 @@
  */
 #include "cli.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -224,11 +226,18 @@ void bs_cli_stdio_init(void)
 
 int bs_cli_stdio_finish(int status)
 {
+	int e;
+
 	errno = 0;
 	if (fflush(stdout) == 0 && !ferror(stdout))
 		return status;
+	/* stdio may have dropped the failed buffer with its errno: an empty
+	 * write asks again (a full device, a descriptor not open for
+	 * writing say why; a full file system may not) */
+	if (!(e = errno) && write(STDOUT_FILENO, "", 0) < 0)
+		e = errno;
 	bs_cli_say("cannot write to standard output: %s",
-		   errno ? strerror(errno) : "write error");
+		   e ? strerror(e) : "write error");
 	return status == BS_EXIT_OK ? BS_EXIT_FAIL : status;
 }
 
@@ -310,42 +319,84 @@ int bs_cli_check_output(const char *opt, const char *path)
 	return bs_cli_exit(rc);
 }
 
-/* Write through fn into path, all or nothing. */
-int bs_cli_write_file(const char *path, const char *opt,
-		      void (*fn)(const void *, FILE *), const void *ud,
-		      struct bs_error *err)
-{
-	struct bs_staged st;
-	struct bs_outdir od = {NULL, -1};
-	const char *slash = strrchr(path, '/'), *name = slash ? slash + 1 : path;
-	char dir[4096];
-	FILE *fp;
-	int rc;
+/* Up to this many files per command (calibrate writes three). */
+#define OUTS_MAX 4
 
-	memset(&st, 0, sizeof(st));
-	st.dirfd = -1;
-	if (slash)
-		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
-	else
-		bs_strlcpy(dir, ".", sizeof(dir));
-	if (slash == path)
-		bs_strlcpy(dir, "/", sizeof(dir));
-	if ((rc = bs_output_check_target(path, opt, err)) ||
-	    (rc = bs_outdir_join(&od, dir, err)) ||
-	    (rc = bs_staged_init(&st, dir, err)))
-		goto out;
-	if (!(fp = bs_staged_open(&st, name, err))) {
-		rc = err->code ? err->code : BS_E_IO;
-		goto out;
+int bs_cli_write_files(const struct bs_cli_out *outs, size_t n,
+		       struct bs_error *err)
+{
+	struct bs_staged st[OUTS_MAX];
+	struct bs_outdir od[OUTS_MAX];
+	struct stat sb[OUTS_MAX];
+	size_t set[OUTS_MAX], nsets = 0, i, k;
+	int rc = 0, bad = -1;
+
+	assert(n <= OUTS_MAX);
+	for (i = 0; i < n && !rc; i++)
+		if (outs[i].path &&
+		    (rc = bs_output_check_target(outs[i].path, outs[i].opt, err)))
+			bad = (int)i;
+	/* a set of files per folder (the same folder by another path too) */
+	for (i = 0; i < n && !rc; i++) {
+		char dir[4096];
+		const char *slash;
+		struct stat here;
+		if (!outs[i].path)
+			continue;
+		slash = strrchr(outs[i].path, '/');
+		if (!slash)
+			bs_strlcpy(dir, ".", sizeof(dir));
+		else if (slash == outs[i].path)
+			bs_strlcpy(dir, "/", sizeof(dir));
+		else
+			snprintf(dir, sizeof(dir), "%.*s",
+				 (int)(slash - outs[i].path), outs[i].path);
+		for (k = 0; k < nsets; k++)
+			if (stat(dir, &here) == 0 && here.st_dev == sb[k].st_dev &&
+			    here.st_ino == sb[k].st_ino)
+				break;
+		if (k == nsets) {
+			od[k].path = NULL;
+			od[k].fd = -1;
+			memset(&st[k], 0, sizeof(st[k]));
+			st[k].dirfd = -1;
+			nsets++;
+			if ((rc = bs_outdir_join(&od[k], dir, err)) ||
+			    (rc = bs_staged_init(&st[k], dir, err)) ||
+			    (fstat(st[k].dirfd, &sb[k]) && (rc = BS_E_IO))) {
+				bad = (int)i;
+				break;
+			}
+		}
+		set[i] = k;
 	}
-	fn(ud, fp);
-	if ((rc = bs_staged_close(&st, fp, name, err)) ||
-	    (rc = bs_staged_commit(&st, err)))
-		goto out;
-out:
-	if (rc == BS_E_INPUT && opt && !err->key[0])
-		bs_strlcpy(err->key, opt, sizeof(err->key));
-	bs_staged_release(&st);
-	bs_outdir_close(&od);
+	/* every file written, then every set committed */
+	for (i = 0; i < n && !rc; i++) {
+		const char *name;
+		FILE *fp;
+		if (!outs[i].path)
+			continue;
+		name = strrchr(outs[i].path, '/');
+		name = name ? name + 1 : outs[i].path;
+		if (!(fp = bs_staged_open(&st[set[i]], name, err))) {
+			rc = err->code ? err->code : BS_E_IO;
+			break;
+		}
+		outs[i].fn(outs[i].ud, fp);
+		if ((rc = bs_staged_close(&st[set[i]], fp, name, err)))
+			break;
+	}
+	for (k = 0; k < nsets && !rc; k++)
+		if ((rc = bs_staged_commit(&st[k], err)) == BS_E_INPUT)
+			for (i = 0; i < n; i++) /* the option of the refused file */
+				if (outs[i].path && set[i] == k &&
+				    strstr(err->file, outs[i].path))
+					bad = (int)i;
+	if (rc == BS_E_INPUT && bad >= 0 && outs[bad].opt && !err->key[0])
+		bs_strlcpy(err->key, outs[bad].opt, sizeof(err->key));
+	for (k = 0; k < nsets; k++) {
+		bs_staged_release(&st[k]);
+		bs_outdir_close(&od[k]);
+	}
 	return rc;
 }

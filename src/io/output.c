@@ -685,7 +685,6 @@ static int lock_dir(struct bs_outdir *od, const char *dir, struct bs_error *err)
 		od->fd = -1;
 		return BS_E_IO;
 	}
-	bs_test_point(BS_TP_LOCKED);
 	return 0;
 }
 
@@ -715,13 +714,16 @@ int bs_outdir_open(struct bs_outdir *od, const char *dir, const char *kind,
 			     "the output folder is not writable");
 		return BS_E_IO;
 	}
-	if (read_marker(od->fd, mk, sizeof(mk)) && !strcmp(mk, kind))
-		return 0;
-	snprintf(text, sizeof(text),
-		 "This folder holds bssim's results; running bssim into it again replaces them.\nkind: %s\n",
-		 kind);
-	return write_small(od->fd, dir, BS_OUTDIR_MARK, text,
-			   "the folder's marker", err);
+	if (!read_marker(od->fd, mk, sizeof(mk)) || strcmp(mk, kind)) {
+		snprintf(text, sizeof(text),
+			 "This folder holds bssim's results; running bssim into it again replaces them.\nkind: %s\n",
+			 kind);
+		if ((rc = write_small(od->fd, dir, BS_OUTDIR_MARK, text,
+				      "the folder's marker", err)))
+			return rc;
+	}
+	bs_test_point(BS_TP_LOCKED);
+	return 0;
 }
 
 void bs_outdir_close(struct bs_outdir *od)
@@ -752,9 +754,10 @@ int bs_outdir_join(struct bs_outdir *od, const char *dir,
 		bs_error_set(err, BS_E_NOMEM, dir, 0, 0, NULL, "out of memory");
 		return BS_E_NOMEM;
 	}
-	if ((rc = lock_dir(od, dir, err)))
+	if ((rc = lock_dir(od, dir, err)) || (rc = recover(od->fd, dir, err)))
 		return rc;
-	return recover(od->fd, dir, err);
+	bs_test_point(BS_TP_LOCKED);
+	return 0;
 }
 
 void bs_outdir_settle(const char *path)
