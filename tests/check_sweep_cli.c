@@ -363,6 +363,32 @@ START_TEST(test_interrupt_resume)
 }
 END_TEST
 
+/* SIGINT while the sweep writes its outputs (sent while it stands at
+ * "before-write"): announced at once, the outputs are complete and the
+ * same as an uninterrupted sweep's, exit 1. */
+START_TEST(test_interrupt_during_write)
+{
+	char errp[1200], *msg;
+	pid_t pid;
+
+	ck_assert_int_eq(run("sweep sweep.json -o ref -q", NULL, NULL), 0);
+	snprintf(errp, sizeof(errp), "%s/w.stderr", dir);
+	pid = tu_start(&(struct tu_spawn){.cwd = dir, .stop_at = "before-write",
+					  .err = errp},
+		       "sweep", "sweep.json", "-o", "w", "-q", NULL);
+	tu_wait_stopped(pid);
+	kill(pid, SIGINT);
+	tu_continue(pid);
+	ck_assert_int_eq(tu_wait_exit(pid), 1);
+	msg = tu_slurp(errp, NULL);
+	ck_assert_str_eq(msg, "bssim: interrupt received: finishing the write of the sweep's outputs (18 tasks)\n"
+			      "bssim: interrupted while writing: the sweep's outputs are written to w\n");
+	free(msg);
+	same_results("ref", "w");
+	ck_assert_int_eq(hidden_files("w"), 0);
+}
+END_TEST
+
 START_TEST(test_refusals)
 {
 	char *err, *out;
@@ -504,6 +530,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_contract);
 	tcase_add_test(tc, test_same_bytes);
 	tcase_add_test(tc, test_interrupt_resume);
+	tcase_add_test(tc, test_interrupt_during_write);
 	tcase_add_test(tc, test_refusals);
 	tcase_add_test(tc, test_compare);
 	tcase_add_test(tc, test_progress_on_tty);

@@ -82,6 +82,9 @@ void bs_cli_say(const char *fmt, ...)
  * 0, or "OPT '': expected WHAT" printed and BS_EXIT_USAGE when empty. */
 int bs_cli_nonempty(const char *cmd, const char *opt, const char *val,
 		    const char *what);
+/* The same for the operands v[0..n) (files, folders): 0, or
+ * "'': expected WHAT" printed and BS_EXIT_USAGE for the first empty one. */
+int bs_cli_operands(const char *cmd, char *const *v, int n, const char *what);
 /* Exit status for a BS_E_* code: input problems 2, others 1. */
 int bs_cli_exit(int rc);
 

@@ -165,6 +165,9 @@ int bs_cmd_calibrate(int argc, char **argv)
 		return bs_cli_usage("calibrate", optind >= argc
 				    ? "missing the input (a status series or a trip log)"
 				    : "expected one input file");
+	if ((rc = bs_cli_operands("calibrate", argv + optind, 1,
+				  is_status ? "a status series" : "a trip log")))
+		return rc;
 	input = argv[optind];
 	if (!stations)
 		return bs_cli_usage("calibrate", "missing --stations F (the network's stations CSV)");

@@ -530,6 +530,11 @@ int bs_cmd_compare(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (argc - optind == 2 &&
+	    (status = bs_cli_operands("compare", argv + optind, 2,
+				      sweepdir ? "a point number"
+					       : "a scenario file")))
+		goto out;
 	if (argc - optind != 2) {
 		status = bs_cli_usage("compare",
 				      sweepdir ? "expected two point numbers: bssim compare --sweep DIR P Q"

@@ -80,6 +80,8 @@ int bs_cmd_import_trips(int argc, char **argv)
 	if ((rc = bs_cli_nonempty("import trips", "-o", out, "an output file")) ||
 	    (rc = bs_cli_check_output("-o", out)))
 		return rc;
+	if ((rc = bs_cli_operands("import trips", argv + optind, 1, "a trip log")))
+		return rc;
 	t = bs_tripnet_read(argv[optind], &err);
 	if (!t) {
 		bs_cli_error(&err);

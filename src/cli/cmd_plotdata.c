@@ -168,6 +168,8 @@ int bs_cmd_plotdata(int argc, char **argv)
 	}
 	pos = argv + optind;
 	n = argc - optind;
+	if (bs_cli_operands("plotdata", pos, n, "a kind, a run's or sweep's folder or file, or a name"))
+		return BS_EXIT_USAGE;
 	if (n < 1)
 		return bs_cli_usage("plotdata",
 				    "missing KIND; expected timeofday, matrix, ports, wards, compare or sweep (see bssim plotdata --help)");

@@ -137,6 +137,10 @@ int bs_cmd_report(int argc, char **argv)
 	}
 	dirs = argv + optind;
 	n = (size_t)(argc - optind);
+	if (bs_cli_operands("report", dirs, (int)n, "a run's or sweep's folder")) {
+		free(plots);
+		return BS_EXIT_USAGE;
+	}
 	if (n == 0) {
 		free(plots);
 		return bs_cli_usage("report",

@@ -160,6 +160,8 @@ static int parse(int argc, char **argv, struct run_cli *c)
 		return bs_cli_usage("run",
 				    "unexpected argument '%s'; expected one scenario file",
 				    argv[optind + 1]);
+	if (bs_cli_operands("run", argv + optind, 1, "a scenario file"))
+		return BS_EXIT_USAGE;
 	c->scenario = argv[optind];
 	return 0;
 }

@@ -38,6 +38,8 @@ int bs_cmd_show(int argc, char **argv)
 	}
 	if (argc < 2)
 		return bs_cli_usage("show", "missing DIR; usage: bssim show DIR [DIR...]");
+	if (bs_cli_operands("show", argv + 1, argc - 1, "a run's output folder"))
+		return BS_EXIT_USAGE;
 	docs = calloc((size_t)argc, sizeof(json_t *));
 	if (!docs)
 		return bs_cli_usage("show", "out of memory");

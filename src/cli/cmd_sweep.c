@@ -135,6 +135,8 @@ int sweep_parse(int argc, char **argv, struct sweep_cli *c)
 		return bs_cli_usage("sweep",
 				    "unexpected argument '%s'; expected one sweep file",
 				    argv[optind + 1]);
+	if (bs_cli_operands("sweep", argv + optind, 1, "a sweep file"))
+		return BS_EXIT_USAGE;
 	c->file = argv[optind];
 	return 0;
 }
@@ -493,6 +495,9 @@ int bs_cmd_merge(int argc, char **argv)
 		return bs_cli_usage("merge",
 				    "missing -o DIR: the folder to write the joined sweep into");
 	bs_error_clear(&err);
+	if (bs_cli_operands("merge", argv + optind, argc - optind,
+			    "a shard's output folder"))
+		return BS_EXIT_USAGE;
 	/* the shards are read as finished results: a commit a killed run
 	 * left is finished first */
 	for (i = optind; i < argc; i++)

@@ -100,6 +100,16 @@ int bs_cli_nonempty(const char *cmd, const char *opt, const char *val,
 	return bs_cli_usage(cmd, "%s '': expected %s", opt, what);
 }
 
+int bs_cli_operands(const char *cmd, char *const *v, int n, const char *what)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!v[i][0])
+			return bs_cli_usage(cmd, "'': expected %s", what);
+	return 0;
+}
+
 int bs_cli_exit(int rc)
 {
 	switch (rc) {
