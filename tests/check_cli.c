@@ -5,6 +5,7 @@
  */
 #include <dirent.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -341,13 +342,49 @@ START_TEST(test_unwritable_output)
 }
 END_TEST
 
-/* Temporaries left in a run's folder (names ".*.tmp.*"). */
-static int temporaries_in(const char *sub)
-{
-	char p[1200];
+static void interrupt_at(const char *sc, const char *sub, const char *stop_at,
+			 const char *reps_arg, int nreps, int cut,
+			 const char *want, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 7, 8)))
+#endif
+	;
 
-	snprintf(p, sizeof(p), "%s/%s", dir, sub);
-	return tu_temporaries(p);
+/* Run sc into dir/sub (with --replications reps_arg), interrupted with
+ * SIGINT while it stands at stop_at: exit 1, stderr exactly want
+ * (printf-style), summary.json holds nreps replications and says whether
+ * the run was cut short, no temporary is left. */
+static void interrupt_at(const char *sc, const char *sub, const char *stop_at,
+			 const char *reps_arg, int nreps, int cut,
+			 const char *want, ...)
+{
+	char out[1024], errp[1200], path[1300], *msg, text[2048];
+	va_list ap;
+	json_t *doc;
+	pid_t pid;
+
+	snprintf(out, sizeof(out), "%s/%s", dir, sub);
+	snprintf(errp, sizeof(errp), "%s/stderr", dir);
+	pid = tu_start(&(struct tu_spawn){.stop_at = stop_at, .err = errp},
+		       "run", sc, "-o", out, "-q", "--replications", reps_arg,
+		       NULL);
+	tu_wait_stopped(pid);
+	ck_assert_int_eq(tu_signal_and_wait(pid, SIGINT), 1);
+	msg = tu_slurp(errp, NULL);
+	va_start(ap, want);
+	vsnprintf(text, sizeof(text), want, ap);
+	va_end(ap);
+	ck_assert_str_eq(msg, text);
+	free(msg);
+	snprintf(path, sizeof(path), "%s/summary.json", out);
+	doc = json_load_file(path, 0, NULL);
+	ck_assert_ptr_nonnull(doc);
+	ck_assert(json_is_true(json_object_get(json_object_get(doc, "run"),
+					       "interrupted")) == cut);
+	ck_assert_int_eq(json_integer_value(json_object_get(doc, "replications")),
+			 nreps);
+	json_decref(doc);
+	ck_assert_int_eq(tu_temporaries(out), 0);
 }
 
 /* SIGINT while the replications run: the run stops, the finished ones
@@ -357,34 +394,12 @@ static int temporaries_in(const char *sub)
  * replication after a stop, so exactly one is written. */
 START_TEST(test_interrupt)
 {
-	char *sc = small_scenario(""), out[1024], errp[1200], path[1300], *msg,
-	     want[2048];
-	json_t *doc;
-	pid_t pid;
+	char *sc = small_scenario("");
 
-	snprintf(out, sizeof(out), "%s/int", dir);
-	snprintf(errp, sizeof(errp), "%s/stderr", dir);
-	pid = tu_start(&(struct tu_spawn){.stop_at = "rep-done:1", .err = errp},
-		       "run", sc, "-o", out, "-q", "--replications", "50", NULL);
-	tu_wait_stopped(pid);
-	kill(pid, SIGINT);
-	tu_continue(pid);
-	ck_assert_int_eq(tu_wait_exit(pid), 1);
-	msg = tu_slurp(errp, NULL);
-	snprintf(want, sizeof(want),
-		 "bssim: interrupt received: finishing the write of 1 replication\n"
-		 "bssim: interrupted: wrote the 1 complete replication of 50 to %s (run.interrupted is true in summary.json)\n",
-		 out);
-	ck_assert_str_eq(msg, want);
-	free(msg);
-	snprintf(path, sizeof(path), "%s/summary.json", out);
-	doc = json_load_file(path, 0, NULL);
-	ck_assert_ptr_nonnull(doc);
-	ck_assert(json_is_true(json_object_get(json_object_get(doc, "run"),
-					       "interrupted")));
-	ck_assert_int_eq(json_integer_value(json_object_get(doc, "replications")), 1);
-	json_decref(doc);
-	ck_assert_int_eq(temporaries_in("int"), 0);
+	interrupt_at(sc, "int", "rep-done:1", "50", 1, 1,
+		     "bssim: interrupt received: finishing the write of 1 replication\n"
+		     "bssim: interrupted: wrote the 1 complete replication of 50 to %s/int (run.interrupted is true in summary.json)\n",
+		     dir);
 	free(sc);
 }
 END_TEST
@@ -395,38 +410,17 @@ END_TEST
  * The interrupt is sent while the run stands at "before-write". */
 START_TEST(test_interrupt_during_write)
 {
-	char *sc = small_scenario(", \"output\": {\"trips\": true}"), out[1024],
-	     errp[1200], path[1300], *msg, want[2048];
-	json_t *doc;
-	pid_t pid;
+	char *sc = small_scenario(", \"output\": {\"trips\": true}"), *t, p[1200];
 
-	snprintf(out, sizeof(out), "%s/w", dir);
-	snprintf(errp, sizeof(errp), "%s/stderr", dir);
-	pid = tu_start(&(struct tu_spawn){.stop_at = "before-write", .err = errp},
-		       "run", sc, "-o", out, "-q", NULL);
-	tu_wait_stopped(pid);
-	kill(pid, SIGINT);
-	tu_continue(pid);
-	ck_assert_int_eq(tu_wait_exit(pid), 1);
-	msg = tu_slurp(errp, NULL);
-	snprintf(want, sizeof(want),
-		 "bssim: interrupt received: finishing the write of 4 replications\n"
-		 "bssim: interrupted while writing: the 4 replications are written to %s\n",
-		 out);
-	ck_assert_str_eq(msg, want);
-	free(msg);
-	snprintf(path, sizeof(path), "%s/summary.json", out);
-	doc = json_load_file(path, 0, NULL);
-	ck_assert_ptr_nonnull(doc);
-	ck_assert(json_is_false(json_object_get(json_object_get(doc, "run"),
-						"interrupted")));
-	ck_assert_int_eq(json_integer_value(json_object_get(doc, "replications")), 4);
-	json_decref(doc);
-	msg = file_in(out, "trips.csv");
-	ck_assert_ptr_nonnull(msg);
-	ck_assert_ptr_nonnull(strstr(msg, "\n4,")); /* the last replication's */
-	free(msg);
-	ck_assert_int_eq(temporaries_in("w"), 0);
+	interrupt_at(sc, "w", "before-write", "4", 4, 0,
+		     "bssim: interrupt received: finishing the write of 4 replications\n"
+		     "bssim: interrupted while writing: the 4 replications are written to %s/w\n",
+		     dir);
+	snprintf(p, sizeof(p), "%s/w", dir);
+	t = file_in(p, "trips.csv");
+	ck_assert_ptr_nonnull(t);
+	ck_assert_ptr_nonnull(strstr(t, "\n4,")); /* the last replication's */
+	free(t);
 	free(sc);
 }
 END_TEST

@@ -41,17 +41,9 @@ static char *dir;
 
 static void setup(void)
 {
-	char base[2048];
-
 	dir = tu_tmpdir();
 	/* a few milliseconds a run: the loops below run hundreds */
-	snprintf(base, sizeof(base),
-		 "{\"bssim\": 1, \"name\": \"small\", \"seed\": 4, \"replications\": 2,\n"
-		 " \"horizon\": {\"days\": 2, \"warmup_days\": 1},\n"
-		 " \"network\": {\"stations\": \"%s\"}, \"fleet\": {\"bikes\": 14},\n"
-		 " \"demand\": {\"model\": \"gravity\", \"trips_per_day\": 300}}\n",
-		 tu_abspath(tu_fixture("six.csv")));
-	free(tu_write(dir, "base.json", base));
+	tu_write_small_base(dir);
 	free(tu_write(dir, "sweep.json",
 		      "{ \"bssim_sweep\": 1, \"base\": \"base.json\", \"replications\": 2,\n"
 		      "  \"vary\": { \"fleet.bikes\": [10, 20] } }\n"));
@@ -515,13 +507,29 @@ START_TEST(test_single_file_targets)
 }
 END_TEST
 
+/* The message (freed here) of a run refused for r/flows.csv of kind k,
+ * the target as it was, the previous results as before. */
+static void refused_in_run(char *err, int k, const char *before)
+{
+	char want[800], *now;
+
+	snprintf(want, sizeof(want), "bssim: r/flows.csv: %s; bssim replaces only regular files: remove it or choose another output\n",
+		 target_kind[k]);
+	ck_assert_str_eq(err, want);
+	free(err);
+	target_intact("r/flows.csv", k);
+	now = slurp("r/replications.csv");
+	ck_assert_str_eq(now, before);
+	free(now);
+}
+
 /* A result set's file that is not a regular file: refused before the run
  * (exit 2, nothing written), and at the commit when it appears during the
  * run (planted while the run stands at "before-write"): nothing of the
  * new set is renamed, the old set stays, no temporary is left. */
 START_TEST(test_result_set_targets)
 {
-	char errp[1200], *err, *before, *now, want[800];
+	char errp[1200], *err, *before;
 	pid_t pid;
 	int k, skipped = 0;
 
@@ -535,14 +543,7 @@ START_TEST(test_result_set_targets)
 			continue;
 		}
 		ck_assert_int_eq(bs("run base.json -o r -q", NULL, &err), 2);
-		snprintf(want, sizeof(want), "bssim: r/flows.csv: %s; bssim replaces only regular files: remove it or choose another output\n",
-			 target_kind[k]);
-		ck_assert_str_eq(err, want);
-		free(err);
-		target_intact("r/flows.csv", k);
-		now = slurp("r/replications.csv");
-		ck_assert_str_eq(now, before);
-		free(now);
+		refused_in_run(err, k, before);
 		remove_target("r/flows.csv", k);
 		/* appearing while the run runs: refused at the commit */
 		snprintf(errp, sizeof(errp), "%s/stderr", dir);
@@ -553,15 +554,7 @@ START_TEST(test_result_set_targets)
 		ck_assert_int_eq(make_target("r/flows.csv", k), 0);
 		tu_continue(pid);
 		ck_assert_int_eq(tu_wait_exit(pid), 2);
-		err = tu_slurp(errp, NULL);
-		snprintf(want, sizeof(want), "bssim: r/flows.csv: %s; bssim replaces only regular files: remove it or choose another output\n",
-			 target_kind[k]);
-		ck_assert_str_eq(err, want);
-		free(err);
-		target_intact("r/flows.csv", k);
-		now = slurp("r/replications.csv");
-		ck_assert_str_eq(now, before);
-		free(now);
+		refused_in_run(tu_slurp(errp, NULL), k, before);
 		free(before);
 		ck_assert_int_eq(tu_temporaries(at("r")), 0);
 		remove_target("r/flows.csv", k);
@@ -580,6 +573,28 @@ START_TEST(test_result_set_targets)
 }
 END_TEST
 
+/* The files of two run folders are the same (summary.json without its
+ * "run"), and the second has no trips.csv unless the first has. */
+static void same_run(const char *a, const char *b)
+{
+	static const char *const names[] = {"summary.json", "replications.csv",
+					    "stations.csv", "timeseries.csv",
+					    "flows.csv", "trips.csv"};
+	char pa[300], pb[300], *x, *y;
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(pa, sizeof(pa), "%s/%s", a, names[i]);
+		snprintf(pb, sizeof(pb), "%s/%s", b, names[i]);
+		x = comparable(pa);
+		y = comparable(pb);
+		ck_assert_msg((!x && !y) || (x && y && !strcmp(x, y)),
+			      "%s differs between %s and %s", names[i], a, b);
+		free(x);
+		free(y);
+	}
+}
+
 /* Temporaries planted under the names an earlier bssim would have used
  * (".NAME.tmp.PID", planted for the run's own process id while it stands
  * at "before-write") are neither written through nor followed. */
@@ -588,7 +603,7 @@ START_TEST(test_planted_temporaries)
 	static const char *const names[] = {"summary.json", "replications.csv",
 					    "stations.csv", "timeseries.csv",
 					    "flows.csv", "trips.1", "trips.csv"};
-	char p[1400], *a, *b;
+	char p[1400], *a;
 	size_t i;
 	pid_t pid;
 
@@ -607,11 +622,7 @@ START_TEST(test_planted_temporaries)
 	a = slurp("victim");
 	ck_assert_str_eq(a, "not bssim's\n");
 	free(a);
-	a = slurp("ref/trips.csv");
-	b = slurp("r/trips.csv");
-	ck_assert_str_eq(a, b);
-	free(a);
-	free(b);
+	same_run("ref", "r");
 }
 END_TEST
 
@@ -630,7 +641,7 @@ START_TEST(test_one_writer_per_folder)
 		"report -o r/report.html r",
 		"import trips @trips -o r/stations.csv -q",
 	};
-	char *err, *a, *b, cmd[2048];
+	char *err, cmd[2048];
 	size_t i;
 	pid_t pid;
 
@@ -669,44 +680,13 @@ START_TEST(test_one_writer_per_folder)
 	tu_continue(pid);
 	ck_assert_int_eq(tu_wait_exit(pid), 0);
 	/* the folder holds that run, whole, and nothing of the others */
-	a = comparable("ref/summary.json");
-	b = comparable("r/summary.json");
-	ck_assert_str_eq(a, b);
-	free(a);
-	free(b);
-	a = slurp("ref/flows.csv");
-	b = slurp("r/flows.csv");
-	ck_assert_str_eq(a, b);
-	free(a);
-	free(b);
+	same_run("ref", "r");
 	ck_assert(!tu_exists(at("r/sweep.csv")));
 	ck_assert(!tu_exists(at("r/compare.csv")));
 	ck_assert(!tu_exists(at("r/report.html")));
 	ck_assert_int_eq(tu_temporaries(at("r")), 0);
 }
 END_TEST
-
-/* The files of two run folders are the same (summary.json without its
- * "run"), and the second has no trips.csv unless the first has. */
-static void same_run(const char *a, const char *b)
-{
-	static const char *const names[] = {"summary.json", "replications.csv",
-					    "stations.csv", "timeseries.csv",
-					    "flows.csv", "trips.csv"};
-	char pa[300], pb[300], *x, *y;
-	size_t i;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		snprintf(pa, sizeof(pa), "%s/%s", a, names[i]);
-		snprintf(pb, sizeof(pb), "%s/%s", b, names[i]);
-		x = comparable(pa);
-		y = comparable(pb);
-		ck_assert_msg((!x && !y) || (x && y && !strcmp(x, y)),
-			      "%s differs between %s and %s", names[i], a, b);
-		free(x);
-		free(y);
-	}
-}
 
 /* SIGKILL between two renames of the commit: the folder is left half old,
  * half new, with the journal; the next reader (bssim show) rolls it

@@ -203,6 +203,17 @@ static pid_t commit_in_child(const char *d, const char *stop_at)
 	return pid;
 }
 
+/* The child of commit_in_child, once stopped at its point, killed. */
+static void kill_when_stopped(pid_t pid)
+{
+	int st;
+
+	ck_assert_int_eq(waitpid(pid, &st, WUNTRACED), pid);
+	ck_assert(WIFSTOPPED(st));
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+}
+
 static void expect_file(const char *d, const char *name, const char *text)
 {
 	char p[700], *t;
@@ -229,15 +240,12 @@ START_TEST(test_commit_killed)
 	struct bs_error err;
 	char p[700];
 	pid_t pid;
-	int i, st;
+	int i;
 
 	for (i = 0; i < 4; i++)
 		free(tu_write(dir, names[i], "old\n"));
 	pid = commit_in_child(dir, "commit-rename:1");
-	ck_assert_int_eq(waitpid(pid, &st, WUNTRACED), pid);
-	ck_assert(WIFSTOPPED(st));
-	kill(pid, SIGKILL);
-	waitpid(pid, &st, 0);
+	kill_when_stopped(pid);
 	/* mixed, as the kill left it */
 	expect_file(dir, "a", "new\n");
 	expect_file(dir, "b", "old\n");
@@ -254,10 +262,7 @@ START_TEST(test_commit_killed)
 	for (i = 0; i < 4; i++)
 		free(tu_write(dir, names[i], "old\n"));
 	pid = commit_in_child(dir, "temps-written");
-	ck_assert_int_eq(waitpid(pid, &st, WUNTRACED), pid);
-	ck_assert(WIFSTOPPED(st));
-	kill(pid, SIGKILL);
-	waitpid(pid, &st, 0);
+	kill_when_stopped(pid);
 	ck_assert_int_eq(tu_temporaries(dir), 3);
 	bs_outdir_settle(dir); /* no journal: a reader changes nothing */
 	ck_assert_int_eq(tu_temporaries(dir), 3);

@@ -23,16 +23,8 @@ static char *dir;
 
 static void setup(void)
 {
-	char base[2048];
-
 	dir = tu_tmpdir();
-	snprintf(base, sizeof(base),
-		 "{\"bssim\": 1, \"name\": \"small\", \"seed\": 4, \"replications\": 2,\n"
-		 " \"horizon\": {\"days\": 2, \"warmup_days\": 1},\n"
-		 " \"network\": {\"stations\": \"%s\"}, \"fleet\": {\"bikes\": 14},\n"
-		 " \"demand\": {\"model\": \"gravity\", \"trips_per_day\": 300}}\n",
-		 tu_abspath(tu_fixture("six.csv")));
-	free(tu_write(dir, "base.json", base));
+	tu_write_small_base(dir);
 	/* 3 x 2 points x 3 replications = 18 tasks of a few milliseconds */
 	free(tu_write(dir, "sweep.json",
 		      "{ \"bssim_sweep\": 1, \"base\": \"base.json\", \"replications\": 3,\n"
@@ -323,9 +315,7 @@ START_TEST(test_interrupt_resume)
 	ck_assert_int_eq(run("sweep long.json -o ref -q --jobs 2", NULL, NULL), 0);
 	/* Ctrl-C: exit 1, tasks in flight lost, finished ones kept */
 	pid = start_long("int", "--jobs=2", 2);
-	kill(pid, SIGINT);
-	tu_continue(pid);
-	ck_assert_int_eq(tu_wait_exit(pid), 1);
+	ck_assert_int_eq(tu_signal_and_wait(pid, SIGINT), 1);
 	snprintf(p, sizeof(p), "%s/int.stderr", dir);
 	msg = tu_slurp(p, NULL);
 	ck_assert_ptr_nonnull(strstr(msg, "interrupted"));
@@ -377,9 +367,7 @@ START_TEST(test_interrupt_during_write)
 					  .err = errp},
 		       "sweep", "sweep.json", "-o", "w", "-q", NULL);
 	tu_wait_stopped(pid);
-	kill(pid, SIGINT);
-	tu_continue(pid);
-	ck_assert_int_eq(tu_wait_exit(pid), 1);
+	ck_assert_int_eq(tu_signal_and_wait(pid, SIGINT), 1);
 	msg = tu_slurp(errp, NULL);
 	ck_assert_str_eq(msg, "bssim: interrupt received: finishing the write of the sweep's outputs (18 tasks)\n"
 			      "bssim: interrupted while writing: the sweep's outputs are written to w\n");

@@ -105,6 +105,19 @@ int tu_run(const char *cmd, char **out, char **err)
 	return WEXITSTATUS(st);
 }
 
+void tu_write_small_base(const char *dir)
+{
+	char base[2048];
+
+	snprintf(base, sizeof(base),
+		 "{\"bssim\": 1, \"name\": \"small\", \"seed\": 4, \"replications\": 2,\n"
+		 " \"horizon\": {\"days\": 2, \"warmup_days\": 1},\n"
+		 " \"network\": {\"stations\": \"%s\"}, \"fleet\": {\"bikes\": 14},\n"
+		 " \"demand\": {\"model\": \"gravity\", \"trips_per_day\": 300}}\n",
+		 tu_abspath(tu_fixture("six.csv")));
+	free(tu_write(dir, "base.json", base));
+}
+
 struct bs_scenario *tu_scenario(const char *dir, const char *json,
 				struct bs_error *err)
 {
@@ -249,6 +262,13 @@ int tu_wait_exit(pid_t pid)
 	}
 	forget(pid);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+int tu_signal_and_wait(pid_t pid, int sig)
+{
+	ck_assert_int_eq(kill(pid, sig), 0);
+	tu_continue(pid);
+	return tu_wait_exit(pid);
 }
 
 int tu_temporaries(const char *dir)

@@ -25,6 +25,9 @@ const char *tu_bssim(void);
 /* Run a shell command line; stdout/stderr captured (caller frees either,
  * may pass NULL). Returns the exit status, or -1. */
 int tu_run(const char *cmd, char **out, char **err);
+/* dir/base.json: a scenario of a few milliseconds on the six-port
+ * fixture (2 replications of 2 days, 300 trips a day). */
+void tu_write_small_base(const char *dir);
 /* Scenario from JSON text written to dir/name. */
 struct bs_scenario *tu_scenario(const char *dir, const char *json,
 				struct bs_error *err);
@@ -59,6 +62,9 @@ void tu_continue(pid_t pid);
 /* Wait for pid to end: its exit status, or 128 + the signal that killed
  * it. */
 int tu_wait_exit(pid_t pid);
+/* Send sig to the stopped pid, let it go on, and wait for its end: its
+ * status as tu_wait_exit. */
+int tu_signal_and_wait(pid_t pid, int sig);
 /* Temporaries bssim left in dir (names ".*.tmp.*"), counted. */
 int tu_temporaries(const char *dir);
 /* Whether the test runs as root (device nodes need it). */

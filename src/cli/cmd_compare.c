@@ -42,7 +42,8 @@ static const char COMPARE_HELP[] =
 	"      --ward NAME        print this ward instead of the whole network\n"
 	"  -q, --quiet            print nothing but errors\n"
 	"      --force            with -o: write into a folder holding files\n"
-	"                         bssim did not write\n"
+	"                         bssim did not write, or a run's or sweep's\n"
+	"                         results\n"
 	"\n"
 	"The scenarios must have the same seed and replications (else the\n"
 	"pairs would not share random numbers): exit status 2 otherwise.\n";
