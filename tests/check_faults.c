@@ -843,7 +843,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_stdout_errors);
 	tcase_add_test(tc, test_messages_one_line);
 	suite_add_tcase(s, tc);
-	tcase_set_timeout(tw, 300);
+	tcase_set_timeout(tw, 120);
 	tcase_add_checked_fixture(tw, setup, teardown);
 	tcase_add_loop_test(tw, test_fail_every_write, 0,
 			    (int)(sizeof(writers) / sizeof(writers[0])));
