@@ -459,18 +459,18 @@ START_TEST(test_single_file_targets)
 		{"calibrate status @status --stations six.csv -o %s", "-o"},
 		{"report r -o %s", "-o"},
 	};
-	const char *from[] = {"@trips", "@info", "@stat", "@status", "six.csv"};
-	const char *to[] = {tu_abspath(tu_fixture("trips_small.csv")),
-			    tu_abspath(tu_fixture("gbfs/station_information.json")),
-			    tu_abspath(tu_fixture("gbfs/station_status.json")),
-			    tu_abspath(tu_fixture("status_small.csv"))};
-	char six[1024];
-	char cmd[4096], want[600], *err;
+	static const char *const from[] = {"@trips", "@info", "@stat",
+					   "@status", "six.csv"};
+	static const char *const fixture[] = {
+		"trips_small.csv", "gbfs/station_information.json",
+		"gbfs/station_status.json", "status_small.csv", "six.csv"};
+	char to[5][1024], cmd[4096], want[600], *err;
 	size_t i, f;
 	int k, skipped = 0;
 
-	/* tu_abspath's buffers rotate: keep the fourth path elsewhere */
-	bs_strlcpy(six, tu_abspath(tu_fixture("six.csv")), sizeof(six));
+	/* copied: tu_abspath's buffers rotate */
+	for (f = 0; f < 5; f++)
+		bs_strlcpy(to[f], tu_abspath(tu_fixture(fixture[f])), sizeof(to[f]));
 	ck_assert_int_eq(bs("run base.json -o r -q", NULL, NULL), 0);
 	for (k = 0; k < T_N; k++) {
 		if (make_target("t", k)) {
@@ -486,8 +486,7 @@ START_TEST(test_single_file_targets)
 				if (!p)
 					continue;
 				snprintf(tmp, sizeof(tmp), "%.*s%s%s", (int)(p - line),
-					 line, f < 4 ? to[f] : six,
-					 p + strlen(from[f]));
+					 line, to[f], p + strlen(from[f]));
 				bs_strlcpy(line, tmp, sizeof(line));
 			}
 			bs_strlcpy(cmd, line, sizeof(cmd));
