@@ -23,7 +23,12 @@
 #            numeric key that varies)
 #
 # Everything is drawn in a temporary folder and moved into place at the
-# end, so a failure leaves no half-drawn set behind.
+# end, so a failure leaves no half-drawn set behind. The output folder is
+# locked as bssim locks its folders (flock on the folder itself, util-linux
+# flock(1)) while plots.sh reads and writes it: with another writer there
+# (a run into it, another plots.sh) it stops at once with exit status 1.
+# A file in the way that is not a regular file (a link, a device, a
+# folder) is never replaced: exit status 2.
 set -eu
 
 here=$(dirname "$0")
@@ -45,6 +50,20 @@ shift
 command -v "$GNUPLOT" >/dev/null 2>&1 ||
 	die "$GNUPLOT not found; install gnuplot-nox (scripts/install-deps.sh plots)"
 "$BSSIM" --version >/dev/null 2>&1 || die "cannot run bssim as '$BSSIM'; set BSSIM"
+command -v flock >/dev/null 2>&1 ||
+	die "flock not found; install util-linux (it keeps two writers out of one folder)"
+
+# lock_out: take the output folder's lock on descriptor 9, held to the end
+locked=
+lock_out() {
+	exec 9<"$out" || die "cannot open $out"
+	if ! flock -n 9; then
+		echo "plots.sh: another bssim is writing to $out; wait for it or choose another output folder" >&2
+		exit 1
+	fi
+	locked=1
+}
+[ -d "$out" ] && lock_out
 case $here in *"'"*) die "the plots folder's path holds a quote: $here" ;; esac
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/bssim-plots.XXXXXX")
@@ -199,6 +218,14 @@ done <"$tmp/dirs"
 "$BSSIM" report -o "$stage/report.html" "$@"
 
 mkdir -p "$out"
+[ -n "$locked" ] || lock_out
+# every target a new name or a regular file, checked before anything moves
+for f in "$stage"/*; do
+	t=$out/$(basename "$f")
+	if [ -L "$t" ] || { [ -e "$t" ] && [ ! -f "$t" ]; }; then
+		die "$t is not a regular file; plots.sh replaces only regular files: remove it or choose another output folder"
+	fi
+done
 n=0
 for f in "$stage"/*; do
 	mv -f "$f" "$out/"

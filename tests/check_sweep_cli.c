@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -24,16 +23,8 @@ static char *dir;
 
 static void setup(void)
 {
-	char base[2048];
-
 	dir = tu_tmpdir();
-	snprintf(base, sizeof(base),
-		 "{\"bssim\": 1, \"name\": \"small\", \"seed\": 4, \"replications\": 2,\n"
-		 " \"horizon\": {\"days\": 2, \"warmup_days\": 1},\n"
-		 " \"network\": {\"stations\": \"%s\"}, \"fleet\": {\"bikes\": 14},\n"
-		 " \"demand\": {\"model\": \"gravity\", \"trips_per_day\": 300}}\n",
-		 tu_abspath(tu_fixture("six.csv")));
-	free(tu_write(dir, "base.json", base));
+	tu_write_small_base(dir);
 	/* 3 x 2 points x 3 replications = 18 tasks of a few milliseconds */
 	free(tu_write(dir, "sweep.json",
 		      "{ \"bssim_sweep\": 1, \"base\": \"base.json\", \"replications\": 3,\n"
@@ -299,53 +290,32 @@ START_TEST(test_mpi_same_bytes)
 }
 END_TEST
 
-/* Start a long sweep in the background; wait until n tasks are recorded. */
+/* Start a long sweep; return when it has recorded its n-th task and
+ * stopped itself there (test point "task-recorded"): no polling, no
+ * clock. */
 static pid_t start_long(const char *sub, const char *extra, int n)
 {
-	char out[1024], log[1200], errp[1200], exe[4096];
+	char out[1024], errp[1200], at[64];
 	pid_t pid;
-	int i;
 
-	bs_strlcpy(exe, tu_abspath(tu_bssim()), sizeof(exe));
 	snprintf(out, sizeof(out), "%s/%s", dir, sub);
-	snprintf(log, sizeof(log), "%s/sweep_tasks.jsonl", out);
 	snprintf(errp, sizeof(errp), "%s/%s.stderr", dir, sub);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		if (chdir(dir) || !freopen(errp, "w", stderr))
-			_exit(126);
-		execl(exe, "bssim", "sweep", "long.json", "-o", out, "-q", extra,
-		      (char *)NULL);
-		_exit(127);
-	}
-	for (i = 0; i < 1000; i++) {
-		char *t = tu_slurp(log, NULL);
-		int st;
-		/* the sweep must still be running */
-		ck_assert_int_eq(waitpid(pid, &st, WNOHANG), 0);
-		size_t lines = tu_lines(t);
-		free(t);
-		if (lines >= (size_t)n + 1)
-			break;
-		nanosleep(&(struct timespec){0, 10000000}, NULL);
-	}
+	snprintf(at, sizeof(at), "task-recorded:%d", n);
+	pid = tu_start(&(struct tu_spawn){.cwd = dir, .stop_at = at, .err = errp},
+		       "sweep", "long.json", "-o", out, "-q", extra, NULL);
+	tu_wait_stopped(pid);
 	return pid;
 }
 
 START_TEST(test_interrupt_resume)
 {
 	pid_t pid;
-	int st;
 	char *msg, *t, p[1200];
 
 	ck_assert_int_eq(run("sweep long.json -o ref -q --jobs 2", NULL, NULL), 0);
 	/* Ctrl-C: exit 1, tasks in flight lost, finished ones kept */
 	pid = start_long("int", "--jobs=2", 2);
-	kill(pid, SIGINT);
-	waitpid(pid, &st, 0);
-	ck_assert(WIFEXITED(st));
-	ck_assert_int_eq(WEXITSTATUS(st), 1);
+	ck_assert_int_eq(tu_signal_and_wait(pid, SIGINT), 1);
 	snprintf(p, sizeof(p), "%s/int.stderr", dir);
 	msg = tu_slurp(p, NULL);
 	ck_assert_ptr_nonnull(strstr(msg, "interrupted"));
@@ -354,7 +324,11 @@ START_TEST(test_interrupt_resume)
 	ck_assert(!exists_in("int", "sweep.csv"));
 	ck_assert_int_eq(hidden_files("int"), 0);
 	t = file_in("int", "sweep_tasks.jsonl");
-	ck_assert_uint_lt(tu_lines(t), 1 + 12); /* interrupted before the end */
+	/* the 2 and at most one more per thread: each task runs far more
+	 * events than the stop flag's check interval, so none can finish
+	 * after the interrupt but one about to end */
+	ck_assert_uint_le(tu_lines(t), 1 + 2 + 2);
+	ck_assert_uint_ge(tu_lines(t), 1 + 2);
 	ck_assert_int_eq(t[strlen(t) - 1], '\n');
 	free(t);
 	ck_assert_int_eq(run("sweep long.json -o int -q --resume", NULL, NULL), 0);
@@ -363,8 +337,11 @@ START_TEST(test_interrupt_resume)
 	/* a killed job, with a torn last record, resumed */
 	pid = start_long("kill", "--jobs=1", 3);
 	kill(pid, SIGKILL);
-	waitpid(pid, &st, 0);
+	ck_assert_int_eq(tu_wait_exit(pid), 128 + SIGKILL);
 	ck_assert(!exists_in("kill", "sweep.csv"));
+	t = file_in("kill", "sweep_tasks.jsonl");
+	ck_assert_uint_eq(tu_lines(t), 1 + 3); /* stopped right after the 3rd */
+	free(t);
 	snprintf(p, sizeof(p), "%s/kill/sweep_tasks.jsonl", dir);
 	{
 		FILE *fp = fopen(p, "ab");
@@ -376,11 +353,34 @@ START_TEST(test_interrupt_resume)
 }
 END_TEST
 
+/* SIGINT while the sweep writes its outputs (sent while it stands at
+ * "before-write"): announced at once, the outputs are complete and the
+ * same as an uninterrupted sweep's, exit 1. */
+START_TEST(test_interrupt_during_write)
+{
+	char errp[1200], *msg;
+	pid_t pid;
+
+	ck_assert_int_eq(run("sweep sweep.json -o ref -q", NULL, NULL), 0);
+	snprintf(errp, sizeof(errp), "%s/w.stderr", dir);
+	pid = tu_start(&(struct tu_spawn){.cwd = dir, .stop_at = "before-write",
+					  .err = errp},
+		       "sweep", "sweep.json", "-o", "w", "-q", NULL);
+	tu_wait_stopped(pid);
+	ck_assert_int_eq(tu_signal_and_wait(pid, SIGINT), 1);
+	msg = tu_slurp(errp, NULL);
+	ck_assert_str_eq(msg, "bssim: interrupt received: finishing the write of the sweep's outputs (18 tasks)\n"
+			      "bssim: interrupted while writing: the sweep's outputs are written to w\n");
+	free(msg);
+	same_results("ref", "w");
+	ck_assert_int_eq(hidden_files("w"), 0);
+}
+END_TEST
+
 START_TEST(test_refusals)
 {
-	char *err, *out, exe[4096];
+	char *err, *out;
 	pid_t pid;
-	int st;
 
 	/* resuming into a folder of another sweep */
 	ck_assert_int_eq(run("sweep sweep.json -o a -q", NULL, NULL), 0);
@@ -409,28 +409,18 @@ START_TEST(test_refusals)
 	ck_assert_ptr_nonnull(strstr(err, "held 9 recorded tasks"));
 	free(out);
 	free(err);
-	/* one sweep per folder at a time */
-	bs_strlcpy(exe, tu_abspath(tu_bssim()), sizeof(exe));
-	pid = fork();
-	if (pid == 0) {
-		if (chdir(dir) || !freopen("/dev/null", "w", stderr))
-			_exit(126);
-		execl(exe, "bssim", "sweep", "long.json", "-o", "busy", "-q",
-		      (char *)NULL);
-		_exit(127);
-	}
-	{
-		char p[1200];
-		int i;
-		snprintf(p, sizeof(p), "%s/busy/sweep_plan.json", dir);
-		for (i = 0; i < 500 && !tu_exists(p); i++)
-			nanosleep(&(struct timespec){0, 10000000}, NULL);
-	}
+	/* one sweep per folder at a time: the first holds the folder,
+	 * stopped after its first task, while the second is refused */
+	pid = tu_start(&(struct tu_spawn){.cwd = dir, .stop_at = "task-recorded:1"},
+		       "sweep", "long.json", "-o", "busy", "-q", NULL);
+	tu_wait_stopped(pid);
 	ck_assert_int_eq(run("sweep long.json -o busy -q --resume", NULL, &err), 1);
-	ck_assert_ptr_nonnull(strstr(err, "another bssim is writing to this folder"));
+	ck_assert_ptr_nonnull(strstr(err, "busy: another bssim is writing to this folder; wait for it or choose another output folder"));
 	free(err);
-	kill(pid, SIGTERM);
-	waitpid(pid, &st, 0);
+	kill(pid, SIGKILL);
+	ck_assert_int_eq(tu_wait_exit(pid), 128 + SIGKILL);
+	/* once it is gone, the folder is free again */
+	ck_assert_int_eq(run("sweep long.json -o busy -q --resume", NULL, NULL), 0);
 }
 END_TEST
 
@@ -528,6 +518,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_contract);
 	tcase_add_test(tc, test_same_bytes);
 	tcase_add_test(tc, test_interrupt_resume);
+	tcase_add_test(tc, test_interrupt_during_write);
 	tcase_add_test(tc, test_refusals);
 	tcase_add_test(tc, test_compare);
 	tcase_add_test(tc, test_progress_on_tty);

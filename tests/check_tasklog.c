@@ -1,12 +1,14 @@
 /*
  * check_tasklog.c - task records read back bit for bit; the log: fresh
  * and resumed opening, a torn last line cut off, another sweep's log
- * refused, one writer at a time; the index over several logs: duplicates,
+ * refused, a log that is not a regular file refused; the index over several logs: duplicates,
  * conflicts, damaged lines, and the joined log in task order.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "bssim/tasklog.h"
 #include "testutil.h"
@@ -152,11 +154,7 @@ START_TEST(test_log_resume)
 	append(lg, 4);
 	append(lg, 0);
 	append(lg, 11);
-	/* one writer at a time */
-	ck_assert_ptr_null(bs_tasklog_open(dir, "00000000000000aa", 12, 1, done,
-					   &n, NULL, &err));
-	ck_assert_int_eq(err.code, BS_E_IO);
-	ck_assert_ptr_nonnull(strstr(err.text, "another bssim"));
+	/* (one writer at a time is the folder's lock: check_output.c) */
 	bs_tasklog_close(lg);
 	/* a crash in the middle of a write */
 	append_raw(dir, "{\"task\":5,\"point\":2,\"re");
@@ -191,6 +189,34 @@ START_TEST(test_log_resume)
 			     &err);
 	ck_assert_uint_eq(n, 0);
 	bs_tasklog_close(lg);
+}
+END_TEST
+
+/* A log that is not a regular file is refused, never written through:
+ * neither a link to someone's file nor a FIFO. */
+START_TEST(test_log_not_regular)
+{
+	uint8_t done[12] = {0};
+	uint64_t n;
+	struct bs_error err;
+	char *victim = tu_write(dir, "victim", "mine\n"), p[600], *t;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, BS_TASKLOG_NAME);
+	ck_assert_int_eq(symlink(victim, p), 0);
+	ck_assert_ptr_null(bs_tasklog_open(dir, "00000000000000aa", 12, 0, done,
+					   &n, NULL, &err));
+	ck_assert_int_eq(err.code, BS_E_INPUT);
+	ck_assert_ptr_nonnull(strstr(err.text, "is a symbolic link, not a regular file"));
+	t = tu_slurp(victim, NULL);
+	ck_assert_str_eq(t, "mine\n");
+	free(t);
+	ck_assert_int_eq(unlink(p), 0);
+	ck_assert_int_eq(mkfifo(p, 0666), 0);
+	ck_assert_ptr_null(bs_tasklog_open(dir, "00000000000000aa", 12, 0, done,
+					   &n, NULL, &err));
+	ck_assert_int_eq(err.code, BS_E_INPUT);
+	ck_assert_ptr_nonnull(strstr(err.text, "is a FIFO"));
+	free(victim);
 }
 END_TEST
 
@@ -329,6 +355,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_roundtrip_exact);
 	tcase_add_test(tc, test_decode_rejects);
 	tcase_add_test(tc, test_log_resume);
+	tcase_add_test(tc, test_log_not_regular);
 	tcase_add_test(tc, test_damaged_line);
 	tcase_add_test(tc, test_index);
 	suite_add_tcase(s, tc);

@@ -4,6 +4,9 @@
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "testutil.h"
 
+#include <dirent.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,6 +105,19 @@ int tu_run(const char *cmd, char **out, char **err)
 	return WEXITSTATUS(st);
 }
 
+void tu_write_small_base(const char *dir)
+{
+	char base[2048];
+
+	snprintf(base, sizeof(base),
+		 "{\"bssim\": 1, \"name\": \"small\", \"seed\": 4, \"replications\": 2,\n"
+		 " \"horizon\": {\"days\": 2, \"warmup_days\": 1},\n"
+		 " \"network\": {\"stations\": \"%s\"}, \"fleet\": {\"bikes\": 14},\n"
+		 " \"demand\": {\"model\": \"gravity\", \"trips_per_day\": 300}}\n",
+		 tu_abspath(tu_fixture("six.csv")));
+	free(tu_write(dir, "base.json", base));
+}
+
 struct bs_scenario *tu_scenario(const char *dir, const char *json,
 				struct bs_error *err)
 {
@@ -152,4 +168,124 @@ const char *tu_abspath(const char *path)
 	k = (k + 1) % 4;
 	ck_assert_msg(realpath(path, buf[k]) != NULL, "no such file: %s", path);
 	return buf[k];
+}
+
+/* ---- driven processes ------------------------------------------------------ */
+
+static pid_t spawned[64];
+static int nspawned;
+
+static void kill_spawned(void)
+{
+	int i;
+
+	for (i = 0; i < nspawned; i++)
+		if (spawned[i] > 0) {
+			kill(spawned[i], SIGKILL);
+			waitpid(spawned[i], NULL, 0);
+		}
+	nspawned = 0;
+}
+
+static void forget(pid_t pid)
+{
+	int i;
+
+	for (i = 0; i < nspawned; i++)
+		if (spawned[i] == pid)
+			spawned[i] = 0;
+}
+
+pid_t tu_start(const struct tu_spawn *o, ...)
+{
+	const char *argv[64];
+	char exe[4096];
+	va_list ap;
+	int n = 0;
+	pid_t pid;
+
+	bs_strlcpy(exe, tu_abspath(tu_bssim()), sizeof(exe));
+	argv[n++] = "bssim";
+	va_start(ap, o);
+	while (n < 63 && (argv[n] = va_arg(ap, const char *)) != NULL)
+		n++;
+	va_end(ap);
+	argv[n] = NULL;
+	if (nspawned == 0)
+		atexit(kill_spawned);
+	ck_assert_int_lt(nspawned, 64);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		unsetenv("BSSIM_TEST_STOP_AT");
+		unsetenv("BSSIM_TEST_FAIL_WRITE");
+		if ((o->stop_at && setenv("BSSIM_TEST_STOP_AT", o->stop_at, 1)) ||
+		    (o->fail_write &&
+		     setenv("BSSIM_TEST_FAIL_WRITE", o->fail_write, 1)) ||
+		    (o->cwd && chdir(o->cwd)) ||
+		    !freopen(o->out ? o->out : "/dev/null", "w", stdout) ||
+		    !freopen(o->err ? o->err : "/dev/null", "w", stderr) ||
+		    !freopen("/dev/null", "r", stdin))
+			_exit(126);
+		execv(exe, (char *const *)argv);
+		_exit(127);
+	}
+	spawned[nspawned++] = pid;
+	return pid;
+}
+
+void tu_wait_stopped(pid_t pid)
+{
+	int st;
+
+	ck_assert_int_eq(waitpid(pid, &st, WUNTRACED), pid);
+	if (!WIFSTOPPED(st))
+		forget(pid);
+	ck_assert_msg(WIFSTOPPED(st),
+		      "bssim ended (status 0x%x) instead of stopping at its test point",
+		      st);
+}
+
+void tu_continue(pid_t pid)
+{
+	ck_assert_int_eq(kill(pid, SIGCONT), 0);
+}
+
+int tu_wait_exit(pid_t pid)
+{
+	int st;
+
+	for (;;) {
+		ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+		if (WIFEXITED(st) || WIFSIGNALED(st))
+			break;
+	}
+	forget(pid);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+int tu_signal_and_wait(pid_t pid, int sig)
+{
+	ck_assert_int_eq(kill(pid, sig), 0);
+	tu_continue(pid);
+	return tu_wait_exit(pid);
+}
+
+int tu_temporaries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d)))
+		n += e->d_name[0] == '.' && strstr(e->d_name, ".tmp.") != NULL;
+	closedir(d);
+	return n;
+}
+
+int tu_root(void)
+{
+	return geteuid() == 0;
 }

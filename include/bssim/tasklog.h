@@ -16,8 +16,10 @@
  * is NaN. Each line is appended with one write() and fdatasync'ed before
  * the task counts as done, so a crash or a kill loses at most the tasks in
  * flight, and may leave one torn last line: readers ignore it, and a
- * resumed run cuts it off before appending. A lock (flock) keeps two
- * processes from appending to one log.
+ * resumed run cuts it off before appending. The caller holds the output
+ * folder's lock (bs_outdir_open, output.h), which keeps two processes
+ * from appending to one log; the log is opened only when it is a regular
+ * file (a link or device under its name is refused, BS_E_INPUT).
  *
  * Reading never loads every record: an index keeps, per task, which log
  * and where (16 bytes a task), and records are read one point at a time.
@@ -74,13 +76,13 @@ struct bs_tasklog;
 
 /*
  * Open (creating it and dir if needed) dir's log for a sweep of ntasks
- * tasks with this fingerprint, and lock it. Fresh (resume == 0): any
- * earlier log is emptied. Resume: the earlier log must belong to the same
+ * tasks with this fingerprint; the caller holds dir's lock. Fresh
+ * (resume == 0): any earlier log is emptied. Resume: the earlier log must belong to the same
  * sweep (else BS_E_INPUT, nothing changed); done[task] is set to 1 for each
  * recorded task (done has ntasks bytes, zeroed by the caller) and *ndone
  * counts them; *discarded (may be NULL) counts the records a fresh start
- * threw away. BS_E_IO when the folder cannot be written or another
- * process holds the lock.
+ * threw away. BS_E_IO when the folder cannot be written;
+ * BS_E_INPUT when the log is not a regular file.
  */
 struct bs_tasklog *bs_tasklog_open(const char *dir, const char *fingerprint,
 				   uint64_t ntasks, int resume, uint8_t *done,

@@ -27,10 +27,26 @@ int bs_cmd_calibrate(int argc, char **argv);
 
 /* Print the warnings of an input: the first few named, then the count. */
 void bs_cli_warnings(const struct bs_warnings *w);
-/* Write a file through fn(ud, fp), whole or not at all (temporary name,
- * then rename). 0 or BS_E_IO with err filled. */
-int bs_cli_write_file(const char *path, void (*fn)(const void *, FILE *),
-		      const void *ud, struct bs_error *err);
+/*
+ * Files a command writes (the values of options such as -o), each through
+ * fn(ud, fp): all of them are written to temporaries in their folders
+ * first, and only when every one is complete are they committed (one
+ * commit per folder), so a failure leaves every previous file as it was.
+ * A folder that is bssim's own is held locked meanwhile. Entries with a
+ * NULL path are skipped. 0, BS_E_INPUT when a path is not a regular file
+ * (nothing replaced; err->key names its option), or BS_E_IO with err
+ * filled (the file and the system's reason).
+ */
+struct bs_cli_out {
+	const char *path, *opt;
+	void (*fn)(const void *ud, FILE *fp);
+	const void *ud;
+};
+int bs_cli_write_files(const struct bs_cli_out *outs, size_t n,
+		       struct bs_error *err);
+/* Check an output option's value before any work: a new file or a
+ * regular one (bs_output_check_target). 0, or BS_EXIT_USAGE printed. */
+int bs_cli_check_output(const char *opt, const char *path);
 int bs_cmd_plotdata(int argc, char **argv);
 int bs_cmd_report(int argc, char **argv);
 int bs_cmd_sweep(int argc, char **argv);
@@ -41,9 +57,16 @@ int bs_cmd_compare(int argc, char **argv);
  * other than 0, which see the same inputs). Set before any thread. */
 extern int bs_cli_mute;
 
-/* Print "bssim: <error>" on stderr. */
+/*
+ * Every message goes through these, on stderr, one line each: control
+ * characters (bytes below 0x20, and 0x7f) in what they print - a file
+ * name holding a newline or a terminal escape, a key, a value - are
+ * shown escaped (\n, \t, \r, \x1b), so a message is always one line
+ * and never drives the terminal.
+ */
+/* Print "bssim: <error>". */
 void bs_cli_error(const struct bs_error *e);
-/* Print "bssim <cmd>: <message>" on stderr and return BS_EXIT_USAGE. */
+/* Print "bssim <cmd>: <message>" and return BS_EXIT_USAGE. */
 int bs_cli_usage(const char *cmd, const char *fmt, ...)
 #if defined(__GNUC__)
 	__attribute__((format(printf, 2, 3)))
@@ -56,6 +79,19 @@ int bs_cli_nomem(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)))
 #endif
 	;
+/* Print "bssim: <message>" (notes, outcomes). */
+void bs_cli_say(const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 1, 2)))
+#endif
+	;
+/* An option's value that names something (a file, a folder, a ward):
+ * 0, or "OPT '': expected WHAT" printed and BS_EXIT_USAGE when empty. */
+int bs_cli_nonempty(const char *cmd, const char *opt, const char *val,
+		    const char *what);
+/* The same for the operands v[0..n) (files, folders): 0, or
+ * "'': expected WHAT" printed and BS_EXIT_USAGE for the first empty one. */
+int bs_cli_operands(const char *cmd, char *const *v, int n, const char *what);
 /* Exit status for a BS_E_* code: input problems 2, others 1. */
 int bs_cli_exit(int rc);
 
@@ -65,9 +101,35 @@ int bs_cli_uint(const char *s, uint64_t lo, uint64_t hi, uint64_t *out);
 /* Split "KEY=VALUE" into an override; 0 or -1. */
 int bs_cli_override(char *arg, struct bs_override *o);
 
-/* Stop flag set by SIGINT / SIGTERM once handlers are installed. */
+/* SIGINT and SIGTERM received, once handlers are installed (nonzero:
+ * stop). */
 extern atomic_int bs_cli_stop;
 void bs_cli_signals(void);
+
+/*
+ * The write of a result set, framed: between begin and end, an interrupt
+ * (or one that came before begin) is not ignored silently: the first
+ * prints "bssim: interrupt received: finishing the write of WHAT" at once
+ * (WHAT from fmt), the write goes on to its end (abandoning it would lose
+ * results already computed; SIGKILL still stops it, and the commit
+ * journal keeps the folder whole), and end returns 1 so that the command
+ * exits with status 1. begin installs the handlers; end restores the
+ * default ones.
+ */
+void bs_cli_write_begin(const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 1, 2)))
+#endif
+	;
+int bs_cli_write_end(void);
+
+/* main.c's frame around every command: closed standard streams are held
+ * open (stdout read-only, so writes fail as on the closed descriptor and
+ * no output file takes its number); at the end, a failed write to stdout
+ * (a full disk, a closed pipe) is an error: exit status 1 and a message.
+ * finish returns the exit status. */
+void bs_cli_stdio_init(void);
+int bs_cli_stdio_finish(int status);
 
 /* Progress line on stderr (only when it is a terminal and not quiet). */
 struct bs_progress {

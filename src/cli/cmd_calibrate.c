@@ -165,6 +165,9 @@ int bs_cmd_calibrate(int argc, char **argv)
 		return bs_cli_usage("calibrate", optind >= argc
 				    ? "missing the input (a status series or a trip log)"
 				    : "expected one input file");
+	if ((rc = bs_cli_operands("calibrate", argv + optind, 1,
+				  is_status ? "a status series" : "a trip log")))
+		return rc;
 	input = argv[optind];
 	if (!stations)
 		return bs_cli_usage("calibrate", "missing --stations F (the network's stations CSV)");
@@ -172,6 +175,18 @@ int bs_cmd_calibrate(int argc, char **argv)
 		return bs_cli_usage("calibrate", "missing -o rates.csv");
 	if (od && is_status)
 		return bs_cli_usage("calibrate", "--od needs a trip log: a status series has no destinations");
+	/* every value checked before any input is read */
+	if ((rc = bs_cli_nonempty("calibrate", "--stations", stations,
+				  "a stations CSV")) ||
+	    (rc = bs_cli_nonempty("calibrate", "-o", out, "an output file")) ||
+	    (profile && (rc = bs_cli_nonempty("calibrate", "--profile", profile,
+					      "an output file"))) ||
+	    (od && (rc = bs_cli_nonempty("calibrate", "--od", od,
+					 "an output file"))) ||
+	    (rc = bs_cli_check_output("-o", out)) ||
+	    (profile && (rc = bs_cli_check_output("--profile", profile))) ||
+	    (od && (rc = bs_cli_check_output("--od", od))))
+		return rc;
 	net = bs_stations_load(stations, 0.0, &err);
 	if (!net)
 		goto input_error;
@@ -187,12 +202,23 @@ int bs_cmd_calibrate(int argc, char **argv)
 		goto input_error;
 	o.r = &r;
 	o.net = net;
-	if ((rc = bs_cli_write_file(out, put_rates, &o, &err)) ||
-	    (profile && (rc = bs_cli_write_file(profile, put_profile, &o, &err))) ||
-	    (od && (rc = bs_cli_write_file(od, put_od, &o, &err)))) {
+	bs_cli_write_begin("%s", out);
+	{
+		const struct bs_cli_out outs[] = {
+			{out, "-o", put_rates, &o},
+			{profile, "--profile", put_profile, &o},
+			{od, "--od", put_od, &o}};
+		rc = bs_cli_write_files(outs, 3, &err);
+	}
+	if (rc) {
+		bs_cli_write_end();
 		bs_cli_error(&err);
 		status = bs_cli_exit(rc);
 		goto done;
+	}
+	if (bs_cli_write_end()) {
+		bs_cli_say("interrupted while writing: %s is complete", out);
+		status = BS_EXIT_FAIL;
 	}
 	if (series)
 		bs_cli_warnings(&series->warn);

@@ -212,6 +212,10 @@ int bs_cmd_check(int argc, char **argv)
 				    optind >= argc ? "missing SCENARIO.json"
 						   : "expected one scenario file");
 	}
+	if (bs_cli_operands("check", argv + optind, 1, "a scenario file")) {
+		free(sets);
+		return BS_EXIT_USAGE;
+	}
 	sc = bs_scenario_load(argv[optind], sets, nset, &err);
 	if (sc)
 		w = bs_world_build(sc, &err);

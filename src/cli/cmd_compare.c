@@ -42,7 +42,8 @@ static const char COMPARE_HELP[] =
 	"      --ward NAME        print this ward instead of the whole network\n"
 	"  -q, --quiet            print nothing but errors\n"
 	"      --force            with -o: write into a folder holding files\n"
-	"                         bssim did not write\n"
+	"                         bssim did not write, or a run's or sweep's\n"
+	"                         results\n"
 	"\n"
 	"The scenarios must have the same seed and replications (else the\n"
 	"pairs would not share random numbers): exit status 2 otherwise.\n";
@@ -208,7 +209,7 @@ static int run_two(struct cmp *c, const char *fa, const char *fb,
 	bs_progress_end(&t.pr);
 	if (rc) {
 		if (rc == BS_E_INTERRUPTED)
-			fprintf(stderr, "bssim: interrupted; nothing written\n");
+			bs_cli_say("interrupted; nothing written");
 		else
 			bs_cli_error(&err);
 		status = BS_EXIT_FAIL;
@@ -413,6 +414,8 @@ out:
 
 /* ---- the command ------------------------------------------------------------- */
 
+static const char *const compare_names[] = {"compare.csv"};
+
 int bs_cmd_compare(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -448,6 +451,9 @@ int bs_cmd_compare(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, ":o:j:qh", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'o':
+			if ((status = bs_cli_nonempty("compare", "-o", optarg,
+						      "an output folder")))
+				goto out;
 			c.outdir = optarg;
 			break;
 		case 'S':
@@ -493,9 +499,15 @@ int bs_cmd_compare(int argc, char **argv)
 			c.nset++;
 			break;
 		case 'w':
+			if ((status = bs_cli_nonempty("compare", "--ward", optarg,
+						      "a ward name")))
+				goto out;
 			c.ward = optarg;
 			break;
 		case 'W':
+			if ((status = bs_cli_nonempty("compare", "--sweep", optarg,
+						      "a sweep's output folder")))
+				goto out;
 			sweepdir = optarg;
 			break;
 		case 'q':
@@ -519,11 +531,29 @@ int bs_cmd_compare(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (argc - optind == 2 &&
+	    (status = bs_cli_operands("compare", argv + optind, 2,
+				      sweepdir ? "a point number"
+					       : "a scenario file")))
+		goto out;
 	if (argc - optind != 2) {
 		status = bs_cli_usage("compare",
 				      sweepdir ? "expected two point numbers: bssim compare --sweep DIR P Q"
 					       : "expected two scenario files: bssim compare A.json B.json");
 		goto out;
+	}
+	if (c.outdir) {
+		/* refused now rather than after running both scenarios */
+		int rc;
+		bs_error_clear(&err);
+		if ((rc = bs_output_check_names(c.outdir, compare_names, 1,
+						&err)) ||
+		    (rc = bs_outdir_check(c.outdir, BS_KIND_COMPARE, force,
+					  &err))) {
+			bs_cli_error(&err);
+			status = bs_cli_exit(rc);
+			goto out;
+		}
 	}
 	if (sweepdir) {
 		if (c.nset) {
@@ -531,6 +561,7 @@ int bs_cmd_compare(int argc, char **argv)
 					      "--set, --seed and --replications do not apply to --sweep (the points are already run)");
 			goto out;
 		}
+		bs_outdir_settle(sweepdir); /* finished results: see output.h */
 		status = from_sweep(&c, sweepdir, argv[optind], argv[optind + 1],
 				    &sw, &ix, labels);
 	} else {
@@ -553,15 +584,31 @@ int bs_cmd_compare(int argc, char **argv)
 		}
 	}
 	if (c.outdir) {
-		int rc;
+		struct bs_outdir od = {NULL, -1};
+		int rc, late;
 		bs_error_clear(&err);
-		if ((rc = bs_outdir_claim(c.outdir, force, &err))) {
+		if ((rc = bs_output_check_names(c.outdir, compare_names, 1,
+						&err)) ||
+		    (rc = bs_outdir_open(&od, c.outdir, BS_KIND_COMPARE, force,
+					 &err))) {
+			bs_outdir_close(&od);
 			bs_cli_error(&err);
 			status = bs_cli_exit(rc);
 			goto out;
 		}
-		if (write_csv(&c, &err)) {
+		bs_test_point(BS_TP_BEFORE_WRITE);
+		bs_cli_write_begin("%s/compare.csv", c.outdir);
+		rc = write_csv(&c, &err);
+		late = bs_cli_write_end();
+		bs_outdir_close(&od);
+		if (rc) {
 			bs_cli_error(&err);
+			status = bs_cli_exit(rc);
+			goto out;
+		}
+		if (late) {
+			bs_cli_say("interrupted while writing: %s/compare.csv is complete",
+				   c.outdir);
 			status = BS_EXIT_FAIL;
 			goto out;
 		}

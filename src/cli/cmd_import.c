@@ -133,6 +133,29 @@ static int import_gbfs(int argc, char **argv)
 	if (!status_path != !stock_out)
 		return bs_cli_usage("import gbfs",
 				    "--station-status and --stock-output go together; expected both or neither");
+	/* every value checked before any input is read */
+	{
+		const char *const val[] = {o.info_path, o.regions_path,
+					   o.region_map, o.wards, series_path,
+					   status_path, stock_out, out};
+		static const char *const opt[] = {
+			"--station-information", "--system-regions",
+			"--region-map", "--wards", "--capacity-from",
+			"--station-status", "--stock-output", "-o"};
+		static const char *const what[] = {
+			"a station_information.json", "a system_regions.json",
+			"ID=WARD,... pairs", "ward names, e.g. Minato,Chuo",
+			"a status series", "a station_status.json",
+			"an output file", "an output file"};
+		for (i = 0; i < sizeof(val) / sizeof(val[0]); i++)
+			if (val[i] && (rc = bs_cli_nonempty("import gbfs", opt[i],
+							    val[i], what[i])))
+				return rc;
+		if ((rc = bs_cli_check_output("-o", out)) ||
+		    (stock_out && (rc = bs_cli_check_output("--stock-output",
+							     stock_out))))
+			return rc;
+	}
 	g = bs_gbfs_read(&o, &err);
 	if (!g)
 		goto input_error;
@@ -156,11 +179,22 @@ static int import_gbfs(int argc, char **argv)
 			bikes += g->st[i].stock;
 			nstock++;
 		}
-	if ((rc = bs_cli_write_file(out, put_stations, g, &err)) ||
-	    (stock_out && (rc = bs_cli_write_file(stock_out, put_stock, g, &err)))) {
+	bs_cli_write_begin("%s", out);
+	{
+		const struct bs_cli_out outs[] = {
+			{out, "-o", put_stations, g},
+			{stock_out, "--stock-output", put_stock, g}};
+		rc = bs_cli_write_files(outs, 2, &err);
+	}
+	if (rc) {
+		bs_cli_write_end();
 		bs_cli_error(&err);
 		status = bs_cli_exit(rc);
 		goto done;
+	}
+	if (bs_cli_write_end()) {
+		bs_cli_say("interrupted while writing: %s is complete", out);
+		status = BS_EXIT_FAIL;
 	}
 	bs_cli_warnings(&g->warn);
 	if (!quiet) {

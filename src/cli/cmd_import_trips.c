@@ -46,8 +46,9 @@ int bs_cmd_import_trips(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, ":o:qh", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'w':
-			if (!*optarg)
-				return bs_cli_usage("import trips", "--ward: expected a ward name");
+			if (bs_cli_nonempty("import trips", "--ward", optarg,
+					    "a ward name"))
+				return BS_EXIT_USAGE;
 			o.ward = optarg;
 			break;
 		case 'c':
@@ -76,13 +77,28 @@ int bs_cmd_import_trips(int argc, char **argv)
 				    : "expected one trip log");
 	if (!out)
 		return bs_cli_usage("import trips", "missing -o stations.csv");
+	if ((rc = bs_cli_nonempty("import trips", "-o", out, "an output file")) ||
+	    (rc = bs_cli_check_output("-o", out)))
+		return rc;
+	if ((rc = bs_cli_operands("import trips", argv + optind, 1, "a trip log")))
+		return rc;
 	t = bs_tripnet_read(argv[optind], &err);
 	if (!t) {
 		bs_cli_error(&err);
 		return bs_cli_exit(err.code ? err.code : BS_E_INPUT);
 	}
 	o.t = t;
-	if ((rc = bs_cli_write_file(out, put, &o, &err))) {
+	bs_cli_write_begin("%s", out);
+	{
+		const struct bs_cli_out outs[] = {{out, "-o", put, &o}};
+		rc = bs_cli_write_files(outs, 1, &err);
+	}
+	if (bs_cli_write_end() && !rc) {
+		bs_cli_say("interrupted while writing: %s is complete", out);
+		bs_tripnet_free(t);
+		return BS_EXIT_FAIL;
+	}
+	if (rc) {
 		bs_cli_error(&err);
 		bs_tripnet_free(t);
 		return bs_cli_exit(rc);

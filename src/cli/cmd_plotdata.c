@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 
+#include "bssim/output.h"
 #include "bssim/plotdata.h"
 #include "cli.h"
 
@@ -142,9 +143,15 @@ int bs_cmd_plotdata(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'w':
+			if (bs_cli_nonempty("plotdata", "--ward", optarg,
+					    "a ward name, or all"))
+				return BS_EXIT_USAGE;
 			ward = optarg;
 			break;
 		case 'x':
+			if (bs_cli_nonempty("plotdata", "--x", optarg,
+					    "a varied key of the sweep"))
+				return BS_EXIT_USAGE;
 			x = optarg;
 			break;
 		case 'h':
@@ -161,10 +168,16 @@ int bs_cmd_plotdata(int argc, char **argv)
 	}
 	pos = argv + optind;
 	n = argc - optind;
+	if (bs_cli_operands("plotdata", pos, n, "a kind, a run's or sweep's folder or file, or a name"))
+		return BS_EXIT_USAGE;
 	if (n < 1)
 		return bs_cli_usage("plotdata",
 				    "missing KIND; expected timeofday, matrix, ports, wards, compare or sweep (see bssim plotdata --help)");
 	kind = pos[0];
+	/* the inputs are finished results: a commit a killed run left is
+	 * finished first (output.h) */
+	for (ch = 1; ch < n; ch++)
+		bs_outdir_settle(pos[ch]);
 #define NEED(lo, hi, usage)                                                    \
 	do {                                                                   \
 		if (n - 1 < (lo) || n - 1 > (hi))                              \
@@ -211,6 +224,8 @@ int bs_cmd_plotdata(int argc, char **argv)
 				    kind);
 	}
 #undef NEED
+	if (rc == BS_E_IO && ferror(stdout))
+		return BS_EXIT_FAIL; /* main says why stdout failed */
 	if (rc) {
 		bs_cli_error(&err);
 		return bs_cli_exit(rc);

@@ -78,9 +78,10 @@ int bs_cmd_report(int argc, char **argv)
 	char outbuf[4096], *odir = NULL, *oname = NULL;
 	struct bs_report rep;
 	struct bs_staged st;
+	struct bs_outdir od = {NULL, -1};
 	struct bs_error err;
 	size_t nplots = 0, n = 0, i;
-	int ch, rc, status = BS_EXIT_OK, staged = 0;
+	int ch, rc, status = BS_EXIT_OK, staged = 0, writing = 0;
 	FILE *fp;
 
 	bs_error_clear(&err);
@@ -92,13 +93,27 @@ int bs_cmd_report(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'o':
+			if (bs_cli_nonempty("report", "-o", optarg, "an output file")) {
+				free(plots);
+				return BS_EXIT_USAGE;
+			}
 			outpath = optarg;
 			break;
 		case 't':
+			if (bs_cli_nonempty("report", "--title", optarg, "a title")) {
+				free(plots);
+				return BS_EXIT_USAGE;
+			}
 			title = optarg;
 			break;
 		case 'p': {
 			char *eq = strchr(optarg, '=');
+			if (!*optarg || eq == optarg) {
+				free(plots);
+				return bs_cli_usage("report",
+						    "--plot '%s': expected PNG or PNG=CAPTION (a PNG file and its caption)",
+						    optarg);
+			}
 			if (eq)
 				*eq = '\0';
 			plots[nplots].path = optarg;
@@ -122,6 +137,10 @@ int bs_cmd_report(int argc, char **argv)
 	}
 	dirs = argv + optind;
 	n = (size_t)(argc - optind);
+	if (bs_cli_operands("report", dirs, (int)n, "a run's or sweep's folder")) {
+		free(plots);
+		return BS_EXIT_USAGE;
+	}
 	if (n == 0) {
 		free(plots);
 		return bs_cli_usage("report",
@@ -136,6 +155,14 @@ int bs_cmd_report(int argc, char **argv)
 		snprintf(outbuf, sizeof(outbuf), "%s/report.html", dirs[0]);
 		outpath = outbuf;
 	}
+	if ((rc = bs_cli_check_output("-o", outpath))) {
+		free(plots);
+		return rc;
+	}
+	/* the runs are read as finished results: a commit a killed run left
+	 * is finished first */
+	for (i = 0; i < n; i++)
+		bs_outdir_settle(dirs[i]);
 
 	memset(&rep, 0, sizeof(rep));
 	rep.title = title;
@@ -173,20 +200,38 @@ int bs_cmd_report(int argc, char **argv)
 	}
 	if (split_path(outpath, &odir, &oname))
 		goto nomem;
-	if ((rc = bs_staged_init(&st, odir, &err)))
+	/* into a folder of bssim's (a run's, by default): hold its lock */
+	if (bs_outdir_join(&od, odir, &err))
 		goto fail;
 	staged = 1;
+	if (bs_staged_init(&st, odir, &err))
+		goto fail;
 	if (!(fp = bs_staged_open(&st, oname, &err)))
 		goto fail;
+	bs_test_point(BS_TP_BEFORE_WRITE);
+	bs_cli_write_begin("%s", outpath);
+	writing = 1;
 	rc = bs_report_write(fp, &rep, &err);
-	if (rc) {
+	/* a write error is told by the close, with the file and the reason */
+	if (rc && rc != BS_E_IO) {
 		fclose(fp);
 		if (rc == BS_E_INPUT)
 			goto input_error;
 		goto fail;
 	}
-	if (bs_staged_close(&st, fp, oname, &err) || bs_staged_commit(&st, &err))
+	if ((rc = bs_staged_close(&st, fp, oname, &err)) ||
+	    (rc = bs_staged_commit(&st, &err))) {
+		if (rc == BS_E_INPUT) {
+			bs_strlcpy(err.key, "-o", sizeof(err.key));
+			goto input_error;
+		}
 		goto fail;
+	}
+	if (bs_cli_write_end()) {
+		writing = 0;
+		bs_cli_say("interrupted while writing: %s is complete", outpath);
+		status = BS_EXIT_FAIL;
+	}
 	goto out;
 nomem:
 	bs_cli_nomem("report", "out of memory");
@@ -200,8 +245,11 @@ fail:
 	bs_cli_error(&err);
 	status = BS_EXIT_FAIL;
 out:
+	if (writing)
+		bs_cli_write_end();
 	if (staged)
 		bs_staged_release(&st);
+	bs_outdir_close(&od);
 	for (i = 0; i < n; i++) {
 		if (docs)
 			json_decref(docs[i]);

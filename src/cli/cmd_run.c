@@ -45,8 +45,14 @@ static const char RUN_HELP[] =
 	"                         docked or riding exactly once (several times\n"
 	"                         slower, same results; for bug reports)\n"
 	"      --force            write into a folder holding files bssim did not\n"
-	"                         write (refused otherwise: see docs/outputs.md)\n"
+	"                         write, or another command's results (a\n"
+	"                         sweep's); refused otherwise: see docs/outputs.md\n"
 	"  -h, --help             this help\n"
+	"\n"
+	"One bssim writes into a folder at a time: another one is refused at\n"
+	"once (exit status 1). An interrupt (Ctrl-C) stops the replications and\n"
+	"writes the finished ones; one while the results are written lets the\n"
+	"write finish, and says so.\n"
 	"\n"
 	"exit status: 0 success, 1 the run failed or was interrupted,\n"
 	"2 bad usage or bad input (then nothing is written).\n";
@@ -90,6 +96,8 @@ static int parse(int argc, char **argv, struct run_cli *c)
 	while ((ch = getopt_long(argc, argv, ":o:j:qh", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'o':
+			if (bs_cli_nonempty("run", "-o", optarg, "an output folder"))
+				return BS_EXIT_USAGE;
 			c->outdir = optarg;
 			break;
 		case 'S':
@@ -141,7 +149,7 @@ static int parse(int argc, char **argv, struct run_cli *c)
 			break;
 		case 'h':
 			fputs(RUN_HELP, stdout);
-			exit(0);
+			return -1; /* done: exit 0 (stdout checked by main) */
 		case ':':
 			return bs_cli_usage("run", "option '%s' needs a value",
 					    argv[optind - 1]);
@@ -158,17 +166,25 @@ static int parse(int argc, char **argv, struct run_cli *c)
 		return bs_cli_usage("run",
 				    "unexpected argument '%s'; expected one scenario file",
 				    argv[optind + 1]);
+	if (bs_cli_operands("run", argv + optind, 1, "a scenario file"))
+		return BS_EXIT_USAGE;
 	c->scenario = argv[optind];
 	return 0;
 }
 
 struct prog_ctx {
 	struct bs_progress pr;
+	uint32_t done; /* replications finished so far */
 };
 
+/* Serialised by the runner: a test point per finished replication. */
 static void on_progress(void *ud, uint32_t done, uint32_t total, double frac)
 {
-	bs_progress_update(&((struct prog_ctx *)ud)->pr, done, total, frac);
+	struct prog_ctx *pc = ud;
+
+	for (; pc->done < done; pc->done++)
+		bs_test_point(BS_TP_REP_DONE);
+	bs_progress_update(&pc->pr, done, total, frac);
 }
 
 /* A few headline metrics, for a glance at the terminal. */
@@ -205,6 +221,8 @@ int bs_cmd_run(int argc, char **argv)
 	struct bs_runner_opts ro;
 	struct bs_run_info info;
 	struct prog_ctx pc;
+	struct bs_outdir od = {NULL, -1};
+	const char *names[8];
 	char outbuf[1024];
 	const char *outdir;
 	uint32_t ndone = 0, r;
@@ -215,7 +233,7 @@ int bs_cmd_run(int argc, char **argv)
 	bs_error_clear(&err);
 	if ((status = parse(argc, argv, &c)) != 0) {
 		free(c.sets);
-		return status;
+		return status < 0 ? BS_EXIT_OK : status;
 	}
 	sc = bs_scenario_load(c.scenario, c.sets, c.nset, &err);
 	if (!sc)
@@ -231,7 +249,12 @@ int bs_cmd_run(int argc, char **argv)
 		snprintf(outbuf, sizeof(outbuf), "out/%s", sc->name);
 		outdir = outbuf;
 	}
-	if ((rc = bs_outdir_claim(outdir, c.force, &err))) {
+	/* Before the run, so that a long run does not end in a refusal:
+	 * every file it will replace is a regular file, and the folder is
+	 * claimed and locked (held until the commit is done). */
+	if ((rc = bs_output_check_names(outdir, names,
+					bs_output_run_names(sc, names), &err)) ||
+	    (rc = bs_outdir_open(&od, outdir, BS_KIND_RUN, c.force, &err))) {
 		bs_cli_error(&err);
 		status = bs_cli_exit(rc);
 		goto out;
@@ -267,6 +290,7 @@ int bs_cmd_run(int argc, char **argv)
 	ro.paranoid = c.paranoid;
 	ro.stop = &bs_cli_stop;
 	bs_progress_init(&pc.pr, sc->name, c.quiet);
+	pc.done = 0;
 	ro.progress = on_progress;
 	ro.progress_ud = &pc;
 	if (trips) {
@@ -279,14 +303,16 @@ int bs_cmd_run(int argc, char **argv)
 	bs_progress_end(&pc.pr);
 	info.wall_s = bs_cli_now() - pc.pr.t0;
 	if (rc && rc != BS_E_INTERRUPTED) {
+		/* a trip log that could not be written says which and why */
+		if (trips)
+			bs_trips_error(trips, &err);
 		bs_cli_error(&err);
 		status = BS_EXIT_FAIL;
 		goto out;
 	}
 	if (rc == BS_E_INTERRUPTED) {
 		if (ndone == 0) {
-			fprintf(stderr,
-				"bssim: interrupted before any replication finished; nothing written\n");
+			bs_cli_say("interrupted before any replication finished; nothing written");
 			status = BS_EXIT_FAIL;
 			goto out;
 		}
@@ -298,16 +324,25 @@ int bs_cmd_run(int argc, char **argv)
 		status = BS_EXIT_FAIL;
 		goto out;
 	}
-	if ((rc = bs_output_write_run(outdir, sc, w, sum, reps, ndone, &info,
-				      trips, &err))) {
-		bs_cli_error(&err);
+	bs_test_point(BS_TP_BEFORE_WRITE);
+	bs_cli_write_begin("%u replication%s", ndone, ndone == 1 ? "" : "s");
+	rc = bs_output_write_run(outdir, sc, w, sum, reps, ndone, &info, trips,
+				 &err);
+	if (bs_cli_write_end() && !rc && !info.interrupted) {
+		bs_cli_say("interrupted while writing: the %u replications are written to %s",
+			   ndone, outdir);
 		status = BS_EXIT_FAIL;
 		goto out;
 	}
+	if (rc) {
+		bs_cli_error(&err);
+		status = bs_cli_exit(rc);
+		goto out;
+	}
 	if (info.interrupted) {
-		fprintf(stderr,
-			"bssim: interrupted: wrote the %u complete replications of %u to %s (run.interrupted is true in summary.json)\n",
-			ndone, sc->p.replications, outdir);
+		bs_cli_say("interrupted: wrote the %u complete replication%s of %u to %s (run.interrupted is true in summary.json)",
+			   ndone, ndone == 1 ? "" : "s", sc->p.replications,
+			   outdir);
 		status = BS_EXIT_FAIL;
 		goto out;
 	}
@@ -330,6 +365,7 @@ out:
 	free(reps);
 	bs_summary_free(sum);
 	bs_trips_free(trips);
+	bs_outdir_close(&od); /* the lock, after the last file */
 	bs_world_free(w);
 	bs_scenario_free(sc);
 	free(c.sets);

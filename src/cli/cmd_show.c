@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "bssim/metrics.h"
+#include "bssim/output.h"
 #include "cli.h"
 
 static const char SHOW_HELP[] =
@@ -37,6 +38,8 @@ int bs_cmd_show(int argc, char **argv)
 	}
 	if (argc < 2)
 		return bs_cli_usage("show", "missing DIR; usage: bssim show DIR [DIR...]");
+	if (bs_cli_operands("show", argv + 1, argc - 1, "a run's output folder"))
+		return BS_EXIT_USAGE;
 	docs = calloc((size_t)argc, sizeof(json_t *));
 	if (!docs)
 		return bs_cli_nomem("show", "out of memory");
@@ -44,17 +47,18 @@ int bs_cmd_show(int argc, char **argv)
 		char path[4096];
 		json_error_t je;
 		snprintf(path, sizeof(path), "%s/summary.json", argv[i]);
+		bs_outdir_settle(argv[i]); /* a commit a killed run left */
 		docs[i] = json_load_file(path, 0, &je);
 		if (!docs[i] || !json_is_object(json_object_get(docs[i], "metrics"))) {
 			if (docs[i])
-				fprintf(stderr, "bssim: %s: expected a bssim summary with \"metrics\"\n",
-					path);
+				bs_cli_say("%s: expected a bssim summary with \"metrics\"",
+					   path);
 			else if (je.line > 0)
-				fprintf(stderr, "bssim: %s:%d:%d: invalid JSON: %s\n",
-					path, je.line, je.column, je.text);
+				bs_cli_say("%s:%d:%d: invalid JSON: %s", path,
+					   je.line, je.column, je.text);
 			else
-				fprintf(stderr, "bssim: %s: cannot read: %s (is it a bssim output folder?)\n",
-					path, je.text);
+				bs_cli_say("%s: cannot read: %s (is it a bssim output folder?)",
+					   path, je.text);
 			status = BS_EXIT_USAGE;
 			goto out;
 		}

@@ -42,7 +42,7 @@ static const char SWEEP_HELP[] =
 	"                     docked or riding exactly once (several times\n"
 	"                     slower, same results; for bug reports)\n"
 	"      --force        write into a folder holding files bssim did not\n"
-	"                     write (refused otherwise)\n"
+	"                     write, or a run's results (refused otherwise)\n"
 	"  -h, --help         this help\n"
 	"\n"
 	"The sweep file format and the outputs: docs/sweeps.md; clusters (MPI,\n"
@@ -56,8 +56,8 @@ static const char MERGE_HELP[] =
 	"\n"
 	"Join the output folders of the shards of one sweep (bssim sweep\n"
 	"--shard I/N) into one folder holding the same files, byte for byte, as\n"
-	"a single run of the sweep. The folder must be new, empty or one bssim\n"
-	"wrote before, unless --force.\n"
+	"a single run of the sweep. The folder must be new, empty or a sweep's\n"
+	"folder bssim wrote before, unless --force.\n"
 	"\n"
 	"exit status: 0 success, 1 cannot write, 2 bad usage or the folders are\n"
 	"not the complete shards of one sweep.\n";
@@ -85,6 +85,8 @@ int sweep_parse(int argc, char **argv, struct sweep_cli *c)
 	while ((ch = getopt_long(argc, argv, ":o:j:qh", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'o':
+			if (bs_cli_nonempty("sweep", "-o", optarg, "an output folder"))
+				return BS_EXIT_USAGE;
 			c->outdir = optarg;
 			break;
 		case 'j':
@@ -133,6 +135,8 @@ int sweep_parse(int argc, char **argv, struct sweep_cli *c)
 		return bs_cli_usage("sweep",
 				    "unexpected argument '%s'; expected one sweep file",
 				    argv[optind + 1]);
+	if (bs_cli_operands("sweep", argv + optind, 1, "a sweep file"))
+		return BS_EXIT_USAGE;
 	c->file = argv[optind];
 	return 0;
 }
@@ -171,9 +175,18 @@ int sweep_prepare(struct sweep_ctx *x)
 		bs_strlcpy(x->outdir, x->c.outdir, sizeof(x->outdir));
 	else
 		snprintf(x->outdir, sizeof(x->outdir), "out/%s", sw->name);
-	if ((rc = bs_outdir_claim(x->outdir, x->c.force, &err))) {
-		bs_cli_error(&err);
-		return bs_cli_exit(rc);
+	{
+		/* every file the sweep replaces is a regular file, and the
+		 * folder is held until the outputs are committed */
+		static const char *const names[] = {
+			"sweep.csv", "sweep_replications.csv", "sweep.json",
+			BS_SWEEP_PLAN_NAME, BS_TASKLOG_NAME};
+		if ((rc = bs_output_check_names(x->outdir, names, 5, &err)) ||
+		    (rc = bs_outdir_open(&x->od, x->outdir, BS_KIND_SWEEP,
+					 x->c.force, &err))) {
+			bs_cli_error(&err);
+			return bs_cli_exit(rc);
+		}
 	}
 	x->done = calloc(sw->ntasks, 1);
 	x->todo = calloc(sw->ntasks, sizeof(uint64_t));
@@ -190,12 +203,11 @@ int sweep_prepare(struct sweep_ctx *x)
 		return bs_cli_exit(err.code);
 	}
 	if (discarded && !x->c.quiet)
-		fprintf(stderr,
-			"bssim: note: %s held %llu recorded tasks of this sweep; started afresh without them (--resume keeps them)\n",
-			x->outdir, (unsigned long long)discarded);
+		bs_cli_say("note: %s held %llu recorded tasks of this sweep; started afresh without them (--resume keeps them)",
+			   x->outdir, (unsigned long long)discarded);
 	if ((rc = bs_sweep_write_plan(sw, x->outdir, &err))) {
 		bs_cli_error(&err);
-		return BS_EXIT_FAIL;
+		return bs_cli_exit(rc == BS_E_INPUT ? rc : BS_E_IO);
 	}
 	for (t = 0; t < sw->ntasks; t++) {
 		if (!bs_shard_owns(t, x->c.shard_i, x->c.shard_n))
@@ -287,11 +299,10 @@ int sweep_finish(struct sweep_ctx *x, int rc, const struct bs_error *err)
 	if (rc) {
 		if (rc != BS_E_INTERRUPTED)
 			bs_cli_error(err);
-		fprintf(stderr,
-			"bssim: %s: %llu of %llu tasks are recorded in %s; run the same command with --resume to finish\n",
-			rc == BS_E_INTERRUPTED ? "interrupted" : "sweep stopped",
-			(unsigned long long)have,
-			(unsigned long long)sw->ntasks, x->outdir);
+		bs_cli_say("%s: %llu of %llu tasks are recorded in %s; run the same command with --resume to finish",
+			   rc == BS_E_INTERRUPTED ? "interrupted" : "sweep stopped",
+			   (unsigned long long)have,
+			   (unsigned long long)sw->ntasks, x->outdir);
 		status = BS_EXIT_FAIL;
 		goto out;
 	}
@@ -307,7 +318,17 @@ int sweep_finish(struct sweep_ctx *x, int rc, const struct bs_error *err)
 		status = BS_EXIT_OK;
 		goto out;
 	}
-	if (bs_sweep_write_outputs(sw, ix, x->outdir, &x->info, 0, &e2)) {
+	bs_test_point(BS_TP_BEFORE_WRITE);
+	bs_cli_write_begin("the sweep's outputs (%llu tasks)",
+			   (unsigned long long)sw->ntasks);
+	rc = bs_sweep_write_outputs(sw, ix, x->outdir, &x->info, 0, &e2);
+	if (bs_cli_write_end() && !rc) {
+		bs_cli_say("interrupted while writing: the sweep's outputs are written to %s",
+			   x->outdir);
+		status = BS_EXIT_FAIL;
+		goto out;
+	}
+	if (rc) {
 		bs_cli_error(&e2);
 		status = e2.code == BS_E_INPUT ? BS_EXIT_USAGE : BS_EXIT_FAIL;
 		goto out;
@@ -328,6 +349,7 @@ out:
 void sweep_ctx_release(struct sweep_ctx *x)
 {
 	bs_tasklog_close(x->log);
+	bs_outdir_close(&x->od); /* the lock, after the log and outputs */
 	bs_exec_free(x->exec);
 	bs_sweep_free(x->sw);
 	free(x->done);
@@ -434,8 +456,9 @@ int bs_cmd_merge(int argc, char **argv)
 	struct bs_sweep *sw = NULL;
 	struct bs_taskindex *ix = NULL;
 	struct bs_sweep_info info;
+	struct bs_outdir od = {NULL, -1};
 	struct bs_error err;
-	int ch, quiet = 0, i, status;
+	int ch, quiet = 0, i, status, rc;
 	double t0 = bs_cli_now();
 
 	opterr = 0;
@@ -443,6 +466,8 @@ int bs_cmd_merge(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, ":o:qh", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'o':
+			if (bs_cli_nonempty("merge", "-o", optarg, "an output folder"))
+				return BS_EXIT_USAGE;
 			out = optarg;
 			break;
 		case 'q':
@@ -470,6 +495,13 @@ int bs_cmd_merge(int argc, char **argv)
 		return bs_cli_usage("merge",
 				    "missing -o DIR: the folder to write the joined sweep into");
 	bs_error_clear(&err);
+	if (bs_cli_operands("merge", argv + optind, argc - optind,
+			    "a shard's output folder"))
+		return BS_EXIT_USAGE;
+	/* the shards are read as finished results: a commit a killed run
+	 * left is finished first */
+	for (i = optind; i < argc; i++)
+		bs_outdir_settle(argv[i]);
 	sw = bs_sweep_plan_load(argv[optind], &err);
 	if (!sw)
 		goto input_error;
@@ -511,16 +543,36 @@ int bs_cmd_merge(int argc, char **argv)
 	info.mode = "merge";
 	info.nsources = (size_t)(argc - optind);
 	info.wall_s = bs_cli_now() - t0;
-	if ((i = bs_outdir_check(out, force, &err))) {
+	if ((rc = bs_outdir_check(out, BS_KIND_SWEEP, force, &err))) {
 		bs_cli_error(&err);
-		status = bs_cli_exit(i);
+		status = bs_cli_exit(rc);
 		goto out;
 	}
-	if (bs_sweep_write_outputs(sw, ix, out, &info, 1, &err))
+	/* an incomplete set is bad input: bs_sweep_write_outputs words the
+	 * refusal (naming the first missing task) before it touches dir, so
+	 * it is asked before the folder is claimed */
+	if (bs_taskindex_count(ix) < sw->ntasks) {
+		bs_sweep_write_outputs(sw, ix, out, &info, 1, &err);
 		goto input_error;
-	if (bs_outdir_mark(out, &err)) {
+	}
+	if ((rc = bs_outdir_open(&od, out, BS_KIND_SWEEP, force, &err))) {
 		bs_cli_error(&err);
+		status = bs_cli_exit(rc);
+		goto out;
+	}
+	bs_test_point(BS_TP_BEFORE_WRITE);
+	bs_cli_write_begin("the merged sweep's outputs (%llu tasks)",
+			   (unsigned long long)sw->ntasks);
+	rc = bs_sweep_write_outputs(sw, ix, out, &info, 1, &err);
+	if (bs_cli_write_end() && !rc) {
+		bs_cli_say("interrupted while writing: the merged outputs are written to %s",
+			   out);
 		status = BS_EXIT_FAIL;
+		goto out;
+	}
+	if (rc) {
+		bs_cli_error(&err);
+		status = bs_cli_exit(rc);
 		goto out;
 	}
 	if (!quiet)
@@ -535,6 +587,7 @@ input_error:
 	bs_cli_error(&err);
 	status = bs_cli_exit(err.code ? err.code : BS_E_INPUT);
 out:
+	bs_outdir_close(&od);
 	bs_taskindex_free(ix);
 	bs_sweep_free(sw);
 	return status;

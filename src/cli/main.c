@@ -92,6 +92,7 @@ static int dispatch(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	bs_cli_stdio_init();
 	bs_rng_setup();
 	bs_json_setup();
 #ifdef BS_MPI
@@ -107,11 +108,11 @@ int main(int argc, char **argv)
 					     "only `sweep` runs on several MPI ranks; run other commands with bssim, or with one rank");
 			status = BS_EXIT_USAGE;
 		} else {
-			status = dispatch(argc, argv);
+			status = bs_cli_stdio_finish(dispatch(argc, argv));
 		}
 		return bs_mpi_finalize(status);
 	}
 #else
-	return dispatch(argc, argv);
+	return bs_cli_stdio_finish(dispatch(argc, argv));
 #endif
 }

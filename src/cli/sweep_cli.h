@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 
+#include "bssim/output.h"
 #include "bssim/sweep.h"
 #include "bssim/sweepexec.h"
 #include "bssim/tasklog.h"
@@ -30,6 +31,7 @@ struct sweep_ctx {
 	struct sweep_cli c;
 	struct bs_sweep *sw;
 	char outdir[1024];
+	struct bs_outdir od;   /* the folder, locked from prepare to release */
 	struct bs_tasklog *log;
 	uint8_t *done;       /* [ntasks] recorded before this run */
 	uint64_t resumed;    /* how many */
@@ -49,9 +51,9 @@ int sweep_parse(int argc, char **argv, struct sweep_cli *c);
 int sweep_load(struct sweep_ctx *x, struct bs_error *err);
 
 /*
- * Check every point, open and lock the folder's task log (fresh or
- * resumed), write the plan, list the tasks to run. 0 or an exit status
- * after printing.
+ * Check every point, claim and lock the output folder, open its task log
+ * (fresh or resumed), write the plan, list the tasks to run. 0 or an exit
+ * status after printing.
  */
 int sweep_prepare(struct sweep_ctx *x);
 
