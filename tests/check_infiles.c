@@ -109,12 +109,17 @@ START_TEST(test_scenario_tables)
 }
 END_TEST
 
-static int run(const char *args, char **err)
+/* bssim ARGS exits 2 with exactly "bssim: WANT" on stderr. */
+static void refused(const char *args, const char *want)
 {
-	char cmd[8192];
+	char cmd[8192], *err;
 
 	snprintf(cmd, sizeof(cmd), "%s %s", tu_bssim(), args);
-	return tu_run(cmd, NULL, err);
+	ck_assert_int_eq(tu_run(cmd, NULL, &err), 2);
+	ck_assert_ptr_nonnull(err);
+	ck_assert_msg(strncmp(err, "bssim: ", 7) == 0 && strcmp(err + 7, want) == 0,
+		      "got:  %s\nwant: bssim: %s", err, want);
+	free(err);
 }
 
 /* Through the executable: exit status 2 and the one-line message, for the
@@ -122,56 +127,43 @@ static int run(const char *args, char **err)
  * status series and as trip log. */
 START_TEST(test_cli)
 {
-	char args[4096], want[4096], json[2048], *err, *sc, *out;
+	char args[4096], want[4096], *sc, *out;
 	const char *six = tu_abspath(tu_fixture("six.csv"));
 
 	out = malloc(strlen(dir) + 8);
 	sprintf(out, "%s/out", dir);
 	snprintf(args, sizeof(args), "run %s -o %s", fifo, out);
-	ck_assert_int_eq(run(args, &err), 2);
 	snprintf(want, sizeof(want),
-		 "bssim: %s: not a regular file (a FIFO); expected a scenario file\n", fifo);
-	ck_assert_str_eq(err, want);
-	free(err);
+		 "%s: not a regular file (a FIFO); expected a scenario file\n", fifo);
+	refused(args, want);
 
-	snprintf(json, sizeof(json),
-		 "{\"bssim\": 1, \"network\": {\"stations\": \"in.fifo\"}, \"fleet\": {\"bikes\": 4},\n"
-		 " \"demand\": {\"model\": \"uniform\", \"rate_per_station_per_hour\": 1}}\n");
-	sc = tu_write(dir, "scenario.json", json);
+	sc = tu_write(dir, "scenario.json",
+		      "{\"bssim\": 1, \"network\": {\"stations\": \"in.fifo\"}, \"fleet\": {\"bikes\": 4},\n"
+		      " \"demand\": {\"model\": \"uniform\", \"rate_per_station_per_hour\": 1}}\n");
 	snprintf(args, sizeof(args), "run %s -o %s", sc, out);
-	ck_assert_int_eq(run(args, &err), 2);
 	snprintf(want, sizeof(want),
-		 "bssim: %s:1:26: network.stations: cannot read '%s': not a regular file (a FIFO); expected a stations CSV file (path relative to the scenario file)\n",
+		 "%s:1:26: network.stations: cannot read '%s': not a regular file (a FIFO); expected a stations CSV file (path relative to the scenario file)\n",
 		 sc, fifo);
-	ck_assert_str_eq(err, want);
-	free(err);
+	refused(args, want);
 	free(sc);
 
 	snprintf(args, sizeof(args), "calibrate status %s --stations %s -o %s/r.csv",
 		 fifo, six, dir);
-	ck_assert_int_eq(run(args, &err), 2);
 	snprintf(want, sizeof(want),
-		 "bssim: %s: not a regular file (a FIFO); expected a status series CSV file or a folder of station_status JSON files\n",
+		 "%s: not a regular file (a FIFO); expected a status series CSV file or a folder of station_status JSON files\n",
 		 fifo);
-	ck_assert_str_eq(err, want);
-	free(err);
+	refused(args, want);
 
 	snprintf(args, sizeof(args), "calibrate trips %s --stations %s -o %s/r.csv",
 		 tu_abspath(tu_fixture("trips_small.csv")), fifo, dir);
-	ck_assert_int_eq(run(args, &err), 2);
 	snprintf(want, sizeof(want),
-		 "bssim: %s: not a regular file (a FIFO); expected a stations CSV file\n",
-		 fifo);
-	ck_assert_str_eq(err, want);
-	free(err);
+		 "%s: not a regular file (a FIFO); expected a stations CSV file\n", fifo);
+	refused(args, want);
 
 	snprintf(args, sizeof(args), "import trips %s --ward W -o %s/s.csv", fifo, dir);
-	ck_assert_int_eq(run(args, &err), 2);
 	snprintf(want, sizeof(want),
-		 "bssim: %s: not a regular file (a FIFO); expected a trip log CSV file\n",
-		 fifo);
-	ck_assert_str_eq(err, want);
-	free(err);
+		 "%s: not a regular file (a FIFO); expected a trip log CSV file\n", fifo);
+	refused(args, want);
 	ck_assert(!tu_exists(out));
 	free(out);
 }
