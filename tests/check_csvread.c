@@ -517,7 +517,7 @@ START_TEST(test_field_limit)
 		free(t);
 		t = long_field_csv(BS_CSV_MAX_FIELD + 1, quoted, &len);
 		p = put_bytes("f.csv", t, len);
-		ck_assert_int_eq(read_path(p, &c, &err), BS_E_LIMIT);
+		ck_assert_int_eq(read_path(p, &c, &err), BS_E_INPUT);
 		ck_assert_int_eq(err.row, 2);
 		ck_assert_str_eq(err.text, "a field longer than 1048576 bytes (1 MiB); expected fields of at most 1 MiB");
 		ck_assert_int_eq(c.rows, 1); /* refused before its row was handed on */
@@ -539,7 +539,7 @@ START_TEST(test_field_limit_gzip)
 
 	ck_assert_uint_lt(zl, 65536);
 	p = put_bytes("bomb.csv.gz", z, zl);
-	ck_assert_int_eq(read_path(p, &c, &err), BS_E_LIMIT);
+	ck_assert_int_eq(read_path(p, &c, &err), BS_E_INPUT);
 	ck_assert_int_eq(err.row, 2);
 	ck_assert_ptr_nonnull(strstr(err.text, "longer than 1048576 bytes"));
 	free(p);
@@ -565,7 +565,7 @@ START_TEST(test_row_and_column_limits)
 		t[len++] = k < 16 ? ',' : '\n';
 	}
 	p = put_bytes("r.csv", t, len);
-	ck_assert_int_eq(read_path(p, &c, &err), BS_E_LIMIT);
+	ck_assert_int_eq(read_path(p, &c, &err), BS_E_INPUT);
 	ck_assert_int_eq(err.row, 2);
 	ck_assert_str_eq(err.text, "a row longer than 16777216 bytes (16 MiB); expected rows of at most 16 MiB");
 	free(p);
@@ -581,7 +581,7 @@ START_TEST(test_row_and_column_limits)
 		if (n == 4096) {
 			ck_assert_int_eq(read_path(p, &c, &err), 0);
 		} else {
-			ck_assert_int_eq(read_path(p, &c, &err), BS_E_LIMIT);
+			ck_assert_int_eq(read_path(p, &c, &err), BS_E_INPUT);
 			ck_assert_int_eq(err.row, 1);
 			ck_assert_str_eq(err.text, "more than 4096 fields; expected at most 4096 columns");
 		}

@@ -26,7 +26,8 @@
 
 /*
  * Limits, checked as the bytes arrive (before a buffer grows past them),
- * each an error naming the file and the row (BS_E_LIMIT; exit status 2).
+ * each an error naming the file and the row (BS_E_INPUT, as any bad
+ * input, so that every caller treats it alike; exit status 2).
  * The real inputs are far below: the longest field of data/ and its raw
  * files is 78 bytes (a station name), the longest row 224 bytes (a Citi
  * Bike ride), the widest header 15 columns. They bound what one reader

@@ -65,7 +65,7 @@ static void too_long(struct reader *r)
 	bs_error_row(r->err, r->file, r->row + 1, NULL,
 		     "a field longer than %u bytes (1 MiB); expected fields of at most 1 MiB",
 		     BS_CSV_MAX_FIELD);
-	r->rc = BS_E_LIMIT;
+	r->rc = BS_E_INPUT;
 }
 
 static int grow(struct reader *r, size_t need)
@@ -100,14 +100,14 @@ static void on_field(void *s, size_t len, void *data)
 		bs_error_row(r->err, r->file, r->row + 1, NULL,
 			     "more than %u fields; expected at most %u columns",
 			     BS_CSV_MAX_COLUMNS, BS_CSV_MAX_COLUMNS);
-		r->rc = BS_E_LIMIT;
+		r->rc = BS_E_INPUT;
 		return;
 	}
 	if (r->used + len + 1 > BS_CSV_MAX_ROW) {
 		bs_error_row(r->err, r->file, r->row + 1, NULL,
 			     "a row longer than %u bytes (16 MiB); expected rows of at most 16 MiB",
 			     BS_CSV_MAX_ROW);
-		r->rc = BS_E_LIMIT;
+		r->rc = BS_E_INPUT;
 		return;
 	}
 	if (r->n == r->fcap) {
