@@ -131,10 +131,12 @@ int bs_open_regular(const char *path, const char **why);
 
 /*
  * The same with the message in err: "cannot open: REASON" or "not a
- * regular file (a FIFO); expected WHAT", naming path. errno stays that of
- * a failed open (0 for a file that is not regular), so that a caller that
- * words the open failure its own way can tell the two apart.
- * bs_input_fopen wraps the descriptor in a stream ("rb"); NULL on failure.
+ * regular file (a FIFO); expected WHAT", naming path. Returns the
+ * descriptor, or BS_E_INPUT (BS_E_NOMEM when open() ran out of memory).
+ * errno stays that of a failed open (0 for a file that is not regular),
+ * so that a caller that words the open failure its own way can tell the
+ * two apart. bs_input_fopen wraps the descriptor in a stream ("rb");
+ * NULL on failure (err->code tells which).
  */
 int bs_input_open(const char *path, const char *what, struct bs_error *err);
 FILE *bs_input_fopen(const char *path, const char *what,

@@ -254,7 +254,7 @@ int bs_open_regular(const char *path, const char **why)
 int bs_input_open(const char *path, const char *what, struct bs_error *err)
 {
 	const char *why;
-	int fd = bs_open_regular(path, &why);
+	int fd = bs_open_regular(path, &why), e = errno;
 
 	if (fd >= 0)
 		return fd;
@@ -262,13 +262,14 @@ int bs_input_open(const char *path, const char *what, struct bs_error *err)
 		bs_error_set(err, BS_E_INPUT, path, 0, 0, NULL,
 			     "%s; expected %s", why, what);
 		errno = 0;
-	} else {
-		int e = errno;
-		bs_error_set(err, BS_E_INPUT, path, 0, 0, NULL,
-			     "cannot open: %s", strerror(e));
-		errno = e;
+		return BS_E_INPUT;
 	}
-	return -1;
+	/* out of memory (ENOMEM) is no fault of the file */
+	bs_error_set(err, e == ENOMEM ? BS_E_NOMEM : BS_E_INPUT, path, 0, 0,
+		     NULL, "cannot open: %s",
+		     e == ENOMEM ? "out of memory" : strerror(e));
+	errno = e;
+	return e == ENOMEM ? BS_E_NOMEM : BS_E_INPUT;
 }
 
 FILE *bs_input_fopen(const char *path, const char *what,
@@ -290,12 +291,17 @@ FILE *bs_input_fopen(const char *path, const char *what,
 int bs_read_file(const char *path, size_t max, const char *what,
 		 char **text, size_t *len, struct bs_error *err)
 {
-	FILE *fp = bs_input_fopen(path, what, err);
-	int rc;
+	int fd = bs_input_open(path, what, err), rc;
+	FILE *fp;
 
 	*text = NULL;
-	if (!fp)
-		return err && err->code == BS_E_NOMEM ? BS_E_NOMEM : BS_E_INPUT;
+	if (fd < 0)
+		return fd;
+	if (!(fp = fdopen(fd, "rb"))) {
+		close(fd);
+		bs_error_set(err, BS_E_NOMEM, path, 0, 0, NULL, "out of memory");
+		return BS_E_NOMEM;
+	}
 	rc = bs_read_all(fp, max, text, len);
 	if (rc == BS_E_LIMIT)
 		bs_error_set(err, BS_E_INPUT, path, 0, 0, NULL,

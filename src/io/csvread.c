@@ -236,13 +236,20 @@ static long src_fail(struct src *s, int rc, const char *fmt, ...)
 	return -1;
 }
 
+/* A read error: out of memory (ENOMEM) is no fault of the file. */
+static long read_failed(struct src *s, int e)
+{
+	if (e == ENOMEM)
+		return src_fail(s, BS_E_NOMEM, "out of memory reading");
+	return src_fail(s, BS_E_INPUT, "cannot read: %s", strerror(e));
+}
+
 static long read_stdio(struct src *s, char *buf, size_t n)
 {
 	size_t got = fread(buf, 1, n, s->fp);
 
 	if (got < n && ferror(s->fp))
-		return src_fail(s, BS_E_INPUT, "cannot read: %s",
-				strerror(errno));
+		return read_failed(s, errno);
 	return (long)got;
 }
 
@@ -256,8 +263,7 @@ static long fd_fill(struct src *s, unsigned char *dst, size_t room)
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k < 0)
-			return src_fail(s, BS_E_INPUT, "cannot read: %s",
-					strerror(errno));
+			return read_failed(s, errno);
 		if (k == 0)
 			s->eof = 1;
 		got += (size_t)k;
@@ -356,8 +362,11 @@ static int src_open(struct src *s, const char *path, const char *what,
 	memset(s, 0, sizeof(*s));
 	s->file = path;
 	s->err = err;
-	if ((s->fd = bs_input_open(path, what, err)) < 0)
-		return BS_E_INPUT;
+	if ((s->fd = bs_input_open(path, what, err)) < 0) {
+		int rc = s->fd;
+		s->fd = -1;
+		return rc;
+	}
 	if (!(s->in = malloc(CHUNK))) {
 		bs_error_set(err, BS_E_NOMEM, path, 0, 0, NULL, "out of memory");
 		return BS_E_NOMEM;
