@@ -3,7 +3,10 @@
  * folders), demand calibration from a status series (departures,
  * arrivals, truck moves, imputation) and from a trip log (rates, OD), the
  * trip-log reader's times and its errors; every count worked out by hand
- * from the fixtures.
+ * from the fixtures. Also what the readers refuse: rows wider than the
+ * header, a column named twice, a timestamp beyond year 9999, a cut gzip
+ * series, a FIFO as the series or inside its folder; and rides before
+ * 1970 counted in the right hour.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -91,21 +94,30 @@ START_TEST(test_status_json_folder)
 }
 END_TEST
 
-START_TEST(test_status_bad_rows)
+/* A status CSV refused at row, key, with a message holding text. */
+static void status_error(const char *csv, long row, const char *key,
+			 const char *text)
 {
 	struct bs_error err;
-	char *p = tu_write(dir, "s.csv", "station_id,minute,bikes,docks\na,0,1,2\na,1,-1,3\n");
+	char *p = tu_write(dir, "s.csv", csv);
 
 	ck_assert_ptr_null(bs_status_load(p, 0, &err));
-	ck_assert_int_eq(err.row, 3);
-	ck_assert_str_eq(err.key, "bikes");
-	free(p);
-	p = tu_write(dir, "s.csv", "station_id,minute,bikes\na,0,1\n");
-	ck_assert_ptr_null(bs_status_load(p, 0, &err));
-	ck_assert_str_eq(err.key, "docks");
+	ck_assert_int_eq(err.row, row);
+	ck_assert_str_eq(err.key, key);
+	ck_assert_msg(strstr(err.text, text) != NULL, "%s", err.text);
 	free(p);
 }
-END_TEST
+
+START_TEST(test_status_bad_rows)
+{
+	status_error("station_id,minute,bikes,docks\na,0,1,2\na,1,-1,3\n", 3,
+		     "bikes", "'-1' is not a count");
+	status_error("station_id,minute,bikes\na,0,1\n", 1, "docks",
+		     "missing column 'docks'");
+	/* a row one field too wide: it was read, its last field dropped */
+	status_error("station_id,minute,bikes,docks\na,0,1,2\na,1,1,2,3\n", 3, "",
+		     "the row has 5 fields but the header has 4; expected one field per column of the header (quote a field that holds a comma)");
+}
 
 START_TEST(test_calibrate_status)
 {
@@ -288,6 +300,134 @@ START_TEST(test_trips_unknown_station)
 }
 END_TEST
 
+/* Rides before 1970 have negative times: their hour came out of fmod
+ * negative and was cast to an index (-1 as size_t: a write far outside
+ * the table, under ASan a crash). 23:30 on 1969-12-31 is hour 23. */
+START_TEST(test_trips_before_1970)
+{
+	struct bs_error err;
+	char *log = tu_write(dir, "old.csv",
+			     "starttime,stoptime,start station id,end station id,start station latitude,start station longitude,end station latitude,end station longitude\n"
+			     "1969-12-31 23:30:00,1970-01-01 00:10:00,1,2,40.71,-74.03,40.72,-74.04\n"
+			     "1969-12-31 08:00:00,1969-12-31 08:20:00,2,1,40.72,-74.04,40.71,-74.03\n");
+	struct bs_tripnet *t = bs_tripnet_read(log, &err);
+	struct bs_network *net;
+	struct bs_rates r;
+	char *p;
+	FILE *fp;
+
+	ck_assert_msg(t != NULL, "%s", err.text);
+	p = tu_write(dir, "st.csv", "");
+	fp = fopen(p, "wb");
+	bs_tripnet_write(t, "JC", 7, fp);
+	fclose(fp);
+	net = bs_stations_load(p, 0.0, &err);
+	ck_assert_ptr_nonnull(net);
+	ck_assert_int_eq(bs_calibrate_trips(net, log, 0.0, &r, &err), 0);
+	ck_assert_double_eq(r.days, 1.0);
+	ck_assert_double_eq(r.dep[0 * 24 + 23], 1.0);
+	ck_assert_double_eq(r.arr[1 * 24 + 0], 1.0);
+	ck_assert_double_eq(r.dep[1 * 24 + 8], 1.0);
+	ck_assert_double_eq(r.arr[0 * 24 + 8], 1.0);
+	bs_rates_release(&r);
+	bs_network_free(net);
+	bs_tripnet_free(t);
+	free(p);
+	free(log);
+}
+END_TEST
+
+/* The rule of every CSV reader, here in the trip log: a row one field
+ * too wide is refused (the series: test_status_bad_rows); and a trip log
+ * naming a column twice is refused (the last of them was read). */
+START_TEST(test_rows_too_wide_and_twice_named)
+{
+	struct bs_error err;
+	char *p;
+
+	trips_error("2019-01-01 10:00:00,2019-01-01 10:09:00,1,2,40.7,-74,40.7,-74.1,x\n",
+		    2, "", "the row has 9 fields but the header has 8");
+	p = tu_write(dir, "log.csv",
+		     "starttime,stoptime,start station id,end station id,end station id\n"
+		     "2019-01-01 10:00:00,2019-01-01 10:09:00,1,2,3\n");
+	ck_assert_ptr_null(bs_tripnet_read(p, &err));
+	ck_assert_int_eq(err.row, 1);
+	ck_assert_str_eq(err.key, "end station id");
+	ck_assert_ptr_nonnull(strstr(err.text, "appears twice in the header"));
+	free(p);
+}
+END_TEST
+
+/* last_updated plus the UTC offset overflowed a long long for values
+ * near its maximum (undefined; UBSan stops there). */
+START_TEST(test_status_json_time_bounded)
+{
+	struct bs_error err;
+	char sub[1024];
+
+	snprintf(sub, sizeof(sub), "%s/feed", dir);
+	ck_assert_int_eq(mkdir(sub, 0777), 0);
+	free(tu_write(sub, "a.json", "{\"last_updated\": 9223372036854775807, \"data\": {\"stations\": ["
+				     "{\"station_id\": \"s1\", \"num_bikes_available\": 4, \"num_docks_available\": 6}]}}"));
+	ck_assert_ptr_null(bs_status_load(sub, 1440, &err));
+	ck_assert_str_eq(err.key, "last_updated");
+	ck_assert_str_eq(err.text, "missing or not a whole number from 0 to 253402300799; expected the POSIX time of the file");
+}
+END_TEST
+
+/* The series, gzip-compressed, cut short or with bytes after it: refused
+ * (gzread handed out what it had and said nothing). */
+START_TEST(test_status_gzip_damaged)
+{
+	struct bs_error err;
+	size_t len;
+	char *z = tu_slurp(tu_fixture("status_small.csv.gz"), &len), *p;
+	FILE *fp;
+
+	ck_assert_ptr_nonnull(z);
+	p = tu_write(dir, "cut.csv.gz", "");
+	fp = fopen(p, "wb");
+	fwrite(z, 1, len * 9 / 10, fp);
+	fclose(fp);
+	ck_assert_ptr_null(bs_status_load(p, 0, &err));
+	ck_assert_str_eq(err.file, p);
+	ck_assert_str_eq(err.text, "the gzip data ends early (the file is cut short); expected a complete gzip file");
+	fp = fopen(p, "wb");
+	fwrite(z, 1, len, fp);
+	fputs("\n", fp);
+	fclose(fp);
+	ck_assert_ptr_null(bs_status_load(p, 0, &err));
+	ck_assert_str_eq(err.text, "data after the end of the gzip data; expected nothing after it but another gzip member");
+	free(p);
+	free(z);
+}
+END_TEST
+
+/* A FIFO as the series, or as a file of its folder: refused at once (a
+ * plain open would wait for a writer for ever: this test would fail by
+ * its timeout). */
+START_TEST(test_status_fifo)
+{
+	struct bs_error err;
+	char sub[1024], fifo[1100];
+
+	snprintf(fifo, sizeof(fifo), "%s/series.fifo", dir);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	ck_assert_ptr_null(bs_status_load(fifo, 540, &err));
+	ck_assert_str_eq(err.file, fifo);
+	ck_assert_str_eq(err.text, "not a regular file (a FIFO); expected a status series CSV file or a folder of station_status JSON files");
+	snprintf(sub, sizeof(sub), "%s/feed", dir);
+	ck_assert_int_eq(mkdir(sub, 0777), 0);
+	free(tu_write(sub, "a.json", "{\"last_updated\": 1656428406, \"data\": {\"stations\": ["
+				     "{\"station_id\": \"s1\", \"num_bikes_available\": 4, \"num_docks_available\": 6}]}}"));
+	snprintf(fifo, sizeof(fifo), "%s/b.json", sub);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	ck_assert_ptr_null(bs_status_load(sub, 540, &err));
+	ck_assert_str_eq(err.file, fifo);
+	ck_assert_str_eq(err.text, "not a regular file (a FIFO); expected a GBFS station_status file");
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("calibrate");
@@ -303,6 +443,11 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_calibrate_trips);
 	tcase_add_test(tc, test_trip_log_errors);
 	tcase_add_test(tc, test_trips_unknown_station);
+	tcase_add_test(tc, test_trips_before_1970);
+	tcase_add_test(tc, test_rows_too_wide_and_twice_named);
+	tcase_add_test(tc, test_status_json_time_bounded);
+	tcase_add_test(tc, test_status_gzip_damaged);
+	tcase_add_test(tc, test_status_fifo);
 	suite_add_tcase(s, tc);
 	return s;
 }

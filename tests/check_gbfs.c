@@ -2,11 +2,14 @@
  * check_gbfs.c - GBFS import: ward mapping (region map, system_regions,
  * region ids), the ward filter and order, capacity from a status series,
  * the stock from station_status, shortest number text, the errors of a
- * malformed feed; and the shipped data reproduced byte for byte from the
- * raw files by the documented commands.
+ * malformed feed; feeds of 100,000 ports and regions read in near-linear
+ * time; the ward limit; a FIFO named as a feed; and the shipped data
+ * reproduced byte for byte from the raw files by the documented commands.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "bssim/csvread.h"
 #include "bssim/gbfs.h"
@@ -204,6 +207,186 @@ START_TEST(test_unknown_ward_in_filter)
 }
 END_TEST
 
+/* A feed of n ports s0..s(n-1) (port i in region r<i % nreg>, or "1"),
+ * then, when dup >= 0, port dup again under another name. */
+static char *big_feed(const char *name, long n, long nreg, long dup)
+{
+	char *p = malloc(strlen(dir) + strlen(name) + 2);
+	FILE *fp;
+	long i;
+
+	sprintf(p, "%s/%s", dir, name);
+	fp = fopen(p, "wb");
+	ck_assert_ptr_nonnull(fp);
+	fputs("{\"data\": {\"stations\": [", fp);
+	for (i = 0; i < n + (dup >= 0); i++) {
+		long k = i < n ? i : dup;
+		char reg[32];
+		if (nreg > 0)
+			snprintf(reg, sizeof(reg), "r%ld", k % nreg);
+		else
+			snprintf(reg, sizeof(reg), "1");
+		fprintf(fp, "%s\n{\"station_id\": \"s%ld\", \"name\": \"%s%ld\", \"lat\": 35.6, \"lon\": 139.7, \"region_id\": \"%s\", \"capacity\": 10}",
+			i ? "," : "", k, i < n ? "P" : "Q", k, reg);
+	}
+	fputs("]}}\n", fp);
+	ck_assert_int_eq(fclose(fp), 0);
+	return p;
+}
+
+/* 100,000 ports: the duplicate-id check compared every pair after the
+ * sort (30 s here for one duplicate, 37 s for none), the stock lookup
+ * scanned every port for each status entry (54 s with it), the region
+ * lookup scanned every region for each port (71 s for 100,000 regions):
+ * together far past this test's timeout. Now each is O(n log n). */
+START_TEST(test_feed_of_100k_ports)
+{
+	const long n = 100000;
+	struct bs_gbfs_opts o;
+	struct bs_error err;
+	struct bs_gbfs *g;
+	char *info, *st, *rg;
+	FILE *fp;
+	long i;
+
+	memset(&o, 0, sizeof(o));
+	o.region_map = "1=W";
+	o.info_path = info = big_feed("dup.json", n, 0, n / 2);
+	ck_assert_ptr_null(bs_gbfs_read(&o, &err));
+	ck_assert_str_eq(err.key, "data.stations");
+	ck_assert_str_eq(err.text, "station id 's50000' appears twice; expected unique station_id values");
+	free(info);
+	/* unique ids, and the stock of every port from station_status */
+	o.info_path = info = big_feed("si.json", n, 0, -1);
+	g = bs_gbfs_read(&o, &err);
+	ck_assert_msg(g != NULL, "%s", err.text);
+	ck_assert_uint_eq(g->n, (size_t)n);
+	st = malloc(strlen(dir) + 16);
+	sprintf(st, "%s/ss.json", dir);
+	fp = fopen(st, "wb");
+	fputs("{\"data\": {\"stations\": [", fp);
+	for (i = n - 1; i >= 0; i--)
+		fprintf(fp, "%s{\"station_id\": \"s%ld\", \"num_bikes_available\": %ld}",
+			i < n - 1 ? "," : "", i, i % 7);
+	fputs("]}}\n", fp);
+	fclose(fp);
+	ck_assert_int_eq(bs_gbfs_read_stock(g, st, &err), 0);
+	ck_assert_int_eq(g->warn.count, 0);
+	for (i = 0; i < n; i++)
+		ck_assert_int_eq(g->st[i].stock, atol(g->st[i].id + 1) % 7);
+	bs_gbfs_free(g);
+	free(info);
+	/* 100,000 regions, 100 wards: each port's region looked up */
+	rg = malloc(strlen(dir) + 16);
+	sprintf(rg, "%s/rg.json", dir);
+	fp = fopen(rg, "wb");
+	fputs("{\"data\": {\"regions\": [", fp);
+	for (i = 0; i < n; i++)
+		fprintf(fp, "%s{\"region_id\": \"r%ld\", \"name\": \"W%ld\"}",
+			i ? "," : "", i, i % 100);
+	fputs("]}}\n", fp);
+	fclose(fp);
+	o.region_map = NULL;
+	o.regions_path = rg;
+	o.info_path = info = big_feed("sir.json", n, n, -1);
+	g = bs_gbfs_read(&o, &err);
+	ck_assert_msg(g != NULL, "%s", err.text);
+	ck_assert_uint_eq(g->n, (size_t)n);
+	for (i = 0; i < n; i++)
+		ck_assert_int_eq(atol(g->st[i].ward + 1),
+				 atol(g->st[i].id + 1) % 100);
+	bs_gbfs_free(g);
+	free(info);
+	free(rg);
+	free(st);
+}
+END_TEST
+
+/* No port at all (an empty array, or none in the wanted wards): qsort of
+ * the NULL array was undefined (UBSan; the gbfs fuzz target found it). */
+START_TEST(test_feed_without_ports)
+{
+	char *p = tu_write(dir, "si.json", "{\"data\": {\"stations\": []}}");
+	struct bs_gbfs_opts o;
+	struct bs_error err;
+	struct bs_gbfs *g;
+
+	memset(&o, 0, sizeof(o));
+	o.info_path = p;
+	g = bs_gbfs_read(&o, &err);
+	ck_assert_ptr_nonnull(g);
+	ck_assert_uint_eq(g->n, 0);
+	ck_assert_int_eq(bs_gbfs_read_stock(g, tu_fixture("gbfs/station_status.json"), &err), 0);
+	ck_assert_uint_eq(bs_gbfs_finish(g), 0);
+	bs_gbfs_free(g);
+	free(p);
+}
+END_TEST
+
+/* bssim reads at most 256 wards: the 257th is refused at the port that
+ * brings it (the ward list was scanned for every port), and so is a ward
+ * list of 257 names. */
+START_TEST(test_ward_limit)
+{
+	struct bs_gbfs_opts o;
+	struct bs_error err;
+	struct bs_gbfs *g;
+	char *p = big_feed("w.json", 257, 257, -1), list[257 * 8];
+	size_t i, n = 0;
+
+	memset(&o, 0, sizeof(o));
+	o.info_path = p;
+	ck_assert_ptr_null(bs_gbfs_read(&o, &err));
+	ck_assert_str_eq(err.key, "data.stations[256].region_id");
+	ck_assert_str_eq(err.text, "ward 'r256' is one more than 256; expected at most 256 wards (keep some with --wards)");
+	ck_assert_int_gt(err.line, 0);
+	for (i = 0; i < 256; i++)
+		n += (size_t)sprintf(list + n, "%sr%zu", i ? "," : "", i);
+	o.wards = list;
+	g = bs_gbfs_read(&o, &err);
+	ck_assert_msg(g != NULL, "%s", err.text);
+	ck_assert_uint_eq(g->n, 256);
+	ck_assert_uint_eq(g->outside, 1);
+	ck_assert_str_eq(g->st[255].ward, "r255"); /* the list's order */
+	bs_gbfs_free(g);
+	sprintf(list + n, ",r256");
+	ck_assert_ptr_null(bs_gbfs_read(&o, &err));
+	ck_assert_str_eq(err.file, "--wards");
+	ck_assert_str_eq(err.text, "257 wards; expected at most 256");
+	free(p);
+}
+END_TEST
+
+/* A FIFO named as any of the feed's files is refused, not waited on
+ * (with no writer, a plain open would never return: the test would fail
+ * by its timeout). */
+START_TEST(test_feed_fifo)
+{
+	char fifo[1200];
+	struct bs_gbfs_opts o;
+	struct bs_error err;
+	struct bs_gbfs *g;
+
+	snprintf(fifo, sizeof(fifo), "%s/feed.fifo", dir);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	memset(&o, 0, sizeof(o));
+	o.info_path = fifo;
+	ck_assert_ptr_null(bs_gbfs_read(&o, &err));
+	ck_assert_str_eq(err.file, fifo);
+	ck_assert_str_eq(err.text, "not a regular file (a FIFO); expected a GBFS JSON file");
+	o.info_path = tu_fixture("gbfs/station_information.json");
+	o.regions_path = fifo;
+	ck_assert_ptr_null(bs_gbfs_read(&o, &err));
+	ck_assert_str_eq(err.text, "not a regular file (a FIFO); expected a GBFS JSON file");
+	o.regions_path = NULL;
+	g = bs_gbfs_read(&o, &err);
+	ck_assert_ptr_nonnull(g);
+	ck_assert_int_eq(bs_gbfs_read_stock(g, fifo, &err), BS_E_INPUT);
+	ck_assert_str_eq(err.text, "not a regular file (a FIFO); expected a GBFS JSON file");
+	bs_gbfs_free(g);
+}
+END_TEST
+
 static int run(const char *args, char **out, char **err)
 {
 	char cmd[8192];
@@ -282,6 +465,10 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_malformed_feeds);
 	tcase_add_test(tc, test_unknown_ward_in_filter);
 	tcase_add_test(tc, test_shipped_data_reproduces);
+	tcase_add_test(tc, test_feed_of_100k_ports);
+	tcase_add_test(tc, test_feed_without_ports);
+	tcase_add_test(tc, test_ward_limit);
+	tcase_add_test(tc, test_feed_fifo);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -393,6 +393,129 @@ START_TEST(test_od_destinations)
 }
 END_TEST
 
+/* ---- bounds at the cell, rows as wide as the header ----------------------- */
+
+enum { T_STOCK, T_RATES, T_OD, T_TRACE };
+
+/* Load table kind k from csv against six.csv; returns its code, err. */
+static int load_table(int k, const char *csv, struct bs_error *err)
+{
+	struct bs_network *net = bs_stations_load(tu_fixture("six.csv"), 1000.0, err);
+	char *p = tu_write(dir, "t.csv", csv);
+	double dep[6 * 24], arr[6 * 24], *w = NULL;
+	uint32_t st[6], *o = NULL, *d = NULL;
+	uint64_t total;
+	size_t n;
+	int has, rc = -99;
+	struct bs_trace tr;
+
+	ck_assert_ptr_nonnull(net);
+	bs_error_clear(err);
+	if (k == T_STOCK)
+		rc = bs_stock_load(p, net, st, &total, err);
+	else if (k == T_RATES)
+		rc = bs_rates_load(p, net, dep, arr, &has, err);
+	else if (k == T_OD)
+		rc = bs_od_load(p, net, &n, &o, &d, &w, err);
+	else {
+		rc = bs_trace_load(p, net, -1, 1440.0, &tr, err);
+		if (!rc)
+			bs_trace_release(&tr);
+	}
+	free(o);
+	free(d);
+	free(w);
+	bs_network_free(net);
+	free(p);
+	return rc;
+}
+
+static void table_error(int k, const char *csv, long row, const char *key,
+			const char *text)
+{
+	struct bs_error err;
+
+	ck_assert_int_eq(load_table(k, csv, &err), BS_E_INPUT);
+	ck_assert_int_eq(err.row, row);
+	ck_assert_str_eq(err.key, key);
+	ck_assert_msg(strcmp(err.text, text) == 0, "got:  %s\nwant: %s", err.text,
+		      text);
+}
+
+#define RATES "station_id,hour,departures_per_hour,arrivals_per_hour\n"
+
+/* 1e308 departures an hour summed to infinity over a file and reached the
+ * simulator; every number has a finite bound now, checked at the cell. */
+START_TEST(test_numbers_bounded)
+{
+	struct bs_error err;
+
+	table_error(T_RATES, RATES "A1,0,1e308,1\n", 2, "departures_per_hour",
+		    "'1e308' is out of range; expected a number from 0 to 100000");
+	table_error(T_RATES, RATES "A1,0,1,100000.5\n", 2, "arrivals_per_hour",
+		    "'100000.5' is out of range; expected a number from 0 to 100000");
+	table_error(T_RATES, RATES "A1,0,-0.5,1\n", 2, "departures_per_hour",
+		    "'-0.5' is out of range; expected a number from 0 to 100000");
+	table_error(T_RATES, RATES "A1,0,lots,1\n", 2, "departures_per_hour",
+		    "'lots' is not a number; expected a number from 0 to 100000");
+	ck_assert_int_eq(load_table(T_RATES, RATES "A1,0,100000,100000\n", &err), 0);
+	table_error(T_OD, "origin_id,destination_id,trips\nA1,B1,1e10\n", 2,
+		    "trips", "'1e10' is out of range; expected a number from 0 to 1000000000");
+	ck_assert_int_eq(load_table(T_OD, "origin_id,destination_id,trips\nA1,B1,1e9\n",
+				    &err), 0);
+	table_error(T_STOCK, "station_id,bikes\nA1,99999999999999999999\n", 2, "bikes",
+		    "'99999999999999999999' is not a count; expected a whole number of bikes from 0 to the station's capacity (4)");
+}
+END_TEST
+
+/* A row one field too wide, in every reader of these tables: refused
+ * like a short one (they took the first fields and dropped the rest). */
+START_TEST(test_rows_one_field_too_wide)
+{
+	static const char *const csv[] = {
+		"station_id,bikes\nA1,1\nA2,1,9\n",
+		RATES "A1,0,1,1\nA1,1,1,1,9\n",
+		"origin_id,destination_id,trips\nA1,B1,1\nA1,B1,1,9\n",
+		"started_at,ended_at,start_station_id,end_station_id\n"
+		"2019-01-01 08:00:00,2019-01-01 08:10:00,A1,B1\n"
+		"2019-01-01 09:00:00,2019-01-01 09:10:00,A1,B1,9\n",
+	};
+	static const size_t width[] = {2, 4, 3, 4};
+	char want[256];
+	int k;
+
+	for (k = T_STOCK; k <= T_TRACE; k++) {
+		snprintf(want, sizeof(want), "the row has %zu fields but the header has %zu; expected one field per column of the header (quote a field that holds a comma)",
+			 width[k] + 1, width[k]);
+		table_error(k, csv[k], 3, "", want);
+	}
+}
+END_TEST
+
+/* The stations file holds 2,000,000 stations, as documented: the check
+ * fired while the array doubled, at 1,048,576, and named row 1,048,578.
+ * Now the 2,000,001st station is refused at its own row. */
+START_TEST(test_stations_limit_exact)
+{
+	char *p = malloc(strlen(dir) + 16);
+	struct bs_error err;
+	FILE *fp;
+	unsigned i;
+
+	sprintf(p, "%s/many.csv", dir);
+	fp = fopen(p, "wb");
+	ck_assert_ptr_nonnull(fp);
+	fprintf(fp, "%s\n", BS_STATIONS_HEADER);
+	for (i = 0; i <= BS_MAX_STATIONS; i++)
+		fprintf(fp, "s%u,,W,35.6,139.7,1\n", i);
+	ck_assert_int_eq(fclose(fp), 0);
+	ck_assert_ptr_null(bs_stations_load(p, 0.0, &err));
+	ck_assert_int_eq(err.row, (long)BS_MAX_STATIONS + 2);
+	ck_assert_str_eq(err.text, "more than 2000000 stations; expected at most 2000000");
+	free(p);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("inputs");
@@ -407,6 +530,9 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_balanced_destinations);
 	tcase_add_test(tc, test_trace_replays_exactly);
 	tcase_add_test(tc, test_od_destinations);
+	tcase_add_test(tc, test_numbers_bounded);
+	tcase_add_test(tc, test_rows_one_field_too_wide);
+	tcase_add_test(tc, test_stations_limit_exact);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -3,7 +3,7 @@
  * scenario checks; the calibrated Tokyo day requests what its rates table
  * says (Poisson tolerance); the Jersey City log replays to exactly its
  * 19,676 rides; skipped trip-log rows are warned about and counted in
- * summary.json.
+ * summary.json; the real status series, cut short, is refused.
  */
 #include <dirent.h>
 #include <math.h>
@@ -180,6 +180,41 @@ START_TEST(test_trips_pipeline)
 }
 END_TEST
 
+/* The Tokyo status series (3.6 MB of gzip) cut at 90 %, and with only
+ * its 8-byte trailer missing: calibration used to go on with the rows it
+ * had and exit 0. Now: exit 2, the file and the reason, nothing written. */
+START_TEST(test_real_series_cut_short)
+{
+	size_t len, cuts[2], k;
+	char *z = tu_slurp("data/tokyo4_status_20220629.csv.gz", &len);
+	char cut[1024], out[1024], args[4096], want[2048], *err;
+	FILE *fp;
+
+	ck_assert_ptr_nonnull(z);
+	cuts[0] = len * 9 / 10;
+	cuts[1] = len - 8;
+	snprintf(cut, sizeof(cut), "%s/series.csv.gz", dir);
+	snprintf(out, sizeof(out), "%s/rates.csv", dir);
+	for (k = 0; k < 2; k++) {
+		fp = fopen(cut, "wb");
+		ck_assert_ptr_nonnull(fp);
+		ck_assert_uint_eq(fwrite(z, 1, cuts[k], fp), cuts[k]);
+		fclose(fp);
+		snprintf(args, sizeof(args),
+			 "calibrate status %s --stations data/tokyo4_stations.csv -o %s -q",
+			 cut, out);
+		ck_assert_int_eq(run(args, NULL, &err), 2);
+		snprintf(want, sizeof(want),
+			 "bssim: %s: the gzip data ends early (the file is cut short); expected a complete gzip file\n",
+			 cut);
+		ck_assert_str_eq(err, want);
+		ck_assert(!tu_exists(out));
+		free(err);
+	}
+	free(z);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("realdata");
@@ -192,6 +227,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_jc_trace_replays_the_month);
 	tcase_add_test(tc, test_trace_warnings_counted);
 	tcase_add_test(tc, test_trips_pipeline);
+	tcase_add_test(tc, test_real_series_cut_short);
 	suite_add_tcase(s, tc);
 	return s;
 }

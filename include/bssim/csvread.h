@@ -5,9 +5,15 @@
  * row, and the callback gets NUL-terminated fields.
  *
  * Rows are numbered as a spreadsheet shows them: the header is row 1 (blank
- * lines are not rows). Also: strict field parsers that reject trailing junk,
- * NaN and infinities, and header lookup with a message that lists what was
- * expected.
+ * lines are not rows). Every row has as many fields as the header: a row
+ * with more or fewer is an error naming it, in every reader alike. Also:
+ * strict field parsers that reject trailing junk, NaN and infinities, and
+ * header lookup with a message that lists what was expected.
+ *
+ * Files may be gzip-compressed: a stream cut short, a bad CRC-32 or length
+ * and data after the last member are errors naming the file (csvread.c).
+ * An input that is not a regular file (a FIFO, a device, a folder) is
+ * refused before it is read.
  */
 #ifndef BSSIM_CSVREAD_H
 #define BSSIM_CSVREAD_H
@@ -17,6 +23,20 @@
 #include <stdio.h>
 
 #include "bssim/common.h"
+
+/*
+ * Limits, checked as the bytes arrive (before a buffer grows past them),
+ * each an error naming the file and the row (BS_E_INPUT, as any bad
+ * input, so that every caller treats it alike; exit status 2).
+ * The real inputs are far below: the longest field of data/ and its raw
+ * files is 78 bytes (a station name), the longest row 224 bytes (a Citi
+ * Bike ride), the widest header 15 columns. They bound what one reader
+ * holds to some 17 MiB whatever the file (an 18 MB gzip bomb of one 4 GB
+ * field used to take 8.4 GB).
+ */
+#define BS_CSV_MAX_FIELD 1048576u   /* bytes in a field: 1 MiB */
+#define BS_CSV_MAX_ROW 16777216u    /* bytes in a row: 16 MiB */
+#define BS_CSV_MAX_COLUMNS 4096u    /* fields in a row, the header's too */
 
 struct bs_csv_row {
 	long row;           /* 1-based, header = 1 */
@@ -37,9 +57,13 @@ typedef int (*bs_csv_cb)(void *ud, const struct bs_csv_row *r,
 int bs_csv_read_stream(FILE *fp, const char *file, bs_csv_cb cb, void *ud,
 		       struct bs_error *err);
 
-/* Open path, gzip-compressed or plain (zlib tells them apart by the
- * content, not the name); a missing or unreadable file is BS_E_INPUT
- * naming it. */
+/* Open path, gzip-compressed or plain (told apart by the content, not
+ * the name: the gzip magic bytes); a missing or unreadable file is
+ * BS_E_INPUT naming it, and so is one that is not a regular file ("not a
+ * regular file (a FIFO); expected WHAT"). bs_csv_read_file says "a CSV
+ * file" for WHAT. */
+int bs_csv_read_input(const char *path, const char *what, bs_csv_cb cb,
+		      void *ud, struct bs_error *err);
 int bs_csv_read_file(const char *path, bs_csv_cb cb, void *ud,
 		     struct bs_error *err);
 
@@ -47,11 +71,32 @@ int bs_csv_read_file(const char *path, bs_csv_cb cb, void *ud,
  * Map header names to column indices: for each of the k names, idx[i]
  * receives its column, or -1. A name missing when required[i] is nonzero
  * is an error naming it and listing `expected`. Duplicate header names are
- * an error too.
+ * an error too (bs_csv_header_unique). O(k n + n log n) for n columns.
  */
 int bs_csv_header(const struct bs_csv_row *r, const char *file, size_t k,
 		  const char *const *names, const int *required, long *idx,
 		  const char *expected, struct bs_error *err);
+
+/* Refuse a header that names a column twice (empty names may repeat),
+ * naming the first repeated one and listing `expected`. O(n log n). */
+int bs_csv_header_unique(const struct bs_csv_row *r, const char *file,
+			 const char *expected, struct bs_error *err);
+
+/*
+ * A string and its position in some list, for checks over input that must
+ * stay O(n log n): sort an array of them with bs_strpos_cmp (by string,
+ * then position, so the first of equal strings comes first), then compare
+ * neighbours or look up with bs_strpos_find. The strings are borrowed.
+ */
+struct bs_strpos {
+	const char *s;
+	size_t i;
+};
+
+int bs_strpos_cmp(const void *a, const void *b);
+/* Position (the .i) of the first entry equal to s in x[n], sorted by
+ * bs_strpos_cmp; -1 when none. O(log n). */
+long bs_strpos_find(const struct bs_strpos *x, size_t n, const char *s);
 
 /* Strict number parsers: the whole string, finite. 0 or -1. */
 int bs_parse_double(const char *s, double *out);

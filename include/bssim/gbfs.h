@@ -7,7 +7,10 @@
  * and region_id. Wards come from system_regions.json (region_id -> name),
  * or from a user's map "1=Chiyoda,2=Chuo" when the feed has no regions
  * file (docomo's has none), or are the region ids themselves. A ward list
- * keeps only those wards, in that order.
+ * keeps only those wards, in that order. At most BS_MAX_WARDS (256)
+ * wards, in the list or in the feed: the stations file holds no more.
+ * Every lookup over the feed (region, ward, duplicate id, stock) is
+ * O(log n), so a feed of n ports is read in O(n log n).
  *
  * Capacity: GBFS `capacity` is what the operator publishes, which for
  * docomo is bikes + free docks at the moment of publishing. Given a status

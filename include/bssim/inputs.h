@@ -6,8 +6,10 @@
  *
  * Every station id must be in the network: an unknown one is BS_E_INPUT
  * naming the file, the row and the column, as are bad numbers and
- * duplicate rows. Rows of a trip log without a station id are skipped with
- * a warning (see triplog.h).
+ * duplicate rows. Numbers are bounded at the cell (rates at most 100,000
+ * an hour, OD weights at most 10^9, stock at most the capacity), so no sum
+ * over a file can overflow. Rows of a trip log without a station id are
+ * skipped with a warning (see triplog.h).
  *
  * Ownership: arrays are the caller's (allocated here, freed with free());
  * struct bs_trace is released with bs_trace_release.

@@ -1,7 +1,9 @@
 /*
  * stations.h - the stations CSV: station_id,name,ward,lat,lon,capacity
  * (header names in any order; other columns are ignored). Reads it into a
- * finished network.
+ * finished network. At most BS_MAX_STATIONS (2,000,000) stations: the
+ * first one more is refused at its row, before anything is allocated for
+ * it.
  *
  * Ownership: the returned network is the caller's (bs_network_free).
  */

@@ -7,7 +7,8 @@
  * last_reported ignored), `minute` counting whole minutes from the start of
  * the series (00:00 of its first day), as data/tokyo4_status_20220629.csv.gz
  * is; or from a folder of GBFS station_status JSON files, one per moment,
- * whose `last_updated` gives the minute (local time: utc_offset_min).
+ * whose `last_updated` gives the minute (local time: utc_offset_min; at
+ * most 253402300799, the end of year 9999), each file at most 512 MiB.
  *
  * Observations are grouped by station (ids sorted bytewise) and sorted by
  * minute. A station seen twice in the same minute keeps the later row (a

@@ -167,6 +167,17 @@ struct tc {
 	double first, last;
 };
 
+/* The hour of the day (0 to 23) of a time in minutes since 1970: times
+ * before 1970 are negative, and fmod keeps the sign, so -30 min (23:30 on
+ * 1969-12-31) must come out as 23, not as a cast of -1 to size_t (an
+ * index far outside the table). */
+static size_t hour_of_day(double minutes)
+{
+	double h = fmod(floor(minutes / 60.0), 24.0);
+
+	return (size_t)(h < 0.0 ? h + 24.0 : h);
+}
+
 static int tc_row(void *ud, const struct bs_trip_row *t, struct bs_error *err)
 {
 	struct tc *c = ud;
@@ -181,8 +192,8 @@ static int tc_row(void *ud, const struct bs_trip_row *t, struct bs_error *err)
 			     o == BS_NO_STATION ? t->start_id : t->end_id);
 		return BS_E_INPUT;
 	}
-	hs = (size_t)fmod(floor(t->start_min / 60.0), 24.0);
-	he = (size_t)fmod(floor(t->end_min / 60.0), 24.0);
+	hs = hour_of_day(t->start_min);
+	he = hour_of_day(t->end_min);
 	c->r->dep[(size_t)o * 24 + hs] += 1.0;
 	c->r->arr[(size_t)d * 24 + he] += 1.0;
 	if (c->np == c->cap) {
@@ -243,7 +254,10 @@ int bs_calibrate_trips(const struct bs_network *net, const char *log,
 		out->dep[i] /= days;
 		out->arr[i] /= days;
 	}
-	qsort(c.pairs, c.np, sizeof(uint64_t), cmp_u64);
+	/* O(r log r) for r rides; np > 0 here (rides > 0), qsort's array
+	 * must not be NULL even for none */
+	if (c.np > 1)
+		qsort(c.pairs, c.np, sizeof(uint64_t), cmp_u64);
 	for (i = 0, k = 0; i < c.np; i++)
 		k += i == 0 || c.pairs[i] != c.pairs[i - 1];
 	out->od_o = malloc((k ? k : 1) * sizeof(uint32_t));

@@ -28,29 +28,14 @@ struct jfile {
 static int jfile_load(struct jfile *f, const char *path, struct bs_error *err)
 {
 	unsigned long f0;
-	FILE *fp = fopen(path, "rb");
 	json_error_t je;
 	int rc;
 
 	memset(f, 0, sizeof(*f));
 	f->path = path;
-	if (!fp) {
-		bs_error_set(err, BS_E_INPUT, path, 0, 0, NULL, "cannot open: %s",
-			     strerror(errno));
-		return BS_E_INPUT;
-	}
-	rc = bs_read_all(fp, (size_t)512 << 20, &f->text, &f->len);
-	if (rc == BS_E_LIMIT)
-		bs_error_set(err, BS_E_INPUT, path, 0, 0, NULL,
-			     "larger than 512 MiB; expected a GBFS JSON file");
-	else if (rc == BS_E_NOMEM)
-		bs_error_set(err, BS_E_NOMEM, path, 0, 0, NULL, "out of memory");
-	else if (rc)
-		bs_error_set(err, BS_E_INPUT, path, 0, 0, NULL, "cannot read: %s",
-			     strerror(errno));
-	fclose(fp);
-	if (rc)
-		return rc == BS_E_NOMEM ? BS_E_NOMEM : BS_E_INPUT;
+	if ((rc = bs_read_file(path, (size_t)512 << 20, "a GBFS JSON file",
+			       &f->text, &f->len, err)))
+		return rc;
 	f0 = bs_json_alloc_failures();
 	f->doc = json_loadb(f->text, f->len, JSON_REJECT_DUPLICATES, &je);
 	if (!f->doc) {
@@ -145,9 +130,13 @@ static const char *name_text(json_t *v)
 
 /* ---- region -> ward ------------------------------------------------------ */
 
+/* Region id -> ward. Looked up once per station: through a sorted index
+ * (rmap_index), O(log r) each, so a feed of s stations and r regions costs
+ * O((s + r) log r), not O(s r). */
 struct rmap {
-	size_t n;
+	size_t n, cap;
 	char **id, **ward;
+	struct bs_strpos *idx; /* [n] by id, then position: first wins */
 };
 
 static void rmap_release(struct rmap *m)
@@ -160,21 +149,25 @@ static void rmap_release(struct rmap *m)
 	}
 	free(m->id);
 	free(m->ward);
+	free(m->idx);
 	memset(m, 0, sizeof(*m));
 }
 
 static int rmap_add(struct rmap *m, const char *id, size_t idl,
 		    const char *ward, size_t wl)
 {
-	char **a = realloc(m->id, (m->n + 1) * sizeof(char *)), **b;
-
-	if (!a)
-		return BS_E_NOMEM;
-	m->id = a;
-	b = realloc(m->ward, (m->n + 1) * sizeof(char *));
-	if (!b)
-		return BS_E_NOMEM;
-	m->ward = b;
+	if (m->n == m->cap) {
+		size_t nc = m->cap ? m->cap * 2 : 16;
+		char **a = realloc(m->id, nc * sizeof(char *)), **b;
+		if (!a)
+			return BS_E_NOMEM;
+		m->id = a;
+		b = realloc(m->ward, nc * sizeof(char *));
+		if (!b)
+			return BS_E_NOMEM;
+		m->ward = b;
+		m->cap = nc;
+	}
 	m->id[m->n] = malloc(idl + 1);
 	m->ward[m->n] = malloc(wl + 1);
 	if (!m->id[m->n] || !m->ward[m->n]) {
@@ -190,14 +183,28 @@ static int rmap_add(struct rmap *m, const char *id, size_t idl,
 	return 0;
 }
 
-static const char *rmap_get(const struct rmap *m, const char *id)
+/* Sort the index once all regions are in. */
+static int rmap_index(struct rmap *m)
 {
 	size_t i;
 
-	for (i = 0; i < m->n; i++)
-		if (strcmp(m->id[i], id) == 0)
-			return m->ward[i];
-	return NULL;
+	if (!(m->idx = malloc((m->n ? m->n : 1) * sizeof(*m->idx))))
+		return BS_E_NOMEM;
+	for (i = 0; i < m->n; i++) {
+		m->idx[i].s = m->id[i];
+		m->idx[i].i = i;
+	}
+	if (m->n > 1)
+		qsort(m->idx, m->n, sizeof(*m->idx), bs_strpos_cmp);
+	return 0;
+}
+
+/* The ward of region id (the first mapping of it), or NULL. */
+static const char *rmap_get(const struct rmap *m, const char *id)
+{
+	long i = bs_strpos_find(m->idx, m->n, id);
+
+	return i < 0 ? NULL : m->ward[i];
 }
 
 static void rmap_ids(const struct rmap *m, char *buf, size_t sz)
@@ -291,22 +298,64 @@ static int cmp_station(const void *a, const void *b)
 	return strcmp(x->id, y->id);
 }
 
-/* Rank of ward in the comma list, or -1. */
-static int list_rank(const char *list, const char *ward)
-{
-	const char *p = list;
-	size_t wl = strlen(ward);
-	int k = 0;
+/*
+ * The names of --wards, split once: a station's rank is looked up in a
+ * sorted index in O(log w), and whether every name got a station is
+ * marked as stations come, so the import is O(s log w + w log w) for s
+ * stations and w names (not O(s x the length of the list)). At most
+ * BS_MAX_WARDS names: the stations file could not hold more.
+ */
+struct wlist {
+	char *buf;             /* the list, commas replaced by NULs */
+	size_t n;
+	const char **name;     /* [n] in list order: the rank */
+	struct bs_strpos *idx; /* [n] by name, then rank */
+	unsigned char *has;    /* [n] a station was kept with this rank */
+};
 
-	while (p && *p) {
-		const char *comma = strchr(p, ',');
-		size_t l = comma ? (size_t)(comma - p) : strlen(p);
-		if (l == wl && strncmp(p, ward, l) == 0)
-			return k;
-		k++;
-		p = comma ? comma + 1 : NULL;
+static void wlist_release(struct wlist *w)
+{
+	free(w->buf);
+	free(w->name);
+	free(w->idx);
+	free(w->has);
+	memset(w, 0, sizeof(*w));
+}
+
+static int wlist_parse(struct wlist *w, const char *list, struct bs_error *err)
+{
+	size_t i, k = *list ? 1 : 0; /* "" keeps no ward */
+	const char *c;
+	char *p;
+
+	memset(w, 0, sizeof(*w));
+	for (c = list; *c; c++)
+		k += *c == ',';
+	if (k > BS_MAX_WARDS) {
+		bs_error_set(err, BS_E_INPUT, "--wards", 0, 0, NULL,
+			     "%zu wards; expected at most %d", k, BS_MAX_WARDS);
+		return BS_E_INPUT;
 	}
-	return -1;
+	w->buf = bs_strdup(list);
+	w->name = malloc((k ? k : 1) * sizeof(*w->name));
+	w->idx = malloc((k ? k : 1) * sizeof(*w->idx));
+	w->has = calloc(k ? k : 1, 1);
+	if (!w->buf || !w->name || !w->idx || !w->has)
+		return BS_E_NOMEM;
+	w->name[0] = w->buf;
+	for (p = w->buf, i = 1; *p; p++)
+		if (*p == ',') {
+			*p = '\0';
+			w->name[i++] = p + 1;
+		}
+	w->n = k;
+	for (i = 0; i < k; i++) {
+		w->idx[i].s = w->name[i];
+		w->idx[i].i = i;
+	}
+	if (k > 1)
+		qsort(w->idx, k, sizeof(*w->idx), bs_strpos_cmp);
+	return 0;
 }
 
 static int num_field(const struct jfile *f, json_t *st, size_t i,
@@ -332,15 +381,21 @@ static int num_field(const struct jfile *f, json_t *st, size_t i,
 	return 0;
 }
 
-static int add_station(struct bs_gbfs *g, const char *id, const char *name,
-		       const char *ward, int rank, double lat, double lon,
-		       long cap)
+/* Appends to g->st, whose room is *room (doubling: O(1) amortised). */
+static int add_station(struct bs_gbfs *g, size_t *room, const char *id,
+		       const char *name, const char *ward, int rank,
+		       double lat, double lon, long cap)
 {
-	struct bs_gbfs_station *t = realloc(g->st, (g->n + 1) * sizeof(*t)), *s;
+	struct bs_gbfs_station *s;
 
-	if (!t)
-		return BS_E_NOMEM;
-	g->st = t;
+	if (g->n == *room) {
+		size_t nc = *room ? *room * 2 : 64;
+		struct bs_gbfs_station *t = realloc(g->st, nc * sizeof(*t));
+		if (!t)
+			return BS_E_NOMEM;
+		g->st = t;
+		*room = nc;
+	}
 	s = &g->st[g->n];
 	memset(s, 0, sizeof(*s));
 	s->id = bs_strdup(id);
@@ -355,17 +410,64 @@ static int add_station(struct bs_gbfs *g, const char *id, const char *name,
 	return s->id && s->name && s->ward ? 0 : BS_E_NOMEM;
 }
 
+/* An index of the stations by id (then position): O(n log n). NULL when
+ * out of memory. */
+static struct bs_strpos *id_index(const struct bs_gbfs *g)
+{
+	struct bs_strpos *x = malloc((g->n ? g->n : 1) * sizeof(*x));
+	size_t k;
+
+	if (!x)
+		return NULL;
+	for (k = 0; k < g->n; k++) {
+		x[k].s = g->st[k].id;
+		x[k].i = k;
+	}
+	if (g->n > 1)
+		qsort(x, g->n, sizeof(*x), bs_strpos_cmp);
+	return x;
+}
+
+/* Duplicate ids would make two ports one in every later step. O(n log n):
+ * the index sorted by id, neighbours compared. The id named is the one
+ * the sorted stations list first (as a pairwise scan would find it). */
+static int unique_ids(const struct jfile *f, const struct bs_gbfs *g,
+		      struct bs_error *err)
+{
+	struct bs_strpos *x = id_index(g);
+	size_t k, best = SIZE_MAX;
+
+	if (!x)
+		return BS_E_NOMEM;
+	for (k = 1; k < g->n; k++)
+		if (strcmp(x[k - 1].s, x[k].s) == 0 && x[k - 1].i < best)
+			best = x[k - 1].i;
+	free(x);
+	if (best == SIZE_MAX)
+		return 0;
+	return jerr(f, err, "data.stations",
+		    "station id '%s' appears twice; expected unique station_id values",
+		    g->st[best].id);
+}
+
 static int read_stations(struct bs_gbfs *g, const struct bs_gbfs_opts *o,
 			 const struct rmap *m, int have_map,
 			 struct bs_error *err)
 {
 	struct jfile f;
+	struct wlist wl;
 	json_t *a, *st;
-	size_t i, j;
-	char **seen = NULL; /* wards in order of first appearance */
+	size_t i, j, room = 0;
+	/* wards in order of first appearance: at most BS_MAX_WARDS, so the
+	 * scan of them is O(1) a station */
+	char **seen = NULL;
 	size_t nseen = 0;
 	int rc;
 
+	memset(&f, 0, sizeof(f));
+	memset(&wl, 0, sizeof(wl));
+	if (o->wards && (rc = wlist_parse(&wl, o->wards, err)))
+		goto out;
 	if ((rc = jfile_load(&f, o->info_path, err)))
 		goto out;
 	if (!(a = data_array(&f, "stations", err))) {
@@ -441,15 +543,25 @@ static int read_stations(struct bs_gbfs *g, const struct bs_gbfs_opts *o,
 			ward = region ? region : "default";
 		}
 		if (o->wards) {
-			rank = list_rank(o->wards, ward);
-			if (rank < 0) {
+			long r = bs_strpos_find(wl.idx, wl.n, ward);
+			if (r < 0) {
 				g->outside++;
 				continue;
 			}
+			rank = (int)r;
+			wl.has[r] = 1;
 		} else {
 			for (j = 0; j < nseen; j++)
 				if (strcmp(seen[j], ward) == 0)
 					break;
+			if (j == BS_MAX_WARDS) {
+				snprintf(key, sizeof(key), "data.stations[%zu].%s", i,
+					 region ? "region_id" : "station_id");
+				rc = jerr(&f, err, key,
+					  "ward '%s' is one more than %d; expected at most %d wards (keep some with --wards)",
+					  ward, BS_MAX_WARDS, BS_MAX_WARDS);
+				goto out;
+			}
 			if (j == nseen) {
 				char **t = realloc(seen, (nseen + 1) * sizeof(char *));
 				if (!t || !(t[nseen] = bs_strdup(ward))) {
@@ -462,47 +574,28 @@ static int read_stations(struct bs_gbfs *g, const struct bs_gbfs_opts *o,
 			}
 			rank = (int)j;
 		}
-		if ((rc = add_station(g, id, name, ward, rank, lat, lon, cap)))
+		if ((rc = add_station(g, &room, id, name, ward, rank, lat, lon,
+				      cap)))
 			goto out;
 	}
-	if (o->wards) {
-		/* every wanted ward must have stations: a typo must not pass */
-		const char *p = o->wards;
-		while (p && *p) {
-			const char *comma = strchr(p, ',');
-			size_t l = comma ? (size_t)(comma - p) : strlen(p), k;
-			for (k = 0; k < g->n; k++)
-				if (strlen(g->st[k].ward) == l &&
-				    strncmp(g->st[k].ward, p, l) == 0)
-					break;
-			if (k == g->n) {
-				bs_error_set(err, BS_E_INPUT, "--wards", 0, 0, NULL,
-					     "no station of %s is in ward '%.*s'; expected ward names as %s gives them",
-					     o->info_path, (int)l, p,
-					     have_map ? "the region map" : "the feed's region_id");
-				rc = BS_E_INPUT;
-				goto out;
-			}
-			p = comma ? comma + 1 : NULL;
+	/* every wanted ward must have stations: a typo must not pass */
+	for (j = 0; j < wl.n; j++)
+		if (!wl.has[bs_strpos_find(wl.idx, wl.n, wl.name[j])]) {
+			bs_error_set(err, BS_E_INPUT, "--wards", 0, 0, NULL,
+				     "no station of %s is in ward '%s'; expected ward names as %s gives them",
+				     o->info_path, wl.name[j],
+				     have_map ? "the region map" : "the feed's region_id");
+			rc = BS_E_INPUT;
+			goto out;
 		}
-	}
-	/* duplicate ids would make two ports one in every later step */
-	qsort(g->st, g->n, sizeof(*g->st), cmp_station);
-	{
-		size_t k, l;
-		for (k = 0; k < g->n; k++)
-			for (l = k + 1; l < g->n; l++)
-				if (strcmp(g->st[k].id, g->st[l].id) == 0) {
-					rc = jerr(&f, err, "data.stations",
-						  "station id '%s' appears twice; expected unique station_id values",
-						  g->st[k].id);
-					goto out;
-				}
-	}
+	if (g->n > 1) /* qsort's array may not be NULL, even for 0 */
+		qsort(g->st, g->n, sizeof(*g->st), cmp_station);
+	rc = unique_ids(&f, g, err);
 out:
 	for (j = 0; j < nseen; j++)
 		free(seen[j]);
 	free(seen);
+	wlist_release(&wl);
 	jfile_release(&f);
 	return rc;
 }
@@ -528,6 +621,8 @@ struct bs_gbfs *bs_gbfs_read(const struct bs_gbfs_opts *o,
 		rc = read_regions(o->regions_path, &m, err);
 	else if (!rc && o->region_map)
 		rc = parse_region_map(o->region_map, &m, err);
+	if (!rc)
+		rc = rmap_index(&m);
 	if (!rc)
 		rc = read_stations(g, o, &m, o->regions_path || o->region_map, err);
 	rmap_release(&m);
@@ -568,12 +663,19 @@ int bs_gbfs_read_stock(struct bs_gbfs *g, const char *status_path,
 		       struct bs_error *err)
 {
 	struct jfile f;
+	struct bs_strpos *byid = NULL;
 	json_t *a, *st;
 	size_t i, k;
 	int rc;
 
+	memset(&f, 0, sizeof(f));
 	if ((rc = jfile_load(&f, status_path, err)))
 		goto out;
+	/* the ids are unique (read_stations): O(log n) a status entry */
+	if (!(byid = id_index(g))) {
+		rc = BS_E_NOMEM;
+		goto out;
+	}
 	if (!(a = data_array(&f, "stations", err))) {
 		rc = BS_E_INPUT;
 		goto out;
@@ -595,12 +697,11 @@ int bs_gbfs_read_stock(struct bs_gbfs *g, const char *status_path,
 				  b ? "not a count" : "missing");
 			goto out;
 		}
-		/* linear in the import: fine for thousands of ports */
-		for (k = 0; k < g->n; k++)
-			if (strcmp(g->st[k].id, id) == 0) {
-				g->st[k].stock = (long)json_integer_value(b);
-				break;
-			}
+		{
+			long at = bs_strpos_find(byid, g->n, id);
+			if (at >= 0)
+				g->st[at].stock = (long)json_integer_value(b);
+		}
 	}
 	for (k = 0; k < g->n; k++)
 		if (g->st[k].stock < 0)
@@ -608,6 +709,7 @@ int bs_gbfs_read_stock(struct bs_gbfs *g, const char *status_path,
 				"station %s (%s) is not in %s; it has no stock row and starts empty",
 				g->st[k].id, g->st[k].name, status_path);
 out:
+	free(byid);
 	jfile_release(&f);
 	return rc;
 }

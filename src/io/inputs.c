@@ -11,12 +11,14 @@
 #include "bssim/csvread.h"
 #include "bssim/triplog.h"
 
-/* A station id field: must be in the network. */
+/* A station id field: must be in the network. O(log n) (bs_network_find),
+ * so every table here is read in O(rows log n); the "listed twice" checks
+ * are a flag per station (and hour), O(1) a row. */
 static int station_of(const struct bs_network *net, const char *file,
 		      const struct bs_csv_row *r, long ci, const char *col,
 		      uint32_t *out, struct bs_error *err)
 {
-	const char *id = ci < (long)r->n ? r->f[ci] : "";
+	const char *id = r->f[ci]; /* a row is as wide as the header */
 
 	*out = bs_network_find(net, id);
 	if (*out == BS_NO_STATION) {
@@ -28,15 +30,35 @@ static int station_of(const struct bs_network *net, const char *file,
 	return 0;
 }
 
-static int number_of(const char *file, const struct bs_csv_row *r, long ci,
-		     const char *col, double *out, struct bs_error *err)
-{
-	const char *s = ci < (long)r->n ? r->f[ci] : "";
+/*
+ * Bounds of the numbers of these tables, checked at the cell so that no
+ * sum over a file can overflow (or lose its units) and the simulator never
+ * sees an infinite rate:
+ * - a rate: at most 100,000 departures (arrivals) per station and hour, 28
+ *   a second. The busiest port of the shipped tables has 63 an hour; and
+ *   2,000,000 stations x 24 hours x 100,000 = 4.8e12 stays below 2^53, so
+ *   the sums over a file are exact whole numbers at the limit;
+ * - an OD weight: at most 10^9 trips between two stations (the busiest
+ *   pair of Jersey City's month has 395); sums of them stay finite for any
+ *   file that fits on a disk, and exact up to 9 million rows at the limit;
+ * - the stock: at most the station's capacity (at most BS_MAX_CAPACITY).
+ */
+#define MAX_RATE 100000.0
+#define MAX_OD_TRIPS 1e9
 
-	if (bs_parse_double(s, out) || *out < 0.0) {
+/* A number from 0 to max: the field itself (a row is as wide as the
+ * header, csvread.h). */
+static int number_of(const char *file, const struct bs_csv_row *r, long ci,
+		     const char *col, double max, double *out,
+		     struct bs_error *err)
+{
+	const char *s = r->f[ci];
+	int bad = bs_parse_double(s, out);
+
+	if (bad || !(*out >= 0.0) || *out > max) {
 		bs_error_row(err, file, r->row, col,
-			     "'%s' is not a number >= 0; expected a non-negative number",
-			     s);
+			     "'%s' is %s; expected a number from 0 to %.0f", s,
+			     bad ? "not a number" : "out of range", max);
 		return BS_E_INPUT;
 	}
 	return 0;
@@ -70,7 +92,7 @@ static int stock_row(void *ud, const struct bs_csv_row *r,
 	if ((rc = station_of(L->net, L->file, r, L->idx[0], "station_id", &s,
 			     err)))
 		return rc;
-	f = L->idx[1] < (long)r->n ? r->f[L->idx[1]] : "";
+	f = r->f[L->idx[1]];
 	if (bs_parse_u64(f, &b)) {
 		bs_error_row(err, L->file, r->row, "bikes",
 			     "'%s' is not a count; expected a whole number of bikes from 0 to the station's capacity (%u)",
@@ -110,7 +132,7 @@ int bs_stock_load(const char *path, const struct bs_network *net,
 	L.seen = calloc(net->n, 1);
 	if (!L.seen)
 		return BS_E_NOMEM;
-	rc = bs_csv_read_file(path, stock_row, &L, err);
+	rc = bs_csv_read_input(path, "a stock CSV file", stock_row, &L, err);
 	free(L.seen);
 	*total = L.total;
 	return rc;
@@ -147,7 +169,7 @@ static int rates_row(void *ud, const struct bs_csv_row *r,
 	if ((rc = station_of(L->net, L->file, r, L->idx[0], "station_id", &s,
 			     err)))
 		return rc;
-	f = L->idx[1] < (long)r->n ? r->f[L->idx[1]] : "";
+	f = r->f[L->idx[1]];
 	if (bs_parse_u64(f, &h) || h > 23) {
 		bs_error_row(err, L->file, r->row, "hour",
 			     "'%s' is not an hour; expected a whole number from 0 to 23",
@@ -161,13 +183,13 @@ static int rates_row(void *ud, const struct bs_csv_row *r,
 		return BS_E_INPUT;
 	}
 	L->seen[(size_t)s * 24 + h] = 1;
-	if ((rc = number_of(L->file, r, L->idx[2], "departures_per_hour", &v,
-			    err)))
+	if ((rc = number_of(L->file, r, L->idx[2], "departures_per_hour",
+			    MAX_RATE, &v, err)))
 		return rc;
 	L->dep[(size_t)s * 24 + h] = v;
 	if (L->idx[3] >= 0) {
 		if ((rc = number_of(L->file, r, L->idx[3], "arrivals_per_hour",
-				    &v, err)))
+				    MAX_RATE, &v, err)))
 			return rc;
 		L->arr[(size_t)s * 24 + h] = v;
 	}
@@ -191,7 +213,7 @@ int bs_rates_load(const char *path, const struct bs_network *net,
 	L.seen = calloc(net->n * 24, 1);
 	if (!L.seen)
 		return BS_E_NOMEM;
-	rc = bs_csv_read_file(path, rates_row, &L, err);
+	rc = bs_csv_read_input(path, "a rates CSV file", rates_row, &L, err);
 	free(L.seen);
 	*has_arr = L.idx[3] >= 0;
 	return rc;
@@ -225,7 +247,8 @@ static int od_row(void *ud, const struct bs_csv_row *r, struct bs_error *err)
 			     err)) ||
 	    (rc = station_of(L->net, L->file, r, L->idx[1], "destination_id",
 			     &d, err)) ||
-	    (rc = number_of(L->file, r, L->idx[2], "trips", &w, err)))
+	    (rc = number_of(L->file, r, L->idx[2], "trips", MAX_OD_TRIPS, &w,
+			     err)))
 		return rc;
 	if (L->n == L->cap) {
 		size_t nc = L->cap ? L->cap * 2 : 1024;
@@ -260,7 +283,7 @@ int bs_od_load(const char *path, const struct bs_network *net, size_t *n,
 	memset(&L, 0, sizeof(L));
 	L.file = path;
 	L.net = net;
-	rc = bs_csv_read_file(path, od_row, &L, err);
+	rc = bs_csv_read_input(path, "an OD CSV file", od_row, &L, err);
 	if (rc) {
 		free(L.o);
 		free(L.d);

@@ -1423,29 +1423,14 @@ fail:
 	return NULL;
 }
 
-/* Read a whole file; NULL with err filled. Refuses files over 64 MiB. */
+/* Read a whole file; NULL with err filled. Refuses files over 64 MiB,
+ * and a FIFO or a device before it can block (bs_read_file). */
 static char *slurp(const char *path, size_t *len, struct bs_error *err)
 {
-	FILE *fp = fopen(path, "rb");
-	char *buf = NULL;
-	int rc;
+	char *buf;
 
-	if (!fp) {
-		bs_error_set(err, BS_E_INPUT, path, 0, 0, NULL,
-			     "cannot open: %s", strerror(errno));
-		return NULL;
-	}
-	rc = bs_read_all(fp, (size_t)64 << 20, &buf, len);
-	if (rc == BS_E_LIMIT)
-		bs_error_set(err, BS_E_INPUT, path, 0, 0, NULL,
-			     "larger than 64 MiB; expected a scenario file");
-	else if (rc == BS_E_NOMEM)
-		bs_error_set(err, BS_E_NOMEM, path, 0, 0, NULL, "out of memory");
-	else if (rc)
-		bs_error_set(err, BS_E_INPUT, path, 0, 0, NULL,
-			     "cannot read: %s", strerror(errno));
-	fclose(fp);
-	return buf;
+	return bs_read_file(path, (size_t)64 << 20, "a scenario file", &buf,
+			    len, err) ? NULL : buf;
 }
 
 struct bs_scenario *bs_scenario_load(const char *path,

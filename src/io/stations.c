@@ -1,6 +1,8 @@
 /*
  * stations.c - stations CSV reader (see stations.h). Rows are collected in
- * growing arrays first because the station count is known only at the end.
+ * growing arrays first because the station count is known only at the end;
+ * their texts go to one growing pool (offsets, not pointers), so 2,000,000
+ * stations cost two allocations that double, not six million small ones.
  */
 #include "bssim/stations.h"
 
@@ -17,7 +19,7 @@ static const char *const COLS[C_N] = {"station_id", "name", "ward",
 static const int REQUIRED[C_N] = {1, 1, 1, 1, 1, 1};
 
 struct srow {
-	char *id, *name, *ward;
+	size_t id, name, ward; /* offsets in the pool */
 	double lat, lon;
 	uint32_t cap;
 };
@@ -27,17 +29,36 @@ struct load {
 	long idx[C_N];
 	struct srow *rows;
 	size_t n, cap;
+	char *pool;
+	size_t used, pcap;
 };
+
+/* Copy field ci of r into the pool; its offset in *off. */
+static int pool_add(struct load *L, const struct bs_csv_row *r, long ci,
+		    size_t *off)
+{
+	size_t len = r->len[ci];
+
+	if (L->used + len + 1 > L->pcap) {
+		size_t nc = L->pcap ? L->pcap : 4096;
+		char *p;
+		while (nc < L->used + len + 1)
+			nc *= 2;
+		if (!(p = realloc(L->pool, nc)))
+			return BS_E_NOMEM;
+		L->pool = p;
+		L->pcap = nc;
+	}
+	memcpy(L->pool + L->used, r->f[ci], len + 1);
+	*off = L->used;
+	L->used += len + 1;
+	return 0;
+}
 
 static int check_text(const struct bs_csv_row *r, const char *file, int col,
 		      long ci, int may_be_empty, struct bs_error *err)
 {
-	if (ci >= (long)r->n) {
-		bs_error_row(err, file, r->row, COLS[col],
-			     "the row has %zu fields but the header has more; expected %s",
-			     r->n, BS_STATIONS_HEADER);
-		return BS_E_INPUT;
-	}
+	/* ci < r->n: every row is as wide as the header (csvread) */
 	if (!may_be_empty && r->len[ci] == 0) {
 		bs_error_row(err, file, r->row, COLS[col],
 			     "empty; expected a %s", col == C_WARD ? "ward name" : "station id");
@@ -68,15 +89,19 @@ static int on_row(void *ud, const struct bs_csv_row *r, struct bs_error *err)
 	    (rc = check_text(r, L->file, C_LON, L->idx[C_LON], 0, err)) ||
 	    (rc = check_text(r, L->file, C_CAP, L->idx[C_CAP], 0, err)))
 		return rc;
+	/* the limit at the row of the first station too many, before any
+	 * allocation for it; the array doubles but never past the limit */
+	if (L->n == BS_MAX_STATIONS) {
+		bs_error_row(err, L->file, r->row, NULL,
+			     "more than %u stations; expected at most %u",
+			     BS_MAX_STATIONS, BS_MAX_STATIONS);
+		return BS_E_LIMIT;
+	}
 	if (L->n == L->cap) {
 		size_t nc = L->cap ? L->cap * 2 : 256;
 		struct srow *t;
-		if (nc > BS_MAX_STATIONS + 1) {
-			bs_error_row(err, L->file, r->row, NULL,
-				     "more than %u stations; expected at most %u",
-				     BS_MAX_STATIONS, BS_MAX_STATIONS);
-			return BS_E_LIMIT;
-		}
+		if (nc > BS_MAX_STATIONS)
+			nc = BS_MAX_STATIONS;
 		t = realloc(L->rows, nc * sizeof(*t));
 		if (!t)
 			return BS_E_NOMEM;
@@ -109,12 +134,11 @@ static int on_row(void *ud, const struct bs_csv_row *r, struct bs_error *err)
 		return BS_E_INPUT;
 	}
 	s->cap = (uint32_t)v;
-	s->id = bs_strdup(r->f[L->idx[C_ID]]);
-	s->name = bs_strdup(r->f[L->idx[C_NAME]]);
-	s->ward = bs_strdup(r->f[L->idx[C_WARD]]);
-	L->n++;
-	if (!s->id || !s->name || !s->ward)
+	if (pool_add(L, r, L->idx[C_ID], &s->id) ||
+	    pool_add(L, r, L->idx[C_NAME], &s->name) ||
+	    pool_add(L, r, L->idx[C_WARD], &s->ward))
 		return BS_E_NOMEM;
+	L->n++;
 	return 0;
 }
 
@@ -128,7 +152,7 @@ struct bs_network *bs_stations_load(const char *path, double radius_m,
 
 	memset(&L, 0, sizeof(L));
 	L.file = path;
-	rc = bs_csv_read_file(path, on_row, &L, err);
+	rc = bs_csv_read_input(path, "a stations CSV file", on_row, &L, err);
 	if (rc == 0 && L.n == 0) {
 		bs_error_row(err, path, 2, NULL,
 			     "no stations; expected a header then one row per station (%s)",
@@ -141,7 +165,7 @@ struct bs_network *bs_stations_load(const char *path, double radius_m,
 			rc = BS_E_NOMEM;
 	}
 	for (i = 0; rc == 0 && i < L.n; i++) {
-		int w = bs_network_add_ward(net, L.rows[i].ward);
+		int w = bs_network_add_ward(net, L.pool + L.rows[i].ward);
 		if (w < 0) {
 			bs_error_row(err, path, (long)i + 2, "ward",
 				     "more than %d wards; expected at most %d",
@@ -149,8 +173,8 @@ struct bs_network *bs_stations_load(const char *path, double radius_m,
 			rc = BS_E_LIMIT;
 			break;
 		}
-		rc = bs_network_set_station(net, i, L.rows[i].id,
-					    L.rows[i].name, w, L.rows[i].lat,
+		rc = bs_network_set_station(net, i, L.pool + L.rows[i].id,
+					    L.pool + L.rows[i].name, w, L.rows[i].lat,
 					    L.rows[i].lon, L.rows[i].cap);
 	}
 	if (rc == 0)
@@ -158,12 +182,8 @@ struct bs_network *bs_stations_load(const char *path, double radius_m,
 	if (rc == BS_E_NOMEM)
 		bs_error_set(err, BS_E_NOMEM, path, 0, 0, NULL,
 			     "out of memory reading stations");
-	for (i = 0; i < L.n; i++) {
-		free(L.rows[i].id);
-		free(L.rows[i].name);
-		free(L.rows[i].ward);
-	}
 	free(L.rows);
+	free(L.pool);
 	if (rc) {
 		bs_network_free(net);
 		return NULL;

@@ -18,6 +18,12 @@
 
 #include "bssim/csvread.h"
 
+/* One station_status JSON file: the docomo feed's is 172 KB for 1,700
+ * ports, so 512 MiB (as for GBFS files) is room for any real system. */
+#define MAX_JSON ((size_t)512 << 20)
+/* last_updated: at most 9999-12-31T23:59:59Z */
+#define MAX_POSIX_TIME 253402300799LL
+
 struct obs {
 	int32_t minute, bikes, docks;
 	uint32_t sid; /* index in the unsorted id list */
@@ -64,7 +70,9 @@ static int rehash(struct gather *g)
 	return 0;
 }
 
-/* Index of id, adding it when new; -1 when out of memory. */
+/* Index of id, adding it when new; -1 when out of memory. Expected O(1)
+ * (the table stays at most half full). The hash is unseeded FNV-1a: ids
+ * crafted to collide would make it O(ids) a row; real ids do not. */
 static long intern(struct gather *g, const char *id, long row)
 {
 	size_t k;
@@ -132,12 +140,7 @@ static int count_field(const struct bs_csv_row *r, const char *file, long ci,
 {
 	uint64_t v;
 
-	if (ci >= (long)r->n) {
-		bs_error_row(err, file, r->row, col,
-			     "the row has %zu fields but the header has more; expected %s",
-			     r->n, BS_STATUS_HEADER);
-		return BS_E_INPUT;
-	}
+	/* ci < r->n: every row is as wide as the header (csvread) */
 	if (bs_parse_u64(r->f[ci], &v) || v > (uint64_t)max) {
 		bs_error_row(err, file, r->row, col,
 			     "'%s' is not a count; expected a whole number from 0 to %lld",
@@ -201,13 +204,19 @@ static int read_json_file(struct gather *g, const char *path, long fileno_,
 			  struct bs_error *err)
 {
 	json_error_t je;
-	json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &je), *sts, *st;
-	json_t *lu;
+	json_t *doc, *sts, *st, *lu;
 	long long local;
 	int32_t minute;
-	size_t i;
-	int rc = 0;
+	char *text;
+	size_t i, len;
+	int rc;
 
+	/* a FIFO in the folder is refused, not waited on (bs_read_file) */
+	if ((rc = bs_read_file(path, MAX_JSON, "a GBFS station_status file",
+			       &text, &len, err)))
+		return rc;
+	doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+	free(text);
 	if (!doc) {
 		bs_error_set(err, BS_E_INPUT, path, je.line, je.column, NULL,
 			     "invalid JSON: %s; expected a GBFS station_status file",
@@ -216,9 +225,12 @@ static int read_json_file(struct gather *g, const char *path, long fileno_,
 	}
 	lu = json_object_get(doc, "last_updated");
 	sts = json_object_get(json_object_get(doc, "data"), "stations");
-	if (!json_is_integer(lu) || json_integer_value(lu) < 0) {
+	/* bounded so that adding the UTC offset cannot overflow */
+	if (!json_is_integer(lu) || json_integer_value(lu) < 0 ||
+	    json_integer_value(lu) > MAX_POSIX_TIME) {
 		bs_error_set(err, BS_E_INPUT, path, 0, 0, "last_updated",
-			     "missing or not a whole number; expected the POSIX time of the file");
+			     "missing or not a whole number from 0 to %lld; expected the POSIX time of the file",
+			     (long long)MAX_POSIX_TIME);
 		rc = BS_E_INPUT;
 		goto out;
 	}
@@ -441,7 +453,8 @@ struct bs_status *bs_status_load(const char *path, long utc_offset_min,
 		s->folder = 1;
 		rc = read_folder(&g, path, utc_offset_min, err);
 	} else {
-		rc = bs_csv_read_file(path, on_csv_row, &g, err);
+		rc = bs_csv_read_input(path, "a status series CSV file or a folder of station_status JSON files",
+				       on_csv_row, &g, err);
 	}
 	if (!rc && g.n == 0) {
 		bs_error_row(err, path, 2, NULL,

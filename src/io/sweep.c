@@ -24,16 +24,18 @@
 static char *read_text(const char *path, const char *what, size_t *len,
 		       size_t *skip, struct bs_error *err)
 {
-	FILE *fp = fopen(path, "rb");
+	/* refuses a FIFO or a device before it can block */
+	FILE *fp = bs_input_fopen(path, what, err);
 	char *buf = NULL;
 	size_t n = 0, k;
 	int rc;
 
 	*skip = 0;
 	if (!fp) {
-		bs_error_set(err, BS_E_INPUT, path, 0, 0, NULL,
-			     "cannot open: %s; expected %s", strerror(errno),
-			     what);
+		if (errno) /* it could not be opened: say what was expected */
+			bs_error_set(err, BS_E_INPUT, path, 0, 0, NULL,
+				     "cannot open: %s; expected %s",
+				     strerror(errno), what);
 		return NULL;
 	}
 	rc = bs_read_all(fp, MAX_TEXT, &buf, &n);

@@ -122,11 +122,17 @@ int bs_parse_datetime(const char *s, double *minutes)
 	return 0;
 }
 
+/* O(n) in the n columns for the lookups (ten names, two layouts), and
+ * O(n log n) for the duplicate check. */
 static int header(struct tl *t, const struct bs_csv_row *r,
 		  struct bs_error *err)
 {
-	int f, lay, best = -1;
+	int f, lay, best = -1, rc;
 	size_t j;
+
+	/* a column named twice would be read from the last of them */
+	if ((rc = bs_csv_header_unique(r, t->file, EXPECTED, err)))
+		return rc;
 
 	for (lay = 0; lay < 2 && best < 0; lay++) {
 		int ok = 1;
@@ -235,7 +241,7 @@ int bs_triplog_read(const char *path, bs_trip_cb cb, void *ud,
 	t.cb = cb;
 	t.ud = ud;
 	t.warn = warn;
-	return bs_csv_read_file(path, on_row, &t, err);
+	return bs_csv_read_input(path, "a trip log CSV file", on_row, &t, err);
 }
 
 /* ---- the stations of a log ---------------------------------------------- */
@@ -277,6 +283,8 @@ static int tn_grow_hash(struct tn_build *b)
 	return 0;
 }
 
+/* Index of a station of the log, added when new: expected O(1) (the same
+ * unseeded FNV-1a table as status.c, at most half full). */
 static long tn_station(struct tn_build *b, const char *id, const char *name,
 		       double lat, double lon)
 {

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <unistd.h>
 
 #include "bssim/fleet.h"
 #include "bssim/ops.h"
@@ -258,19 +258,16 @@ out:
 static int table_ok(const struct bs_scenario *sc, const char *key,
 		    const char *path, const char *what, struct bs_error *err)
 {
-	struct stat sb;
-	FILE *fp = fopen(path, "rb");
+	const char *why;
+	int fd = bs_open_regular(path, &why); /* a FIFO must not block */
 
-	if (!fp || fstat(fileno(fp), &sb) || !S_ISREG(sb.st_mode)) {
+	if (fd < 0) {
 		bs_scenario_error(sc, err, key,
 				  "cannot read '%s': %s; expected %s (path relative to the scenario file)",
-				  path, fp ? "not a regular file" : strerror(errno),
-				  what);
-		if (fp)
-			fclose(fp);
+				  path, why ? why : strerror(errno), what);
 		return BS_E_INPUT;
 	}
-	fclose(fp);
+	close(fd);
 	return 0;
 }
 
@@ -420,18 +417,16 @@ struct bs_world *bs_world_build(const struct bs_scenario *sc,
 	if (!w)
 		goto nomem;
 	if (sc->stations_path) {
-		struct stat sb;
-		FILE *fp = fopen(sc->stations_path, "rb");
-		if (!fp || fstat(fileno(fp), &sb) || !S_ISREG(sb.st_mode)) {
+		const char *why;
+		int fd = bs_open_regular(sc->stations_path, &why);
+		if (fd < 0) {
 			bs_scenario_error(sc, err, "network.stations",
 					  "cannot read '%s': %s; expected a stations CSV file (path relative to the scenario file)",
 					  sc->stations_path,
-					  fp ? "not a regular file" : strerror(errno));
-			if (fp)
-				fclose(fp);
+					  why ? why : strerror(errno));
 			goto fail;
 		}
-		fclose(fp);
+		close(fd);
 	}
 	if (sc->stations_path)
 		w->net = bs_stations_load(sc->stations_path, radius, err);
