@@ -169,6 +169,47 @@ START_TEST(test_cli)
 }
 END_TEST
 
+/* The readers of finished results (show, report, plotdata, merge) face a
+ * FIFO where a result file should be: a folder that looks like bssim's
+ * but holds a FIFO as summary.json, stations.geojson, sweep_plan.json,
+ * sweep_tasks.jsonl or a plot. Each is refused; none is opened plainly. */
+START_TEST(test_result_readers)
+{
+	char args[4096], want[4096], res[1200], path[1400];
+
+	snprintf(res, sizeof(res), "%s/res", dir);
+	ck_assert_int_eq(mkdir(res, 0700), 0);
+#define FIFO_IN(name)                                                     \
+	do {                                                              \
+		snprintf(path, sizeof(path), "%s/%s", res, name);         \
+		ck_assert_int_eq(mkfifo(path, 0600), 0);                  \
+	} while (0)
+	FIFO_IN("summary.json");
+	snprintf(args, sizeof(args), "show %s", res);
+	snprintf(want, sizeof(want),
+		 "%s/summary.json: not a regular file (a FIFO); expected the summary.json of a bssim run\n",
+		 res);
+	refused(args, want);
+	snprintf(args, sizeof(args), "report -o %s/r.html %s", dir, res);
+	refused(args, want);
+
+	FIFO_IN("stations.geojson");
+	snprintf(args, sizeof(args), "plotdata ports %s/stations.geojson", res);
+	snprintf(want, sizeof(want),
+		 "%s/stations.geojson: not a regular file (a FIFO); expected the stations.geojson of a bssim run (a run writes it with output.geojson: true or --geojson)\n",
+		 res);
+	refused(args, want);
+
+	FIFO_IN("sweep_plan.json");
+	snprintf(args, sizeof(args), "merge %s -o %s/m", res, dir);
+	snprintf(want, sizeof(want),
+		 "%s/sweep_plan.json: not a regular file (a FIFO); expected the output folder of bssim sweep\n",
+		 res);
+	refused(args, want);
+#undef FIFO_IN
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("infiles");
@@ -179,6 +220,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_scenario_and_sweep_files);
 	tcase_add_test(tc, test_scenario_tables);
 	tcase_add_test(tc, test_cli);
+	tcase_add_test(tc, test_result_readers);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -303,7 +303,8 @@ START_TEST(test_plan_roundtrip)
 	ck_assert_ptr_null(bs_sweep_scenario(p, 0, &err)); /* no base */
 	bs_sweep_free(p);
 	ck_assert_ptr_null(bs_sweep_plan_load(dir, &err));
-	ck_assert_ptr_nonnull(strstr(err.text, "no sweep_plan.json"));
+	ck_assert_str_eq(err.text, "missing; expected the output folder of bssim sweep");
+	ck_assert_ptr_nonnull(strstr(err.file, "/sweep_plan.json"));
 	bs_sweep_free(sw);
 }
 END_TEST

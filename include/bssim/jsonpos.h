@@ -16,6 +16,8 @@
 
 #include <jansson.h>
 
+#include "bssim/common.h"
+
 /*
  * Find path in text. For an object member the position is that of its key;
  * for an array element, that of the element. When the path is absent, gives
@@ -41,5 +43,18 @@ unsigned long bs_json_alloc_failures(void);
  * text (a syntax error always carries one).
  */
 int bs_json_nomem(const json_error_t *je, unsigned long before);
+
+/*
+ * A whole JSON file (bs_read_file: a regular file of at most max bytes)
+ * parsed with jansson's flags. NULL with err filled: the messages of
+ * bs_read_file (a missing file: "missing; expected WHAT"), "FILE:LINE:COLUMN: invalid JSON: ..." (BS_E_INPUT) or
+ * "out of memory reading FILE" (BS_E_NOMEM). New reference.
+ */
+/* Results bssim wrote (summary.json, sweep plans, GeoJSON) are read whole;
+ * the largest, a 256-ward summary, is a few MiB. */
+#define BS_JSON_FILE_MAX ((size_t)512 << 20)
+
+json_t *bs_json_load_file(const char *path, size_t max, const char *what,
+			  size_t flags, struct bs_error *err);
 
 #endif

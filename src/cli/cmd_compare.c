@@ -61,6 +61,7 @@ struct cmp {
 	const char *const *wards;
 	uint32_t reps;
 	double *vals[2];       /* [reps][(W + 1) * M]: ward rows, then all */
+	struct bs_paired *pairs; /* [(W + 1) * M], from compute_pairs */
 };
 
 /* ---- running two scenarios ------------------------------------------------- */
@@ -326,11 +327,29 @@ input_error:
 
 /* ---- output ------------------------------------------------------------------ */
 
-static void pair_of(const struct cmp *c, size_t w, int m, struct bs_paired *pr)
+/* Every metric's paired statistics, once, before anything is printed or
+ * written: 0, or BS_E_NOMEM with err filled. */
+static int compute_pairs(struct cmp *c, struct bs_error *err)
 {
-	size_t row = (c->W + 1) * BS_METRIC_N, off = w * BS_METRIC_N + (size_t)m;
+	size_t row = (c->W + 1) * BS_METRIC_N, off;
 
-	bs_paired_compute(c->vals[0] + off, c->vals[1] + off, c->reps, row, pr);
+	c->pairs = calloc(row, sizeof(*c->pairs));
+	if (!c->pairs)
+		goto nomem;
+	for (off = 0; off < row; off++)
+		if (bs_paired_compute(c->vals[0] + off, c->vals[1] + off,
+				      c->reps, row, &c->pairs[off]))
+			goto nomem;
+	return 0;
+nomem:
+	bs_error_set(err, BS_E_NOMEM, NULL, 0, 0, NULL,
+		     "out of memory computing the paired differences");
+	return BS_E_NOMEM;
+}
+
+static const struct bs_paired *pair_of(const struct cmp *c, size_t w, int m)
+{
+	return &c->pairs[w * BS_METRIC_N + (size_t)m];
 }
 
 static void print_table(const struct cmp *c, size_t w)
@@ -344,10 +363,9 @@ static void print_table(const struct cmp *c, size_t w)
 	printf("%-20s %11s %11s %11s  %-25s  %-25s %6s\n", "metric", "A", "B",
 	       "B - A", "paired 95% CI", "unpaired 95% CI", "ratio");
 	for (m = 0; m < BS_METRIC_N; m++) {
-		struct bs_paired pr;
+		const struct bs_paired pr = *pair_of(c, w, m);
 		char ci[64], un[64], ratio[16];
 		double pw, uw;
-		pair_of(c, w, m, &pr);
 		if (isfinite(pr.ci_lo))
 			snprintf(ci, sizeof(ci), "[%.4g, %.4g]", pr.ci_lo, pr.ci_hi);
 		else
@@ -387,9 +405,8 @@ static int write_csv(const struct cmp *c, struct bs_error *err)
 	      fp);
 	for (m = 0; m < BS_METRIC_N; m++)
 		for (w = 0; w <= c->W; w++) {
-			struct bs_paired pr;
+			const struct bs_paired pr = *pair_of(c, w, m);
 			size_t i;
-			pair_of(c, w, m, &pr);
 			fprintf(fp, "%s,", bs_metric_names[m]);
 			bs_csv_put(fp, w < c->W ? c->wards[w] : "all");
 			fprintf(fp, ",%zu", pr.n);
@@ -583,6 +600,12 @@ int bs_cmd_compare(int argc, char **argv)
 			goto out;
 		}
 	}
+	bs_error_clear(&err);
+	if (compute_pairs(&c, &err)) {
+		bs_cli_error(&err);
+		status = BS_EXIT_FAIL;
+		goto out;
+	}
 	if (c.outdir) {
 		struct bs_outdir od = {NULL, -1};
 		int rc, late;
@@ -628,6 +651,7 @@ out:
 	free(labels[1]);
 	free(c.vals[0]);
 	free(c.vals[1]);
+	free(c.pairs);
 	free(c.sets);
 	bs_taskindex_free(ix);
 	bs_sweep_free(sw);

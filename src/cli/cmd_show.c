@@ -45,21 +45,14 @@ int bs_cmd_show(int argc, char **argv)
 		return bs_cli_nomem("show", "out of memory");
 	for (i = 1; i < argc; i++) {
 		char path[4096];
-		json_error_t je;
+		struct bs_error err;
 		snprintf(path, sizeof(path), "%s/summary.json", argv[i]);
 		bs_outdir_settle(argv[i]); /* a commit a killed run left */
-		docs[i] = json_load_file(path, 0, &je);
-		if (!docs[i] || !json_is_object(json_object_get(docs[i], "metrics"))) {
-			if (docs[i])
-				bs_cli_say("%s: expected a bssim summary with \"metrics\"",
-					   path);
-			else if (je.line > 0)
-				bs_cli_say("%s:%d:%d: invalid JSON: %s", path,
-					   je.line, je.column, je.text);
-			else
-				bs_cli_say("%s: cannot read: %s (is it a bssim output folder?)",
-					   path, je.text);
-			status = BS_EXIT_USAGE;
+		bs_error_clear(&err);
+		docs[i] = bs_cli_load_summary(path, &err);
+		if (!docs[i]) {
+			bs_cli_error(&err);
+			status = bs_cli_exit(err.code);
 			goto out;
 		}
 	}

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "bssim/jsonpos.h"
 #include "cli.h"
 
 const char *bs_cli_input_file(const char *path, const char *name, char *buf,
@@ -23,19 +24,12 @@ const char *bs_cli_input_file(const char *path, const char *name, char *buf,
 
 json_t *bs_cli_load_summary(const char *path, struct bs_error *err)
 {
-	json_error_t je;
-	json_t *doc = json_load_file(path, 0, &je);
+	json_t *doc = bs_json_load_file(path, BS_JSON_FILE_MAX,
+					"the summary.json of a bssim run", 0,
+					err);
 
-	if (!doc) {
-		if (je.line > 0)
-			bs_error_set(err, BS_E_INPUT, path, je.line, je.column,
-				     NULL, "invalid JSON: %s", je.text);
-		else
-			bs_error_set(err, BS_E_INPUT, path, 0, 0, NULL,
-				     "cannot read: %s (is it a bssim output folder?)",
-				     je.text);
+	if (!doc)
 		return NULL;
-	}
 	if (!json_is_object(json_object_get(doc, "metrics"))) {
 		bs_error_set(err, BS_E_INPUT, path, 0, 0, "metrics",
 			     "missing; expected a bssim summary.json");

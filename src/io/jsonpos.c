@@ -7,6 +7,7 @@
  */
 #include "bssim/jsonpos.h"
 
+#include <errno.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 
@@ -244,4 +245,34 @@ int bs_json_nomem(const json_error_t *je, unsigned long before)
 	return bs_json_alloc_failures() != before ||
 	       json_error_code(je) == json_error_out_of_memory ||
 	       je->text[0] == '\0';
+}
+
+json_t *bs_json_load_file(const char *path, size_t max, const char *what,
+			  size_t flags, struct bs_error *err)
+{
+	char *text = NULL;
+	size_t len = 0;
+	json_error_t je;
+	unsigned long f0;
+	json_t *doc;
+
+	if (bs_read_file(path, max, what, &text, &len, err)) {
+		if (err && err->code == BS_E_INPUT &&
+		    (errno == ENOENT || errno == ENOTDIR))
+			bs_error_set(err, BS_E_INPUT, path, 0, 0, NULL,
+				     "missing; expected %s", what);
+		return NULL;
+	}
+	f0 = bs_json_alloc_failures();
+	doc = json_loadb(text, len, flags, &je);
+	free(text);
+	if (doc)
+		return doc;
+	if (bs_json_nomem(&je, f0))
+		bs_error_set(err, BS_E_NOMEM, path, 0, 0, NULL,
+			     "out of memory reading the file");
+	else
+		bs_error_set(err, BS_E_INPUT, path, je.line, je.column, NULL,
+			     "invalid JSON: %s; expected %s", je.text, what);
+	return NULL;
 }

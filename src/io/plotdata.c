@@ -7,6 +7,8 @@
  */
 #include "bssim/plotdata.h"
 
+#include "bssim/jsonpos.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -306,7 +308,10 @@ int bs_plotdata_timeofday(const char *timeseries_csv, const char *column,
 				x[r] = cnt[c] > 0.0 ? sum[c] / cnt[c]
 						    : (double)NAN;
 			}
-			bs_stat_compute(x, nrep, 1, &st);
+			if (bs_stat_compute(x, nrep, 1, &st)) {
+				rc = nomem(err, timeseries_csv);
+				goto out;
+			}
 			put_triplet(out, st.mean, st.ci_lo, st.ci_hi);
 		}
 		fputc('\n', out);
@@ -388,21 +393,14 @@ static void put_text(FILE *out, const json_t *v)
  * bssim writes stations.geojson; NULL with err filled. New reference. */
 static json_t *ports_load(const char *geojson, struct bs_error *err)
 {
-	json_error_t je;
-	json_t *doc = json_load_file(geojson, JSON_REJECT_DUPLICATES, &je);
+	json_t *doc = bs_json_load_file(geojson, BS_JSON_FILE_MAX,
+					"the stations.geojson of a bssim run (a run writes it with output.geojson: true or --geojson)",
+					JSON_REJECT_DUPLICATES, err);
 	json_t *feats, *f;
 	size_t i;
 
-	if (!doc) {
-		if (je.line > 0)
-			bs_error_set(err, BS_E_INPUT, geojson, je.line,
-				     je.column, NULL, "invalid JSON: %s", je.text);
-		else
-			bs_error_set(err, BS_E_INPUT, geojson, 0, 0, NULL,
-				     "cannot read: %s (a run writes it with output.geojson: true or --geojson)",
-				     je.text);
+	if (!doc)
 		return NULL;
-	}
 	feats = json_object_get(doc, "features");
 	if (!json_is_string(json_object_get(doc, "type")) ||
 	    strcmp(json_string_value(json_object_get(doc, "type")),

@@ -165,14 +165,11 @@ int bs_report_png_size(const char *path, unsigned long *width,
 	static const unsigned char SIG[8] = {0x89, 'P', 'N', 'G',
 					     '\r', '\n', 0x1a, '\n'};
 	unsigned char h[24];
-	FILE *fp = fopen(path, "rb");
+	FILE *fp = bs_input_fopen(path, "a PNG image", err);
 	size_t got;
 
-	if (!fp) {
-		bs_error_set(err, BS_E_INPUT, path, 0, 0, NULL,
-			     "cannot open: %s", strerror(errno));
-		return BS_E_INPUT;
-	}
+	if (!fp)
+		return err ? err->code : BS_E_INPUT;
 	got = fread(h, 1, sizeof(h), fp);
 	fclose(fp);
 	if (got < sizeof(h) || memcmp(h, SIG, 8) != 0 ||
@@ -194,14 +191,11 @@ static int put_base64(FILE *o, const char *path, struct bs_error *err)
 	static const char B64[] =
 		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	unsigned char in[3 * 1024];
-	FILE *fp = fopen(path, "rb");
+	FILE *fp = bs_input_fopen(path, "a PNG image", err);
 	size_t got, i;
 
-	if (!fp) {
-		bs_error_set(err, BS_E_INPUT, path, 0, 0, NULL,
-			     "cannot open: %s", strerror(errno));
-		return BS_E_INPUT;
-	}
+	if (!fp)
+		return err ? err->code : BS_E_INPUT;
 	/* full reads of a multiple of 3 bytes: padding only at the end */
 	while ((got = fread(in, 1, sizeof(in), fp)) > 0) {
 		for (i = 0; i + 2 < got; i += 3) {

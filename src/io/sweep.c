@@ -639,7 +639,7 @@ static uint64_t fnv(uint64_t h, const void *data, size_t n)
 
 static int fnv_file(const char *path, uint64_t *h)
 {
-	FILE *fp = fopen(path, "rb");
+	FILE *fp = bs_input_fopen(path, "a stations CSV", NULL);
 	char buf[65536];
 	size_t got;
 
@@ -938,9 +938,7 @@ out:
 
 struct bs_sweep *bs_sweep_plan_load(const char *dir, struct bs_error *err)
 {
-	unsigned long f0;
 	struct bs_sweep *sw = calloc(1, sizeof(*sw));
-	json_error_t je;
 	json_t *plan, *v, *keys, *points, *metrics;
 	size_t i, len = strlen(dir) + sizeof(BS_SWEEP_PLAN_NAME) + 2;
 	const char *why = NULL;
@@ -951,20 +949,10 @@ struct bs_sweep *bs_sweep_plan_load(const char *dir, struct bs_error *err)
 		return NULL;
 	}
 	snprintf(sw->file, len, "%s/%s", dir, BS_SWEEP_PLAN_NAME);
-	f0 = bs_json_alloc_failures();
-	plan = json_load_file(sw->file, JSON_REJECT_DUPLICATES, &je);
+	plan = bs_json_load_file(sw->file, BS_JSON_FILE_MAX,
+				 "the output folder of bssim sweep",
+				 JSON_REJECT_DUPLICATES, err);
 	if (!plan) {
-		if (bs_json_nomem(&je, f0))
-			bs_error_set(err, BS_E_NOMEM, sw->file, 0, 0, NULL,
-				     "out of memory reading the sweep plan");
-		else if (je.line > 0)
-			bs_error_set(err, BS_E_INPUT, sw->file, je.line,
-				     je.column, NULL, "invalid JSON: %s",
-				     je.text);
-		else
-			bs_error_set(err, BS_E_INPUT, dir, 0, 0, NULL,
-				     "no %s (%s); expected the output folder of bssim sweep",
-				     BS_SWEEP_PLAN_NAME, je.text);
 		bs_sweep_free(sw);
 		return NULL;
 	}

@@ -181,8 +181,14 @@ static int point_stats(const struct bs_sweep *sw, struct bs_taskindex *ix,
 	}
 	for (w = 0; w <= W; w++)
 		for (i = 0; i < M; i++)
-			bs_stat_compute(pw->vals + w * M + i, sw->reps, row,
-					&pw->stat[w * M + i]);
+			if (bs_stat_compute(pw->vals + w * M + i, sw->reps, row,
+					    &pw->stat[w * M + i])) {
+				bs_error_set(err, BS_E_NOMEM, NULL, 0, 0, NULL,
+					     "out of memory summarising point %zu",
+					     p + 1);
+				rc = BS_E_NOMEM;
+				goto out;
+			}
 out:
 	bs_task_rec_release(&rec);
 	return rc;

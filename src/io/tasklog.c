@@ -717,14 +717,22 @@ int bs_taskindex_add(struct bs_taskindex *ix, const char *dir,
 		bs_error_set(err, BS_E_NOMEM, dir, 0, 0, NULL, "out of memory");
 		return BS_E_NOMEM;
 	}
-	f->fd = open(f->path, O_RDONLY);
-	if (f->fd < 0 || fstat(f->fd, &sb) || !S_ISREG(sb.st_mode)) {
-		bs_error_set(err, BS_E_INPUT, dir, 0, 0, NULL,
-			     "no task log (%s): %s; expected the output folder of bssim sweep",
-			     BS_TASKLOG_NAME,
-			     f->fd < 0 ? strerror(errno) : "not a regular file");
-		if (f->fd >= 0)
+	{
+		const char *why = NULL;
+		/* a FIFO planted there is refused, not blocked on */
+		f->fd = bs_open_regular(f->path, &why);
+		if (f->fd >= 0 && fstat(f->fd, &sb)) {
 			close(f->fd);
+			f->fd = -1;
+		}
+		if (f->fd < 0 && !why)
+			why = strerror(errno);
+		if (why)
+			bs_error_set(err, BS_E_INPUT, dir, 0, 0, NULL,
+				     "no task log (%s): %s; expected the output folder of bssim sweep",
+				     BS_TASKLOG_NAME, why);
+	}
+	if (f->fd < 0) {
 		free(f->path);
 		return BS_E_INPUT;
 	}
