@@ -2,6 +2,7 @@
 #
 #   make            build/bssim
 #   make check      install missing packages, build, run every test
+#   make check-repeat N=20   the suite N times in a row, stop at a failure
 #                   (the report's browser test runs when chromium is
 #                   installed; `make check-browser` installs it first)
 #   make demo       install, build, run the default four-ward comparison,
@@ -47,7 +48,7 @@ TESTUTIL_OBJ := $(BUILD)/tests/testutil.o
 TESTPNG_OBJ := $(BUILD)/tests/testpng.o
 PNG_TESTS := $(BUILD)/tests/check_plots $(BUILD)/tests/check_report
 
-.PHONY: all deps check check-run check-browser demo demo-run plots plots-run \
+.PHONY: all deps check check-run check-repeat check-browser demo demo-run plots plots-run \
 	clean install test-bins bench bench-run bench-callgrind bench-scaling keys-doc sanitize memcheck fuzz \
 	fuzz-run mpi
 
@@ -116,6 +117,15 @@ check: deps
 	@scripts/install-deps.sh plots
 	@scripts/install-deps.sh mpi || echo "make check: could not install Open MPI; the MPI test will be skipped" >&2
 	@$(MAKE) --no-print-directory check-run
+
+# make check-repeat N=20: the whole suite N times in a row, stopping at the
+# first failure (scripts/check-repeat.sh; logs in build/check-repeat/).
+N ?= 10
+check-repeat: deps
+	@scripts/install-deps.sh plots
+	@scripts/install-deps.sh mpi || echo "make check-repeat: could not install Open MPI; the MPI test will be skipped" >&2
+	@$(MAKE) --no-print-directory all test-bins $(if $(HAVE_MPI),$(BUILD)/bssim-mpi)
+	@scripts/check-repeat.sh $(N) $(BUILD) $(MAKE) --no-print-directory check-run
 
 check-browser: deps
 	@scripts/install-deps.sh plots browser
