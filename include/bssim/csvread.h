@@ -23,20 +23,9 @@
 #include <stdio.h>
 
 #include "bssim/common.h"
+#include "bssim/limits.h"
 
-/*
- * Limits, checked as the bytes arrive (before a buffer grows past them),
- * each an error naming the file and the row (BS_E_INPUT, as any bad
- * input, so that every caller treats it alike; exit status 2).
- * The real inputs are far below: the longest field of data/ and its raw
- * files is 78 bytes (a station name), the longest row 224 bytes (a Citi
- * Bike ride), the widest header 15 columns. They bound what one reader
- * holds to some 17 MiB whatever the file (an 18 MB gzip bomb of one 4 GB
- * field used to take 8.4 GB).
- */
-#define BS_CSV_MAX_FIELD 1048576u   /* bytes in a field: 1 MiB */
-#define BS_CSV_MAX_ROW 16777216u    /* bytes in a row: 16 MiB */
-#define BS_CSV_MAX_COLUMNS 4096u    /* fields in a row, the header's too */
+/* Field, row and column limits: BS_CSV_MAX_* in limits.h. */
 
 struct bs_csv_row {
 	long row;           /* 1-based, header = 1 */

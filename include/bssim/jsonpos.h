@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "bssim/common.h"
+#include "bssim/limits.h"
 
 /*
  * Find path in text. For an object member the position is that of its key;
@@ -50,10 +51,6 @@ int bs_json_nomem(const json_error_t *je, unsigned long before);
  * bs_read_file (a missing file: "missing; expected WHAT"), "FILE:LINE:COLUMN: invalid JSON: ..." (BS_E_INPUT) or
  * "out of memory reading FILE" (BS_E_NOMEM). New reference.
  */
-/* Results bssim wrote (summary.json, sweep plans, GeoJSON) are read whole;
- * the largest, a 256-ward summary, is a few MiB. */
-#define BS_JSON_FILE_MAX ((size_t)512 << 20)
-
 json_t *bs_json_load_file(const char *path, size_t max, const char *what,
 			  size_t flags, struct bs_error *err);
 

@@ -18,21 +18,9 @@
 #include <stdint.h>
 
 #include "bssim/common.h"
+#include "bssim/limits.h"
 
-#define BS_MAX_WARDS 256
-#define BS_MAX_STATIONS 2000000u
-#define BS_MAX_CAPACITY 100000u
-/* Docks of a whole network: every dock is a slot in memory in every
- * replication (4 bytes each, and a fleet at most as large), so a network
- * of more than 2^28 docks is refused before anything is allocated. */
-#define BS_MAX_DOCKS (1ull << 28)
 #define BS_NO_STATION UINT32_MAX
-/* Entries of the neighbour table (8 bytes each: 1 GiB; 2 million ports
- * 300 m apart need 70 million), checked from
- * the grid before it is built; and the pairs of stations its search may
- * compare (the work of building it, some seconds at 2^32). */
-#define BS_MAX_NEIGHBOURS 134217728u
-#define BS_MAX_NB_PAIRS 4294967296.0
 /* Neighbour lists always reach at least this far (diversions use them). */
 #define BS_MIN_NEIGHBOUR_RADIUS_M 1000.0
 

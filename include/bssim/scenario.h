@@ -95,6 +95,11 @@ char *bs_scenario_path(const struct bs_scenario *sc, const char *rel);
 /* Is key a known scenario key (dotted path, as for --set)? */
 int bs_scenario_key_known(const char *key);
 
+/* The bounds of a numeric key (inclusive; min excluded when *min_open):
+ * 0, or -1 when key is not a numeric key. */
+int bs_scenario_key_range(const char *key, double *min, double *max,
+			  int *min_open);
+
 /* The known key nearest to an unknown one (same parent, a small edit
  * distance), or NULL. Static string. */
 const char *bs_scenario_key_suggest(const char *key);

@@ -36,12 +36,11 @@
 #include <jansson.h>
 
 #include "bssim/common.h"
+#include "bssim/limits.h"
 #include "bssim/scenario.h"
 #include "bssim/tasklog.h"
 
 #define BS_SWEEP_PLAN_NAME "sweep_plan.json"
-#define BS_SWEEP_MAX_POINTS 100000 /* the plan holds ~10 KB a point */
-#define BS_SWEEP_MAX_TASKS 10000000
 
 struct bs_sweep_dim {
 	char *key;      /* a scenario key, dotted */

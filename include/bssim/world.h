@@ -19,14 +19,6 @@
 #include "bssim/scenario.h"
 #include "bssim/sim.h"
 
-/*
- * Events one replication may be expected to take: 2^40 (1.1e12), an
- * eighth of the 2^43 sequence numbers the engine can give (engine.h), the
- * margin for what the estimate leaves out (repeated retries, walks); at
- * the rates of `make bench` some days of one core. A scenario whose
- * estimate passes it is refused at the key that drives it.
- */
-#define BS_EVENT_BUDGET 1099511627776.0
 
 struct bs_world {
 	struct bs_network *net;

@@ -21,6 +21,7 @@ int bs_cmd_run(int argc, char **argv);
 int bs_cmd_check(int argc, char **argv);
 int bs_cmd_show(int argc, char **argv);
 int bs_cmd_keys(int argc, char **argv);
+int bs_cmd_limits(int argc, char **argv);
 int bs_cmd_import(int argc, char **argv);
 int bs_cmd_import_trips(int argc, char **argv);
 int bs_cmd_calibrate(int argc, char **argv);

@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "bssim/limits.h"
 #include "bssim/metrics.h"
 #include "bssim/output.h"
 #include "cli.h"
@@ -118,5 +119,22 @@ int bs_cmd_keys(int argc, char **argv)
 	if (argc > 1)
 		return bs_cli_usage("keys", "takes no arguments");
 	bs_scenario_keys_markdown(stdout);
+	return 0;
+}
+
+int bs_cmd_limits(int argc, char **argv)
+{
+	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		fputs("usage: bssim limits\n\n"
+		      "Print every size and range limit bssim enforces on its inputs as\n"
+		      "a Markdown table: what, where it is given, the bound, why (the\n"
+		      "table of docs/robustness.md). Each is refused with exit status 2\n"
+		      "before anything it would size is allocated.\n",
+		      stdout);
+		return 0;
+	}
+	if (argc > 1)
+		return bs_cli_usage("limits", "takes no arguments");
+	bs_limits_markdown(stdout);
 	return 0;
 }

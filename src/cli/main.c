@@ -29,6 +29,7 @@ static const char HELP[] =
 	"                              paired differences (common random numbers)\n"
 	"  bssim show DIR [DIR...]     headline metrics of runs side by side\n"
 	"  bssim keys                  every scenario key, as a Markdown table\n"
+	"  bssim limits                every size and range limit, as a table\n"
 	"  bssim import gbfs --station-information F [--system-regions F]\n"
 	"            [--region-map ID=WARD,...] [--wards W,...] [--capacity-from S]\n"
 	"            [--station-status F --stock-output F] -o stations.csv\n"
@@ -78,6 +79,8 @@ static int dispatch(int argc, char **argv)
 		return bs_cmd_show(argc - 1, argv + 1);
 	if (!strcmp(cmd, "keys"))
 		return bs_cmd_keys(argc - 1, argv + 1);
+	if (!strcmp(cmd, "limits"))
+		return bs_cmd_limits(argc - 1, argv + 1);
 	if (!strcmp(cmd, "import"))
 		return bs_cmd_import(argc - 1, argv + 1);
 	if (!strcmp(cmd, "calibrate"))
@@ -86,7 +89,7 @@ static int dispatch(int argc, char **argv)
 		return bs_cmd_report(argc - 1, argv + 1);
 	if (!strcmp(cmd, "plotdata"))
 		return bs_cmd_plotdata(argc - 1, argv + 1);
-	return bs_cli_usage(NULL, "unknown command '%s'; expected run, check, sweep, merge, compare, show, keys, import, calibrate, report or plotdata (see bssim --help)",
+	return bs_cli_usage(NULL, "unknown command '%s'; expected run, check, sweep, merge, compare, show, keys, limits, import, calibrate, report or plotdata (see bssim --help)",
 			    cmd);
 }
 

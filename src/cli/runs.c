@@ -24,7 +24,7 @@ const char *bs_cli_input_file(const char *path, const char *name, char *buf,
 
 json_t *bs_cli_load_summary(const char *path, struct bs_error *err)
 {
-	json_t *doc = bs_json_load_file(path, BS_JSON_FILE_MAX,
+	json_t *doc = bs_json_load_file(path, BS_MAX_JSON_FILE,
 					"the summary.json of a bssim run", 0,
 					err);
 

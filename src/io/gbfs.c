@@ -14,6 +14,7 @@
 
 #include "bssim/csvread.h"
 #include "bssim/jsonpos.h"
+#include "bssim/limits.h"
 #include "bssim/output.h"
 #include "bssim/stations.h"
 
@@ -33,7 +34,7 @@ static int jfile_load(struct jfile *f, const char *path, struct bs_error *err)
 
 	memset(f, 0, sizeof(*f));
 	f->path = path;
-	if ((rc = bs_read_file(path, (size_t)512 << 20, "a GBFS JSON file",
+	if ((rc = bs_read_file(path, BS_MAX_JSON_FILE, "a GBFS JSON file",
 			       &f->text, &f->len, err)))
 		return rc;
 	f0 = bs_json_alloc_failures();

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "bssim/csvread.h"
+#include "bssim/limits.h"
 #include "bssim/triplog.h"
 
 /* A station id field: must be in the network. O(log n) (bs_network_find),
@@ -30,21 +31,7 @@ static int station_of(const struct bs_network *net, const char *file,
 	return 0;
 }
 
-/*
- * Bounds of the numbers of these tables, checked at the cell so that no
- * sum over a file can overflow (or lose its units) and the simulator never
- * sees an infinite rate:
- * - a rate: at most 100,000 departures (arrivals) per station and hour, 28
- *   a second. The busiest port of the shipped tables has 63 an hour; and
- *   2,000,000 stations x 24 hours x 100,000 = 4.8e12 stays below 2^53, so
- *   the sums over a file are exact whole numbers at the limit;
- * - an OD weight: at most 10^9 trips between two stations (the busiest
- *   pair of Jersey City's month has 395); sums of them stay finite for any
- *   file that fits on a disk, and exact up to 9 million rows at the limit;
- * - the stock: at most the station's capacity (at most BS_MAX_CAPACITY).
- */
-#define MAX_RATE 100000.0
-#define MAX_OD_TRIPS 1e9
+/* Bounds of rates, OD weights and stock: limits.h. */
 
 /* A number from 0 to max: the field itself (a row is as wide as the
  * header, csvread.h). */
@@ -184,12 +171,12 @@ static int rates_row(void *ud, const struct bs_csv_row *r,
 	}
 	L->seen[(size_t)s * 24 + h] = 1;
 	if ((rc = number_of(L->file, r, L->idx[2], "departures_per_hour",
-			    MAX_RATE, &v, err)))
+			    BS_MAX_RATE, &v, err)))
 		return rc;
 	L->dep[(size_t)s * 24 + h] = v;
 	if (L->idx[3] >= 0) {
 		if ((rc = number_of(L->file, r, L->idx[3], "arrivals_per_hour",
-				    MAX_RATE, &v, err)))
+				    BS_MAX_RATE, &v, err)))
 			return rc;
 		L->arr[(size_t)s * 24 + h] = v;
 	}
@@ -247,7 +234,7 @@ static int od_row(void *ud, const struct bs_csv_row *r, struct bs_error *err)
 			     err)) ||
 	    (rc = station_of(L->net, L->file, r, L->idx[1], "destination_id",
 			     &d, err)) ||
-	    (rc = number_of(L->file, r, L->idx[2], "trips", MAX_OD_TRIPS, &w,
+	    (rc = number_of(L->file, r, L->idx[2], "trips", BS_MAX_OD_TRIPS, &w,
 			     err)))
 		return rc;
 	if (L->n == L->cap) {

@@ -393,7 +393,7 @@ static void put_text(FILE *out, const json_t *v)
  * bssim writes stations.geojson; NULL with err filled. New reference. */
 static json_t *ports_load(const char *geojson, struct bs_error *err)
 {
-	json_t *doc = bs_json_load_file(geojson, BS_JSON_FILE_MAX,
+	json_t *doc = bs_json_load_file(geojson, BS_MAX_JSON_FILE,
 					"the stations.geojson of a bssim run (a run writes it with output.geojson: true or --geojson)",
 					JSON_REJECT_DUPLICATES, err);
 	json_t *feats, *f;

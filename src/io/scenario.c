@@ -12,6 +12,7 @@
 
 #include "bssim/csvread.h"
 #include "bssim/jsonpos.h"
+#include "bssim/limits.h"
 #include "bssim/network.h"
 #include "bssim/triplog.h"
 
@@ -44,7 +45,6 @@ struct keyspec {
 };
 
 #define BIG 1e15
-#define MAX_HOUR_WEIGHT 1e15
 #define MAX_SEED 9007199254740991.0 /* 2^53 - 1: exact in every JSON reader */
 
 /*
@@ -77,7 +77,7 @@ static const struct keyspec KEYS[] = {
 	 "stations CSV: station_id,name,ward,lat,lon,capacity"},
 	{"network.synthetic", T_OBJ, 0, 0, 0, NULL, NULL, NULL,
 	 "a generated grid network instead of a CSV"},
-	{"network.synthetic.stations", T_INT, 2, 2000000, 0, NULL, NULL,
+	{"network.synthetic.stations", T_INT, 2, BS_MAX_STATIONS, 0, NULL, NULL,
 	 "network.synthetic", "number of stations"},
 	{"network.synthetic.capacity", T_INT, 1, 100000, 0, NULL, NULL,
 	 "network.synthetic", "docks per station"},
@@ -284,6 +284,20 @@ static const struct keyspec *spec_of(const char *path)
 int bs_scenario_key_known(const char *key)
 {
 	return spec_of(key) != NULL;
+}
+
+int bs_scenario_key_range(const char *key, double *min, double *max,
+			  int *min_open)
+{
+	const struct keyspec *k = spec_of(key);
+
+	if (!k || (k->type != T_INT && k->type != T_NUM && k->type != T_PRICE &&
+		   k->type != T_WCOUNT))
+		return -1;
+	*min = k->min;
+	*max = k->max;
+	*min_open = k->min_open;
+	return 0;
 }
 
 /* ---- JSON helpers -------------------------------------------------------- */
@@ -716,7 +730,7 @@ static int check_special(const struct bs_scenario *sc, const struct keyspec *ks,
 			 * finite (24 x 1e308 is inf: every share 0, no
 			 * trips at all) and every share keeps its digits */
 			if (!json_is_number(e) || !(json_number_value(e) >= 0.0) ||
-			    !(json_number_value(e) <= MAX_HOUR_WEIGHT)) {
+			    !(json_number_value(e) <= BS_MAX_HOUR_WEIGHT)) {
 				show(e, got, sizeof(got));
 				return serr(sc, err, path,
 					    "expected a non-negative number of at most 1e15 (a relative weight), got %s",
@@ -1180,10 +1194,10 @@ static int extract(struct bs_scenario *sc, struct bs_error *err)
 	p->ts_step_min = num(r, "output.timeseries_step_min");
 	p->trips_log = json_is_true(get_path(r, "output.trips"));
 	p->geojson = json_is_true(get_path(r, "output.geojson"));
-	if (p->days * BS_MINUTES_PER_DAY / p->ts_step_min > 200000.0)
+	if (p->days * BS_MINUTES_PER_DAY / p->ts_step_min > BS_MAX_SAMPLES)
 		return serr(sc, err, "output.timeseries_step_min",
-			    "%g-minute samples over %g days make more than 200000 samples per replication; expected a longer step",
-			    p->ts_step_min, p->days);
+			    "%g-minute samples over %g days make more than %g samples per replication; expected a longer step",
+			    p->ts_step_min, p->days, BS_MAX_SAMPLES);
 	return 0;
 }
 
@@ -1429,7 +1443,7 @@ static char *slurp(const char *path, size_t *len, struct bs_error *err)
 {
 	char *buf;
 
-	return bs_read_file(path, (size_t)64 << 20, "a scenario file", &buf,
+	return bs_read_file(path, BS_MAX_SCENARIO_FILE, "a scenario file", &buf,
 			    len, err) ? NULL : buf;
 }
 

@@ -17,12 +17,11 @@
 #include <jansson.h>
 
 #include "bssim/csvread.h"
+#include "bssim/limits.h"
 
 /* One station_status JSON file: the docomo feed's is 172 KB for 1,700
  * ports, so 512 MiB (as for GBFS files) is room for any real system. */
-#define MAX_JSON ((size_t)512 << 20)
 /* last_updated: at most 9999-12-31T23:59:59Z */
-#define MAX_POSIX_TIME 253402300799LL
 
 struct obs {
 	int32_t minute, bikes, docks;
@@ -212,7 +211,7 @@ static int read_json_file(struct gather *g, const char *path, long fileno_,
 	int rc;
 
 	/* a FIFO in the folder is refused, not waited on (bs_read_file) */
-	if ((rc = bs_read_file(path, MAX_JSON, "a GBFS station_status file",
+	if ((rc = bs_read_file(path, BS_MAX_JSON_FILE, "a GBFS station_status file",
 			       &text, &len, err)))
 		return rc;
 	doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
@@ -227,10 +226,10 @@ static int read_json_file(struct gather *g, const char *path, long fileno_,
 	sts = json_object_get(json_object_get(doc, "data"), "stations");
 	/* bounded so that adding the UTC offset cannot overflow */
 	if (!json_is_integer(lu) || json_integer_value(lu) < 0 ||
-	    json_integer_value(lu) > MAX_POSIX_TIME) {
+	    json_integer_value(lu) > BS_MAX_POSIX_TIME) {
 		bs_error_set(err, BS_E_INPUT, path, 0, 0, "last_updated",
 			     "missing or not a whole number from 0 to %lld; expected the POSIX time of the file",
-			     (long long)MAX_POSIX_TIME);
+			     (long long)BS_MAX_POSIX_TIME);
 		rc = BS_E_INPUT;
 		goto out;
 	}

@@ -11,11 +11,11 @@
 #include <string.h>
 
 #include "bssim/jsonpos.h"
+#include "bssim/limits.h"
 #include "bssim/metrics.h"
 #include "bssim/output.h"
 #include "bssim/world.h"
 
-#define MAX_TEXT ((size_t)64 << 20)
 
 /* ---- small helpers ------------------------------------------------------- */
 
@@ -38,7 +38,7 @@ static char *read_text(const char *path, const char *what, size_t *len,
 				     strerror(errno), what);
 		return NULL;
 	}
-	rc = bs_read_all(fp, MAX_TEXT, &buf, &n);
+	rc = bs_read_all(fp, BS_MAX_SWEEP_FILE, &buf, &n);
 	if (rc == BS_E_LIMIT)
 		bs_error_set(err, BS_E_INPUT, path, 0, 0, NULL,
 			     "larger than 64 MiB; expected %s", what);
@@ -949,7 +949,7 @@ struct bs_sweep *bs_sweep_plan_load(const char *dir, struct bs_error *err)
 		return NULL;
 	}
 	snprintf(sw->file, len, "%s/%s", dir, BS_SWEEP_PLAN_NAME);
-	plan = bs_json_load_file(sw->file, BS_JSON_FILE_MAX,
+	plan = bs_json_load_file(sw->file, BS_MAX_JSON_FILE,
 				 "the output folder of bssim sweep",
 				 JSON_REJECT_DUPLICATES, err);
 	if (!plan) {

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "bssim/fleet.h"
+#include "bssim/limits.h"
 #include "bssim/ops.h"
 #include "bssim/inputs.h"
 #include "bssim/stations.h"

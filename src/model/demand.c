@@ -5,6 +5,7 @@
 #include "bssim/demand.h"
 
 #include "bssim/alias.h"
+#include "bssim/limits.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -24,8 +25,6 @@ const double bs_profile_leisure[24] = {
 	4, 2, 1, 1, 1, 2, 4, 8, 14, 22, 32, 40,
 	45, 46, 46, 45, 42, 38, 32, 25, 18, 13, 9, 6};
 
-/* Cap on the gravity destination tables: 50 million entries (~1 GB). */
-#define MAX_OD_ENTRIES 50000000u
 
 static void normalise(const double *in, double *out)
 {
@@ -301,11 +300,11 @@ static int build_gravity_od(struct bs_demand *d, const struct bs_network *net,
 		total += c.m;
 		if (c.m > maxm)
 			maxm = c.m;
-		if (total > MAX_OD_ENTRIES) {
+		if (total > BS_MAX_OD_ENTRIES) {
 			bs_error_set(err, BS_E_LIMIT, NULL, 0, 0,
 				     "demand.max_trip_m",
 				     "the gravity destination tables would exceed %u entries for %zu stations; expected a smaller max_trip_m",
-				     MAX_OD_ENTRIES, net->n);
+				     BS_MAX_OD_ENTRIES, net->n);
 			rc = BS_E_LIMIT;
 			goto out;
 		}
