@@ -416,12 +416,16 @@ int bs_mpi_sweep(struct sweep_ctx *x)
 			/* rank 0 speaks for all; another rank only for a
 			 * fault of its own (a file missing on its node) */
 			char buf[2048];
-			if (mpi_rank)
-				fprintf(stderr, "bssim: MPI rank %d: %s\n", mpi_rank,
-					bs_error_format(&err, buf, sizeof(buf)));
-			else
-				fprintf(stderr, "bssim: %s\n",
-					bs_error_format(&err, buf, sizeof(buf)));
+			if (mpi_rank) {
+				/* still one thread here: unmute this rank to
+				 * say it, escaped like every message */
+				bs_cli_mute = 0;
+				bs_cli_say("MPI rank %d: %s", mpi_rank,
+					   bs_error_format(&err, buf, sizeof(buf)));
+				bs_cli_mute = 1;
+			} else {
+				bs_cli_error(&err);
+			}
 		}
 		return r0 ? r0 : worst;
 	}
