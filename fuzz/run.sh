@@ -1,29 +1,147 @@
 #!/bin/sh
-# make fuzz FUZZ_SECONDS=N: run every fuzz target for N seconds each, from
-# the seed corpus (fuzz/seeds/<target>: real files) and the kept findings
-# (tests/fuzz/<target>), with a working corpus under the build folder.
-# Fails on a crash, a sanitizer report, a leak, a hang (-timeout) or a
-# memory blow-up (-rss_limit_mb); the input that did it is left as
-# BUILD/fuzz/<target>-crash-* to be added to tests/fuzz/<target>/.
-#   fuzz/run.sh BUILD SECONDS
+# Run bssim's libFuzzer targets (built by make in BUILD/fuzz/fuzz_<target>).
+#
+#   fuzz/run.sh [-j JOBS] BUILD SECONDS TARGET...           (make fuzz)
+#   fuzz/run.sh --smoke [-j JOBS] BUILD SECONDS TARGET...   (make fuzz-smoke)
+#
+# Campaign (make fuzz FUZZ_SECONDS=N FUZZ_JOBS=J): each target fuzzes for
+# SECONDS from its seeds (fuzz/seeds/<target>), its kept inputs
+# (tests/fuzz/<target>) and its working corpus (BUILD/fuzz/corpus/<target>,
+# kept between runs: a later campaign goes on from there), JOBS targets at
+# a time. Smoke (CI): each target first runs every seed and kept input
+# once (-runs=0), then SECONDS of new inputs from a fresh working corpus.
+#
+# Either fails on a crash, a sanitizer report, a leak, a hang (-timeout: an
+# input taking 10 s, where the slowest seeds take a few ms) or a memory
+# blow-up (-rss_limit_mb). The input that did it is left in
+# BUILD/fuzz-findings/<target>/ (crash-*, leak-*, timeout-*, oom-*); once
+# the bug is fixed it goes to tests/fuzz/<target>/ so that check_fuzz
+# replays it in make check. Logs: BUILD/fuzz/log/<target>.log.
+#
+# At the end a Markdown table, one row per target, to paste into
+# docs/robustness.md: wall seconds, executions, libFuzzer's final coverage
+# (cov: edges, ft: features), corpus (inputs/bytes) and the result.
 set -eu
-B=$1
-SECONDS_EACH=$2
-status=0
-for t in scenario stations gbfs triplog sweep; do
-	work="$B/fuzz/corpus/$t"
-	mkdir -p "$work" "tests/fuzz/$t"
-	echo "fuzz: $t for ${SECONDS_EACH}s"
-	if ! "$B/fuzz/fuzz_$t" -max_total_time="$SECONDS_EACH" -timeout=10 \
-		-rss_limit_mb=2048 -print_final_stats=1 \
-		-artifact_prefix="$B/fuzz/$t-" \
-		"$work" "fuzz/seeds/$t" "tests/fuzz/$t" >"$B/fuzz/$t.log" 2>&1; then
-		status=1
-		echo "fuzz: $t FAILED; see $B/fuzz/$t.log" >&2
-		grep -E "ERROR|SUMMARY|Test unit written" "$B/fuzz/$t.log" | head -5 >&2
-	else
-		grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "$B/fuzz/$t.log" | tr '\n' ' '
-		echo
-	fi
+
+smoke=0
+jobs=1
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--smoke) smoke=1; shift ;;
+	-j) jobs=$2; shift 2 ;;
+	*) break ;;
+	esac
 done
+if [ $# -lt 3 ]; then
+	echo "usage: fuzz/run.sh [--smoke] [-j JOBS] BUILD SECONDS TARGET..." >&2
+	exit 2
+fi
+B=$1
+SECS=$2
+shift 2
+case "$jobs" in '' | *[!0-9]* | 0) echo "fuzz/run.sh: -j '$jobs': expected a whole number from 1" >&2; exit 2 ;; esac
+
+# the targets write each input to a file under TMPDIR: on tmpfs when we can
+if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
+	TMPDIR=/dev/shm
+	export TMPDIR
+fi
+
+LOG="$B/fuzz/log"
+RES="$B/fuzz/result"
+FIND="$B/fuzz-findings"
+mkdir -p "$LOG" "$RES"
+FLAGS="-timeout=10 -rss_limit_mb=2048 -print_final_stats=1"
+
+# The last "cov:" line of libFuzzer's log: "#N DONE cov: C ft: F corp: U/S ..."
+stats() {
+	grep -E '^#[0-9]+.*cov: ' "$1" | tail -n 1 |
+		sed -nE 's/^#([0-9]+).* cov: ([0-9]+) ft: ([0-9]+) corp: ([0-9]+\/[0-9A-Za-z]+).*/\1 \2 \3 \4/p'
+}
+
+# What a failed run found: the kinds of the inputs it wrote (crash, leak...).
+found() {
+	sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$1" |
+		sed -E 's/.*\/[a-z_]+-(crash|leak|timeout|oom|slow-unit)-.*/\1/' |
+		sort -u | tr '\n' ' ' | sed 's/ $//'
+}
+
+# Run one target; write "target seconds execs cov ft corpus result" to RES.
+one() {
+	t=$1
+	bin="$B/fuzz/fuzz_$t"
+	work="$B/fuzz/corpus/$t"
+	log="$LOG/$t.log"
+	mkdir -p "tests/fuzz/$t" "$FIND/$t"
+	start=$(date +%s)
+	rc=0
+	: >"$log"
+	if [ "$smoke" = 1 ]; then
+		# every seed and kept input once; nothing is written there
+		work="$B/fuzz/smoke/$t"
+		rm -rf "$work"
+		mkdir -p "$work"
+		"$bin" -runs=0 $FLAGS -artifact_prefix="$FIND/$t/" \
+			"$work" "fuzz/seeds/$t" "tests/fuzz/$t" >>"$log" 2>&1 || rc=$?
+	fi
+	mkdir -p "$work"
+	if [ "$rc" = 0 ]; then
+		"$bin" -max_total_time="$SECS" $FLAGS -artifact_prefix="$FIND/$t/" \
+			"$work" "fuzz/seeds/$t" "tests/fuzz/$t" >>"$log" 2>&1 || rc=$?
+	fi
+	end=$(date +%s)
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+	set -- $(stats "$log") - - - -
+	[ -n "$execs" ] || execs=$1
+	if [ "$rc" = 0 ]; then
+		result=ok
+	else
+		result="FOUND $(found "$log")"
+		[ "$result" != "FOUND " ] || result="FAILED (exit $rc)"
+	fi
+	echo "$t $((end - start)) $execs $2 $3 $4 $result" >"$RES/$t"
+}
+
+# JOBS lanes: lane k runs targets k, k+JOBS, ... in turn (a lane a target
+# at a time; the targets' lengths are alike, so lanes finish together).
+for t in "$@"; do rm -f "$RES/$t"; done
+lane=0
+while [ "$lane" -lt "$jobs" ]; do
+	(
+		i=0
+		for t in "$@"; do
+			if [ $((i % jobs)) = "$lane" ]; then
+				echo "fuzz: $t for ${SECS}s$([ "$smoke" = 1 ] && echo ' (smoke: seeds and kept inputs first)')"
+				one "$t"
+			fi
+			i=$((i + 1))
+		done
+	) &
+	lane=$((lane + 1))
+done
+wait
+
+status=0
+echo
+echo "| target | seconds | execs | cov | ft | corpus | result |"
+echo "|---|---:|---:|---:|---:|---:|---|"
+for t in "$@"; do
+	if [ ! -s "$RES/$t" ]; then
+		echo "| $t | | | | | | did not run |"
+		status=1
+		continue
+	fi
+	read -r name secs execs cov ft corp result <"$RES/$t"
+	echo "| $name | $secs | $execs | $cov | $ft | $corp | $result |"
+	[ "$result" = ok ] || status=1
+done
+if [ "$status" != 0 ]; then
+	echo >&2
+	for t in "$@"; do
+		if [ -s "$RES/$t" ] && ! grep -q ' ok$' "$RES/$t"; then
+			echo "fuzz: $t FAILED; see $LOG/$t.log" >&2
+			grep -E "ERROR|SUMMARY|Test unit written" "$LOG/$t.log" | head -n 5 >&2 || true
+		fi
+	done
+fi
 exit $status
