@@ -173,14 +173,16 @@ memcheck: deps all
 
 # libFuzzer targets (clang): the library and the target bodies built with
 # -fsanitize=fuzzer-no-link,address,undefined in build/fuzz. `make fuzz`
-# runs each target FUZZ_SECONDS, FUZZ_JOBS at a time, and prints a table
-# of executions and coverage (fuzz/run.sh); findings are left in
-# build/fuzz/ and, once fixed, kept in tests/fuzz/<target>/.
+# runs each target FUZZ_SECONDS, FUZZ_JOBS at a time, going on after a
+# finding unless FUZZ_KEEP_GOING=0, and prints a table of executions and
+# coverage (fuzz/run.sh); findings are left in build/fuzz-findings/ and,
+# once fixed, kept in tests/fuzz/<target>/.
 # `make fuzz-smoke` (CI) runs every target over its seeds and kept inputs,
 # then FUZZ_SMOKE_SECONDS of new inputs each; any finding fails it.
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 5
 FUZZ_JOBS ?= 1
+FUZZ_KEEP_GOING ?= 1
 FUZZ_TARGETS := scenario stations gbfs triplog sweep stock rates od status set
 FUZZ_CC := clang
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -200,7 +202,7 @@ fuzz: deps
 	@$(MAKE) --no-print-directory fuzz-run
 
 fuzz-run: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
-	@fuzz/run.sh -j $(FUZZ_JOBS) $(BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+	@FUZZ_KEEP_GOING=$(FUZZ_KEEP_GOING) fuzz/run.sh -j $(FUZZ_JOBS) $(BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 fuzz-smoke: deps
 	@scripts/install-deps.sh fuzz

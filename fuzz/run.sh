@@ -8,8 +8,14 @@
 # SECONDS from its seeds (fuzz/seeds/<target>), its kept inputs
 # (tests/fuzz/<target>) and its working corpus (BUILD/fuzz/corpus/<target>,
 # kept between runs: a later campaign goes on from there), JOBS targets at
-# a time. Smoke (CI): each target first runs every seed and kept input
-# once (-runs=0), then SECONDS of new inputs from a fresh working corpus.
+# a time. It runs in libFuzzer's fork mode and goes on after a finding, so
+# that one early bug does not cut a target's time short; every distinct
+# finding is saved and the run fails at the end. FUZZ_KEEP_GOING=0 stops
+# at the first finding instead (one process, libFuzzer's own statistics).
+#
+# Smoke (make fuzz-smoke, CI): each target first runs every seed and kept
+# input once (-runs=0), then SECONDS of new inputs from a fresh working
+# corpus; it stops at the first finding.
 #
 # Either fails on a crash, a sanitizer report, a leak, a hang (-timeout: an
 # input taking 10 s, where the slowest seeds take a few ms) or a memory
@@ -19,8 +25,11 @@
 # replays it in make check. Logs: BUILD/fuzz/log/<target>.log.
 #
 # At the end a Markdown table, one row per target, to paste into
-# docs/robustness.md: wall seconds, executions, libFuzzer's final coverage
-# (cov: edges, ft: features), corpus (inputs/bytes) and the result.
+# docs/robustness.md: wall seconds, executions, coverage (libFuzzer's cov:
+# edges and ft: features, and the corpus as inputs/bytes, at the end of
+# the smoke; for a campaign, from one pass over the final corpus, since
+# fork mode counts its own way) and the result (ok, or the findings of
+# this run by kind).
 set -eu
 
 smoke=0
@@ -41,29 +50,40 @@ SECS=$2
 shift 2
 case "$jobs" in '' | *[!0-9]* | 0) echo "fuzz/run.sh: -j '$jobs': expected a whole number from 1" >&2; exit 2 ;; esac
 
-# the targets write each input to a file under TMPDIR: on tmpfs when we can
-if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
-	TMPDIR=/dev/shm
-	export TMPDIR
+# The targets write each input to a file under TMPDIR (so do libFuzzer's
+# fork-mode jobs): a folder of this run, on tmpfs when we can (twice the
+# executions for small inputs on a disk-backed /tmp), removed at the end
+# with whatever crashed jobs left in it.
+base=${TMPDIR:-}
+if [ -z "$base" ]; then
+	base=/tmp
+	[ -d /dev/shm ] && [ -w /dev/shm ] && base=/dev/shm
 fi
+TMPDIR=$(mktemp -d "$base/bssim-fuzz-run-XXXXXX")
+export TMPDIR
+trap 'rm -rf "$TMPDIR"' EXIT
+trap 'exit 130' INT TERM
 
 LOG="$B/fuzz/log"
 RES="$B/fuzz/result"
 FIND="$B/fuzz-findings"
 mkdir -p "$LOG" "$RES"
 FLAGS="-timeout=10 -rss_limit_mb=2048 -print_final_stats=1"
+KEEP="-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1"
+[ "$smoke" = 0 ] && [ "${FUZZ_KEEP_GOING:-1}" != 0 ] || KEEP=""
 
-# The last "cov:" line of libFuzzer's log: "#N DONE cov: C ft: F corp: U/S ..."
+# libFuzzer's last status line, one process ("#N DONE cov: C ft: F corp:
+# U/S ...") or fork mode ("#N: cov: C ft: F corp: U exec/s ..."), as
+# "N C F U[/S]".
 stats() {
-	grep -E '^#[0-9]+.*cov: ' "$1" | tail -n 1 |
-		sed -nE 's/^#([0-9]+).* cov: ([0-9]+) ft: ([0-9]+) corp: ([0-9]+\/[0-9A-Za-z]+).*/\1 \2 \3 \4/p'
+	grep -E '^#[0-9]+:?[[:space:]].*cov: [0-9]+ ft: [0-9]+ corp: ' "$1" | tail -n 1 |
+		sed -nE 's/^#([0-9]+):?[[:space:]].*cov: ([0-9]+) ft: ([0-9]+) corp: ([0-9]+(\/[0-9A-Za-z]+)?).*/\1 \2 \3 \4/p'
 }
 
-# What a failed run found: the kinds of the inputs it wrote (crash, leak...).
+# The findings this run left in a folder, by kind: "crash x2 leak x1".
 found() {
-	sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$1" |
-		sed -E 's/.*\/[a-z_]+-(crash|leak|timeout|oom|slow-unit)-.*/\1/' |
-		sort -u | tr '\n' ' ' | sed 's/ $//'
+	find "$1" -type f -newer "$2" ! -name '.*' | sed -E 's,.*/,,; s,-.*,,' |
+		sort | uniq -c | awk '{ printf("%s%s x%d", (NR > 1 ? " " : ""), $2, $1) }'
 }
 
 # Run one target; write "target seconds execs cov ft corpus result" to RES.
@@ -72,10 +92,12 @@ one() {
 	bin="$B/fuzz/fuzz_$t"
 	work="$B/fuzz/corpus/$t"
 	log="$LOG/$t.log"
+	stamp="$TMPDIR/start-$t"
 	mkdir -p "tests/fuzz/$t" "$FIND/$t"
+	: >"$stamp"
+	: >"$log"
 	start=$(date +%s)
 	rc=0
-	: >"$log"
 	if [ "$smoke" = 1 ]; then
 		# every seed and kept input once; nothing is written there
 		work="$B/fuzz/smoke/$t"
@@ -86,18 +108,31 @@ one() {
 	fi
 	mkdir -p "$work"
 	if [ "$rc" = 0 ]; then
-		"$bin" -max_total_time="$SECS" $FLAGS -artifact_prefix="$FIND/$t/" \
+		# shellcheck disable=SC2086
+		"$bin" -max_total_time="$SECS" $FLAGS $KEEP -artifact_prefix="$FIND/$t/" \
 			"$work" "fuzz/seeds/$t" "tests/fuzz/$t" >>"$log" 2>&1 || rc=$?
 	fi
 	end=$(date +%s)
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
-	set -- $(stats "$log") - - - -
-	[ -n "$execs" ] || execs=$1
-	if [ "$rc" = 0 ]; then
-		result=ok
+	[ -n "$execs" ] || execs=$(stats "$log" | cut -d' ' -f1)
+	covlog=$log
+	if [ "$smoke" = 0 ]; then
+		# Fork mode counts cov: its own way; one pass of the final corpus
+		# in one process gives the same measure in both modes (a few s).
+		covlog="$LOG/$t.cov.log"
+		mkdir -p "$TMPDIR/empty-$t"
+		"$bin" -runs=0 $FLAGS -artifact_prefix="$FIND/$t/" "$TMPDIR/empty-$t" \
+			"$work" "fuzz/seeds/$t" "tests/fuzz/$t" >"$covlog" 2>&1 || rc=$?
+	fi
+	# shellcheck disable=SC2046
+	set -- $(stats "$covlog") - - - -
+	result=$(found "$FIND/$t" "$stamp")
+	if [ -n "$result" ]; then
+		result="FOUND $result"
+	elif [ "$rc" != 0 ]; then
+		result="FAILED (exit $rc)"
 	else
-		result="FOUND $(found "$log")"
-		[ "$result" != "FOUND " ] || result="FAILED (exit $rc)"
+		result=ok
 	fi
 	echo "$t $((end - start)) $execs $2 $3 $4 $result" >"$RES/$t"
 }
@@ -140,7 +175,7 @@ if [ "$status" != 0 ]; then
 	for t in "$@"; do
 		if [ -s "$RES/$t" ] && ! grep -q ' ok$' "$RES/$t"; then
 			echo "fuzz: $t FAILED; see $LOG/$t.log" >&2
-			grep -E "ERROR|SUMMARY|Test unit written" "$LOG/$t.log" | head -n 5 >&2 || true
+			grep -E "ERROR|SUMMARY|Test unit written" "$LOG/$t.log" | sort -u | head -n 8 >&2 || true
 		fi
 	done
 fi
