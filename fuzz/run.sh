@@ -8,21 +8,22 @@
 # SECONDS from its seeds (fuzz/seeds/<target>), its kept inputs
 # (tests/fuzz/<target>) and its working corpus (BUILD/fuzz/corpus/<target>,
 # kept between runs: a later campaign goes on from there), JOBS targets at
-# a time. It runs in libFuzzer's fork mode and goes on after a finding, so
+# a time, after one pass over the seeds and kept inputs. It runs in
+# libFuzzer's fork mode and goes on after a finding, so
 # that one early bug does not cut a target's time short; every distinct
 # finding is saved and the run fails at the end. FUZZ_KEEP_GOING=0 stops
 # at the first finding instead (one process, libFuzzer's own statistics).
 #
-# Smoke (make fuzz-smoke, CI): each target first runs every seed and kept
-# input once (-runs=0), then SECONDS of new inputs from a fresh working
-# corpus; it stops at the first finding.
+# Smoke (make fuzz-smoke, CI): each target runs every seed and kept input
+# once (-runs=0), then SECONDS of new inputs from a fresh working corpus;
+# it stops at the first finding.
 #
 # Either fails on a crash, a sanitizer report, a leak, a hang (-timeout: an
 # input taking 10 s, where the slowest seeds take a few ms) or a memory
 # blow-up (-rss_limit_mb). The input that did it is left in
 # BUILD/fuzz-findings/<target>/ (crash-*, leak-*, timeout-*, oom-*); once
 # the bug is fixed it goes to tests/fuzz/<target>/ so that check_fuzz
-# replays it in make check. Logs: BUILD/fuzz/log/<target>.log.
+# replays it in make check. Logs: BUILD/fuzz/log/<target>{.seeds,,.cov}.log.
 #
 # At the end a Markdown table, one row per target, to paste into
 # docs/robustness.md: wall seconds, executions, coverage (libFuzzer's cov:
@@ -80,9 +81,12 @@ stats() {
 		sed -nE 's/^#([0-9]+):?[[:space:]].*cov: ([0-9]+) ft: ([0-9]+) corp: ([0-9]+(\/[0-9A-Za-z]+)?).*/\1 \2 \3 \4/p'
 }
 
-# The findings this run left in a folder, by kind: "crash x2 leak x1".
+# The findings this run left in a folder, by kind: "crash x2 leak x1"
+# (libFuzzer's names only: a reproducer put there by hand is not one).
 found() {
-	find "$1" -type f -newer "$2" ! -name '.*' | sed -E 's,.*/,,; s,-.*,,' |
+	find "$1" -maxdepth 1 -type f -newer "$2" \( -name 'crash-*' -o \
+		-name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' -o \
+		-name 'slow-unit-*' \) | sed -E 's,.*/,,; s,-.*,,' |
 		sort | uniq -c | awk '{ printf("%s%s x%d", (NR > 1 ? " " : ""), $2, $1) }'
 }
 
@@ -92,22 +96,24 @@ one() {
 	bin="$B/fuzz/fuzz_$t"
 	work="$B/fuzz/corpus/$t"
 	log="$LOG/$t.log"
+	seedlog="$LOG/$t.seeds.log"
 	stamp="$TMPDIR/start-$t"
 	mkdir -p "tests/fuzz/$t" "$FIND/$t"
 	: >"$stamp"
 	: >"$log"
 	start=$(date +%s)
 	rc=0
+	# Every seed and kept input once, in one process: fork mode would
+	# drop a seed that crashes without a word. Nothing is written there.
+	mkdir -p "$TMPDIR/empty-$t"
+	"$bin" -runs=0 $FLAGS -artifact_prefix="$FIND/$t/" "$TMPDIR/empty-$t" \
+		"fuzz/seeds/$t" "tests/fuzz/$t" >"$seedlog" 2>&1 || rc=$?
 	if [ "$smoke" = 1 ]; then
-		# every seed and kept input once; nothing is written there
 		work="$B/fuzz/smoke/$t"
 		rm -rf "$work"
-		mkdir -p "$work"
-		"$bin" -runs=0 $FLAGS -artifact_prefix="$FIND/$t/" \
-			"$work" "fuzz/seeds/$t" "tests/fuzz/$t" >>"$log" 2>&1 || rc=$?
 	fi
 	mkdir -p "$work"
-	if [ "$rc" = 0 ]; then
+	if [ "$rc" = 0 ] || [ -n "$KEEP" ]; then
 		# shellcheck disable=SC2086
 		"$bin" -max_total_time="$SECS" $FLAGS $KEEP -artifact_prefix="$FIND/$t/" \
 			"$work" "fuzz/seeds/$t" "tests/fuzz/$t" >>"$log" 2>&1 || rc=$?
@@ -115,12 +121,12 @@ one() {
 	end=$(date +%s)
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
 	[ -n "$execs" ] || execs=$(stats "$log" | cut -d' ' -f1)
+	[ -n "$execs" ] || execs=-
 	covlog=$log
 	if [ "$smoke" = 0 ]; then
 		# Fork mode counts cov: its own way; one pass of the final corpus
 		# in one process gives the same measure in both modes (a few s).
 		covlog="$LOG/$t.cov.log"
-		mkdir -p "$TMPDIR/empty-$t"
 		"$bin" -runs=0 $FLAGS -artifact_prefix="$FIND/$t/" "$TMPDIR/empty-$t" \
 			"$work" "fuzz/seeds/$t" "tests/fuzz/$t" >"$covlog" 2>&1 || rc=$?
 	fi
@@ -174,8 +180,9 @@ if [ "$status" != 0 ]; then
 	echo >&2
 	for t in "$@"; do
 		if [ -s "$RES/$t" ] && ! grep -q ' ok$' "$RES/$t"; then
-			echo "fuzz: $t FAILED; see $LOG/$t.log" >&2
-			grep -E "ERROR|SUMMARY|Test unit written" "$LOG/$t.log" | sort -u | head -n 8 >&2 || true
+			echo "fuzz: $t FAILED; see $LOG/$t.seeds.log and $LOG/$t.log" >&2
+			cat "$LOG/$t.seeds.log" "$LOG/$t.log" |
+				grep -E "ERROR|SUMMARY|Test unit written" | sort -u | head -n 8 >&2 || true
 		fi
 	done
 fi
