@@ -13,7 +13,8 @@
 #   make mpi        install Open MPI, build build/bssim-mpi (sweeps on MPI ranks)
 #   make bench      benchmarks against a lean reference loop (docs/performance.md)
 #   make sanitize   every test under AddressSanitizer and UBSan
-#   make fuzz FUZZ_SECONDS=N   each libFuzzer target for N seconds
+#   make fuzz FUZZ_SECONDS=N [FUZZ_JOBS=2]   each libFuzzer target for N seconds
+#   make fuzz-smoke     every fuzz target over its seeds and kept inputs (CI)
 #   make clean
 #
 # Targets that need packages call scripts/install-deps.sh first and then
@@ -50,7 +51,7 @@ PNG_TESTS := $(BUILD)/tests/check_plots $(BUILD)/tests/check_report
 
 .PHONY: all deps check check-run check-repeat check-browser demo demo-run plots plots-run \
 	clean install test-bins bench bench-run bench-callgrind bench-scaling keys-doc sanitize memcheck fuzz \
-	fuzz-run mpi
+	fuzz-run fuzz-smoke fuzz-smoke-run mpi
 
 # build/bssim-mpi: the same command line built by Open MPI's mpicc with
 # -DBS_MPI, where `sweep` hands its tasks to MPI ranks (src/mpi/).
@@ -181,10 +182,18 @@ memcheck: deps all
 	@scripts/memcheck.sh $(BUILD)/bssim
 
 # libFuzzer targets (clang): the library and the target bodies built with
-# -fsanitize=fuzzer-no-link,address,undefined in build/fuzz; each target
-# runs FUZZ_SECONDS (fuzz/run.sh). Findings go to tests/fuzz/<target>/.
+# -fsanitize=fuzzer-no-link,address,undefined in build/fuzz. `make fuzz`
+# runs each target FUZZ_SECONDS, FUZZ_JOBS at a time, going on after a
+# finding unless FUZZ_KEEP_GOING=0, and prints a table of executions and
+# coverage (fuzz/run.sh); findings are left in build/fuzz-findings/ and,
+# once fixed, kept in tests/fuzz/<target>/.
+# `make fuzz-smoke` (CI) runs every target over its seeds and kept inputs,
+# then FUZZ_SMOKE_SECONDS of new inputs each; any finding fails it.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := scenario stations gbfs triplog sweep
+FUZZ_SMOKE_SECONDS ?= 5
+FUZZ_JOBS ?= 1
+FUZZ_KEEP_GOING ?= 1
+FUZZ_TARGETS := scenario stations gbfs triplog sweep stock rates od status set
 FUZZ_CC := clang
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_OBJ := $(LIB_SRC:%.c=$(BUILD)/fuzz/%.o) $(BUILD)/fuzz/tests/fuzztargets.o
@@ -203,7 +212,14 @@ fuzz: deps
 	@$(MAKE) --no-print-directory fuzz-run
 
 fuzz-run: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
-	@fuzz/run.sh $(BUILD) $(FUZZ_SECONDS)
+	@FUZZ_KEEP_GOING=$(FUZZ_KEEP_GOING) fuzz/run.sh -j $(FUZZ_JOBS) $(BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-smoke: deps
+	@scripts/install-deps.sh fuzz
+	@$(MAKE) --no-print-directory fuzz-smoke-run
+
+fuzz-smoke-run: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
+	@fuzz/run.sh --smoke -j $(FUZZ_JOBS) $(BUILD) $(FUZZ_SMOKE_SECONDS) $(FUZZ_TARGETS)
 
 # Regenerate docs/scenario-keys.md from the key table and the limits table
 # of docs/robustness.md from the code's limits (make check fails when

@@ -6,6 +6,7 @@
 #   scripts/install-deps.sh plots      ... and gnuplot (make plots, demo, check)
 #   scripts/install-deps.sh browser    ... and chromium (make check-browser)
 #   scripts/install-deps.sh bench      ... and hyperfine, valgrind, time (make bench*)
+#   scripts/install-deps.sh fuzz       ... and clang with libFuzzer (make fuzz, fuzz-smoke)
 set -eu
 
 need=""
@@ -18,7 +19,7 @@ for extra in "$@"; do
 	mpi) want libopenmpi-dev openmpi-bin ;;
 	plots) want gnuplot-nox ;;
 	bench) want hyperfine valgrind time ;;
-	fuzz) want clang libclang-rt-14-dev ;;
+	fuzz) want clang libclang-rt-dev ;; # libFuzzer's runtime for Debian's default clang
 	browser) want chromium ;;
 	*) echo "install-deps.sh: unknown extra '$extra'" >&2; exit 2 ;;
 	esac

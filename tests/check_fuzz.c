@@ -24,6 +24,11 @@ static const struct target TARGETS[] = {
 	{"gbfs", bs_fuzz_gbfs},
 	{"triplog", bs_fuzz_triplog},
 	{"sweep", bs_fuzz_sweep},
+	{"stock", bs_fuzz_stock},
+	{"rates", bs_fuzz_rates},
+	{"od", bs_fuzz_od},
+	{"status", bs_fuzz_status},
+	{"set", bs_fuzz_set},
 };
 
 /* Replay every file of dir through fn; returns how many. */
@@ -67,6 +72,37 @@ START_TEST(test_replay)
 }
 END_TEST
 
+/* The file dir/name of the fuzz folder holds exactly want. */
+static void assert_file(const char *name, const char *want)
+{
+	char p[1200];
+	size_t len;
+	char *got;
+
+	snprintf(p, sizeof(p), "%s/%s", bs_fuzz_dir(), name);
+	got = tu_slurp(p, &len);
+	ck_assert_msg(got != NULL, "%s was not written", name);
+	ck_assert_str_eq(got, want);
+	ck_assert_uint_eq(len, strlen(want));
+	free(got);
+}
+
+/* The gbfs target feeds every part of its input to the file the docs say
+ * (docs/robustness.md section 5): station_information, station_status
+ * (also as the one file of a status series folder), system_regions. */
+START_TEST(test_gbfs_parts)
+{
+	static const char IN[] = "{\"info\": 1}\n----\n{\"status\": 2}\n----\n"
+				 "{\"regions\": 3}\n----\n1=A\n----\nA\n";
+
+	ck_assert_int_eq(bs_fuzz_gbfs((const uint8_t *)IN, strlen(IN)), 0);
+	assert_file("gbfs/station_information.json", "{\"info\": 1}");
+	assert_file("gbfs/station_status.json", "{\"status\": 2}");
+	assert_file("gbfs/series/status_0000.json", "{\"status\": 2}");
+	assert_file("gbfs/system_regions.json", "{\"regions\": 3}");
+}
+END_TEST
+
 /* Empty and tiny inputs: the smallest corner of every reader. */
 START_TEST(test_degenerate)
 {
@@ -90,6 +126,7 @@ static Suite *suite(void)
 	tcase_add_loop_test(tc, test_replay, 0,
 			    (int)(sizeof(TARGETS) / sizeof(TARGETS[0])));
 	tcase_add_test(tc, test_degenerate);
+	tcase_add_test(tc, test_gbfs_parts);
 	suite_add_tcase(s, tc);
 	return s;
 }
