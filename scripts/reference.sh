@@ -80,9 +80,18 @@ r=$dest/run
 
 # summary.json and sweep.json without their "run" member, canonically;
 # the task log in task order (threads append in the order tasks finish)
-python3 - "$dest" <<'EOF'
+# and the checkout's and the output's own paths replaced by TOP and DEST
+python3 - "$dest" "$top" <<'EOF'
 import json, os, sys
-for root, _, files in os.walk(sys.argv[1]):
+dest, top = sys.argv[1], sys.argv[2]
+for root, _, files in os.walk(dest):
+    for f in files:
+        p = os.path.join(root, f)
+        b = open(p, "rb").read()
+        n = b.replace(dest.encode(), b"DEST").replace(top.encode(), b"TOP")
+        if n != b:
+            open(p, "wb").write(n)
+for root, _, files in os.walk(dest):
     for f in files:
         if f == "sweep_tasks.jsonl":
             p = os.path.join(root, f)
