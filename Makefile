@@ -29,7 +29,7 @@ CC ?= cc
 OPT ?= -O2
 WARN := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wvla -Wformat=2 -Wdouble-promotion -Werror
-CPPFLAGS := -Iinclude -D_POSIX_C_SOURCE=200809L -DHAVE_INLINE -MMD -MP
+CPPFLAGS := -Iinclude -Isrc -D_POSIX_C_SOURCE=200809L -DHAVE_INLINE -MMD -MP
 PKG_CFLAGS := $(shell pkg-config --cflags gsl jansson zlib 2>/dev/null)
 CFLAGS := $(OPT) -g $(WARN) -pthread $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDFLAGS := -pthread $(EXTRA_LDFLAGS)
@@ -39,7 +39,9 @@ CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubu
 PNG_CFLAGS := $(shell pkg-config --cflags libpng 2>/dev/null)
 PNG_LIBS := $(shell pkg-config --libs libpng 2>/dev/null || echo -lpng16 -lz)
 
-LIB_SRC := $(sort $(wildcard src/engine/*.c src/model/*.c src/io/*.c src/stats/*.c))
+# the library, folder by folder from the bottom layer up (docs/architecture.md)
+LIB_DIRS := base engine model stats input output calib exp
+LIB_SRC := $(sort $(foreach d,$(LIB_DIRS),$(wildcard src/$(d)/*.c)))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/check_*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)

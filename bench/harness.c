@@ -14,9 +14,9 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "bssim/rng.h"
-#include "bssim/sim.h"
-#include "bssim/world.h"
+#include "engine/rng.h"
+#include "model/sim.h"
+#include "calib/world.h"
 
 static double now(void)
 {

@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bssim/agreement.h"
-#include "bssim/fleet.h"
-#include "bssim/params.h"
-#include "bssim/stations.h"
+#include "model/agreement.h"
+#include "model/fleet.h"
+#include "model/params.h"
+#include "input/stations.h"
 #include "testutil.h"
 
 static struct bs_network *six(void)

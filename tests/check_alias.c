@@ -11,8 +11,8 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 
-#include "bssim/alias.h"
-#include "bssim/rng.h"
+#include "model/alias.h"
+#include "engine/rng.h"
 #include "testutil.h"
 
 struct tab {

@@ -13,10 +13,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "bssim/calibrate.h"
-#include "bssim/stations.h"
-#include "bssim/status.h"
-#include "bssim/triplog.h"
+#include "calib/calibrate.h"
+#include "input/stations.h"
+#include "input/status.h"
+#include "input/triplog.h"
 #include "testutil.h"
 
 static char *dir;

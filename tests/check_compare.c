@@ -4,7 +4,7 @@
  */
 #include <math.h>
 
-#include "bssim/compare.h"
+#include "stats/compare.h"
 #include "testutil.h"
 
 /* a = 1 2 3 4, b = 2 4 3 5: d = 1 2 0 1, mean 1, sd sqrt(2/3); t(0.975, 3)

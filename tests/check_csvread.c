@@ -15,8 +15,8 @@
 
 #include <zlib.h>
 
-#include "bssim/csvread.h"
-#include "bssim/stations.h"
+#include "input/csvread.h"
+#include "input/stations.h"
 #include "testutil.h"
 
 static char *dir;

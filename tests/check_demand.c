@@ -10,8 +10,8 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 
-#include "bssim/demand.h"
-#include "bssim/rng.h"
+#include "model/demand.h"
+#include "engine/rng.h"
 #include "testutil.h"
 
 static struct bs_network *grid(size_t n, size_t wards)

@@ -7,7 +7,7 @@
 
 #include <gsl/gsl_rng.h>
 
-#include "bssim/engine.h"
+#include "engine/engine.h"
 #include "testutil.h"
 
 START_TEST(test_order_by_time)

@@ -11,9 +11,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "bssim/csvread.h"
-#include "bssim/gbfs.h"
-#include "bssim/status.h"
+#include "input/csvread.h"
+#include "input/gbfs.h"
+#include "input/status.h"
 #include "testutil.h"
 
 static char *dir;

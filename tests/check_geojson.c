@@ -10,7 +10,7 @@
 
 #include <jansson.h>
 
-#include "bssim/csvread.h"
+#include "input/csvread.h"
 #include "testutil.h"
 
 static char *dir;

@@ -15,9 +15,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "bssim/scenario.h"
-#include "bssim/sweep.h"
-#include "bssim/world.h"
+#include "input/scenario.h"
+#include "exp/sweep.h"
+#include "calib/world.h"
 #include "testutil.h"
 
 static char *dir;

@@ -13,12 +13,12 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 
-#include "bssim/fleet.h"
-#include "bssim/inputs.h"
-#include "bssim/rng.h"
-#include "bssim/sim.h"
-#include "bssim/stations.h"
-#include "bssim/world.h"
+#include "model/fleet.h"
+#include "input/inputs.h"
+#include "engine/rng.h"
+#include "model/sim.h"
+#include "input/stations.h"
+#include "calib/world.h"
 #include "testutil.h"
 
 static char *dir;

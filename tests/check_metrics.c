@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bssim/metrics.h"
-#include "bssim/stations.h"
+#include "stats/metrics.h"
+#include "input/stations.h"
 #include "testutil.h"
 
 START_TEST(test_stat_known_values)

@@ -9,8 +9,8 @@
 
 #include <gsl/gsl_rng.h>
 
-#include "bssim/network.h"
-#include "bssim/stations.h"
+#include "model/network.h"
+#include "input/stations.h"
 #include "testutil.h"
 
 START_TEST(test_haversine_known)

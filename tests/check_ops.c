@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bssim/metrics.h"
-#include "bssim/runner.h"
-#include "bssim/world.h"
+#include "stats/metrics.h"
+#include "exp/runner.h"
+#include "calib/world.h"
 #include "testutil.h"
 
 static char *dir;

@@ -12,7 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "bssim/output.h"
+#include "output/output.h"
 #include "testutil.h"
 
 static char *dir;

@@ -12,7 +12,7 @@
 #include <gsl/gsl_cdf.h>
 #include <jansson.h>
 
-#include "bssim/plotdata.h"
+#include "output/plotdata.h"
 #include "testutil.h"
 
 static char *dir;

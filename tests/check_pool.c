@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bssim/pool.h"
+#include "base/pool.h"
 #include "testutil.h"
 
 #define N 200

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bssim/report.h"
+#include "output/report.h"
 #include "testpng.h"
 #include "testutil.h"
 

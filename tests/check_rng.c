@@ -8,7 +8,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_randist.h>
 
-#include "bssim/rng.h"
+#include "engine/rng.h"
 #include "testutil.h"
 
 START_TEST(test_mix_deterministic_and_distinct)

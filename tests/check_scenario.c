@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bssim/jsonpos.h"
-#include "bssim/scenario.h"
+#include "input/jsonpos.h"
+#include "input/scenario.h"
 #include "testutil.h"
 
 #define MINIMAL                                                              \

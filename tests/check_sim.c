@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bssim/metrics.h"
-#include "bssim/runner.h"
-#include "bssim/sim.h"
-#include "bssim/world.h"
+#include "stats/metrics.h"
+#include "exp/runner.h"
+#include "model/sim.h"
+#include "calib/world.h"
 #include "testutil.h"
 
 static char *dir;

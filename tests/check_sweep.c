@@ -9,12 +9,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "bssim/metrics.h"
-#include "bssim/pool.h"
-#include "bssim/runner.h"
-#include "bssim/sweep.h"
-#include "bssim/sweepexec.h"
-#include "bssim/world.h"
+#include "stats/metrics.h"
+#include "base/pool.h"
+#include "exp/runner.h"
+#include "exp/sweep.h"
+#include "exp/sweepexec.h"
+#include "calib/world.h"
 #include "testutil.h"
 
 static char *dir;

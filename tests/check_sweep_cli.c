@@ -16,7 +16,7 @@
 
 #include <jansson.h>
 
-#include "bssim/metrics.h"
+#include "stats/metrics.h"
 #include "testutil.h"
 
 static char *dir;

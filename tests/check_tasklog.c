@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bssim/tasklog.h"
+#include "exp/tasklog.h"
 #include "testutil.h"
 
 static char *dir;

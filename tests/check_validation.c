@@ -32,9 +32,9 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_roots.h>
 
-#include "bssim/metrics.h"
-#include "bssim/runner.h"
-#include "bssim/world.h"
+#include "stats/metrics.h"
+#include "exp/runner.h"
+#include "calib/world.h"
 #include "testutil.h"
 
 #define REPS 20

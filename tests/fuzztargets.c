@@ -24,18 +24,18 @@
 
 #include <zlib.h>
 
-#include "bssim/calibrate.h"
-#include "bssim/gbfs.h"
-#include "bssim/inputs.h"
-#include "bssim/network.h"
-#include "bssim/rng.h"
-#include "bssim/scenario.h"
-#include "bssim/sim.h"
-#include "bssim/stations.h"
-#include "bssim/status.h"
-#include "bssim/sweep.h"
-#include "bssim/triplog.h"
-#include "bssim/world.h"
+#include "calib/calibrate.h"
+#include "input/gbfs.h"
+#include "input/inputs.h"
+#include "model/network.h"
+#include "engine/rng.h"
+#include "input/scenario.h"
+#include "model/sim.h"
+#include "input/stations.h"
+#include "input/status.h"
+#include "exp/sweep.h"
+#include "input/triplog.h"
+#include "calib/world.h"
 
 /* ---- the process's temporary folder --------------------------------------- */
 

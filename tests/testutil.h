@@ -9,8 +9,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "bssim/scenario.h"
-#include "bssim/world.h"
+#include "input/scenario.h"
+#include "calib/world.h"
 
 /* A fresh temporary folder (freed by the caller; remove with tu_rmrf). */
 char *tu_tmpdir(void);

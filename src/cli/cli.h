@@ -12,8 +12,8 @@
 
 #include <jansson.h>
 
-#include "bssim/common.h"
-#include "bssim/scenario.h"
+#include "base/common.h"
+#include "input/scenario.h"
 
 enum { BS_EXIT_OK = 0, BS_EXIT_FAIL = 1, BS_EXIT_USAGE = 2 };
 

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bssim/calibrate.h"
-#include "bssim/stations.h"
-#include "bssim/status.h"
+#include "calib/calibrate.h"
+#include "input/stations.h"
+#include "input/status.h"
 #include "cli.h"
 
 static const char CALIBRATE_HELP[] =

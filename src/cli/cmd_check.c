@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bssim/ops.h"
-#include "bssim/world.h"
+#include "model/ops.h"
+#include "calib/world.h"
 #include "cli.h"
 
 static const char CHECK_HELP[] =

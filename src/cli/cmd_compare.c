@@ -13,13 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bssim/compare.h"
-#include "bssim/metrics.h"
-#include "bssim/output.h"
-#include "bssim/pool.h"
-#include "bssim/sweep.h"
-#include "bssim/sweepexec.h"
-#include "bssim/world.h"
+#include "stats/compare.h"
+#include "stats/metrics.h"
+#include "output/output.h"
+#include "base/pool.h"
+#include "exp/sweep.h"
+#include "exp/sweepexec.h"
+#include "calib/world.h"
 #include "cli.h"
 
 static const char COMPARE_HELP[] =

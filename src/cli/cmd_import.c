@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bssim/gbfs.h"
-#include "bssim/output.h"
-#include "bssim/status.h"
-#include "bssim/triplog.h"
+#include "input/gbfs.h"
+#include "output/output.h"
+#include "input/status.h"
+#include "input/triplog.h"
 #include "cli.h"
 
 static const char IMPORT_HELP[] =

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bssim/triplog.h"
+#include "input/triplog.h"
 #include "cli.h"
 
 struct tn_out {

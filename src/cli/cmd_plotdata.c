@@ -10,8 +10,8 @@
 
 #include <jansson.h>
 
-#include "bssim/output.h"
-#include "bssim/plotdata.h"
+#include "output/output.h"
+#include "output/plotdata.h"
 #include "cli.h"
 
 static const char PLOTDATA_HELP[] =

@@ -9,9 +9,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "bssim/output.h"
-#include "bssim/plotdata.h"
-#include "bssim/report.h"
+#include "output/output.h"
+#include "output/plotdata.h"
+#include "output/report.h"
 #include "cli.h"
 
 static const char REPORT_HELP[] =

@@ -13,11 +13,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bssim/metrics.h"
-#include "bssim/output.h"
-#include "bssim/runner.h"
-#include "bssim/scenario.h"
-#include "bssim/world.h"
+#include "stats/metrics.h"
+#include "output/output.h"
+#include "exp/runner.h"
+#include "input/scenario.h"
+#include "calib/world.h"
 #include "cli.h"
 
 static const char RUN_HELP[] =

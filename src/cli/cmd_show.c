@@ -8,9 +8,9 @@
 
 #include <jansson.h>
 
-#include "bssim/limits.h"
-#include "bssim/metrics.h"
-#include "bssim/output.h"
+#include "base/limits.h"
+#include "stats/metrics.h"
+#include "output/output.h"
 #include "cli.h"
 
 static const char SHOW_HELP[] =

@@ -16,8 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bssim/output.h"
-#include "bssim/pool.h"
+#include "output/output.h"
+#include "base/pool.h"
 #include "sweep_cli.h"
 
 static const char SWEEP_HELP[] =

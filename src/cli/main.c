@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "bssim/common.h"
-#include "bssim/jsonpos.h"
-#include "bssim/rng.h"
+#include "base/common.h"
+#include "input/jsonpos.h"
+#include "engine/rng.h"
 #include "cli.h"
 #ifdef BS_MPI
 #include "sweep_cli.h"

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "bssim/jsonpos.h"
+#include "input/jsonpos.h"
 #include "cli.h"
 
 const char *bs_cli_input_file(const char *path, const char *name, char *buf,

@@ -9,10 +9,10 @@
 
 #include <stdint.h>
 
-#include "bssim/output.h"
-#include "bssim/sweep.h"
-#include "bssim/sweepexec.h"
-#include "bssim/tasklog.h"
+#include "output/output.h"
+#include "exp/sweep.h"
+#include "exp/sweepexec.h"
+#include "exp/tasklog.h"
 #include "cli.h"
 
 struct sweep_cli {

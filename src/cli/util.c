@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bssim/output.h"
+#include "output/output.h"
 
 atomic_int bs_cli_stop;
 int bs_cli_mute;

@@ -2,7 +2,7 @@
  * engine.c - allocation side of the event queue; the hot path is inline in
  * include/bssim/engine.h.
  */
-#include "bssim/engine.h"
+#include "engine/engine.h"
 
 /*
  * Play every match bottom-up. Node i (1 <= i < T) has children 2i and

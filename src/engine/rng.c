@@ -1,9 +1,9 @@
 /*
  * rng.c - stream derivation for common random numbers (see rng.h).
  */
-#include "bssim/rng.h"
+#include "engine/rng.h"
 
-#include "bssim/common.h"
+#include "base/common.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -6,12 +6,12 @@
  * 4 x 20,000: 320 KB) and is built with one nearest query per
  * (owner, station) whose ward the owner may not use, through the grid.
  */
-#include "bssim/agreement.h"
+#include "model/agreement.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "bssim/params.h"
+#include "model/params.h"
 
 struct ward_pred {
 	const struct bs_network *net;

@@ -1,7 +1,7 @@
 /*
  * alias.c - Walker's alias tables, built as GSL builds them (see alias.h).
  */
-#include "bssim/alias.h"
+#include "model/alias.h"
 
 #include <math.h>
 

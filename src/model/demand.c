@@ -2,10 +2,10 @@
  * demand.c - arrival rates by hour of week, inversion of the cumulative
  * rate, and destination tables (see demand.h).
  */
-#include "bssim/demand.h"
+#include "model/demand.h"
 
-#include "bssim/alias.h"
-#include "bssim/limits.h"
+#include "model/alias.h"
+#include "base/limits.h"
 
 #include <math.h>
 #include <stdlib.h>

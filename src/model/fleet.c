@@ -1,7 +1,7 @@
 /*
  * fleet.c - largest-remainder spread of the fleet (see fleet.h).
  */
-#include "bssim/fleet.h"
+#include "model/fleet.h"
 
 #include <stdlib.h>
 

@@ -8,7 +8,7 @@
  * only to decide which cells to visit, with a margin (proj_eps) for its
  * error so that no nearer station is ever missed.
  */
-#include "bssim/network.h"
+#include "model/network.h"
 
 #include <math.h>
 #include <stdio.h>

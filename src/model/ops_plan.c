@@ -1,7 +1,7 @@
 /*
  * ops_plan.c - building the operations plan (see ops.h).
  */
-#include "bssim/ops.h"
+#include "model/ops.h"
 
 #include <stdlib.h>
 #include <string.h>

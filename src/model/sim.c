@@ -12,7 +12,7 @@
 
 #include <gsl/gsl_randist.h>
 
-#include "bssim/rng.h"
+#include "engine/rng.h"
 
 #define DRAIN_MIN 1440.0
 #define CHECK_EVERY 65536u

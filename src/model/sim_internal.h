@@ -21,10 +21,10 @@
 
 #include <gsl/gsl_rng.h>
 
-#include "bssim/engine.h"
-#include "bssim/ops.h"
-#include "bssim/rng.h"
-#include "bssim/sim.h"
+#include "engine/engine.h"
+#include "model/ops.h"
+#include "engine/rng.h"
+#include "model/sim.h"
 
 #define BS_RIDING UINT32_MAX
 #define BS_ON_TRUCK (UINT32_MAX - 1)

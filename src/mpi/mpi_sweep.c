@@ -33,7 +33,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "bssim/pool.h"
+#include "base/pool.h"
 #include "sweep_cli.h"
 
 enum { TAG_READY = 1, TAG_RESULT, TAG_FAIL, TAG_STOPPED, TAG_TASK, TAG_STOP };

@@ -2,7 +2,7 @@
  * compare.c - paired and unpaired intervals of a difference (see
  * compare.h).
  */
-#include "bssim/compare.h"
+#include "stats/compare.h"
 
 #include <math.h>
 #include <stdlib.h>

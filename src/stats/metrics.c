@@ -2,7 +2,7 @@
  * metrics.c - metrics from raw sums, and statistics over replications
  * (see metrics.h).
  */
-#include "bssim/metrics.h"
+#include "stats/metrics.h"
 
 #include <math.h>
 #include <stdlib.h>

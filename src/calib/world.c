@@ -1,0 +1,571 @@
+/*
+ * world.c - from a validated scenario to a runnable model (see world.h).
+ */
+#include "calib/world.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "model/fleet.h"
+#include "base/limits.h"
+#include "model/ops.h"
+#include "input/inputs.h"
+#include "input/stations.h"
+
+static void ward_list(const struct bs_network *net, char *buf, size_t sz)
+{
+	size_t w, used = 0;
+
+	buf[0] = '\0';
+	for (w = 0; w < net->nwards && used + 4 < sz; w++)
+		used += (size_t)snprintf(buf + used, sz - used, "%s%s",
+					 w ? ", " : "", net->ward_names[w]);
+}
+
+static int ward_of(const struct bs_scenario *sc, const struct bs_network *net,
+		   const char *key, const char *name, struct bs_error *err)
+{
+	int w = bs_network_ward_index(net, name);
+	char list[512];
+
+	if (w >= 0)
+		return w;
+	ward_list(net, list, sizeof(list));
+	bs_scenario_error(sc, err, key,
+			  "unknown ward '%s'; expected one of the network's wards: %s",
+			  name, list);
+	return -1;
+}
+
+static int build_matrix(const struct bs_scenario *sc,
+			const struct bs_network *net, uint8_t *m,
+			struct bs_error *err)
+{
+	size_t W = net->nwards, i, j;
+	json_t *agr = json_object_get(sc->root, "agreement");
+	char key[300];
+
+	memset(m, 0, W * W);
+	if (sc->p.agreement == BS_AGR_BILATERAL) {
+		json_t *pairs = json_object_get(agr, "pairs"), *pr;
+		json_array_foreach(pairs, i, pr) {
+			int a, b;
+			snprintf(key, sizeof(key), "agreement.pairs[%zu][0]", i);
+			a = ward_of(sc, net, key,
+				    json_string_value(json_array_get(pr, 0)), err);
+			if (a < 0)
+				return BS_E_INPUT;
+			snprintf(key, sizeof(key), "agreement.pairs[%zu][1]", i);
+			b = ward_of(sc, net, key,
+				    json_string_value(json_array_get(pr, 1)), err);
+			if (b < 0)
+				return BS_E_INPUT;
+			m[(size_t)a * W + (size_t)b] = 1;
+			m[(size_t)b * W + (size_t)a] = 1;
+		}
+	} else if (sc->p.agreement == BS_AGR_MATRIX) {
+		json_t *mat = json_object_get(agr, "matrix"), *row, *to;
+		const char *owner;
+		json_object_foreach(mat, owner, row) {
+			int a;
+			snprintf(key, sizeof(key), "agreement.matrix.%s", owner);
+			a = ward_of(sc, net, key, owner, err);
+			if (a < 0)
+				return BS_E_INPUT;
+			json_array_foreach(row, j, to) {
+				int b;
+				snprintf(key, sizeof(key),
+					 "agreement.matrix.%s[%zu]", owner, j);
+				b = ward_of(sc, net, key, json_string_value(to),
+					    err);
+				if (b < 0)
+					return BS_E_INPUT;
+				m[(size_t)a * W + (size_t)b] = 1;
+			}
+		}
+	}
+	return 0;
+}
+
+static int build_prices(const struct bs_scenario *sc,
+			const struct bs_network *net, double *price,
+			struct bs_error *err)
+{
+	json_t *v = json_object_get(json_object_get(sc->root, "fees"),
+				    "price_yen"), *e;
+	const char *k;
+	size_t w;
+	char key[300], list[512];
+
+	if (json_is_number(v)) {
+		for (w = 0; w < net->nwards; w++)
+			price[w] = json_number_value(v);
+		return 0;
+	}
+	for (w = 0; w < net->nwards; w++)
+		price[w] = -1.0;
+	json_object_foreach(v, k, e) {
+		int i;
+		snprintf(key, sizeof(key), "fees.price_yen.%s", k);
+		if ((i = ward_of(sc, net, key, k, err)) < 0)
+			return BS_E_INPUT;
+		price[i] = json_number_value(e);
+	}
+	for (w = 0; w < net->nwards; w++)
+		if (price[w] < 0.0) {
+			ward_list(net, list, sizeof(list));
+			return bs_scenario_error(sc, err, "fees.price_yen",
+						 "no price for ward '%s'; expected a price for every ward (%s) or one number for all",
+						 net->ward_names[w], list);
+		}
+	return 0;
+}
+
+/* A per-ward count: one number for every ward, or {ward: number} naming
+ * every ward. A missing key (the condition does not hold) gives zeros. */
+static int ward_counts(const struct bs_scenario *sc,
+		       const struct bs_network *net, const char *obj,
+		       const char *leaf, uint32_t *out, struct bs_error *err)
+{
+	json_t *v = json_object_get(json_object_get(sc->root, obj), leaf), *e;
+	char key[300], list[512];
+	const char *k;
+	size_t w;
+
+	memset(out, 0, net->nwards * sizeof(uint32_t));
+	if (!v)
+		return 0;
+	if (json_is_number(v)) {
+		for (w = 0; w < net->nwards; w++)
+			out[w] = (uint32_t)json_number_value(v);
+		return 0;
+	}
+	for (w = 0; w < net->nwards; w++)
+		out[w] = UINT32_MAX;
+	json_object_foreach(v, k, e) {
+		int i;
+		snprintf(key, sizeof(key), "%s.%s.%s", obj, leaf, k);
+		if ((i = ward_of(sc, net, key, k, err)) < 0)
+			return BS_E_INPUT;
+		out[i] = (uint32_t)json_number_value(e);
+	}
+	for (w = 0; w < net->nwards; w++)
+		if (out[w] == UINT32_MAX) {
+			snprintf(key, sizeof(key), "%s.%s", obj, leaf);
+			ward_list(net, list, sizeof(list));
+			return bs_scenario_error(sc, err, key,
+						 "no number for ward '%s'; expected one for every ward (%s) or one number for all",
+						 net->ward_names[w], list);
+		}
+	return 0;
+}
+
+/* Pooling groups: false (each ward alone), true (one pool), or groups of
+ * ward names; wards in no group stay alone. group[w] is dense from 0. */
+static int pool_groups(const struct bs_scenario *sc,
+		       const struct bs_network *net, const char *obj,
+		       uint32_t *group, struct bs_error *err)
+{
+	json_t *v = json_object_get(json_object_get(sc->root, obj), "pooled");
+	json_t *g, *e;
+	size_t w, i, j;
+	uint32_t next = 0;
+	char key[300];
+
+	for (w = 0; w < net->nwards; w++)
+		group[w] = UINT32_MAX;
+	if (json_is_true(v)) {
+		memset(group, 0, net->nwards * sizeof(uint32_t));
+		return 0;
+	}
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, g) {
+			json_array_foreach(g, j, e) {
+				int x;
+				snprintf(key, sizeof(key), "%s.pooled[%zu][%zu]",
+					 obj, i, j);
+				if ((x = ward_of(sc, net, key,
+						 json_string_value(e), err)) < 0)
+					return BS_E_INPUT;
+				if (group[x] != UINT32_MAX)
+					return bs_scenario_error(sc, err, key,
+								 "ward '%s' is in two pooling groups; expected each ward in one group at most",
+								 json_string_value(e));
+				group[x] = next;
+			}
+			next++;
+		}
+	}
+	for (w = 0; w < net->nwards; w++)
+		if (group[w] == UINT32_MAX)
+			group[w] = next++;
+	return 0;
+}
+
+static int build_ops(const struct bs_scenario *sc, struct bs_world *w,
+		     struct bs_error *err)
+{
+	const struct bs_network *net = w->net;
+	size_t W = net->nwards, i;
+	uint32_t *buf = calloc(5 * W, sizeof(uint32_t));
+	uint32_t *trucks = buf, *tg = buf + W, *crews = buf + 2 * W,
+		 *cg = buf + 3 * W, *depot = buf + 4 * W;
+	json_t *dv, *e;
+	const char *k;
+	int rc = 0;
+
+	if (!buf)
+		return BS_E_NOMEM;
+	if ((rc = ward_counts(sc, net, "rebalancing", "trucks_per_ward", trucks, err)) ||
+	    (rc = pool_groups(sc, net, "rebalancing", tg, err)) ||
+	    (rc = ward_counts(sc, net, "battery", "crews_per_ward", crews, err)) ||
+	    (rc = pool_groups(sc, net, "battery", cg, err)))
+		goto out;
+	for (i = 0; i < W; i++)
+		depot[i] = bs_ops_default_depot(net, i);
+	dv = json_object_get(json_object_get(sc->root, "rebalancing"), "depots");
+	json_object_foreach(dv, k, e) {
+		char key[300];
+		int x;
+		uint32_t s;
+		snprintf(key, sizeof(key), "rebalancing.depots.%s", k);
+		if ((x = ward_of(sc, net, key, k, err)) < 0) {
+			rc = BS_E_INPUT;
+			goto out;
+		}
+		s = bs_network_find(net, json_string_value(e));
+		if (s == BS_NO_STATION) {
+			rc = bs_scenario_error(sc, err, key,
+					       "no station with id '%s' in the network; expected a station_id",
+					       json_string_value(e));
+			goto out;
+		}
+		depot[x] = s;
+	}
+	w->ops = bs_ops_new(net, trucks, tg, crews, cg, depot);
+	if (!w->ops)
+		rc = BS_E_NOMEM;
+out:
+	free(buf);
+	return rc;
+}
+
+/* A table the scenario names must be a readable regular file; else an
+ * error at its key (as for network.stations). */
+static int table_ok(const struct bs_scenario *sc, const char *key,
+		    const char *path, const char *what, struct bs_error *err)
+{
+	const char *why;
+	int fd = bs_open_regular(path, &why); /* a FIFO must not block */
+
+	if (fd < 0) {
+		bs_scenario_error(sc, err, key,
+				  "cannot read '%s': %s; expected %s (path relative to the scenario file)",
+				  path, why ? why : strerror(errno), what);
+		return BS_E_INPUT;
+	}
+	close(fd);
+	return 0;
+}
+
+/* The tables of the rates and trace models, then the demand. */
+static int build_demand(struct bs_world *w, const struct bs_scenario *sc,
+			struct bs_error *err)
+{
+	const struct bs_params *p = &sc->p;
+	const struct bs_network *net = w->net;
+	struct bs_demand_input in;
+	struct bs_trace tr;
+	double *dep = NULL, *arr = NULL, *attr = NULL, *odw = NULL;
+	uint32_t *odo = NULL, *odd = NULL;
+	int rc = 0, has_arr = 0;
+	size_t i, h;
+
+	memset(&in, 0, sizeof(in));
+	memset(&tr, 0, sizeof(tr));
+	if (p->demand == BS_DEMAND_RATES) {
+		if ((rc = table_ok(sc, "demand.rates", sc->rates_path,
+				   "a rates CSV", err)) ||
+		    (sc->od_path && (rc = table_ok(sc, "demand.od", sc->od_path,
+						   "an OD CSV", err))))
+			goto out;
+		dep = malloc(net->n * 24 * sizeof(double));
+		arr = malloc(net->n * 24 * sizeof(double));
+		attr = calloc(net->n, sizeof(double));
+		if (!dep || !arr || !attr) {
+			rc = BS_E_NOMEM;
+			goto out;
+		}
+		if ((rc = bs_rates_load(sc->rates_path, net, dep, arr, &has_arr,
+					err)))
+			goto out;
+		for (i = 0; i < net->n; i++)
+			for (h = 0; h < 24; h++)
+				attr[i] += arr[i * 24 + h];
+		in.dep = dep;
+		in.attr = has_arr ? attr : NULL;
+		in.arr = has_arr ? arr : NULL;
+		in.balance = p->balance;
+		if (sc->od_path &&
+		    (rc = bs_od_load(sc->od_path, net, &in.nod, &odo, &odd, &odw,
+				     err)))
+			goto out;
+		in.od_o = odo;
+		in.od_d = odd;
+		in.od_w = odw;
+	} else if (p->demand == BS_DEMAND_TRACE) {
+		if ((rc = table_ok(sc, "demand.trips", sc->trips_path,
+				   "a trip log CSV", err)) ||
+		    (rc = bs_trace_load(sc->trips_path, net, sc->trace_day0,
+					p->days * BS_MINUTES_PER_DAY, &tr, err)))
+			goto out;
+		if (tr.n >= UINT32_MAX) {
+			rc = bs_scenario_error(sc, err, "demand.trips",
+					       "%zu rides in the horizon; expected fewer than %u",
+					       tr.n, UINT32_MAX);
+			goto out;
+		}
+		w->warn = tr.warn;
+		w->trace_rows = tr.rows;
+		w->trace_kept = tr.n;
+		in.ntrace = tr.n;
+		in.tr_t = tr.t;
+		in.tr_o = tr.o;
+		in.tr_d = tr.d;
+	}
+	w->dem = bs_demand_new_from(net, p, &in, err);
+	if (!w->dem)
+		rc = err && err->code ? err->code : BS_E_NOMEM;
+out:
+	if (rc == BS_E_NOMEM && err && !err->code)
+		bs_error_set(err, BS_E_NOMEM, sc->file, 0, 0, NULL,
+			     "out of memory reading the demand tables");
+	free(dep);
+	free(arr);
+	free(attr);
+	free(odo);
+	free(odd);
+	free(odw);
+	bs_trace_release(&tr);
+	return rc;
+}
+
+/*
+ * The events of one replication, estimated before it runs, against
+ * BS_EVENT_BUDGET. Terms: the expected ride requests over the horizon
+ * (exact, from the demand tables: rates of 1e308 per hour show here as
+ * inf), three events each (the request, the return, a diversion or
+ * retry); one review per idle truck or crew every review_min of its
+ * shifts; the time-series samples. Refused naming the key of the larger
+ * term, with the estimate. O(n).
+ */
+static int check_event_budget(const struct bs_scenario *sc,
+			      const struct bs_world *w, struct bs_error *err)
+{
+	const struct bs_params *p = &sc->p;
+	double hor = p->days * BS_MINUTES_PER_DAY, req = 0.0, rev = 0.0, total;
+	const char *dkey;
+	char rv[120];
+	size_t s;
+
+	for (s = 0; s < w->net->n; s++)
+		req += bs_demand_expected(w->dem, (uint32_t)s, 0.0, hor);
+	if (p->reb_policy != BS_REB_NONE && w->ops)
+		rev += (double)w->ops->ntrucks *
+		       (p->reb_shift_end_h - p->reb_shift_start_h) * 60.0 /
+		       p->review_min * p->days;
+	if (p->battery && w->ops)
+		rev += (double)w->ops->ncrews *
+		       (p->bat_shift_end_h - p->bat_shift_start_h) * 60.0 /
+		       p->review_min * p->days;
+	total = 3.0 * req + rev + hor / p->ts_step_min;
+	if (total <= BS_EVENT_BUDGET)
+		return 0;
+	dkey = p->demand == BS_DEMAND_UNIFORM ? "demand.rate_per_station_per_hour"
+	       : p->demand == BS_DEMAND_RATES ? "demand.rates"
+	       : p->demand == BS_DEMAND_TRACE ? "demand.trips"
+					      : "demand.trips_per_day";
+	if (rev > 0.0)
+		snprintf(rv, sizeof(rv),
+			 ", %.3g truck and crew reviews every %g min", rev,
+			 p->review_min);
+	else
+		rv[0] = '\0';
+	return bs_scenario_error(sc, err, !(rev > 3.0 * req) ? dkey
+							     : "rebalancing.review_min",
+				 "one replication would take about %.3g events (%.3g ride requests from %s%s, over %g days); expected at most %.3g (2^40): less demand%s or a shorter horizon",
+				 total, req, dkey, rv, p->days, BS_EVENT_BUDGET,
+				 rev > 0.0 ? ", a longer review_min" : "");
+}
+
+struct bs_world *bs_world_build(const struct bs_scenario *sc,
+				struct bs_error *err)
+{
+	struct bs_world *w = calloc(1, sizeof(*w));
+	const struct bs_params *p = &sc->p;
+	double radius = p->walk_radius_m > BS_MIN_NEIGHBOUR_RADIUS_M
+				? p->walk_radius_m
+				: BS_MIN_NEIGHBOUR_RADIUS_M;
+	uint8_t *matrix = NULL;
+	double *price = NULL;
+	uint64_t bikes, s;
+	size_t i;
+
+	if (!w)
+		goto nomem;
+	if (sc->stations_path) {
+		const char *why;
+		int fd = bs_open_regular(sc->stations_path, &why);
+		if (fd < 0) {
+			bs_scenario_error(sc, err, "network.stations",
+					  "cannot read '%s': %s; expected a stations CSV file (path relative to the scenario file)",
+					  sc->stations_path,
+					  why ? why : strerror(errno));
+			goto fail;
+		}
+		close(fd);
+	}
+	if (sc->stations_path)
+		w->net = bs_stations_load(sc->stations_path, radius, err);
+	else
+		w->net = bs_network_synthetic(sc->syn_n, sc->syn_cap,
+					      sc->syn_wards, sc->syn_spacing_m,
+					      radius, err);
+	if (!w->net) {
+		/* a neighbour table too big: at the key that sets its radius
+		 * when that is the walk radius, else at the network */
+		if (err && err->code == BS_E_LIMIT)
+			bs_scenario_error(sc, err,
+					  p->walk_radius_m > BS_MIN_NEIGHBOUR_RADIUS_M
+						  ? "behaviour.walk_radius_m"
+					  : sc->stations_path ? "network.stations"
+							      : "network.synthetic.spacing_m",
+					  "%s", err->text);
+		goto fail;
+	}
+	if (w->net->total_docks > BS_MAX_DOCKS) {
+		bs_scenario_error(sc, err, "network.stations",
+				  "the network has %llu docks; expected at most %llu in all (every dock is held in memory)",
+				  (unsigned long long)w->net->total_docks,
+				  (unsigned long long)BS_MAX_DOCKS);
+		goto fail;
+	}
+	if (w->net->n < 2) {
+		bs_scenario_error(sc, err, "network",
+				  "the network has one station; expected at least two so that trips can go somewhere");
+		goto fail;
+	}
+	{
+		/* results of every replication are held until written */
+		double ns = ceil(p->days * BS_MINUTES_PER_DAY / p->ts_step_min);
+		double bytes = ns * (double)(w->net->nwards + 1) * 12.0 *
+			       (double)p->replications;
+		if (bytes > 2147483648.0) {
+			bs_scenario_error(sc, err, "output.timeseries_step_min",
+					  "the time series of %u replications would take %.1f GiB; expected a longer step or fewer replications",
+					  p->replications, bytes / 1073741824.0);
+			goto fail;
+		}
+	}
+	matrix = calloc(w->net->nwards * w->net->nwards, 1);
+	price = calloc(w->net->nwards, sizeof(double));
+	if (!matrix || !price)
+		goto nomem;
+	if (build_matrix(sc, w->net, matrix, err) ||
+	    build_prices(sc, w->net, price, err))
+		goto fail;
+	w->agr = bs_agreement_new(w->net, p->agreement, matrix, price);
+	if (!w->agr)
+		goto nomem;
+	{
+		int rc = build_ops(sc, w, err);
+		if (rc == BS_E_NOMEM)
+			goto nomem;
+		if (rc)
+			goto fail;
+	}
+
+	w->init_stock = calloc(w->net->n, sizeof(uint32_t));
+	if (!w->init_stock)
+		goto nomem;
+	bikes = 0;
+	if (sc->initial_path) {
+		int rc;
+		if (table_ok(sc, "fleet.initial", sc->initial_path,
+			     "a stock CSV station_id,bikes", err))
+			goto fail;
+		rc = bs_stock_load(sc->initial_path, w->net, w->init_stock,
+				   &bikes, err);
+		if (rc == BS_E_NOMEM)
+			goto nomem;
+		if (rc)
+			goto fail;
+	}
+	if (p->fleet_mode == BS_FLEET_FILL)
+		bikes = (uint64_t)llround(p->fill * (double)w->net->total_docks);
+	else if (p->fleet_mode == BS_FLEET_BIKES)
+		bikes = p->bikes; /* else: the stock of fleet.initial */
+	if (bikes > w->net->total_docks) {
+		bs_scenario_error(sc, err, "fleet.bikes",
+				  "%llu bikes do not fit in the network's %llu docks; expected at most %llu",
+				  (unsigned long long)bikes,
+				  (unsigned long long)w->net->total_docks,
+				  (unsigned long long)w->net->total_docks);
+		goto fail;
+	}
+	if (bikes > UINT32_MAX - 1) {
+		bs_scenario_error(sc, err, "fleet.bikes",
+				  "%llu bikes; expected at most %u",
+				  (unsigned long long)bikes, UINT32_MAX - 1);
+		goto fail;
+	}
+	if (sc->initial_path ? bs_fleet_adjust(w->net, bikes, w->init_stock)
+			     : bs_fleet_spread(w->net, bikes, w->init_stock))
+		goto nomem;
+	for (i = 0, s = 0; i < w->net->n; i++)
+		s += w->init_stock[i];
+
+	if (build_demand(w, sc, err)) {
+		/* the demand module names the key; locate it in the file */
+		if (err && err->code == BS_E_LIMIT && err->key[0])
+			bs_scenario_error(sc, err, "demand.max_trip_m", "%s",
+					  err->text);
+		goto fail;
+	}
+	if (check_event_budget(sc, w, err))
+		goto fail;
+	w->model.net = w->net;
+	w->model.dem = w->dem;
+	w->model.agr = w->agr;
+	w->model.ops = w->ops;
+	w->model.p = *p;
+	w->model.init_stock = w->init_stock;
+	w->model.fleet = s;
+	free(matrix);
+	free(price);
+	return w;
+nomem:
+	bs_error_set(err, BS_E_NOMEM, sc->file, 0, 0, NULL,
+		     "out of memory building the model");
+fail:
+	free(matrix);
+	free(price);
+	bs_world_free(w);
+	return NULL;
+}
+
+void bs_world_free(struct bs_world *w)
+{
+	if (!w)
+		return;
+	bs_demand_free(w->dem);
+	bs_agreement_free(w->agr);
+	bs_ops_free(w->ops);
+	bs_network_free(w->net);
+	free(w->init_stock);
+	free(w);
+}

@@ -1,0 +1,41 @@
+/*
+ * world.h - everything a scenario needs before its replications run:
+ * the network (CSV or synthetic), the agreement matrix resolved from ward
+ * names, the tariff, the initial stock and the demand tables, bundled as a
+ * struct bs_model for the simulator.
+ *
+ * Errors about ward names, prices and fleet size are located in the
+ * scenario file (they need the network to be checked).
+ *
+ * Ownership: bs_world_build returns a world the caller frees with
+ * bs_world_free; world->model borrows from the world.
+ */
+#ifndef BSSIM_WORLD_H
+#define BSSIM_WORLD_H
+
+#include "model/agreement.h"
+#include "model/demand.h"
+#include "model/network.h"
+#include "input/scenario.h"
+#include "model/sim.h"
+
+
+struct bs_world {
+	struct bs_network *net;
+	struct bs_demand *dem;
+	struct bs_agreement *agr;
+	struct bs_ops *ops;
+	uint32_t *init_stock;
+	struct bs_model model;
+	/* inputs' rows skipped safely (trip log rows without a station) */
+	struct bs_warnings warn;
+	/* trace: rides read from the log, and those replayed in the horizon */
+	size_t trace_rows, trace_kept;
+};
+
+struct bs_world *bs_world_build(const struct bs_scenario *sc,
+				struct bs_error *err);
+
+void bs_world_free(struct bs_world *w);
+
+#endif

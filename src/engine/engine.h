@@ -1,0 +1,307 @@
+/*
+ * engine.h - the discrete-event core: a clock in minutes and a queue of
+ * inline events ordered by (time, sequence number).
+ *
+ * The engine knows events and time, never bikes: an event is a type code and
+ * two 32-bit payload words whose meaning belongs to the model. Ties in time
+ * are broken by the order of scheduling (the sequence number), so a run is
+ * deterministic whatever the platform's floating point ordering of equal keys.
+ *
+ * The queue is a 4-ary min-heap of 32-byte events stored inline in one
+ * array: no allocation per event, and a sift touches half the levels of a
+ * binary heap (log4 n), with the four children of a node in one or two cache
+ * lines. The array grows geometrically when full; callers that know their
+ * peak (stations + bikes + a few) pass it to bs_engine_init and never grow.
+ *
+ * Slots: many model processes keep exactly one pending event each (every
+ * station's next arrival). They live apart from the heap, one per slot, in
+ * a tournament tree of losers over the slots: each internal node keeps the
+ * loser of its match, key inline (time, and the sequence number packed
+ * with the slot index), and the overall winner sits apart. Rescheduling the
+ * slot just delivered (the winner, by far the common case: a station
+ * draws its next arrival while handling one) replays its leaf-to-root
+ * path with one comparison per level and moves no event, where the heap
+ * would sift 32-byte events through log4(n) levels of four comparisons.
+ * Setting any other slot marks the tree for a rebuild (O(slots)) before
+ * the next delivery; that happens only while the model schedules its
+ * first events. Events from slots and from the heap carry
+ * sequence numbers from the same counter, so the order of delivery is the
+ * same total order on (time, seq) as with one heap: swapping the structure
+ * changes no result, only the cost (docs/performance.md has the counts).
+ *
+ * The hot functions are static inline here (as libuv's heap-inl.h) because
+ * they are called twice per event from the model's loop.
+ *
+ * Ownership: struct bs_engine is embedded by the caller; bs_engine_init
+ * allocates the heap and slot arrays, bs_engine_release frees them.
+ */
+#ifndef BSSIM_ENGINE_H
+#define BSSIM_ENGINE_H
+
+#include <stddef.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/common.h"
+
+struct bs_event {
+	double t;      /* minutes from the start of the run */
+	uint64_t seq;  /* scheduling order; breaks ties in t */
+	uint32_t type; /* model-defined */
+	uint32_t a;    /* model-defined payload */
+	uint32_t b;    /* model-defined payload */
+	uint32_t c;    /* model-defined payload */
+};
+
+#define BS_NO_SLOT UINT32_MAX
+
+/*
+ * A node of the slots' loser tree: the key of a slot's event inline, so
+ * that a replay reads the nodes of one path (independent loads, one cache
+ * line for the top levels) instead of chasing indices into the slots.
+ * k packs the event's sequence number (high 43 bits) and the slot index
+ * (low 21 bits, up to 2,097,151 slots); since sequence numbers are
+ * unique, ordering by (t, k) is ordering by (t, seq). 2^43 events (8.8e12)
+ * per replication is the resulting limit.
+ */
+#define BS__SLOT_BITS 21
+#define BS__SLOT_MASK ((UINT64_C(1) << BS__SLOT_BITS) - 1)
+struct bs__tnode {
+	double t;
+	uint64_t k;
+};
+
+struct bs_engine {
+	struct bs_event *heap;
+	size_t n;
+	size_t cap;
+	uint64_t next_seq;
+	double now;
+	/* slots: slot[s].t is +inf when s has no pending event. tree[0] is
+	 * the winner (the earliest slot), tree[1..tsize) the losers of the
+	 * internal nodes; leaves (node tsize + s) are the slots themselves */
+	size_t nslots, tsize;
+	struct bs_event *slot;    /* [tsize] */
+	struct bs__tnode *tree;   /* [2 * tsize]: the upper half is scratch */
+	uint32_t dirty;        /* the winner just delivered, not replayed */
+	int rebuild;           /* a slot other than the winner changed */
+};
+
+/*
+ * Allocate room for cap_hint heap events (at least 16) and nslots slots
+ * (0 for none). 0 or BS_E_NOMEM.
+ */
+int bs_engine_init(struct bs_engine *e, size_t cap_hint, size_t nslots);
+
+/* Free the heap array; the struct may be initialised again. */
+void bs_engine_release(struct bs_engine *e);
+
+/* Drop every pending event and rewind the clock to 0, keeping the memory. */
+void bs_engine_reset(struct bs_engine *e);
+
+/* Recompute the tree from scratch (after arbitrary slot changes). */
+void bs__engine_rebuild(struct bs_engine *e);
+
+/* Grow the heap array (doubling). Internal to the inline schedule. */
+int bs__engine_grow(struct bs_engine *e);
+
+static inline int bs__event_less(const struct bs_event *x,
+				 const struct bs_event *y)
+{
+	return x->t < y->t || (x->t == y->t && x->seq < y->seq);
+}
+
+/*
+ * Schedule an event at time t (t >= now is the caller's promise; an event in
+ * the past would still be delivered next, in order). 0 or BS_E_NOMEM.
+ */
+static inline int bs_engine_schedule(struct bs_engine *e, double t,
+				     uint32_t type, uint32_t a, uint32_t b,
+				     uint32_t c)
+{
+	struct bs_event ev;
+	size_t i;
+
+	if (e->n == e->cap && bs__engine_grow(e))
+		return BS_E_NOMEM;
+	ev.t = t;
+	ev.seq = e->next_seq++;
+	ev.type = type;
+	ev.a = a;
+	ev.b = b;
+	ev.c = c;
+	i = e->n++;
+	while (i > 0) {
+		size_t p = (i - 1) >> 2;
+		if (!bs__event_less(&ev, &e->heap[p]))
+			break;
+		e->heap[i] = e->heap[p];
+		i = p;
+	}
+	e->heap[i] = ev;
+	return 0;
+}
+
+static inline int bs__tnode_less(const struct bs__tnode *x,
+				 const struct bs__tnode *y)
+{
+	return x->t < y->t || (x->t == y->t && x->k < y->k);
+}
+
+static inline struct bs__tnode bs__tnode_of(const struct bs_engine *e,
+					    uint32_t s)
+{
+	struct bs__tnode n;
+
+	n.t = e->slot[s].t;
+	n.k = (e->slot[s].seq << BS__SLOT_BITS) | s;
+	return n;
+}
+
+static inline uint32_t bs__engine_win(const struct bs_engine *e)
+{
+	return (uint32_t)(e->tree[0].k & BS__SLOT_MASK);
+}
+
+/* Replay the path of the winner w after its key changed: at each node the
+ * smaller of (w, the node's loser) goes on up, the other stays. */
+static inline void bs__engine_replay(struct bs_engine *e, uint32_t w)
+{
+	struct bs__tnode c = bs__tnode_of(e, w);
+	size_t i = (e->tsize + w) >> 1;
+
+	for (; i >= 1; i >>= 1) {
+		if (bs__tnode_less(&e->tree[i], &c)) {
+			struct bs__tnode l = e->tree[i];
+			e->tree[i] = c;
+			c = l;
+		}
+	}
+	e->tree[0] = c;
+}
+
+/* Bring the tree up to date before looking at its winner. */
+static inline void bs__engine_settle(struct bs_engine *e)
+{
+	if (e->rebuild) {
+		bs__engine_rebuild(e);
+	} else if (e->dirty != BS_NO_SLOT) {
+		uint32_t d = e->dirty;
+		e->dirty = BS_NO_SLOT;
+		bs__engine_replay(e, d);
+	}
+}
+
+/*
+ * Set slot s's one pending event (replacing any), at time t. Scheduling
+ * order (the sequence number) is shared with bs_engine_schedule.
+ */
+static inline void bs_engine_set_slot(struct bs_engine *e, uint32_t s,
+				      double t, uint32_t type, uint32_t a,
+				      uint32_t b, uint32_t c)
+{
+	struct bs_event *ev = &e->slot[s];
+
+	ev->t = t;
+	ev->seq = e->next_seq++;
+	ev->type = type;
+	ev->a = a;
+	ev->b = b;
+	ev->c = c;
+	if (e->rebuild)
+		return;
+	if (e->dirty == s) {
+		/* the winner just delivered: one pass up its path */
+		e->dirty = BS_NO_SLOT;
+		bs__engine_replay(e, s);
+	} else if (bs__engine_win(e) == s && e->dirty == BS_NO_SLOT) {
+		bs__engine_replay(e, s);
+	} else {
+		e->rebuild = 1;
+	}
+}
+
+/*
+ * Pop the earliest event into *out and advance the clock to its time.
+ * Returns 1 when an event was delivered, 0 when the queue is empty. A
+ * slot's delivered event is no longer pending; the slot's path is
+ * replayed lazily (by the next bs_engine_set_slot on it, which usually
+ * follows at once, or by the next bs_engine_next), so a slot rescheduled
+ * while its event is handled costs one replay, not two.
+ */
+static inline int bs_engine_next(struct bs_engine *e, struct bs_event *out)
+{
+	struct bs_event last;
+	size_t i = 0, n;
+
+	bs__engine_settle(e);
+	if (e->nslots) {
+		uint32_t w = bs__engine_win(e);
+		struct bs_event *sv = &e->slot[w];
+		if (sv->t != HUGE_VAL &&
+		    (e->n == 0 || bs__event_less(sv, &e->heap[0]))) {
+			*out = *sv;
+			e->now = out->t;
+			sv->t = HUGE_VAL;
+			e->dirty = w;
+			return 1;
+		}
+	}
+	if (e->n == 0)
+		return 0;
+	*out = e->heap[0];
+	e->now = out->t;
+	n = --e->n;
+	if (n == 0)
+		return 1;
+	last = e->heap[n];
+	/* Bottom-up: the hole goes down to a leaf along the smaller
+	 * children (three comparisons a level, none against `last`), then
+	 * `last`, which came from the bottom and usually belongs near it,
+	 * climbs back a level or two. Fewer comparisons than the textbook
+	 * sift-down; the order delivered is the same total order. */
+	for (;;) {
+		const struct bs_event *h = e->heap;
+		size_t c = (i << 2) + 1, best;
+		if (c + 3 < n) {
+			size_t a = bs__event_less(&h[c + 1], &h[c]) ? c + 1 : c;
+			size_t b = bs__event_less(&h[c + 3], &h[c + 2]) ? c + 3 : c + 2;
+			best = bs__event_less(&h[b], &h[a]) ? b : a;
+		} else if (c < n) {
+			size_t k;
+			best = c;
+			for (k = c + 1; k < n; k++)
+				if (bs__event_less(&h[k], &h[best]))
+					best = k;
+		} else {
+			break;
+		}
+		e->heap[i] = e->heap[best];
+		i = best;
+	}
+	while (i > 0) {
+		size_t p = (i - 1) >> 2;
+		if (!bs__event_less(&last, &e->heap[p]))
+			break;
+		e->heap[i] = e->heap[p];
+		i = p;
+	}
+	e->heap[i] = last;
+	return 1;
+}
+
+/* Earliest pending event without removing it, or NULL. Borrowed pointer. */
+static inline const struct bs_event *bs_engine_peek(struct bs_engine *e)
+{
+	const struct bs_event *h = e->n ? &e->heap[0] : NULL;
+
+	bs__engine_settle(e);
+	if (e->nslots && e->slot[bs__engine_win(e)].t != HUGE_VAL &&
+	    (!h || bs__event_less(&e->slot[bs__engine_win(e)], h)))
+		return &e->slot[bs__engine_win(e)];
+	return h;
+}
+
+#endif

@@ -1,0 +1,1079 @@
+/*
+ * sweep.c - sweep files, points, the plan and shards (see sweep.h).
+ */
+#include "exp/sweep.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "input/jsonpos.h"
+#include "base/limits.h"
+#include "stats/metrics.h"
+#include "output/output.h"
+#include "calib/world.h"
+
+
+/* ---- small helpers ------------------------------------------------------- */
+
+/* Whole file, NUL-terminated, a UTF-8 byte-order mark skipped (*skip
+ * bytes), refused when binary or empty. NULL with err. */
+static char *read_text(const char *path, const char *what, size_t *len,
+		       size_t *skip, struct bs_error *err)
+{
+	/* refuses a FIFO or a device before it can block */
+	FILE *fp = bs_input_fopen(path, what, err);
+	char *buf = NULL;
+	size_t n = 0, k;
+	int rc;
+
+	*skip = 0;
+	if (!fp) {
+		if (errno) /* it could not be opened: say what was expected */
+			bs_error_set(err, BS_E_INPUT, path, 0, 0, NULL,
+				     "cannot open: %s; expected %s",
+				     strerror(errno), what);
+		return NULL;
+	}
+	rc = bs_read_all(fp, BS_MAX_SWEEP_FILE, &buf, &n);
+	if (rc == BS_E_LIMIT)
+		bs_error_set(err, BS_E_INPUT, path, 0, 0, NULL,
+			     "larger than 64 MiB; expected %s", what);
+	else if (rc == BS_E_NOMEM)
+		bs_error_set(err, BS_E_NOMEM, path, 0, 0, NULL, "out of memory");
+	else if (rc)
+		bs_error_set(err, BS_E_INPUT, path, 0, 0, NULL,
+			     "cannot read: %s; expected %s", strerror(errno),
+			     what);
+	fclose(fp);
+	if (rc)
+		return NULL;
+	if (n >= 3 && (unsigned char)buf[0] == 0xEF &&
+	    (unsigned char)buf[1] == 0xBB && (unsigned char)buf[2] == 0xBF)
+		*skip = 3;
+	if (memchr(buf, '\0', n)) {
+		bs_error_set(err, BS_E_INPUT, path, 0, 0, NULL,
+			     "binary data (a NUL byte); expected %s", what);
+		goto fail;
+	}
+	for (k = *skip; k < n && strchr(" \t\r\n", buf[k]); k++)
+		;
+	if (k == n) {
+		bs_error_set(err, BS_E_INPUT, path, 0, 0, NULL,
+			     "empty file; expected %s", what);
+		goto fail;
+	}
+	*len = n;
+	return buf;
+fail:
+	free(buf);
+	return NULL;
+}
+
+static char *dir_join(const char *file, const char *rel)
+{
+	const char *slash = strrchr(file, '/');
+
+	if (rel[0] == '/' || !slash)
+		return bs_strdup(rel);
+	return bs_path_join(file, (size_t)(slash - file), rel);
+}
+
+/* A value as compact JSON text that reads back to the same value; a real
+ * with the fewest digits that do (0.4, not 0.40000000000000002), since
+ * the text is also what messages show. New string. */
+static char *dump_any(const json_t *v)
+{
+	if (json_is_real(v)) {
+		int prec;
+		for (prec = 15; prec < 17; prec++) {
+			char *s = json_dumps(v, JSON_ENCODE_ANY |
+						      JSON_REAL_PRECISION(prec));
+			if (!s || strtod(s, NULL) == json_real_value(v))
+				return s;
+			free(s);
+		}
+	}
+	return json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT |
+				     JSON_REAL_PRECISION(17));
+}
+
+static int serr(const struct bs_sweep *sw, struct bs_error *err,
+		const char *path, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 4, 5)))
+#endif
+	;
+
+/* An error about the value at path (dotted, as jsonpos.h) in the sweep
+ * file. Returns BS_E_INPUT. */
+static int serr(const struct bs_sweep *sw, struct bs_error *err,
+		const char *path, const char *fmt, ...)
+{
+	char msg[900];
+	long line = 0, col = 0;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (sw->text)
+		bs_json_locate(sw->text, sw->textlen, path, &line, &col);
+	bs_error_set(err, BS_E_INPUT, sw->file, line, col, path, "%s", msg);
+	return BS_E_INPUT;
+}
+
+static int name_ok(const char *s)
+{
+	size_t i, l = strlen(s);
+
+	if (l == 0 || l > 100 || s[0] == '.')
+		return 0;
+	for (i = 0; i < l; i++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-",
+			    s[i]))
+			return 0;
+	return 1;
+}
+
+static char *default_name(const char *file)
+{
+	const char *base = strrchr(file, '/');
+	char buf[128];
+	size_t l;
+
+	base = base ? base + 1 : file;
+	bs_strlcpy(buf, base, sizeof(buf));
+	l = strlen(buf);
+	if (l > 5 && strcmp(buf + l - 5, ".json") == 0)
+		buf[l - 5] = '\0';
+	for (l = 0; buf[l]; l++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-",
+			    buf[l]))
+			buf[l] = '_';
+	if (!buf[0] || buf[0] == '.')
+		bs_strlcpy(buf, "sweep", sizeof(buf));
+	return bs_strdup(buf);
+}
+
+/* Index of each dimension's value at point p (last key fastest). */
+static void point_index(const struct bs_sweep *sw, size_t p, size_t *idx)
+{
+	size_t d = sw->ndims;
+
+	while (d-- > 0) {
+		size_t n = json_array_size(sw->dims[d].values);
+		idx[d] = p % n;
+		p /= n;
+	}
+}
+
+/* ---- loading ------------------------------------------------------------- */
+
+static const char *const TOP_KEYS[] = {"bssim_sweep", "name", "description",
+				       "base", "replications", "set", "vary"};
+#define NTOP (sizeof(TOP_KEYS) / sizeof(TOP_KEYS[0]))
+
+static int check_top(const struct bs_sweep *sw, struct bs_error *err)
+{
+	const char *k;
+	json_t *v;
+
+	json_object_foreach(sw->doc, k, v) {
+		size_t i;
+		for (i = 0; i < NTOP; i++)
+			if (strcmp(k, TOP_KEYS[i]) == 0)
+				break;
+		if (i == NTOP)
+			return serr(sw, err, k,
+				    "unknown key; expected bssim_sweep, name, description, base, replications, set or vary");
+	}
+	return 0;
+}
+
+/* A key of set or vary must be a scenario key. */
+static int check_key(const struct bs_sweep *sw, const char *where,
+		     const char *key, struct bs_error *err)
+{
+	char path[600];
+	const char *near;
+
+	snprintf(path, sizeof(path), "%s.%s", where, key);
+	if (bs_scenario_key_known(key))
+		return 0;
+	near = bs_scenario_key_suggest(key);
+	if (near)
+		return serr(sw, err, path,
+			    "'%s' is not a scenario key; did you mean '%s'? (docs/scenario-keys.md lists them all)",
+			    key, near);
+	return serr(sw, err, path,
+		    "'%s' is not a scenario key; expected a dotted key such as fleet.bikes (docs/scenario-keys.md lists them all)",
+		    key);
+}
+
+static int add_fixed(struct bs_sweep *sw, const char *key, const json_t *v,
+		     const char *origin)
+{
+	struct bs_override *o = realloc(sw->fixed,
+					(sw->nfixed + 1) * sizeof(*o));
+	char **og;
+
+	if (!o)
+		return BS_E_NOMEM;
+	sw->fixed = o;
+	og = realloc(sw->fixed_origin, (sw->nfixed + 1) * sizeof(*og));
+	if (!og)
+		return BS_E_NOMEM;
+	sw->fixed_origin = og;
+	o[sw->nfixed].key = bs_strdup(key);
+	o[sw->nfixed].value = dump_any(v);
+	og[sw->nfixed] = bs_strdup(origin);
+	sw->nfixed++;
+	if (!o[sw->nfixed - 1].key || !o[sw->nfixed - 1].value ||
+	    !og[sw->nfixed - 1])
+		return BS_E_NOMEM;
+	return 0;
+}
+
+/* a names an object that holds b ("fleet" and "fleet.bikes") */
+static int key_contains(const char *a, const char *b)
+{
+	size_t la = strlen(a);
+
+	return strncmp(a, b, la) == 0 && b[la] == '.';
+}
+
+/*
+ * A varied key k and a key that contains it or that it contains, varied
+ * before it or set: which value would a point run? Refused, naming both.
+ * O(set + varied keys) per varied key (at most 64 varied keys).
+ */
+static int check_nesting(struct bs_sweep *sw, const char *path, const char *k,
+			 json_t *set, struct bs_error *err)
+{
+	const char *j;
+	json_t *v;
+	size_t d;
+
+	for (d = 0; d < sw->ndims; d++) {
+		j = sw->dims[d].key;
+		if (key_contains(j, k) || key_contains(k, j))
+			return serr(sw, err, path,
+				    "'%s' and '%s' are both varied and one holds the other; expected only one of them",
+				    j, k);
+	}
+	json_object_foreach(set, j, v) {
+		if (key_contains(j, k) || key_contains(k, j))
+			return serr(sw, err, path,
+				    "'%s' is varied and '%s' is set, and one holds the other; expected them in one place",
+				    k, j);
+	}
+	return 0;
+}
+
+static int parse_doc(struct bs_sweep *sw, struct bs_error *err)
+{
+	json_t *d = sw->doc, *v, *set, *vary;
+	const char *k;
+	int rc;
+	double points = 1.0;
+
+	if (!json_is_object(d))
+		return serr(sw, err, "",
+			    "expected a sweep object {\"bssim_sweep\": 1, \"base\": \"scenario.json\", \"vary\": {...}}");
+	if ((rc = check_top(sw, err)))
+		return rc;
+	v = json_object_get(d, "bssim_sweep");
+	if (!v)
+		return serr(sw, err, "",
+			    "missing \"bssim_sweep\": 1 (the sweep format version) at the top");
+	if (!json_is_integer(v) || json_integer_value(v) != 1)
+		return serr(sw, err, "bssim_sweep",
+			    "unsupported sweep format version; expected 1");
+	v = json_object_get(d, "name");
+	if (v && (!json_is_string(v) || !name_ok(json_string_value(v))))
+		return serr(sw, err, "name",
+			    "expected 1 to 100 letters, digits, '.', '_' or '-', not starting with '.' (it names the output folder)");
+	sw->name = v ? bs_strdup(json_string_value(v)) : default_name(sw->file);
+	if (!sw->name)
+		return BS_E_NOMEM;
+	v = json_object_get(d, "description");
+	if (v && !json_is_string(v))
+		return serr(sw, err, "description", "expected a string");
+	v = json_object_get(d, "base");
+	if (!v)
+		return serr(sw, err, "",
+			    "missing \"base\": the scenario file every point starts from");
+	if (!json_is_string(v) || json_string_length(v) == 0)
+		return serr(sw, err, "base",
+			    "expected the path of a scenario file (relative to the sweep file)");
+
+	set = json_object_get(d, "set");
+	if (set && !json_is_object(set))
+		return serr(sw, err, "set",
+			    "expected an object of scenario keys and values, e.g. {\"horizon.days\": 7}");
+	json_object_foreach(set, k, v) {
+		char origin[600];
+		if ((rc = check_key(sw, "set", k, err)))
+			return rc;
+		snprintf(origin, sizeof(origin), "set.%s", k);
+		if (add_fixed(sw, k, v, origin))
+			return BS_E_NOMEM;
+	}
+	v = json_object_get(d, "replications");
+	if (v) {
+		if (!json_is_integer(v) || json_integer_value(v) < 1 ||
+		    json_integer_value(v) > 10000)
+			return serr(sw, err, "replications",
+				    "expected an integer from 1 to 10000");
+		if (add_fixed(sw, "replications", v, "replications"))
+			return BS_E_NOMEM;
+	}
+
+	vary = json_object_get(d, "vary");
+	if (vary && !json_is_object(vary))
+		return serr(sw, err, "vary",
+			    "expected an object of scenario keys and lists of values, e.g. {\"fleet.bikes\": [2000, 3000]}");
+	sw->dims = calloc(json_object_size(vary) + 1, sizeof(*sw->dims));
+	if (!sw->dims)
+		return BS_E_NOMEM;
+	json_object_foreach(vary, k, v) {
+		char path[600];
+		snprintf(path, sizeof(path), "vary.%s", k);
+		if ((rc = check_key(sw, "vary", k, err)))
+			return rc;
+		if (sw->ndims == 64)
+			return serr(sw, err, path,
+				    "more than 64 varied keys; expected at most 64");
+		if (strcmp(k, "replications") == 0)
+			return serr(sw, err, path,
+				    "replications cannot vary: every point runs the same replications (common random numbers); give \"replications\" at the top");
+		if (json_object_get(set, k))
+			return serr(sw, err, path,
+				    "'%s' is both set and varied; expected it in one of them",
+				    k);
+		if ((rc = check_nesting(sw, path, k, set, err)))
+			return rc;
+		if (!json_is_array(v))
+			return serr(sw, err, path,
+				    "expected a list of values, e.g. [%s]",
+				    "2000, 3000");
+		if (json_array_size(v) == 0)
+			return serr(sw, err, path,
+				    "an empty list gives no point at all; expected at least one value");
+		points *= (double)json_array_size(v);
+		if (points > BS_SWEEP_MAX_POINTS)
+			return serr(sw, err, path,
+				    "the product of the lists reaches %.0f points; expected at most %d",
+				    points, BS_SWEEP_MAX_POINTS);
+		sw->dims[sw->ndims].key = bs_strdup(k);
+		sw->dims[sw->ndims].values = v;
+		if (!sw->dims[sw->ndims].key)
+			return BS_E_NOMEM;
+		sw->ndims++;
+	}
+	sw->npoints = (size_t)points;
+	return 0;
+}
+
+struct bs_sweep *bs_sweep_load(const char *path, struct bs_error *err)
+{
+	unsigned long f0;
+	struct bs_sweep *sw = calloc(1, sizeof(*sw));
+	json_error_t je;
+	size_t len, skip, blen, bskip;
+	char *btext = NULL;
+	struct bs_scenario *sc;
+	int rc;
+
+	if (!sw)
+		goto nomem;
+	sw->file = bs_strdup(path);
+	if (!sw->file)
+		goto nomem;
+	sw->text = read_text(path, "a sweep file {\"bssim_sweep\": 1, ...}",
+			     &len, &skip, err);
+	if (!sw->text)
+		goto fail;
+	if (skip)
+		memmove(sw->text, sw->text + skip, len - skip + 1);
+	sw->textlen = len - skip;
+	f0 = bs_json_alloc_failures();
+	sw->doc = json_loadb(sw->text, sw->textlen, JSON_REJECT_DUPLICATES, &je);
+	if (!sw->doc) {
+		if (bs_json_nomem(&je, f0))
+			goto nomem;
+		bs_error_set(err, BS_E_INPUT, path, je.line, je.column, NULL,
+			     "invalid JSON: %s", je.text);
+		goto fail;
+	}
+	rc = parse_doc(sw, err);
+	if (rc == BS_E_NOMEM)
+		goto nomem;
+	if (rc)
+		goto fail;
+
+	sw->base_file = dir_join(path, json_string_value(
+					       json_object_get(sw->doc, "base")));
+	if (!sw->base_file)
+		goto nomem;
+	btext = read_text(sw->base_file, "a scenario file {\"bssim\": 1, ...}",
+			  &blen, &bskip, err);
+	if (!btext && err && err->code == BS_E_NOMEM)
+		goto fail; /* no fault of the key: keep the message */
+	if (!btext) {
+		/* name the key that gave the path, then the problem */
+		char msg[1100];
+		char *e = bs_error_format(err, msg, sizeof(msg));
+		serr(sw, err, "base", "%s", e);
+		goto fail;
+	}
+	sw->base_text = bs_strdup(btext + bskip);
+	free(btext);
+	if (!sw->base_text)
+		goto nomem;
+	f0 = bs_json_alloc_failures();
+	sw->base = json_loads(sw->base_text, JSON_REJECT_DUPLICATES, &je);
+	if (!sw->base) {
+		if (bs_json_nomem(&je, f0))
+			goto nomem;
+		bs_error_set(err, BS_E_INPUT, sw->base_file, je.line, je.column,
+			     NULL, "invalid JSON: %s", je.text);
+		goto fail;
+	}
+
+	/* The first point tells the replications (the same for all: they
+	 * cannot vary); the plan checks every point. */
+	sc = bs_sweep_scenario(sw, 0, err);
+	if (!sc)
+		goto fail;
+	sw->reps = sc->p.replications;
+	bs_scenario_free(sc);
+	if ((double)sw->npoints * sw->reps > BS_SWEEP_MAX_TASKS) {
+		serr(sw, err, "vary",
+		     "%zu points x %u replications = %.0f tasks; expected at most %d (split the sweep into several files)",
+		     sw->npoints, sw->reps, (double)sw->npoints * sw->reps,
+		     BS_SWEEP_MAX_TASKS);
+		goto fail;
+	}
+	sw->ntasks = (uint64_t)sw->npoints * sw->reps;
+	return sw;
+nomem:
+	bs_error_set(err, BS_E_NOMEM, path, 0, 0, NULL,
+		     "out of memory reading the sweep");
+fail:
+	bs_sweep_free(sw);
+	return NULL;
+}
+
+/* ---- points -------------------------------------------------------------- */
+
+void bs_sweep_point_label(const struct bs_sweep *sw, size_t p, char *buf,
+			  size_t size)
+{
+	size_t used, d;
+	json_t *values = NULL;
+
+	used = (size_t)snprintf(buf, size, "point %zu", p + 1);
+	if (used >= size)
+		return;
+	if (sw->plan)
+		values = json_object_get(bs_sweep_point(sw, p), "values");
+	if (!sw->ndims && !json_object_size(values))
+		return;
+	used += (size_t)snprintf(buf + used, size - used, " (");
+	if (values) {
+		const char *k;
+		json_t *v;
+		d = 0;
+		json_object_foreach(values, k, v) {
+			char *s = dump_any(v);
+			if (used < size)
+				used += (size_t)snprintf(buf + used, size - used,
+							 "%s%s=%s", d++ ? ", " : "",
+							 k, s ? s : "?");
+			free(s);
+		}
+	} else {
+		size_t idx[64], nd = sw->ndims < 64 ? sw->ndims : 64;
+		point_index(sw, p, idx);
+		for (d = 0; d < nd; d++) {
+			char *s = dump_any(json_array_get(sw->dims[d].values,
+							  idx[d]));
+			if (used < size)
+				used += (size_t)snprintf(buf + used, size - used,
+							 "%s%s=%s", d ? ", " : "",
+							 sw->dims[d].key,
+							 s ? s : "?");
+			free(s);
+		}
+	}
+	if (used < size)
+		snprintf(buf + used, size - used, ")");
+	if (used >= size && size > 4)
+		memcpy(buf + size - 5, "...)", 5);
+}
+
+/*
+ * An error from a point's scenario or world: when a key of the sweep file
+ * caused it (the scenario module names it "--set"), point at that key or
+ * value in the sweep file; say which point unless the key is one of `set`
+ * (then every point has the fault).
+ */
+static void remap(const struct bs_sweep *sw, size_t p, struct bs_error *err)
+{
+	char label[400], path[800], text[sizeof(err->text)];
+	size_t idx[64] = {0}, i;
+	long line = 0, col = 0;
+	int found = 0, from_set = 0;
+
+	if (!err || err->code == BS_E_NOMEM)
+		return;
+	if (strcmp(err->file, "--set") == 0) {
+		/* the last override covering the key wins, as in applying */
+		const char *key = err->key;
+		point_index(sw, p, idx);
+		for (i = 0; i < sw->nfixed + sw->ndims; i++) {
+			const char *k = i < sw->nfixed
+						? sw->fixed[i].key
+						: sw->dims[i - sw->nfixed].key;
+			size_t l = strlen(k);
+			if (strncmp(k, key, l) != 0 ||
+			    (key[l] && key[l] != '.' && key[l] != '['))
+				continue;
+			if (i < sw->nfixed)
+				snprintf(path, sizeof(path), "%s%s",
+					 sw->fixed_origin[i], key + l);
+			else
+				snprintf(path, sizeof(path), "vary.%s[%zu]%s", k,
+					 idx[i - sw->nfixed], key + l);
+			found = 1;
+			from_set = i < sw->nfixed;
+		}
+		if (found && sw->text)
+			bs_json_locate(sw->text, sw->textlen, path, &line, &col);
+		bs_strlcpy(err->file, sw->file, sizeof(err->file));
+		err->line = line;
+		err->column = col;
+		err->row = 0;
+	}
+	/* a key given for every point is wrong at every point: no label */
+	if (sw->ndims && !from_set) {
+		size_t l;
+		bs_sweep_point_label(sw, p, label, sizeof(label));
+		/* the label first; the original text cut if need be */
+		l = bs_strlcpy(text, label, sizeof(text) - 3);
+		if (l > sizeof(text) - 4)
+			l = sizeof(text) - 4;
+		memcpy(text + l, ": ", 3);
+		bs_strlcpy(text + l + 2, err->text, sizeof(text) - l - 2);
+		bs_strlcpy(err->text, text, sizeof(err->text));
+	}
+}
+
+struct bs_scenario *bs_sweep_scenario(const struct bs_sweep *sw, size_t p,
+				      struct bs_error *err)
+{
+	struct bs_override *o;
+	size_t idx[64], d, n = sw->nfixed + sw->ndims;
+	struct bs_scenario *sc = NULL;
+	json_t *root;
+
+	if (!sw->base) {
+		bs_error_set(err, BS_E_INPUT, sw->file, 0, 0, NULL,
+			     "no base scenario (a plan, not a sweep file)");
+		return NULL;
+	}
+	o = calloc(n ? n : 1, sizeof(*o));
+	root = json_deep_copy(sw->base);
+	if (!o || !root) {
+		free(o);
+		json_decref(root);
+		bs_error_set(err, BS_E_NOMEM, sw->file, 0, 0, NULL,
+			     "out of memory");
+		return NULL;
+	}
+	if (sw->nfixed)
+		memcpy(o, sw->fixed, sw->nfixed * sizeof(*o));
+	point_index(sw, p, idx);
+	for (d = 0; d < sw->ndims; d++) {
+		o[sw->nfixed + d].key = sw->dims[d].key;
+		o[sw->nfixed + d].value =
+			dump_any(json_array_get(sw->dims[d].values, idx[d]));
+		if (!o[sw->nfixed + d].value)
+			goto nomem;
+	}
+	sc = bs_scenario_from_json(root, sw->base_file, sw->base_text, o, n,
+				   err);
+	if (!sc)
+		remap(sw, p, err);
+	goto out;
+nomem:
+	json_decref(root);
+	bs_error_set(err, BS_E_NOMEM, sw->file, 0, 0, NULL, "out of memory");
+out:
+	for (d = 0; d < sw->ndims; d++)
+		free((char *)o[sw->nfixed + d].value);
+	free(o);
+	return sc;
+}
+
+/* ---- the plan ------------------------------------------------------------ */
+
+/* FNV-1a, 64 bits: a fingerprint to tell sweeps apart, not a defence
+ * against anyone forging one. */
+static uint64_t fnv(uint64_t h, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= p[i];
+		h *= UINT64_C(0x100000001b3);
+	}
+	return h;
+}
+
+static int fnv_file(const char *path, uint64_t *h)
+{
+	FILE *fp = bs_input_fopen(path, "a stations CSV", NULL);
+	char buf[65536];
+	size_t got;
+
+	if (!fp)
+		return -1;
+	while ((got = fread(buf, 1, sizeof(buf), fp)) > 0)
+		*h = fnv(*h, buf, got);
+	got = (size_t)ferror(fp);
+	fclose(fp);
+	return got ? -1 : 0;
+}
+
+json_t *bs_sweep_point(const struct bs_sweep *sw, size_t p)
+{
+	return json_array_get(json_object_get(sw->plan, "points"), p);
+}
+
+static json_t *str_array(const char *const *s, size_t n)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; a && i < n; i++)
+		if (json_array_append_new(a, json_string(s[i]))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+/* Checking the points on several threads. */
+struct planner {
+	struct bs_sweep *sw;
+	pthread_mutex_t mu;   /* taking points; shared JSON (the base, doc) */
+	size_t next;
+	int failed;
+	size_t fail_p;        /* the lowest point found at fault */
+	int fail_rc;
+	struct bs_error fail_err;
+	json_t **pts;         /* [npoints] plan entries */
+	uint64_t *st_hash;    /* [npoints] stations file hash */
+	unsigned char *has_st;
+};
+
+/* Check point p as a run would (scenario and world), and describe it. */
+static int plan_point(struct planner *P, size_t p, char **last_path,
+		      uint64_t *last_hash, struct bs_error *err)
+{
+	struct bs_sweep *sw = P->sw;
+	struct bs_scenario *sc;
+	struct bs_world *w;
+	json_t *pt, *values, *wards;
+	size_t idx[64], k;
+	int rc = 0;
+
+	/* scenarios copy the shared base: one at a time */
+	pthread_mutex_lock(&P->mu);
+	sc = bs_sweep_scenario(sw, p, err);
+	pthread_mutex_unlock(&P->mu);
+	if (!sc)
+		return err->code ? err->code : BS_E_INPUT;
+	if (sc->p.replications != sw->reps) {
+		bs_scenario_error(sc, err, "replications",
+				  "%u replications where the first point has %u; expected the same for every point",
+				  sc->p.replications, sw->reps);
+		rc = BS_E_INPUT;
+	} else if (sc->p.trips_log) {
+		bs_scenario_error(sc, err, "output.trips",
+				  "a sweep writes no trip logs; expected false (run this point with bssim run to get trips.csv)");
+		rc = BS_E_INPUT;
+	}
+	if (rc) {
+		remap(sw, p, err);
+		bs_scenario_free(sc);
+		return rc;
+	}
+	w = bs_world_build(sc, err);
+	if (!w) {
+		remap(sw, p, err);
+		bs_scenario_free(sc);
+		return err->code ? err->code : BS_E_INPUT;
+	}
+	if (sc->stations_path) {
+		/* the stations' bytes: the same path may hold another file on
+		 * another machine or another day */
+		if (!*last_path || strcmp(*last_path, sc->stations_path)) {
+			*last_hash = UINT64_C(0xcbf29ce484222325);
+			free(*last_path);
+			*last_path = bs_strdup(sc->stations_path);
+			if (fnv_file(sc->stations_path, last_hash))
+				*last_hash = 0;
+		}
+		P->st_hash[p] = *last_hash;
+		P->has_st[p] = 1;
+	}
+	pthread_mutex_lock(&P->mu);
+	pt = json_object();
+	values = json_object();
+	wards = str_array((const char *const *)w->net->ward_names,
+			  w->net->nwards);
+	point_index(sw, p, idx);
+	if (pt && values && wards) {
+		for (k = 0; k < sw->ndims; k++)
+			json_object_set(values, sw->dims[k].key,
+					json_array_get(sw->dims[k].values, idx[k]));
+		json_object_set_new(pt, "point", json_integer((json_int_t)p + 1));
+		json_object_set_new(pt, "values", values);
+		json_object_set_new(pt, "wards", wards);
+		json_object_set(pt, "scenario", sc->root);
+		P->pts[p] = pt;
+	} else {
+		json_decref(pt);
+		json_decref(values);
+		json_decref(wards);
+		bs_error_set(err, BS_E_NOMEM, sw->file, 0, 0, NULL,
+			     "out of memory planning the sweep");
+		rc = BS_E_NOMEM;
+	}
+	bs_scenario_free(sc);
+	pthread_mutex_unlock(&P->mu);
+	bs_world_free(w);
+	return rc;
+}
+
+static void *plan_worker(void *arg)
+{
+	struct planner *P = arg;
+	char *last_path = NULL;
+	uint64_t last_hash = 0;
+
+	for (;;) {
+		struct bs_error e;
+		size_t p;
+		int rc;
+
+		pthread_mutex_lock(&P->mu);
+		/* after a fault no new point is taken: those taken before
+		 * are all lower, so the lowest fault is still found */
+		if (P->failed || P->next >= P->sw->npoints) {
+			pthread_mutex_unlock(&P->mu);
+			break;
+		}
+		p = P->next++;
+		pthread_mutex_unlock(&P->mu);
+		bs_error_clear(&e);
+		rc = plan_point(P, p, &last_path, &last_hash, &e);
+		if (rc) {
+			pthread_mutex_lock(&P->mu);
+			if (!P->failed || p < P->fail_p) {
+				P->fail_p = p;
+				P->fail_rc = rc;
+				P->fail_err = e;
+			}
+			P->failed = 1;
+			pthread_mutex_unlock(&P->mu);
+		}
+	}
+	free(last_path);
+	return NULL;
+}
+
+int bs_sweep_plan(struct bs_sweep *sw, unsigned jobs, struct bs_error *err)
+{
+	json_t *points = json_array(), *keys = json_array(), *plan = NULL;
+	uint64_t h = UINT64_C(0xcbf29ce484222325);
+	struct planner P;
+	pthread_t *th = NULL;
+	unsigned i, started = 0;
+	size_t p, d;
+	int rc = BS_E_NOMEM;
+
+	memset(&P, 0, sizeof(P));
+	P.sw = sw;
+	P.pts = calloc(sw->npoints, sizeof(json_t *));
+	P.st_hash = calloc(sw->npoints, sizeof(uint64_t));
+	P.has_st = calloc(sw->npoints, 1);
+	if (jobs < 1)
+		jobs = 1;
+	if (jobs > sw->npoints)
+		jobs = (unsigned)sw->npoints;
+	th = calloc(jobs, sizeof(*th));
+	if (!points || !keys || !P.pts || !P.st_hash || !P.has_st || !th ||
+	    pthread_mutex_init(&P.mu, NULL)) {
+		free(P.pts);
+		P.pts = NULL;
+		goto out;
+	}
+	for (i = 0; jobs > 1 && i < jobs; i++) {
+		if (pthread_create(&th[i], NULL, plan_worker, &P))
+			break;
+		started++;
+	}
+	if (started == 0)
+		plan_worker(&P); /* one job, or no thread could start */
+	for (i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	pthread_mutex_destroy(&P.mu);
+	if (P.failed) {
+		rc = P.fail_rc;
+		if (err)
+			*err = P.fail_err;
+		goto out;
+	}
+	/* the plan and the fingerprint, in point order */
+	for (d = 0; d < sw->ndims; d++)
+		if (json_array_append_new(keys, json_string(sw->dims[d].key)))
+			goto out;
+	h = fnv(h, "bssim-sweep-1", 13);
+	h = fnv(h, BS_VERSION, strlen(BS_VERSION));
+	for (d = 0; d < BS_METRIC_N; d++)
+		h = fnv(h, bs_metric_names[d], strlen(bs_metric_names[d]) + 1);
+	for (p = 0; p < sw->npoints; p++) {
+		char *s = json_dumps(P.pts[p], JSON_COMPACT | JSON_SORT_KEYS |
+						       JSON_REAL_PRECISION(17));
+		if (!s)
+			goto out;
+		h = fnv(h, s, strlen(s) + 1);
+		free(s);
+		if (P.has_st[p])
+			h = fnv(h, &P.st_hash[p], sizeof(P.st_hash[p]));
+		if (json_array_append(points, P.pts[p]))
+			goto out;
+	}
+	{
+		char rbuf[32];
+		snprintf(rbuf, sizeof(rbuf), "|%u", sw->reps);
+		h = fnv(h, rbuf, strlen(rbuf));
+	}
+	snprintf(sw->fingerprint, sizeof(sw->fingerprint), "%016llx",
+		 (unsigned long long)h);
+	plan = json_object();
+	if (!plan)
+		goto out;
+	json_object_set_new(plan, "bssim_sweep_plan", json_integer(1));
+	json_object_set_new(plan, "version", json_string(BS_VERSION));
+	json_object_set_new(plan, "fingerprint", json_string(sw->fingerprint));
+	json_object_set_new(plan, "name", json_string(sw->name));
+	json_object_set_new(plan, "replications", json_integer(sw->reps));
+	json_object_set_new(plan, "tasks", json_integer((json_int_t)sw->ntasks));
+	json_object_set_new(plan, "metrics",
+			    str_array(bs_metric_names, BS_METRIC_N));
+	json_object_set_new(plan, "keys", keys);
+	keys = NULL;
+	json_object_set(plan, "sweep", sw->doc);
+	json_object_set_new(plan, "points", points);
+	points = NULL;
+	json_decref(sw->plan);
+	sw->plan = plan;
+	plan = NULL;
+	rc = 0;
+out:
+	if (rc == BS_E_NOMEM && err && err->code != BS_E_NOMEM)
+		bs_error_set(err, BS_E_NOMEM, sw->file, 0, 0, NULL,
+			     "out of memory planning the sweep");
+	if (P.pts)
+		for (p = 0; p < sw->npoints; p++)
+			json_decref(P.pts[p]);
+	free(P.pts);
+	free(P.st_hash);
+	free(P.has_st);
+	free(th);
+	json_decref(points);
+	json_decref(keys);
+	json_decref(plan);
+	return rc;
+}
+
+int bs_sweep_write_plan(const struct bs_sweep *sw, const char *dir,
+			struct bs_error *err)
+{
+	struct bs_staged st;
+	FILE *fp;
+	int rc;
+
+	if ((rc = bs_staged_init(&st, dir, err)))
+		goto out;
+	if (!(fp = bs_staged_open(&st, BS_SWEEP_PLAN_NAME, err))) {
+		rc = BS_E_IO;
+		goto out;
+	}
+	if (json_dumpf(sw->plan, fp, JSON_INDENT(1) | JSON_REAL_PRECISION(17)) ||
+	    fputc('\n', fp) == EOF) {
+		fclose(fp);
+		bs_error_set(err, BS_E_IO, dir, 0, 0, BS_SWEEP_PLAN_NAME,
+			     "cannot write the plan");
+		rc = BS_E_IO;
+		goto out;
+	}
+	if ((rc = bs_staged_close(&st, fp, BS_SWEEP_PLAN_NAME, err)))
+		goto out;
+	rc = bs_staged_commit(&st, err);
+out:
+	bs_staged_release(&st);
+	return rc;
+}
+
+struct bs_sweep *bs_sweep_plan_load(const char *dir, struct bs_error *err)
+{
+	struct bs_sweep *sw = calloc(1, sizeof(*sw));
+	json_t *plan, *v, *keys, *points, *metrics;
+	size_t i, len = strlen(dir) + sizeof(BS_SWEEP_PLAN_NAME) + 2;
+	const char *why = NULL;
+
+	if (!sw || !(sw->file = malloc(len))) {
+		free(sw);
+		bs_error_set(err, BS_E_NOMEM, dir, 0, 0, NULL, "out of memory");
+		return NULL;
+	}
+	snprintf(sw->file, len, "%s/%s", dir, BS_SWEEP_PLAN_NAME);
+	plan = bs_json_load_file(sw->file, BS_MAX_JSON_FILE,
+				 "the output folder of bssim sweep",
+				 JSON_REJECT_DUPLICATES, err);
+	if (!plan) {
+		bs_sweep_free(sw);
+		return NULL;
+	}
+	sw->plan = plan;
+	v = json_object_get(plan, "bssim_sweep_plan");
+	keys = json_object_get(plan, "keys");
+	points = json_object_get(plan, "points");
+	metrics = json_object_get(plan, "metrics");
+	if (!json_is_integer(v) || json_integer_value(v) != 1)
+		why = "not a bssim sweep plan (expected \"bssim_sweep_plan\": 1)";
+	else if (!json_is_string(json_object_get(plan, "fingerprint")) ||
+		 !json_is_string(json_object_get(plan, "name")) ||
+		 !json_is_integer(json_object_get(plan, "replications")) ||
+		 json_integer_value(json_object_get(plan, "replications")) < 1 ||
+		 json_integer_value(json_object_get(plan, "replications")) > 10000 ||
+		 !json_is_array(keys) || !json_is_array(points) ||
+		 json_array_size(points) == 0 ||
+		 json_array_size(points) > BS_SWEEP_MAX_POINTS ||
+		 !json_is_array(metrics))
+		why = "damaged sweep plan (expected fingerprint, name, replications, keys, points)";
+	for (i = 0; !why && i < json_array_size(points); i++) {
+		json_t *pt = json_array_get(points, i);
+		if (!json_is_object(json_object_get(pt, "values")) ||
+		    !json_is_array(json_object_get(pt, "wards")) ||
+		    !json_is_object(json_object_get(pt, "scenario")))
+			why = "damaged sweep plan (a point without values, wards or scenario)";
+	}
+	if (why) {
+		bs_error_set(err, BS_E_INPUT, sw->file, 0, 0, NULL, "%s", why);
+		bs_sweep_free(sw);
+		return NULL;
+	}
+	bs_strlcpy(sw->fingerprint,
+		   json_string_value(json_object_get(plan, "fingerprint")),
+		   sizeof(sw->fingerprint));
+	sw->name = bs_strdup(json_string_value(json_object_get(plan, "name")));
+	sw->reps = (uint32_t)json_integer_value(
+		json_object_get(plan, "replications"));
+	sw->npoints = json_array_size(points);
+	sw->ntasks = (uint64_t)sw->npoints * sw->reps;
+	sw->doc = json_incref(json_object_get(plan, "sweep"));
+	sw->dims = calloc(json_array_size(keys) + 1, sizeof(*sw->dims));
+	if (!sw->name || !sw->dims) {
+		bs_error_set(err, BS_E_NOMEM, dir, 0, 0, NULL, "out of memory");
+		bs_sweep_free(sw);
+		return NULL;
+	}
+	for (i = 0; i < json_array_size(keys); i++) {
+		const char *k = json_string_value(json_array_get(keys, i));
+		if (!k || !(sw->dims[i].key = bs_strdup(k))) {
+			bs_error_set(err, BS_E_INPUT, sw->file, 0, 0, NULL,
+				     "damaged sweep plan (keys)");
+			bs_sweep_free(sw);
+			return NULL;
+		}
+		sw->ndims++;
+	}
+	return sw;
+}
+
+int bs_sweep_plan_check(const struct bs_sweep *sw, struct bs_error *err)
+{
+	json_t *metrics = json_object_get(sw->plan, "metrics");
+	size_t i;
+
+	for (i = 0; i < BS_METRIC_N; i++)
+		if (json_array_size(metrics) != BS_METRIC_N ||
+		    !json_is_string(json_array_get(metrics, i)) ||
+		    strcmp(json_string_value(json_array_get(metrics, i)),
+			   bs_metric_names[i])) {
+			bs_error_set(err, BS_E_INPUT, sw->file, 0, 0, NULL,
+				     "written by a bssim with other metrics (version %s); read it with the bssim that ran it",
+				     json_string_value(json_object_get(sw->plan,
+								       "version")));
+			return BS_E_INPUT;
+		}
+	return 0;
+}
+
+void bs_sweep_free(struct bs_sweep *sw)
+{
+	size_t i;
+
+	if (!sw)
+		return;
+	for (i = 0; i < sw->nfixed; i++) {
+		free((char *)sw->fixed[i].key);
+		free((char *)sw->fixed[i].value);
+		free(sw->fixed_origin[i]);
+	}
+	free(sw->fixed);
+	free(sw->fixed_origin);
+	for (i = 0; i < sw->ndims; i++)
+		free(sw->dims[i].key);
+	free(sw->dims);
+	json_decref(sw->plan);
+	json_decref(sw->base);
+	json_decref(sw->doc);
+	free(sw->base_text);
+	free(sw->base_file);
+	free(sw->name);
+	free(sw->text);
+	free(sw->file);
+	free(sw);
+}
+
+int bs_shard_parse(const char *s, uint32_t *i, uint32_t *n)
+{
+	unsigned long a, b;
+	char *end;
+
+	if (!s || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	a = strtoul(s, &end, 10);
+	if (errno || *end != '/' || end[1] < '0' || end[1] > '9')
+		return -1;
+	b = strtoul(end + 1, &end, 10);
+	if (errno || *end || a < 1 || b < 1 || a > b || b > 1000000)
+		return -1;
+	*i = (uint32_t)a;
+	*n = (uint32_t)b;
+	return 0;
+}

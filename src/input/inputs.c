@@ -1,0 +1,392 @@
+/*
+ * inputs.c - stock, rates, OD and trip-log tables read against a network
+ * (see inputs.h).
+ */
+#include "input/inputs.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "input/csvread.h"
+#include "base/limits.h"
+#include "input/triplog.h"
+
+/* A station id field: must be in the network. O(log n) (bs_network_find),
+ * so every table here is read in O(rows log n); the "listed twice" checks
+ * are a flag per station (and hour), O(1) a row. */
+static int station_of(const struct bs_network *net, const char *file,
+		      const struct bs_csv_row *r, long ci, const char *col,
+		      uint32_t *out, struct bs_error *err)
+{
+	const char *id = r->f[ci]; /* a row is as wide as the header */
+
+	*out = bs_network_find(net, id);
+	if (*out == BS_NO_STATION) {
+		bs_error_row(err, file, r->row, col,
+			     "station '%s' is not in the network; expected a station_id of the stations file",
+			     id);
+		return BS_E_INPUT;
+	}
+	return 0;
+}
+
+/* Bounds of rates, OD weights and stock: limits.h. */
+
+/* A number from 0 to max: the field itself (a row is as wide as the
+ * header, csvread.h). */
+static int number_of(const char *file, const struct bs_csv_row *r, long ci,
+		     const char *col, double max, double *out,
+		     struct bs_error *err)
+{
+	const char *s = r->f[ci];
+	int bad = bs_parse_double(s, out);
+
+	if (bad || !(*out >= 0.0) || *out > max) {
+		bs_error_row(err, file, r->row, col,
+			     "'%s' is %s; expected a number from 0 to %.0f", s,
+			     bad ? "not a number" : "out of range", max);
+		return BS_E_INPUT;
+	}
+	return 0;
+}
+
+/* ---- stock ---------------------------------------------------------------- */
+
+struct stock_ld {
+	const char *file;
+	const struct bs_network *net;
+	long idx[2];
+	uint32_t *stock;
+	uint8_t *seen;
+	uint64_t total;
+};
+
+static int stock_row(void *ud, const struct bs_csv_row *r,
+		     struct bs_error *err)
+{
+	static const char *const cols[2] = {"station_id", "bikes"};
+	static const int req[2] = {1, 1};
+	struct stock_ld *L = ud;
+	uint32_t s;
+	uint64_t b;
+	const char *f;
+	int rc;
+
+	if (r->row == 1)
+		return bs_csv_header(r, L->file, 2, cols, req, L->idx,
+				     BS_STOCK_HEADER, err);
+	if ((rc = station_of(L->net, L->file, r, L->idx[0], "station_id", &s,
+			     err)))
+		return rc;
+	f = r->f[L->idx[1]];
+	if (bs_parse_u64(f, &b)) {
+		bs_error_row(err, L->file, r->row, "bikes",
+			     "'%s' is not a count; expected a whole number of bikes from 0 to the station's capacity (%u)",
+			     f, L->net->cap[s]);
+		return BS_E_INPUT;
+	}
+	if (b > L->net->cap[s]) {
+		bs_error_row(err, L->file, r->row, "bikes",
+			     "%llu bikes do not fit in station %s's %u docks; expected at most %u (the capacity in the stations file)",
+			     (unsigned long long)b, L->net->ids[s], L->net->cap[s],
+			     L->net->cap[s]);
+		return BS_E_INPUT;
+	}
+	if (L->seen[s]) {
+		bs_error_row(err, L->file, r->row, "station_id",
+			     "station '%s' is listed twice; expected one row per station",
+			     L->net->ids[s]);
+		return BS_E_INPUT;
+	}
+	L->seen[s] = 1;
+	L->stock[s] = (uint32_t)b;
+	L->total += b;
+	return 0;
+}
+
+int bs_stock_load(const char *path, const struct bs_network *net,
+		  uint32_t *stock, uint64_t *total, struct bs_error *err)
+{
+	struct stock_ld L;
+	int rc;
+
+	memset(&L, 0, sizeof(L));
+	memset(stock, 0, net->n * sizeof(uint32_t));
+	L.file = path;
+	L.net = net;
+	L.stock = stock;
+	L.seen = calloc(net->n, 1);
+	if (!L.seen)
+		return BS_E_NOMEM;
+	rc = bs_csv_read_input(path, "a stock CSV file", stock_row, &L, err);
+	free(L.seen);
+	*total = L.total;
+	return rc;
+}
+
+/* ---- rates ---------------------------------------------------------------- */
+
+struct rates_ld {
+	const char *file;
+	const struct bs_network *net;
+	long idx[4];
+	double *dep, *arr;
+	uint8_t *seen;
+};
+
+static int rates_row(void *ud, const struct bs_csv_row *r,
+		     struct bs_error *err)
+{
+	static const char *const cols[4] = {"station_id", "hour",
+					    "departures_per_hour",
+					    "arrivals_per_hour"};
+	static const int req[4] = {1, 1, 1, 0};
+	struct rates_ld *L = ud;
+	uint32_t s;
+	uint64_t h;
+	double v;
+	const char *f;
+	int rc;
+
+	if (r->row == 1)
+		return bs_csv_header(r, L->file, 4, cols, req, L->idx,
+				     "station_id,hour,departures_per_hour[,arrivals_per_hour]",
+				     err);
+	if ((rc = station_of(L->net, L->file, r, L->idx[0], "station_id", &s,
+			     err)))
+		return rc;
+	f = r->f[L->idx[1]];
+	if (bs_parse_u64(f, &h) || h > 23) {
+		bs_error_row(err, L->file, r->row, "hour",
+			     "'%s' is not an hour; expected a whole number from 0 to 23",
+			     f);
+		return BS_E_INPUT;
+	}
+	if (L->seen[(size_t)s * 24 + h]) {
+		bs_error_row(err, L->file, r->row, "hour",
+			     "station '%s' hour %llu is listed twice; expected one row per station and hour",
+			     L->net->ids[s], (unsigned long long)h);
+		return BS_E_INPUT;
+	}
+	L->seen[(size_t)s * 24 + h] = 1;
+	if ((rc = number_of(L->file, r, L->idx[2], "departures_per_hour",
+			    BS_MAX_RATE, &v, err)))
+		return rc;
+	L->dep[(size_t)s * 24 + h] = v;
+	if (L->idx[3] >= 0) {
+		if ((rc = number_of(L->file, r, L->idx[3], "arrivals_per_hour",
+				    BS_MAX_RATE, &v, err)))
+			return rc;
+		L->arr[(size_t)s * 24 + h] = v;
+	}
+	return 0;
+}
+
+int bs_rates_load(const char *path, const struct bs_network *net,
+		  double *dep, double *arr, int *has_arr,
+		  struct bs_error *err)
+{
+	struct rates_ld L;
+	int rc;
+
+	memset(&L, 0, sizeof(L));
+	L.file = path;
+	L.net = net;
+	L.dep = dep;
+	L.arr = arr;
+	memset(dep, 0, net->n * 24 * sizeof(double));
+	memset(arr, 0, net->n * 24 * sizeof(double));
+	L.seen = calloc(net->n * 24, 1);
+	if (!L.seen)
+		return BS_E_NOMEM;
+	rc = bs_csv_read_input(path, "a rates CSV file", rates_row, &L, err);
+	free(L.seen);
+	*has_arr = L.idx[3] >= 0;
+	return rc;
+}
+
+/* ---- OD ------------------------------------------------------------------- */
+
+struct od_ld {
+	const char *file;
+	const struct bs_network *net;
+	long idx[3];
+	uint32_t *o, *d;
+	double *w;
+	size_t n, cap;
+};
+
+static int od_row(void *ud, const struct bs_csv_row *r, struct bs_error *err)
+{
+	static const char *const cols[3] = {"origin_id", "destination_id",
+					    "trips"};
+	static const int req[3] = {1, 1, 1};
+	struct od_ld *L = ud;
+	uint32_t o, d;
+	double w;
+	int rc;
+
+	if (r->row == 1)
+		return bs_csv_header(r, L->file, 3, cols, req, L->idx,
+				     "origin_id,destination_id,trips", err);
+	if ((rc = station_of(L->net, L->file, r, L->idx[0], "origin_id", &o,
+			     err)) ||
+	    (rc = station_of(L->net, L->file, r, L->idx[1], "destination_id",
+			     &d, err)) ||
+	    (rc = number_of(L->file, r, L->idx[2], "trips", BS_MAX_OD_TRIPS, &w,
+			     err)))
+		return rc;
+	if (L->n == L->cap) {
+		size_t nc = L->cap ? L->cap * 2 : 1024;
+		uint32_t *a = realloc(L->o, nc * sizeof(uint32_t)), *b;
+		double *c;
+		if (!a)
+			return BS_E_NOMEM;
+		L->o = a;
+		b = realloc(L->d, nc * sizeof(uint32_t));
+		if (!b)
+			return BS_E_NOMEM;
+		L->d = b;
+		c = realloc(L->w, nc * sizeof(double));
+		if (!c)
+			return BS_E_NOMEM;
+		L->w = c;
+		L->cap = nc;
+	}
+	L->o[L->n] = o;
+	L->d[L->n] = d;
+	L->w[L->n] = w;
+	L->n++;
+	return 0;
+}
+
+int bs_od_load(const char *path, const struct bs_network *net, size_t *n,
+	       uint32_t **o, uint32_t **d, double **w, struct bs_error *err)
+{
+	struct od_ld L;
+	int rc;
+
+	memset(&L, 0, sizeof(L));
+	L.file = path;
+	L.net = net;
+	rc = bs_csv_read_input(path, "an OD CSV file", od_row, &L, err);
+	if (rc) {
+		free(L.o);
+		free(L.d);
+		free(L.w);
+		return rc;
+	}
+	*n = L.n;
+	*o = L.o;
+	*d = L.d;
+	*w = L.w;
+	return 0;
+}
+
+/* ---- trace ---------------------------------------------------------------- */
+
+struct tr_ld {
+	const char *file;
+	const struct bs_network *net;
+	struct bs_trace *tr;
+	double *t;
+	uint32_t *o, *d;
+	size_t n, cap;
+	double first;
+};
+
+static int trace_row(void *ud, const struct bs_trip_row *t,
+		     struct bs_error *err)
+{
+	struct tr_ld *L = ud;
+	uint32_t o = bs_network_find(L->net, t->start_id);
+	uint32_t d = bs_network_find(L->net, t->end_id);
+
+	if (o == BS_NO_STATION || d == BS_NO_STATION) {
+		bs_error_row(err, L->file, t->row,
+			     o == BS_NO_STATION ? t->start_col : t->end_col,
+			     "station '%s' is not in the network; expected a station of the stations file (make one with bssim import trips)",
+			     o == BS_NO_STATION ? t->start_id : t->end_id);
+		return BS_E_INPUT;
+	}
+	if (L->n == L->cap) {
+		size_t nc = L->cap ? L->cap * 2 : 4096;
+		double *a = realloc(L->t, nc * sizeof(double));
+		uint32_t *b, *c;
+		if (!a)
+			return BS_E_NOMEM;
+		L->t = a;
+		b = realloc(L->o, nc * sizeof(uint32_t));
+		if (!b)
+			return BS_E_NOMEM;
+		L->o = b;
+		c = realloc(L->d, nc * sizeof(uint32_t));
+		if (!c)
+			return BS_E_NOMEM;
+		L->d = c;
+		L->cap = nc;
+	}
+	if (L->n == 0 || t->start_min < L->first)
+		L->first = t->start_min;
+	L->t[L->n] = t->start_min;
+	L->o[L->n] = o;
+	L->d[L->n] = d;
+	L->n++;
+	return 0;
+}
+
+int bs_trace_load(const char *path, const struct bs_network *net,
+		  long day0, double horizon_min, struct bs_trace *tr,
+		  struct bs_error *err)
+{
+	struct tr_ld L;
+	double base;
+	size_t i, k;
+	int rc;
+
+	memset(tr, 0, sizeof(*tr));
+	memset(&L, 0, sizeof(L));
+	L.file = path;
+	L.net = net;
+	L.tr = tr;
+	rc = bs_triplog_read(path, trace_row, &L, &tr->warn, err);
+	if (!rc && L.n == 0) {
+		bs_error_row(err, path, 2, NULL,
+			     "no rides with both stations; expected rows of a trip log");
+		rc = BS_E_INPUT;
+	}
+	if (rc) {
+		free(L.t);
+		free(L.o);
+		free(L.d);
+		return rc;
+	}
+	tr->rows = L.n;
+	tr->day0 = day0 >= 0 ? day0 : (long)floor(L.first / 1440.0);
+	base = (double)tr->day0 * 1440.0;
+	for (i = 0, k = 0; i < L.n; i++) {
+		double t = L.t[i] - base;
+		if (t < 0.0 || t >= horizon_min)
+			continue;
+		L.t[k] = t;
+		L.o[k] = L.o[i];
+		L.d[k] = L.d[i];
+		k++;
+	}
+	tr->n = k;
+	tr->t = L.t;
+	tr->o = L.o;
+	tr->d = L.d;
+	return 0;
+}
+
+void bs_trace_release(struct bs_trace *tr)
+{
+	if (!tr)
+		return;
+	free(tr->t);
+	free(tr->o);
+	free(tr->d);
+	memset(tr, 0, sizeof(*tr));
+}

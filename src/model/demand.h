@@ -1,0 +1,194 @@
+/*
+ * demand.h - who wants a bike, where, when, and to go where.
+ *
+ * Arrivals at each station are a non-homogeneous Poisson process whose rate
+ * is piecewise constant by hour of the week (168 hours, Monday 00:00 first),
+ * so weekday and weekend profiles both fit. The next arrival is found by
+ * inverting the cumulative rate: one Exp(1) draw per arrival, never thinning,
+ * so that a station's stream stays aligned when rates change between
+ * scenarios (common random numbers).
+ *
+ * Station s uses rate shape prof_of[s] (shared by many stations) times
+ * scale[s]: uniform and gravity need one shape; per-station rate tables add
+ * one shape per station.
+ *
+ * Destinations: uniform over the other stations (no table), or an alias
+ * table per origin (alias.h: GSL's gsl_ran_discrete tables, rebuilt with
+ * checked allocations; O(1) per draw) over a candidate list.
+ *
+ * Models:
+ *   uniform - rate_per_station_per_hour everywhere, all week; destinations
+ *             uniform over the other stations. For validation.
+ *   gravity - trips_per_day spread over stations in proportion to their
+ *             docks; hour-of-day shape mixing a commute and a leisure
+ *             profile (weekday and weekend mixes); destination d from
+ *             origin o with weight docks(d) * exp(-dist(o,d) / decay_m) over
+ *             stations within max_trip_m.
+ *   rates   - per station and hour of day, from a table (every day alike,
+ *             weekends times weekend_factor); one rate shape per station.
+ *             Destinations: an OD table's weights for the origins it lists,
+ *             else gravity. With the table's arrivals and `balance`, the
+ *             gravity model is doubly constrained hour by hour: weights
+ *             w(d, h) are fitted (Furness balancing) so that the expected
+ *             arrivals at every station in every hour match the table's;
+ *             a draw takes d from the origin's alias table over
+ *             max_h w(d, h) * exp(-dist / decay) and accepts it with
+ *             probability w(d, h) / max_h w(d, h) (rejection: exact, a few
+ *             draws on average, no per-hour tables: 24 alias tables per
+ *             origin would take ~80 MB for Tokyo). Without balance the
+ *             weight is the station's arrivals per day (docks when the
+ *             table has none).
+ *   trace   - a trip log replayed: each station's logged requests, sorted
+ *             by time, with their logged destinations (tr_off/tr_t/tr_dest;
+ *             the simulator walks them with a cursor carried in its arrival
+ *             events). No randomness in arrivals or destinations.
+ *
+ * Ownership: bs_demand_new returns an immutable object the caller frees with
+ * bs_demand_free; shared read-only by all replications.
+ */
+#ifndef BSSIM_DEMAND_H
+#define BSSIM_DEMAND_H
+
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "model/alias.h"
+#include "base/common.h"
+#include "model/network.h"
+#include "model/params.h"
+
+#define BS_HOURS_PER_WEEK 168
+
+/* Built-in hour-of-day shapes of the gravity model (relative weights). */
+extern const double bs_profile_commute[24];
+extern const double bs_profile_leisure[24];
+
+struct bs_demand {
+	int kind;
+	size_t n;
+	double week_offset; /* minutes from Monday 00:00 to t = 0 */
+
+	size_t nprof;
+	double *rate; /* [nprof][168] arrivals per minute per unit scale */
+	double *cum;  /* [nprof][169] cumulative arrivals from Monday 00:00 */
+	uint32_t *prof_of; /* [n] */
+	double *scale;     /* [n] */
+	double *flat;      /* [nprof] the rate when constant all week, else 0 */
+	double *inv_flat;  /* [n] 1 / (scale x flat rate), or 0: the mean gap
+			    * between arrivals of a station with a constant
+			    * rate, dense so the hot path reads one double */
+
+	int uniform_dest;  /* destinations uniform over the other stations */
+	size_t *dest_off;  /* [n+1] CSR of candidate destinations */
+	uint32_t *dest_idx;
+	double *dest_F;    /* alias tables of the candidates, CSR as dest_idx */
+	uint32_t *dest_A;
+
+	/* rates, balanced: acceptance w(d, h) / max_h w(d, h), [n*24];
+	 * NULL otherwise */
+	double *dest_acc;
+	uint8_t *dest_od; /* [n] origin uses an OD table (no acceptance) */
+
+	/* trace: requests of station s are tr_t/tr_dest[tr_off[s] ..
+	 * tr_off[s+1]), by time (ties in log order); NULL otherwise */
+	size_t *tr_off;
+	double *tr_t;
+	uint32_t *tr_dest;
+};
+
+/* Tables the rates and trace models need (read by the io layer); all
+ * borrowed for the call, indices are network stations. */
+struct bs_demand_input {
+	const double *dep;  /* rates: [n*24] requests per hour, each day */
+	const double *attr; /* rates: [n] destination weights, or NULL: docks */
+	const double *arr;  /* rates: [n*24] arrivals per hour, or NULL */
+	int balance;        /* rates: fit hourly weights to arr (needs arr) */
+	size_t nod;         /* rates: OD triples (may be 0) */
+	const uint32_t *od_o, *od_d;
+	const double *od_w;
+	size_t ntrace;      /* trace: requests, any order */
+	const double *tr_t; /* minutes from t = 0 */
+	const uint32_t *tr_o, *tr_d;
+};
+
+/*
+ * Build the demand of p over net. On a size limit or bad combination fills
+ * err (key named) and returns NULL.
+ */
+struct bs_demand *bs_demand_new(const struct bs_network *net,
+				const struct bs_params *p,
+				struct bs_error *err);
+
+/* The same for any model; in is needed by rates and trace (else NULL). */
+struct bs_demand *bs_demand_new_from(const struct bs_network *net,
+				     const struct bs_params *p,
+				     const struct bs_demand_input *in,
+				     struct bs_error *err);
+
+
+/* The general inversion (any profile); bs_demand_next's slow path. */
+double bs__demand_next_varying(const struct bs_demand *d, uint32_t s,
+			       double t, double e);
+
+/*
+ * Time of the next arrival at station s after time t (minutes), given an
+ * Exp(1) variate e; HUGE_VAL when the station never sees demand. A
+ * constant rate needs no inversion: one dense read, before anything else
+ * is touched (inline: called on every arrival).
+ */
+static inline double bs_demand_next(const struct bs_demand *d, uint32_t s,
+				    double t, double e)
+{
+	if (d->inv_flat[s] > 0.0)
+		return t + e * d->inv_flat[s];
+	return bs__demand_next_varying(d, s, t, e);
+}
+
+/* Expected arrivals at station s in [t0, t1). */
+double bs_demand_expected(const struct bs_demand *d, uint32_t s, double t0,
+			  double t1);
+
+/* Destination for a user at origin s (one draw from r). */
+static inline uint32_t bs_demand_dest(const struct bs_demand *d, uint32_t s,
+				      gsl_rng *r)
+{
+	if (d->uniform_dest) {
+		uint32_t k = (uint32_t)gsl_rng_uniform_int(r, d->n - 1);
+		return k >= s ? k + 1 : k;
+	}
+	{
+		size_t o = d->dest_off[s];
+		return d->dest_idx[o + bs_alias_draw(d->dest_off[s + 1] - o,
+						     d->dest_F + o,
+						     d->dest_A + o, r)];
+	}
+}
+
+/*
+ * Destination for a user at origin s at time t (minutes): as
+ * bs_demand_dest, with the hour-of-day acceptance step of the balanced
+ * rates model. At most 256 proposals; then the last one is kept (only
+ * when no candidate of s receives anyone in that hour).
+ */
+static inline uint32_t bs_demand_dest_at(const struct bs_demand *d,
+					 uint32_t s, double t, gsl_rng *r)
+{
+	uint32_t k, h;
+	int tries;
+
+	if (!d->dest_acc || d->dest_od[s])
+		return bs_demand_dest(d, s, r);
+	h = (uint32_t)(fmod(t + d->week_offset, 1440.0) / 60.0) % 24u;
+	for (tries = 0;; tries++) {
+		k = bs_demand_dest(d, s, r);
+		if (tries == 255 || gsl_rng_uniform(r) < d->dest_acc[(size_t)k * 24 + h])
+			return k;
+	}
+}
+
+void bs_demand_free(struct bs_demand *d);
+
+#endif

@@ -1,0 +1,144 @@
+/*
+ * network.h - wards and stations (cycle ports): identity, ward, position,
+ * capacity; great-circle distances; a sorted neighbour list per station
+ * within a radius; nearest-station queries through a uniform grid.
+ *
+ * A network is built in three steps: bs_network_alloc (sizes), filling the
+ * arrays (bs_network_add_ward, bs_network_set_station), then
+ * bs_network_finish (validation, spatial index, neighbour lists). After
+ * finish it is immutable and shared read-only by every replication and
+ * thread.
+ *
+ * Ownership: bs_network_free frees the network and every string in it.
+ */
+#ifndef BSSIM_NETWORK_H
+#define BSSIM_NETWORK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/common.h"
+#include "base/limits.h"
+
+#define BS_NO_STATION UINT32_MAX
+/* Neighbour lists always reach at least this far (diversions use them). */
+#define BS_MIN_NEIGHBOUR_RADIUS_M 1000.0
+
+struct bs_network {
+	size_t n;           /* stations */
+	size_t nwards;      /* wards, in order of first appearance */
+	char **ward_names;  /* [nwards] */
+	char **ids;         /* [n] station ids (strings: keep leading zeros) */
+	char **names;       /* [n] */
+	uint16_t *ward;     /* [n] ward index */
+	double *lat, *lon;  /* [n] degrees */
+	uint32_t *cap;      /* [n] docks */
+	double *x, *y;      /* [n] local planar metres, for the grid only */
+	double *coslat;     /* [n] cos(lat): half the haversine's trigonometry */
+
+	uint32_t *ward_nstations; /* [nwards] */
+	uint64_t *ward_docks;     /* [nwards] */
+	uint64_t total_docks;
+
+	/* Neighbours within nb_radius metres, nearest first (ties by index);
+	 * CSR: those of s are nb_idx[nb_off[s] .. nb_off[s+1]). */
+	double nb_radius;
+	size_t *nb_off;
+	uint32_t *nb_idx;
+	float *nb_dist;
+
+	/* Uniform grid over the planar coordinates; cells in CSR form. */
+	double cell_m, x0, y0, proj_eps;
+	double cos_lat0; /* projection: x = R cos(lat0) lon, y = R lat */
+	uint32_t nx, ny;
+	uint32_t *cell_off; /* [nx*ny+1] */
+	uint32_t *cell_idx; /* [n] */
+
+	uint32_t *by_id; /* [n] station indices sorted by id */
+};
+
+/* Great-circle distance in metres (haversine, mean Earth radius). */
+double bs_distance_m(double lat1, double lon1, double lat2, double lon2);
+
+/* Distance between stations a and b in metres. */
+double bs_network_dist(const struct bs_network *net, uint32_t a, uint32_t b);
+
+/* An empty network of n stations; NULL when out of memory or n too big. */
+struct bs_network *bs_network_alloc(size_t n);
+
+/* Index of ward name, adding it when new; -1 when out of memory or when
+ * there would be more than BS_MAX_WARDS wards. */
+int bs_network_add_ward(struct bs_network *net, const char *name);
+
+/* Index of a ward by name, or -1. */
+int bs_network_ward_index(const struct bs_network *net, const char *name);
+
+/* Fill station i; copies the strings. 0 or BS_E_NOMEM. */
+int bs_network_set_station(struct bs_network *net, size_t i, const char *id,
+			   const char *name, int ward, double lat, double lon,
+			   uint32_t cap);
+
+/*
+ * Validate (unique ids), build the spatial index and neighbour lists within
+ * radius_m. On a duplicate id fills err naming file and the rows (data row
+ * i is CSV row i+2 when first_row is 2; pass 0 to omit rows). A neighbour
+ * table of more than BS_MAX_NEIGHBOURS entries is refused before it is
+ * allocated: BS_E_LIMIT, key behaviour.walk_radius_m, file (may be NULL)
+ * named.
+ */
+int bs_network_finish(struct bs_network *net, double radius_m,
+		      const char *file, long first_row, struct bs_error *err);
+
+/*
+ * Internal (tests): bounds lo <= entries <= hi on the neighbour table
+ * within radius of a network whose grid is built (after finish), from the
+ * grid's cell counts alone. O(n + cells). 0 or BS_E_NOMEM.
+ */
+int bs__network_nb_bounds(const struct bs_network *net, double radius,
+			  double *lo, double *hi);
+
+/* Station index of an id, or BS_NO_STATION. O(log n). */
+uint32_t bs_network_find(const struct bs_network *net, const char *id);
+
+/*
+ * Synthetic network: n stations of capacity cap on a square grid with the
+ * given spacing (metres), centred on central Tokyo, split into `wards`
+ * bands of consecutive rows named W1..Wk. Deterministic (no randomness).
+ */
+struct bs_network *bs_network_synthetic(size_t n, uint32_t cap, size_t wards,
+					double spacing_m, double radius_m,
+					struct bs_error *err);
+
+/* Predicate for nearest-station queries. */
+typedef int (*bs_station_pred)(const void *ud, uint32_t s);
+
+/*
+ * Nearest station to station `from` (excluding it) that satisfies pred, by
+ * great-circle distance, ties by lowest index. Searches the neighbour list
+ * first, then the grid outwards. Returns BS_NO_STATION when none qualifies
+ * anywhere. *dist_m (may be NULL) receives the distance.
+ */
+uint32_t bs_network_nearest(const struct bs_network *net, uint32_t from,
+			    int include_self, bs_station_pred pred,
+			    const void *ud, double *dist_m);
+
+/*
+ * Call fn(ud, station, distance) for every station other than s within
+ * radius_m of s, in no particular order. Stops early and returns fn's value
+ * when fn returns nonzero; else 0.
+ */
+/*
+ * Nearest station to a point (degrees) satisfying pred (NULL: any), ties
+ * by lowest index; BS_NO_STATION when none. Grid search, exact distances.
+ */
+uint32_t bs_network_nearest_point(const struct bs_network *net, double lat,
+				  double lon, bs_station_pred pred,
+				  const void *ud, double *dist_m);
+
+typedef int (*bs_station_visit)(void *ud, uint32_t s, double dist_m);
+int bs_network_for_within(const struct bs_network *net, uint32_t s,
+			  double radius_m, bs_station_visit fn, void *ud);
+
+void bs_network_free(struct bs_network *net);
+
+#endif
