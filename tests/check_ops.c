@@ -30,7 +30,7 @@ static void teardown(void)
 /* A world from base JSON text and "key=value" overrides ended by NULL. */
 static struct bs_world *world(struct bs_scenario **scp, const char *json, ...)
 {
-	struct bs_override ov[24];
+	struct bs_set ov[24];
 	char keys[24][128];
 	struct bs_error err;
 	struct bs_scenario *sc;

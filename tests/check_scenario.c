@@ -227,7 +227,7 @@ START_TEST(test_set_overrides)
 {
 	struct bs_error err;
 	char *p = tu_write(dir, "s.json", MINIMAL);
-	struct bs_override sets[] = {
+	struct bs_set sets[] = {
 		{"fleet.bikes", "60"},
 		{"agreement.type", "isolated"},   /* not JSON: a string */
 		{"name", "\"quoted\""},           /* JSON string */
@@ -253,10 +253,10 @@ START_TEST(test_set_errors_name_the_option)
 {
 	struct bs_error err;
 	char *p = tu_write(dir, "s.json", MINIMAL);
-	struct bs_override bad_key[] = {{"fleet.bykes", "3"}};
-	struct bs_override bad_val[] = {{"fleet.bikes", "-3"}};
-	struct bs_override remove[] = {{"fleet.bikes", "null"}};
-	struct bs_override not_obj[] = {{"fleet", "3"}, {"fleet.bikes", "3"}};
+	struct bs_set bad_key[] = {{"fleet.bykes", "3"}};
+	struct bs_set bad_val[] = {{"fleet.bikes", "-3"}};
+	struct bs_set remove[] = {{"fleet.bikes", "null"}};
+	struct bs_set not_obj[] = {{"fleet", "3"}, {"fleet.bikes", "3"}};
 
 	ck_assert_ptr_null(bs_scenario_load(p, bad_key, 1, &err));
 	ck_assert_str_eq(err.file, "--set");

@@ -35,7 +35,7 @@ static void teardown(void)
 static struct bs_world *world_from(const char *json, const char *const *sets,
 				   struct bs_scenario **scp)
 {
-	struct bs_override ov[16];
+	struct bs_set ov[16];
 	char keys[16][128];
 	struct bs_error err;
 	struct bs_scenario *sc;

@@ -66,9 +66,9 @@ START_TEST(test_product_order)
 	ck_assert_uint_eq(sw->reps, 3);
 	ck_assert_uint_eq(sw->ntasks, 18);
 	ck_assert_str_eq(sw->name, "sweep"); /* the file's base name */
-	bs_sweep_point_label(sw, 0, label, sizeof(label));
+	bs_sweep_label_of(sw, 0, label, sizeof(label));
 	ck_assert_str_eq(label, "point 1 (fleet.bikes=10, behaviour.walk_radius_m=0)");
-	bs_sweep_point_label(sw, 4, label, sizeof(label));
+	bs_sweep_label_of(sw, 4, label, sizeof(label));
 	ck_assert_str_eq(label, "point 5 (fleet.bikes=12, behaviour.walk_radius_m=300)");
 	sc = bs_sweep_scenario(sw, 4, &err);
 	ck_assert_msg(sc != NULL, "%s", err.text);
@@ -108,9 +108,9 @@ START_TEST(test_real_values_shortest)
 	char label[200];
 
 	ck_assert_msg(sw != NULL, "%s", err.text);
-	bs_sweep_point_label(sw, 0, label, sizeof(label));
+	bs_sweep_label_of(sw, 0, label, sizeof(label));
 	ck_assert_str_eq(label, "point 1 (fleet.fill=0.4)");
-	bs_sweep_point_label(sw, 1, label, sizeof(label));
+	bs_sweep_label_of(sw, 1, label, sizeof(label));
 	ck_assert_str_eq(label, "point 2 (fleet.fill=0.30000000000000004)");
 	sc = bs_sweep_scenario(sw, 1, &err);
 	ck_assert_msg(sc != NULL, "%s", err.text);

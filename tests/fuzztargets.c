@@ -258,7 +258,7 @@ static const char SET_BASE[] =
 
 int bs_fuzz_set(const uint8_t *data, size_t size)
 {
-	struct bs_override sets[MAX_SETS];
+	struct bs_set sets[MAX_SETS];
 	struct bs_error err;
 	struct bs_scenario *sc;
 	json_error_t je;
@@ -612,7 +612,7 @@ int bs_fuzz_sweep(const uint8_t *data, size_t size)
 		if (!files && bs_sweep_plan(sw, 1, &err) == 0) {
 			char label[512];
 			struct bs_scenario *sc = bs_sweep_scenario(sw, 0, &err);
-			bs_sweep_point_label(sw, sw->npoints - 1, label, sizeof(label));
+			bs_sweep_label_of(sw, sw->npoints - 1, label, sizeof(label));
 			bs_scenario_free(sc);
 		}
 	}

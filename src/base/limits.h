@@ -87,6 +87,6 @@
 #define BS_MAX_POSIX_TIME 253402300799LL
 
 /* Write the table of limits as Markdown (docs/robustness.md). */
-void bs_limits_markdown(FILE *out);
+void bs_limits_write(FILE *out);
 
 #endif

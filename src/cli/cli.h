@@ -100,7 +100,7 @@ int bs_cli_exit(int rc);
 int bs_cli_uint(const char *s, uint64_t lo, uint64_t hi, uint64_t *out);
 
 /* Split "KEY=VALUE" into an override; 0 or -1. */
-int bs_cli_override(char *arg, struct bs_override *o);
+int bs_cli_override(char *arg, struct bs_set *o);
 
 /* SIGINT and SIGTERM received, once handlers are installed (nonzero:
  * stop). */

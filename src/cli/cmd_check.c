@@ -165,7 +165,7 @@ int bs_cmd_check(int argc, char **argv)
 		{"json", no_argument, NULL, 'J'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
-	struct bs_override *sets = calloc((size_t)argc + 1, sizeof(*sets));
+	struct bs_set *sets = calloc((size_t)argc + 1, sizeof(*sets));
 	struct bs_scenario *sc = NULL;
 	struct bs_world *w = NULL;
 	struct bs_error err;

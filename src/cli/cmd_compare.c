@@ -52,7 +52,7 @@ struct cmp {
 	const char *outdir, *ward;
 	unsigned jobs;
 	int quiet;
-	struct bs_override *sets;
+	struct bs_set *sets;
 	size_t nset;
 	char seedbuf[32], repbuf[32];
 	/* what is compared */
@@ -68,7 +68,7 @@ struct cmp {
 
 struct two {
 	const char *files[2];
-	const struct bs_override *sets;
+	const struct bs_set *sets;
 	size_t nset;
 	struct bs_exec *exec;
 	struct bs_task_rec *recs; /* [2 * reps] */
@@ -293,7 +293,7 @@ static int from_sweep(struct cmp *c, const char *dir, const char *ps,
 	row = (c->W + 1) * M;
 	for (i = 0; i < 2; i++) {
 		char lab[300];
-		bs_sweep_point_label(sw, pq[i] - 1, lab, sizeof(lab));
+		bs_sweep_label_of(sw, pq[i] - 1, lab, sizeof(lab));
 		labels[i] = bs_strdup(lab);
 		c->label[i] = labels[i];
 		c->vals[i] = calloc((size_t)c->reps * row, sizeof(double));

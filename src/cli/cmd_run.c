@@ -64,7 +64,7 @@ struct run_cli {
 	int quiet;
 	int force;
 	int paranoid;
-	struct bs_override *sets;
+	struct bs_set *sets;
 	size_t nset;
 	char seedbuf[32], repbuf[32];
 };

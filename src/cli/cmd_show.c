@@ -135,6 +135,6 @@ int bs_cmd_limits(int argc, char **argv)
 	}
 	if (argc > 1)
 		return bs_cli_usage("limits", "takes no arguments");
-	bs_limits_markdown(stdout);
+	bs_limits_write(stdout);
 	return 0;
 }

@@ -62,7 +62,7 @@ static int dispatch(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
-		printf("bssim %s\n", BS_VERSION);
+		printf("bssim %s\n", BSSIM_VERSION);
 		return 0;
 	}
 	if (!strcmp(cmd, "run"))

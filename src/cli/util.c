@@ -163,7 +163,7 @@ int bs_cli_uint(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
 	return 0;
 }
 
-int bs_cli_override(char *arg, struct bs_override *o)
+int bs_cli_override(char *arg, struct bs_set *o)
 {
 	char *eq = strchr(arg, '=');
 

@@ -217,7 +217,7 @@ static int check_key(const struct bs_sweep *sw, const char *where,
 static int add_fixed(struct bs_sweep *sw, const char *key, const json_t *v,
 		     const char *origin)
 {
-	struct bs_override *o = realloc(sw->fixed,
+	struct bs_set *o = realloc(sw->fixed,
 					(sw->nfixed + 1) * sizeof(*o));
 	char **og;
 
@@ -471,7 +471,7 @@ fail:
 
 /* ---- points -------------------------------------------------------------- */
 
-void bs_sweep_point_label(const struct bs_sweep *sw, size_t p, char *buf,
+void bs_sweep_label_of(const struct bs_sweep *sw, size_t p, char *buf,
 			  size_t size)
 {
 	size_t used, d;
@@ -563,7 +563,7 @@ static void remap(const struct bs_sweep *sw, size_t p, struct bs_error *err)
 	/* a key given for every point is wrong at every point: no label */
 	if (sw->ndims && !from_set) {
 		size_t l;
-		bs_sweep_point_label(sw, p, label, sizeof(label));
+		bs_sweep_label_of(sw, p, label, sizeof(label));
 		/* the label first; the original text cut if need be */
 		l = bs_strlcpy(text, label, sizeof(text) - 3);
 		if (l > sizeof(text) - 4)
@@ -577,7 +577,7 @@ static void remap(const struct bs_sweep *sw, size_t p, struct bs_error *err)
 struct bs_scenario *bs_sweep_scenario(const struct bs_sweep *sw, size_t p,
 				      struct bs_error *err)
 {
-	struct bs_override *o;
+	struct bs_set *o;
 	size_t idx[64], d, n = sw->nfixed + sw->ndims;
 	struct bs_scenario *sc = NULL;
 	json_t *root;
@@ -848,7 +848,7 @@ int bs_sweep_plan(struct bs_sweep *sw, unsigned jobs, struct bs_error *err)
 		if (json_array_append_new(keys, json_string(sw->dims[d].key)))
 			goto out;
 	h = fnv(h, "bssim-sweep-1", 13);
-	h = fnv(h, BS_VERSION, strlen(BS_VERSION));
+	h = fnv(h, BSSIM_VERSION, strlen(BSSIM_VERSION));
 	for (d = 0; d < BS_METRIC_N; d++)
 		h = fnv(h, bs_metric_names[d], strlen(bs_metric_names[d]) + 1);
 	for (p = 0; p < sw->npoints; p++) {
@@ -874,7 +874,7 @@ int bs_sweep_plan(struct bs_sweep *sw, unsigned jobs, struct bs_error *err)
 	if (!plan)
 		goto out;
 	json_object_set_new(plan, "bssim_sweep_plan", json_integer(1));
-	json_object_set_new(plan, "version", json_string(BS_VERSION));
+	json_object_set_new(plan, "version", json_string(BSSIM_VERSION));
 	json_object_set_new(plan, "fingerprint", json_string(sw->fingerprint));
 	json_object_set_new(plan, "name", json_string(sw->name));
 	json_object_set_new(plan, "replications", json_integer(sw->reps));

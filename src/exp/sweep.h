@@ -58,7 +58,7 @@ struct bs_sweep {
 	char *base_file;   /* resolved against the sweep file's folder */
 	char *base_text;
 	json_t *base;
-	struct bs_override *fixed; /* set, then replications: every point */
+	struct bs_set *fixed; /* set, then replications: every point */
 	char **fixed_origin;       /* where each is in the sweep file */
 	size_t nfixed;
 
@@ -94,7 +94,7 @@ struct bs_scenario *bs_sweep_scenario(const struct bs_sweep *sw, size_t p,
 				      struct bs_error *err);
 
 /* "point 3 (fleet.bikes=3000, agreement.type=\"full\")" */
-void bs_sweep_point_label(const struct bs_sweep *sw, size_t p, char *buf,
+void bs_sweep_label_of(const struct bs_sweep *sw, size_t p, char *buf,
 			  size_t size);
 
 /* The plan's entry for point p (0-based): {"point", "values", "wards",

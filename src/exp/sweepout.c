@@ -307,7 +307,7 @@ static int write_json_head(FILE *fp, const struct bs_sweep *sw)
 		return -1;
 	json_object_set_new(head, "bssim_sweep", json_integer(1));
 	json_object_set_new(head, "name", json_string(sw->name));
-	json_object_set_new(head, "version", json_string(BS_VERSION));
+	json_object_set_new(head, "version", json_string(BSSIM_VERSION));
 	json_object_set_new(head, "fingerprint", json_string(sw->fingerprint));
 	json_object_set_new(head, "replications", json_integer(sw->reps));
 	json_object_set_new(head, "points_total",

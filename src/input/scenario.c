@@ -1337,7 +1337,7 @@ static int default_name(struct bs_scenario *sc)
 	return !s || json_object_set_new(sc->root, "name", s) ? BS_E_NOMEM : 0;
 }
 
-static int apply_sets(struct bs_scenario *sc, const struct bs_override *sets,
+static int apply_sets(struct bs_scenario *sc, const struct bs_set *sets,
 		      size_t nset, struct bs_error *err)
 {
 	size_t i;
@@ -1395,7 +1395,7 @@ static int apply_sets(struct bs_scenario *sc, const struct bs_override *sets,
 
 struct bs_scenario *bs_scenario_from_json(json_t *root, const char *file,
 					  const char *text,
-					  const struct bs_override *sets,
+					  const struct bs_set *sets,
 					  size_t nset, struct bs_error *err)
 {
 	struct bs_scenario *sc = calloc(1, sizeof(*sc));
@@ -1448,7 +1448,7 @@ static char *slurp(const char *path, size_t *len, struct bs_error *err)
 }
 
 struct bs_scenario *bs_scenario_load(const char *path,
-				     const struct bs_override *sets,
+				     const struct bs_set *sets,
 				     size_t nset, struct bs_error *err)
 {
 	unsigned long f0;

@@ -26,11 +26,7 @@
 #include "base/common.h"
 #include "model/params.h"
 
-/* One --set KEY=VALUE override. */
-struct bs_override {
-	const char *key;
-	const char *value; /* JSON text, or a plain string */
-};
+/* struct bs_set (one --set KEY=VALUE override) is in bssim.h. */
 
 struct bs_scenario {
 	char *file;  /* path as given */
@@ -65,7 +61,7 @@ struct bs_scenario {
  * defaults. NULL with err filled on bad input.
  */
 struct bs_scenario *bs_scenario_load(const char *path,
-				     const struct bs_override *sets,
+				     const struct bs_set *sets,
 				     size_t nset, struct bs_error *err);
 
 /*
@@ -75,7 +71,7 @@ struct bs_scenario *bs_scenario_load(const char *path,
  */
 struct bs_scenario *bs_scenario_from_json(json_t *root, const char *file,
 					  const char *text,
-					  const struct bs_override *sets,
+					  const struct bs_set *sets,
 					  size_t nset, struct bs_error *err);
 
 /*

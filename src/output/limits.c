@@ -127,7 +127,7 @@ static const struct {
 	{"rebalancing.speed_kmh", "keeps travel times finite"},
 };
 
-void bs_limits_markdown(FILE *out)
+void bs_limits_write(FILE *out)
 {
 	size_t i;
 	char v[96], lo[64], hi[64];

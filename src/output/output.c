@@ -1329,7 +1329,7 @@ json_t *bs_output_summary_json(const struct bs_scenario *sc,
 	json_object_set_new(doc, "flows", matrix_json(w->net, s->flows));
 	json_object_set_new(doc, "settlement_yen",
 			    matrix_json(w->net, s->settle));
-	json_object_set_new(doc, "version", json_string(BS_VERSION));
+	json_object_set_new(doc, "version", json_string(BSSIM_VERSION));
 	json_object_set_new(doc, "seed", json_integer((json_int_t)sc->p.seed));
 	/* rows of the inputs skipped safely (e.g. trip-log rows without a
 	 * station): deterministic, so outside "run" */

@@ -304,7 +304,7 @@ static void section_metrics(FILE *o, const struct bs_report *rep)
 		fprintf(o, "</code>");
 		if (k >= 0) {
 			fprintf(o, "<br><span class=\"help\">");
-			esc(o, bs_metric_help[k]);
+			esc(o, bs_metric_helptext[k]);
 			fprintf(o, "</span>");
 		}
 		fprintf(o, "</th>");
@@ -801,7 +801,7 @@ static void footer(FILE *o, const struct bs_report *rep)
 	const char *credit = NULL;
 	size_t i;
 
-	fprintf(o, "<footer>\n<p>Made by bssim %s from ", BS_VERSION);
+	fprintf(o, "<footer>\n<p>Made by bssim %s from ", BSSIM_VERSION);
 	if (rep->sweep) {
 		fputs("<code>", o);
 		esc(o, rep->sweep_dir);
@@ -848,7 +848,7 @@ int bs_report_write(FILE *o, const struct bs_report *rep,
 		   "<meta charset=\"utf-8\">\n"
 		   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 		   "<meta name=\"generator\" content=\"bssim %s\">\n<title>",
-		BS_VERSION);
+		BSSIM_VERSION);
 	put_title(o, rep);
 	fprintf(o, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header>\n<h1>",
 		STYLE);

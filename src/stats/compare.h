@@ -20,13 +20,7 @@
 
 #include "base/common.h"
 
-struct bs_paired {
-	size_t n;              /* pairs with both values defined */
-	double mean_a, mean_b; /* over those pairs */
-	double diff, diff_sd;  /* mean and sd of b - a */
-	double ci_lo, ci_hi;   /* paired 95% interval of the mean difference */
-	double un_lo, un_hi;   /* unpaired (Welch) 95% interval */
-};
+/* struct bs_paired is in bssim.h. */
 
 /* Compare a[i * stride] with b[i * stride], i < n. NaN fields when fewer
  * than two pairs (the means need one). 0, or BS_E_NOMEM (all NaN). */

@@ -17,7 +17,7 @@ const char *const bs_metric_names[BS_METRIC_N] = {
 #undef BS__METRIC_NAME
 };
 
-const char *const bs_metric_help[BS_METRIC_N] = {
+const char *const bs_metric_helptext[BS_METRIC_N] = {
 #define BS__METRIC_HELP(id, name, help) help,
 	BS_METRIC_MAP(BS__METRIC_HELP)
 #undef BS__METRIC_HELP

@@ -54,7 +54,7 @@ enum bs_metric {
 };
 
 extern const char *const bs_metric_names[BS_METRIC_N];
-extern const char *const bs_metric_help[BS_METRIC_N];
+extern const char *const bs_metric_helptext[BS_METRIC_N];
 
 /* Index of a metric by name, or -1. */
 int bs_metric_index(const char *name);
@@ -64,10 +64,8 @@ void bs_metrics_compute(const struct bs_rep_result *r,
 			const struct bs_network *net, size_t w,
 			double out[BS_METRIC_N]);
 
-struct bs_stat {
-	double mean, sd, ci_lo, ci_hi; /* NaN when undefined */
-	size_t n;                      /* replications where defined */
-};
+/* struct bs_stat is in bssim.h (mean, sd, 95% interval; NaN when
+ * undefined; n: replications where defined). */
 
 /* Statistics of x[0], x[stride], ... (n values; NaNs skipped). sd and the
  * interval need two defined values. 0, or BS_E_NOMEM (out all NaN) when

@@ -1,0 +1,65 @@
+/*
+ * str.c - bounded strings, paths and checked sizes (see str.h).
+ */
+#include "base/str.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bssim.h"
+
+size_t bs_strlcpy(char *dst, const char *src, size_t size)
+{
+	size_t len = strlen(src);
+
+	if (size) {
+		size_t c = len < size - 1 ? len : size - 1;
+		memcpy(dst, src, c);
+		dst[c] = '\0';
+	}
+	return len;
+}
+
+char *bs_path_join(const char *dir, size_t dirlen, const char *name)
+{
+	size_t b = strlen(name);
+	char *p = malloc(dirlen + b + 2);
+
+	if (!p)
+		return NULL;
+	memcpy(p, dir, dirlen);
+	p[dirlen] = '/';
+	memcpy(p + dirlen + 1, name, b + 1);
+	return p;
+}
+
+char *bs_strdup(const char *s)
+{
+	size_t n;
+	char *d;
+
+	if (!s)
+		return NULL;
+	n = strlen(s) + 1;
+	d = malloc(n);
+	if (d)
+		memcpy(d, s, n);
+	return d;
+}
+
+int bs_size_mul(size_t a, size_t b, size_t *out)
+{
+	if (a && b > SIZE_MAX / a)
+		return BS_E_LIMIT;
+	*out = a * b;
+	return 0;
+}
+
+int bs_size_add(size_t a, size_t b, size_t *out)
+{
+	if (b > SIZE_MAX - a)
+		return BS_E_LIMIT;
+	*out = a + b;
+	return 0;
+}

@@ -1,0 +1,26 @@
+/*
+ * str.h - bounded strings, paths and checked size arithmetic.
+ */
+#ifndef BS_BASE_STR_H
+#define BS_BASE_STR_H
+
+#include <stddef.h>
+
+/* Bounded string copy that always terminates; returns strlen(src). */
+size_t bs_strlcpy(char *dst, const char *src, size_t size);
+
+/* strdup that returns NULL on NULL input or allocation failure. */
+char *bs_strdup(const char *s);
+
+/* "DIR/NAME" from the first dirlen bytes of dir and name; new string, or
+ * NULL when out of memory. */
+char *bs_path_join(const char *dir, size_t dirlen, const char *name);
+
+/*
+ * Checked size arithmetic: returns 0 and stores a*b (a+b) in *out, or
+ * BS_E_LIMIT when it would overflow size_t.
+ */
+int bs_size_mul(size_t a, size_t b, size_t *out);
+int bs_size_add(size_t a, size_t b, size_t *out);
+
+#endif
