@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/fmt.h"
 #include "input/csvread.h"
 #include "input/gbfs.h"
 #include "input/status.h"

@@ -38,7 +38,7 @@ static void wfree(void *ud, void *ws)
 	free(ws);
 }
 
-static int run(void *ud, void *ws, uint64_t t, struct bs_run_hooks *hooks,
+static int run(void *ud, void *ws, uint64_t t, const struct bs_pool_ctl *hooks,
 	       struct bs_error *err)
 {
 	struct ctx *c = ud;

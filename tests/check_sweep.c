@@ -333,10 +333,13 @@ static void wfree(void *ud, void *ws)
 	bs_exec_worker_free(ws);
 }
 
-static int run1(void *ud, void *ws, uint64_t t, struct bs_run_hooks *h,
+static int run1(void *ud, void *ws, uint64_t t, const struct bs_pool_ctl *ctl,
 		struct bs_error *err)
 {
-	return bs_exec_task(ws, t, h, &((struct runctx *)ud)->recs[t], err);
+	struct bs_run_hooks h;
+
+	bs_hooks_from_ctl(&h, ctl);
+	return bs_exec_task(ws, t, &h, &((struct runctx *)ud)->recs[t], err);
 }
 
 START_TEST(test_exec_matches_runner)

@@ -54,12 +54,12 @@ static int stopped(struct pool *P)
 
 /* Called by the simulation every few tens of thousands of events; also
  * where a stop request from outside reaches the task in flight. */
-static void on_progress(void *ud, uint32_t rep, double frac)
+static void on_progress(void *ud, uint32_t unit, double frac)
 {
 	struct slot *s = ud;
 	struct pool *P = s->P;
 
-	(void)rep;
+	(void)unit;
 	(void)stopped(P);
 	if (!P->o->progress)
 		return;
@@ -106,7 +106,7 @@ static void *worker(void *arg)
 		return NULL;
 	}
 	for (;;) {
-		struct bs_run_hooks hooks;
+		struct bs_pool_ctl ctl;
 		struct bs_error e;
 		uint64_t task;
 		int rc;
@@ -120,12 +120,11 @@ static void *worker(void *arg)
 		s->frac = 0.0;
 		pthread_mutex_unlock(&P->mu);
 
-		memset(&hooks, 0, sizeof(hooks));
-		hooks.progress = on_progress;
-		hooks.progress_ud = s;
-		hooks.stop = &P->local_stop;
+		ctl.progress = on_progress;
+		ctl.progress_ud = s;
+		ctl.stop = &P->local_stop;
 		bs_error_clear(&e);
-		rc = P->o->run(P->o->ud, ws, task, &hooks, &e);
+		rc = P->o->run(P->o->ud, ws, task, &ctl, &e);
 
 		pthread_mutex_lock(&P->mu);
 		s->busy = 0;

@@ -14,18 +14,28 @@
  * stop at their next check and the tasks in flight are abandoned
  * (run() sees BS_E_INTERRUPTED from the simulation).
  *
- * Unlike runner.h (replications of one model, results kept in memory for
- * `bssim run`), this pool knows nothing of models; both stay, each for its
- * caller.
+ * It is the library's one pool of threads: the replications of a run
+ * (exp/runner.c), the points a sweep checks before it starts, a sweep's
+ * and a comparison's tasks all run on it. It knows nothing of models: a
+ * task learns how to report its progress and when to stop from a struct
+ * bs_pool_ctl, which the simulation's hooks take as they are.
  */
-#ifndef BSSIM_POOL_H
-#define BSSIM_POOL_H
+#ifndef BS_BASE_POOL_H
+#define BS_BASE_POOL_H
 
 #include <stdatomic.h>
 #include <stdint.h>
 
 #include "base/common.h"
-#include "model/sim.h"
+
+/* What the pool tells a task: a progress function to call now and then
+ * with the share done of the task (unit: any number the task likes, e.g.
+ * its replication), and the flag that asks it to stop. */
+struct bs_pool_ctl {
+	void (*progress)(void *ud, uint32_t unit, double frac);
+	void *progress_ud;
+	const atomic_int *stop;
+};
 
 struct bs_pool_opts {
 	unsigned jobs;    /* threads; 0 means 1; 1 runs in the caller's thread */
@@ -37,11 +47,11 @@ struct bs_pool_opts {
 	/* Per-worker state; NULL means out of memory. */
 	void *(*worker_new)(void *ud);
 	void (*worker_free)(void *ud, void *ws);
-	/* Run one task on the worker's state. hooks->progress and
-	 * hooks->stop are filled by the pool; pass hooks to the simulation.
-	 * Returns 0 or a BS_E_* code with err filled. */
-	int (*run)(void *ud, void *ws, uint64_t task, struct bs_run_hooks *hooks,
-		   struct bs_error *err);
+	/* Run one task on the worker's state, watching ctl (borrowed for
+	 * the call). Returns 0 or a BS_E_* code with err filled;
+	 * BS_E_INTERRUPTED when it stopped because ctl->stop was set. */
+	int (*run)(void *ud, void *ws, uint64_t task,
+		   const struct bs_pool_ctl *ctl, struct bs_error *err);
 	/* Progress: tasks finished by this pool, and the summed fraction
 	 * done of the tasks in flight. Serialised by the pool. May be NULL. */
 	void (*progress)(void *ud, uint64_t done, double in_flight);

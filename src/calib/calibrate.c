@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "output/output.h"
+#include "base/fmt.h"
 #include "input/triplog.h"
 
 /* A station-hour observed less than this many minutes is imputed. */

@@ -13,10 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/fmt.h"
 #include "stats/compare.h"
 #include "stats/metrics.h"
 #include "output/output.h"
 #include "base/pool.h"
+#include "exp/runner.h"
 #include "exp/sweep.h"
 #include "exp/sweepexec.h"
 #include "calib/world.h"
@@ -95,10 +97,13 @@ static void two_worker_free(void *ud, void *ws)
 	bs_exec_worker_free(ws);
 }
 
-static int two_run(void *ud, void *ws, uint64_t task, struct bs_run_hooks *hooks,
-		   struct bs_error *err)
+static int two_run(void *ud, void *ws, uint64_t task,
+		   const struct bs_pool_ctl *ctl, struct bs_error *err)
 {
+	struct bs_run_hooks hooks_, *hooks = &hooks_;
 	struct two *t = ud;
+
+	bs_hooks_from_ctl(hooks, ctl);
 
 	/* each task fills its own slot: no lock needed */
 	return bs_exec_task(ws, task, hooks, &t->recs[task], err);

@@ -182,8 +182,6 @@ static void on_progress(void *ud, uint32_t done, uint32_t total, double frac)
 {
 	struct prog_ctx *pc = ud;
 
-	for (; pc->done < done; pc->done++)
-		bs_test_point(BS_TP_REP_DONE);
 	bs_progress_update(&pc->pr, done, total, frac);
 }
 
@@ -326,7 +324,7 @@ int bs_cmd_run(int argc, char **argv)
 	}
 	bs_test_point(BS_TP_BEFORE_WRITE);
 	bs_cli_write_begin("%u replication%s", ndone, ndone == 1 ? "" : "s");
-	rc = bs_output_write_run(outdir, sc, w, sum, reps, ndone, &info, trips,
+	rc = bs_output_write_run(outdir, sc, w->net, w->warn.count, sum, reps, ndone, &info, trips,
 				 &err);
 	if (bs_cli_write_end() && !rc && !info.interrupted) {
 		bs_cli_say("interrupted while writing: the %u replications are written to %s",

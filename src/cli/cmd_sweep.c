@@ -18,6 +18,7 @@
 
 #include "output/output.h"
 #include "base/pool.h"
+#include "exp/runner.h"
 #include "sweep_cli.h"
 
 static const char SWEEP_HELP[] =
@@ -370,13 +371,16 @@ static void thr_worker_free(void *ud, void *ws)
 	bs_exec_worker_free(ws);
 }
 
-static int thr_run(void *ud, void *ws, uint64_t i, struct bs_run_hooks *hooks,
-		   struct bs_error *err)
+static int thr_run(void *ud, void *ws, uint64_t i,
+		   const struct bs_pool_ctl *ctl, struct bs_error *err)
 {
+	struct bs_run_hooks hooks_, *hooks = &hooks_;
 	struct sweep_ctx *x = ud;
 	char *line;
-	int rc = sweep_task(x, ws, x->todo[i], hooks, &line, err);
+	int rc;
 
+	bs_hooks_from_ctl(hooks, ctl);
+	rc = sweep_task(x, ws, x->todo[i], hooks, &line, err);
 	if (rc)
 		return rc;
 	rc = bs_tasklog_append(x->log, line, err);

@@ -1,5 +1,6 @@
 /*
- * runner.c - a pool of worker threads over replications (see runner.h).
+ * runner.c - the replications of one model on the library's worker pool
+ * (see runner.h).
  */
 #include "exp/runner.h"
 
@@ -7,120 +8,79 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct pool {
+#include "base/pool.h"
+
+/* One run's shared state; the pool's workers each own a bs_sim. */
+struct run {
 	const struct bs_model *m;
 	const struct bs_runner_opts *o;
 	struct bs_rep_result **results;
-	pthread_mutex_t mu;
-	uint32_t next;     /* next replication to hand out (1-based) */
-	uint32_t done;
-	double *frac;      /* [nreps] progress of each replication */
-	int *rc;           /* [nreps] */
-	struct bs_error *errs; /* [nreps] */
-	atomic_int local_stop;
+	pthread_mutex_t mu; /* results[] */
 };
 
-static void report(struct pool *P)
+static void *worker_new(void *ud)
 {
-	double sum = 0.0;
-	uint32_t i;
-
-	if (!P->o->progress)
-		return;
-	for (i = 0; i < P->o->nreps; i++)
-		sum += P->frac[i];
-	P->o->progress(P->o->progress_ud, P->done, P->o->nreps,
-		       sum / P->o->nreps);
+	return bs_sim_alloc(((struct run *)ud)->m);
 }
 
-/* Called by each simulation every few tens of thousands of events: also
- * the moment to pass a stop request from outside on to every worker. */
-static void on_progress(void *ud, uint32_t rep, double frac)
+static void worker_free(void *ud, void *ws)
 {
-	struct pool *P = ud;
-
-	if (P->o->stop && atomic_load(P->o->stop))
-		atomic_store(&P->local_stop, 1);
-	pthread_mutex_lock(&P->mu);
-	P->frac[rep - 1] = frac;
-	report(P);
-	pthread_mutex_unlock(&P->mu);
+	(void)ud;
+	bs_sim_free(ws);
 }
 
-static int stopped(struct pool *P)
+/* Task t is replication t + 1. */
+static int run_rep(void *ud, void *ws, uint64_t t,
+		   const struct bs_pool_ctl *ctl, struct bs_error *err)
 {
-	return atomic_load(&P->local_stop) ||
-	       (P->o->stop && atomic_load(P->o->stop));
-}
+	struct run *R = ud;
+	uint32_t rep = (uint32_t)t + 1;
+	struct bs_run_hooks hooks;
+	struct bs_rep_result *res = bs_rep_result_alloc(R->m);
+	int rc;
 
-static void *worker(void *arg)
-{
-	struct pool *P = arg;
-	struct bs_sim *S = bs_sim_alloc(P->m);
-
-	for (;;) {
-		uint32_t rep;
-		struct bs_run_hooks hooks;
-		struct bs_rep_result *res;
-		int rc;
-
-		pthread_mutex_lock(&P->mu);
-		if (P->next > P->o->nreps || stopped(P)) {
-			pthread_mutex_unlock(&P->mu);
-			break;
-		}
-		rep = P->next++;
-		pthread_mutex_unlock(&P->mu);
-
-		memset(&hooks, 0, sizeof(hooks));
-		hooks.progress = on_progress;
-		hooks.progress_ud = P;
-		hooks.stop = &P->local_stop;
-		hooks.paranoid = P->o->paranoid;
-		res = S ? bs_rep_result_alloc(P->m) : NULL;
-		if (!res) {
-			rc = BS_E_NOMEM;
-			bs_error_set(&P->errs[rep - 1], BS_E_NOMEM, NULL, 0, 0,
-				     NULL, "out of memory for replication %u",
-				     rep);
-		} else if (P->o->rep_begin &&
-			   (rc = P->o->rep_begin(P->o->rep_ud, rep, &hooks))) {
-			bs_error_set(&P->errs[rep - 1], rc, NULL, 0, 0, NULL,
-				     "cannot start replication %u: %s", rep,
-				     bs_strerror(rc));
-		} else {
-			/* The external stop flag is polled through ours so that
-			 * one failing replication also stops the others. */
-			if (P->o->stop && atomic_load(P->o->stop))
-				atomic_store(&P->local_stop, 1);
-			rc = bs_sim_run(S, rep, &hooks, res, &P->errs[rep - 1]);
-			if (P->o->rep_end) {
-				int rc2 = P->o->rep_end(P->o->rep_ud, rep, rc);
-				if (!rc && rc2) {
-					rc = rc2;
-					bs_error_set(&P->errs[rep - 1], rc, NULL,
-						     0, 0, NULL,
-						     "cannot finish replication %u: %s",
-						     rep, bs_strerror(rc));
-				}
-			}
-		}
-		pthread_mutex_lock(&P->mu);
-		P->rc[rep - 1] = rc;
-		if (rc == 0) {
-			P->results[rep - 1] = res;
-			res = NULL;
-			P->done++;
-			P->frac[rep - 1] = 1.0;
-			report(P);
-		} else {
-			atomic_store(&P->local_stop, 1);
-		}
-		pthread_mutex_unlock(&P->mu);
-		bs_rep_result_free(res);
+	bs_hooks_from_ctl(&hooks, ctl);
+	hooks.paranoid = R->o->paranoid;
+	if (!res) {
+		bs_error_set(err, BS_E_NOMEM, NULL, 0, 0, NULL,
+			     "out of memory for replication %u", rep);
+		return BS_E_NOMEM;
 	}
-	bs_sim_free(S);
-	return NULL;
+	if (R->o->rep_begin &&
+	    (rc = R->o->rep_begin(R->o->rep_ud, rep, &hooks))) {
+		bs_error_set(err, rc, NULL, 0, 0, NULL,
+			     "cannot start replication %u: %s", rep,
+			     bs_strerror(rc));
+		bs_rep_result_free(res);
+		return rc;
+	}
+	rc = bs_sim_run(ws, rep, &hooks, res, err);
+	if (R->o->rep_end) {
+		int rc2 = R->o->rep_end(R->o->rep_ud, rep, rc);
+		if (!rc && rc2) {
+			rc = rc2;
+			bs_error_set(err, rc, NULL, 0, 0, NULL,
+				     "cannot finish replication %u: %s", rep,
+				     bs_strerror(rc));
+		}
+	}
+	if (rc) {
+		bs_rep_result_free(res);
+		return rc;
+	}
+	pthread_mutex_lock(&R->mu);
+	R->results[rep - 1] = res;
+	pthread_mutex_unlock(&R->mu);
+	bs_test_point(BS_TP_REP_DONE);
+	return 0;
+}
+
+static void on_progress(void *ud, uint64_t done, double in_flight)
+{
+	struct run *R = ud;
+
+	R->o->progress(R->o->progress_ud, (uint32_t)done, R->o->nreps,
+		       ((double)done + in_flight) / R->o->nreps);
 }
 
 int bs_run_replications(const struct bs_model *m,
@@ -128,59 +88,35 @@ int bs_run_replications(const struct bs_model *m,
 			struct bs_rep_result **results, uint32_t *ndone,
 			struct bs_error *err)
 {
-	struct pool P;
-	unsigned jobs = o->jobs ? o->jobs : 1, i, started = 0;
-	pthread_t *th;
+	struct run R;
+	struct bs_pool_opts po;
 	uint32_t r;
-	int rc = 0;
+	int rc;
 
-	memset(&P, 0, sizeof(P));
-	P.m = m;
-	P.o = o;
-	P.results = results;
-	P.next = 1;
-	atomic_init(&P.local_stop, 0);
+	memset(&R, 0, sizeof(R));
+	R.m = m;
+	R.o = o;
+	R.results = results;
 	*ndone = 0;
 	for (r = 0; r < o->nreps; r++)
 		results[r] = NULL;
-	if (jobs > o->nreps)
-		jobs = o->nreps ? o->nreps : 1;
-	P.frac = calloc(o->nreps ? o->nreps : 1, sizeof(double));
-	P.rc = calloc(o->nreps ? o->nreps : 1, sizeof(int));
-	P.errs = calloc(o->nreps ? o->nreps : 1, sizeof(struct bs_error));
-	th = calloc(jobs, sizeof(pthread_t));
-	if (!P.frac || !P.rc || !P.errs || !th ||
-	    pthread_mutex_init(&P.mu, NULL)) {
-		free(P.frac);
-		free(P.rc);
-		free(P.errs);
-		free(th);
+	if (pthread_mutex_init(&R.mu, NULL)) {
 		bs_error_set(err, BS_E_NOMEM, NULL, 0, 0, NULL,
 			     "out of memory starting the workers");
 		return BS_E_NOMEM;
 	}
-	if (jobs == 1) {
-		worker(&P);
-	} else {
-		for (i = 0; i < jobs; i++) {
-			if (pthread_create(&th[i], NULL, worker, &P))
-				break;
-			started++;
-		}
-		if (started == 0)
-			worker(&P); /* no thread could start: run here */
-		for (i = 0; i < started; i++)
-			pthread_join(th[i], NULL);
-	}
-	/* The lowest-numbered failure decides the outcome. */
-	for (r = 0; r < o->nreps; r++) {
-		if (P.rc[r] && P.rc[r] != BS_E_INTERRUPTED) {
-			rc = P.rc[r];
-			if (err)
-				*err = P.errs[r];
-			break;
-		}
-	}
+	memset(&po, 0, sizeof(po));
+	po.jobs = o->jobs;
+	po.ntasks = o->nreps;
+	po.worker_new = worker_new;
+	po.worker_free = worker_free;
+	po.run = run_rep;
+	po.progress = o->progress ? on_progress : NULL;
+	po.ud = &R;
+	po.stop = o->stop;
+	/* the pool keeps the lowest-numbered failure */
+	rc = bs_pool_run(&po, NULL, err);
+	pthread_mutex_destroy(&R.mu);
 	if (!rc)
 		for (r = 0; r < o->nreps; r++)
 			if (!results[r]) {
@@ -195,10 +131,5 @@ int bs_run_replications(const struct bs_model *m,
 		bs_rep_result_free(results[r]);
 		results[r] = NULL;
 	}
-	pthread_mutex_destroy(&P.mu);
-	free(P.frac);
-	free(P.rc);
-	free(P.errs);
-	free(th);
 	return rc;
 }

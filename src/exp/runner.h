@@ -1,8 +1,9 @@
 /*
- * runner.h - replications of one model on N threads.
+ * runner.h - replications of one model on N threads (the library's
+ * worker pool, base/pool.h).
  *
  * Each worker owns one struct bs_sim and takes the next replication number
- * from a shared counter; results land in slot rep - 1, so the output never
+ * from the pool; results land in slot rep - 1, so the output never
  * depends on which thread ran what, or in which order. A replication's
  * random streams come from (seed, replication, purpose, station) alone.
  *
@@ -19,7 +20,9 @@
 
 #include <stdatomic.h>
 #include <stdint.h>
+#include <string.h>
 
+#include "base/pool.h"
 #include "model/sim.h"
 
 struct bs_runner_opts {
@@ -48,5 +51,16 @@ int bs_run_replications(const struct bs_model *m,
 			const struct bs_runner_opts *o,
 			struct bs_rep_result **results, uint32_t *ndone,
 			struct bs_error *err);
+
+/* The simulation's hooks from what the pool tells a task (progress and
+ * stop); the caller sets the rest (trip log, paranoid). */
+static inline void bs_hooks_from_ctl(struct bs_run_hooks *h,
+				     const struct bs_pool_ctl *ctl)
+{
+	memset(h, 0, sizeof(*h));
+	h->progress = ctl->progress;
+	h->progress_ud = ctl->progress_ud;
+	h->stop = ctl->stop;
+}
 
 #endif

@@ -12,6 +12,7 @@
 
 #include "input/jsonpos.h"
 #include "base/limits.h"
+#include "base/pool.h"
 #include "stats/metrics.h"
 #include "output/output.h"
 #include "calib/world.h"
@@ -670,15 +671,10 @@ static json_t *str_array(const char *const *s, size_t n)
 	return a;
 }
 
-/* Checking the points on several threads. */
+/* Checking the points on the worker pool. */
 struct planner {
 	struct bs_sweep *sw;
-	pthread_mutex_t mu;   /* taking points; shared JSON (the base, doc) */
-	size_t next;
-	int failed;
-	size_t fail_p;        /* the lowest point found at fault */
-	int fail_rc;
-	struct bs_error fail_err;
+	pthread_mutex_t mu;   /* shared JSON (the base, doc) */
 	json_t **pts;         /* [npoints] plan entries */
 	uint64_t *st_hash;    /* [npoints] stations file hash */
 	unsigned char *has_st;
@@ -764,41 +760,37 @@ static int plan_point(struct planner *P, size_t p, char **last_path,
 	return rc;
 }
 
-static void *plan_worker(void *arg)
+/* A worker's cache: the stations file it hashed last (points mostly
+ * share one). */
+struct plan_ws {
+	char *last_path;
+	uint64_t last_hash;
+};
+
+static void *plan_ws_new(void *ud)
 {
-	struct planner *P = arg;
-	char *last_path = NULL;
-	uint64_t last_hash = 0;
+	(void)ud;
+	return calloc(1, sizeof(struct plan_ws));
+}
 
-	for (;;) {
-		struct bs_error e;
-		size_t p;
-		int rc;
+static void plan_ws_free(void *ud, void *ws)
+{
+	(void)ud;
+	if (ws)
+		free(((struct plan_ws *)ws)->last_path);
+	free(ws);
+}
 
-		pthread_mutex_lock(&P->mu);
-		/* after a fault no new point is taken: those taken before
-		 * are all lower, so the lowest fault is still found */
-		if (P->failed || P->next >= P->sw->npoints) {
-			pthread_mutex_unlock(&P->mu);
-			break;
-		}
-		p = P->next++;
-		pthread_mutex_unlock(&P->mu);
-		bs_error_clear(&e);
-		rc = plan_point(P, p, &last_path, &last_hash, &e);
-		if (rc) {
-			pthread_mutex_lock(&P->mu);
-			if (!P->failed || p < P->fail_p) {
-				P->fail_p = p;
-				P->fail_rc = rc;
-				P->fail_err = e;
-			}
-			P->failed = 1;
-			pthread_mutex_unlock(&P->mu);
-		}
-	}
-	free(last_path);
-	return NULL;
+/* Task p checks point p; after a fault the pool takes no new point, and
+ * since those taken before are all lower, the lowest fault is the one
+ * reported. */
+static int plan_task(void *ud, void *ws, uint64_t p,
+		     const struct bs_pool_ctl *ctl, struct bs_error *err)
+{
+	struct plan_ws *w = ws;
+
+	(void)ctl;
+	return plan_point(ud, (size_t)p, &w->last_path, &w->last_hash, err);
 }
 
 int bs_sweep_plan(struct bs_sweep *sw, unsigned jobs, struct bs_error *err)
@@ -806,8 +798,7 @@ int bs_sweep_plan(struct bs_sweep *sw, unsigned jobs, struct bs_error *err)
 	json_t *points = json_array(), *keys = json_array(), *plan = NULL;
 	uint64_t h = UINT64_C(0xcbf29ce484222325);
 	struct planner P;
-	pthread_t *th = NULL;
-	unsigned i, started = 0;
+	struct bs_pool_opts po;
 	size_t p, d;
 	int rc = BS_E_NOMEM;
 
@@ -816,33 +807,24 @@ int bs_sweep_plan(struct bs_sweep *sw, unsigned jobs, struct bs_error *err)
 	P.pts = calloc(sw->npoints, sizeof(json_t *));
 	P.st_hash = calloc(sw->npoints, sizeof(uint64_t));
 	P.has_st = calloc(sw->npoints, 1);
-	if (jobs < 1)
-		jobs = 1;
-	if (jobs > sw->npoints)
-		jobs = (unsigned)sw->npoints;
-	th = calloc(jobs, sizeof(*th));
-	if (!points || !keys || !P.pts || !P.st_hash || !P.has_st || !th ||
+	if (!points || !keys || !P.pts || !P.st_hash || !P.has_st ||
 	    pthread_mutex_init(&P.mu, NULL)) {
 		free(P.pts);
 		P.pts = NULL;
 		goto out;
 	}
-	for (i = 0; jobs > 1 && i < jobs; i++) {
-		if (pthread_create(&th[i], NULL, plan_worker, &P))
-			break;
-		started++;
-	}
-	if (started == 0)
-		plan_worker(&P); /* one job, or no thread could start */
-	for (i = 0; i < started; i++)
-		pthread_join(th[i], NULL);
+	memset(&po, 0, sizeof(po));
+	po.jobs = jobs;
+	po.ntasks = sw->npoints;
+	po.worker_new = plan_ws_new;
+	po.worker_free = plan_ws_free;
+	po.run = plan_task;
+	po.ud = &P;
+	rc = bs_pool_run(&po, NULL, err);
 	pthread_mutex_destroy(&P.mu);
-	if (P.failed) {
-		rc = P.fail_rc;
-		if (err)
-			*err = P.fail_err;
+	if (rc)
 		goto out;
-	}
+	rc = BS_E_NOMEM;
 	/* the plan and the fingerprint, in point order */
 	for (d = 0; d < sw->ndims; d++)
 		if (json_array_append_new(keys, json_string(sw->dims[d].key)))
@@ -900,7 +882,6 @@ out:
 	free(P.pts);
 	free(P.st_hash);
 	free(P.has_st);
-	free(th);
 	json_decref(points);
 	json_decref(keys);
 	json_decref(plan);

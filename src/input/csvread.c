@@ -640,17 +640,6 @@ int bs_parse_u64(const char *s, uint64_t *out)
 	return 0;
 }
 
-void bs_fmt_shortest(double v, char *buf, size_t sz)
-{
-	int p;
-
-	for (p = 1; p <= 17; p++) {
-		snprintf(buf, sz, "%.*g", p, v);
-		if (strtod(buf, NULL) == v)
-			return;
-	}
-}
-
 int bs_utf8_valid(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s, *e = p + len;

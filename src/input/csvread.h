@@ -91,10 +91,6 @@ long bs_strpos_find(const struct bs_strpos *x, size_t n, const char *s);
 int bs_parse_double(const char *s, double *out);
 int bs_parse_u64(const char *s, uint64_t *out);
 
-/* Shortest decimal text that reads back as exactly v ("35.693799", where
- * %.17g gives "35.693798999999998"): how JSON and Python print numbers,
- * so coordinates copied from a feed keep their published digits. */
-void bs_fmt_shortest(double v, char *buf, size_t sz);
 
 /* Nonzero when s (len bytes) is valid UTF-8. */
 int bs_utf8_valid(const char *s, size_t len);

@@ -12,10 +12,10 @@
 
 #include <jansson.h>
 
+#include "base/fmt.h"
 #include "input/csvread.h"
 #include "input/jsonpos.h"
 #include "base/limits.h"
-#include "output/output.h"
 #include "input/stations.h"
 
 /* A loaded JSON file with its text, to locate errors by key. */

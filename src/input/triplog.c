@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/fmt.h"
 #include "input/csvread.h"
-#include "output/output.h"
 
 enum { F_START, F_END, F_SID, F_EID, F_SNAME, F_ENAME, F_SLAT, F_SLON,
        F_ELAT, F_ELON, F_N };

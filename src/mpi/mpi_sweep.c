@@ -34,6 +34,7 @@
 #include <time.h>
 
 #include "base/pool.h"
+#include "exp/runner.h"
 #include "sweep_cli.h"
 
 enum { TAG_READY = 1, TAG_RESULT, TAG_FAIL, TAG_STOPPED, TAG_TASK, TAG_STOP };
@@ -130,13 +131,16 @@ static void helper_worker_free(void *ud, void *ws)
 	bs_exec_worker_free(ws);
 }
 
-static int helper_run(void *ud, void *ws, uint64_t t, struct bs_run_hooks *hooks,
-		      struct bs_error *err)
+static int helper_run(void *ud, void *ws, uint64_t t,
+		      const struct bs_pool_ctl *ctl, struct bs_error *err)
 {
+	struct bs_run_hooks hooks_, *hooks = &hooks_;
 	struct coord *C = ud;
 	char *line;
-	int rc = sweep_task(C->x, ws, t, hooks, &line, err);
+	int rc;
 
+	bs_hooks_from_ctl(hooks, ctl);
+	rc = sweep_task(C->x, ws, t, hooks, &line, err);
 	if (!rc) {
 		rc = bs_tasklog_append(C->x->log, line, err);
 		free(line);
@@ -331,10 +335,13 @@ static void wrk_worker_free(void *ud, void *ws)
 	bs_exec_worker_free(ws);
 }
 
-static int wrk_run(void *ud, void *ws, uint64_t t, struct bs_run_hooks *hooks,
-		   struct bs_error *err)
+static int wrk_run(void *ud, void *ws, uint64_t t,
+		   const struct bs_pool_ctl *ctl, struct bs_error *err)
 {
+	struct bs_run_hooks hooks_, *hooks = &hooks_;
 	struct wrk *W = ud;
+
+	bs_hooks_from_ctl(hooks, ctl);
 
 	return sweep_task(W->x, ws, t, hooks, &W->outbox, err);
 }

@@ -19,6 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/fmt.h"
+
 /* ---- streams --------------------------------------------------------------- */
 
 /*
@@ -1010,40 +1012,6 @@ void bs_staged_release(struct bs_staged *st)
 	st->dirfd = -1;
 }
 
-void bs_csv_put(FILE *fp, const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, fp);
-		return;
-	}
-	fputc('"', fp);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', fp);
-		fputc(*s, fp);
-	}
-	fputc('"', fp);
-}
-
-void bs_csv_num(FILE *fp, double v)
-{
-	if (isnan(v))
-		fputs("NaN", fp);
-	else if (v == 0.0)
-		fputc('0', fp); /* never "-0" */
-	else
-		fprintf(fp, "%.12g", v);
-}
-
-json_t *bs_json_num(double v)
-{
-	if (!isfinite(v))
-		return json_null();
-	if (v == 0.0)
-		v = 0.0;
-	return json_real(v);
-}
-
 /* ---- trip logs ----------------------------------------------------------- */
 
 #define TRIPS_HEADER                                                           \
@@ -1305,7 +1273,8 @@ static json_t *matrix_json(const struct bs_network *net, const double *x)
 }
 
 json_t *bs_output_summary_json(const struct bs_scenario *sc,
-			       const struct bs_world *w,
+			       const struct bs_network *net,
+			       long input_warnings,
 			       const struct bs_summary *s,
 			       const struct bs_run_info *info)
 {
@@ -1323,18 +1292,18 @@ json_t *bs_output_summary_json(const struct bs_scenario *sc,
 	for (k = 0; k < s->nwards; k++) {
 		json_t *wo = json_object();
 		json_object_set_new(wo, "metrics", metrics_json(s, k));
-		json_object_set_new(wards, w->net->ward_names[k], wo);
+		json_object_set_new(wards, net->ward_names[k], wo);
 	}
 	json_object_set_new(doc, "wards", wards);
-	json_object_set_new(doc, "flows", matrix_json(w->net, s->flows));
+	json_object_set_new(doc, "flows", matrix_json(net, s->flows));
 	json_object_set_new(doc, "settlement_yen",
-			    matrix_json(w->net, s->settle));
+			    matrix_json(net, s->settle));
 	json_object_set_new(doc, "version", json_string(BSSIM_VERSION));
 	json_object_set_new(doc, "seed", json_integer((json_int_t)sc->p.seed));
 	/* rows of the inputs skipped safely (e.g. trip-log rows without a
 	 * station): deterministic, so outside "run" */
 	json_object_set_new(doc, "input_warnings",
-			    json_integer((json_int_t)w->warn.count));
+			    json_integer((json_int_t)input_warnings));
 	run = json_object();
 	if (info) {
 		json_object_set_new(run, "wall_s", bs_json_num(info->wall_s));
@@ -1530,7 +1499,8 @@ static int code_of(const struct bs_error *err, int dflt)
 }
 
 int bs_output_write_run(const char *dir, const struct bs_scenario *sc,
-			const struct bs_world *w, const struct bs_summary *s,
+			const struct bs_network *net, long input_warnings,
+			const struct bs_summary *s,
 			struct bs_rep_result *const *reps, size_t nreps,
 			const struct bs_run_info *info, struct bs_trips *trips,
 			struct bs_error *err)
@@ -1562,7 +1532,7 @@ int bs_output_write_run(const char *dir, const struct bs_scenario *sc,
 			goto out;                                          \
 		}                                                          \
 	} while (0)
-	doc = bs_output_summary_json(sc, w, s, info);
+	doc = bs_output_summary_json(sc, net, input_warnings, s, info);
 	if (!doc) {
 		rc = BS_E_NOMEM;
 		bs_error_set(err, rc, dir, 0, 0, NULL, "out of memory");
@@ -1573,13 +1543,13 @@ int bs_output_write_run(const char *dir, const struct bs_scenario *sc,
 				 JSON_INDENT(2) | JSON_REAL_PRECISION(12)) != 0;
 		fputc('\n', fp);
 	});
-	STAGE("replications.csv", write_replications(fp, w->net, s, reps));
-	STAGE("stations.csv", write_stations(fp, w->net, s));
-	STAGE("timeseries.csv", write_timeseries(fp, w->net, reps, nreps));
-	STAGE("flows.csv", write_flows(fp, w->net, reps, nreps));
+	STAGE("replications.csv", write_replications(fp, net, s, reps));
+	STAGE("stations.csv", write_stations(fp, net, s));
+	STAGE("timeseries.csv", write_timeseries(fp, net, reps, nreps));
+	STAGE("flows.csv", write_flows(fp, net, reps, nreps));
 	if (sc->p.geojson)
 		STAGE("stations.geojson",
-		      bad = write_geojson(fp, w->net, s) == BS_E_NOMEM);
+		      bad = write_geojson(fp, net, s) == BS_E_NOMEM);
 	if (trips) {
 		uint32_t rep = 0;
 		int e;

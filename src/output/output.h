@@ -25,7 +25,7 @@
 #include "stats/metrics.h"
 #include "input/scenario.h"
 #include "model/sim.h"
-#include "calib/world.h"
+#include "model/network.h"
 
 struct bs_run_info {
 	double wall_s;
@@ -176,13 +176,6 @@ int bs_staged_commit(struct bs_staged *st, struct bs_error *err);
 /* Remove the temporary files not yet committed and release. */
 void bs_staged_release(struct bs_staged *st);
 
-/* Write one CSV field, quoted when it holds a comma, quote or line end. */
-void bs_csv_put(FILE *fp, const char *s);
-/* Write a number as CSV/JSON-friendly text (%.12g; NaN as "NaN"). */
-void bs_csv_num(FILE *fp, double v);
-
-/* A JSON real, or null for NaN/inf (jansson refuses those). New ref. */
-json_t *bs_json_num(double v);
 
 /* {"mean", "sd", "ci95_low", "ci95_high"} of a statistic (NaN as null). */
 struct bs_stat;
@@ -203,9 +196,11 @@ int bs_trips_end(void *ud, uint32_t rep, int rc);
 int bs_trips_error(const struct bs_trips *t, struct bs_error *err);
 void bs_trips_free(struct bs_trips *t);
 
-/* The summary.json document. New reference. */
+/* The summary.json document of a run of sc over net; input_warnings:
+ * the inputs' rows skipped safely. New reference. */
 json_t *bs_output_summary_json(const struct bs_scenario *sc,
-			       const struct bs_world *w,
+			       const struct bs_network *net,
+			       long input_warnings,
 			       const struct bs_summary *s,
 			       const struct bs_run_info *info);
 
@@ -220,7 +215,8 @@ size_t bs_output_run_names(const struct bs_scenario *sc, const char **names);
  * trips may be NULL; it covers replications 1..nreps.
  */
 int bs_output_write_run(const char *dir, const struct bs_scenario *sc,
-			const struct bs_world *w, const struct bs_summary *s,
+			const struct bs_network *net, long input_warnings,
+			const struct bs_summary *s,
 			struct bs_rep_result *const *reps, size_t nreps,
 			const struct bs_run_info *info, struct bs_trips *trips,
 			struct bs_error *err);

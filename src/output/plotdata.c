@@ -7,6 +7,7 @@
  */
 #include "output/plotdata.h"
 
+#include "base/fmt.h"
 #include "input/jsonpos.h"
 
 #include <math.h>

@@ -1,0 +1,29 @@
+/*
+ * fmt.h - numbers and fields as bssim writes them: CSV fields quoted only
+ * when they must be, numbers with 12 significant digits (never "-0"),
+ * NaN as null in JSON, and the shortest text that reads back exactly.
+ * Every writer of CSV or JSON (outputs, imports, calibration, task logs)
+ * formats through these, so the same number reads the same everywhere.
+ */
+#ifndef BS_BASE_FMT_H
+#define BS_BASE_FMT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+/* Write one CSV field, quoted when it holds a comma, quote or line end. */
+void bs_csv_put(FILE *fp, const char *s);
+/* Write a number as CSV/JSON-friendly text (%.12g; NaN as "NaN"). */
+void bs_csv_num(FILE *fp, double v);
+
+/* A JSON real, or null for NaN/inf (jansson refuses those). New ref. */
+json_t *bs_json_num(double v);
+
+/* Shortest decimal text that reads back as exactly v ("35.693799", where
+ * %.17g gives "35.693798999999998"): how JSON and Python print numbers,
+ * so coordinates copied from a feed keep their published digits. */
+void bs_fmt_shortest(double v, char *buf, size_t sz);
+
+#endif
