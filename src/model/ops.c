@@ -1,10 +1,10 @@
 /*
- * ops.c - operations inside the event loop: rebalancing trucks, battery
- * swap crews, the nightly count of foreign bikes, and settlement between
- * wards (see docs/operations.md for the rules in words).
+ * ops.c - operations inside the event loop: rebalancing trucks and
+ * battery swap crews, two processes of the loop (struct bs__process; see
+ * docs/operations.md for the rules in words).
  *
- * Trucks and crews are ordinary events (EV_TRUCK, EV_CREW) with the vehicle
- * index as payload. A vehicle is always in one mode: off duty at its depot,
+ * Each process's events carry the vehicle index as payload; its state (the
+ * vehicles, the bikes on board) is its own, out of the loop's sight. A vehicle is always in one mode: off duty at its depot,
  * idle (it looks for work again after review_min), or travelling to a port
  * to load, unload or swap, or home to the depot. Bikes on a truck are
  * counted as such, so docked + riding + on trucks = fleet at every event.
@@ -20,7 +20,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SPLIT_POINTS 8
+/* A fleet of vehicles: the state of the trucks' or the crews' process. */
+struct fleet {
+	struct bs__vehicle *v; /* [n] */
+	size_t n;
+	uint32_t ev;           /* the process's event type */
+	uint32_t *bikes;       /* trucks: [n * capacity] on board */
+	uint16_t *from;        /* trucks: [n * capacity] where each was loaded */
+};
 
 /* ---- shifts ----------------------------------------------------------- */
 
@@ -31,14 +38,6 @@ static int in_shift(double t, double sh, double eh)
 	return m >= sh * 60.0 && m < eh * 60.0;
 }
 
-/* The first shift start at or after t. */
-static double next_start(double t, double sh)
-{
-	double day = floor(t / BS_MINUTES_PER_DAY);
-	double s = day * BS_MINUTES_PER_DAY + sh * 60.0;
-
-	return s >= t ? s : s + BS_MINUTES_PER_DAY;
-}
 
 /* Minutes of daily shifts [sh, eh) inside [a, b). */
 static double shift_overlap(double a, double b, double sh, double eh)
@@ -59,158 +58,116 @@ static double shift_overlap(double a, double b, double sh, double eh)
 	return total;
 }
 
-/* ---- allocation ------------------------------------------------------- */
+/* ---- the processes' state ---------------------------------------------- */
 
-static int trucks_on(const struct bs_sim *S)
+static int trucks_wanted(const struct bs_model *m)
 {
-	return S->m->ops && S->m->p.reb_policy != BS_REB_NONE &&
-	       S->m->ops->ntrucks > 0;
+	return m->ops && m->p.reb_policy != BS_REB_NONE && m->ops->ntrucks > 0;
 }
 
-static int crews_on(const struct bs_sim *S)
+static int crews_wanted(const struct bs_model *m)
 {
-	return S->m->ops && S->m->p.battery && S->m->ops->ncrews > 0;
+	return m->ops && m->p.battery && m->ops->ncrews > 0;
 }
 
-int bs__ops_alloc(struct bs_sim *S)
+static void fleet_free(void *st)
 {
-	const struct bs_ops *o = S->m->ops;
-	size_t cap = S->m->p.truck_capacity, k, slots;
+	struct fleet *F = st;
 
-	if (!o)
-		return 0;
-	slots = o->ntrucks * cap + 1;
-	S->trucks = calloc(o->ntrucks ? o->ntrucks : 1, sizeof(*S->trucks));
-	S->crews = calloc(o->ncrews ? o->ncrews : 1, sizeof(*S->crews));
-	S->truck_bikes = malloc(slots * sizeof(uint32_t));
-	S->truck_from = malloc(slots * sizeof(uint16_t));
-	if (!S->trucks || !S->crews || !S->truck_bikes || !S->truck_from)
-		return BS_E_NOMEM;
-	for (k = 0; k < o->ntrucks; k++) {
-		S->trucks[k].bikes = S->truck_bikes + k * cap;
-		S->trucks[k].from = S->truck_from + k * cap;
-	}
-	return 0;
+	if (!F)
+		return;
+	free(F->v);
+	free(F->bikes);
+	free(F->from);
+	free(F);
 }
 
-void bs__ops_free(struct bs_sim *S)
+static struct fleet *fleet_alloc(size_t n, size_t cap)
 {
-	free(S->trucks);
-	free(S->crews);
-	free(S->truck_bikes);
-	free(S->truck_from);
-}
-
-int bs__ops_start(struct bs_sim *S)
-{
-	const struct bs_ops *o = S->m->ops;
-	const struct bs_params *p = &S->m->p;
+	struct fleet *F = calloc(1, sizeof(*F));
 	size_t k;
 
-	if (trucks_on(S)) {
-		double t0 = next_start(0.0, p->reb_shift_start_h);
-		for (k = 0; k < o->ntrucks; k++) {
-			struct bs__vehicle *v = &S->trucks[k];
-			v->home = o->truck_home[k];
-			v->group = o->trucks.group_of_ward[v->home];
-			v->at = v->target = o->depot[v->home];
-			v->mode = V_OFF;
-			v->load = 0;
-			v->dump = 0;
-			if (t0 < S->horizon &&
-			    bs_engine_schedule(&S->eng, t0, EV_TRUCK,
-					       (uint32_t)k, 0, 0))
-				return BS_E_NOMEM;
+	if (!F)
+		return NULL;
+	F->n = n;
+	F->v = calloc(n ? n : 1, sizeof(*F->v));
+	if (!F->v)
+		goto err;
+	if (cap) {
+		F->bikes = malloc((n * cap + 1) * sizeof(uint32_t));
+		F->from = malloc((n * cap + 1) * sizeof(uint16_t));
+		if (!F->bikes || !F->from)
+			goto err;
+		for (k = 0; k < n; k++) {
+			F->v[k].bikes = F->bikes + k * cap;
+			F->v[k].from = F->from + k * cap;
 		}
 	}
-	if (crews_on(S)) {
-		double t0 = next_start(0.0, p->bat_shift_start_h);
-		for (k = 0; k < o->ncrews; k++) {
-			struct bs__vehicle *v = &S->crews[k];
-			v->home = o->crew_home[k];
-			v->group = o->crews.group_of_ward[v->home];
-			v->at = v->target = o->depot[v->home];
-			v->mode = V_OFF;
-			if (t0 < S->horizon &&
-			    bs_engine_schedule(&S->eng, t0, EV_CREW,
-					       (uint32_t)k, 0, 0))
-				return BS_E_NOMEM;
-		}
-	}
-	if (p->dock_fee_yen > 0.0) {
-		double t0 = next_start(0.0, p->night_hour);
+	return F;
+err:
+	fleet_free(F);
+	return NULL;
+}
+
+static void *trucks_alloc(const struct bs_sim *S)
+{
+	return fleet_alloc(S->m->ops->ntrucks, S->m->p.truck_capacity);
+}
+
+static void *crews_alloc(const struct bs_sim *S)
+{
+	return fleet_alloc(S->m->ops->ncrews, 0);
+}
+
+/* Every vehicle off duty at its depot, first out at the shift's start. */
+static int fleet_start(struct bs_sim *S, struct fleet *F, uint32_t ev,
+		       const uint32_t *home, const struct bs_pool *pool,
+		       double shift_start_h)
+{
+	double t0 = bs__next_daily(0.0, shift_start_h);
+	size_t k;
+
+	F->ev = ev;
+	for (k = 0; k < F->n; k++) {
+		struct bs__vehicle *v = &F->v[k];
+		v->home = home[k];
+		v->group = pool->group_of_ward[v->home];
+		v->at = v->target = S->m->ops->depot[v->home];
+		v->mode = V_OFF;
+		v->load = 0;
+		v->dump = 0;
 		if (t0 < S->horizon &&
-		    bs_engine_schedule(&S->eng, t0, EV_NIGHT, 0, 0, 0))
+		    bs_engine_schedule(&S->eng, t0, ev, (uint32_t)k, 0, 0))
 			return BS_E_NOMEM;
 	}
 	return 0;
 }
 
-/* ---- settlement -------------------------------------------------------- */
-
-static void owe(struct bs_sim *S, uint32_t from, uint32_t to, double yen)
+static int trucks_start(struct bs_sim *S, void *st, uint32_t ev)
 {
-	if (from != to)
-		S->out->settle[(size_t)from * S->W + to] += yen;
+	return fleet_start(S, st, ev, S->m->ops->truck_home,
+			   &S->m->ops->trucks, S->m->p.reb_shift_start_h);
 }
 
-void bs__settle_fare(struct bs_sim *S, uint32_t rent_st, uint32_t ret_st,
-		     uint32_t owner, double fare)
+static int crews_start(struct bs_sim *S, void *st, uint32_t ev)
 {
-	const struct bs_network *net = S->m->net;
-	uint32_t rw = net->ward[rent_st];
-	int i;
+	return fleet_start(S, st, ev, S->m->ops->crew_home,
+			   &S->m->ops->crews, S->m->p.bat_shift_start_h);
+}
 
-	switch (S->m->p.settlement) {
-	case BS_SETTLE_OWNER:
-		/* the renting ward collected the fare; the bike's owner
-		 * earns it */
-		owe(S, rw, owner, fare);
-		break;
-	case BS_SETTLE_SPLIT_TIME:
-		/* each ward earns the share of the ride spent in it: the
-		 * ride is taken as the straight line between the two ports
-		 * at even speed, and a point belongs to the ward of the port
-		 * nearest to it (ward boundaries as the ports' Voronoi
-		 * cells) */
-		if (rent_st == ret_st)
-			break;
-		for (i = 0; i < SPLIT_POINTS; i++) {
-			double f = (i + 0.5) / SPLIT_POINTS;
-			double la = net->lat[rent_st] +
-				    f * (net->lat[ret_st] - net->lat[rent_st]);
-			double lo = net->lon[rent_st] +
-				    f * (net->lon[ret_st] - net->lon[rent_st]);
-			uint32_t s = bs_network_nearest_point(net, la, lo, NULL,
-							      NULL, NULL);
-			owe(S, rw, net->ward[s], fare / SPLIT_POINTS);
-		}
-		break;
-	default:
-		break;
+/* The bikes on board, each load within the truck's capacity. */
+static int trucks_held(const struct bs_sim *S, const void *st, uint64_t *bikes)
+{
+	const struct fleet *F = st;
+	size_t k;
+
+	*bikes = 0;
+	for (k = 0; k < F->n; k++) {
+		if (F->v[k].load > S->m->p.truck_capacity)
+			return -1;
+		*bikes += F->v[k].load;
 	}
-}
-
-int bs__night_event(struct bs_sim *S, double t)
-{
-	const struct bs_params *p = &S->m->p;
-	size_t s;
-
-	if (S->draining)
-		return 0;
-	if (S->integrating)
-		for (s = 0; s < S->n; s++) {
-			const struct bs__station *st = &S->st[s];
-			for (uint32_t k = 0; k < st->stock; k++) {
-				uint32_t b = S->docks[st->off + k];
-				owe(S, S->owner[b], st->ward, p->dock_fee_yen);
-			}
-		}
-	t += BS_MINUTES_PER_DAY;
-	return t < S->horizon &&
-			       bs_engine_schedule(&S->eng, t, EV_NIGHT, 0, 0, 0)
-		       ? BS_E_NOMEM
-		       : 0;
+	return 0;
 }
 
 /* ---- trucks: choosing ports -------------------------------------------- */
@@ -416,28 +373,30 @@ static uint32_t choose_home_drop(const struct bs_sim *S,
 
 /* ---- trucks: moving ----------------------------------------------------- */
 
-static int travel(struct bs_sim *S, uint32_t k, struct bs__vehicle *v,
-		  uint32_t dest, uint32_t mode, double t, int ev, double kmh)
+static int travel(struct bs_sim *S, const struct fleet *F, uint32_t k,
+		  struct bs__vehicle *v, uint32_t dest, uint32_t mode, double t,
+		  double kmh)
 {
 	const struct bs_params *p = &S->m->p;
 	double m = p->truck_detour * bs_network_dist(S->m->net, v->at, dest);
 
-	if (ev == EV_TRUCK && S->integrating)
+	/* trucks' kilometres are counted (crews' are not a cost here) */
+	if (F->bikes && S->integrating)
 		*bs__raw(S, v->home, BS_RAW_REB_KM) += m / 1000.0;
 	v->target = dest;
 	v->mode = mode;
 	return bs_engine_schedule(&S->eng, t + m / (kmh * 1000.0 / 60.0),
-				  (uint32_t)ev, k, 0, 0)
+				  F->ev, k, 0, 0)
 		       ? BS_E_NOMEM
 		       : 0;
 }
 
-static int idle(struct bs_sim *S, uint32_t k, struct bs__vehicle *v, double t,
-		int ev)
+static int idle(struct bs_sim *S, const struct fleet *F, uint32_t k,
+		struct bs__vehicle *v, double t)
 {
 	v->mode = V_IDLE;
-	return bs_engine_schedule(&S->eng, t + S->m->p.review_min, (uint32_t)ev,
-				  k, 0, 0)
+	return bs_engine_schedule(&S->eng, t + S->m->p.review_min, F->ev, k, 0,
+				  0)
 		       ? BS_E_NOMEM
 		       : 0;
 }
@@ -492,7 +451,7 @@ static uint32_t unload_bikes(struct bs_sim *S, struct bs__vehicle *v,
 			*bs__raw(S, v->home, BS_RAW_REB_MOVES) += 1.0;
 			if (v->from[i] != o && st->ward == o) {
 				*bs__raw(S, v->home, BS_RAW_REPATRIATED) += 1.0;
-				owe(S, o, v->home, p->repatriation_yen);
+				bs__owe(S, o, v->home, p->repatriation_yen);
 			}
 		}
 		bs__dock(S, v->at, b, t);
@@ -505,10 +464,10 @@ static uint32_t unload_bikes(struct bs_sim *S, struct bs__vehicle *v,
 	return done;
 }
 
-static int truck_plan(struct bs_sim *S, uint32_t k, double t)
+static int truck_plan(struct bs_sim *S, struct fleet *F, uint32_t k, double t)
 {
 	const struct bs_params *p = &S->m->p;
-	struct bs__vehicle *v = &S->trucks[k];
+	struct bs__vehicle *v = &F->v[k];
 	uint8_t ok[BS_MAX_WARDS];
 	uint32_t s;
 	double kmh = p->truck_speed_kmh;
@@ -523,22 +482,22 @@ static int truck_plan(struct bs_sim *S, uint32_t k, double t)
 			if (s == BS_NO_STATION)
 				s = choose(S, v, NEAREST_FREE, ok, t);
 			if (s != BS_NO_STATION)
-				return travel(S, k, v, s, V_TO_DROP, t, EV_TRUCK, kmh);
+				return travel(S, F, k, v, s, V_TO_DROP, t, kmh);
 		}
-		return travel(S, k, v, S->m->ops->depot[v->home], V_TO_DEPOT,
-			      t, EV_TRUCK, kmh);
+		return travel(S, F, k, v, S->m->ops->depot[v->home],
+			      V_TO_DEPOT, t, kmh);
 	}
 	if (p->reb_policy == BS_REB_REPATRIATE) {
 		if (v->load > 0) {
 			s = choose_home_drop(S, v);
 			return s == BS_NO_STATION
-				       ? idle(S, k, v, t, EV_TRUCK)
-				       : travel(S, k, v, s, V_TO_DROP, t, EV_TRUCK, kmh);
+				       ? idle(S, F, k, v, t)
+				       : travel(S, F, k, v, s, V_TO_DROP, t, kmh);
 		}
 		s = choose_foreign(S, v);
 		return s == BS_NO_STATION
-			       ? idle(S, k, v, t, EV_TRUCK)
-			       : travel(S, k, v, s, V_TO_PICK, t, EV_TRUCK, kmh);
+			       ? idle(S, F, k, v, t)
+			       : travel(S, F, k, v, s, V_TO_PICK, t, kmh);
 	}
 	/* threshold */
 	if (v->load > 0) {
@@ -553,8 +512,8 @@ static int truck_plan(struct bs_sim *S, uint32_t k, double t)
 			v->dump = 1;
 		}
 		return s == BS_NO_STATION
-			       ? idle(S, k, v, t, EV_TRUCK)
-			       : travel(S, k, v, s, V_TO_DROP, t, EV_TRUCK, kmh);
+			       ? idle(S, F, k, v, t)
+			       : travel(S, F, k, v, s, V_TO_DROP, t, kmh);
 	}
 	if (choose(S, v, WORST_DEFICIT, NULL, t) != BS_NO_STATION) {
 		s = choose(S, v, NEAREST_SOURCE_HIGH, NULL, t);
@@ -563,14 +522,15 @@ static int truck_plan(struct bs_sim *S, uint32_t k, double t)
 	} else {
 		s = choose(S, v, WORST_SURPLUS, NULL, t);
 	}
-	return s == BS_NO_STATION ? idle(S, k, v, t, EV_TRUCK)
-				  : travel(S, k, v, s, V_TO_PICK, t, EV_TRUCK, kmh);
+	return s == BS_NO_STATION ? idle(S, F, k, v, t)
+				  : travel(S, F, k, v, s, V_TO_PICK, t, kmh);
 }
 
-int bs__truck_event(struct bs_sim *S, uint32_t k, double t)
+static int trucks_event(struct bs_sim *S, void *state, uint32_t k, double t)
 {
 	const struct bs_params *p = &S->m->p;
-	struct bs__vehicle *v = &S->trucks[k];
+	struct fleet *F = state;
+	struct bs__vehicle *v = &F->v[k];
 	uint32_t n = 0;
 
 	if (S->draining)
@@ -578,9 +538,9 @@ int bs__truck_event(struct bs_sim *S, uint32_t k, double t)
 	switch (v->mode) {
 	case V_OFF:
 		v->at = S->m->ops->depot[v->home];
-		return truck_plan(S, k, t);
+		return truck_plan(S, F, k, t);
 	case V_IDLE:
-		return truck_plan(S, k, t);
+		return truck_plan(S, F, k, t);
 	case V_TO_PICK: {
 		struct bs__station *st = &S->st[v->target];
 		uint32_t room = p->truck_capacity - v->load, tgt;
@@ -613,8 +573,8 @@ int bs__truck_event(struct bs_sim *S, uint32_t k, double t)
 		v->at = S->m->ops->depot[v->home];
 		v->mode = V_OFF;
 		return bs_engine_schedule(&S->eng,
-					  next_start(t + 1e-9, p->reb_shift_start_h),
-					  EV_TRUCK, k, 0, 0)
+					  bs__next_daily(t + 1e-9, p->reb_shift_start_h),
+					  F->ev, k, 0, 0)
 			       ? BS_E_NOMEM
 			       : 0;
 	default:
@@ -625,9 +585,9 @@ int bs__truck_event(struct bs_sim *S, uint32_t k, double t)
 	 * truck cannot loop at one instant. */
 	v->mode = V_IDLE;
 	if (n == 0)
-		return idle(S, k, v, t, EV_TRUCK);
-	return bs_engine_schedule(&S->eng, t + n * p->load_min, EV_TRUCK, k,
-				  0, 0)
+		return idle(S, F, k, v, t);
+	return bs_engine_schedule(&S->eng, t + n * p->load_min, F->ev, k, 0,
+				  0)
 		       ? BS_E_NOMEM
 		       : 0;
 }
@@ -666,10 +626,11 @@ static uint32_t choose_swap(const struct bs_sim *S, const struct bs__vehicle *v)
 	return best;
 }
 
-int bs__crew_event(struct bs_sim *S, uint32_t k, double t)
+static int crews_event(struct bs_sim *S, void *state, uint32_t k, double t)
 {
 	const struct bs_params *p = &S->m->p;
-	struct bs__vehicle *v = &S->crews[k];
+	struct fleet *F = state;
+	struct bs__vehicle *v = &F->v[k];
 	uint32_t s, n = 0;
 
 	if (S->draining)
@@ -697,8 +658,8 @@ int bs__crew_event(struct bs_sim *S, uint32_t k, double t)
 			*bs__raw(S, v->home, BS_RAW_SWAPS) += n;
 		v->mode = V_IDLE;
 		if (n == 0)
-			return idle(S, k, v, t, EV_CREW);
-		return bs_engine_schedule(&S->eng, t + n * p->swap_min, EV_CREW,
+			return idle(S, F, k, v, t);
+		return bs_engine_schedule(&S->eng, t + n * p->swap_min, F->ev,
 					  k, 0, 0)
 			       ? BS_E_NOMEM
 			       : 0;
@@ -707,50 +668,53 @@ int bs__crew_event(struct bs_sim *S, uint32_t k, double t)
 		v->at = S->m->ops->depot[v->home];
 		v->mode = V_OFF;
 		return bs_engine_schedule(&S->eng,
-					  next_start(t + 1e-9, p->bat_shift_start_h),
-					  EV_CREW, k, 0, 0)
+					  bs__next_daily(t + 1e-9, p->bat_shift_start_h),
+					  F->ev, k, 0, 0)
 			       ? BS_E_NOMEM
 			       : 0;
 	default:
 		return BS_E_RUN;
 	}
 	if (!in_shift(t, p->bat_shift_start_h, p->bat_shift_end_h))
-		return travel(S, k, v, S->m->ops->depot[v->home], V_TO_DEPOT, t,
-			      EV_CREW, p->crew_speed_kmh);
+		return travel(S, F, k, v, S->m->ops->depot[v->home], V_TO_DEPOT, t,
+			      p->crew_speed_kmh);
 	s = choose_swap(S, v);
 	return s == BS_NO_STATION
-		       ? idle(S, k, v, t, EV_CREW)
-		       : travel(S, k, v, s, V_TO_PICK, t, EV_CREW, p->crew_speed_kmh);
+		       ? idle(S, F, k, v, t)
+		       : travel(S, F, k, v, s, V_TO_PICK, t, p->crew_speed_kmh);
 }
 
 /* ---- end of a replication ----------------------------------------------- */
 
-void bs__ops_finish(struct bs_sim *S)
+/* Hours on shift in the measured window, per vehicle of each ward. */
+static void trucks_finish(struct bs_sim *S, void *st)
 {
 	const struct bs_params *p = &S->m->p;
-	const struct bs_ops *o = S->m->ops;
-	double th = 0.0, ch = 0.0;
-	size_t a, b;
+	double th = shift_overlap(S->warm, S->horizon, p->reb_shift_start_h,
+				  p->reb_shift_end_h) / 60.0;
+	size_t a;
 
-	if (trucks_on(S))
-		th = shift_overlap(S->warm, S->horizon, p->reb_shift_start_h,
-				   p->reb_shift_end_h) / 60.0;
-	if (crews_on(S))
-		ch = shift_overlap(S->warm, S->horizon, p->bat_shift_start_h,
-				   p->bat_shift_end_h) / 60.0;
-	for (a = 0; a < S->W; a++) {
-		double *r = S->out->raw + a * BS_RAW_N;
-		if (o) {
-			r[BS_RAW_TRUCK_HOURS] = th * o->ward_trucks[a];
-			r[BS_RAW_CREW_HOURS] = ch * o->ward_crews[a];
-		}
-		r[BS_RAW_COST] = r[BS_RAW_TRUCK_HOURS] * p->truck_hour_yen +
-				 r[BS_RAW_REB_KM] * p->truck_km_yen +
-				 r[BS_RAW_CREW_HOURS] * p->crew_hour_yen +
-				 r[BS_RAW_SWAPS] * p->swap_yen;
-		for (b = 0; b < S->W; b++) {
-			r[BS_RAW_SETTLE_OUT] += S->out->settle[a * S->W + b];
-			r[BS_RAW_SETTLE_IN] += S->out->settle[b * S->W + a];
-		}
-	}
+	(void)st;
+	for (a = 0; a < S->W; a++)
+		*bs__raw(S, a, BS_RAW_TRUCK_HOURS) = th * S->m->ops->ward_trucks[a];
 }
+
+static void crews_finish(struct bs_sim *S, void *st)
+{
+	const struct bs_params *p = &S->m->p;
+	double ch = shift_overlap(S->warm, S->horizon, p->bat_shift_start_h,
+				  p->bat_shift_end_h) / 60.0;
+	size_t a;
+
+	(void)st;
+	for (a = 0; a < S->W; a++)
+		*bs__raw(S, a, BS_RAW_CREW_HOURS) = ch * S->m->ops->ward_crews[a];
+}
+
+const struct bs__process bs__trucks = {
+	"trucks", trucks_wanted, trucks_alloc, fleet_free, trucks_start,
+	trucks_event, trucks_held, trucks_finish};
+
+const struct bs__process bs__crews = {
+	"crews", crews_wanted, crews_alloc, fleet_free, crews_start,
+	crews_event, NULL, crews_finish};

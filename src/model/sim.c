@@ -1,8 +1,8 @@
 /*
  * sim.c - the event loop of one replication (see sim.h): arrivals,
  * rentals, rides, diversions, returns, samples. Trucks, swap crews and the
- * nightly settlement count are in ops.c; the shared state is in
- * sim_internal.h.
+ * nightly dock fees are processes plugged into the loop (ops.c,
+ * settle.c); the shared state is in sim_internal.h.
  */
 #include "sim_internal.h"
 
@@ -20,6 +20,10 @@
 #define EXP_RIDE_KMH 12.0
 
 /* ---- allocation ------------------------------------------------------ */
+
+/* The processes, in the order they start (sim_internal.h). */
+static const struct bs__process *const PROCESSES[BS__NPROC] = {
+	&bs__trucks, &bs__crews, &bs__night_fees};
 
 _Static_assert(sizeof(struct bs__station) == 64,
 	       "a station's state is one cache line");
@@ -107,8 +111,10 @@ struct bs_sim *bs_sim_alloc(const struct bs_model *m)
 		goto err;
 	if (m->p.battery && !(S->charge = bs_big_calloc(fleet, sizeof(float))))
 		goto err;
-	if (bs__ops_alloc(S))
-		goto err;
+	for (size_t i = 0; i < BS__NPROC; i++)
+		if (PROCESSES[i]->wanted(m) &&
+		    !(S->proc[i] = PROCESSES[i]->alloc(S)))
+			goto err;
 	return S;
 err:
 	bs_sim_free(S);
@@ -125,7 +131,9 @@ void bs_sim_free(struct bs_sim *S)
 		gsl_rng_free(S->r_beh);
 	if (S->r_bat)
 		gsl_rng_free(S->r_bat);
-	bs__ops_free(S);
+	for (size_t i = 0; i < BS__NPROC; i++)
+		if (S->proc[i])
+			PROCESSES[i]->free(S->proc[i]);
 	free(S->st);
 	free(S->docks);
 	free(S->owner);
@@ -501,14 +509,16 @@ static int conservation(struct bs_sim *S, double t, int full,
 		i += S->w_empty[w];
 	if (i != W)
 		goto broken;
-	if (S->m->ops) {
-		uint64_t carried = 0;
-		for (i = 0; i < S->m->ops->ntrucks; i++) {
-			if (S->trucks[i].load > S->m->p.truck_capacity)
+	{
+		uint64_t held = 0, h;
+		for (i = 0; i < BS__NPROC; i++) {
+			if (!S->proc[i] || !PROCESSES[i]->held)
+				continue;
+			if (PROCESSES[i]->held(S, S->proc[i], &h))
 				goto broken;
-			carried += S->trucks[i].load;
+			held += h;
 		}
-		if (carried != S->trucked_total)
+		if (held != S->trucked_total)
 			goto broken;
 	}
 	(void)usable;
@@ -639,8 +649,10 @@ static int schedule_start(struct bs_sim *S)
 	    bs_engine_schedule(&S->eng, S->ts_k0 * m->p.ts_step_min,
 			       EV_SAMPLE, 0, 0, 0))
 		return BS_E_NOMEM;
-	if (bs__ops_start(S))
-		return BS_E_NOMEM;
+	for (i = 0; i < BS__NPROC; i++)
+		if (S->proc[i] &&
+		    PROCESSES[i]->start(S, S->proc[i], EV_PROCESS + (uint32_t)i))
+			return BS_E_NOMEM;
 	for (i = 0; i < S->n; i++) {
 		double t;
 		if (m->dem->tr_off) {
@@ -679,7 +691,10 @@ static void finish(struct bs_sim *S, struct bs_rep_result *o)
 		*bs__raw(S, st->ward, BS_RAW_RENTALS) += st->rentals;
 	}
 	o->window_min = S->horizon - S->warm;
-	bs__ops_finish(S);
+	for (i = 0; i < BS__NPROC; i++)
+		if (S->proc[i] && PROCESSES[i]->finish)
+			PROCESSES[i]->finish(S, S->proc[i]);
+	bs__accounts_finish(S);
 	memset(all, 0, BS_RAW_N * sizeof(double));
 	for (w = 0; w < S->W; w++)
 		for (i = 0; i < BS_RAW_N; i++)
@@ -778,15 +793,6 @@ int bs_sim_run(struct bs_sim *S, uint32_t rep,
 		case EV_RETURN:
 			rc = on_return(S, ev.a, ev.b, t);
 			break;
-		case EV_TRUCK:
-			rc = bs__truck_event(S, ev.a, t);
-			break;
-		case EV_CREW:
-			rc = bs__crew_event(S, ev.a, t);
-			break;
-		case EV_NIGHT:
-			rc = bs__night_event(S, t);
-			break;
 		case EV_SAMPLE:
 			if (paranoid && (rc = conservation(S, t, 1, err)))
 				return rc;
@@ -810,7 +816,12 @@ int bs_sim_run(struct bs_sim *S, uint32_t rep,
 			drain_end = t + DRAIN_MIN;
 			break;
 		default:
-			rc = BS_E_RUN;
+			if (ev.type - EV_PROCESS < BS__NPROC &&
+			    S->proc[ev.type - EV_PROCESS])
+				rc = PROCESSES[ev.type - EV_PROCESS]->event(
+					S, S->proc[ev.type - EV_PROCESS], ev.a, t);
+			else
+				rc = BS_E_RUN;
 		}
 		if (rc)
 			goto fail;

@@ -1,7 +1,12 @@
 /*
- * sim_internal.h - the state of one replication, shared by the event loop
- * (sim.c) and operations (ops.c: trucks, swap crews, nightly fees). Not a
- * public header: names here carry the bs__ prefix.
+ * sim_internal.h - the state of one replication and the operations on it
+ * that the event loop (sim.c) and the processes plugged into it use:
+ * trucks and swap crews (ops.c), the nightly dock fees and the money
+ * (settle.c). Not a public header: names here carry the bs__ prefix.
+ *
+ * The loop knows the processes only through struct bs__process (below):
+ * each keeps its own state, schedules its own events and does its own
+ * accounting through bs__raw and bs__owe; the loop never names them.
  *
  * Hot-path layout: station state is one struct per station (stock, usable
  * bikes, capacity, offset of its docks, ward, time accumulators), so an
@@ -35,9 +40,7 @@ enum bs__ev {
 	EV_SAMPLE,
 	EV_WARMUP,
 	EV_HORIZON,
-	EV_TRUCK,
-	EV_CREW,
-	EV_NIGHT
+	EV_PROCESS /* process i's events have type EV_PROCESS + i */
 };
 
 /* One cache line per station (64 bytes, 64-aligned): an arrival or a
@@ -68,6 +71,36 @@ struct bs__trip {
 };
 
 enum bs__vmode { V_OFF, V_IDLE, V_TO_PICK, V_TO_DROP, V_TO_DEPOT };
+
+/*
+ * A process plugged into the event loop. The loop allocates the state of
+ * every process the model uses (wanted), starts them in table order at
+ * the start of a replication, hands each its own events, asks for the
+ * bikes they hold in the paranoid check, and lets them account at the end.
+ *   wanted: does the model use this process at all;
+ *   alloc/free: its state for one replication at a time (reused);
+ *   start: schedule its first events, of type ev (its events' type);
+ *   event: one of its events (a: the payload it scheduled);
+ *   held: bikes it holds now, out of the docks (NULL: none); nonzero
+ *         when its own state is inconsistent;
+ *   finish: its accounting at the end of a replication (may be NULL).
+ */
+struct bs_sim;
+struct bs__process {
+	const char *name;
+	int (*wanted)(const struct bs_model *m);
+	void *(*alloc)(const struct bs_sim *S);
+	void (*free)(void *st);
+	int (*start)(struct bs_sim *S, void *st, uint32_t ev);
+	int (*event)(struct bs_sim *S, void *st, uint32_t a, double t);
+	int (*held)(const struct bs_sim *S, const void *st, uint64_t *bikes);
+	void (*finish)(struct bs_sim *S, void *st);
+};
+
+/* ops.c and settle.c: the processes, in the order the loop starts them
+ * (the order of their first events, so of every result) */
+extern const struct bs__process bs__trucks, bs__crews, bs__night_fees;
+#define BS__NPROC 3
 
 /* A truck or a swap crew. */
 struct bs__vehicle {
@@ -109,9 +142,9 @@ struct bs_sim {
 	double *w_low_tlast;                             /* [W] */
 	uint64_t docked_total, inuse_total, trucked_total;
 
-	struct bs__vehicle *trucks, *crews;
-	uint32_t *truck_bikes;
-	uint16_t *truck_from;
+	/* the processes of this model (BS__NPROC, in the order of
+	 * bs__processes): state, NULL when not used */
+	void *proc[BS__NPROC];
 
 	double warm, horizon;
 	int integrating, draining;
@@ -229,16 +262,28 @@ static inline void bs__dock(struct bs_sim *S, uint32_t s, uint32_t b, double t)
 		S->loc[b] = s;
 }
 
-/* ops.c */
-int bs__ops_alloc(struct bs_sim *S);
-void bs__ops_free(struct bs_sim *S);
-int bs__ops_start(struct bs_sim *S);
-int bs__truck_event(struct bs_sim *S, uint32_t k, double t);
-int bs__crew_event(struct bs_sim *S, uint32_t k, double t);
-int bs__night_event(struct bs_sim *S, double t);
-void bs__ops_finish(struct bs_sim *S);
+/* The first time at or after t (minutes) that is `hour` o'clock. */
+static inline double bs__next_daily(double t, double hour)
+{
+	double day = floor(t / BS_MINUTES_PER_DAY);
+	double s = day * BS_MINUTES_PER_DAY + hour * 60.0;
+
+	return s >= t ? s : s + BS_MINUTES_PER_DAY;
+}
+
+/* settle.c: money between wards. Ward `from` owes `to` yen (counted
+ * in the settlement matrix; nothing when from == to). */
+static inline void bs__owe(struct bs_sim *S, uint32_t from, uint32_t to,
+			   double yen)
+{
+	if (from != to)
+		S->out->settle[(size_t)from * S->W + to] += yen;
+}
 /* A fare's settlement between wards under the scenario's rule. */
 void bs__settle_fare(struct bs_sim *S, uint32_t rent_st, uint32_t ret_st,
 		     uint32_t owner, double fare);
+/* At the end of a replication, after every process: operating costs and
+ * each ward's settlement totals from the raw sums. */
+void bs__accounts_finish(struct bs_sim *S);
 
 #endif
