@@ -2,10 +2,13 @@
  * check_scenario.c - scenario files: defaults, validation messages with
  * file:line:column and key, --set overrides, and the JSON locator.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "input/jsonpos.h"
+#include "input/keys.h"
+#include "model/params.h"
 #include "input/scenario.h"
 #include "testutil.h"
 
@@ -387,6 +390,192 @@ START_TEST(test_keys_table)
 }
 END_TEST
 
+/* The value of key's field in sc, as a double (enums and booleans as
+ * their int). */
+static double field_of(const struct bs_scenario *sc, const struct bs_key *k)
+{
+	const char *base = k->dest == BS_KD_PARAM ? (const char *)&sc->p
+						  : (const char *)sc;
+	const void *f = base + k->off;
+
+	switch (k->ctype) {
+	case BS_KC_DBL:
+		return *(const double *)f;
+	case BS_KC_U64:
+		return (double)*(const uint64_t *)f;
+	case BS_KC_U32:
+		return *(const uint32_t *)f;
+	case BS_KC_SIZE:
+		return (double)*(const size_t *)f;
+	case BS_KC_INT:
+		return *(const int *)f;
+	default:
+		return NAN;
+	}
+}
+
+/*
+ * The key table binds: every scalar key, set to a value of its own
+ * (within its range, not its default) where its condition holds, lands
+ * in the field its row names, as the same number; an enum as the index
+ * of its choice, a boolean as 1. A row pointing at the wrong field, or
+ * a condition the binding ignores, fails here.
+ */
+START_TEST(test_keys_bind)
+{
+	size_t i, tested = 0;
+
+	for (i = 0; i < bs_nkeys; i++) {
+		const struct bs_key *k = &bs_keys[i];
+		struct bs_set sets[8];
+		struct bs_error err;
+		struct bs_scenario *sc;
+		char val[64], cond_key[128];
+		size_t n = 0;
+		double want;
+		char *path;
+
+		if (k->ctype != BS_KC_DBL && k->ctype != BS_KC_U64 &&
+		    k->ctype != BS_KC_U32 && k->ctype != BS_KC_SIZE &&
+		    k->ctype != BS_KC_INT)
+			continue;
+		/* keys bounded by others in ways one value cannot keep */
+		if (!strcmp(k->path, "fleet.fill") || !strcmp(k->path, "bssim"))
+			continue;
+		if (k->when) {
+			const char *eq = strchr(k->when, '=');
+			static char cond_val[64];
+			snprintf(cond_key, sizeof(cond_key), "%.*s",
+				 eq ? (int)(eq - k->when) : (int)strlen(k->when),
+				 k->when);
+			if (eq)
+				snprintf(cond_val, sizeof(cond_val), "\"%.*s\"",
+					 (int)strcspn(eq + 1, "|"), eq + 1);
+			else
+				snprintf(cond_val, sizeof(cond_val), "true");
+			/* an object as condition (network.synthetic) is there */
+			if (bs_key_find(cond_key)->type != BS_KT_OBJ) {
+				sets[n].key = cond_key;
+				sets[n++].value = cond_val;
+			}
+		}
+		if (k->type == BS_KT_ENUM) {
+			/* the last choice: never index 0, never the default */
+			char name[64];
+			int c = 0;
+			while (bs_key_enum_name(k->path, c + 1, name, sizeof(name)))
+				c++;
+			bs_key_enum_name(k->path, c, name, sizeof(name));
+			snprintf(val, sizeof(val), "\"%s\"", name);
+			want = c;
+		} else if (k->type == BS_KT_BOOL) {
+			snprintf(val, sizeof(val), "true");
+			want = 1;
+		} else {
+			/* a value near the low end of the range, away from 0
+			 * and the default; whole for integers */
+			double lo = k->min, hi = k->max;
+			/* ends and upper bands near the top of their range */
+			int top = strstr(k->path, "end_h") ||
+				  !strcmp(k->path, "rebalancing.high") ||
+				  !strcmp(k->path, "battery.swap_below");
+			want = top ? hi - (hi - lo) * 0.013
+				   : lo + (hi - lo) * 0.013 + (k->min_open ? 1e-6 : 0);
+			if (k->type == BS_KT_INT)
+				want = ceil(want) < hi ? ceil(want) : hi;
+			snprintf(val, sizeof(val), "%.17g", want);
+		}
+		sets[n].key = k->path;
+		sets[n++].value = val;
+		/* keep the rules between keys: a horizon longer than any
+		 * warm-up, shifts that end after they start, bands */
+		if (!strcmp(k->path, "horizon.warmup_days") ||
+		    !strcmp(k->path, "horizon.days")) {
+			/* a long horizon, sampled daily */
+			sets[n].key = "output.timeseries_step_min";
+			sets[n++].value = "1440";
+			if (!strcmp(k->path, "horizon.warmup_days")) {
+				sets[n].key = "horizon.days";
+				sets[n++].value = "3650";
+			}
+		}
+		if (!strcmp(k->path, "rebalancing.target"))
+			continue; /* between low and high: the default is tested */
+		/* what a model or an agreement chosen above needs with it */
+		for (size_t j = 0, m = n; j < m; j++) {
+			static const char *const NEED[][3] = {
+				{"\"gravity\"", "demand.trips_per_day", "100"},
+				{"\"rates\"", "demand.rates", "\"r.csv\""},
+				{"\"trace\"", "demand.trips", "\"t.csv\""},
+				{"\"bilateral\"", "agreement.pairs", "[[\"A\", \"B\"]]"},
+				{"\"matrix\"", "agreement.matrix", "{}"}};
+			for (size_t q = 0; q < sizeof(NEED) / sizeof(NEED[0]); q++)
+				if (!strcmp(sets[j].value, NEED[q][0]) && n < 7 &&
+				    strcmp(NEED[q][1], k->path)) {
+					sets[n].key = NEED[q][1];
+					sets[n++].value = NEED[q][2];
+				}
+		}
+		path = tu_write(dir, "bind.json", MINIMAL);
+		sc = bs_scenario_load(path, sets, n, &err);
+		free(path);
+		ck_assert_msg(sc != NULL, "%s=%s: %s: %s", k->path, val, err.key,
+			      err.text);
+		ck_assert_msg(field_of(sc, k) == want,
+			      "%s=%s bound as %.17g", k->path, val, field_of(sc, k));
+		bs_scenario_free(sc);
+		tested++;
+	}
+	ck_assert_uint_gt(tested, 60);
+}
+END_TEST
+
+/* An enum's choices are the C enum's values, in order: the table's names
+ * for every value the model tests by name. */
+START_TEST(test_enum_names_match_the_model)
+{
+	static const struct {
+		const char *key, *name;
+		int value;
+	} E[] = {
+		{"demand.model", "uniform", BS_DEMAND_UNIFORM},
+		{"demand.model", "gravity", BS_DEMAND_GRAVITY},
+		{"demand.model", "rates", BS_DEMAND_RATES},
+		{"demand.model", "trace", BS_DEMAND_TRACE},
+		{"trip.duration.dist", "exponential", BS_DUR_EXPONENTIAL},
+		{"trip.duration.dist", "distance", BS_DUR_DISTANCE},
+		{"behaviour.on_full", "nearest", BS_FULL_NEAREST},
+		{"behaviour.on_full", "random", BS_FULL_RANDOM},
+		{"behaviour.forbidden_return", "truncate", BS_FORBID_TRUNCATE},
+		{"behaviour.forbidden_return", "lost", BS_FORBID_LOST},
+		{"agreement.type", "isolated", BS_AGR_ISOLATED},
+		{"agreement.type", "full", BS_AGR_FULL},
+		{"agreement.type", "bilateral", BS_AGR_BILATERAL},
+		{"agreement.type", "matrix", BS_AGR_MATRIX},
+		{"fees.settlement", "renting", BS_SETTLE_RENTING},
+		{"fees.settlement", "owner", BS_SETTLE_OWNER},
+		{"fees.settlement", "split_time", BS_SETTLE_SPLIT_TIME},
+		{"rebalancing.policy", "none", BS_REB_NONE},
+		{"rebalancing.policy", "threshold", BS_REB_THRESHOLD},
+		{"rebalancing.policy", "repatriate", BS_REB_REPATRIATE},
+		{"horizon.start_weekday", "mon", 0},
+		{"horizon.start_weekday", "sun", 6},
+	};
+	size_t i;
+	char buf[64];
+
+	for (i = 0; i < sizeof(E) / sizeof(E[0]); i++) {
+		ck_assert_int_eq(bs_key_enum_index(bs_key_find(E[i].key), E[i].name),
+				 E[i].value);
+		ck_assert_str_eq(bs_key_enum_name(E[i].key, E[i].value, buf,
+						  sizeof(buf)),
+				 E[i].name);
+	}
+	ck_assert_ptr_null(bs_key_enum_name("demand.model", 4, buf, sizeof(buf)));
+	ck_assert_int_eq(bs_key_enum_index(bs_key_find("demand.model"), "gravit"), -1);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("scenario");
@@ -406,6 +595,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_relative_paths);
 	tcase_add_test(tc, test_locate_paths);
 	tcase_add_test(tc, test_keys_table);
+	tcase_add_test(tc, test_keys_bind);
+	tcase_add_test(tc, test_enum_names_match_the_model);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -41,53 +41,85 @@ static int ward_of(const struct bs_scenario *sc, const struct bs_network *net,
 	return -1;
 }
 
+/* The ward a name given at key means, or -1 with err filled. */
+static int ward_named(const struct bs_scenario *sc,
+		      const struct bs_network *net, const struct bs_wardname *w,
+		      struct bs_error *err)
+{
+	return ward_of(sc, net, w->key, w->name, err);
+}
+
+/* The agreement's matrix from its pairs (both ways) or its rows (owner
+ * first in each list, sc->agr_matrix). */
 static int build_matrix(const struct bs_scenario *sc,
 			const struct bs_network *net, uint8_t *m,
 			struct bs_error *err)
 {
 	size_t W = net->nwards, i, j;
-	json_t *agr = json_object_get(sc->root, "agreement");
-	char key[300];
+	const struct bs_wardlists *wl = sc->p.agreement == BS_AGR_BILATERAL
+						 ? &sc->agr_pairs
+						 : &sc->agr_matrix;
 
 	memset(m, 0, W * W);
-	if (sc->p.agreement == BS_AGR_BILATERAL) {
-		json_t *pairs = json_object_get(agr, "pairs"), *pr;
-		json_array_foreach(pairs, i, pr) {
-			int a, b;
-			snprintf(key, sizeof(key), "agreement.pairs[%zu][0]", i);
-			a = ward_of(sc, net, key,
-				    json_string_value(json_array_get(pr, 0)), err);
-			if (a < 0)
-				return BS_E_INPUT;
-			snprintf(key, sizeof(key), "agreement.pairs[%zu][1]", i);
-			b = ward_of(sc, net, key,
-				    json_string_value(json_array_get(pr, 1)), err);
+	if (sc->p.agreement != BS_AGR_BILATERAL &&
+	    sc->p.agreement != BS_AGR_MATRIX)
+		return 0;
+	for (i = 0; i < wl->n; i++) {
+		int a = ward_named(sc, net, &wl->ward[wl->off[i]], err);
+		if (a < 0)
+			return BS_E_INPUT;
+		for (j = wl->off[i] + 1; j < wl->off[i + 1]; j++) {
+			int b = ward_named(sc, net, &wl->ward[j], err);
 			if (b < 0)
 				return BS_E_INPUT;
 			m[(size_t)a * W + (size_t)b] = 1;
-			m[(size_t)b * W + (size_t)a] = 1;
-		}
-	} else if (sc->p.agreement == BS_AGR_MATRIX) {
-		json_t *mat = json_object_get(agr, "matrix"), *row, *to;
-		const char *owner;
-		json_object_foreach(mat, owner, row) {
-			int a;
-			snprintf(key, sizeof(key), "agreement.matrix.%s", owner);
-			a = ward_of(sc, net, key, owner, err);
-			if (a < 0)
-				return BS_E_INPUT;
-			json_array_foreach(row, j, to) {
-				int b;
-				snprintf(key, sizeof(key),
-					 "agreement.matrix.%s[%zu]", owner, j);
-				b = ward_of(sc, net, key, json_string_value(to),
-					    err);
-				if (b < 0)
-					return BS_E_INPUT;
-				m[(size_t)a * W + (size_t)b] = 1;
-			}
+			if (sc->p.agreement == BS_AGR_BILATERAL)
+				m[(size_t)b * W + (size_t)a] = 1;
 		}
 	}
+	return 0;
+}
+
+/*
+ * A per-ward number into out[W]: one for every ward, or one per named
+ * ward naming every ward ("no WHAT for ward X; expected ONE for every
+ * ward"). Absent (the key does not apply): none, zeros.
+ */
+static int ward_numbers(const struct bs_scenario *sc,
+			const struct bs_network *net,
+			const struct bs_wardval *wv, const char *key,
+			const char *what, const char *one, double *out,
+			struct bs_error *err)
+{
+	size_t w, i;
+	char list[512];
+	unsigned char *seen;
+
+	for (w = 0; w < net->nwards; w++)
+		out[w] = wv->given && !wv->each ? wv->all : 0.0;
+	if (!wv->each)
+		return 0;
+	if (!(seen = calloc(net->nwards, 1)))
+		return BS_E_NOMEM;
+	for (i = 0; i < wv->n; i++) {
+		int x = ward_named(sc, net, &wv->ward[i], err);
+		if (x < 0) {
+			free(seen);
+			return BS_E_INPUT;
+		}
+		out[x] = wv->num[i];
+		seen[x] = 1;
+	}
+	for (w = 0; w < net->nwards; w++)
+		if (!seen[w]) {
+			free(seen);
+			ward_list(net, list, sizeof(list));
+			return bs_scenario_error(sc, err, key,
+						 "no %s for ward '%s'; expected %s for every ward (%s) or one number for all",
+						 what, net->ward_names[w], one,
+						 list);
+		}
+	free(seen);
 	return 0;
 }
 
@@ -95,110 +127,57 @@ static int build_prices(const struct bs_scenario *sc,
 			const struct bs_network *net, double *price,
 			struct bs_error *err)
 {
-	json_t *v = json_object_get(json_object_get(sc->root, "fees"),
-				    "price_yen"), *e;
-	const char *k;
-	size_t w;
-	char key[300], list[512];
-
-	if (json_is_number(v)) {
-		for (w = 0; w < net->nwards; w++)
-			price[w] = json_number_value(v);
-		return 0;
-	}
-	for (w = 0; w < net->nwards; w++)
-		price[w] = -1.0;
-	json_object_foreach(v, k, e) {
-		int i;
-		snprintf(key, sizeof(key), "fees.price_yen.%s", k);
-		if ((i = ward_of(sc, net, key, k, err)) < 0)
-			return BS_E_INPUT;
-		price[i] = json_number_value(e);
-	}
-	for (w = 0; w < net->nwards; w++)
-		if (price[w] < 0.0) {
-			ward_list(net, list, sizeof(list));
-			return bs_scenario_error(sc, err, "fees.price_yen",
-						 "no price for ward '%s'; expected a price for every ward (%s) or one number for all",
-						 net->ward_names[w], list);
-		}
-	return 0;
+	return ward_numbers(sc, net, &sc->price, "fees.price_yen", "price",
+			    "a price", price, err);
 }
 
-/* A per-ward count: one number for every ward, or {ward: number} naming
- * every ward. A missing key (the condition does not hold) gives zeros. */
+/* A per-ward count (trucks, crews). */
 static int ward_counts(const struct bs_scenario *sc,
-		       const struct bs_network *net, const char *obj,
-		       const char *leaf, uint32_t *out, struct bs_error *err)
+		       const struct bs_network *net,
+		       const struct bs_wardval *wv, const char *key,
+		       uint32_t *out, struct bs_error *err)
 {
-	json_t *v = json_object_get(json_object_get(sc->root, obj), leaf), *e;
-	char key[300], list[512];
-	const char *k;
+	double *x = calloc(net->nwards, sizeof(double));
 	size_t w;
+	int rc;
 
-	memset(out, 0, net->nwards * sizeof(uint32_t));
-	if (!v)
-		return 0;
-	if (json_is_number(v)) {
-		for (w = 0; w < net->nwards; w++)
-			out[w] = (uint32_t)json_number_value(v);
-		return 0;
-	}
-	for (w = 0; w < net->nwards; w++)
-		out[w] = UINT32_MAX;
-	json_object_foreach(v, k, e) {
-		int i;
-		snprintf(key, sizeof(key), "%s.%s.%s", obj, leaf, k);
-		if ((i = ward_of(sc, net, key, k, err)) < 0)
-			return BS_E_INPUT;
-		out[i] = (uint32_t)json_number_value(e);
-	}
-	for (w = 0; w < net->nwards; w++)
-		if (out[w] == UINT32_MAX) {
-			snprintf(key, sizeof(key), "%s.%s", obj, leaf);
-			ward_list(net, list, sizeof(list));
-			return bs_scenario_error(sc, err, key,
-						 "no number for ward '%s'; expected one for every ward (%s) or one number for all",
-						 net->ward_names[w], list);
-		}
-	return 0;
+	if (!x)
+		return BS_E_NOMEM;
+	rc = ward_numbers(sc, net, wv, key, "number", "one", x, err);
+	for (w = 0; !rc && w < net->nwards; w++)
+		out[w] = (uint32_t)x[w];
+	free(x);
+	return rc;
 }
 
 /* Pooling groups: false (each ward alone), true (one pool), or groups of
  * ward names; wards in no group stay alone. group[w] is dense from 0. */
 static int pool_groups(const struct bs_scenario *sc,
-		       const struct bs_network *net, const char *obj,
-		       uint32_t *group, struct bs_error *err)
+		       const struct bs_network *net,
+		       const struct bs_wardlists *wl, uint32_t *group,
+		       struct bs_error *err)
 {
-	json_t *v = json_object_get(json_object_get(sc->root, obj), "pooled");
-	json_t *g, *e;
 	size_t w, i, j;
 	uint32_t next = 0;
-	char key[300];
 
 	for (w = 0; w < net->nwards; w++)
 		group[w] = UINT32_MAX;
-	if (json_is_true(v)) {
+	if (wl->all) {
 		memset(group, 0, net->nwards * sizeof(uint32_t));
 		return 0;
 	}
-	if (json_is_array(v)) {
-		json_array_foreach(v, i, g) {
-			json_array_foreach(g, j, e) {
-				int x;
-				snprintf(key, sizeof(key), "%s.pooled[%zu][%zu]",
-					 obj, i, j);
-				if ((x = ward_of(sc, net, key,
-						 json_string_value(e), err)) < 0)
-					return BS_E_INPUT;
-				if (group[x] != UINT32_MAX)
-					return bs_scenario_error(sc, err, key,
-								 "ward '%s' is in two pooling groups; expected each ward in one group at most",
-								 json_string_value(e));
-				group[x] = next;
-			}
-			next++;
+	for (i = 0; i < wl->n; i++) {
+		for (j = wl->off[i]; j < wl->off[i + 1]; j++) {
+			int x = ward_named(sc, net, &wl->ward[j], err);
+			if (x < 0)
+				return BS_E_INPUT;
+			if (group[x] != UINT32_MAX)
+				return bs_scenario_error(sc, err, wl->ward[j].key,
+							 "ward '%s' is in two pooling groups; expected each ward in one group at most",
+							 wl->ward[j].name);
+			group[x] = next;
 		}
+		next++;
 	}
 	for (w = 0; w < net->nwards; w++)
 		if (group[w] == UINT32_MAX)
@@ -210,38 +189,36 @@ static int build_ops(const struct bs_scenario *sc, struct bs_world *w,
 		     struct bs_error *err)
 {
 	const struct bs_network *net = w->net;
+	const struct bs_wardval *dv = &sc->depots;
 	size_t W = net->nwards, i;
 	uint32_t *buf = calloc(5 * W, sizeof(uint32_t));
 	uint32_t *trucks = buf, *tg = buf + W, *crews = buf + 2 * W,
 		 *cg = buf + 3 * W, *depot = buf + 4 * W;
-	json_t *dv, *e;
-	const char *k;
 	int rc = 0;
 
 	if (!buf)
 		return BS_E_NOMEM;
-	if ((rc = ward_counts(sc, net, "rebalancing", "trucks_per_ward", trucks, err)) ||
-	    (rc = pool_groups(sc, net, "rebalancing", tg, err)) ||
-	    (rc = ward_counts(sc, net, "battery", "crews_per_ward", crews, err)) ||
-	    (rc = pool_groups(sc, net, "battery", cg, err)))
+	if ((rc = ward_counts(sc, net, &sc->trucks_per_ward,
+			      "rebalancing.trucks_per_ward", trucks, err)) ||
+	    (rc = pool_groups(sc, net, &sc->reb_pool, tg, err)) ||
+	    (rc = ward_counts(sc, net, &sc->crews_per_ward,
+			      "battery.crews_per_ward", crews, err)) ||
+	    (rc = pool_groups(sc, net, &sc->bat_pool, cg, err)))
 		goto out;
 	for (i = 0; i < W; i++)
 		depot[i] = bs_ops_default_depot(net, i);
-	dv = json_object_get(json_object_get(sc->root, "rebalancing"), "depots");
-	json_object_foreach(dv, k, e) {
-		char key[300];
-		int x;
+	for (i = 0; i < dv->n; i++) {
+		int x = ward_named(sc, net, &dv->ward[i], err);
 		uint32_t s;
-		snprintf(key, sizeof(key), "rebalancing.depots.%s", k);
-		if ((x = ward_of(sc, net, key, k, err)) < 0) {
+		if (x < 0) {
 			rc = BS_E_INPUT;
 			goto out;
 		}
-		s = bs_network_find(net, json_string_value(e));
+		s = bs_network_find(net, dv->str[i]);
 		if (s == BS_NO_STATION) {
-			rc = bs_scenario_error(sc, err, key,
+			rc = bs_scenario_error(sc, err, dv->ward[i].key,
 					       "no station with id '%s' in the network; expected a station_id",
-					       json_string_value(e));
+					       dv->str[i]);
 			goto out;
 		}
 		depot[x] = s;

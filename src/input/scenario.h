@@ -3,12 +3,16 @@
  * overrides, validation against the key table, defaults, and the resolved
  * scenario that results carry.
  *
- * Every key a scenario may hold is one row of the key table in scenario.c:
- * its type, range, default, the condition under which it applies, and a
- * line of help. The same table drives validation, defaults, the list of
- * keys that `bssim check` reports as unused, and docs/scenario-keys.md
- * (`bssim keys`). Unknown keys are errors, with the nearest known key
- * suggested.
+ * Every key a scenario may hold is one row of the key table (keys.h): its
+ * type, range, default, the condition under which it applies, a line of
+ * help, and the field below (or of struct bs_params) its value is bound
+ * to. Values are checked by keycheck.c, bound by scenario.c from the
+ * table, and the few rules between keys (exactly one network, a warm-up
+ * shorter than the horizon, ...) are checked after binding. Unknown keys
+ * are errors, with the nearest known key suggested. Per-ward values are
+ * bound as the file names the wards (struct bs_wardval, bs_wardlists):
+ * the names are resolved against the network by calib/world.c, which
+ * never reads the JSON again.
  *
  * Errors name the file, line and column of the offending key (or the
  * `--set` that introduced it), the key, and what was expected.
@@ -27,6 +31,41 @@
 #include "model/params.h"
 
 /* struct bs_set (one --set KEY=VALUE override) is in bssim.h. */
+
+/* A ward as the file names it, and the key that names it (for messages:
+ * "fees.price_yen.Minato", "agreement.pairs[0][1]"). */
+struct bs_wardname {
+	char *name;
+	char *key;
+};
+
+/*
+ * A per-ward value (fees.price_yen, rebalancing.trucks_per_ward,
+ * battery.crews_per_ward, rebalancing.depots): one value for every ward,
+ * or an object naming wards. given: the key is present and applies.
+ */
+struct bs_wardval {
+	int given;
+	int each;                 /* {ward: value} */
+	double all;               /* !each: the value of every ward */
+	size_t n;                 /* each: the wards named */
+	struct bs_wardname *ward; /* [n] */
+	double *num;              /* [n] numbers */
+	char **str;               /* [n] strings (depots' station ids) */
+};
+
+/*
+ * Lists of wards: agreement.pairs (lists of two), agreement.matrix (the
+ * owner, then the wards its bikes may use), pooling groups. all: a pool
+ * of `true` (one group of every ward).
+ */
+struct bs_wardlists {
+	int given;
+	int all;
+	size_t n;                 /* lists */
+	size_t *off;              /* [n + 1]: list i is ward[off[i]..off[i+1]) */
+	struct bs_wardname *ward;
+};
 
 struct bs_scenario {
 	char *file;  /* path as given */
@@ -54,6 +93,13 @@ struct bs_scenario {
 	char *od_path;      /* demand.od */
 	char *trips_path;   /* demand.trips */
 	long trace_day0;    /* demand.trace_start, days since 1970; -1: auto */
+
+	/* per-ward keys, as given (resolved against the network by world.c) */
+	struct bs_wardlists agr_pairs, agr_matrix;
+	struct bs_wardval price;              /* fees.price_yen */
+	struct bs_wardval trucks_per_ward, crews_per_ward;
+	struct bs_wardlists reb_pool, bat_pool; /* rebalancing/battery.pooled */
+	struct bs_wardval depots;             /* rebalancing.depots */
 };
 
 /*
@@ -102,6 +148,18 @@ const char *bs_scenario_key_suggest(const char *key);
 
 /* Write the key table as Markdown (docs/scenario-keys.md). */
 void bs_scenario_keys_markdown(FILE *out);
+
+/* keycheck.c: check the resolved root against the key table (unknown keys
+ * with a suggestion, every value's type and range); 0 or BS_E_INPUT with
+ * err filled. */
+int bs__scenario_check_keys(const struct bs_scenario *sc,
+			    struct bs_error *err);
+int bs__scenario_check_value(const struct bs_scenario *sc, const char *key,
+			     json_t *v, struct bs_error *err);
+/* A short rendering of a value for messages (at most 60 characters), and
+ * its JSON type in words ("a number"). */
+void bs__json_show(const json_t *v, char *buf, size_t sz);
+const char *bs__json_type_name(const json_t *v);
 
 void bs_scenario_free(struct bs_scenario *sc);
 
