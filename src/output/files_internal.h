@@ -1,0 +1,38 @@
+/*
+ * files_internal.h - what the output module's files share: the streams
+ * every output file is written through (the fault hook and the first
+ * errno live there), temporary names, and small helpers. Not installed;
+ * names carry the bs__ prefix.
+ */
+#ifndef BS_OUTPUT_FILES_INTERNAL_H
+#define BS_OUTPUT_FILES_INTERNAL_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/stat.h>
+
+#include "bssim.h"
+
+struct bs__ostream {
+	int fd;
+	int err; /* errno of the first failure; 0: none */
+};
+
+FILE *bs__os_open(struct bs__ostream *os, int fd);
+int bs__os_finish(struct bs__ostream *os, FILE *fp, int sync);
+int bs__open_temp(int dirfd, const char *final, char *name, size_t sz);
+int bs__is_temp_name(const char *n);
+int bs__plain_name(const char *n);
+const char *bs__what_is(mode_t m);
+char *bs__join(const char *dir, const char *name);
+int bs__not_regular(struct bs_error *err, const char *dir, const char *name, const char *opt, mode_t m);
+uint64_t bs__rand64(void);
+int bs__write_small(int dirfd, const char *dir, const char *final, const char *text, const char *what, struct bs_error *err);
+/* trips.c: join the per-replication trip logs into out (runout.c writes
+ * trips.csv): 0, or the errno of a read failure with *rep its
+ * replication. */
+struct bs_trips;
+int bs__trips_join(struct bs_trips *t, uint32_t nreps, FILE *out,
+		   uint32_t *rep);
+
+#endif

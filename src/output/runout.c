@@ -1,0 +1,374 @@
+/*
+ * runout.c - the files of a run: summary.json, replications.csv, stations.csv, timeseries.csv, flows.csv, stations.geojson (see output.h).
+ */
+#define _GNU_SOURCE /* fopencookie, flock, getrandom */
+#include "output/output.h"
+
+#include <assert.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/fmt.h"
+#include "output/files_internal.h"
+
+/* ---- summary.json -------------------------------------------------------- */
+
+json_t *bs_stat_json(const struct bs_stat *st)
+{
+	json_t *o = json_object();
+
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "mean", bs_json_num(st->mean));
+	json_object_set_new(o, "sd", bs_json_num(st->sd));
+	json_object_set_new(o, "ci95_low", bs_json_num(st->ci_lo));
+	json_object_set_new(o, "ci95_high", bs_json_num(st->ci_hi));
+	return o;
+}
+
+static json_t *metrics_json(const struct bs_summary *s, size_t w)
+{
+	json_t *o = json_object();
+	int m;
+
+	if (!o)
+		return NULL;
+	for (m = 0; m < BS_METRIC_N; m++)
+		json_object_set_new(o, bs_metric_names[m],
+				    bs_stat_json(bs_summary_stat(s, w, m)));
+	return o;
+}
+
+static json_t *matrix_json(const struct bs_network *net, const double *x)
+{
+	json_t *o = json_object();
+	size_t a, b, W = net->nwards;
+
+	if (!o)
+		return NULL;
+	for (a = 0; a < W; a++) {
+		json_t *row = json_object();
+		for (b = 0; b < W; b++)
+			json_object_set_new(row, net->ward_names[b],
+					    bs_json_num(x[a * W + b]));
+		json_object_set_new(o, net->ward_names[a], row);
+	}
+	return o;
+}
+
+json_t *bs_output_summary_json(const struct bs_scenario *sc,
+			       const struct bs_network *net,
+			       long input_warnings,
+			       const struct bs_summary *s,
+			       const struct bs_run_info *info)
+{
+	json_t *doc = json_object(), *wards = json_object(), *run;
+	size_t k;
+
+	if (!doc || !wards) {
+		json_decref(doc);
+		json_decref(wards);
+		return NULL;
+	}
+	json_object_set(doc, "scenario", sc->root);
+	json_object_set_new(doc, "replications", json_integer((json_int_t)s->nreps));
+	json_object_set_new(doc, "metrics", metrics_json(s, s->nwards));
+	for (k = 0; k < s->nwards; k++) {
+		json_t *wo = json_object();
+		json_object_set_new(wo, "metrics", metrics_json(s, k));
+		json_object_set_new(wards, net->ward_names[k], wo);
+	}
+	json_object_set_new(doc, "wards", wards);
+	json_object_set_new(doc, "flows", matrix_json(net, s->flows));
+	json_object_set_new(doc, "settlement_yen",
+			    matrix_json(net, s->settle));
+	json_object_set_new(doc, "version", json_string(BSSIM_VERSION));
+	json_object_set_new(doc, "seed", json_integer((json_int_t)sc->p.seed));
+	/* rows of the inputs skipped safely (e.g. trip-log rows without a
+	 * station): deterministic, so outside "run" */
+	json_object_set_new(doc, "input_warnings",
+			    json_integer((json_int_t)input_warnings));
+	run = json_object();
+	if (info) {
+		json_object_set_new(run, "wall_s", bs_json_num(info->wall_s));
+		json_object_set_new(run, "host", json_string(info->host));
+		json_object_set_new(run, "started_utc",
+				    json_string(info->started_utc));
+		json_object_set_new(run, "jobs", json_integer(info->jobs));
+		json_object_set_new(run, "replications_requested",
+				    json_integer(info->requested_reps));
+		json_object_set_new(run, "interrupted",
+				    json_boolean(info->interrupted));
+	}
+	json_object_set_new(doc, "run", run);
+	return doc;
+}
+
+/* ---- the run's files ----------------------------------------------------- */
+
+static void write_replications(FILE *fp, const struct bs_network *net,
+			       const struct bs_summary *s,
+			       struct bs_rep_result *const *reps)
+{
+	size_t r, w, W = net->nwards;
+	int m;
+
+	fputs("replication,ward,metric,value\n", fp);
+	for (r = 0; r < s->nreps; r++)
+		for (w = 0; w <= W; w++)
+			for (m = 0; m < BS_METRIC_N; m++) {
+				fprintf(fp, "%u,", reps[r]->rep);
+				bs_csv_put(fp, w < W ? net->ward_names[w] : "all");
+				fprintf(fp, ",%s,", bs_metric_names[m]);
+				bs_csv_num(fp, s->vals[(r * (W + 1) + w) *
+							       BS_METRIC_N +
+						       (size_t)m]);
+				fputc('\n', fp);
+			}
+}
+
+static void write_stations(FILE *fp, const struct bs_network *net,
+			   const struct bs_summary *s)
+{
+	size_t i, k;
+
+	fputs("station_id,name,ward,capacity,rentals,returns,empty_frac,full_frac,mean_bikes\n",
+	      fp);
+	for (i = 0; i < net->n; i++) {
+		const double *x = s->st + i * BS_SS_N;
+		bs_csv_put(fp, net->ids[i]);
+		fputc(',', fp);
+		bs_csv_put(fp, net->names[i]);
+		fputc(',', fp);
+		bs_csv_put(fp, net->ward_names[net->ward[i]]);
+		fprintf(fp, ",%u", net->cap[i]);
+		for (k = 0; k < BS_SS_N; k++) {
+			fputc(',', fp);
+			bs_csv_num(fp, x[k]);
+		}
+		fputc('\n', fp);
+	}
+}
+
+static void write_timeseries(FILE *fp, const struct bs_network *net,
+			     struct bs_rep_result *const *reps, size_t nreps)
+{
+	size_t r, k, w, W = net->nwards;
+
+	fputs("replication,t_min,ward,bikes_docked,empty_stations,full_stations\n",
+	      fp);
+	for (r = 0; r < nreps; r++)
+		for (k = 0; k < reps[r]->nsamples; k++)
+			for (w = 0; w <= W; w++) {
+				const uint32_t *row =
+					reps[r]->ts + (k * (W + 1) + w) * BS_TS_N;
+				fprintf(fp, "%u,", reps[r]->rep);
+				bs_csv_num(fp, reps[r]->ts_t[k]);
+				fputc(',', fp);
+				bs_csv_put(fp, w < W ? net->ward_names[w] : "all");
+				fprintf(fp, ",%u,%u,%u\n", row[BS_TS_DOCKED],
+					row[BS_TS_EMPTY], row[BS_TS_FULL]);
+			}
+}
+
+static void write_flows(FILE *fp, const struct bs_network *net,
+			struct bs_rep_result *const *reps, size_t nreps)
+{
+	size_t r, a, b, W = net->nwards;
+
+	fputs("replication,from_ward,to_ward,trips\n", fp);
+	for (r = 0; r < nreps; r++) {
+		double days = reps[r]->window_min / 1440.0;
+		for (a = 0; a < W; a++)
+			for (b = 0; b < W; b++) {
+				fprintf(fp, "%u,", reps[r]->rep);
+				bs_csv_put(fp, net->ward_names[a]);
+				fputc(',', fp);
+				bs_csv_put(fp, net->ward_names[b]);
+				fputc(',', fp);
+				bs_csv_num(fp, reps[r]->flows[a * W + b] / days);
+				fputc('\n', fp);
+			}
+	}
+}
+
+/*
+ * stations.geojson (RFC 7946): a FeatureCollection of one Point per port,
+ * [lon, lat] in WGS 84 (no "crs" member: 7946 fixes the datum), with the
+ * columns of stations.csv as properties. One feature per line, so that the
+ * file diffs well and line tools can read it; it is still one JSON text.
+ * Coordinates are rounded to 7 decimals (about 1 cm), which is finer than
+ * any port position in the data.
+ */
+static json_t *station_feature(const struct bs_network *net,
+			       const struct bs_summary *s, size_t i)
+{
+	static const char *const SS[BS_SS_N] = {"rentals", "returns",
+						"empty_frac", "full_frac",
+						"mean_bikes"};
+	const double *x = s->st + i * BS_SS_N;
+	json_t *f = json_object(), *g = json_object(), *c = json_array(),
+	       *p = json_object();
+	size_t k;
+	int bad = 0;
+
+	if (!f || !g || !c || !p) {
+		json_decref(f);
+		json_decref(g);
+		json_decref(c);
+		json_decref(p);
+		return NULL;
+	}
+	bad |= json_array_append_new(c, json_real(round(net->lon[i] * 1e7) / 1e7));
+	bad |= json_array_append_new(c, json_real(round(net->lat[i] * 1e7) / 1e7));
+	bad |= json_object_set_new(g, "type", json_string("Point"));
+	bad |= json_object_set_new(g, "coordinates", c);
+	bad |= json_object_set_new(p, "station_id", json_string(net->ids[i]));
+	bad |= json_object_set_new(p, "name", json_string(net->names[i]));
+	bad |= json_object_set_new(p, "ward",
+				   json_string(net->ward_names[net->ward[i]]));
+	bad |= json_object_set_new(p, "capacity", json_integer(net->cap[i]));
+	for (k = 0; k < BS_SS_N; k++)
+		bad |= json_object_set_new(p, SS[k], bs_json_num(x[k]));
+	bad |= json_object_set_new(f, "type", json_string("Feature"));
+	bad |= json_object_set_new(f, "geometry", g);
+	bad |= json_object_set_new(f, "properties", p);
+	if (bad) {
+		json_decref(f);
+		return NULL;
+	}
+	return f;
+}
+
+static int write_geojson(FILE *fp, const struct bs_network *net,
+			 const struct bs_summary *s)
+{
+	size_t i;
+
+	fputs("{\"type\":\"FeatureCollection\",\"features\":[\n", fp);
+	for (i = 0; i < net->n; i++) {
+		json_t *f = station_feature(net, s, i);
+		int rc;
+		if (!f)
+			return BS_E_NOMEM;
+		rc = json_dumpf(f, fp, JSON_COMPACT | JSON_REAL_PRECISION(12));
+		json_decref(f);
+		if (rc)
+			return BS_E_IO;
+		fputs(i + 1 < net->n ? ",\n" : "\n", fp);
+	}
+	fputs("]}\n", fp);
+	return ferror(fp) ? BS_E_IO : 0;
+}
+
+size_t bs_output_run_names(const struct bs_scenario *sc, const char **names)
+{
+	size_t n = 0;
+
+	names[n++] = "summary.json";
+	names[n++] = "replications.csv";
+	names[n++] = "stations.csv";
+	names[n++] = "timeseries.csv";
+	names[n++] = "flows.csv";
+	if (sc->p.geojson)
+		names[n++] = "stations.geojson";
+	if (sc->p.trips_log)
+		names[n++] = "trips.csv";
+	return n;
+}
+
+static int code_of(const struct bs_error *err, int dflt)
+{
+	return err && err->code ? err->code : dflt;
+}
+
+int bs_output_write_run(const char *dir, const struct bs_scenario *sc,
+			const struct bs_network *net, long input_warnings,
+			const struct bs_summary *s,
+			struct bs_rep_result *const *reps, size_t nreps,
+			const struct bs_run_info *info, struct bs_trips *trips,
+			struct bs_error *err)
+{
+	struct bs_staged st;
+	json_t *doc = NULL;
+	FILE *fp;
+	int rc, bad;
+
+	if ((rc = bs_staged_init(&st, dir, err)))
+		goto out;
+	/* A write error shows at the file's close, which names the file and
+	 * the system's reason; a body fails on its own only when out of
+	 * memory (or, for the trip log, when a part cannot be read back). */
+#define STAGE(name, body)                                                  \
+	do {                                                               \
+		if (!(fp = bs_staged_open(&st, name, err))) {              \
+			rc = code_of(err, BS_E_IO);                        \
+			goto out;                                          \
+		}                                                          \
+		bad = 0;                                                   \
+		body;                                                      \
+		if ((rc = bs_staged_close(&st, fp, name, err)))            \
+			goto out;                                          \
+		if (bad) {                                                 \
+			rc = BS_E_NOMEM;                                   \
+			bs_error_set(err, rc, dir, 0, 0, name,             \
+				     "out of memory writing the file");    \
+			goto out;                                          \
+		}                                                          \
+	} while (0)
+	doc = bs_output_summary_json(sc, net, input_warnings, s, info);
+	if (!doc) {
+		rc = BS_E_NOMEM;
+		bs_error_set(err, rc, dir, 0, 0, NULL, "out of memory");
+		goto out;
+	}
+	STAGE("summary.json", {
+		bad = json_dumpf(doc, fp,
+				 JSON_INDENT(2) | JSON_REAL_PRECISION(12)) != 0;
+		fputc('\n', fp);
+	});
+	STAGE("replications.csv", write_replications(fp, net, s, reps));
+	STAGE("stations.csv", write_stations(fp, net, s));
+	STAGE("timeseries.csv", write_timeseries(fp, net, reps, nreps));
+	STAGE("flows.csv", write_flows(fp, net, reps, nreps));
+	if (sc->p.geojson)
+		STAGE("stations.geojson",
+		      bad = write_geojson(fp, net, s) == BS_E_NOMEM);
+	if (trips) {
+		uint32_t rep = 0;
+		int e;
+		STAGE("trips.csv", {
+			if ((e = bs__trips_join(trips, (uint32_t)nreps, fp, &rep))) {
+				char *p = bs__join(dir, "trips.csv");
+				fclose(fp);
+				bs_error_set(err, BS_E_IO, p ? p : dir, 0, 0, NULL,
+					     "cannot read back the trip log of replication %u: %s; the previous results are left as they were",
+					     rep, strerror(e));
+				free(p);
+				rc = BS_E_IO;
+				goto out;
+			}
+		});
+	}
+#undef STAGE
+	/* optional files of an earlier run would describe another run */
+	if ((!trips && (rc = bs_staged_remove(&st, "trips.csv", err))) ||
+	    (!sc->p.geojson &&
+	     (rc = bs_staged_remove(&st, "stations.geojson", err))))
+		goto out;
+	rc = bs_staged_commit(&st, err);
+out:
+	json_decref(doc);
+	bs_staged_release(&st);
+	return rc;
+}
