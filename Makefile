@@ -40,7 +40,7 @@ PNG_CFLAGS := $(shell pkg-config --cflags libpng 2>/dev/null)
 PNG_LIBS := $(shell pkg-config --libs libpng 2>/dev/null || echo -lpng16 -lz)
 
 # the library, folder by folder from the bottom layer up (docs/architecture.md)
-LIB_DIRS := base engine model stats input output calib exp
+LIB_DIRS := base engine model stats input output calib exp api
 LIB_SRC := $(sort $(foreach d,$(LIB_DIRS),$(wildcard src/$(d)/*.c)))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/check_*.c))
@@ -55,11 +55,11 @@ PNG_TESTS := $(BUILD)/tests/check_plots $(BUILD)/tests/check_report
 	clean install test-bins bench bench-run bench-callgrind bench-scaling keys-doc sanitize memcheck fuzz \
 	fuzz-run fuzz-smoke fuzz-smoke-run mpi
 
-# build/bssim-mpi: the same command line built by Open MPI's mpicc with
-# -DBS_MPI, where `sweep` hands its tasks to MPI ranks (src/mpi/).
+# build/bssim-mpi: the sweep on MPI ranks, a front end of its own
+# (src/mpi/) built by Open MPI's mpicc on the library.
 MPICC ?= mpicc
 MPI_BUILD := $(BUILD)/mpi
-MPI_OBJ := $(CLI_SRC:%.c=$(MPI_BUILD)/%.o) $(MPI_BUILD)/src/mpi/mpi_sweep.o
+MPI_OBJ := $(MPI_BUILD)/src/mpi/main.o
 HAVE_MPI := $(shell command -v $(MPICC) >/dev/null 2>&1 && command -v mpirun >/dev/null 2>&1 && echo yes)
 
 all: $(BUILD)/bssim
@@ -99,7 +99,7 @@ test-bins: $(TEST_BIN)
 
 $(MPI_BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(MPICC) $(CPPFLAGS) -DBS_MPI -Isrc/cli $(CFLAGS) -c $< -o $@
+	$(MPICC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/bssim-mpi: $(MPI_OBJ) $(BUILD)/libbssim.a
 	$(MPICC) $(LDFLAGS) -o $@ $(MPI_OBJ) $(BUILD)/libbssim.a $(LIBS)

@@ -102,6 +102,11 @@ BS_API void bs_error_clear(struct bs_error *e);
  * which it returns. Control characters are left as they are: a printer
  * that wants one line escapes them (the CLI does). */
 BS_API char *bs_error_format(const struct bs_error *e, char *buf, size_t size);
+/* text into out (sz bytes, always terminated) with control characters
+ * (bytes below 0x20, and 0x7f) written as \n, \t, \r or \xHH, so that a
+ * message made of file names, keys and values is one line and never
+ * drives a terminal; truncated when long. Returns out. */
+BS_API char *bs_escape(const char *text, char *out, size_t sz);
 /* A static sentence for a BS_E_* code (never NULL). */
 BS_API const char *bs_strerror(int code);
 /* The command line's exit status for a code: 0 for 0, 2 for bad input
@@ -395,6 +400,9 @@ typedef struct bs_sweep bs_sweep;
 /* A sweep file (format in docs/sweeps.md): read and expanded into points,
  * no world built yet. */
 BS_API bs_sweep *bs_sweep_load(const char *path, struct bs_error *err);
+/* The sweep a folder holds (its plan, as `bssim sweep` wrote it: the
+ * points and their values, no base scenario): for reading results. */
+BS_API bs_sweep *bs_sweep_open(const char *dir, struct bs_error *err);
 BS_API const char *bs_sweep_name(const bs_sweep *sw);
 BS_API size_t bs_sweep_points(const bs_sweep *sw);
 BS_API uint32_t bs_sweep_replications(const bs_sweep *sw);
@@ -449,8 +457,20 @@ typedef struct bs_sweep_job bs_sweep_job;
 BS_API bs_sweep_job *bs_sweep_job_open(bs_sweep *sw, const char *dir,
 				       const struct bs_sweep_opts *o,
 				       struct bs_error *err);
+/* The folder the job writes, and what it found there and owns
+ * (out->tasks, resumed, discarded, mine, recorded, ran so far). */
+BS_API const char *bs_sweep_job_dir(const bs_sweep_job *j);
+BS_API void bs_sweep_job_outcome(const bs_sweep_job *j,
+				 struct bs_sweep_outcome *out);
+/* How the tasks run, for sweep.json's "run": mode "threads" (the
+ * default), "mpi", ...; workers: threads or ranks. */
+BS_API void bs_sweep_job_runner(bs_sweep_job *j, const char *mode,
+				unsigned workers);
+/* The job's own tasks on o->jobs threads, each recorded as it finishes:
+ * 0, BS_E_INTERRUPTED, or the first failure with err filled. */
+BS_API int bs_sweep_job_run(bs_sweep_job *j, struct bs_error *err);
 /* The next task of the job's own still to be run: 0, or -1 when none is
- * left. Thread-safe. */
+ * left (or bs_interrupt was called). Thread-safe. */
 BS_API int bs_sweep_job_next(bs_sweep_job *j, uint64_t *task);
 /* Record a task's result line (from bs_sweep_worker_run, here or on
  * another process) durably in the task log. Thread-safe. */
@@ -498,20 +518,35 @@ BS_API int bs_sweep_merge(const char *const *dirs, size_t n, const char *out,
 
 BS_API void bs_sweep_free(bs_sweep *sw);
 
+/* ---- output folders ------------------------------------------------------ */
+
+/*
+ * Could dir be written as results of kind ("run", "sweep", "compare")?
+ * A new or empty folder, or one bssim wrote of that kind (or force); the
+ * checks bssim makes before a long computation, without creating or
+ * changing anything. 0, or BS_E_INPUT / BS_E_IO with err filled.
+ */
+BS_API int bs_folder_check(const char *dir, const char *kind, int force,
+			   struct bs_error *err);
+
 /* ---- data in: import and calibration -------------------------------------- */
 
 /* What an import or a calibration read and wrote. */
 struct bs_data_report {
-	size_t stations;        /* in the file written */
+	size_t stations;        /* in the stations file written or read */
 	size_t feed_stations;   /* import gbfs: in the feed */
 	size_t outside;         /* import gbfs: outside the wards asked */
 	size_t capacity_raised; /* import gbfs --capacity-from: ports changed */
 	uint64_t docks;
-	uint64_t bikes;         /* import gbfs --stock-output */
-	size_t stocked;         /* stations with a stock */
-	uint64_t rows;          /* trips or observations read */
-	double requests_per_day; /* calibrate: departures per day */
-	struct bs_warnings warnings;
+	uint64_t bikes;         /* import gbfs --stock-output: bikes ... */
+	size_t stocked;         /* ... at this many stations */
+	uint64_t rows;          /* trips: rides read */
+	double days;            /* calibrate trips: days the log covers */
+	size_t od_pairs;        /* calibrate trips --od: pairs written */
+	double departures, arrivals;         /* calibrate: per day */
+	double truck_pickups, truck_dropoffs; /* calibrate status: per day */
+	size_t imputed;         /* calibrate status: station-hours imputed */
+	struct bs_warnings warnings; /* rows skipped safely */
 };
 
 struct bs_import_gbfs_opts {
@@ -536,8 +571,8 @@ BS_API int bs_import_gbfs(const struct bs_import_gbfs_opts *o,
 struct bs_import_trips_opts {
 	size_t size;
 	const char *log;      /* required */
-	const char *ward;     /* every station's ward (NULL: "City") */
-	uint32_t capacity;    /* 0: the default (docs/model.md) */
+	const char *ward;     /* every station's ward (NULL: "system") */
+	uint32_t capacity;    /* docks per station (0: 20) */
 	const char *output;   /* required */
 	const struct bs_monitor *monitor;
 };
@@ -571,11 +606,13 @@ BS_API int bs_calibrate(const struct bs_calibrate_opts *o,
  * A table shaped for plotting onto out (CSV with a header): kind and its
  * arguments as `bssim plotdata KIND ARG...` takes them (timeofday RUN
  * COLUMN, matrix RUN [NAME], ports RUN, wards RUN, compare RUN..., sweep
- * SWEEP METRIC); ward may be NULL (the whole network).
+ * SWEEP METRIC); for sweep, ward (NULL: the whole network) and the varied
+ * key x on the axis (NULL: the first numeric one). A write error on out
+ * is the caller's to see (ferror).
  */
 BS_API int bs_plotdata(const char *kind, const char *const *args,
-		       size_t nargs, const char *ward, FILE *out,
-		       struct bs_error *err);
+		       size_t nargs, const char *ward, const char *x,
+		       FILE *out, struct bs_error *err);
 
 struct bs_report_opts {
 	size_t size;

@@ -136,3 +136,32 @@ int bs_exit_status(int code)
 		return 1;
 	}
 }
+
+/* text into out (sz bytes, NUL-terminated) with control characters
+ * escaped; truncated when long. Cost: linear in the text. */
+char *bs_escape(const char *text, char *out, size_t sz)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t o = 0;
+
+	for (; *p && o + 5 < sz; p++) {
+		unsigned char c = *p;
+		if (c >= 0x20 && c != 0x7f) {
+			out[o++] = (char)c;
+			continue;
+		}
+		out[o++] = '\\';
+		if (c == '\n')
+			out[o++] = 'n';
+		else if (c == '\t')
+			out[o++] = 't';
+		else if (c == '\r')
+			out[o++] = 'r';
+		else
+			o += (size_t)snprintf(out + o, sz - o, "x%02x", c);
+	}
+	if (sz)
+		out[o] = '\0';
+	return out;
+}
+

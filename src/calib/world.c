@@ -3,6 +3,7 @@
  */
 #include "calib/world.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -545,4 +546,30 @@ void bs_world_free(struct bs_world *w)
 	bs_network_free(w->net);
 	free(w->init_stock);
 	free(w);
+}
+
+/* ---- the public check ---------------------------------------------------- */
+
+static void world_free(struct bs_world *w)
+{
+	bs_world_free(w);
+}
+
+int bs_scenario_check(bs_scenario *sc, struct bs_error *err)
+{
+	assert(sc);
+	if (sc->world)
+		return 0;
+	if (!(sc->world = bs_world_build(sc, err)))
+		return err && err->code ? err->code : BS_E_INPUT;
+	sc->world_free = world_free;
+	return 0;
+}
+
+const struct bs_warnings *bs_scenario_warnings(const bs_scenario *sc)
+{
+	static const struct bs_warnings none;
+
+	assert(sc);
+	return sc->world ? &sc->world->warn : &none;
 }

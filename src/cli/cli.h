@@ -1,19 +1,16 @@
 /*
  * cli.h - shared pieces of the command-line front end: the subcommands,
- * error printing, exit codes, option value parsing, signals and progress.
- * Only this layer prints or exits.
+ * error printing, exit codes, option value parsing, signals, the write
+ * frame and progress. The front end uses the library through bssim.h
+ * alone, and only it prints or exits.
  */
 #ifndef BSSIM_CLI_H
 #define BSSIM_CLI_H
 
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 
-#include <jansson.h>
-
-#include "base/common.h"
-#include "input/scenario.h"
+#include "bssim.h"
 
 enum { BS_EXIT_OK = 0, BS_EXIT_FAIL = 1, BS_EXIT_USAGE = 2 };
 
@@ -22,32 +19,9 @@ int bs_cmd_check(int argc, char **argv);
 int bs_cmd_show(int argc, char **argv);
 int bs_cmd_keys(int argc, char **argv);
 int bs_cmd_limits(int argc, char **argv);
+int bs_cmd_schema(int argc, char **argv);
 int bs_cmd_import(int argc, char **argv);
-int bs_cmd_import_trips(int argc, char **argv);
 int bs_cmd_calibrate(int argc, char **argv);
-
-/* Print the warnings of an input: the first few named, then the count. */
-void bs_cli_warnings(const struct bs_warnings *w);
-/*
- * Files a command writes (the values of options such as -o), each through
- * fn(ud, fp): all of them are written to temporaries in their folders
- * first, and only when every one is complete are they committed (one
- * commit per folder), so a failure leaves every previous file as it was.
- * A folder that is bssim's own is held locked meanwhile. Entries with a
- * NULL path are skipped. 0, BS_E_INPUT when a path is not a regular file
- * (nothing replaced; err->key names its option), or BS_E_IO with err
- * filled (the file and the system's reason).
- */
-struct bs_cli_out {
-	const char *path, *opt;
-	void (*fn)(const void *ud, FILE *fp);
-	const void *ud;
-};
-int bs_cli_write_files(const struct bs_cli_out *outs, size_t n,
-		       struct bs_error *err);
-/* Check an output option's value before any work: a new file or a
- * regular one (bs_output_check_target). 0, or BS_EXIT_USAGE printed. */
-int bs_cli_check_output(const char *opt, const char *path);
 int bs_cmd_plotdata(int argc, char **argv);
 int bs_cmd_report(int argc, char **argv);
 int bs_cmd_sweep(int argc, char **argv);
@@ -67,6 +41,8 @@ extern int bs_cli_mute;
  */
 /* Print "bssim: <error>". */
 void bs_cli_error(const struct bs_error *e);
+/* Print the error and return its exit status (bs_exit_status). */
+int bs_cli_fail(const struct bs_error *e, int rc);
 /* Print "bssim <cmd>: <message>" and return BS_EXIT_USAGE. */
 int bs_cli_usage(const char *cmd, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -86,6 +62,8 @@ void bs_cli_say(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)))
 #endif
 	;
+/* Print the warnings of an input: the first few named, then the count. */
+void bs_cli_warnings(const struct bs_warnings *w);
 /* An option's value that names something (a file, a folder, a ward):
  * 0, or "OPT '': expected WHAT" printed and BS_EXIT_USAGE when empty. */
 int bs_cli_nonempty(const char *cmd, const char *opt, const char *val,
@@ -93,8 +71,6 @@ int bs_cli_nonempty(const char *cmd, const char *opt, const char *val,
 /* The same for the operands v[0..n) (files, folders): 0, or
  * "'': expected WHAT" printed and BS_EXIT_USAGE for the first empty one. */
 int bs_cli_operands(const char *cmd, char *const *v, int n, const char *what);
-/* Exit status for a BS_E_* code: input problems 2, others 1. */
-int bs_cli_exit(int rc);
 
 /* Parse an option's integer value in [lo, hi]; 0 or -1. */
 int bs_cli_uint(const char *s, uint64_t lo, uint64_t hi, uint64_t *out);
@@ -102,27 +78,31 @@ int bs_cli_uint(const char *s, uint64_t lo, uint64_t hi, uint64_t *out);
 /* Split "KEY=VALUE" into an override; 0 or -1. */
 int bs_cli_override(char *arg, struct bs_set *o);
 
-/* SIGINT and SIGTERM received, once handlers are installed (nonzero:
- * stop). */
-extern atomic_int bs_cli_stop;
+/* SIGINT and SIGTERM ask the library to stop (bs_interrupt) once the
+ * handlers are installed. */
 void bs_cli_signals(void);
 
 /*
- * The write of a result set, framed: between begin and end, an interrupt
- * (or one that came before begin) is not ignored silently: the first
- * prints "bssim: interrupt received: finishing the write of WHAT" at once
- * (WHAT from fmt), the write goes on to its end (abandoning it would lose
- * results already computed; SIGKILL still stops it, and the commit
- * journal keeps the folder whole), and end returns 1 so that the command
- * exits with status 1. begin installs the handlers; end restores the
- * default ones.
+ * The write of results, framed by the library's monitor (its `writing`
+ * callback): between begin and end, an interrupt (or one that came
+ * before begin) is not ignored silently: the first prints "bssim:
+ * interrupt received: finishing the write of WHAT" at once, the write
+ * goes on to its end (abandoning it would lose results already computed;
+ * SIGKILL still stops it, and the commit journal keeps the folder whole).
+ * After the write the default handlers are back. bs_cli_monitor fills a
+ * monitor with it and, unless quiet, with a progress line labelled label.
  */
-void bs_cli_write_begin(const char *fmt, ...)
-#if defined(__GNUC__)
-	__attribute__((format(printf, 1, 2)))
-#endif
-	;
-int bs_cli_write_end(void);
+struct bs_cli_watch {
+	int progress_on;
+	double t0, last;
+	const char *label;
+};
+void bs_cli_monitor(struct bs_monitor *m, struct bs_cli_watch *w,
+		    const char *label, int quiet);
+/* Did an interrupt come (during the write, or before it)? */
+int bs_cli_interrupted(void);
+/* Clear the progress line (when it was drawn). */
+void bs_cli_watch_end(struct bs_cli_watch *w);
 
 /* main.c's frame around every command: closed standard streams are held
  * open (stdout read-only, so writes fail as on the closed descriptor and
@@ -131,32 +111,6 @@ int bs_cli_write_end(void);
  * finish returns the exit status. */
 void bs_cli_stdio_init(void);
 int bs_cli_stdio_finish(int status);
-
-/* Progress line on stderr (only when it is a terminal and not quiet). */
-struct bs_progress {
-	int on;
-	double t0, last;
-	const char *label;
-};
-void bs_progress_init(struct bs_progress *p, const char *label, int quiet);
-void bs_progress_update(struct bs_progress *p, uint32_t done,
-			uint32_t total, double frac);
-void bs_progress_end(struct bs_progress *p);
-
-/* runs.c: finished runs for plotdata and report. */
-/* dir/name (in buf) when path is a folder, else path itself. */
-const char *bs_cli_input_file(const char *path, const char *name, char *buf,
-			      size_t sz);
-/* A summary.json (new reference), or NULL with err filled. */
-json_t *bs_cli_load_summary(const char *path, struct bs_error *err);
-/*
- * Names for runs side by side: their scenario names, or when two share one
- * (one scenario run with different --set) their folder names, or the paths
- * as given. labels[] (n, NULL or owned strings) receives new strings the
- * caller frees. 0, or -1 when out of memory.
- */
-int bs_cli_run_labels(char *const *dirs, json_t *const *docs, size_t n,
-		      char **labels);
 
 /* Seconds on a monotonic clock. */
 double bs_cli_now(void);

@@ -8,9 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "calib/calibrate.h"
-#include "input/stations.h"
-#include "input/status.h"
 #include "cli.h"
 
 static const char CALIBRATE_HELP[] =
@@ -46,32 +43,6 @@ static const char CALIBRATE_HELP[] =
 	"\n"
 	"exit status: 0 success, 1 cannot write, 2 bad usage or bad input.\n";
 
-struct outs {
-	const struct bs_rates *r;
-	const struct bs_network *net;
-};
-
-static void put_rates(const void *ud, FILE *fp)
-{
-	const struct outs *o = ud;
-
-	bs_rates_write(o->r, o->net, fp);
-}
-
-static void put_profile(const void *ud, FILE *fp)
-{
-	const struct outs *o = ud;
-
-	bs_rates_write_profile(o->r, o->net, fp);
-}
-
-static void put_od(const void *ud, FILE *fp)
-{
-	const struct outs *o = ud;
-
-	bs_rates_write_od(o->r, o->net, fp);
-}
-
 int bs_cmd_calibrate(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -88,19 +59,15 @@ int bs_cmd_calibrate(int argc, char **argv)
 		{NULL, 0, NULL, 0}};
 	const char *what, *stations = NULL, *out = NULL, *profile = NULL,
 		   *od = NULL, *input;
-	struct bs_calib_opts co = {4, 10.0};
-	double days = 0.0;
-	long utc = 540;
-	struct bs_network *net = NULL;
-	struct bs_status *series = NULL;
-	struct bs_rates r;
+	struct bs_calibrate_opts co;
+	struct bs_data_report rep;
+	struct bs_monitor mon;
+	struct bs_cli_watch watch;
 	struct bs_error err;
-	struct outs o;
 	uint64_t v;
-	int ch, quiet = 0, status = BS_EXIT_OK, rc, is_status;
-	size_t i;
+	int ch, quiet = 0, rc, is_status;
 
-	memset(&r, 0, sizeof(r));
+	bs_calibrate_opts_init(&co);
 	bs_error_clear(&err);
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		fputs(CALIBRATE_HELP, argc < 2 ? stderr : stdout);
@@ -127,24 +94,25 @@ int bs_cmd_calibrate(int argc, char **argv)
 			if (bs_cli_uint(optarg, 1, 36600, &v))
 				return bs_cli_usage("calibrate", "--days '%s': expected a whole number of days from 1 to 36600",
 						    optarg);
-			days = (double)v;
+			co.days = (double)v;
 			break;
 		case 'k':
 			if (bs_cli_uint(optarg, 2, 1000, &v))
 				return bs_cli_usage("calibrate", "--truck-jump '%s': expected a whole number of bikes from 2 to 1000",
 						    optarg);
-			co.truck_jump = (int)v;
+			co.truck_jump = (long)v;
 			break;
 		case 'g':
 			if (bs_cli_uint(optarg, 1, 1440, &v))
 				return bs_cli_usage("calibrate", "--max-gap '%s': expected minutes from 1 to 1440",
 						    optarg);
-			co.max_gap_min = (double)v;
+			co.max_gap_min = (long)v;
 			break;
 		case 'u': {
 			char *end;
-			utc = strtol(optarg, &end, 10);
-			if (*end || end == optarg || utc < -1440 || utc > 1440)
+			co.utc_offset_min = strtol(optarg, &end, 10);
+			if (*end || end == optarg || co.utc_offset_min < -1440 ||
+			    co.utc_offset_min > 1440)
 				return bs_cli_usage("calibrate", "--utc-offset '%s': expected minutes from -1440 to 1440",
 						    optarg);
 			break;
@@ -182,74 +150,36 @@ int bs_cmd_calibrate(int argc, char **argv)
 	    (profile && (rc = bs_cli_nonempty("calibrate", "--profile", profile,
 					      "an output file"))) ||
 	    (od && (rc = bs_cli_nonempty("calibrate", "--od", od,
-					 "an output file"))) ||
-	    (rc = bs_cli_check_output("-o", out)) ||
-	    (profile && (rc = bs_cli_check_output("--profile", profile))) ||
-	    (od && (rc = bs_cli_check_output("--od", od))))
+					 "an output file"))))
 		return rc;
-	net = bs_stations_load(stations, 0.0, &err);
-	if (!net)
-		goto input_error;
-	if (is_status) {
-		series = bs_status_load(input, utc, &err);
-		if (!series)
-			goto input_error;
-		rc = bs_calibrate_status(net, series, input, &co, &r, &err);
-	} else {
-		rc = bs_calibrate_trips(net, input, days, &r, &err);
-	}
-	if (rc)
-		goto input_error;
-	o.r = &r;
-	o.net = net;
-	bs_cli_write_begin("%s", out);
-	{
-		const struct bs_cli_out outs[] = {
-			{out, "-o", put_rates, &o},
-			{profile, "--profile", put_profile, &o},
-			{od, "--od", put_od, &o}};
-		rc = bs_cli_write_files(outs, 3, &err);
-	}
-	if (rc) {
-		bs_cli_write_end();
-		bs_cli_error(&err);
-		status = bs_cli_exit(rc);
-		goto done;
-	}
-	if (bs_cli_write_end()) {
+	co.source = what;
+	co.input = input;
+	co.stations = stations;
+	co.output = out;
+	co.profile = profile;
+	co.od = od;
+	bs_cli_monitor(&mon, &watch, "calibrate", 1);
+	co.monitor = &mon;
+	if ((rc = bs_calibrate(&co, &rep, &err)))
+		return bs_cli_fail(&err, rc);
+	rc = BS_EXIT_OK;
+	if (bs_cli_interrupted()) {
 		bs_cli_say("interrupted while writing: %s is complete", out);
-		status = BS_EXIT_FAIL;
+		rc = BS_EXIT_FAIL;
 	}
-	if (series)
-		bs_cli_warnings(&series->warn);
-	bs_cli_warnings(&r.warn);
+	bs_cli_warnings(&rep.warnings);
 	if (!quiet) {
-		double d = 0, a = 0, tp = 0, td = 0;
-		for (i = 0; i < net->n * 24; i++) {
-			d += r.dep[i];
-			a += r.arr[i];
-			tp += r.truck_pick[i];
-			td += r.truck_drop[i];
-		}
 		printf("%s: %zu stations x 24 hours; per day %.0f departures, %.0f arrivals\n",
-		       out, net->n, d, a);
+		       out, rep.stations, rep.departures, rep.arrivals);
 		if (is_status)
-			printf("  truck moves (changes of %d or more bikes): %.0f picked up, %.0f dropped off per day\n"
+			printf("  truck moves (changes of %ld or more bikes): %.0f picked up, %.0f dropped off per day\n"
 			       "  station-hours imputed: %zu\n",
-			       co.truck_jump, tp, td, r.imputed);
+			       co.truck_jump, rep.truck_pickups, rep.truck_dropoffs,
+			       rep.imputed);
 		else
 			printf("  %.0f rides over %g days; %zu origin-destination pairs\n",
-			       r.rides, r.days, r.nod);
-		printf("  warnings: %ld\n",
-		       r.warn.count + (series ? series->warn.count : 0));
+			       (double)rep.rows, rep.days, rep.od_pairs);
+		printf("  warnings: %ld\n", rep.warnings.count);
 	}
-	goto done;
-input_error:
-	bs_cli_error(&err);
-	status = bs_cli_exit(err.code ? err.code : BS_E_INPUT);
-done:
-	bs_rates_release(&r);
-	bs_status_free(series);
-	bs_network_free(net);
-	return status;
+	return rc;
 }

@@ -8,10 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "input/gbfs.h"
-#include "output/output.h"
-#include "input/status.h"
-#include "input/triplog.h"
 #include "cli.h"
 
 static const char IMPORT_HELP[] =
@@ -50,16 +46,6 @@ static const char IMPORT_HELP[] =
 	"few named, all counted). exit status: 0 success, 1 cannot write,\n"
 	"2 bad usage or bad input.\n";
 
-static void put_stations(const void *ud, FILE *fp)
-{
-	bs_gbfs_write_stations(ud, fp);
-}
-
-static void put_stock(const void *ud, FILE *fp)
-{
-	bs_gbfs_write_stock(ud, fp);
-}
-
 static int import_gbfs(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -75,36 +61,34 @@ static int import_gbfs(int argc, char **argv)
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
-	struct bs_gbfs_opts o;
-	const char *out = NULL, *series_path = NULL, *status_path = NULL,
-		   *stock_out = NULL;
-	long utc = 540;
-	struct bs_gbfs *g = NULL;
-	struct bs_status *series = NULL;
+	struct bs_import_gbfs_opts o;
+	struct bs_data_report rep;
+	struct bs_monitor mon;
+	struct bs_cli_watch watch;
 	struct bs_error err;
-	int ch, quiet = 0, status = BS_EXIT_OK, rc;
-	size_t i, kept;
-	long bikes = 0, nstock = 0;
+	int ch, quiet = 0, rc;
+	size_t i;
 
-	memset(&o, 0, sizeof(o));
+	bs_import_gbfs_opts_init(&o);
 	bs_error_clear(&err);
 	opterr = 0;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, ":o:qh", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'i': o.info_path = optarg; break;
-		case 'r': o.regions_path = optarg; break;
+		case 'i': o.station_information = optarg; break;
+		case 'r': o.system_regions = optarg; break;
 		case 'm': o.region_map = optarg; break;
 		case 'w': o.wards = optarg; break;
-		case 'c': series_path = optarg; break;
-		case 's': status_path = optarg; break;
-		case 'S': stock_out = optarg; break;
-		case 'o': out = optarg; break;
+		case 'c': o.capacity_from = optarg; break;
+		case 's': o.station_status = optarg; break;
+		case 'S': o.stock_output = optarg; break;
+		case 'o': o.output = optarg; break;
 		case 'q': quiet = 1; break;
 		case 'u': {
 			char *end;
-			utc = strtol(optarg, &end, 10);
-			if (*end || end == optarg || utc < -1440 || utc > 1440)
+			o.utc_offset_min = strtol(optarg, &end, 10);
+			if (*end || end == optarg || o.utc_offset_min < -1440 ||
+			    o.utc_offset_min > 1440)
 				return bs_cli_usage("import gbfs",
 						    "--utc-offset '%s': expected minutes from -1440 to 1440 (540 for Japan)",
 						    optarg);
@@ -125,19 +109,19 @@ static int import_gbfs(int argc, char **argv)
 	if (optind < argc)
 		return bs_cli_usage("import gbfs", "unexpected argument '%s'",
 				    argv[optind]);
-	if (!o.info_path)
+	if (!o.station_information)
 		return bs_cli_usage("import gbfs",
 				    "missing --station-information F (the feed's station_information.json)");
-	if (!out)
+	if (!o.output)
 		return bs_cli_usage("import gbfs", "missing -o stations.csv");
-	if (!status_path != !stock_out)
+	if (!o.station_status != !o.stock_output)
 		return bs_cli_usage("import gbfs",
 				    "--station-status and --stock-output go together; expected both or neither");
 	/* every value checked before any input is read */
 	{
-		const char *const val[] = {o.info_path, o.regions_path,
-					   o.region_map, o.wards, series_path,
-					   status_path, stock_out, out};
+		const char *const val[] = {o.station_information, o.system_regions,
+					   o.region_map, o.wards, o.capacity_from,
+					   o.station_status, o.stock_output, o.output};
 		static const char *const opt[] = {
 			"--station-information", "--system-regions",
 			"--region-map", "--wards", "--capacity-from",
@@ -151,74 +135,107 @@ static int import_gbfs(int argc, char **argv)
 			if (val[i] && (rc = bs_cli_nonempty("import gbfs", opt[i],
 							    val[i], what[i])))
 				return rc;
-		if ((rc = bs_cli_check_output("-o", out)) ||
-		    (stock_out && (rc = bs_cli_check_output("--stock-output",
-							     stock_out))))
-			return rc;
 	}
-	g = bs_gbfs_read(&o, &err);
-	if (!g)
-		goto input_error;
-	if (series_path) {
-		series = bs_status_load(series_path, utc, &err);
-		if (!series)
-			goto input_error;
-		bs_gbfs_capacity_from_status(g, series);
+	bs_cli_monitor(&mon, &watch, "import", 1);
+	o.monitor = &mon;
+	if ((rc = bs_import_gbfs(&o, &rep, &err)))
+		return bs_cli_fail(&err, rc);
+	if (bs_cli_interrupted()) {
+		bs_cli_say("interrupted while writing: %s is complete", o.output);
+		return BS_EXIT_FAIL;
 	}
-	if (status_path && (rc = bs_gbfs_read_stock(g, status_path, &err)))
-		goto input_error;
-	kept = bs_gbfs_finish(g);
-	if (kept < 2) {
-		bs_error_set(&err, BS_E_INPUT, o.info_path, 0, 0, NULL,
-			     "%zu station(s) selected; expected at least two (check --wards and the region map)",
-			     kept);
-		goto input_error;
-	}
-	for (i = 0; i < g->n; i++)
-		if (g->st[i].stock >= 0) {
-			bikes += g->st[i].stock;
-			nstock++;
-		}
-	bs_cli_write_begin("%s", out);
-	{
-		const struct bs_cli_out outs[] = {
-			{out, "-o", put_stations, g},
-			{stock_out, "--stock-output", put_stock, g}};
-		rc = bs_cli_write_files(outs, 2, &err);
-	}
-	if (rc) {
-		bs_cli_write_end();
-		bs_cli_error(&err);
-		status = bs_cli_exit(rc);
-		goto done;
-	}
-	if (bs_cli_write_end()) {
-		bs_cli_say("interrupted while writing: %s is complete", out);
-		status = BS_EXIT_FAIL;
-	}
-	bs_cli_warnings(&g->warn);
+	bs_cli_warnings(&rep.warnings);
 	if (!quiet) {
-		long docks = 0;
-		for (i = 0; i < g->n; i++)
-			docks += g->st[i].capacity;
-		printf("%s: %zu stations of the feed's %zu (%zu outside the wards), %ld docks\n",
-		       out, g->n, g->feed_stations, g->outside, docks);
-		if (series)
+		printf("%s: %zu stations of the feed's %zu (%zu outside the wards), %llu docks\n",
+		       o.output, rep.stations, rep.feed_stations, rep.outside,
+		       (unsigned long long)rep.docks);
+		if (o.capacity_from)
 			printf("  capacity: largest bikes + docks in %s (%zu ports changed)\n",
-			       series_path, g->capacity_raised);
-		if (stock_out)
-			printf("%s: %ld bikes at %ld stations\n", stock_out, bikes,
-			       nstock);
-		printf("  warnings: %ld\n", g->warn.count);
+			       o.capacity_from, rep.capacity_raised);
+		if (o.stock_output)
+			printf("%s: %llu bikes at %zu stations\n", o.stock_output,
+			       (unsigned long long)rep.bikes, rep.stocked);
+		printf("  warnings: %ld\n", rep.warnings.count);
 	}
-	goto done;
-input_error:
-	bs_cli_error(&err);
-	status = bs_cli_exit(err.code ? err.code : BS_E_INPUT);
-done:
-	bs_status_free(series);
-	bs_gbfs_free(g);
-	return status;
+	return 0;
+}
+
+static int import_trips(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"ward", required_argument, NULL, 'w'},
+		{"capacity", required_argument, NULL, 'c'},
+		{"output", required_argument, NULL, 'o'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0}};
+	struct bs_import_trips_opts o;
+	struct bs_data_report rep;
+	struct bs_monitor mon;
+	struct bs_cli_watch watch;
+	struct bs_error err;
+	uint64_t v;
+	int ch, quiet = 0, rc;
+
+	bs_import_trips_opts_init(&o);
+	o.ward = "system";
+	o.capacity = 20;
+	bs_error_clear(&err);
+	opterr = 0;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, ":o:qh", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'w':
+			if (bs_cli_nonempty("import trips", "--ward", optarg,
+					    "a ward name"))
+				return BS_EXIT_USAGE;
+			o.ward = optarg;
+			break;
+		case 'c':
+			if (bs_cli_uint(optarg, 1, 100000, &v))
+				return bs_cli_usage("import trips",
+						    "--capacity '%s': expected a whole number of docks from 1 to 100000",
+						    optarg);
+			o.capacity = (uint32_t)v;
+			break;
+		case 'o': o.output = optarg; break;
+		case 'q': quiet = 1; break;
+		case 'h':
+			fputs(IMPORT_HELP, stdout);
+			return 0;
+		case ':':
+			return bs_cli_usage("import trips", "option '%s' needs a value",
+					    argv[optind - 1]);
+		default:
+			return bs_cli_usage("import trips",
+					    "unknown option '%s'; see bssim import --help",
+					    argv[optind - 1]);
+		}
+	}
+	if (optind + 1 != argc)
+		return bs_cli_usage("import trips", optind >= argc
+				    ? "missing LOG.csv (a trip log)"
+				    : "expected one trip log");
+	if (!o.output)
+		return bs_cli_usage("import trips", "missing -o stations.csv");
+	if ((rc = bs_cli_nonempty("import trips", "-o", o.output, "an output file")) ||
+	    (rc = bs_cli_operands("import trips", argv + optind, 1, "a trip log")))
+		return rc;
+	o.log = argv[optind];
+	bs_cli_monitor(&mon, &watch, "import", 1);
+	o.monitor = &mon;
+	if ((rc = bs_import_trips(&o, &rep, &err)))
+		return bs_cli_fail(&err, rc);
+	if (bs_cli_interrupted()) {
+		bs_cli_say("interrupted while writing: %s is complete", o.output);
+		return BS_EXIT_FAIL;
+	}
+	bs_cli_warnings(&rep.warnings);
+	if (!quiet)
+		printf("%s: %zu stations of %llu rides in %s (ward %s, %u docks each); warnings: %ld\n",
+		       o.output, rep.stations, (unsigned long long)rep.rows, o.log,
+		       o.ward, o.capacity, rep.warnings.count);
+	return 0;
 }
 
 int bs_cmd_import(int argc, char **argv)
@@ -234,7 +251,7 @@ int bs_cmd_import(int argc, char **argv)
 	if (!strcmp(argv[1], "gbfs"))
 		return import_gbfs(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "trips"))
-		return bs_cmd_import_trips(argc - 1, argv + 1);
+		return import_trips(argc - 1, argv + 1);
 	return bs_cli_usage("import", "unknown source '%s'; expected gbfs or trips",
 			    argv[1]);
 }

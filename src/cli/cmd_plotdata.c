@@ -8,10 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
-#include "output/output.h"
-#include "output/plotdata.h"
 #include "cli.h"
 
 static const char PLOTDATA_HELP[] =
@@ -46,84 +42,6 @@ static const char PLOTDATA_HELP[] =
 	"Series tables (timeofday, sweep) have the columns\n"
 	"X,label,S1,S1_lo,S1_hi,S2,... (see docs/plots.md).\n";
 
-/* Runs side by side (see bs_cli_run_labels for their names). */
-static int do_compare(char **dirs, size_t n, struct bs_error *err)
-{
-	json_t **docs = calloc(n, sizeof(json_t *));
-	char **labels = calloc(n, sizeof(char *));
-	char **files = calloc(n, sizeof(char *));
-	struct bs_plotdata_sweep *sw = NULL;
-	size_t i;
-	int rc = 0;
-
-	if (!docs || !labels || !files)
-		goto nomem;
-	for (i = 0; i < n; i++) {
-		char buf[4096];
-		const char *f = bs_cli_input_file(dirs[i], "summary.json", buf,
-						  sizeof(buf));
-		if (!(files[i] = bs_strdup(f)))
-			goto nomem;
-		if (!(docs[i] = bs_cli_load_summary(f, err))) {
-			rc = BS_E_INPUT;
-			goto out;
-		}
-	}
-	if (bs_cli_run_labels(dirs, docs, n, labels))
-		goto nomem;
-	sw = bs_plotdata_sweep_from_runs(docs, (const char *const *)labels,
-					 (const char *const *)files, n, err);
-	if (!sw) {
-		rc = err->code ? err->code : BS_E_NOMEM;
-		goto out;
-	}
-	if (bs_plotdata_sweep_write_csv(sw, stdout)) {
-		rc = BS_E_IO;
-		bs_error_set(err, rc, "stdout", 0, 0, NULL, "cannot write");
-	}
-	goto out;
-nomem:
-	rc = BS_E_NOMEM;
-	bs_error_set(err, rc, NULL, 0, 0, NULL, "out of memory");
-out:
-	bs_plotdata_sweep_free(sw);
-	for (i = 0; i < n; i++) {
-		if (docs)
-			json_decref(docs[i]);
-		if (files)
-			free(files[i]);
-		if (labels)
-			free(labels[i]);
-	}
-	free(docs);
-	free(labels);
-	free(files);
-	return rc;
-}
-
-static int do_sweep(const char *in, const char *metric, const char *ward,
-		    const char *x, struct bs_error *err)
-{
-	char buf[4096];
-	const char *f = bs_cli_input_file(in, "sweep.csv", buf, sizeof(buf));
-	struct bs_plotdata_sweep *sw = bs_plotdata_sweep_load(f, err);
-	int k, rc;
-
-	if (!sw)
-		return err->code;
-	k = bs_plotdata_sweep_pick_x(sw, x, err);
-	if (k < 0) {
-		bs_strlcpy(err->file, f, sizeof(err->file));
-		bs_plotdata_sweep_free(sw);
-		return BS_E_INPUT;
-	}
-	rc = bs_plotdata_sweep_series(sw, k, metric, ward, stdout, err);
-	if (rc == BS_E_INPUT)
-		bs_strlcpy(err->file, f, sizeof(err->file));
-	bs_plotdata_sweep_free(sw);
-	return rc;
-}
-
 int bs_cmd_plotdata(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -133,7 +51,6 @@ int bs_cmd_plotdata(int argc, char **argv)
 		{NULL, 0, NULL, 0}};
 	const char *ward = "all", *x = NULL, *kind;
 	struct bs_error err;
-	char buf[4096];
 	int ch, n, rc;
 	char **pos;
 
@@ -174,10 +91,6 @@ int bs_cmd_plotdata(int argc, char **argv)
 		return bs_cli_usage("plotdata",
 				    "missing KIND; expected timeofday, matrix, ports, wards, compare or sweep (see bssim plotdata --help)");
 	kind = pos[0];
-	/* the inputs are finished results: a commit a killed run left is
-	 * finished first (output.h) */
-	for (ch = 1; ch < n; ch++)
-		bs_outdir_settle(pos[ch]);
 #define NEED(lo, hi, usage)                                                    \
 	do {                                                                   \
 		if (n - 1 < (lo) || n - 1 > (hi))                              \
@@ -186,49 +99,31 @@ int bs_cmd_plotdata(int argc, char **argv)
 	} while (0)
 	if (!strcmp(kind, "timeofday")) {
 		NEED(2, 2, "timeofday RUN COLUMN");
-		rc = bs_plotdata_timeofday(
-			bs_cli_input_file(pos[1], "timeseries.csv", buf, sizeof(buf)),
-			pos[2], stdout, &err);
 	} else if (!strcmp(kind, "matrix")) {
-		const char *f, *name = n > 2 ? pos[2] : "flows";
-		json_t *doc;
 		NEED(1, 2, "matrix RUN [flows|settlement_yen]");
-		if (strcmp(name, "flows") && strcmp(name, "settlement_yen"))
+		if (n > 2 && strcmp(pos[2], "flows") && strcmp(pos[2], "settlement_yen"))
 			return bs_cli_usage("plotdata",
 					    "matrix '%s': expected flows or settlement_yen",
-					    name);
-		f = bs_cli_input_file(pos[1], "summary.json", buf, sizeof(buf));
-		doc = bs_cli_load_summary(f, &err);
-		rc = doc ? bs_plotdata_matrix(doc, name, f, stdout, &err)
-			 : BS_E_INPUT;
-		json_decref(doc);
+					    pos[2]);
 	} else if (!strcmp(kind, "ports")) {
 		NEED(1, 1, "ports RUN");
-		rc = bs_plotdata_ports(
-			bs_cli_input_file(pos[1], "stations.geojson", buf, sizeof(buf)),
-			stdout, &err);
 	} else if (!strcmp(kind, "wards")) {
 		NEED(1, 1, "wards RUN");
-		rc = bs_plotdata_wards(
-			bs_cli_input_file(pos[1], "stations.geojson", buf, sizeof(buf)),
-			stdout, &err);
 	} else if (!strcmp(kind, "compare")) {
 		NEED(1, 100000, "compare RUN RUN...");
-		rc = do_compare(pos + 1, (size_t)n - 1, &err);
 	} else if (!strcmp(kind, "sweep")) {
 		NEED(2, 2, "sweep SWEEP METRIC [--ward W] [--x KEY]");
-		rc = do_sweep(pos[1], pos[2], ward, x, &err);
 	} else {
 		return bs_cli_usage("plotdata",
 				    "unknown kind '%s'; expected timeofday, matrix, ports, wards, compare or sweep",
 				    kind);
 	}
 #undef NEED
+	rc = bs_plotdata(kind, (const char *const *)(pos + 1), (size_t)n - 1,
+			 ward, x, stdout, &err);
 	if (rc == BS_E_IO && ferror(stdout))
 		return BS_EXIT_FAIL; /* main says why stdout failed */
-	if (rc) {
-		bs_cli_error(&err);
-		return bs_cli_exit(rc);
-	}
+	if (rc)
+		return bs_cli_fail(&err, rc);
 	return 0;
 }

@@ -7,17 +7,11 @@
  * a long run, not after), run, then write all files at once.
  */
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
-#include "stats/metrics.h"
-#include "output/output.h"
-#include "exp/runner.h"
-#include "input/scenario.h"
-#include "calib/world.h"
 #include "cli.h"
 
 static const char RUN_HELP[] =
@@ -172,199 +166,106 @@ static int parse(int argc, char **argv, struct run_cli *c)
 	return 0;
 }
 
-struct prog_ctx {
-	struct bs_progress pr;
-	uint32_t done; /* replications finished so far */
-};
-
-/* Serialised by the runner: a test point per finished replication. */
-static void on_progress(void *ud, uint32_t done, uint32_t total, double frac)
-{
-	struct prog_ctx *pc = ud;
-
-	bs_progress_update(&pc->pr, done, total, frac);
-}
-
 /* A few headline metrics, for a glance at the terminal. */
-static void print_headline(const struct bs_summary *s,
-			   const struct bs_network *net)
+static void print_headline(const bs_result *res)
 {
-	static const int M[] = {BS_M_TRIPS_REQUESTED, BS_M_SERVICE_LEVEL,
-				BS_M_CROSS_WARD_TRIPS, BS_M_EMPTY_STATION_FRAC,
-				BS_M_FULL_STATION_FRAC, BS_M_REVENUE_YEN};
+	static const char *const M[] = {"trips_requested", "service_level",
+					"cross_ward_trips", "empty_station_frac",
+					"full_station_frac", "revenue_yen"};
 	size_t i;
 
-	(void)net;
 	for (i = 0; i < sizeof(M) / sizeof(M[0]); i++) {
-		const struct bs_stat *st = bs_summary_stat(s, s->nwards, M[i]);
-		if (st->n >= 2)
-			printf("  %-20s %14.4g  (95%% CI %.4g .. %.4g)\n",
-			       bs_metric_names[M[i]], st->mean, st->ci_lo,
-			       st->ci_hi);
+		struct bs_stat st;
+		if (bs_result_metric(res, NULL, M[i], &st, NULL))
+			continue;
+		if (st.n >= 2)
+			printf("  %-20s %14.4g  (95%% CI %.4g .. %.4g)\n", M[i],
+			       st.mean, st.ci_lo, st.ci_hi);
 		else
-			printf("  %-20s %14.4g\n", bs_metric_names[M[i]],
-			       st->mean);
+			printf("  %-20s %14.4g\n", M[i], st.mean);
 	}
+}
+
+/* A resolved number of the scenario (NaN when absent). */
+static double number_of(const bs_scenario *sc, const char *key)
+{
+	char *v = bs_scenario_get(sc, key);
+	double x = v ? strtod(v, NULL) : (double)NAN;
+
+	bs_free(v);
+	return x;
 }
 
 int bs_cmd_run(int argc, char **argv)
 {
 	struct run_cli c;
 	struct bs_error err;
-	struct bs_scenario *sc = NULL;
-	struct bs_world *w = NULL;
-	struct bs_rep_result **reps = NULL;
-	struct bs_summary *sum = NULL;
-	struct bs_trips *trips = NULL;
-	struct bs_runner_opts ro;
-	struct bs_run_info info;
-	struct prog_ctx pc;
-	struct bs_outdir od = {NULL, -1};
-	const char *names[8];
-	char outbuf[1024];
-	const char *outdir;
-	uint32_t ndone = 0, r;
+	struct bs_run_opts ro;
+	struct bs_monitor mon;
+	struct bs_cli_watch watch;
+	bs_scenario *sc = NULL;
+	bs_result *res = NULL;
+	uint32_t ndone;
+	double days;
 	int rc, status;
-	time_t now;
-	struct tm tm;
 
 	bs_error_clear(&err);
 	if ((status = parse(argc, argv, &c)) != 0) {
 		free(c.sets);
 		return status < 0 ? BS_EXIT_OK : status;
 	}
-	sc = bs_scenario_load(c.scenario, c.sets, c.nset, &err);
-	if (!sc)
-		goto input_error;
-	w = bs_world_build(sc, &err);
-	if (!w)
-		goto input_error;
+	if (!(sc = bs_scenario_load(c.scenario, c.sets, c.nset, &err)) ||
+	    (rc = bs_scenario_check(sc, &err))) {
+		status = bs_cli_fail(&err, 0);
+		goto out;
+	}
 	if (!c.quiet)
-		bs_cli_warnings(&w->warn);
-	if (c.outdir) {
-		outdir = c.outdir;
-	} else {
-		snprintf(outbuf, sizeof(outbuf), "out/%s", sc->name);
-		outdir = outbuf;
-	}
-	/* Before the run, so that a long run does not end in a refusal:
-	 * every file it will replace is a regular file, and the folder is
-	 * claimed and locked (held until the commit is done). */
-	if ((rc = bs_output_check_names(outdir, names,
-					bs_output_run_names(sc, names), &err)) ||
-	    (rc = bs_outdir_open(&od, outdir, BS_KIND_RUN, c.force, &err))) {
-		bs_cli_error(&err);
-		status = bs_cli_exit(rc);
-		goto out;
-	}
-	if (sc->p.trips_log) {
-		trips = bs_trips_new(outdir, w->net, sc->p.replications, &err);
-		if (!trips) {
-			bs_cli_error(&err);
-			status = BS_EXIT_FAIL;
-			goto out;
-		}
-	}
-	reps = calloc(sc->p.replications, sizeof(*reps));
-	if (!reps) {
-		bs_cli_nomem("run", "out of memory");
-		status = BS_EXIT_FAIL;
-		goto out;
-	}
-
-	memset(&info, 0, sizeof(info));
-	now = time(NULL);
-	gmtime_r(&now, &tm);
-	strftime(info.started_utc, sizeof(info.started_utc),
-		 "%Y-%m-%dT%H:%M:%SZ", &tm);
-	if (gethostname(info.host, sizeof(info.host) - 1))
-		bs_strlcpy(info.host, "unknown", sizeof(info.host));
-	info.jobs = c.jobs;
-	info.requested_reps = sc->p.replications;
-
-	memset(&ro, 0, sizeof(ro));
+		bs_cli_warnings(bs_scenario_warnings(sc));
+	bs_cli_monitor(&mon, &watch, bs_scenario_name(sc), c.quiet);
+	bs_run_opts_init(&ro);
 	ro.jobs = c.jobs;
-	ro.nreps = sc->p.replications;
 	ro.paranoid = c.paranoid;
-	ro.stop = &bs_cli_stop;
-	bs_progress_init(&pc.pr, sc->name, c.quiet);
-	pc.done = 0;
-	ro.progress = on_progress;
-	ro.progress_ud = &pc;
-	if (trips) {
-		ro.rep_begin = bs_trips_begin;
-		ro.rep_end = bs_trips_end;
-		ro.rep_ud = trips;
-	}
+	ro.force = c.force;
+	ro.monitor = &mon;
 	bs_cli_signals();
-	rc = bs_run_replications(&w->model, &ro, reps, &ndone, &err);
-	bs_progress_end(&pc.pr);
-	info.wall_s = bs_cli_now() - pc.pr.t0;
+	rc = bs_run_to(sc, c.outdir, &ro, &res, &err);
+	bs_cli_watch_end(&watch);
 	if (rc && rc != BS_E_INTERRUPTED) {
-		/* a trip log that could not be written says which and why */
-		if (trips)
-			bs_trips_error(trips, &err);
-		bs_cli_error(&err);
+		/* claiming the folder is usage (2); the run itself 1 */
+		status = bs_cli_fail(&err, rc);
+		goto out;
+	}
+	if (rc == BS_E_INTERRUPTED && !res) {
+		bs_cli_error(&err); /* nothing had finished: nothing written */
 		status = BS_EXIT_FAIL;
 		goto out;
 	}
+	ndone = bs_result_replications(res);
 	if (rc == BS_E_INTERRUPTED) {
-		if (ndone == 0) {
-			bs_cli_say("interrupted before any replication finished; nothing written");
-			status = BS_EXIT_FAIL;
-			goto out;
-		}
-		info.interrupted = 1;
-	}
-	sum = bs_summary_new(w->net, reps, ndone);
-	if (!sum) {
-		bs_cli_nomem("run", "out of memory summarising");
-		status = BS_EXIT_FAIL;
-		goto out;
-	}
-	bs_test_point(BS_TP_BEFORE_WRITE);
-	bs_cli_write_begin("%u replication%s", ndone, ndone == 1 ? "" : "s");
-	rc = bs_output_write_run(outdir, sc, w->net, w->warn.count, sum, reps, ndone, &info, trips,
-				 &err);
-	if (bs_cli_write_end() && !rc && !info.interrupted) {
-		bs_cli_say("interrupted while writing: the %u replications are written to %s",
-			   ndone, outdir);
-		status = BS_EXIT_FAIL;
-		goto out;
-	}
-	if (rc) {
-		bs_cli_error(&err);
-		status = bs_cli_exit(rc);
-		goto out;
-	}
-	if (info.interrupted) {
 		bs_cli_say("interrupted: wrote the %u complete replication%s of %u to %s (run.interrupted is true in summary.json)",
-			   ndone, ndone == 1 ? "" : "s", sc->p.replications,
-			   outdir);
+			   ndone, ndone == 1 ? "" : "s",
+			   bs_result_replications_requested(res),
+			   bs_result_dir(res));
+		status = BS_EXIT_FAIL;
+		goto out;
+	}
+	if (bs_cli_interrupted()) {
+		bs_cli_say("interrupted while writing: the %u replications are written to %s",
+			   ndone, bs_result_dir(res));
 		status = BS_EXIT_FAIL;
 		goto out;
 	}
 	if (!c.quiet) {
+		days = number_of(sc, "horizon.days");
 		printf("%s: %u replication%s of %g day%s (%g measured) in %.2f s -> %s/\n",
-		       sc->name, ndone, ndone == 1 ? "" : "s", sc->p.days,
-		       sc->p.days == 1.0 ? "" : "s",
-		       sc->p.days - sc->p.warmup_days, info.wall_s, outdir);
-		print_headline(sum, w->net);
+		       bs_scenario_name(sc), ndone, ndone == 1 ? "" : "s", days,
+		       days == 1.0 ? "" : "s", bs_result_days(res),
+		       bs_result_wall_s(res), bs_result_dir(res));
+		print_headline(res);
 	}
 	status = BS_EXIT_OK;
-	goto out;
-input_error:
-	bs_cli_error(&err);
-	status = bs_cli_exit(err.code ? err.code : BS_E_INPUT);
 out:
-	if (reps)
-		for (r = 0; r < (sc ? sc->p.replications : 0); r++)
-			bs_rep_result_free(reps[r]);
-	free(reps);
-	bs_summary_free(sum);
-	bs_trips_free(trips);
-	bs_outdir_close(&od); /* the lock, after the last file */
-	bs_world_free(w);
+	bs_result_free(res);
 	bs_scenario_free(sc);
 	free(c.sets);
 	return status;

@@ -2,15 +2,11 @@
  * cmd_show.c - `bssim show DIR...`: headline metrics of finished runs side
  * by side, read from each folder's summary.json (what `make demo` prints).
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
-#include "base/limits.h"
-#include "stats/metrics.h"
-#include "output/output.h"
 #include "cli.h"
 
 static const char SHOW_HELP[] =
@@ -21,17 +17,18 @@ static const char SHOW_HELP[] =
 	"confidence interval (mean +- half-width). Columns are headed by the\n"
 	"scenario names, or by the folders when two runs share a name.\n";
 
-static const char *run_name(json_t *doc, const char *dir)
+static const char *run_name(const bs_result *r, const char *dir)
 {
-	const char *name = json_string_value(json_object_get(
-		json_object_get(doc, "scenario"), "name"));
+	const char *name = bs_result_name(r);
+
 	return name ? name : dir;
 }
 
 int bs_cmd_show(int argc, char **argv)
 {
-	json_t **docs;
-	int i, m, status = BS_EXIT_OK;
+	bs_result **res;
+	int i, status = BS_EXIT_OK;
+	size_t m;
 
 	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
 		fputs(SHOW_HELP, stdout);
@@ -41,19 +38,13 @@ int bs_cmd_show(int argc, char **argv)
 		return bs_cli_usage("show", "missing DIR; usage: bssim show DIR [DIR...]");
 	if (bs_cli_operands("show", argv + 1, argc - 1, "a run's output folder"))
 		return BS_EXIT_USAGE;
-	docs = calloc((size_t)argc, sizeof(json_t *));
-	if (!docs)
+	if (!(res = calloc((size_t)argc, sizeof(*res))))
 		return bs_cli_nomem("show", "out of memory");
 	for (i = 1; i < argc; i++) {
-		char path[4096];
 		struct bs_error err;
-		snprintf(path, sizeof(path), "%s/summary.json", argv[i]);
-		bs_outdir_settle(argv[i]); /* a commit a killed run left */
 		bs_error_clear(&err);
-		docs[i] = bs_cli_load_summary(path, &err);
-		if (!docs[i]) {
-			bs_cli_error(&err);
-			status = bs_cli_exit(err.code);
+		if (!(res[i] = bs_result_open(argv[i], &err))) {
+			status = bs_cli_fail(&err, 0);
 			goto out;
 		}
 	}
@@ -63,11 +54,11 @@ int bs_cmd_show(int argc, char **argv)
 		int same = 0, j;
 		for (i = 1; i < argc; i++)
 			for (j = i + 1; j < argc; j++)
-				same |= !strcmp(run_name(docs[i], argv[i]),
-						run_name(docs[j], argv[j]));
+				same |= !strcmp(run_name(res[i], argv[i]),
+						run_name(res[j], argv[j]));
 		printf("%-20s", "metric");
 		for (i = 1; i < argc; i++) {
-			const char *h = same ? argv[i] : run_name(docs[i], argv[i]);
+			const char *h = same ? argv[i] : run_name(res[i], argv[i]);
 			size_t l = strlen(h);
 			/* a long heading keeps its end, where folders differ */
 			if (l > 24)
@@ -77,33 +68,40 @@ int bs_cmd_show(int argc, char **argv)
 		}
 	}
 	printf("\n");
-	for (m = 0; m < BS_METRIC_N; m++) {
-		printf("%-20s", bs_metric_names[m]);
+	for (m = 0; m < bs_metric_count(); m++) {
+		printf("%-20s", bs_metric_name(m));
 		for (i = 1; i < argc; i++) {
-			json_t *st = json_object_get(json_object_get(docs[i], "metrics"),
-						     bs_metric_names[m]);
-			json_t *mean = json_object_get(st, "mean");
-			json_t *lo = json_object_get(st, "ci95_low");
-			json_t *hi = json_object_get(st, "ci95_high");
+			struct bs_stat st;
 			char cell[64];
-			if (!json_is_number(mean))
+			if (bs_result_metric(res[i], NULL, bs_metric_name(m), &st,
+					     NULL) ||
+			    isnan(st.mean))
 				snprintf(cell, sizeof(cell), "-");
-			else if (json_is_number(lo) && json_is_number(hi))
-				snprintf(cell, sizeof(cell), "%.5g +- %.2g",
-					 json_number_value(mean),
-					 (json_number_value(hi) - json_number_value(lo)) / 2.0);
+			else if (!isnan(st.ci_lo) && !isnan(st.ci_hi))
+				snprintf(cell, sizeof(cell), "%.5g +- %.2g", st.mean,
+					 (st.ci_hi - st.ci_lo) / 2.0);
 			else
-				snprintf(cell, sizeof(cell), "%.5g",
-					 json_number_value(mean));
+				snprintf(cell, sizeof(cell), "%.5g", st.mean);
 			printf(" %24s", cell);
 		}
 		printf("\n");
 	}
 out:
 	for (i = 1; i < argc; i++)
-		json_decref(docs[i]);
-	free(docs);
+		bs_result_free(res[i]);
+	free(res);
 	return status;
+}
+
+/* Print a text the library made (a table, a schema); out of memory when
+ * it could not. */
+static int print_text(const char *cmd, char *text)
+{
+	if (!text)
+		return bs_cli_nomem(cmd, "out of memory");
+	fputs(text, stdout);
+	bs_free(text);
+	return 0;
 }
 
 int bs_cmd_keys(int argc, char **argv)
@@ -118,8 +116,7 @@ int bs_cmd_keys(int argc, char **argv)
 	}
 	if (argc > 1)
 		return bs_cli_usage("keys", "takes no arguments");
-	bs_scenario_keys_markdown(stdout);
-	return 0;
+	return print_text("keys", bs_keys_markdown());
 }
 
 int bs_cmd_limits(int argc, char **argv)
@@ -135,6 +132,29 @@ int bs_cmd_limits(int argc, char **argv)
 	}
 	if (argc > 1)
 		return bs_cli_usage("limits", "takes no arguments");
-	bs_limits_write(stdout);
+	return print_text("limits", bs_limits_markdown());
+}
+
+int bs_cmd_schema(int argc, char **argv)
+{
+	char *text;
+
+	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		fputs("usage: bssim schema\n\n"
+		      "Print the JSON Schema (draft 2020-12) of scenario and sweep files,\n"
+		      "made from the key table: every key with its type, range, default\n"
+		      "and meaning (docs/bssim.schema.json). Editors that read JSON\n"
+		      "Schema (VS Code's JSON support, for one) then check and complete\n"
+		      "scenario files as they are typed; bssim's own checks stay the\n"
+		      "reference, with messages that locate every problem.\n",
+		      stdout);
+		return 0;
+	}
+	if (argc > 1)
+		return bs_cli_usage("schema", "takes no arguments");
+	if (!(text = bs_schema_json()))
+		return bs_cli_nomem("schema", "out of memory");
+	printf("%s\n", text);
+	bs_free(text);
 	return 0;
 }

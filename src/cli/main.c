@@ -1,18 +1,12 @@
 /*
  * main.c - bssim's entry point: global options and subcommand dispatch.
- * Built a second time with -DBS_MPI as build/bssim-mpi (make mpi), where
- * MPI is started first and `sweep` spreads its tasks over the ranks.
+ * (build/bssim-mpi, the sweep on MPI ranks, is a front end of its own:
+ * src/mpi/.)
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "base/common.h"
-#include "input/jsonpos.h"
-#include "engine/rng.h"
 #include "cli.h"
-#ifdef BS_MPI
-#include "sweep_cli.h"
-#endif
 
 static const char HELP[] =
 	"bssim - discrete-event simulator of docked bike-share systems that\n"
@@ -30,6 +24,7 @@ static const char HELP[] =
 	"  bssim show DIR [DIR...]     headline metrics of runs side by side\n"
 	"  bssim keys                  every scenario key, as a Markdown table\n"
 	"  bssim limits                every size and range limit, as a table\n"
+	"  bssim schema                the JSON Schema of scenario and sweep files\n"
 	"  bssim import gbfs --station-information F [--system-regions F]\n"
 	"            [--region-map ID=WARD,...] [--wards W,...] [--capacity-from S]\n"
 	"            [--station-status F --stock-output F] -o stations.csv\n"
@@ -62,7 +57,7 @@ static int dispatch(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
-		printf("bssim %s\n", BSSIM_VERSION);
+		printf("bssim %s\n", bs_version());
 		return 0;
 	}
 	if (!strcmp(cmd, "run"))
@@ -81,6 +76,8 @@ static int dispatch(int argc, char **argv)
 		return bs_cmd_keys(argc - 1, argv + 1);
 	if (!strcmp(cmd, "limits"))
 		return bs_cmd_limits(argc - 1, argv + 1);
+	if (!strcmp(cmd, "schema"))
+		return bs_cmd_schema(argc - 1, argv + 1);
 	if (!strcmp(cmd, "import"))
 		return bs_cmd_import(argc - 1, argv + 1);
 	if (!strcmp(cmd, "calibrate"))
@@ -89,33 +86,13 @@ static int dispatch(int argc, char **argv)
 		return bs_cmd_report(argc - 1, argv + 1);
 	if (!strcmp(cmd, "plotdata"))
 		return bs_cmd_plotdata(argc - 1, argv + 1);
-	return bs_cli_usage(NULL, "unknown command '%s'; expected run, check, sweep, merge, compare, show, keys, limits, import, calibrate, report or plotdata (see bssim --help)",
+	return bs_cli_usage(NULL, "unknown command '%s'; expected run, check, sweep, merge, compare, show, keys, limits, schema, import, calibrate, report or plotdata (see bssim --help)",
 			    cmd);
 }
 
 int main(int argc, char **argv)
 {
+	bs_init();
 	bs_cli_stdio_init();
-	bs_rng_setup();
-	bs_json_setup();
-#ifdef BS_MPI
-	{
-		int status;
-		if (bs_mpi_init(&argc, &argv))
-			return BS_EXIT_FAIL;
-		/* every rank sees the same arguments: rank 0 speaks for all */
-		bs_cli_mute = bs_mpi_rank() != 0;
-		if (bs_mpi_size() > 1 && (argc < 2 || strcmp(argv[1], "sweep"))) {
-			if (bs_mpi_rank() == 0)
-				bs_cli_usage(NULL,
-					     "only `sweep` runs on several MPI ranks; run other commands with bssim, or with one rank");
-			status = BS_EXIT_USAGE;
-		} else {
-			status = bs_cli_stdio_finish(dispatch(argc, argv));
-		}
-		return bs_mpi_finalize(status);
-	}
-#else
 	return bs_cli_stdio_finish(dispatch(argc, argv));
-#endif
 }

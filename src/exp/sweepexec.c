@@ -61,8 +61,7 @@ static void entry_free(struct entry *e)
 {
 	if (!e)
 		return;
-	bs_world_free(e->w);
-	bs_scenario_free(e->sc);
+	bs_scenario_free(e->sc); /* and its world, e->w */
 	free(e);
 }
 
@@ -137,9 +136,10 @@ static struct entry *acquire(struct bs_exec *x, size_t p, struct bs_error *err)
 	/* Scenarios copy shared JSON: one at a time. */
 	e->sc = x->src.scenario(x->src.ud, p, &e->err);
 	pthread_mutex_unlock(&x->mu);
-	if (e->sc) {
-		e->w = bs_world_build(e->sc, &e->err);
-	}
+	/* the world lives in its scenario: built here unless the caller
+	 * built it already (a comparison checks both first) */
+	if (e->sc && bs_scenario_check(e->sc, &e->err) == 0)
+		e->w = e->sc->world;
 	pthread_mutex_lock(&x->mu);
 	e->building = 0;
 	x->built++;

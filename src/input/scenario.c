@@ -832,12 +832,23 @@ static void wardlists_release(struct bs_wardlists *wl)
 	free(wl->off);
 }
 
+struct bs_scenario *bs__scenario_ref(struct bs_scenario *sc)
+{
+	atomic_fetch_add(&sc->extra_refs, 1);
+	return sc;
+}
+
 void bs_scenario_free(struct bs_scenario *sc)
 {
 	size_t i;
 
 	if (!sc)
 		return;
+	/* another reference remains: the last one frees */
+	if (atomic_fetch_sub(&sc->extra_refs, 1) > 0)
+		return;
+	if (sc->world)
+		sc->world_free(sc->world);
 	json_decref(sc->root);
 	for (i = 0; i < sc->nset; i++)
 		free(sc->set_keys[i]);

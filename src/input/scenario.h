@@ -23,6 +23,7 @@
 #ifndef BSSIM_SCENARIO_H
 #define BSSIM_SCENARIO_H
 
+#include <stdatomic.h>
 #include <stdio.h>
 
 #include <jansson.h>
@@ -34,6 +35,8 @@
 
 /* A ward as the file names it, and the key that names it (for messages:
  * "fees.price_yen.Minato", "agreement.pairs[0][1]"). */
+struct bs_world;
+
 struct bs_wardname {
 	char *name;
 	char *key;
@@ -100,7 +103,18 @@ struct bs_scenario {
 	struct bs_wardval trucks_per_ward, crews_per_ward;
 	struct bs_wardlists reb_pool, bat_pool; /* rebalancing/battery.pooled */
 	struct bs_wardval depots;             /* rebalancing.depots */
+
+	/* the world bs_scenario_check built (calib/world.c) and how to free
+	 * it: this layer does not know what a world is */
+	struct bs_world *world;
+	void (*world_free)(struct bs_world *w);
+	/* references beyond the owner's (results hold one): the last
+	 * bs_scenario_free frees */
+	atomic_int extra_refs;
 };
+
+/* Take a reference (dropped by bs_scenario_free). Returns sc. */
+struct bs_scenario *bs__scenario_ref(struct bs_scenario *sc);
 
 /*
  * Load, apply overrides (in order; a later one wins), validate, fill

@@ -550,3 +550,22 @@ void bs_outdir_settle(const char *path)
 		close(fd);
 	free(dir);
 }
+
+int bs_folder_check(const char *dir, const char *kind, int force,
+		    struct bs_error *err)
+{
+	static const char *const sweep_names[] = {
+		"sweep.csv", "sweep_replications.csv", "sweep.json",
+		"sweep_plan.json", "sweep_tasks.jsonl"};
+	static const char *const compare_names[] = {"compare.csv"};
+	int rc;
+
+	assert(dir && kind);
+	if (!strcmp(kind, BS_KIND_SWEEP))
+		rc = bs_output_check_names(dir, sweep_names, 5, err);
+	else if (!strcmp(kind, BS_KIND_COMPARE))
+		rc = bs_output_check_names(dir, compare_names, 1, err);
+	else
+		rc = 0;
+	return rc ? rc : bs_outdir_check(dir, kind, force, err);
+}

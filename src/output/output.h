@@ -204,6 +204,13 @@ json_t *bs_output_summary_json(const struct bs_scenario *sc,
 			       const struct bs_summary *s,
 			       const struct bs_run_info *info);
 
+/* One of the run's tables ("replications", "stations", "timeseries",
+ * "flows") onto fp, the bytes of its file. BS_E_INPUT for another name. */
+int bs_output_write_table(FILE *fp, const char *table,
+			  const struct bs_network *net,
+			  const struct bs_summary *s,
+			  struct bs_rep_result *const *reps, size_t nreps);
+
 /* The names of the files a run of sc writes (names has room for 8); their
  * count. For bs_output_check_names before a run. */
 size_t bs_output_run_names(const struct bs_scenario *sc, const char **names);
@@ -220,5 +227,38 @@ int bs_output_write_run(const char *dir, const struct bs_scenario *sc,
 			struct bs_rep_result *const *reps, size_t nreps,
 			const struct bs_run_info *info, struct bs_trips *trips,
 			struct bs_error *err);
+
+/*
+ * Several single files (a stations CSV and its stock, a rates table and
+ * its profile and OD table), all written before any is committed: every
+ * target is checked (a regular file or a new one; -o names the option in
+ * the message), the folders holding them are joined (and locked when
+ * bssim's), each file is written through fn, and each folder's set is
+ * committed. Entries with a NULL path are skipped. 0, or BS_E_INPUT
+ * (nothing replaced; err->key names the option) or BS_E_IO with err
+ * filled.
+ */
+struct bs_outfile {
+	const char *path, *opt;
+	void (*fn)(const void *ud, FILE *fp);
+	const void *ud;
+};
+int bs_output_write_files(const struct bs_outfile *outs, size_t n,
+			  struct bs_error *err);
+
+/* runs.c: finished runs, for plotdata, the report and results. */
+/* dir/name (in buf) when path is a folder, else path itself. */
+const char *bs_output_input_file(const char *path, const char *name, char *buf,
+			      size_t sz);
+/* A summary.json (new reference), or NULL with err filled. */
+json_t *bs_output_load_summary(const char *path, struct bs_error *err);
+/*
+ * Names for runs side by side: their scenario names, or when two share one
+ * (one scenario run with different --set) their folder names, or the paths
+ * as given. labels[] (n, NULL or owned strings) receives new strings the
+ * caller frees. 0, or -1 when out of memory.
+ */
+int bs_output_run_labels(char *const *dirs, json_t *const *docs, size_t n,
+		      char **labels);
 
 #endif

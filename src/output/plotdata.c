@@ -7,26 +7,22 @@
  */
 #include "output/plotdata.h"
 
-#include "base/fmt.h"
-#include "input/jsonpos.h"
-
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/fmt.h"
 #include "input/csvread.h"
-#include "stats/metrics.h"
+#include "input/jsonpos.h"
 #include "output/output.h"
+#include "output/plot_internal.h"
+#include "stats/metrics.h"
 
 /* ---- helpers ------------------------------------------------------------- */
 
-/* A growing list of distinct strings, in order of first appearance. */
-struct names {
-	char **v;
-	size_t n, cap;
-};
 
-static long names_find(const struct names *nm, const char *s)
+long bs__plot_names_find(const struct bs__names *nm, const char *s)
 {
 	size_t i;
 
@@ -37,9 +33,9 @@ static long names_find(const struct names *nm, const char *s)
 }
 
 /* Index of s, added when new; -1 when out of memory. */
-static long names_add(struct names *nm, const char *s)
+long bs__plot_names_add(struct bs__names *nm, const char *s)
 {
-	long i = names_find(nm, s);
+	long i = bs__plot_names_find(nm, s);
 
 	if (i >= 0)
 		return i;
@@ -56,7 +52,7 @@ static long names_add(struct names *nm, const char *s)
 	return (long)nm->n++;
 }
 
-static void names_release(struct names *nm)
+void bs__plot_names_release(struct bs__names *nm)
 {
 	size_t i;
 
@@ -67,7 +63,7 @@ static void names_release(struct names *nm)
 }
 
 /* A number as sweep.csv writes it: decimals, or NaN / empty for none. */
-static int parse_num(const char *s, double *out)
+int bs__plot_parse_num(const char *s, double *out)
 {
 	if (!*s || strcmp(s, "NaN") == 0 || strcmp(s, "nan") == 0) {
 		*out = (double)NAN;
@@ -77,13 +73,13 @@ static int parse_num(const char *s, double *out)
 }
 
 /* A JSON number, or NaN for null or a missing value. */
-static double jnum(const json_t *v)
+double bs__plot_jnum(const json_t *v)
 {
 	return json_is_number(v) ? json_number_value(v) : (double)NAN;
 }
 
 /* "name" + suffix as one CSV field. */
-static void put_suffixed(FILE *out, const char *name, const char *suffix)
+void bs__plot_put_suffixed(FILE *out, const char *name, const char *suffix)
 {
 	size_t a = strlen(name), b = strlen(suffix);
 	char *s = malloc(a + b + 1);
@@ -100,17 +96,17 @@ static void put_suffixed(FILE *out, const char *name, const char *suffix)
 	free(s);
 }
 
-static void put_triplet_header(FILE *out, const char *name)
+void bs__plot_put_triplet_header(FILE *out, const char *name)
 {
 	fputc(',', out);
 	bs_csv_put(out, name);
 	fputc(',', out);
-	put_suffixed(out, name, "_lo");
+	bs__plot_put_suffixed(out, name, "_lo");
 	fputc(',', out);
-	put_suffixed(out, name, "_hi");
+	bs__plot_put_suffixed(out, name, "_hi");
 }
 
-static void put_triplet(FILE *out, double mean, double lo, double hi)
+void bs__plot_put_triplet(FILE *out, double mean, double lo, double hi)
 {
 	fputc(',', out);
 	bs_csv_num(out, mean);
@@ -120,7 +116,7 @@ static void put_triplet(FILE *out, double mean, double lo, double hi)
 	bs_csv_num(out, hi);
 }
 
-static int finish(FILE *out, struct bs_error *err)
+int bs__plot_finish(FILE *out, struct bs_error *err)
 {
 	if (fflush(out) || ferror(out)) {
 		bs_error_set(err, BS_E_IO, NULL, 0, 0, NULL,
@@ -130,13 +126,13 @@ static int finish(FILE *out, struct bs_error *err)
 	return 0;
 }
 
-static int nomem(struct bs_error *err, const char *file)
+int bs__plot_nomem(struct bs_error *err, const char *file)
 {
 	bs_error_set(err, BS_E_NOMEM, file, 0, 0, NULL, "out of memory");
 	return BS_E_NOMEM;
 }
 
-static int cmp_double(const void *a, const void *b)
+int bs__plot_cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
 
@@ -144,20 +140,20 @@ static int cmp_double(const void *a, const void *b)
 }
 
 /* Sort and keep distinct values; returns the new count. */
-static size_t sort_unique(double *v, size_t n)
+size_t bs__plot_sort_unique(double *v, size_t n)
 {
 	size_t i, k = 0;
 
-	qsort(v, n, sizeof(double), cmp_double);
+	qsort(v, n, sizeof(double), bs__plot_cmp_double);
 	for (i = 0; i < n; i++)
 		if (k == 0 || v[i] != v[k - 1])
 			v[k++] = v[i];
 	return k;
 }
 
-static size_t find_sorted(const double *v, size_t n, double x)
+size_t bs__plot_find_sorted(const double *v, size_t n, double x)
 {
-	const double *p = bsearch(&x, v, n, sizeof(double), cmp_double);
+	const double *p = bsearch(&x, v, n, sizeof(double), bs__plot_cmp_double);
 
 	return p ? (size_t)(p - v) : n;
 }
@@ -173,7 +169,7 @@ struct ts_load {
 	const char *file, *column;
 	char expected[200];
 	long idx[4];
-	struct names wards;
+	struct bs__names wards;
 	struct ts_sample *s;
 	size_t n, cap;
 };
@@ -212,18 +208,18 @@ static int ts_row(void *ud, const struct bs_csv_row *r, struct bs_error *err)
 	}
 	if (strcmp(r->f[L->idx[2]], "all") == 0)
 		return 0; /* the whole network would flatten the wards' lines */
-	if (parse_num(r->f[L->idx[3]], &v)) {
+	if (bs__plot_parse_num(r->f[L->idx[3]], &v)) {
 		bs_error_row(err, L->file, r->row, cols[3],
 			     "'%s': expected a number", r->f[L->idx[3]]);
 		return BS_E_INPUT;
 	}
-	if ((w = names_add(&L->wards, r->f[L->idx[2]])) < 0)
-		return nomem(err, L->file);
+	if ((w = bs__plot_names_add(&L->wards, r->f[L->idx[2]])) < 0)
+		return bs__plot_nomem(err, L->file);
 	if (L->n == L->cap) {
 		size_t nc = L->cap ? L->cap * 2 : 4096;
 		struct ts_sample *s = realloc(L->s, nc * sizeof(*s));
 		if (!s)
-			return nomem(err, L->file);
+			return bs__plot_nomem(err, L->file);
 		L->s = s;
 		L->cap = nc;
 	}
@@ -264,38 +260,38 @@ int bs_plotdata_timeofday(const char *timeseries_csv, const char *column,
 	reps = malloc(L.n * sizeof(double));
 	tods = malloc(L.n * sizeof(double));
 	if (!reps || !tods) {
-		rc = nomem(err, timeseries_csv);
+		rc = bs__plot_nomem(err, timeseries_csv);
 		goto out;
 	}
 	for (i = 0; i < L.n; i++) {
 		reps[i] = L.s[i].rep;
 		tods[i] = L.s[i].tod;
 	}
-	nrep = sort_unique(reps, L.n);
-	ntod = sort_unique(tods, L.n);
+	nrep = bs__plot_sort_unique(reps, L.n);
+	ntod = bs__plot_sort_unique(tods, L.n);
 	if (bs_size_mul(nrep * nw, ntod, &cells)) {
-		rc = nomem(err, timeseries_csv);
+		rc = bs__plot_nomem(err, timeseries_csv);
 		goto out;
 	}
 	sum = calloc(cells, sizeof(double));
 	cnt = calloc(cells, sizeof(double));
 	x = malloc(nrep * sizeof(double));
 	if (!sum || !cnt || !x) {
-		rc = nomem(err, timeseries_csv);
+		rc = bs__plot_nomem(err, timeseries_csv);
 		goto out;
 	}
 	/* per replication, ward and time of day: the mean over days */
 	for (i = 0; i < L.n; i++) {
-		size_t c = (find_sorted(reps, nrep, L.s[i].rep) * nw +
+		size_t c = (bs__plot_find_sorted(reps, nrep, L.s[i].rep) * nw +
 			    L.s[i].ward) * ntod +
-			   find_sorted(tods, ntod, L.s[i].tod);
+			   bs__plot_find_sorted(tods, ntod, L.s[i].tod);
 		sum[c] += L.s[i].v;
 		cnt[c] += 1.0;
 	}
 
 	fputs("hour,time", out);
 	for (w = 0; w < nw; w++)
-		put_triplet_header(out, L.wards.v[w]);
+		bs__plot_put_triplet_header(out, L.wards.v[w]);
 	fputc('\n', out);
 	for (k = 0; k < ntod; k++) {
 		int hh = (int)floor(tods[k] / 60.0);
@@ -310,14 +306,14 @@ int bs_plotdata_timeofday(const char *timeseries_csv, const char *column,
 						    : (double)NAN;
 			}
 			if (bs_stat_compute(x, nrep, 1, &st)) {
-				rc = nomem(err, timeseries_csv);
+				rc = bs__plot_nomem(err, timeseries_csv);
 				goto out;
 			}
-			put_triplet(out, st.mean, st.ci_lo, st.ci_hi);
+			bs__plot_put_triplet(out, st.mean, st.ci_lo, st.ci_hi);
 		}
 		fputc('\n', out);
 	}
-	rc = finish(out, err);
+	rc = bs__plot_finish(out, err);
 out:
 	free(reps);
 	free(tods);
@@ -325,7 +321,7 @@ out:
 	free(cnt);
 	free(x);
 	free(L.s);
-	names_release(&L.wards);
+	bs__plot_names_release(&L.wards);
 	return rc;
 }
 
@@ -366,11 +362,11 @@ int bs_plotdata_matrix(json_t *summary, const char *member, const char *file,
 				return BS_E_INPUT;
 			}
 			fputc(',', out);
-			bs_csv_num(out, jnum(x));
+			bs_csv_num(out, bs__plot_jnum(x));
 		}
 		fputc('\n', out);
 	}
-	return finish(out, err);
+	return bs__plot_finish(out, err);
 }
 
 /* ---- ports ----------------------------------------------------------------- */
@@ -475,16 +471,16 @@ int bs_plotdata_ports(const char *geojson, FILE *out, struct bs_error *err)
 		fputc(',', out);
 		bs_csv_num(out, coord(f, 1));
 		fputc(',', out);
-		bs_csv_num(out, jnum(json_object_get(p, "capacity")));
+		bs_csv_num(out, bs__plot_jnum(json_object_get(p, "capacity")));
 		fputc(',', out);
-		bs_csv_num(out, jnum(json_object_get(p, "empty_frac")));
+		bs_csv_num(out, bs__plot_jnum(json_object_get(p, "empty_frac")));
 		fputc(',', out);
-		bs_csv_num(out, jnum(json_object_get(p, "full_frac")));
+		bs_csv_num(out, bs__plot_jnum(json_object_get(p, "full_frac")));
 		fputc(',', out);
-		bs_csv_num(out, jnum(json_object_get(p, "mean_bikes")));
+		bs_csv_num(out, bs__plot_jnum(json_object_get(p, "mean_bikes")));
 		fputc('\n', out);
 	}
-	rc = finish(out, err);
+	rc = bs__plot_finish(out, err);
 	json_decref(doc);
 	return rc;
 }
@@ -492,7 +488,7 @@ int bs_plotdata_ports(const char *geojson, FILE *out, struct bs_error *err)
 int bs_plotdata_wards(const char *geojson, FILE *out, struct bs_error *err)
 {
 	json_t *doc = ports_load(geojson, err), *f;
-	struct names wards = {0};
+	struct bs__names wards = {0};
 	double *acc = NULL; /* [ward][lon, lat, ports, docks] */
 	size_t i, cap = 0;
 	int rc = 0;
@@ -502,7 +498,7 @@ int bs_plotdata_wards(const char *geojson, FILE *out, struct bs_error *err)
 	json_array_foreach(json_object_get(doc, "features"), i, f) {
 		json_t *p = json_object_get(f, "properties");
 		const char *w = json_string_value(json_object_get(p, "ward"));
-		long k = names_add(&wards, w ? w : "");
+		long k = bs__plot_names_add(&wards, w ? w : "");
 		if (k < 0)
 			goto nomem;
 		if (wards.n > cap) {
@@ -517,7 +513,7 @@ int bs_plotdata_wards(const char *geojson, FILE *out, struct bs_error *err)
 		acc[k * 4 + 0] += coord(f, 0);
 		acc[k * 4 + 1] += coord(f, 1);
 		acc[k * 4 + 2] += 1.0;
-		acc[k * 4 + 3] += jnum(json_object_get(p, "capacity"));
+		acc[k * 4 + 3] += bs__plot_jnum(json_object_get(p, "capacity"));
 	}
 	fputs("ward,lon,lat,ports,capacity\n", out);
 	for (i = 0; i < wards.n; i++) {
@@ -532,489 +528,146 @@ int bs_plotdata_wards(const char *geojson, FILE *out, struct bs_error *err)
 		bs_csv_num(out, acc[i * 4 + 3]);
 		fputc('\n', out);
 	}
-	rc = finish(out, err);
+	rc = bs__plot_finish(out, err);
 	goto out;
 nomem:
-	rc = nomem(err, geojson);
+	rc = bs__plot_nomem(err, geojson);
 out:
 	free(acc);
-	names_release(&wards);
+	bs__plot_names_release(&wards);
 	json_decref(doc);
 	return rc;
 }
 
-/* ---- sweeps ---------------------------------------------------------------- */
 
-#define SWEEP_TAIL "metric,ward,mean,sd,ci95_low,ci95_high"
+/* ---- the entry point (bs_plotdata in bssim.h) ------------------------------ */
 
-static struct bs_plotdata_row *add_row(struct bs_plotdata_sweep *sw,
-				       size_t *cap)
+/* Runs side by side (named as bs_output_run_labels names them). */
+static int plot_compare(const char *const *dirs, size_t n, FILE *out,
+			struct bs_error *err)
 {
-	struct bs_plotdata_row *row;
+	json_t **docs = calloc(n, sizeof(json_t *));
+	char **labels = calloc(n, sizeof(char *));
+	char **files = calloc(n, sizeof(char *));
+	struct bs_plotdata_sweep *sw = NULL;
+	size_t i;
+	int rc = 0;
 
-	if (sw->n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 256;
-		struct bs_plotdata_row *r =
-			realloc(sw->rows, nc * sizeof(*r));
-		if (!r)
-			return NULL;
-		sw->rows = r;
-		*cap = nc;
-	}
-	row = &sw->rows[sw->n];
-	memset(row, 0, sizeof(*row));
-	row->val = calloc(sw->nkeys ? sw->nkeys : 1, sizeof(char *));
-	if (!row->val)
-		return NULL;
-	sw->n++;
-	return row;
-}
-
-struct sw_load {
-	const char *file;
-	struct bs_plotdata_sweep *sw;
-	size_t ncol, cap;
-};
-
-static int sw_header(struct sw_load *L, const struct bs_csv_row *r,
-		     struct bs_error *err)
-{
-	static const char *const want[6] = {"metric", "ward", "mean", "sd",
-					    "ci95_low", "ci95_high"};
-	size_t i, k;
-
-	if (r->n < 7 || strcmp(r->f[0], "point") != 0) {
-		bs_error_row(err, L->file, 1, NULL,
-			     "expected the header point,<one column per varied key>," SWEEP_TAIL);
-		return BS_E_INPUT;
-	}
-	for (i = 0; i < 6; i++)
-		if (strcmp(r->f[r->n - 6 + i], want[i]) != 0) {
-			bs_error_row(err, L->file, 1, r->f[r->n - 6 + i],
-				     "expected the header to end with " SWEEP_TAIL);
-			return BS_E_INPUT;
-		}
-	L->ncol = r->n;
-	L->sw->nkeys = r->n - 7;
-	L->sw->keys = calloc(L->sw->nkeys ? L->sw->nkeys : 1, sizeof(char *));
-	if (!L->sw->keys)
-		return nomem(err, L->file);
-	for (k = 0; k < L->sw->nkeys; k++)
-		if (!(L->sw->keys[k] = bs_strdup(r->f[1 + k])))
-			return nomem(err, L->file);
-	return 0;
-}
-
-static int sw_row(void *ud, const struct bs_csv_row *r, struct bs_error *err)
-{
-	static const char *const num[4] = {"mean", "sd", "ci95_low",
-					   "ci95_high"};
-	struct sw_load *L = ud;
-	struct bs_plotdata_sweep *sw = L->sw;
-	struct bs_plotdata_row *row;
-	uint64_t point;
-	double v[4];
-	size_t k, base;
-
-	if (r->row == 1)
-		return sw_header(L, r, err);
-	if (r->n != L->ncol) {
-		bs_error_row(err, L->file, r->row, NULL,
-			     "%zu fields; expected %zu, as in the header", r->n,
-			     L->ncol);
-		return BS_E_INPUT;
-	}
-	if (bs_parse_u64(r->f[0], &point) || point == 0 || point > 1000000000) {
-		bs_error_row(err, L->file, r->row, "point",
-			     "'%s': expected a point number from 1", r->f[0]);
-		return BS_E_INPUT;
-	}
-	base = r->n - 6;
-	for (k = 0; k < 4; k++)
-		if (parse_num(r->f[base + 2 + k], &v[k])) {
-			bs_error_row(err, L->file, r->row, num[k],
-				     "'%s': expected a number (or NaN)",
-				     r->f[base + 2 + k]);
-			return BS_E_INPUT;
-		}
-	if (!(row = add_row(sw, &L->cap)))
-		return nomem(err, L->file);
-	row->point = (long)point;
-	for (k = 0; k < sw->nkeys; k++)
-		if (!(row->val[k] = bs_strdup(r->f[1 + k])))
-			return nomem(err, L->file);
-	row->metric = bs_strdup(r->f[base]);
-	row->ward = bs_strdup(r->f[base + 1]);
-	if (!row->metric || !row->ward)
-		return nomem(err, L->file);
-	row->mean = v[0];
-	row->sd = v[1];
-	row->lo = v[2];
-	row->hi = v[3];
-	return 0;
-}
-
-struct bs_plotdata_sweep *bs_plotdata_sweep_load(const char *path,
-						 struct bs_error *err)
-{
-	struct bs_plotdata_sweep *sw = calloc(1, sizeof(*sw));
-	struct sw_load L;
-
-	if (!sw) {
-		nomem(err, path);
-		return NULL;
-	}
-	memset(&L, 0, sizeof(L));
-	L.file = path;
-	L.sw = sw;
-	if (bs_csv_read_file(path, sw_row, &L, err)) {
-		bs_plotdata_sweep_free(sw);
-		return NULL;
-	}
-	if (sw->n == 0) {
-		bs_error_set(err, BS_E_INPUT, path, 0, 0, NULL,
-			     "no rows; expected one row per point, metric and ward");
-		bs_plotdata_sweep_free(sw);
-		return NULL;
-	}
-	return sw;
-}
-
-/* Rows of one run's metrics object for one ward. */
-static int add_metrics(struct bs_plotdata_sweep *sw, size_t *cap, long point,
-		       const char *label, const char *agreement,
-		       json_t *metrics, const char *ward)
-{
-	const char *name;
-	json_t *st;
-
-	json_object_foreach(metrics, name, st) {
-		struct bs_plotdata_row *row = add_row(sw, cap);
-		if (!row)
-			return BS_E_NOMEM;
-		row->point = point;
-		row->val[0] = bs_strdup(label);
-		row->val[1] = bs_strdup(agreement);
-		row->metric = bs_strdup(name);
-		row->ward = bs_strdup(ward);
-		if (!row->val[0] || !row->val[1] || !row->metric || !row->ward)
-			return BS_E_NOMEM;
-		row->mean = jnum(json_object_get(st, "mean"));
-		row->sd = jnum(json_object_get(st, "sd"));
-		row->lo = jnum(json_object_get(st, "ci95_low"));
-		row->hi = jnum(json_object_get(st, "ci95_high"));
-	}
-	return 0;
-}
-
-struct bs_plotdata_sweep *
-bs_plotdata_sweep_from_runs(json_t *const *summaries,
-			    const char *const *labels,
-			    const char *const *files, size_t n,
-			    struct bs_error *err)
-{
-	struct bs_plotdata_sweep *sw = calloc(1, sizeof(*sw));
-	size_t i, cap = 0;
-
-	if (!sw || !(sw->keys = calloc(2, sizeof(char *))))
-		goto nomem;
-	sw->nkeys = 2;
-	sw->keys[0] = bs_strdup("run");
-	sw->keys[1] = bs_strdup("agreement.type");
-	if (!sw->keys[0] || !sw->keys[1])
+	if (!docs || !labels || !files)
 		goto nomem;
 	for (i = 0; i < n; i++) {
-		json_t *m = json_object_get(summaries[i], "metrics");
-		json_t *wards = json_object_get(summaries[i], "wards"), *wo;
-		const char *agr = json_string_value(json_object_get(
-			json_object_get(json_object_get(summaries[i], "scenario"),
-					"agreement"),
-			"type"));
-		const char *wn;
-
-		if (!json_is_object(m)) {
-			bs_error_set(err, BS_E_INPUT, files[i], 0, 0, "metrics",
-				     "missing; expected a bssim summary.json");
-			bs_plotdata_sweep_free(sw);
-			return NULL;
-		}
-		if (add_metrics(sw, &cap, (long)i + 1, labels[i],
-				agr ? agr : "", m, "all"))
+		char buf[4096];
+		const char *f = bs_output_input_file(dirs[i], "summary.json", buf,
+						     sizeof(buf));
+		if (!(files[i] = bs_strdup(f)))
 			goto nomem;
-		json_object_foreach(wards, wn, wo) {
-			if (add_metrics(sw, &cap, (long)i + 1, labels[i],
-					agr ? agr : "",
-					json_object_get(wo, "metrics"), wn))
-				goto nomem;
+		if (!(docs[i] = bs_output_load_summary(f, err))) {
+			rc = err && err->code ? err->code : BS_E_INPUT;
+			goto out;
 		}
 	}
-	return sw;
-nomem:
-	bs_plotdata_sweep_free(sw);
-	nomem(err, n ? files[0] : NULL);
-	return NULL;
-}
-
-int bs_plotdata_sweep_write_csv(const struct bs_plotdata_sweep *sw,
-				FILE *out)
-{
-	size_t i, k;
-
-	fputs("point", out);
-	for (k = 0; k < sw->nkeys; k++) {
-		fputc(',', out);
-		bs_csv_put(out, sw->keys[k]);
-	}
-	fputs("," SWEEP_TAIL "\n", out);
-	for (i = 0; i < sw->n; i++) {
-		const struct bs_plotdata_row *r = &sw->rows[i];
-		fprintf(out, "%ld", r->point);
-		for (k = 0; k < sw->nkeys; k++) {
-			fputc(',', out);
-			bs_csv_put(out, r->val[k]);
-		}
-		fputc(',', out);
-		bs_csv_put(out, r->metric);
-		fputc(',', out);
-		bs_csv_put(out, r->ward);
-		fputc(',', out);
-		bs_csv_num(out, r->mean);
-		fputc(',', out);
-		bs_csv_num(out, r->sd);
-		fputc(',', out);
-		bs_csv_num(out, r->lo);
-		fputc(',', out);
-		bs_csv_num(out, r->hi);
-		fputc('\n', out);
-	}
-	return fflush(out) || ferror(out) ? BS_E_IO : 0;
-}
-
-/* Does key k take more than one value, and are all its values numbers? */
-static void key_shape(const struct bs_plotdata_sweep *sw, size_t k,
-		      int *varies, int *numeric)
-{
-	size_t i;
-	double d;
-
-	*varies = 0;
-	*numeric = 1;
-	for (i = 0; i < sw->n; i++) {
-		if (strcmp(sw->rows[i].val[k], sw->rows[0].val[k]) != 0)
-			*varies = 1;
-		if (bs_parse_double(sw->rows[i].val[k], &d))
-			*numeric = 0;
-	}
-}
-
-int bs_plotdata_sweep_pick_x(const struct bs_plotdata_sweep *sw,
-			     const char *want, struct bs_error *err)
-{
-	size_t k;
-	int varies, numeric, first_varying = -1;
-
-	if (sw->nkeys == 0) {
-		bs_error_set(err, BS_E_INPUT, NULL, 0, 0, NULL,
-			     "the sweep varies no key; expected at least one column between point and metric");
-		return -1;
-	}
-	if (want) {
-		for (k = 0; k < sw->nkeys; k++)
-			if (strcmp(sw->keys[k], want) == 0)
-				return (int)k;
-		bs_error_set(err, BS_E_INPUT, NULL, 0, 0, want,
-			     "not a varied key of the sweep");
-		return -1;
-	}
-	for (k = 0; k < sw->nkeys; k++) {
-		key_shape(sw, k, &varies, &numeric);
-		if (varies && numeric)
-			return (int)k;
-		if (varies && first_varying < 0)
-			first_varying = (int)k;
-	}
-	return first_varying >= 0 ? first_varying : 0;
-}
-
-struct xval {
-	char *text;
-	double x;
-	size_t first; /* order of first appearance */
-};
-
-static int cmp_xval(const void *a, const void *b)
-{
-	const struct xval *p = a, *q = b;
-
-	if (p->x != q->x)
-		return (p->x > q->x) - (p->x < q->x);
-	return (p->first > q->first) - (p->first < q->first);
-}
-
-/* The values of the keys marked in inlabel, joined with ", " (each cut at
- * 1000 bytes; lcap has room for that), or the metric's name when none. */
-static void series_label(const struct bs_plotdata_sweep *sw,
-			 const struct bs_plotdata_row *r, const int *inlabel,
-			 const char *metric, char *label, size_t lcap)
-{
-	size_t k, used = 0;
-
-	label[0] = '\0';
-	for (k = 0; k < sw->nkeys; k++) {
-		if (!inlabel[k])
-			continue;
-		used += (size_t)snprintf(label + used, lcap - used, "%s%.1000s",
-					 used ? ", " : "", r->val[k]);
-	}
-	if (!used)
-		snprintf(label, lcap, "%s", metric);
-}
-
-int bs_plotdata_sweep_series(const struct bs_plotdata_sweep *sw, int xkey,
-			     const char *metric, const char *ward, FILE *out,
-			     struct bs_error *err)
-{
-	struct names xs = {0}, ss = {0};
-	size_t *match = NULL, nm = 0, i, k, j, nx, ns;
-	int *inlabel = NULL, numeric = 1, rc = 0;
-	struct xval *xv = NULL;
-	size_t *xorder = NULL;
-	double *grid = NULL;
-	char *label = NULL;
-	size_t lcap = 1;
-
-	if (xkey < 0 || (size_t)xkey >= sw->nkeys) {
-		bs_error_set(err, BS_E_INPUT, NULL, 0, 0, NULL,
-			     "no x key; expected a varied key of the sweep");
-		return BS_E_INPUT;
-	}
-	match = malloc((sw->n ? sw->n : 1) * sizeof(size_t));
-	inlabel = calloc(sw->nkeys, sizeof(int));
-	if (!match || !inlabel)
+	if (bs_output_run_labels((char *const *)dirs, docs, n, labels))
 		goto nomem;
-	for (i = 0; i < sw->n; i++)
-		if (strcmp(sw->rows[i].metric, metric) == 0 &&
-		    strcmp(sw->rows[i].ward, ward) == 0)
-			match[nm++] = i;
-	if (nm == 0) {
-		bs_error_set(err, BS_E_INPUT, NULL, 0, 0, metric,
-			     "the sweep has no row for metric '%s' and ward '%s'",
-			     metric, ward);
-		rc = BS_E_INPUT;
+	sw = bs_plotdata_sweep_from_runs(docs, (const char *const *)labels,
+					 (const char *const *)files, n, err);
+	if (!sw) {
+		rc = err && err->code ? err->code : BS_E_NOMEM;
 		goto out;
 	}
-	/* the series: every other key that varies among these rows */
-	for (k = 0; k < sw->nkeys; k++) {
-		if ((int)k == xkey)
-			continue;
-		for (j = 1; j < nm; j++)
-			if (strcmp(sw->rows[match[j]].val[k],
-				   sw->rows[match[0]].val[k]) != 0) {
-				inlabel[k] = 1;
-				break;
-			}
-	}
-	lcap += strlen(metric);
-	for (k = 0; k < sw->nkeys; k++)
-		if (inlabel[k])
-			lcap += strlen(", ") + 1001;
-	if (!(label = malloc(lcap)))
-		goto nomem;
-	/* x values and series labels, in order of first appearance */
-	for (j = 0; j < nm; j++) {
-		const struct bs_plotdata_row *r = &sw->rows[match[j]];
-		double d;
-		if (names_add(&xs, r->val[xkey]) < 0)
-			goto nomem;
-		if (bs_parse_double(r->val[xkey], &d))
-			numeric = 0;
-	}
-	nx = xs.n;
-	xv = malloc(nx * sizeof(*xv));
-	xorder = malloc(nx * sizeof(size_t));
-	if (!xv || !xorder)
-		goto nomem;
-	for (i = 0; i < nx; i++) {
-		xv[i].text = xs.v[i];
-		xv[i].first = i;
-		if (!numeric || bs_parse_double(xs.v[i], &xv[i].x))
-			xv[i].x = (double)(i + 1);
-	}
-	qsort(xv, nx, sizeof(*xv), cmp_xval);
-	for (i = 0; i < nx; i++)
-		xorder[xv[i].first] = i; /* row of the table for value i */
-
-	/* series label of each matching row */
-	for (j = 0; j < nm; j++) {
-		const struct bs_plotdata_row *r = &sw->rows[match[j]];
-		series_label(sw, r, inlabel, metric, label, lcap);
-		if (names_add(&ss, label) < 0)
-			goto nomem;
-	}
-	ns = ss.n;
-	if (!(grid = malloc(nx * ns * 3 * sizeof(double))))
-		goto nomem;
-	for (i = 0; i < nx * ns * 3; i++)
-		grid[i] = (double)NAN;
-	for (j = 0; j < nm; j++) {
-		const struct bs_plotdata_row *r = &sw->rows[match[j]];
-		size_t xi, si;
-		series_label(sw, r, inlabel, metric, label, lcap);
-		xi = xorder[(size_t)names_find(&xs, r->val[xkey])];
-		si = (size_t)names_find(&ss, label);
-		grid[(xi * ns + si) * 3 + 0] = r->mean;
-		grid[(xi * ns + si) * 3 + 1] = r->lo;
-		grid[(xi * ns + si) * 3 + 2] = r->hi;
-	}
-
-	bs_csv_put(out, sw->keys[xkey]);
-	fputs(",label", out);
-	for (i = 0; i < ns; i++)
-		put_triplet_header(out, ss.v[i]);
-	fputc('\n', out);
-	for (i = 0; i < nx; i++) {
-		bs_csv_num(out, xv[i].x);
-		fputc(',', out);
-		bs_csv_put(out, xv[i].text);
-		for (j = 0; j < ns; j++)
-			put_triplet(out, grid[(i * ns + j) * 3 + 0],
-				    grid[(i * ns + j) * 3 + 1],
-				    grid[(i * ns + j) * 3 + 2]);
-		fputc('\n', out);
-	}
-	rc = finish(out, err);
+	rc = bs_plotdata_sweep_write_csv(sw, out);
 	goto out;
 nomem:
-	rc = nomem(err, NULL);
+	rc = bs__plot_nomem(err, NULL);
 out:
-	free(match);
-	free(inlabel);
-	free(xv);
-	free(xorder);
-	free(grid);
-	free(label);
-	names_release(&xs);
-	names_release(&ss);
+	bs_plotdata_sweep_free(sw);
+	for (i = 0; i < n; i++) {
+		if (docs)
+			json_decref(docs[i]);
+		if (files)
+			free(files[i]);
+		if (labels)
+			free(labels[i]);
+	}
+	free(docs);
+	free(labels);
+	free(files);
 	return rc;
 }
 
-void bs_plotdata_sweep_free(struct bs_plotdata_sweep *sw)
+static int plot_sweep(const char *in, const char *metric, const char *ward,
+		      const char *x, FILE *out, struct bs_error *err)
 {
-	size_t i, k;
+	char buf[4096];
+	const char *f = bs_output_input_file(in, "sweep.csv", buf, sizeof(buf));
+	struct bs_plotdata_sweep *sw = bs_plotdata_sweep_load(f, err);
+	int k, rc;
 
 	if (!sw)
-		return;
-	for (i = 0; i < sw->n; i++) {
-		for (k = 0; k < sw->nkeys; k++)
-			free(sw->rows[i].val[k]);
-		free(sw->rows[i].val);
-		free(sw->rows[i].metric);
-		free(sw->rows[i].ward);
+		return err && err->code ? err->code : BS_E_INPUT;
+	k = bs_plotdata_sweep_pick_x(sw, x, err);
+	if (k < 0) {
+		if (err)
+			bs_strlcpy(err->file, f, sizeof(err->file));
+		bs_plotdata_sweep_free(sw);
+		return BS_E_INPUT;
 	}
-	free(sw->rows);
-	if (sw->keys)
-		for (k = 0; k < sw->nkeys; k++)
-			free(sw->keys[k]);
-	free(sw->keys);
-	free(sw);
+	rc = bs_plotdata_sweep_series(sw, k, metric, ward ? ward : "all", out,
+				      err);
+	if (rc == BS_E_INPUT && err)
+		bs_strlcpy(err->file, f, sizeof(err->file));
+	bs_plotdata_sweep_free(sw);
+	return rc;
+}
+
+int bs_plotdata(const char *kind, const char *const *args, size_t nargs,
+		const char *ward, const char *x, FILE *out,
+		struct bs_error *err)
+{
+	char buf[4096];
+	size_t i;
+	int rc;
+
+	assert(kind && (args || !nargs) && out);
+	/* the inputs are finished results: a commit a killed run left is
+	 * finished first (output.h) */
+	for (i = 0; i < nargs; i++)
+		bs_outdir_settle(args[i]);
+	if (!strcmp(kind, "timeofday") && nargs == 2)
+		return bs_plotdata_timeofday(
+			bs_output_input_file(args[0], "timeseries.csv", buf,
+					     sizeof(buf)),
+			args[1], out, err);
+	if (!strcmp(kind, "matrix") && (nargs == 1 || nargs == 2)) {
+		const char *f, *name = nargs > 1 ? args[1] : "flows";
+		json_t *doc;
+		if (strcmp(name, "flows") && strcmp(name, "settlement_yen")) {
+			bs_error_set(err, BS_E_INPUT, NULL, 0, 0, "matrix",
+				     "'%s': expected flows or settlement_yen", name);
+			return BS_E_INPUT;
+		}
+		f = bs_output_input_file(args[0], "summary.json", buf, sizeof(buf));
+		if (!(doc = bs_output_load_summary(f, err)))
+			return err && err->code ? err->code : BS_E_INPUT;
+		rc = bs_plotdata_matrix(doc, name, f, out, err);
+		json_decref(doc);
+		return rc;
+	}
+	if (!strcmp(kind, "ports") && nargs == 1)
+		return bs_plotdata_ports(bs_output_input_file(args[0],
+							      "stations.geojson",
+							      buf, sizeof(buf)),
+					 out, err);
+	if (!strcmp(kind, "wards") && nargs == 1)
+		return bs_plotdata_wards(bs_output_input_file(args[0],
+							      "stations.geojson",
+							      buf, sizeof(buf)),
+					 out, err);
+	if (!strcmp(kind, "compare") && nargs >= 1)
+		return plot_compare(args, nargs, out, err);
+	if (!strcmp(kind, "sweep") && nargs == 2)
+		return plot_sweep(args[0], args[1], ward, x, out, err);
+	bs_error_set(err, BS_E_INPUT, NULL, 0, 0, "kind",
+		     "'%s' with %zu argument%s: expected timeofday RUN COLUMN, matrix RUN [NAME], ports RUN, wards RUN, compare RUN..., or sweep SWEEP METRIC",
+		     kind, nargs, nargs == 1 ? "" : "s");
+	return BS_E_INPUT;
 }

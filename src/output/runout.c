@@ -271,6 +271,24 @@ static int write_geojson(FILE *fp, const struct bs_network *net,
 	return ferror(fp) ? BS_E_IO : 0;
 }
 
+int bs_output_write_table(FILE *fp, const char *table,
+			  const struct bs_network *net,
+			  const struct bs_summary *s,
+			  struct bs_rep_result *const *reps, size_t nreps)
+{
+	if (!strcmp(table, "replications"))
+		write_replications(fp, net, s, reps);
+	else if (!strcmp(table, "stations"))
+		write_stations(fp, net, s);
+	else if (!strcmp(table, "timeseries"))
+		write_timeseries(fp, net, reps, nreps);
+	else if (!strcmp(table, "flows"))
+		write_flows(fp, net, reps, nreps);
+	else
+		return BS_E_INPUT;
+	return 0;
+}
+
 size_t bs_output_run_names(const struct bs_scenario *sc, const char **names)
 {
 	size_t n = 0;

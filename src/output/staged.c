@@ -242,3 +242,85 @@ void bs_staged_release(struct bs_staged *st)
 	memset(st, 0, sizeof(*st));
 	st->dirfd = -1;
 }
+
+/* Up to this many files per command (calibrate writes three). */
+#define OUTS_MAX 4
+
+int bs_output_write_files(const struct bs_outfile *outs, size_t n,
+			  struct bs_error *err)
+{
+	struct bs_staged st[OUTS_MAX];
+	struct bs_outdir od[OUTS_MAX];
+	struct stat sb[OUTS_MAX];
+	size_t set[OUTS_MAX], nsets = 0, i, k;
+	int rc = 0, bad = -1;
+
+	assert(n <= OUTS_MAX);
+	for (i = 0; i < n && !rc; i++)
+		if (outs[i].path &&
+		    (rc = bs_output_check_target(outs[i].path, outs[i].opt, err)))
+			bad = (int)i;
+	/* a set of files per folder (the same folder by another path too) */
+	for (i = 0; i < n && !rc; i++) {
+		char dir[4096];
+		const char *slash;
+		struct stat here;
+		if (!outs[i].path)
+			continue;
+		slash = strrchr(outs[i].path, '/');
+		if (!slash)
+			bs_strlcpy(dir, ".", sizeof(dir));
+		else if (slash == outs[i].path)
+			bs_strlcpy(dir, "/", sizeof(dir));
+		else
+			snprintf(dir, sizeof(dir), "%.*s",
+				 (int)(slash - outs[i].path), outs[i].path);
+		for (k = 0; k < nsets; k++)
+			if (stat(dir, &here) == 0 && here.st_dev == sb[k].st_dev &&
+			    here.st_ino == sb[k].st_ino)
+				break;
+		if (k == nsets) {
+			od[k].path = NULL;
+			od[k].fd = -1;
+			memset(&st[k], 0, sizeof(st[k]));
+			st[k].dirfd = -1;
+			nsets++;
+			if ((rc = bs_outdir_join(&od[k], dir, err)) ||
+			    (rc = bs_staged_init(&st[k], dir, err)) ||
+			    (fstat(st[k].dirfd, &sb[k]) && (rc = BS_E_IO))) {
+				bad = (int)i;
+				break;
+			}
+		}
+		set[i] = k;
+	}
+	/* every file written, then every set committed */
+	for (i = 0; i < n && !rc; i++) {
+		const char *name;
+		FILE *fp;
+		if (!outs[i].path)
+			continue;
+		name = strrchr(outs[i].path, '/');
+		name = name ? name + 1 : outs[i].path;
+		if (!(fp = bs_staged_open(&st[set[i]], name, err))) {
+			rc = err->code ? err->code : BS_E_IO;
+			break;
+		}
+		outs[i].fn(outs[i].ud, fp);
+		if ((rc = bs_staged_close(&st[set[i]], fp, name, err)))
+			break;
+	}
+	for (k = 0; k < nsets && !rc; k++)
+		if ((rc = bs_staged_commit(&st[k], err)) == BS_E_INPUT)
+			for (i = 0; i < n; i++) /* the option of the refused file */
+				if (outs[i].path && set[i] == k &&
+				    strstr(err->file, outs[i].path))
+					bad = (int)i;
+	if (rc == BS_E_INPUT && bad >= 0 && outs[bad].opt && !err->key[0])
+		bs_strlcpy(err->key, outs[bad].opt, sizeof(err->key));
+	for (k = 0; k < nsets; k++) {
+		bs_staged_release(&st[k]);
+		bs_outdir_close(&od[k]);
+	}
+	return rc;
+}

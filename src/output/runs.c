@@ -1,16 +1,18 @@
 /*
- * runs.c - finding and naming finished runs, for `bssim plotdata` and
- * `bssim report` (see cli.h).
+ * runs.c - finding and naming finished runs, for the plot tables, the
+ * report and results read from folders (see output.h).
  */
+#include "output/output.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/limits.h"
 #include "input/jsonpos.h"
-#include "cli.h"
 
-const char *bs_cli_input_file(const char *path, const char *name, char *buf,
+const char *bs_output_input_file(const char *path, const char *name, char *buf,
 			      size_t sz)
 {
 	struct stat sb;
@@ -22,7 +24,7 @@ const char *bs_cli_input_file(const char *path, const char *name, char *buf,
 	return path;
 }
 
-json_t *bs_cli_load_summary(const char *path, struct bs_error *err)
+json_t *bs_output_load_summary(const char *path, struct bs_error *err)
 {
 	json_t *doc = bs_json_load_file(path, BS_MAX_JSON_FILE,
 					"the summary.json of a bssim run", 0,
@@ -68,7 +70,7 @@ static int any_duplicate(char *const *v, size_t n)
 	return 0;
 }
 
-int bs_cli_run_labels(char *const *dirs, json_t *const *docs, size_t n,
+int bs_output_run_labels(char *const *dirs, json_t *const *docs, size_t n,
 		      char **labels)
 {
 	size_t i;
