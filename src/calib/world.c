@@ -380,39 +380,32 @@ static int check_event_budget(const struct bs_scenario *sc,
 				 rev > 0.0 ? ", a longer review_min" : "");
 }
 
-struct bs_world *bs_world_build(const struct bs_scenario *sc,
-				struct bs_error *err)
+/* The stations (a CSV or the synthetic grid) with their neighbours, and
+ * the sizes they imply. 0, BS_E_NOMEM, or BS_E_INPUT with err filled. */
+static int build_network(struct bs_world *w, const struct bs_scenario *sc,
+			 struct bs_error *err)
 {
-	struct bs_world *w = calloc(1, sizeof(*w));
 	const struct bs_params *p = &sc->p;
 	double radius = p->walk_radius_m > BS_MIN_NEIGHBOUR_RADIUS_M
 				? p->walk_radius_m
 				: BS_MIN_NEIGHBOUR_RADIUS_M;
-	uint8_t *matrix = NULL;
-	double *price = NULL;
-	uint64_t bikes, s;
-	size_t i;
+	double ns, bytes;
 
-	if (!w)
-		goto nomem;
 	if (sc->stations_path) {
 		const char *why;
 		int fd = bs_open_regular(sc->stations_path, &why);
-		if (fd < 0) {
-			bs_scenario_error(sc, err, "network.stations",
-					  "cannot read '%s': %s; expected a stations CSV file (path relative to the scenario file)",
-					  sc->stations_path,
-					  why ? why : strerror(errno));
-			goto fail;
-		}
+		if (fd < 0)
+			return bs_scenario_error(sc, err, "network.stations",
+						 "cannot read '%s': %s; expected a stations CSV file (path relative to the scenario file)",
+						 sc->stations_path,
+						 why ? why : strerror(errno));
 		close(fd);
-	}
-	if (sc->stations_path)
 		w->net = bs_stations_load(sc->stations_path, radius, err);
-	else
+	} else {
 		w->net = bs_network_synthetic(sc->syn_n, sc->syn_cap,
 					      sc->syn_wards, sc->syn_spacing_m,
 					      radius, err);
+	}
 	if (!w->net) {
 		/* a neighbour table too big: at the key that sets its radius
 		 * when that is the walk radius, else at the network */
@@ -423,90 +416,102 @@ struct bs_world *bs_world_build(const struct bs_scenario *sc,
 					  : sc->stations_path ? "network.stations"
 							      : "network.synthetic.spacing_m",
 					  "%s", err->text);
-		goto fail;
+		return err && err->code ? err->code : BS_E_INPUT;
 	}
-	if (w->net->total_docks > BS_MAX_DOCKS) {
-		bs_scenario_error(sc, err, "network.stations",
-				  "the network has %llu docks; expected at most %llu in all (every dock is held in memory)",
-				  (unsigned long long)w->net->total_docks,
-				  (unsigned long long)BS_MAX_DOCKS);
-		goto fail;
-	}
-	if (w->net->n < 2) {
-		bs_scenario_error(sc, err, "network",
-				  "the network has one station; expected at least two so that trips can go somewhere");
-		goto fail;
-	}
-	{
-		/* results of every replication are held until written */
-		double ns = ceil(p->days * BS_MINUTES_PER_DAY / p->ts_step_min);
-		double bytes = ns * (double)(w->net->nwards + 1) * 12.0 *
-			       (double)p->replications;
-		if (bytes > 2147483648.0) {
-			bs_scenario_error(sc, err, "output.timeseries_step_min",
-					  "the time series of %u replications would take %.1f GiB; expected a longer step or fewer replications",
-					  p->replications, bytes / 1073741824.0);
-			goto fail;
-		}
-	}
-	matrix = calloc(w->net->nwards * w->net->nwards, 1);
-	price = calloc(w->net->nwards, sizeof(double));
-	if (!matrix || !price)
-		goto nomem;
-	if (build_matrix(sc, w->net, matrix, err) ||
-	    build_prices(sc, w->net, price, err))
-		goto fail;
-	w->agr = bs_agreement_new(w->net, p->agreement, matrix, price);
-	if (!w->agr)
-		goto nomem;
-	{
-		int rc = build_ops(sc, w, err);
-		if (rc == BS_E_NOMEM)
-			goto nomem;
-		if (rc)
-			goto fail;
-	}
+	if (w->net->total_docks > BS_MAX_DOCKS)
+		return bs_scenario_error(sc, err, "network.stations",
+					 "the network has %llu docks; expected at most %llu in all (every dock is held in memory)",
+					 (unsigned long long)w->net->total_docks,
+					 (unsigned long long)BS_MAX_DOCKS);
+	if (w->net->n < 2)
+		return bs_scenario_error(sc, err, "network",
+					 "the network has one station; expected at least two so that trips can go somewhere");
+	/* results of every replication are held until written */
+	ns = ceil(p->days * BS_MINUTES_PER_DAY / p->ts_step_min);
+	bytes = ns * (double)(w->net->nwards + 1) * 12.0 * (double)p->replications;
+	if (bytes > 2147483648.0)
+		return bs_scenario_error(sc, err, "output.timeseries_step_min",
+					 "the time series of %u replications would take %.1f GiB; expected a longer step or fewer replications",
+					 p->replications, bytes / 1073741824.0);
+	return 0;
+}
 
-	w->init_stock = calloc(w->net->n, sizeof(uint32_t));
-	if (!w->init_stock)
-		goto nomem;
-	bikes = 0;
+/* The agreement (matrix and prices by ward) and the operations. */
+static int build_rules(struct bs_world *w, const struct bs_scenario *sc,
+		       struct bs_error *err)
+{
+	uint8_t *matrix = calloc(w->net->nwards * w->net->nwards, 1);
+	double *price = calloc(w->net->nwards, sizeof(double));
+	int rc = BS_E_NOMEM;
+
+	if (matrix && price &&
+	    !(rc = build_matrix(sc, w->net, matrix, err)) &&
+	    !(rc = build_prices(sc, w->net, price, err))) {
+		w->agr = bs_agreement_new(w->net, sc->p.agreement, matrix, price);
+		rc = w->agr ? build_ops(sc, w, err) : BS_E_NOMEM;
+	}
+	free(matrix);
+	free(price);
+	return rc;
+}
+
+/* The initial stock: fleet.initial as given, or bikes / fill spread over
+ * the docks (or added to / taken from the given stock). */
+static int build_fleet(struct bs_world *w, const struct bs_scenario *sc,
+		       struct bs_error *err)
+{
+	const struct bs_params *p = &sc->p;
+	uint64_t bikes = 0;
+	int rc;
+
+	if (!(w->init_stock = calloc(w->net->n, sizeof(uint32_t))))
+		return BS_E_NOMEM;
 	if (sc->initial_path) {
-		int rc;
 		if (table_ok(sc, "fleet.initial", sc->initial_path,
 			     "a stock CSV station_id,bikes", err))
-			goto fail;
-		rc = bs_stock_load(sc->initial_path, w->net, w->init_stock,
-				   &bikes, err);
-		if (rc == BS_E_NOMEM)
-			goto nomem;
-		if (rc)
-			goto fail;
+			return BS_E_INPUT;
+		if ((rc = bs_stock_load(sc->initial_path, w->net, w->init_stock,
+					&bikes, err)))
+			return rc;
 	}
 	if (p->fleet_mode == BS_FLEET_FILL)
 		bikes = (uint64_t)llround(p->fill * (double)w->net->total_docks);
 	else if (p->fleet_mode == BS_FLEET_BIKES)
 		bikes = p->bikes; /* else: the stock of fleet.initial */
-	if (bikes > w->net->total_docks) {
-		bs_scenario_error(sc, err, "fleet.bikes",
-				  "%llu bikes do not fit in the network's %llu docks; expected at most %llu",
-				  (unsigned long long)bikes,
-				  (unsigned long long)w->net->total_docks,
-				  (unsigned long long)w->net->total_docks);
-		goto fail;
-	}
-	if (bikes > UINT32_MAX - 1) {
-		bs_scenario_error(sc, err, "fleet.bikes",
-				  "%llu bikes; expected at most %u",
-				  (unsigned long long)bikes, UINT32_MAX - 1);
-		goto fail;
-	}
+	if (bikes > w->net->total_docks)
+		return bs_scenario_error(sc, err, "fleet.bikes",
+					 "%llu bikes do not fit in the network's %llu docks; expected at most %llu",
+					 (unsigned long long)bikes,
+					 (unsigned long long)w->net->total_docks,
+					 (unsigned long long)w->net->total_docks);
+	if (bikes > UINT32_MAX - 1)
+		return bs_scenario_error(sc, err, "fleet.bikes",
+					 "%llu bikes; expected at most %u",
+					 (unsigned long long)bikes, UINT32_MAX - 1);
 	if (sc->initial_path ? bs_fleet_adjust(w->net, bikes, w->init_stock)
 			     : bs_fleet_spread(w->net, bikes, w->init_stock))
-		goto nomem;
-	for (i = 0, s = 0; i < w->net->n; i++)
-		s += w->init_stock[i];
+		return BS_E_NOMEM;
+	return 0;
+}
 
+struct bs_world *bs_world_build(const struct bs_scenario *sc,
+				struct bs_error *err)
+{
+	struct bs_world *w = calloc(1, sizeof(*w));
+	uint64_t s = 0;
+	size_t i;
+	int rc;
+
+	if (!w)
+		goto nomem;
+	if ((rc = build_network(w, sc, err)) || (rc = build_rules(w, sc, err)) ||
+	    (rc = build_fleet(w, sc, err))) {
+		if (rc == BS_E_NOMEM)
+			goto nomem;
+		goto fail;
+	}
+	for (i = 0; i < w->net->n; i++)
+		s += w->init_stock[i];
 	if (build_demand(w, sc, err)) {
 		/* the demand module names the key; locate it in the file */
 		if (err && err->code == BS_E_LIMIT && err->key[0])
@@ -520,18 +525,14 @@ struct bs_world *bs_world_build(const struct bs_scenario *sc,
 	w->model.dem = w->dem;
 	w->model.agr = w->agr;
 	w->model.ops = w->ops;
-	w->model.p = *p;
+	w->model.p = sc->p;
 	w->model.init_stock = w->init_stock;
 	w->model.fleet = s;
-	free(matrix);
-	free(price);
 	return w;
 nomem:
 	bs_error_set(err, BS_E_NOMEM, sc->file, 0, 0, NULL,
 		     "out of memory building the model");
 fail:
-	free(matrix);
-	free(price);
 	bs_world_free(w);
 	return NULL;
 }

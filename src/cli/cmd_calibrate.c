@@ -43,6 +43,42 @@ static const char CALIBRATE_HELP[] =
 	"\n"
 	"exit status: 0 success, 1 cannot write, 2 bad usage or bad input.\n";
 
+/* Run the calibration co asks for and say what it made. */
+static int calibrate(struct bs_calibrate_opts *co, int is_status, int quiet)
+{
+	struct bs_data_report rep;
+	struct bs_monitor mon;
+	struct bs_cli_watch watch;
+	struct bs_error err;
+	int rc;
+
+	bs_error_clear(&err);
+	bs_cli_monitor(&mon, &watch, "calibrate", 1);
+	co->monitor = &mon;
+	if ((rc = bs_calibrate(co, &rep, &err)))
+		return bs_cli_fail(&err, rc);
+	rc = BS_EXIT_OK;
+	if (bs_cli_interrupted()) {
+		bs_cli_say("interrupted while writing: %s is complete", co->output);
+		rc = BS_EXIT_FAIL;
+	}
+	bs_cli_warnings(&rep.warnings);
+	if (!quiet) {
+		printf("%s: %zu stations x 24 hours; per day %.0f departures, %.0f arrivals\n",
+		       co->output, rep.stations, rep.departures, rep.arrivals);
+		if (is_status)
+			printf("  truck moves (changes of %ld or more bikes): %.0f picked up, %.0f dropped off per day\n"
+			       "  station-hours imputed: %zu\n",
+			       co->truck_jump, rep.truck_pickups, rep.truck_dropoffs,
+			       rep.imputed);
+		else
+			printf("  %.0f rides over %g days; %zu origin-destination pairs\n",
+			       (double)rep.rows, rep.days, rep.od_pairs);
+		printf("  warnings: %ld\n", rep.warnings.count);
+	}
+	return rc;
+}
+
 int bs_cmd_calibrate(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -60,15 +96,10 @@ int bs_cmd_calibrate(int argc, char **argv)
 	const char *what, *stations = NULL, *out = NULL, *profile = NULL,
 		   *od = NULL, *input;
 	struct bs_calibrate_opts co;
-	struct bs_data_report rep;
-	struct bs_monitor mon;
-	struct bs_cli_watch watch;
-	struct bs_error err;
 	uint64_t v;
 	int ch, quiet = 0, rc, is_status;
 
 	bs_calibrate_opts_init(&co);
-	bs_error_clear(&err);
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		fputs(CALIBRATE_HELP, argc < 2 ? stderr : stdout);
 		return argc < 2 ? BS_EXIT_USAGE : 0;
@@ -158,28 +189,5 @@ int bs_cmd_calibrate(int argc, char **argv)
 	co.output = out;
 	co.profile = profile;
 	co.od = od;
-	bs_cli_monitor(&mon, &watch, "calibrate", 1);
-	co.monitor = &mon;
-	if ((rc = bs_calibrate(&co, &rep, &err)))
-		return bs_cli_fail(&err, rc);
-	rc = BS_EXIT_OK;
-	if (bs_cli_interrupted()) {
-		bs_cli_say("interrupted while writing: %s is complete", out);
-		rc = BS_EXIT_FAIL;
-	}
-	bs_cli_warnings(&rep.warnings);
-	if (!quiet) {
-		printf("%s: %zu stations x 24 hours; per day %.0f departures, %.0f arrivals\n",
-		       out, rep.stations, rep.departures, rep.arrivals);
-		if (is_status)
-			printf("  truck moves (changes of %ld or more bikes): %.0f picked up, %.0f dropped off per day\n"
-			       "  station-hours imputed: %zu\n",
-			       co.truck_jump, rep.truck_pickups, rep.truck_dropoffs,
-			       rep.imputed);
-		else
-			printf("  %.0f rides over %g days; %zu origin-destination pairs\n",
-			       (double)rep.rows, rep.days, rep.od_pairs);
-		printf("  warnings: %ld\n", rep.warnings.count);
-	}
-	return rc;
+	return calibrate(&co, is_status, quiet);
 }

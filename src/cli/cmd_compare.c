@@ -42,9 +42,10 @@ static const char COMPARE_HELP[] =
 	"pairs would not share random numbers): exit status 2 otherwise.\n";
 
 struct cmp {
-	const char *outdir, *ward;
+	const char *outdir, *ward, *sweepdir;
+	const char *a, *b; /* the scenarios, or the sweep's points */
 	unsigned jobs;
-	int quiet;
+	int quiet, force;
 	struct bs_set *sets;
 	size_t nset;
 	char seedbuf[32], repbuf[32];
@@ -92,7 +93,28 @@ static void print_table(const bs_comparison *cmp, const char *ward)
 
 /* ---- the command ------------------------------------------------------------- */
 
-int bs_cmd_compare(int argc, char **argv)
+/* The integer option opt (from lo to hi) as --set key=VALUE, its text in
+ * buf (of BUFSZ bytes): 0, or the exit status after the message. */
+#define BUFSZ 32
+static int number_set(struct cmp *c, const char *opt, const char *key,
+		      const char *arg, uint64_t hi, uint64_t lo, char *buf)
+{
+	uint64_t v;
+
+	if (bs_cli_uint(arg, lo, hi, &v))
+		return bs_cli_usage("compare",
+				    "%s '%s': expected an integer from %llu to %llu",
+				    opt, arg, (unsigned long long)lo,
+				    (unsigned long long)hi);
+	snprintf(buf, BUFSZ, "%llu", (unsigned long long)v);
+	c->sets[c->nset].key = key;
+	c->sets[c->nset++].value = buf;
+	return 0;
+}
+
+/* The options into c: 0, -1 after --help, or an exit status after
+ * printing. */
+static int parse(int argc, char **argv, struct cmp *c)
 {
 	static const struct option opts[] = {
 		{"output", required_argument, NULL, 'o'},
@@ -106,22 +128,13 @@ int bs_cmd_compare(int argc, char **argv)
 		{"force", no_argument, NULL, 'F'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
-	struct cmp c;
-	int force = 0;
-	const char *sweepdir = NULL;
-	bs_scenario *sa = NULL, *sb = NULL;
-	bs_comparison *cmp = NULL;
-	struct bs_monitor mon;
-	struct bs_cli_watch watch;
-	struct bs_error err;
 	uint64_t v;
 	int ch, status;
 
-	bs_error_clear(&err);
-	memset(&c, 0, sizeof(c));
-	c.jobs = 1;
-	c.sets = calloc((size_t)argc + 2, sizeof(*c.sets));
-	if (!c.sets)
+	memset(c, 0, sizeof(*c));
+	c->jobs = 1;
+	c->sets = calloc((size_t)argc + 2, sizeof(*c->sets));
+	if (!c->sets)
 		return bs_cli_nomem("compare", "out of memory");
 	opterr = 0;
 	optind = 1;
@@ -131,31 +144,19 @@ int bs_cmd_compare(int argc, char **argv)
 			if ((status = bs_cli_nonempty("compare", "-o", optarg,
 						      "an output folder")))
 				goto out;
-			c.outdir = optarg;
+			c->outdir = optarg;
 			break;
 		case 'S':
-			if (bs_cli_uint(optarg, 0, 9007199254740991ull, &v)) {
-				status = bs_cli_usage("compare",
-						      "--seed '%s': expected an integer from 0 to 9007199254740991",
-						      optarg);
+			if ((status = number_set(c, "--seed", "seed", optarg,
+						 9007199254740991ull, 0,
+						 c->seedbuf)))
 				goto out;
-			}
-			snprintf(c.seedbuf, sizeof(c.seedbuf), "%llu",
-				 (unsigned long long)v);
-			c.sets[c.nset].key = "seed";
-			c.sets[c.nset++].value = c.seedbuf;
 			break;
 		case 'R':
-			if (bs_cli_uint(optarg, 1, 10000, &v)) {
-				status = bs_cli_usage("compare",
-						      "--replications '%s': expected an integer from 1 to 10000",
-						      optarg);
+			if ((status = number_set(c, "--replications",
+						 "replications", optarg, 10000, 1,
+						 c->repbuf)))
 				goto out;
-			}
-			snprintf(c.repbuf, sizeof(c.repbuf), "%llu",
-				 (unsigned long long)v);
-			c.sets[c.nset].key = "replications";
-			c.sets[c.nset++].value = c.repbuf;
 			break;
 		case 'j':
 			if (bs_cli_uint(optarg, 1, 1024, &v)) {
@@ -164,38 +165,38 @@ int bs_cmd_compare(int argc, char **argv)
 						      optarg);
 				goto out;
 			}
-			c.jobs = (unsigned)v;
+			c->jobs = (unsigned)v;
 			break;
 		case 's':
-			if (bs_cli_override(optarg, &c.sets[c.nset])) {
+			if (bs_cli_override(optarg, &c->sets[c->nset])) {
 				status = bs_cli_usage("compare",
 						      "--set '%s': expected KEY=VALUE, e.g. --set fleet.bikes=1200",
 						      optarg);
 				goto out;
 			}
-			c.nset++;
+			c->nset++;
 			break;
 		case 'w':
 			if ((status = bs_cli_nonempty("compare", "--ward", optarg,
 						      "a ward name")))
 				goto out;
-			c.ward = optarg;
+			c->ward = optarg;
 			break;
 		case 'W':
 			if ((status = bs_cli_nonempty("compare", "--sweep", optarg,
 						      "a sweep's output folder")))
 				goto out;
-			sweepdir = optarg;
+			c->sweepdir = optarg;
 			break;
 		case 'q':
-			c.quiet = 1;
+			c->quiet = 1;
 			break;
 		case 'F':
-			force = 1;
+			c->force = 1;
 			break;
 		case 'h':
 			fputs(COMPARE_HELP, stdout);
-			status = BS_EXIT_OK;
+			status = -1;
 			goto out;
 		case ':':
 			status = bs_cli_usage("compare", "option '%s' needs a value",
@@ -210,33 +211,55 @@ int bs_cmd_compare(int argc, char **argv)
 	}
 	if (argc - optind == 2 &&
 	    (status = bs_cli_operands("compare", argv + optind, 2,
-				      sweepdir ? "a point number"
+				      c->sweepdir ? "a point number"
 					       : "a scenario file")))
 		goto out;
 	if (argc - optind != 2) {
 		status = bs_cli_usage("compare",
-				      sweepdir ? "expected two point numbers: bssim compare --sweep DIR P Q"
+				      c->sweepdir ? "expected two point numbers: bssim compare --sweep DIR P Q"
 					       : "expected two scenario files: bssim compare A.json B.json");
 		goto out;
 	}
-	if (c.outdir && bs_folder_check(c.outdir, "compare", force, &err)) {
+	c->a = argv[optind];
+	c->b = argv[optind + 1];
+	return 0;
+out:
+	free(c->sets);
+	c->sets = NULL;
+	return status;
+}
+
+int bs_cmd_compare(int argc, char **argv)
+{
+	struct cmp c;
+	bs_scenario *sa = NULL, *sb = NULL;
+	bs_comparison *cmp = NULL;
+	struct bs_monitor mon;
+	struct bs_cli_watch watch;
+	struct bs_error err;
+	int status;
+
+	memset(&c, 0, sizeof(c));
+	if ((status = parse(argc, argv, &c)))
+		return status < 0 ? BS_EXIT_OK : status;
+	bs_error_clear(&err);
+	if (c.outdir && bs_folder_check(c.outdir, "compare", c.force, &err)) {
 		/* refused now rather than after running both scenarios */
 		status = bs_cli_fail(&err, 0);
 		goto out;
 	}
 	bs_cli_monitor(&mon, &watch, "compare", c.quiet);
-	if (sweepdir) {
+	if (c.sweepdir) {
 		if (c.nset) {
 			status = bs_cli_usage("compare",
 					      "--set, --seed and --replications do not apply to --sweep (the points are already run)");
 			goto out;
 		}
-		cmp = bs_compare_sweep(sweepdir, argv[optind], argv[optind + 1],
-				       &err);
+		cmp = bs_compare_sweep(c.sweepdir, c.a, c.b, &err);
 	} else {
 		struct bs_run_opts ro;
-		if (!(sa = bs_scenario_load(argv[optind], c.sets, c.nset, &err)) ||
-		    !(sb = bs_scenario_load(argv[optind + 1], c.sets, c.nset, &err))) {
+		if (!(sa = bs_scenario_load(c.a, c.sets, c.nset, &err)) ||
+		    !(sb = bs_scenario_load(c.b, c.sets, c.nset, &err))) {
 			status = bs_cli_fail(&err, 0);
 			goto out;
 		}
@@ -267,7 +290,7 @@ int bs_cmd_compare(int argc, char **argv)
 		}
 	}
 	if (c.outdir) {
-		int rc = bs_comparison_write(cmp, c.outdir, force, &mon, &err);
+		int rc = bs_comparison_write(cmp, c.outdir, c.force, &mon, &err);
 		if (rc) {
 			status = bs_cli_fail(&err, rc);
 			goto out;

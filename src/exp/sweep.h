@@ -149,4 +149,9 @@ int bs_sweep_write_outputs(const struct bs_sweep *sw, struct bs_taskindex *ix,
 			   const char *dir, const struct bs_sweep_info *info,
 			   int standalone, struct bs_error *err);
 
+/* sweep.c, for sweepplan.c: the value indices of point p (one per
+ * varied key), and an error located at point p's value. */
+void bs__sweep_point_index(const struct bs_sweep *sw, size_t p, size_t *idx);
+void bs__sweep_remap(const struct bs_sweep *sw, size_t p, struct bs_error *err);
+
 #endif

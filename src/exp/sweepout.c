@@ -329,6 +329,35 @@ static int write_json_head(FILE *fp, const struct bs_sweep *sw)
 	return 0;
 }
 
+/* A merged sweep's folder also holds the plan and the whole task log,
+ * so that it reads (and resumes) like one sweep's. */
+static int write_standalone(const struct bs_sweep *sw, struct bs_taskindex *ix,
+			    const char *dir, struct bs_staged *st,
+			    struct bs_error *err)
+{
+	FILE *fp = bs_staged_open(st, BS_SWEEP_PLAN_NAME, err);
+	int rc;
+
+	if (!fp)
+		return BS_E_IO;
+	if (json_dumpf(sw->plan, fp, JSON_INDENT(1) | JSON_REAL_PRECISION(17)) ||
+	    fputc('\n', fp) == EOF) {
+		fclose(fp);
+		bs_error_set(err, BS_E_IO, dir, 0, 0, BS_SWEEP_PLAN_NAME,
+			     "cannot write the plan");
+		return BS_E_IO;
+	}
+	if ((rc = bs_staged_close(st, fp, BS_SWEEP_PLAN_NAME, err)))
+		return rc;
+	if (!(fp = bs_staged_open(st, BS_TASKLOG_NAME, err)))
+		return BS_E_IO;
+	if ((rc = bs_taskindex_copy(ix, fp, err))) {
+		fclose(fp);
+		return rc;
+	}
+	return bs_staged_close(st, fp, BS_TASKLOG_NAME, err);
+}
+
 int bs_sweep_write_outputs(const struct bs_sweep *sw, struct bs_taskindex *ix,
 			   const char *dir, const struct bs_sweep_info *info,
 			   int standalone, struct bs_error *err)
@@ -408,35 +437,8 @@ int bs_sweep_write_outputs(const struct bs_sweep *sw, struct bs_taskindex *ix,
 	js = NULL;
 	if (rc)
 		goto out;
-	if (standalone) {
-		FILE *fp = bs_staged_open(&st, BS_SWEEP_PLAN_NAME, err);
-		if (!fp) {
-			rc = BS_E_IO;
-			goto out;
-		}
-		if (json_dumpf(sw->plan, fp,
-			       JSON_INDENT(1) | JSON_REAL_PRECISION(17)) ||
-		    fputc('\n', fp) == EOF) {
-			fclose(fp);
-			bs_error_set(err, BS_E_IO, dir, 0, 0, BS_SWEEP_PLAN_NAME,
-				     "cannot write the plan");
-			rc = BS_E_IO;
-			goto out;
-		}
-		if ((rc = bs_staged_close(&st, fp, BS_SWEEP_PLAN_NAME, err)))
-			goto out;
-		fp = bs_staged_open(&st, BS_TASKLOG_NAME, err);
-		if (!fp) {
-			rc = BS_E_IO;
-			goto out;
-		}
-		if ((rc = bs_taskindex_copy(ix, fp, err))) {
-			fclose(fp);
-			goto out;
-		}
-		if ((rc = bs_staged_close(&st, fp, BS_TASKLOG_NAME, err)))
-			goto out;
-	}
+	if (standalone && (rc = write_standalone(sw, ix, dir, &st, err)))
+		goto out;
 	rc = bs_staged_commit(&st, err);
 	goto out;
 nomem:

@@ -451,6 +451,59 @@ static int unique_ids(const struct jfile *f, const struct bs_gbfs *g,
 		    g->st[best].id);
 }
 
+/* The fields of one station of the feed, checked. */
+struct st_fields {
+	char buf[32], rbuf[32], ids[64];
+	const char *id, *name, *region;
+	double lat, lon;
+	long cap; /* -1: not given */
+};
+
+static int station_fields(struct jfile *f, json_t *st, size_t i,
+			  struct st_fields *sf, struct bs_error *err)
+{
+	char key[96];
+	json_t *capv;
+	int rc;
+
+	sf->cap = -1;
+	if (!json_is_object(st)) {
+		snprintf(key, sizeof(key), "data.stations[%zu]", i);
+		return jerr(f, err, key, "not an object; expected a station {\"station_id\": ..., \"lat\": ..., ...}");
+	}
+	sf->id = id_text(json_object_get(st, "station_id"), sf->buf, sizeof(sf->buf));
+	if (!sf->id) {
+		snprintf(key, sizeof(key), "data.stations[%zu].station_id", i);
+		return jerr(f, err, key,
+			    "missing or not a string; expected the station's id");
+	}
+	bs_strlcpy(sf->ids, sf->id, sizeof(sf->ids));
+	sf->name = name_text(json_object_get(st, "name"));
+	if (!sf->name) {
+		snprintf(key, sizeof(key), "data.stations[%zu].name", i);
+		return jerr(f, err, key, "missing or not a string; expected the station's name");
+	}
+	if ((rc = num_field(f, st, i, "lat", -90, 90, &sf->lat, err)) ||
+	    (rc = num_field(f, st, i, "lon", -180, 180, &sf->lon, err)))
+		return rc;
+	capv = json_object_get(st, "capacity");
+	if (capv) {
+		if (!json_is_integer(capv) || json_integer_value(capv) < 0 ||
+		    json_integer_value(capv) > 100000) {
+			snprintf(key, sizeof(key), "data.stations[%zu].capacity", i);
+			return jerr(f, err, key, "not a whole number from 0 to 100000; expected the number of docks");
+		}
+		sf->cap = (long)json_integer_value(capv);
+	}
+	sf->region = id_text(json_object_get(st, "region_id"), sf->rbuf,
+			     sizeof(sf->rbuf));
+	if (json_object_get(st, "region_id") && !sf->region) {
+		snprintf(key, sizeof(key), "data.stations[%zu].region_id", i);
+		return jerr(f, err, key, "not a string; expected the id of a region");
+	}
+	return 0;
+}
+
 static int read_stations(struct bs_gbfs *g, const struct bs_gbfs_opts *o,
 			 const struct rmap *m, int have_map,
 			 struct bs_error *err)
@@ -477,52 +530,14 @@ static int read_stations(struct bs_gbfs *g, const struct bs_gbfs_opts *o,
 	}
 	g->feed_stations = json_array_size(a);
 	json_array_foreach(a, i, st) {
-		char key[96], buf[32], rbuf[32], ids[64];
-		const char *id, *name, *region, *ward;
-		json_t *capv;
-		double lat, lon;
-		long cap = -1;
+		struct st_fields sf;
+		char key[96];
+		const char *ward;
 		int rank;
-		if (!json_is_object(st)) {
-			snprintf(key, sizeof(key), "data.stations[%zu]", i);
-			rc = jerr(&f, err, key, "not an object; expected a station {\"station_id\": ..., \"lat\": ..., ...}");
+		if ((rc = station_fields(&f, st, i, &sf, err)))
 			goto out;
-		}
-		id = id_text(json_object_get(st, "station_id"), buf, sizeof(buf));
-		if (!id) {
-			snprintf(key, sizeof(key), "data.stations[%zu].station_id", i);
-			rc = jerr(&f, err, key,
-				  "missing or not a string; expected the station's id");
-			goto out;
-		}
-		bs_strlcpy(ids, id, sizeof(ids));
-		name = name_text(json_object_get(st, "name"));
-		if (!name) {
-			snprintf(key, sizeof(key), "data.stations[%zu].name", i);
-			rc = jerr(&f, err, key, "missing or not a string; expected the station's name");
-			goto out;
-		}
-		if ((rc = num_field(&f, st, i, "lat", -90, 90, &lat, err)) ||
-		    (rc = num_field(&f, st, i, "lon", -180, 180, &lon, err)))
-			goto out;
-		capv = json_object_get(st, "capacity");
-		if (capv) {
-			if (!json_is_integer(capv) || json_integer_value(capv) < 0 ||
-			    json_integer_value(capv) > 100000) {
-				snprintf(key, sizeof(key), "data.stations[%zu].capacity", i);
-				rc = jerr(&f, err, key, "not a whole number from 0 to 100000; expected the number of docks");
-				goto out;
-			}
-			cap = (long)json_integer_value(capv);
-		}
-		region = id_text(json_object_get(st, "region_id"), rbuf, sizeof(rbuf));
-		if (json_object_get(st, "region_id") && !region) {
-			snprintf(key, sizeof(key), "data.stations[%zu].region_id", i);
-			rc = jerr(&f, err, key, "not a string; expected the id of a region");
-			goto out;
-		}
 		if (have_map) {
-			ward = region ? rmap_get(m, region) : NULL;
+			ward = sf.region ? rmap_get(m, sf.region) : NULL;
 			if (!ward) {
 				char list[256];
 				if (o->wards) {
@@ -531,17 +546,17 @@ static int read_stations(struct bs_gbfs *g, const struct bs_gbfs_opts *o,
 				}
 				rmap_ids(m, list, sizeof(list));
 				snprintf(key, sizeof(key), "data.stations[%zu].%s", i,
-					 region ? "region_id" : "station_id");
+					 sf.region ? "region_id" : "station_id");
 				rc = jerr(&f, err, key,
-					  region ? "station %s: unknown region id '%s'; expected one of %s (%s), or --wards to keep only the mapped wards"
+					  sf.region ? "station %s: unknown region id '%s'; expected one of %s (%s), or --wards to keep only the mapped wards"
 						 : "station %s has no region_id%s; expected one of %s (%s), or --wards to keep only the mapped wards",
-					  ids, region ? region : "", list,
+					  sf.ids, sf.region ? sf.region : "", list,
 					  o->regions_path ? "the regions of system_regions.json"
 							  : "the ids of --region-map");
 				goto out;
 			}
 		} else {
-			ward = region ? region : "default";
+			ward = sf.region ? sf.region : "default";
 		}
 		if (o->wards) {
 			long r = bs_strpos_find(wl.idx, wl.n, ward);
@@ -557,7 +572,7 @@ static int read_stations(struct bs_gbfs *g, const struct bs_gbfs_opts *o,
 					break;
 			if (j == BS_MAX_WARDS) {
 				snprintf(key, sizeof(key), "data.stations[%zu].%s", i,
-					 region ? "region_id" : "station_id");
+					 sf.region ? "region_id" : "station_id");
 				rc = jerr(&f, err, key,
 					  "ward '%s' is one more than %d; expected at most %d wards (keep some with --wards)",
 					  ward, BS_MAX_WARDS, BS_MAX_WARDS);
@@ -575,8 +590,8 @@ static int read_stations(struct bs_gbfs *g, const struct bs_gbfs_opts *o,
 			}
 			rank = (int)j;
 		}
-		if ((rc = add_station(g, &room, id, name, ward, rank, lat, lon,
-				      cap)))
+		if ((rc = add_station(g, &room, sf.id, sf.name, ward, rank,
+				      sf.lat, sf.lon, sf.cap)))
 			goto out;
 	}
 	/* every wanted ward must have stations: a typo must not pass */

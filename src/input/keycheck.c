@@ -178,6 +178,77 @@ static int check_per_ward(const struct bs_scenario *sc,
 	return 0;
 }
 
+/* The size of the callers' buffer for a shown value (got). */
+#define GOT_SZ 80
+
+/* 24 weights, each bounded, at least one positive. */
+static int check_hours(const struct bs_scenario *sc, const struct bs_key *ks,
+		       json_t *v, char *got, struct bs_error *err)
+{
+	char path[300];
+	size_t i;
+	json_t *e;
+	double sum = 0.0;
+
+	if (!json_is_array(v) || json_array_size(v) != 24)
+		return bs_scenario_error(sc, err, ks->path,
+			    "expected an array of 24 non-negative numbers (00h to 23h), got %s",
+			    got);
+	json_array_foreach(v, i, e) {
+		snprintf(path, sizeof(path), "%s[%zu]", ks->path, i);
+		/* each at most 1e15, so that the sum of 24 stays
+		 * finite (24 x 1e308 is inf: every share 0, no
+		 * trips at all) and every share keeps its digits */
+		if (!json_is_number(e) || !(json_number_value(e) >= 0.0) ||
+		    !(json_number_value(e) <= BS_MAX_HOUR_WEIGHT)) {
+			bs__json_show(e, got, GOT_SZ);
+			return bs_scenario_error(sc, err, path,
+				    "expected a non-negative number of at most 1e15 (a relative weight), got %s",
+				    got);
+		}
+		sum += json_number_value(e);
+	}
+	if (!(sum > 0.0))
+		return bs_scenario_error(sc, err, ks->path,
+			    "all 24 weights are zero; expected at least one positive");
+	return 0;
+}
+
+/* A non-empty list of pairs of two different ward names. */
+static int check_pairs(const struct bs_scenario *sc, const struct bs_key *ks,
+		       json_t *v, char *got, struct bs_error *err)
+{
+	char path[300];
+	size_t i, j;
+	json_t *e, *f;
+
+	if (!json_is_array(v) || json_array_size(v) == 0)
+		return bs_scenario_error(sc, err, ks->path,
+			    "expected a non-empty array of ward pairs like [[\"Minato\",\"Chiyoda\"]], got %s",
+			    got);
+	json_array_foreach(v, i, e) {
+		int rc;
+		snprintf(path, sizeof(path), "%s[%zu]", ks->path, i);
+		if (!json_is_array(e) || json_array_size(e) != 2) {
+			bs__json_show(e, got, GOT_SZ);
+			return bs_scenario_error(sc, err, path,
+				    "expected a pair of two ward names, got %s",
+				    got);
+		}
+		json_array_foreach(e, j, f) {
+			char p2[512];
+			snprintf(p2, sizeof(p2), "%s[%zu]", path, j);
+			if ((rc = check_ward_name(sc, p2, f, err)))
+				return rc;
+		}
+		if (strcmp(json_string_value(json_array_get(e, 0)),
+			   json_string_value(json_array_get(e, 1))) == 0)
+			return bs_scenario_error(sc, err, path,
+				    "a ward paired with itself; expected two different wards");
+	}
+	return 0;
+}
+
 static int check_special(const struct bs_scenario *sc, const struct bs_key *ks,
 			 json_t *v, struct bs_error *err)
 {
@@ -188,57 +259,10 @@ static int check_special(const struct bs_scenario *sc, const struct bs_key *ks,
 
 	bs__json_show(v, got, sizeof(got));
 	switch (ks->type) {
-	case BS_KT_HOURS: {
-		double sum = 0.0;
-		if (!json_is_array(v) || json_array_size(v) != 24)
-			return bs_scenario_error(sc, err, ks->path,
-				    "expected an array of 24 non-negative numbers (00h to 23h), got %s",
-				    got);
-		json_array_foreach(v, i, e) {
-			snprintf(path, sizeof(path), "%s[%zu]", ks->path, i);
-			/* each at most 1e15, so that the sum of 24 stays
-			 * finite (24 x 1e308 is inf: every share 0, no
-			 * trips at all) and every share keeps its digits */
-			if (!json_is_number(e) || !(json_number_value(e) >= 0.0) ||
-			    !(json_number_value(e) <= BS_MAX_HOUR_WEIGHT)) {
-				bs__json_show(e, got, sizeof(got));
-				return bs_scenario_error(sc, err, path,
-					    "expected a non-negative number of at most 1e15 (a relative weight), got %s",
-					    got);
-			}
-			sum += json_number_value(e);
-		}
-		if (!(sum > 0.0))
-			return bs_scenario_error(sc, err, ks->path,
-				    "all 24 weights are zero; expected at least one positive");
-		return 0;
-	}
+	case BS_KT_HOURS:
+		return check_hours(sc, ks, v, got, err);
 	case BS_KT_PAIRS:
-		if (!json_is_array(v) || json_array_size(v) == 0)
-			return bs_scenario_error(sc, err, ks->path,
-				    "expected a non-empty array of ward pairs like [[\"Minato\",\"Chiyoda\"]], got %s",
-				    got);
-		json_array_foreach(v, i, e) {
-			int rc;
-			snprintf(path, sizeof(path), "%s[%zu]", ks->path, i);
-			if (!json_is_array(e) || json_array_size(e) != 2) {
-				bs__json_show(e, got, sizeof(got));
-				return bs_scenario_error(sc, err, path,
-					    "expected a pair of two ward names, got %s",
-					    got);
-			}
-			json_array_foreach(e, j, f) {
-				char p2[512];
-				snprintf(p2, sizeof(p2), "%s[%zu]", path, j);
-				if ((rc = check_ward_name(sc, p2, f, err)))
-					return rc;
-			}
-			if (strcmp(json_string_value(json_array_get(e, 0)),
-				   json_string_value(json_array_get(e, 1))) == 0)
-				return bs_scenario_error(sc, err, path,
-					    "a ward paired with itself; expected two different wards");
-		}
-		return 0;
+		return check_pairs(sc, ks, v, got, err);
 	case BS_KT_WARDS:
 		if (!json_is_object(v))
 			return bs_scenario_error(sc, err, ks->path,

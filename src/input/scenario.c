@@ -341,6 +341,9 @@ static int bind(struct bs_scenario *sc)
  * the agreement's lists, shifts and bands, and the size of the series.
  * Also the few values made of several keys (the fleet's mode, profiles).
  */
+static int check_demand(struct bs_scenario *sc, struct bs_error *err);
+static int check_operations(struct bs_scenario *sc, struct bs_error *err);
+
 static int cross_checks(struct bs_scenario *sc, struct bs_error *err)
 {
 	json_t *r = sc->root;
@@ -401,7 +404,15 @@ static int cross_checks(struct bs_scenario *sc, struct bs_error *err)
 		return serr(sc, err, "fleet",
 			    "expected fleet.bikes (a number of bikes), fleet.fill (a share of docks) or fleet.initial (a stock CSV)");
 
-	/* what each demand model needs */
+	return check_demand(sc, err);
+}
+
+/* What each demand model needs. */
+static int check_demand(struct bs_scenario *sc, struct bs_error *err)
+{
+	json_t *r = sc->root;
+	struct bs_params *p = &sc->p;
+
 	switch (p->demand) {
 	case BS_DEMAND_UNIFORM:
 		if (!bs_json_path(r, "demand.rate_per_station_per_hour"))
@@ -441,7 +452,14 @@ static int cross_checks(struct bs_scenario *sc, struct bs_error *err)
 		}
 	}
 
-	/* agreement */
+	return check_operations(sc, err);
+}
+
+/* The agreement's lists, shifts and bands, and the series' size. */
+static int check_operations(struct bs_scenario *sc, struct bs_error *err)
+{
+	struct bs_params *p = &sc->p;
+
 	if (p->agreement == BS_AGR_BILATERAL && !sc->agr_pairs.given)
 		return serr(sc, err, "agreement",
 			    "missing key 'pairs'; a bilateral agreement needs e.g. \"pairs\": [[\"Minato\",\"Chiyoda\"]]");

@@ -264,6 +264,204 @@ static int alias_of(struct bs_demand *d, size_t s, const double *w,
 	return BS_E_INPUT;
 }
 
+/* The size of every origin's candidate list (an OD table's row, or the
+ * stations within max_trip_m), the tables and the scratch for the
+ * largest. 0, BS_E_NOMEM, or BS_E_LIMIT with err filled. */
+static int size_tables(struct bs_demand *d, const struct bs_network *net,
+		       const struct bs_params *p,
+		       const struct bs_demand_input *in, struct od_tab *od,
+		       struct odc *c, struct bs_error *err)
+{
+	size_t s, total = 0, maxm = 0;
+
+	d->dest_off = calloc(net->n + 1, sizeof(size_t));
+	if (!d->dest_off)
+		return BS_E_NOMEM;
+	if (in && in->nod && od_group(in, net->n, od))
+		return BS_E_NOMEM;
+	for (s = 0; s < net->n; s++) {
+		c->m = 0;
+		if (od_total(od, s) > 0.0)
+			c->m = od->off[s + 1] - od->off[s];
+		else
+			bs_network_for_within(net, (uint32_t)s, p->max_trip_m,
+					      od_count, c);
+		if (c->m == 0)
+			c->m = 1; /* falls back to the nearest other station */
+		total += c->m;
+		if (c->m > maxm)
+			maxm = c->m;
+		if (total > BS_MAX_OD_ENTRIES) {
+			bs_error_set(err, BS_E_LIMIT, NULL, 0, 0,
+				     "demand.max_trip_m",
+				     "the gravity destination tables would exceed %u entries for %zu stations; expected a smaller max_trip_m",
+				     BS_MAX_OD_ENTRIES, net->n);
+			return BS_E_LIMIT;
+		}
+		d->dest_off[s + 1] = total;
+	}
+	d->dest_idx = malloc(total * sizeof(uint32_t));
+	d->dest_F = malloc(total * sizeof(double));
+	d->dest_A = malloc(total * sizeof(uint32_t));
+	c->idx = malloc(maxm * sizeof(uint32_t));
+	c->w = malloc(maxm * sizeof(double));
+	c->work = malloc(bs_alias_work_size(maxm));
+	if (!d->dest_idx || !d->dest_F || !d->dest_A || !c->idx || !c->w ||
+	    !c->work)
+		return BS_E_NOMEM;
+	return 0;
+}
+
+/* Hourly doubly-constrained weights: the alias tables get max_h w(d, h)
+ * as attractiveness, the draw accepts by hour. */
+static int build_balanced(struct bs_demand *d, const struct bs_network *net,
+			  const struct bs_params *p,
+			  const struct bs_demand_input *in,
+			  const struct od_tab *od, struct odc *c,
+			  struct bs_error *err)
+{
+	size_t s, total = d->dest_off[net->n];
+	int rc = 0;
+
+	/* hourly doubly-constrained weights: the alias tables get
+	 * max_h w(d, h) as attractiveness, the draw accepts by hour */
+	double *kern = malloc(total * sizeof(double));
+	double *wb = malloc(net->n * sizeof(double));
+	double *eb = malloc(net->n * sizeof(double));
+	double *wmax = malloc(net->n * sizeof(double));
+	d->dest_acc = malloc(net->n * 24 * sizeof(double));
+	d->dest_od = calloc(net->n, 1);
+	if (!kern || !wb || !eb || !wmax || !d->dest_acc || !d->dest_od) {
+		free(kern);
+		free(wb);
+		free(eb);
+		free(wmax);
+		return BS_E_NOMEM;
+	}
+	for (s = 0; s < net->n; s++) {
+		size_t k;
+		d->dest_od[s] = od_total(od, s) > 0.0;
+		c->m = 0;
+		if (!d->dest_od[s])
+			bs_network_for_within(net, (uint32_t)s, p->max_trip_m,
+					      od_add, c);
+		if (c->m == 0 && !d->dest_od[s]) {
+			double dd;
+			c->idx[0] = bs_network_nearest(net, (uint32_t)s, 0,
+						      not_self, NULL, &dd);
+			c->m = 1;
+		}
+		if (d->dest_od[s]) {
+			c->m = od->off[s + 1] - od->off[s];
+			for (k = 0; k < c->m; k++)
+				c->idx[k] = od->d[od->off[s] + k];
+		} else {
+			qsort(c->idx, c->m, sizeof(uint32_t), cmp_u32);
+		}
+		for (k = 0; k < c->m; k++) {
+			double dist = bs_network_dist(net, (uint32_t)s, c->idx[k]);
+			d->dest_idx[d->dest_off[s] + k] = c->idx[k];
+			kern[d->dest_off[s] + k] = d->dest_od[s]
+				? od->w[od->off[s] + k]
+				: exp(-dist / p->decay_m);
+		}
+	}
+	balance_hours(d, kern, in, wb, eb, d->dest_acc, wmax);
+	for (s = 0; s < net->n && !rc; s++) {
+		size_t k, m = d->dest_off[s + 1] - d->dest_off[s];
+		double wsum = 0.0;
+		for (k = 0; k < m; k++) {
+			size_t e = d->dest_off[s] + k;
+			c->w[k] = d->dest_od[s] ? kern[e]
+					       : wmax[d->dest_idx[e]] * kern[e];
+			wsum += c->w[k];
+		}
+		if (!(wsum > 0.0))
+			for (k = 0; k < m; k++)
+				c->w[k] = 1.0; /* nobody arrives near: any */
+		rc = alias_of(d, s, c->w, c->work, err);
+	}
+	free(kern);
+	free(wb);
+	free(eb);
+	free(wmax);
+	{
+		/* every origin on the OD table: nothing to accept */
+		size_t nod = 0;
+		for (s = 0; s < net->n; s++)
+			nod += d->dest_od[s];
+		if (nod == net->n) {
+			free(d->dest_acc);
+			free(d->dest_od);
+			d->dest_acc = NULL;
+			d->dest_od = NULL;
+		}
+	}
+	return rc;
+}
+
+/* Plain gravity (attractiveness x decay), or the OD table's weights. */
+static int build_plain(struct bs_demand *d, const struct bs_network *net,
+		       const struct bs_params *p, const double *attr,
+		       const struct od_tab *od, struct odc *c,
+		       struct bs_error *err)
+{
+	size_t s;
+	int rc = 0;
+
+	for (s = 0; s < net->n && !rc; s++) {
+		size_t k;
+		double wsum = 0.0;
+		if (od_total(od, s) > 0.0) {
+			/* sorted by destination already */
+			c->m = od->off[s + 1] - od->off[s];
+			for (k = 0; k < c->m; k++) {
+				c->idx[k] = od->d[od->off[s] + k];
+				c->w[k] = od->w[od->off[s] + k];
+				d->dest_idx[d->dest_off[s] + k] = c->idx[k];
+			}
+			rc = alias_of(d, s, c->w, c->work, err);
+			continue;
+		}
+		c->m = 0;
+		bs_network_for_within(net, (uint32_t)s, p->max_trip_m, od_add,
+				      c);
+		if (c->m == 0) {
+			double dd;
+			c->idx[0] = bs_network_nearest(net, (uint32_t)s, 0,
+						      not_self, NULL, &dd);
+			c->w[0] = 1.0;
+			c->m = 1;
+		}
+		/* Grid order depends on cell layout; sort by index so the
+		 * table, and so every draw, is independent of it. */
+		qsort(c->idx, c->m, sizeof(uint32_t), cmp_u32);
+		for (k = 0; k < c->m; k++) {
+			double dist = bs_network_dist(net, (uint32_t)s, c->idx[k]);
+			double a = attr ? attr[c->idx[k]] : (double)net->cap[c->idx[k]];
+			c->w[k] = c->m == 1 && dist > p->max_trip_m
+					 ? 1.0
+					 : a * exp(-dist / p->decay_m);
+			if (!(c->w[k] > 0.0))
+				c->w[k] = attr && !(a > 0.0) ? 0.0 : 1e-300; /* far beyond decay: tiny, legal */
+			wsum += c->w[k];
+			d->dest_idx[d->dest_off[s] + k] = c->idx[k];
+		}
+		if (!(wsum > 0.0)) {
+			/* no candidate attracts anyone (no arrivals nearby):
+			 * fall back to docks, so every user has a destination */
+			for (k = 0; k < c->m; k++) {
+				double dist = bs_network_dist(net, (uint32_t)s, c->idx[k]);
+				c->w[k] = (double)net->cap[c->idx[k]] * exp(-dist / p->decay_m);
+				if (!(c->w[k] > 0.0))
+					c->w[k] = 1e-300;
+			}
+		}
+		rc = alias_of(d, s, c->w, c->work, err);
+	}
+	return rc;
+}
+
 /*
  * Destination tables. Gravity: weight attr(d) * exp(-dist / decay_m) over
  * the stations within max_trip_m, attr = docks unless the rates model
@@ -277,179 +475,13 @@ static int build_gravity_od(struct bs_demand *d, const struct bs_network *net,
 {
 	struct odc c = {NULL, NULL, 0, NULL};
 	struct od_tab od = {NULL, NULL, NULL};
-	const double *attr = in ? in->attr : NULL;
-	size_t s, total = 0, maxm = 0;
-	int rc = 0;
+	int rc = size_tables(d, net, p, in, &od, &c, err);
 
-	d->dest_off = calloc(net->n + 1, sizeof(size_t));
-	if (!d->dest_off)
-		return BS_E_NOMEM;
-	if (in && in->nod && od_group(in, net->n, &od)) {
-		rc = BS_E_NOMEM;
-		goto out;
-	}
-	for (s = 0; s < net->n; s++) {
-		c.m = 0;
-		if (od_total(&od, s) > 0.0)
-			c.m = od.off[s + 1] - od.off[s];
-		else
-			bs_network_for_within(net, (uint32_t)s, p->max_trip_m,
-					      od_count, &c);
-		if (c.m == 0)
-			c.m = 1; /* falls back to the nearest other station */
-		total += c.m;
-		if (c.m > maxm)
-			maxm = c.m;
-		if (total > BS_MAX_OD_ENTRIES) {
-			bs_error_set(err, BS_E_LIMIT, NULL, 0, 0,
-				     "demand.max_trip_m",
-				     "the gravity destination tables would exceed %u entries for %zu stations; expected a smaller max_trip_m",
-				     BS_MAX_OD_ENTRIES, net->n);
-			rc = BS_E_LIMIT;
-			goto out;
-		}
-		d->dest_off[s + 1] = total;
-	}
-	d->dest_idx = malloc(total * sizeof(uint32_t));
-	d->dest_F = malloc(total * sizeof(double));
-	d->dest_A = malloc(total * sizeof(uint32_t));
-	c.idx = malloc(maxm * sizeof(uint32_t));
-	c.w = malloc(maxm * sizeof(double));
-	c.work = malloc(bs_alias_work_size(maxm));
-	if (!d->dest_idx || !d->dest_F || !d->dest_A || !c.idx || !c.w ||
-	    !c.work) {
-		rc = BS_E_NOMEM;
-		goto out;
-	}
-	if (in && in->balance && in->arr) {
-		/* hourly doubly-constrained weights: the alias tables get
-		 * max_h w(d, h) as attractiveness, the draw accepts by hour */
-		double *kern = malloc(total * sizeof(double));
-		double *wb = malloc(net->n * sizeof(double));
-		double *eb = malloc(net->n * sizeof(double));
-		double *wmax = malloc(net->n * sizeof(double));
-		d->dest_acc = malloc(net->n * 24 * sizeof(double));
-		d->dest_od = calloc(net->n, 1);
-		if (!kern || !wb || !eb || !wmax || !d->dest_acc || !d->dest_od) {
-			free(kern);
-			free(wb);
-			free(eb);
-			free(wmax);
-			rc = BS_E_NOMEM;
-			goto out;
-		}
-		for (s = 0; s < net->n; s++) {
-			size_t k;
-			d->dest_od[s] = od_total(&od, s) > 0.0;
-			c.m = 0;
-			if (!d->dest_od[s])
-				bs_network_for_within(net, (uint32_t)s, p->max_trip_m,
-						      od_add, &c);
-			if (c.m == 0 && !d->dest_od[s]) {
-				double dd;
-				c.idx[0] = bs_network_nearest(net, (uint32_t)s, 0,
-							      not_self, NULL, &dd);
-				c.m = 1;
-			}
-			if (d->dest_od[s]) {
-				c.m = od.off[s + 1] - od.off[s];
-				for (k = 0; k < c.m; k++)
-					c.idx[k] = od.d[od.off[s] + k];
-			} else {
-				qsort(c.idx, c.m, sizeof(uint32_t), cmp_u32);
-			}
-			for (k = 0; k < c.m; k++) {
-				double dist = bs_network_dist(net, (uint32_t)s, c.idx[k]);
-				d->dest_idx[d->dest_off[s] + k] = c.idx[k];
-				kern[d->dest_off[s] + k] = d->dest_od[s]
-					? od.w[od.off[s] + k]
-					: exp(-dist / p->decay_m);
-			}
-		}
-		balance_hours(d, kern, in, wb, eb, d->dest_acc, wmax);
-		for (s = 0; s < net->n && !rc; s++) {
-			size_t k, m = d->dest_off[s + 1] - d->dest_off[s];
-			double wsum = 0.0;
-			for (k = 0; k < m; k++) {
-				size_t e = d->dest_off[s] + k;
-				c.w[k] = d->dest_od[s] ? kern[e]
-						       : wmax[d->dest_idx[e]] * kern[e];
-				wsum += c.w[k];
-			}
-			if (!(wsum > 0.0))
-				for (k = 0; k < m; k++)
-					c.w[k] = 1.0; /* nobody arrives near: any */
-			rc = alias_of(d, s, c.w, c.work, err);
-		}
-		free(kern);
-		free(wb);
-		free(eb);
-		free(wmax);
-		{
-			/* every origin on the OD table: nothing to accept */
-			size_t nod = 0;
-			for (s = 0; s < net->n; s++)
-				nod += d->dest_od[s];
-			if (nod == net->n) {
-				free(d->dest_acc);
-				free(d->dest_od);
-				d->dest_acc = NULL;
-				d->dest_od = NULL;
-			}
-		}
-		goto out;
-	}
-	for (s = 0; s < net->n && !rc; s++) {
-		size_t k;
-		double wsum = 0.0;
-		if (od_total(&od, s) > 0.0) {
-			/* sorted by destination already */
-			c.m = od.off[s + 1] - od.off[s];
-			for (k = 0; k < c.m; k++) {
-				c.idx[k] = od.d[od.off[s] + k];
-				c.w[k] = od.w[od.off[s] + k];
-				d->dest_idx[d->dest_off[s] + k] = c.idx[k];
-			}
-			rc = alias_of(d, s, c.w, c.work, err);
-			continue;
-		}
-		c.m = 0;
-		bs_network_for_within(net, (uint32_t)s, p->max_trip_m, od_add,
-				      &c);
-		if (c.m == 0) {
-			double dd;
-			c.idx[0] = bs_network_nearest(net, (uint32_t)s, 0,
-						      not_self, NULL, &dd);
-			c.w[0] = 1.0;
-			c.m = 1;
-		}
-		/* Grid order depends on cell layout; sort by index so the
-		 * table, and so every draw, is independent of it. */
-		qsort(c.idx, c.m, sizeof(uint32_t), cmp_u32);
-		for (k = 0; k < c.m; k++) {
-			double dist = bs_network_dist(net, (uint32_t)s, c.idx[k]);
-			double a = attr ? attr[c.idx[k]] : (double)net->cap[c.idx[k]];
-			c.w[k] = c.m == 1 && dist > p->max_trip_m
-					 ? 1.0
-					 : a * exp(-dist / p->decay_m);
-			if (!(c.w[k] > 0.0))
-				c.w[k] = attr && !(a > 0.0) ? 0.0 : 1e-300; /* far beyond decay: tiny, legal */
-			wsum += c.w[k];
-			d->dest_idx[d->dest_off[s] + k] = c.idx[k];
-		}
-		if (!(wsum > 0.0)) {
-			/* no candidate attracts anyone (no arrivals nearby):
-			 * fall back to docks, so every user has a destination */
-			for (k = 0; k < c.m; k++) {
-				double dist = bs_network_dist(net, (uint32_t)s, c.idx[k]);
-				c.w[k] = (double)net->cap[c.idx[k]] * exp(-dist / p->decay_m);
-				if (!(c.w[k] > 0.0))
-					c.w[k] = 1e-300;
-			}
-		}
-		rc = alias_of(d, s, c.w, c.work, err);
-	}
-out:
+	if (!rc)
+		rc = in && in->balance && in->arr
+			     ? build_balanced(d, net, p, in, &od, &c, err)
+			     : build_plain(d, net, p, in ? in->attr : NULL, &od,
+					   &c, err);
 	free(c.work);
 	free(c.idx);
 	free(c.w);

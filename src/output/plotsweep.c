@@ -342,6 +342,29 @@ static void series_label(const struct bs_plotdata_sweep *sw,
 		snprintf(label, lcap, "%s", metric);
 }
 
+/* The rows of metric and ward (*match, n of them). 0, BS_E_NOMEM, or
+ * BS_E_INPUT when there is none. */
+static int match_rows(const struct bs_plotdata_sweep *sw, const char *metric,
+		      const char *ward, size_t **match, size_t *n,
+		      struct bs_error *err)
+{
+	size_t i;
+
+	*n = 0;
+	if (!(*match = malloc((sw->n ? sw->n : 1) * sizeof(size_t))))
+		return BS_E_NOMEM;
+	for (i = 0; i < sw->n; i++)
+		if (strcmp(sw->rows[i].metric, metric) == 0 &&
+		    strcmp(sw->rows[i].ward, ward) == 0)
+			(*match)[(*n)++] = i;
+	if (*n)
+		return 0;
+	bs_error_set(err, BS_E_INPUT, NULL, 0, 0, metric,
+		     "the sweep has no row for metric '%s' and ward '%s'",
+		     metric, ward);
+	return BS_E_INPUT;
+}
+
 int bs_plotdata_sweep_series(const struct bs_plotdata_sweep *sw, int xkey,
 			     const char *metric, const char *ward, FILE *out,
 			     struct bs_error *err)
@@ -360,21 +383,9 @@ int bs_plotdata_sweep_series(const struct bs_plotdata_sweep *sw, int xkey,
 			     "no x key; expected a varied key of the sweep");
 		return BS_E_INPUT;
 	}
-	match = malloc((sw->n ? sw->n : 1) * sizeof(size_t));
 	inlabel = calloc(sw->nkeys, sizeof(int));
-	if (!match || !inlabel)
-		goto nomem;
-	for (i = 0; i < sw->n; i++)
-		if (strcmp(sw->rows[i].metric, metric) == 0 &&
-		    strcmp(sw->rows[i].ward, ward) == 0)
-			match[nm++] = i;
-	if (nm == 0) {
-		bs_error_set(err, BS_E_INPUT, NULL, 0, 0, metric,
-			     "the sweep has no row for metric '%s' and ward '%s'",
-			     metric, ward);
-		rc = BS_E_INPUT;
-		goto out;
-	}
+	if (!inlabel || (rc = match_rows(sw, metric, ward, &match, &nm, err)))
+		goto fail;
 	/* the series: every other key that varies among these rows */
 	for (k = 0; k < sw->nkeys; k++) {
 		if ((int)k == xkey)
@@ -458,6 +469,10 @@ int bs_plotdata_sweep_series(const struct bs_plotdata_sweep *sw, int xkey,
 	goto out;
 nomem:
 	rc = bs__plot_nomem(err, NULL);
+	goto out;
+fail:
+	if (!inlabel || rc == BS_E_NOMEM)
+		rc = bs__plot_nomem(err, NULL);
 out:
 	free(match);
 	free(inlabel);

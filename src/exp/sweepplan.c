@@ -1,0 +1,411 @@
+/*
+ * sweepplan.c - a sweep's plan (see sweep.h): every point checked as a
+ * run would check it (on the worker pool), described and fingerprinted,
+ * written to sweep_plan.json and read back by resume, shards and merge.
+ */
+#include "exp/sweep.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/limits.h"
+#include "base/pool.h"
+#include "calib/world.h"
+#include "input/jsonpos.h"
+#include "output/output.h"
+#include "stats/metrics.h"
+
+/* ---- the plan ------------------------------------------------------------ */
+
+/* FNV-1a, 64 bits: a fingerprint to tell sweeps apart, not a defence
+ * against anyone forging one. */
+static uint64_t fnv(uint64_t h, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= p[i];
+		h *= UINT64_C(0x100000001b3);
+	}
+	return h;
+}
+
+static int fnv_file(const char *path, uint64_t *h)
+{
+	FILE *fp = bs_input_fopen(path, "a stations CSV", NULL);
+	char buf[65536];
+	size_t got;
+
+	if (!fp)
+		return -1;
+	while ((got = fread(buf, 1, sizeof(buf), fp)) > 0)
+		*h = fnv(*h, buf, got);
+	got = (size_t)ferror(fp);
+	fclose(fp);
+	return got ? -1 : 0;
+}
+
+json_t *bs_sweep_point(const struct bs_sweep *sw, size_t p)
+{
+	return json_array_get(json_object_get(sw->plan, "points"), p);
+}
+
+static json_t *str_array(const char *const *s, size_t n)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; a && i < n; i++)
+		if (json_array_append_new(a, json_string(s[i]))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+/* Checking the points on the worker pool. */
+struct planner {
+	struct bs_sweep *sw;
+	pthread_mutex_t mu;   /* shared JSON (the base, doc) */
+	json_t **pts;         /* [npoints] plan entries */
+	uint64_t *st_hash;    /* [npoints] stations file hash */
+	unsigned char *has_st;
+};
+
+/* Check point p as a run would (scenario and world), and describe it. */
+static int plan_point(struct planner *P, size_t p, char **last_path,
+		      uint64_t *last_hash, struct bs_error *err)
+{
+	struct bs_sweep *sw = P->sw;
+	struct bs_scenario *sc;
+	struct bs_world *w;
+	json_t *pt, *values, *wards;
+	size_t idx[64], k;
+	int rc = 0;
+
+	/* scenarios copy the shared base: one at a time */
+	pthread_mutex_lock(&P->mu);
+	sc = bs_sweep_scenario(sw, p, err);
+	pthread_mutex_unlock(&P->mu);
+	if (!sc)
+		return err->code ? err->code : BS_E_INPUT;
+	if (sc->p.replications != sw->reps) {
+		bs_scenario_error(sc, err, "replications",
+				  "%u replications where the first point has %u; expected the same for every point",
+				  sc->p.replications, sw->reps);
+		rc = BS_E_INPUT;
+	} else if (sc->p.trips_log) {
+		bs_scenario_error(sc, err, "output.trips",
+				  "a sweep writes no trip logs; expected false (run this point with bssim run to get trips.csv)");
+		rc = BS_E_INPUT;
+	}
+	if (rc) {
+		bs__sweep_remap(sw, p, err);
+		bs_scenario_free(sc);
+		return rc;
+	}
+	w = bs_world_build(sc, err);
+	if (!w) {
+		bs__sweep_remap(sw, p, err);
+		bs_scenario_free(sc);
+		return err->code ? err->code : BS_E_INPUT;
+	}
+	if (sc->stations_path) {
+		/* the stations' bytes: the same path may hold another file on
+		 * another machine or another day */
+		if (!*last_path || strcmp(*last_path, sc->stations_path)) {
+			*last_hash = UINT64_C(0xcbf29ce484222325);
+			free(*last_path);
+			*last_path = bs_strdup(sc->stations_path);
+			if (fnv_file(sc->stations_path, last_hash))
+				*last_hash = 0;
+		}
+		P->st_hash[p] = *last_hash;
+		P->has_st[p] = 1;
+	}
+	pthread_mutex_lock(&P->mu);
+	pt = json_object();
+	values = json_object();
+	wards = str_array((const char *const *)w->net->ward_names,
+			  w->net->nwards);
+	bs__sweep_point_index(sw, p, idx);
+	if (pt && values && wards) {
+		for (k = 0; k < sw->ndims; k++)
+			json_object_set(values, sw->dims[k].key,
+					json_array_get(sw->dims[k].values, idx[k]));
+		json_object_set_new(pt, "point", json_integer((json_int_t)p + 1));
+		json_object_set_new(pt, "values", values);
+		json_object_set_new(pt, "wards", wards);
+		json_object_set(pt, "scenario", sc->root);
+		P->pts[p] = pt;
+	} else {
+		json_decref(pt);
+		json_decref(values);
+		json_decref(wards);
+		bs_error_set(err, BS_E_NOMEM, sw->file, 0, 0, NULL,
+			     "out of memory planning the sweep");
+		rc = BS_E_NOMEM;
+	}
+	bs_scenario_free(sc);
+	pthread_mutex_unlock(&P->mu);
+	bs_world_free(w);
+	return rc;
+}
+
+/* A worker's cache: the stations file it hashed last (points mostly
+ * share one). */
+struct plan_ws {
+	char *last_path;
+	uint64_t last_hash;
+};
+
+static void *plan_ws_new(void *ud)
+{
+	(void)ud;
+	return calloc(1, sizeof(struct plan_ws));
+}
+
+static void plan_ws_free(void *ud, void *ws)
+{
+	(void)ud;
+	if (ws)
+		free(((struct plan_ws *)ws)->last_path);
+	free(ws);
+}
+
+/* Task p checks point p; after a fault the pool takes no new point, and
+ * since those taken before are all lower, the lowest fault is the one
+ * reported. */
+static int plan_task(void *ud, void *ws, uint64_t p,
+		     const struct bs_pool_ctl *ctl, struct bs_error *err)
+{
+	struct plan_ws *w = ws;
+
+	(void)ctl;
+	return plan_point(ud, (size_t)p, &w->last_path, &w->last_hash, err);
+}
+
+int bs_sweep_plan(struct bs_sweep *sw, unsigned jobs, struct bs_error *err)
+{
+	json_t *points = json_array(), *keys = json_array(), *plan = NULL;
+	uint64_t h = UINT64_C(0xcbf29ce484222325);
+	struct planner P;
+	struct bs_pool_opts po;
+	size_t p, d;
+	int rc = BS_E_NOMEM;
+
+	memset(&P, 0, sizeof(P));
+	P.sw = sw;
+	P.pts = calloc(sw->npoints, sizeof(json_t *));
+	P.st_hash = calloc(sw->npoints, sizeof(uint64_t));
+	P.has_st = calloc(sw->npoints, 1);
+	if (!points || !keys || !P.pts || !P.st_hash || !P.has_st ||
+	    pthread_mutex_init(&P.mu, NULL)) {
+		free(P.pts);
+		P.pts = NULL;
+		goto out;
+	}
+	memset(&po, 0, sizeof(po));
+	po.jobs = jobs;
+	po.ntasks = sw->npoints;
+	po.worker_new = plan_ws_new;
+	po.worker_free = plan_ws_free;
+	po.run = plan_task;
+	po.ud = &P;
+	rc = bs_pool_run(&po, NULL, err);
+	pthread_mutex_destroy(&P.mu);
+	if (rc)
+		goto out;
+	rc = BS_E_NOMEM;
+	/* the plan and the fingerprint, in point order */
+	for (d = 0; d < sw->ndims; d++)
+		if (json_array_append_new(keys, json_string(sw->dims[d].key)))
+			goto out;
+	h = fnv(h, "bssim-sweep-1", 13);
+	h = fnv(h, BSSIM_VERSION, strlen(BSSIM_VERSION));
+	for (d = 0; d < BS_METRIC_N; d++)
+		h = fnv(h, bs_metric_names[d], strlen(bs_metric_names[d]) + 1);
+	for (p = 0; p < sw->npoints; p++) {
+		char *s = json_dumps(P.pts[p], JSON_COMPACT | JSON_SORT_KEYS |
+						       JSON_REAL_PRECISION(17));
+		if (!s)
+			goto out;
+		h = fnv(h, s, strlen(s) + 1);
+		free(s);
+		if (P.has_st[p])
+			h = fnv(h, &P.st_hash[p], sizeof(P.st_hash[p]));
+		if (json_array_append(points, P.pts[p]))
+			goto out;
+	}
+	{
+		char rbuf[32];
+		snprintf(rbuf, sizeof(rbuf), "|%u", sw->reps);
+		h = fnv(h, rbuf, strlen(rbuf));
+	}
+	snprintf(sw->fingerprint, sizeof(sw->fingerprint), "%016llx",
+		 (unsigned long long)h);
+	plan = json_object();
+	if (!plan)
+		goto out;
+	json_object_set_new(plan, "bssim_sweep_plan", json_integer(1));
+	json_object_set_new(plan, "version", json_string(BSSIM_VERSION));
+	json_object_set_new(plan, "fingerprint", json_string(sw->fingerprint));
+	json_object_set_new(plan, "name", json_string(sw->name));
+	json_object_set_new(plan, "replications", json_integer(sw->reps));
+	json_object_set_new(plan, "tasks", json_integer((json_int_t)sw->ntasks));
+	json_object_set_new(plan, "metrics",
+			    str_array(bs_metric_names, BS_METRIC_N));
+	json_object_set_new(plan, "keys", keys);
+	keys = NULL;
+	json_object_set(plan, "sweep", sw->doc);
+	json_object_set_new(plan, "points", points);
+	points = NULL;
+	json_decref(sw->plan);
+	sw->plan = plan;
+	plan = NULL;
+	rc = 0;
+out:
+	if (rc == BS_E_NOMEM && err && err->code != BS_E_NOMEM)
+		bs_error_set(err, BS_E_NOMEM, sw->file, 0, 0, NULL,
+			     "out of memory planning the sweep");
+	if (P.pts)
+		for (p = 0; p < sw->npoints; p++)
+			json_decref(P.pts[p]);
+	free(P.pts);
+	free(P.st_hash);
+	free(P.has_st);
+	json_decref(points);
+	json_decref(keys);
+	json_decref(plan);
+	return rc;
+}
+
+int bs_sweep_write_plan(const struct bs_sweep *sw, const char *dir,
+			struct bs_error *err)
+{
+	struct bs_staged st;
+	FILE *fp;
+	int rc;
+
+	if ((rc = bs_staged_init(&st, dir, err)))
+		goto out;
+	if (!(fp = bs_staged_open(&st, BS_SWEEP_PLAN_NAME, err))) {
+		rc = BS_E_IO;
+		goto out;
+	}
+	if (json_dumpf(sw->plan, fp, JSON_INDENT(1) | JSON_REAL_PRECISION(17)) ||
+	    fputc('\n', fp) == EOF) {
+		fclose(fp);
+		bs_error_set(err, BS_E_IO, dir, 0, 0, BS_SWEEP_PLAN_NAME,
+			     "cannot write the plan");
+		rc = BS_E_IO;
+		goto out;
+	}
+	if ((rc = bs_staged_close(&st, fp, BS_SWEEP_PLAN_NAME, err)))
+		goto out;
+	rc = bs_staged_commit(&st, err);
+out:
+	bs_staged_release(&st);
+	return rc;
+}
+
+struct bs_sweep *bs_sweep_plan_load(const char *dir, struct bs_error *err)
+{
+	struct bs_sweep *sw = calloc(1, sizeof(*sw));
+	json_t *plan, *v, *keys, *points, *metrics;
+	size_t i, len = strlen(dir) + sizeof(BS_SWEEP_PLAN_NAME) + 2;
+	const char *why = NULL;
+
+	if (!sw || !(sw->file = malloc(len))) {
+		free(sw);
+		bs_error_set(err, BS_E_NOMEM, dir, 0, 0, NULL, "out of memory");
+		return NULL;
+	}
+	snprintf(sw->file, len, "%s/%s", dir, BS_SWEEP_PLAN_NAME);
+	plan = bs_json_load_file(sw->file, BS_MAX_JSON_FILE,
+				 "the output folder of bssim sweep",
+				 JSON_REJECT_DUPLICATES, err);
+	if (!plan) {
+		bs_sweep_free(sw);
+		return NULL;
+	}
+	sw->plan = plan;
+	v = json_object_get(plan, "bssim_sweep_plan");
+	keys = json_object_get(plan, "keys");
+	points = json_object_get(plan, "points");
+	metrics = json_object_get(plan, "metrics");
+	if (!json_is_integer(v) || json_integer_value(v) != 1)
+		why = "not a bssim sweep plan (expected \"bssim_sweep_plan\": 1)";
+	else if (!json_is_string(json_object_get(plan, "fingerprint")) ||
+		 !json_is_string(json_object_get(plan, "name")) ||
+		 !json_is_integer(json_object_get(plan, "replications")) ||
+		 json_integer_value(json_object_get(plan, "replications")) < 1 ||
+		 json_integer_value(json_object_get(plan, "replications")) > 10000 ||
+		 !json_is_array(keys) || !json_is_array(points) ||
+		 json_array_size(points) == 0 ||
+		 json_array_size(points) > BS_SWEEP_MAX_POINTS ||
+		 !json_is_array(metrics))
+		why = "damaged sweep plan (expected fingerprint, name, replications, keys, points)";
+	for (i = 0; !why && i < json_array_size(points); i++) {
+		json_t *pt = json_array_get(points, i);
+		if (!json_is_object(json_object_get(pt, "values")) ||
+		    !json_is_array(json_object_get(pt, "wards")) ||
+		    !json_is_object(json_object_get(pt, "scenario")))
+			why = "damaged sweep plan (a point without values, wards or scenario)";
+	}
+	if (why) {
+		bs_error_set(err, BS_E_INPUT, sw->file, 0, 0, NULL, "%s", why);
+		bs_sweep_free(sw);
+		return NULL;
+	}
+	bs_strlcpy(sw->fingerprint,
+		   json_string_value(json_object_get(plan, "fingerprint")),
+		   sizeof(sw->fingerprint));
+	sw->name = bs_strdup(json_string_value(json_object_get(plan, "name")));
+	sw->reps = (uint32_t)json_integer_value(
+		json_object_get(plan, "replications"));
+	sw->npoints = json_array_size(points);
+	sw->ntasks = (uint64_t)sw->npoints * sw->reps;
+	sw->doc = json_incref(json_object_get(plan, "sweep"));
+	sw->dims = calloc(json_array_size(keys) + 1, sizeof(*sw->dims));
+	if (!sw->name || !sw->dims) {
+		bs_error_set(err, BS_E_NOMEM, dir, 0, 0, NULL, "out of memory");
+		bs_sweep_free(sw);
+		return NULL;
+	}
+	for (i = 0; i < json_array_size(keys); i++) {
+		const char *k = json_string_value(json_array_get(keys, i));
+		if (!k || !(sw->dims[i].key = bs_strdup(k))) {
+			bs_error_set(err, BS_E_INPUT, sw->file, 0, 0, NULL,
+				     "damaged sweep plan (keys)");
+			bs_sweep_free(sw);
+			return NULL;
+		}
+		sw->ndims++;
+	}
+	return sw;
+}
+
+int bs_sweep_plan_check(const struct bs_sweep *sw, struct bs_error *err)
+{
+	json_t *metrics = json_object_get(sw->plan, "metrics");
+	size_t i;
+
+	for (i = 0; i < BS_METRIC_N; i++)
+		if (json_array_size(metrics) != BS_METRIC_N ||
+		    !json_is_string(json_array_get(metrics, i)) ||
+		    strcmp(json_string_value(json_array_get(metrics, i)),
+			   bs_metric_names[i])) {
+			bs_error_set(err, BS_E_INPUT, sw->file, 0, 0, NULL,
+				     "written by a bssim with other metrics (version %s); read it with the bssim that ran it",
+				     json_string_value(json_object_get(sw->plan,
+								       "version")));
+			return BS_E_INPUT;
+		}
+	return 0;
+}
