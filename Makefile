@@ -53,7 +53,7 @@ PNG_TESTS := $(BUILD)/tests/check_plots $(BUILD)/tests/check_report
 
 .PHONY: all deps check check-run check-repeat check-browser demo demo-run plots plots-run \
 	clean install test-bins bench bench-run bench-callgrind bench-scaling keys-doc sanitize memcheck fuzz \
-	fuzz-run fuzz-smoke fuzz-smoke-run mpi
+	fuzz-run fuzz-smoke fuzz-smoke-run mpi shared
 
 # build/bssim-mpi: the sweep on MPI ranks, a front end of its own
 # (src/mpi/) built by Open MPI's mpicc on the library.
@@ -62,7 +62,7 @@ MPI_BUILD := $(BUILD)/mpi
 MPI_OBJ := $(MPI_BUILD)/src/mpi/main.o
 HAVE_MPI := $(shell command -v $(MPICC) >/dev/null 2>&1 && command -v mpirun >/dev/null 2>&1 && echo yes)
 
-all: $(BUILD)/bssim
+all: $(BUILD)/bssim shared
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -71,6 +71,26 @@ $(BUILD)/%.o: %.c
 $(BUILD)/libbssim.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
+
+# libbssim.so: the same sources compiled position-independent, with every
+# symbol hidden except those bssim.h marks BS_API; the soname carries the
+# major version (the ABI rule in bssim.h). The static library keeps every
+# symbol, for the suites that test internals.
+SO_MAJOR := 0
+SO_VERSION := 0.1.0
+SO_NAME := libbssim.so.$(SO_MAJOR)
+PIC_OBJ := $(LIB_SRC:%.c=$(BUILD)/pic/%.o)
+$(BUILD)/pic/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -fPIC -fvisibility=hidden -DBS_BUILDING_LIBRARY -c $< -o $@
+
+$(BUILD)/libbssim.so.$(SO_VERSION): $(PIC_OBJ)
+	$(CC) $(LDFLAGS) -shared -Wl,-soname,$(SO_NAME) -Wl,--no-undefined -o $@ $^ $(LIBS)
+
+$(BUILD)/$(SO_NAME) $(BUILD)/libbssim.so: $(BUILD)/libbssim.so.$(SO_VERSION)
+	ln -sf libbssim.so.$(SO_VERSION) $@
+
+shared: $(BUILD)/libbssim.so $(BUILD)/$(SO_NAME)
 
 $(BUILD)/bssim: $(CLI_OBJ) $(BUILD)/libbssim.a
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libbssim.a $(LIBS)
@@ -256,5 +276,5 @@ clean:
 # Header dependencies of every build, the fuzz and bench ones included
 # (without them a changed struct leaves stale objects of the old layout).
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d) $(TESTUTIL_OBJ:.o=.d) \
-	$(TESTPNG_OBJ:.o=.d) $(MPI_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d) \
+	$(TESTPNG_OBJ:.o=.d) $(MPI_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d) $(PIC_OBJ:.o=.d) \
 	$(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%.d) $(BUILD)/bench/harness.d
