@@ -286,7 +286,9 @@ BS_API int bs_run_to(bs_scenario *sc, const char *dir,
 		     const struct bs_run_opts *o, bs_result **res,
 		     struct bs_error *err);
 
-/* A finished run's folder (its summary.json and replications.csv). */
+/* A finished run's folder (its summary.json and replications.csv). Its
+ * numbers are those of the files, to the 12 significant digits they keep
+ * (docs/outputs.md): equal to an in-memory result's when rounded so. */
 BS_API bs_result *bs_result_open(const char *dir, struct bs_error *err);
 
 /* The folder a result was written to or opened from (NULL: in memory). */

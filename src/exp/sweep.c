@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "input/jsonpos.h"
+#include "input/keys.h"
 #include "base/limits.h"
 #include "base/pool.h"
 #include "stats/metrics.h"
@@ -203,7 +204,7 @@ static int check_key(const struct bs_sweep *sw, const char *where,
 	const char *near;
 
 	snprintf(path, sizeof(path), "%s.%s", where, key);
-	if (bs_scenario_key_known(key))
+	if (bs_key_find(key))
 		return 0;
 	near = bs_scenario_key_suggest(key);
 	if (near)

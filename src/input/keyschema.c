@@ -6,6 +6,7 @@
 #include "input/keys.h"
 
 #include <jansson.h>
+#include <stdio.h>
 #include <string.h>
 /* ---- the JSON Schema ------------------------------------------------------ */
 
@@ -189,6 +190,138 @@ fail_o:
 	return NULL;
 }
 
+/* The object schema of a dotted path ("" the scenario itself), or NULL. */
+static json_t *object_at(json_t *sc, const char *path)
+{
+	char buf[128];
+	json_t *o = sc;
+
+	if (!*path)
+		return sc;
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *save = NULL, *t = strtok_r(buf, ".", &save); t && o;
+	     t = strtok_r(NULL, ".", &save))
+		o = json_object_get(json_object_get(o, "properties"), t);
+	return o;
+}
+
+/* Append name to the array member k of o (made when absent). */
+static int append(json_t *o, const char *k, json_t *v)
+{
+	json_t *a = json_object_get(o, k);
+
+	if (!a && put(o, k, a = json_array()))
+		return -1;
+	return !v || json_array_append_new(a, v);
+}
+
+/* Does the JSON text def name one of the values "a|b|c"? */
+static int default_in(const char *def, const char *values)
+{
+	json_t *d = def ? json_loads(def, JSON_DECODE_ANY, NULL) : NULL;
+	const char *v = d && json_is_string(d) ? json_string_value(d) : NULL;
+	size_t n = v ? strlen(v) : 0;
+	int in = 0;
+
+	for (const char *p = values; v && p && *p; p = strchr(p, '|'), p = p ? p + 1 : NULL)
+		if (strncmp(p, v, n) == 0 && (p[n] == '|' || p[n] == '\0'))
+			in = 1;
+	json_decref(d);
+	return in;
+}
+
+/* The values "a|b|c" as a JSON array of strings. */
+static json_t *values_of(const char *values)
+{
+	json_t *a = json_array();
+
+	for (const char *p = values; a && *p;) {
+		size_t n = strcspn(p, "|");
+		if (json_array_append_new(a, json_stringn(p, n))) {
+			json_decref(a);
+			return NULL;
+		}
+		p += n + (p[n] == '|');
+	}
+	return a;
+}
+
+/*
+ * The keys the table says are needed (bs_key.needs), as the schema says
+ * it: required in their parent when the condition is the parent itself
+ * (or none); when it is a sibling key K=v|w, an if/then in the parent
+ * ("if K is v or w, or K is absent and its default is v or w, then the
+ * key is required"), and the parent itself required in its own parent
+ * when K's default meets the condition (an absent demand object is the
+ * default gravity model, which needs trips_per_day). -1 for a condition
+ * of another shape: the key table must not hold one (check_scenario).
+ */
+static int needs_rules(json_t *sc)
+{
+	for (size_t i = 0; i < bs_nkeys; i++) {
+		const struct bs_key *k = &bs_keys[i], *ck;
+		const char *leaf = strrchr(k->path, '.'), *eq;
+		char parent[128], cond[128];
+		json_t *po, *vals, *test;
+		size_t pl;
+
+		if (!k->needs)
+			continue;
+		pl = leaf ? (size_t)(leaf - k->path) : 0;
+		leaf = leaf ? leaf + 1 : k->path;
+		snprintf(parent, sizeof(parent), "%.*s", (int)pl, k->path);
+		if (!(po = object_at(sc, parent)))
+			return -1;
+		if (!k->when || strcmp(k->when, parent) == 0) {
+			if (append(po, "required", json_string(leaf)))
+				return -1;
+			continue;
+		}
+		eq = strchr(k->when, '=');
+		snprintf(cond, sizeof(cond), "%.*s",
+			 (int)(eq ? (size_t)(eq - k->when) : strlen(k->when)),
+			 k->when);
+		if (!eq || strncmp(cond, parent, pl) || cond[pl] != '.' ||
+		    strchr(cond + pl + 1, '.') || !(ck = bs_key_find(cond)))
+			return -1;
+		if (!(vals = values_of(eq + 1)))
+			return -1;
+		if (default_in(ck->def, eq + 1))
+			test = json_pack("{s:{s:[s], s:{s:{s:{s:o}}}}}", "not",
+					 "required", cond + pl + 1, "properties",
+					 cond + pl + 1, "not", "enum", vals);
+		else
+			test = json_pack("{s:[s], s:{s:{s:o}}}", "required",
+					 cond + pl + 1, "properties", cond + pl + 1,
+					 "enum", vals);
+		if (append(po, "allOf",
+			   test ? json_pack("{s:o, s:{s:[s]}}", "if", test, "then",
+					    "required", leaf)
+				: NULL))
+			return -1;
+		if (default_in(ck->def, eq + 1) && pl) {
+			const char *pleaf = strrchr(parent, '.');
+			char gp[128];
+			json_t *gpo, *req;
+			size_t j;
+
+			snprintf(gp, sizeof(gp), "%.*s",
+				 (int)(pleaf ? (size_t)(pleaf - parent) : 0), parent);
+			pleaf = pleaf ? pleaf + 1 : parent;
+			if (!(gpo = object_at(sc, gp)))
+				return -1;
+			req = json_object_get(gpo, "required");
+			for (j = 0; j < json_array_size(req); j++)
+				if (strcmp(json_string_value(json_array_get(req, j)), pleaf) == 0)
+					break;
+			if ((!req || j == json_array_size(req)) &&
+			    append(gpo, "required", json_string(pleaf)))
+				return -1;
+		}
+	}
+	return 0;
+}
+
 /* The rules between keys that a schema can say (bssim checks them all,
  * with a message that locates them; these let an editor warn early). */
 static int scenario_rules(json_t *sc)
@@ -196,15 +329,12 @@ static int scenario_rules(json_t *sc)
 	json_t *props = json_object_get(sc, "properties");
 	json_t *net = json_object_get(props, "network");
 	json_t *fleet = json_object_get(props, "fleet");
-	json_t *syn = json_object_get(json_object_get(net, "properties"),
-				      "synthetic");
 
 	return put(json_object_get(props, "bssim"), "const", json_integer(1)) ||
 	       put(sc, "required", json_pack("[s, s, s]", "bssim", "network",
 					     "fleet")) ||
 	       put(net, "oneOf", json_pack("[{s:[s]}, {s:[s]}]", "required",
 					   "stations", "required", "synthetic")) ||
-	       put(syn, "required", json_pack("[s, s]", "stations", "capacity")) ||
 	       put(fleet, "anyOf", json_pack("[{s:[s]}, {s:[s]}, {s:[s]}]",
 					     "required", "bikes", "required",
 					     "fill", "required", "initial")) ||
@@ -253,7 +383,7 @@ json_t *bs_keys_schema(void)
 {
 	json_t *doc, *sc = object_schema(""), *sw = sweep_schema();
 
-	if (!sc || !sw || scenario_rules(sc)) {
+	if (!sc || !sw || scenario_rules(sc) || needs_rules(sc)) {
 		json_decref(sc);
 		json_decref(sw);
 		return NULL;
