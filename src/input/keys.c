@@ -628,9 +628,11 @@ void bs_keys_write_markdown(FILE *out)
 			for (char *c = wh; *c; c++)
 				if (*c == '|')
 					*c = '/';
-			fprintf(out, "| `%s` | %s | %s%s%s | %s | %s |\n", k->path,
+			/* a needed key has no default: say so where one would be */
+			fprintf(out, "| `%s` | %s | %s%s%s%s | %s | %s |\n", k->path,
 				t, k->def ? "`" : "", k->def ? k->def : "",
-				k->def ? "`" : "", wh, k->help);
+				k->def ? "`" : "", k->needs ? "**required**" : "",
+				wh, k->help);
 		}
 	}
 }

@@ -143,7 +143,7 @@ void bs_limits_write(FILE *out)
 		int open;
 		if (bs_key_range(KEY_LIMITS[i].key, &min, &max, &open)) {
 			/* a key renamed: check_cli refuses this line */
-			fprintf(out, "| key `%s` | not a numeric key: fix src/io/limits.c | | |\n",
+			fprintf(out, "| key `%s` | not a numeric key: fix src/output/limits.c | | |\n",
 				KEY_LIMITS[i].key);
 			continue;
 		}
