@@ -462,25 +462,12 @@ static char *dir_of(const char *path)
 /* Default name: the file's base name without .json. */
 static int default_name(struct bs_scenario *sc)
 {
-	const char *base = strrchr(sc->file, '/');
 	char buf[128];
-	size_t l;
 	json_t *s;
 
 	if (json_object_get(sc->root, "name"))
 		return 0;
-	base = base ? base + 1 : sc->file;
-	bs_strlcpy(buf, base, sizeof(buf));
-	l = strlen(buf);
-	if (l > 5 && strcmp(buf + l - 5, ".json") == 0)
-		buf[l - 5] = '\0';
-	for (l = 0; buf[l]; l++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-",
-			    buf[l]))
-			buf[l] = '_';
-	if (!buf[0] || buf[0] == '.')
-		bs_strlcpy(buf, "scenario", sizeof(buf));
-	s = json_string(buf);
+	s = json_string(bs_name_of_file(sc->file, "scenario", buf, sizeof(buf)));
 	return !s || json_object_set_new(sc->root, "name", s) ? BS_E_NOMEM : 0;
 }
 
