@@ -102,10 +102,12 @@ BS_API void bs_error_clear(struct bs_error *e);
  * which it returns. Control characters are left as they are: a printer
  * that wants one line escapes them (the CLI does). */
 BS_API char *bs_error_format(const struct bs_error *e, char *buf, size_t size);
-/* text into out (sz bytes, always terminated) with control characters
- * (bytes below 0x20, and 0x7f) written as \n, \t, \r or \xHH, so that a
- * message made of file names, keys and values is one line and never
- * drives a terminal; truncated when long. Returns out. */
+/* text into out (sz bytes, always terminated when sz > 0) with control
+ * characters (bytes below 0x20, and 0x7f) written as \n, \t, \r or
+ * \xHH, so that a message made of file names, keys and values is one
+ * line and never drives a terminal; truncated when long, before the
+ * first character or escape that does not fit whole (a text that fits
+ * is never cut). Returns out. */
 BS_API char *bs_escape(const char *text, char *out, size_t sz);
 /* A static sentence for a BS_E_* code (never NULL). */
 BS_API const char *bs_strerror(int code);
@@ -317,7 +319,9 @@ struct bs_stat {
 BS_API int bs_result_metric(const bs_result *r, const char *ward,
 			    const char *metric, struct bs_stat *out,
 			    struct bs_error *err);
-/* Its value in replication rep (1-based) into *v. */
+/* Its value in replication rep (1-based) into *v: 0, or BS_E_INPUT with
+ * err naming the unknown ward or metric, or "replication" when rep is
+ * not 1 to bs_result_replications(r) (*v is then left as it was). */
 BS_API int bs_result_value(const bs_result *r, uint32_t rep, const char *ward,
 			   const char *metric, double *v, struct bs_error *err);
 /* Mean trips per day rented in ward a and returned in ward b ("flows"),
@@ -325,7 +329,7 @@ BS_API int bs_result_value(const bs_result *r, uint32_t rep, const char *ward,
 BS_API double bs_result_matrix(const bs_result *r, const char *name,
 			       size_t a, size_t b);
 
-/* summary.json's text. */
+/* summary.json's text (the file is this text and a newline). */
 BS_API char *bs_result_summary(const bs_result *r);
 
 /*
@@ -344,7 +348,9 @@ BS_API int bs_result_write(const bs_result *r, const char *dir,
 
 /*
  * Names for results side by side: their scenario names, or when two
- * share one (a scenario run with different --set) their folders' names.
+ * share one (a scenario run with different --set) their folders' names;
+ * a result in memory has no folder and stands by its name, followed by
+ * its place among the n when another shares the name ("small #2").
  * labels[i] receives a new string (bs_free each). 0 or BS_E_NOMEM.
  */
 BS_API int bs_result_labels(const bs_result *const *r, size_t n,
@@ -524,7 +530,9 @@ BS_API void bs_sweep_free(bs_sweep *sw);
  * Could dir be written as results of kind ("run", "sweep", "compare")?
  * A new or empty folder, or one bssim wrote of that kind (or force); the
  * checks bssim makes before a long computation, without creating or
- * changing anything. 0, or BS_E_INPUT / BS_E_IO with err filled.
+ * changing anything. 0, or BS_E_INPUT / BS_E_IO with err filled (a file
+ * where the folder or one of its parents would be is refused, force or
+ * not).
  */
 BS_API int bs_folder_check(const char *dir, const char *kind, int force,
 			   struct bs_error *err);
