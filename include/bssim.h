@@ -34,8 +34,13 @@
  *   only grow at their end. Every option struct starts with `size`, which
  *   its _init function sets to the size the caller was compiled with; the
  *   library reads only the fields within it, so a program built against
- *   an older header keeps working with a newer library. libbssim.so's
- *   soname carries the major version (libbssim.so.0).
+ *   an older header keeps working with a newer library. The structs
+ *   without `size` (bs_error, bs_warnings, bs_set, bs_monitor, bs_stat,
+ *   bs_paired, bs_sweep_outcome, bs_task_source, bs_data_report) do not
+ *   change at all within a major version: the library fills or reads
+ *   them whole, so a field added to one would be written or read past
+ *   an older caller's struct. libbssim.so's soname carries the major
+ *   version (libbssim.so.0).
  */
 #ifndef BSSIM_H
 #define BSSIM_H
@@ -379,8 +384,10 @@ struct bs_paired {
 BS_API bs_comparison *bs_compare(bs_scenario *a, bs_scenario *b,
 				 const struct bs_run_opts *o,
 				 struct bs_error *err);
-/* Two points of a finished sweep folder, each named by its number or by
- * its label as sweep.csv shows it. */
+/* Two points of a finished sweep folder, each named by its number (1 to
+ * the number of points, as sweep.csv's column "point" numbers them);
+ * BS_E_INPUT with err naming "point" otherwise. The labels are the
+ * points' (bs_sweep_point_label). */
 BS_API bs_comparison *bs_compare_sweep(const char *dir, const char *a,
 				       const char *b, struct bs_error *err);
 
@@ -413,7 +420,8 @@ BS_API const char *bs_sweep_name(const bs_sweep *sw);
 BS_API size_t bs_sweep_points(const bs_sweep *sw);
 BS_API uint32_t bs_sweep_replications(const bs_sweep *sw);
 BS_API uint64_t bs_sweep_tasks(const bs_sweep *sw);
-/* "agreement.type=full fleet.bikes=2000" for point p (0-based). */
+/* "point 2 (agreement.type=\"full\", fleet.bikes=2000)" for point p
+ * (0-based): its number and its values of the varied keys as JSON. */
 BS_API char *bs_sweep_point_label(const bs_sweep *sw, size_t p);
 
 struct bs_sweep_opts {

@@ -33,19 +33,15 @@ static void setup(void)
 
 static void teardown(void)
 {
+	tu_paths_free();
 	tu_rmrf(dir);
 	free(dir);
 }
 
-/* dir/name, in one of four static buffers */
+/* dir/name, kept to the end of the test */
 static const char *at(const char *name)
 {
-	static char p[4][1024];
-	static int k;
-
-	k = (k + 1) % 4;
-	snprintf(p[k], sizeof(p[k]), "%s/%s", dir, name);
-	return p[k];
+	return tu_path(dir, name);
 }
 
 static bs_scenario *load(const char *file, const char *reps)
@@ -90,6 +86,7 @@ struct seen {
 	int begins, ends, open;
 	char what[256];
 	uint64_t interrupt_at; /* call bs_interrupt when done reaches it (0: never) */
+	const char *file; /* absent when the write begins, there when it ends */
 };
 
 static void on_progress(void *ud, uint64_t done, uint64_t total, double frac)
@@ -121,6 +118,8 @@ static void on_writing(void *ud, const char *what, int begin)
 		s->ends++;
 		s->open = 0;
 	}
+	if (s->file)
+		ck_assert_int_eq(tu_exists(s->file), !begin);
 }
 
 /* Progress was monotone and ended at total (jobs 1). */
@@ -198,6 +197,7 @@ START_TEST(test_run_to_as_cli)
 	int rc;
 
 	memset(&seen, 0, sizeof(seen));
+	seen.file = at("api/summary.json");
 	m.ud = &seen;
 	bs_run_opts_init(&o);
 	o.monitor = &m;
@@ -439,12 +439,14 @@ START_TEST(test_result_write)
 	struct bs_error err;
 
 	memset(&seen, 0, sizeof(seen));
+	seen.file = at("w/replications.csv");
 	m.ud = &seen;
 	bs_run_opts_init(&o);
 	o.monitor = &m;
 	ck_assert_msg(bs_result_write(r, at("w"), &o, &err) == 0, "%s", err.text);
 	ck_assert_int_eq(seen.begins, 1);
 	ck_assert_int_eq(seen.ends, 1);
+	seen.file = NULL;
 	ck_assert_int_eq(tu_cli(NULL, NULL, NULL, "run %s -o %s --replications 3 -q", base,
 				at("cli")), 0);
 	tu_same_folders(at("w"), at("cli"), NULL);

@@ -33,6 +33,11 @@ void tu_write_small_base(const char *dir);
 /* Scenario from JSON text written to dir/name. */
 struct bs_scenario *tu_scenario(const char *dir, const char *json,
 				struct bs_error *err);
+/* dir/name (or, dir NULL, name made absolute as tu_abspath does) as a
+ * string that lives until tu_paths_free, which the suite's teardown
+ * calls: paths a test keeps in option structs while making others. */
+const char *tu_path(const char *dir, const char *name);
+void tu_paths_free(void);
 /* Path of a fixture under tests/fixtures. */
 const char *tu_fixture(const char *name);
 /* Absolute path of an existing file (static buffer, 4 in rotation). */

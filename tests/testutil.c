@@ -128,6 +128,36 @@ struct bs_scenario *tu_scenario(const char *dir, const char *json,
 	return sc;
 }
 
+static char **paths;
+static size_t npaths, cap_paths;
+
+const char *tu_path(const char *dir, const char *name)
+{
+	char buf[4096];
+
+	if (dir)
+		snprintf(buf, sizeof(buf), "%s/%s", dir, name);
+	else
+		snprintf(buf, sizeof(buf), "%s", tu_abspath(name));
+	if (npaths == cap_paths) {
+		cap_paths = cap_paths ? 2 * cap_paths : 32;
+		paths = realloc(paths, cap_paths * sizeof(char *));
+		ck_assert_ptr_nonnull(paths);
+	}
+	paths[npaths] = strdup(buf);
+	ck_assert_ptr_nonnull(paths[npaths]);
+	return paths[npaths++];
+}
+
+void tu_paths_free(void)
+{
+	while (npaths)
+		free(paths[--npaths]);
+	free(paths);
+	paths = NULL;
+	cap_paths = 0;
+}
+
 const char *tu_fixture(const char *name)
 {
 	static char buf[4][512];
