@@ -106,32 +106,34 @@ END_TEST
 
 START_TEST(test_escape)
 {
+	/* text, the buffer's size, what it holds after */
+	static const struct {
+		const char *text;
+		size_t sz;
+		const char *want;
+	} cases[] = {
+		{"plain text", 64, "plain text"},
+		{"a\nb\tc\rd\001e\177f\033[31m", 64, "a\\nb\\tc\\rd\\x01e\\x7ff\\x1b[31m"},
+		/* bytes of UTF-8 text are not control characters */
+		{"T\xc5\x8dky\xc5\x8d", 64, "T\xc5\x8dky\xc5\x8d"},
+		/* truncated when long, always terminated, never half an escape */
+		{"abcde", 6, "abcde"},
+		{"abcdef", 6, "abcde"},
+		{"ab\n", 5, "ab\\n"},
+		{"ab\n", 4, "ab"},
+		{"a\001", 5, "a"},
+		{"a\001", 6, "a\\x01"},
+		{"abc", 1, ""}};
 	char out[64], big[4096];
+	size_t i;
 
-	ck_assert_ptr_eq(bs_escape("plain text", out, sizeof(out)), out);
-	ck_assert_str_eq(out, "plain text");
-	bs_escape("a\nb\tc\rd\001e\177f\033[31m", out, sizeof(out));
-	ck_assert_str_eq(out, "a\\nb\\tc\\rd\\x01e\\x7ff\\x1b[31m");
-	/* bytes of UTF-8 text are not control characters */
-	bs_escape("T\xc5\x8dky\xc5\x8d", out, sizeof(out));
-	ck_assert_str_eq(out, "T\xc5\x8dky\xc5\x8d");
-	/* truncated when long, always terminated, never half an escape */
-	bs_escape("abcde", out, 6);
-	ck_assert_str_eq(out, "abcde");
-	bs_escape("abcdef", out, 6);
-	ck_assert_str_eq(out, "abcde");
-	bs_escape("ab\n", out, 5);
-	ck_assert_str_eq(out, "ab\\n");
-	bs_escape("ab\n", out, 4);
-	ck_assert_str_eq(out, "ab");
-	bs_escape("a\001", out, 5);
-	ck_assert_str_eq(out, "a");
-	bs_escape("a\001", out, 6);
-	ck_assert_str_eq(out, "a\\x01");
-	memset(out, 'x', sizeof(out));
-	bs_escape("abc", out, 1);
-	ck_assert_str_eq(out, "");
-	ck_assert_int_eq(out[1], 'x');
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(out, 'x', sizeof(out));
+		ck_assert_ptr_eq(bs_escape(cases[i].text, out, cases[i].sz), out);
+		ck_assert_str_eq(out, cases[i].want);
+		if (cases[i].sz < sizeof(out))
+			ck_assert_int_eq(out[cases[i].sz], 'x'); /* nothing past sz */
+	}
 	memset(big, '\n', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	bs_escape(big, out, sizeof(out));

@@ -71,6 +71,19 @@ static void warnings_text(const struct bs_warnings *w, char *buf, size_t sz)
 			 w->count - BS_WARN_KEEP, w->count);
 }
 
+/* The CLI printed want on stdout and warnings w on stderr (frees both). */
+static void same_output(char *out, char *msg, const char *want,
+			const struct bs_warnings *w)
+{
+	char want_err[4096];
+
+	ck_assert_str_eq(out, want);
+	warnings_text(w, want_err, sizeof(want_err));
+	ck_assert_str_eq(msg, want_err);
+	free(out);
+	free(msg);
+}
+
 struct writes {
 	int begins, ends;
 	char what[512];
@@ -97,7 +110,7 @@ START_TEST(test_import_gbfs)
 	struct bs_error err;
 	struct bs_monitor m = {NULL, on_writing, NULL};
 	struct writes wr;
-	char want_out[2048], want_err[4096], *out, *msg;
+	char want_out[2048], *out, *msg;
 	int n;
 
 	memset(&wr, 0, sizeof(wr));
@@ -136,11 +149,7 @@ START_TEST(test_import_gbfs)
 	snprintf(want_out + n, sizeof(want_out) - (size_t)n,
 		 "%s: %llu bikes at %zu stations\n  warnings: %ld\n", at("cli_stock.csv"),
 		 (unsigned long long)rep.bikes, rep.stocked, rep.warnings.count);
-	ck_assert_str_eq(out, want_out);
-	warnings_text(&rep.warnings, want_err, sizeof(want_err));
-	ck_assert_str_eq(msg, want_err);
-	free(out);
-	free(msg);
+	same_output(out, msg, want_out, &rep.warnings);
 	/* a feed without regions, its wards from a map */
 	bs_import_gbfs_opts_init(&o);
 	o.station_information = fx("gbfs/station_information.json");
@@ -172,7 +181,7 @@ START_TEST(test_import_trips)
 	struct bs_import_trips_opts o;
 	struct bs_data_report rep;
 	struct bs_error err;
-	char want[2048], want_err[4096], *out, *msg;
+	char want[2048], *out, *msg;
 
 	bs_import_trips_opts_init(&o);
 	o.log = fx("trips_small.csv");
@@ -190,11 +199,7 @@ START_TEST(test_import_trips)
 		 "%s: %zu stations of %llu rides in %s (ward %s, %u docks each); warnings: %ld\n",
 		 at("cli.csv"), rep.stations, (unsigned long long)rep.rows, o.log, o.ward,
 		 o.capacity, rep.warnings.count);
-	ck_assert_str_eq(out, want);
-	warnings_text(&rep.warnings, want_err, sizeof(want_err));
-	ck_assert_str_eq(msg, want_err);
-	free(out);
-	free(msg);
+	same_output(out, msg, want, &rep.warnings);
 	/* the defaults: ward "system", 20 docks */
 	o.ward = NULL;
 	o.capacity = 0;
@@ -222,7 +227,7 @@ START_TEST(test_calibrate_trips)
 	struct bs_calibrate_opts o;
 	struct bs_data_report rep;
 	struct bs_error err;
-	char want[2048], want_err[4096], *out, *msg;
+	char want[2048], *out, *msg;
 
 	ck_assert_int_eq(tu_cli(NULL, NULL, NULL, "import trips %s -o %s -q",
 				fx("trips_small.csv"), at("st.csv")), 0);
@@ -249,11 +254,7 @@ START_TEST(test_calibrate_trips)
 		 "  %.0f rides over %g days; %zu origin-destination pairs\n  warnings: %ld\n",
 		 at("cli_rates.csv"), rep.stations, rep.departures, rep.arrivals,
 		 (double)rep.rows, rep.days, rep.od_pairs, rep.warnings.count);
-	ck_assert_str_eq(out, want);
-	warnings_text(&rep.warnings, want_err, sizeof(want_err));
-	ck_assert_str_eq(msg, want_err);
-	free(out);
-	free(msg);
+	same_output(out, msg, want, &rep.warnings);
 	/* --days */
 	o.days = 4.0;
 	o.od = NULL;
@@ -272,7 +273,7 @@ START_TEST(test_calibrate_status)
 	struct bs_calibrate_opts o;
 	struct bs_data_report rep;
 	struct bs_error err;
-	char want[2048], want_err[4096], *out, *msg;
+	char want[2048], *out, *msg;
 
 	bs_calibrate_opts_init(&o);
 	o.source = "status";
@@ -292,11 +293,7 @@ START_TEST(test_calibrate_status)
 		 "  station-hours imputed: %zu\n  warnings: %ld\n",
 		 at("cli_rates.csv"), rep.stations, rep.departures, rep.arrivals, o.truck_jump,
 		 rep.truck_pickups, rep.truck_dropoffs, rep.imputed, rep.warnings.count);
-	ck_assert_str_eq(out, want);
-	warnings_text(&rep.warnings, want_err, sizeof(want_err));
-	ck_assert_str_eq(msg, want_err);
-	free(out);
-	free(msg);
+	same_output(out, msg, want, &rep.warnings);
 	/* --truck-jump and --max-gap reach the estimate */
 	o.truck_jump = 3;
 	o.max_gap_min = 5;
