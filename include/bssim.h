@@ -32,9 +32,14 @@
  *   ABI rule: within a major version (BSSIM_VERSION_MAJOR) functions are
  *   only added, never changed or removed, and the option structs below
  *   only grow at their end. Every option struct starts with `size`, which
- *   its _init function sets to the size the caller was compiled with; the
- *   library reads only the fields within it, so a program built against
- *   an older header keeps working with a newer library. The structs
+ *   its _init sets to the size the caller was compiled with: bs_X_init(o)
+ *   is a macro that calls bs_X_init_size(o, sizeof(*o)), which writes the
+ *   defaults into those bytes and no others. The library reads only the
+ *   fields within `size` (the others take their defaults), so a program
+ *   built against an older header keeps working with a newer library.
+ *   (The functions bs_X_init are exported too, for callers that cannot
+ *   use the macro, a foreign-function interface: they fill a struct of
+ *   this header's size.) The structs
  *   without `size` (bs_error, bs_warnings, bs_set, bs_monitor, bs_stat,
  *   bs_paired, bs_sweep_outcome, bs_task_source, bs_data_report) do not
  *   change at all within a major version: the library fills or reads
@@ -270,7 +275,9 @@ struct bs_run_opts {
 	int force;         /* bs_run_to: write into a folder bssim did not write */
 	const struct bs_monitor *monitor; /* may be NULL */
 };
-BS_API void bs_run_opts_init(struct bs_run_opts *o);
+BS_API void bs_run_opts_init_size(struct bs_run_opts *o, size_t size);
+BS_API void (bs_run_opts_init)(struct bs_run_opts *o);
+#define bs_run_opts_init(o) bs_run_opts_init_size((o), sizeof(*(o)))
 
 /*
  * Run the scenario's replications in memory (no files; the trip log of
@@ -433,7 +440,9 @@ struct bs_sweep_opts {
 	uint32_t shard_i, shard_n; /* run the I-th of N slices (1/1: all) */
 	const struct bs_monitor *monitor;
 };
-BS_API void bs_sweep_opts_init(struct bs_sweep_opts *o);
+BS_API void bs_sweep_opts_init_size(struct bs_sweep_opts *o, size_t size);
+BS_API void (bs_sweep_opts_init)(struct bs_sweep_opts *o);
+#define bs_sweep_opts_init(o) bs_sweep_opts_init_size((o), sizeof(*(o)))
 
 /* "I/N" with 1 <= I <= N <= 1000000: 0, or -1. */
 BS_API int bs_shard_parse(const char *s, uint32_t *i, uint32_t *n);
@@ -578,7 +587,11 @@ struct bs_import_gbfs_opts {
 	long utc_offset_min;             /* of JSON status files (540) */
 	const struct bs_monitor *monitor;
 };
-BS_API void bs_import_gbfs_opts_init(struct bs_import_gbfs_opts *o);
+BS_API void bs_import_gbfs_opts_init_size(struct bs_import_gbfs_opts *o,
+					  size_t size);
+BS_API void (bs_import_gbfs_opts_init)(struct bs_import_gbfs_opts *o);
+#define bs_import_gbfs_opts_init(o) \
+	bs_import_gbfs_opts_init_size((o), sizeof(*(o)))
 /* A stations CSV (and a stock CSV) from a GBFS feed; files are written
  * all or none. */
 BS_API int bs_import_gbfs(const struct bs_import_gbfs_opts *o,
@@ -592,7 +605,11 @@ struct bs_import_trips_opts {
 	const char *output;   /* required */
 	const struct bs_monitor *monitor;
 };
-BS_API void bs_import_trips_opts_init(struct bs_import_trips_opts *o);
+BS_API void bs_import_trips_opts_init_size(struct bs_import_trips_opts *o,
+					   size_t size);
+BS_API void (bs_import_trips_opts_init)(struct bs_import_trips_opts *o);
+#define bs_import_trips_opts_init(o) \
+	bs_import_trips_opts_init_size((o), sizeof(*(o)))
 /* A stations CSV from the stations a trip log names. */
 BS_API int bs_import_trips(const struct bs_import_trips_opts *o,
 			   struct bs_data_report *rep, struct bs_error *err);
@@ -611,7 +628,10 @@ struct bs_calibrate_opts {
 	double days;          /* trips: days the log covers (0: first to last) */
 	const struct bs_monitor *monitor;
 };
-BS_API void bs_calibrate_opts_init(struct bs_calibrate_opts *o);
+BS_API void bs_calibrate_opts_init_size(struct bs_calibrate_opts *o,
+					size_t size);
+BS_API void (bs_calibrate_opts_init)(struct bs_calibrate_opts *o);
+#define bs_calibrate_opts_init(o) bs_calibrate_opts_init_size((o), sizeof(*(o)))
 /* A rates table (demand.rates) from a status series or a trip log. */
 BS_API int bs_calibrate(const struct bs_calibrate_opts *o,
 			struct bs_data_report *rep, struct bs_error *err);
@@ -639,7 +659,9 @@ struct bs_report_opts {
 	size_t nplots;
 	const struct bs_monitor *monitor;
 };
-BS_API void bs_report_opts_init(struct bs_report_opts *o);
+BS_API void bs_report_opts_init_size(struct bs_report_opts *o, size_t size);
+BS_API void (bs_report_opts_init)(struct bs_report_opts *o);
+#define bs_report_opts_init(o) bs_report_opts_init_size((o), sizeof(*(o)))
 /* One self-contained HTML page of runs side by side, or of a sweep. */
 BS_API int bs_report(const char *const *dirs, size_t n,
 		     const struct bs_report_opts *o, struct bs_error *err);

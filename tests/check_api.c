@@ -215,6 +215,59 @@ START_TEST(test_frees_accept_null)
 }
 END_TEST
 
+/* ---- the ABI rule: _init ---------------------------------------------------- */
+
+/* bs_X_init_size(o, cut) writes the defaults into o's first cut bytes
+ * and nothing past them, and records cut; the macro bs_X_init(o) and the
+ * exported function of the same name record the whole size. */
+#define INIT_CUT(X, field)                                                    \
+	do {                                                                  \
+		struct X o_;                                                  \
+		size_t cut_ = offsetof(struct X, field), k_;                  \
+		memset(&o_, 0xa5, sizeof(o_));                                \
+		X##_init_size(&o_, cut_);                                     \
+		ck_assert_uint_eq(o_.size, cut_);                             \
+		for (k_ = cut_; k_ < sizeof(o_); k_++)                        \
+			ck_assert_msg(((unsigned char *)&o_)[k_] == 0xa5,     \
+				      #X ": byte %zu of %zu written", k_,     \
+				      sizeof(o_));                            \
+		X##_init(&o_);                                                \
+		ck_assert_uint_eq(o_.size, sizeof(o_));                       \
+		memset(&o_, 0xa5, sizeof(o_));                                \
+		(X##_init)(&o_);                                              \
+		ck_assert_uint_eq(o_.size, sizeof(o_));                       \
+	} while (0)
+
+START_TEST(test_abi_init_size)
+{
+	struct bs_run_opts r;
+	struct bs_calibrate_opts c;
+	struct {
+		struct bs_sweep_opts o;
+		unsigned char newer[16]; /* a newer caller's fields */
+	} big;
+
+	INIT_CUT(bs_run_opts, force);
+	INIT_CUT(bs_sweep_opts, shard_i);
+	INIT_CUT(bs_import_gbfs_opts, utc_offset_min);
+	INIT_CUT(bs_import_trips_opts, monitor);
+	INIT_CUT(bs_calibrate_opts, max_gap_min);
+	INIT_CUT(bs_report_opts, nplots);
+	/* the defaults within the cut, zero past the known fields */
+	memset(&r, 0xa5, sizeof(r));
+	bs_run_opts_init_size(&r, offsetof(struct bs_run_opts, force));
+	ck_assert(r.jobs == 1 && r.paranoid == 0);
+	bs_calibrate_opts_init(&c);
+	ck_assert(c.truck_jump == 4 && c.max_gap_min == 10 && c.utc_offset_min == 540);
+	ck_assert(c.source == NULL && c.monitor == NULL && c.days == 0.0);
+	memset(&big, 0xa5, sizeof(big));
+	bs_sweep_opts_init_size(&big.o, sizeof(big));
+	ck_assert_uint_eq(big.o.size, sizeof(big));
+	ck_assert(big.o.jobs == 1 && big.o.shard_i == 1 && big.o.shard_n == 1);
+	ck_assert(big.o.monitor == NULL && big.newer[0] == 0 && big.newer[15] == 0);
+}
+END_TEST
+
 /* ---- reference texts ----------------------------------------------------- */
 
 /* A minimal JSON syntax check (RFC 8259), enough to know a text parses:
@@ -770,6 +823,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_version);
 	tcase_add_test(tc, test_interrupt_flag);
 	tcase_add_test(tc, test_frees_accept_null);
+	tcase_add_test(tc, test_abi_init_size);
 	tcase_add_test(tc, test_json_checker);
 	tcase_add_test(tc, test_reference_texts);
 	tcase_add_test(tc, test_metric_names);

@@ -530,6 +530,20 @@ START_TEST(test_abi_sweep_opts_size)
 	o.paranoid = 0;
 	ck_assert_int_eq(bs_sweep_run(sw, at("b"), &o, &out, &err), 0);
 	ck_assert(out.complete && out.mine == 8);
+	/* a newer caller's larger struct: its fields the library does not
+	 * know are not read either */
+	{
+		struct {
+			struct bs_sweep_opts o;
+			unsigned char newer[16];
+		} big;
+		bs_sweep_opts_init_size(&big.o, sizeof(big));
+		memset(big.newer, 0xa5, sizeof(big.newer));
+		big.o.shard_i = 2;
+		big.o.shard_n = 2;
+		ck_assert_int_eq(bs_sweep_run(sw, at("c"), &big.o, &out, &err), 0);
+		ck_assert(!out.complete && out.mine == 4);
+	}
 	bs_sweep_free(sw);
 }
 END_TEST
