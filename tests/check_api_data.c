@@ -339,6 +339,66 @@ START_TEST(test_calibrate_bad_input)
 }
 END_TEST
 
+/* The shipped data are what scripts/make-data.sh makes from the raw
+ * files; through the API, byte for byte, with data/SOURCES.md's numbers. */
+START_TEST(test_shipped_data)
+{
+	struct bs_import_gbfs_opts g;
+	struct bs_import_trips_opts t;
+	struct bs_calibrate_opts c;
+	struct bs_data_report rep;
+	struct bs_error err;
+
+	bs_import_gbfs_opts_init(&g);
+	g.station_information = "data/raw/docomo-cycle-tokyo_station_information_20220628.json";
+	g.region_map = "1=Chiyoda,2=Chuo,3=Minato,4=Koto";
+	g.wards = "Chiyoda,Chuo,Minato,Koto";
+	g.capacity_from = "data/tokyo4_status_20220629.csv.gz";
+	g.station_status = "data/raw/docomo-cycle-tokyo_station_status_20220629T0000.json";
+	g.stock_output = at("stock.csv");
+	g.output = at("stations.csv");
+	ck_assert_msg(bs_import_gbfs(&g, &rep, &err) == 0, "%s", err.text);
+	same_file(at("stations.csv"), "data/tokyo4_stations.csv");
+	same_file(at("stock.csv"), "data/tokyo4_stock_20220629T0000.csv");
+	ck_assert(rep.stations == 94 + 68 + 145 + 157 && rep.bikes == 2726);
+
+	bs_calibrate_opts_init(&c);
+	c.source = "status";
+	c.input = "data/tokyo4_status_20220629.csv.gz";
+	c.stations = at("stations.csv");
+	c.profile = at("profile.csv");
+	c.output = at("rates.csv");
+	ck_assert_msg(bs_calibrate(&c, &rep, &err) == 0, "%s", err.text);
+	same_file(at("rates.csv"), "data/tokyo4_rates_20220629.csv");
+	same_file(at("profile.csv"), "data/tokyo4_profile_20220629.csv");
+	ck_assert(rep.stations == 464 && rep.imputed == 14);
+	ck_assert(rep.departures > 26897.5 && rep.departures < 26898.5);
+	ck_assert(rep.arrivals > 26424.5 && rep.arrivals < 26425.5);
+	ck_assert(rep.truck_pickups > 539.5 && rep.truck_pickups < 540.5);
+	ck_assert(rep.truck_dropoffs > 976.5 && rep.truck_dropoffs < 977.5);
+
+	bs_import_trips_opts_init(&t);
+	t.log = "data/raw/JC-201901-citibike-tripdata.csv";
+	t.ward = "Jersey City";
+	t.output = at("jc.csv");
+	ck_assert_msg(bs_import_trips(&t, &rep, &err) == 0, "%s", err.text);
+	same_file(at("jc.csv"), "data/jc_201901_stations.csv");
+	ck_assert(rep.stations == 51 && rep.docks == 51 * 20);
+
+	bs_calibrate_opts_init(&c);
+	c.source = "trips";
+	c.input = t.log;
+	c.stations = at("jc.csv");
+	c.od = at("jc_od.csv");
+	c.output = at("jc_rates.csv");
+	ck_assert_msg(bs_calibrate(&c, &rep, &err) == 0, "%s", err.text);
+	same_file(at("jc_rates.csv"), "data/jc_201901_rates.csv");
+	same_file(at("jc_od.csv"), "data/jc_201901_od.csv");
+	ck_assert(rep.days == 31.0 && rep.od_pairs == 1366);
+	ck_assert((double)rep.rows / rep.days > 634.5 && (double)rep.rows / rep.days < 635.5);
+}
+END_TEST
+
 /* The ABI rule for the data options: the monitor (and the numbers)
  * beyond size are not read. */
 START_TEST(test_abi_data_opts_size)
@@ -549,6 +609,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_calibrate_trips);
 	tcase_add_test(tc, test_calibrate_status);
 	tcase_add_test(tc, test_calibrate_bad_input);
+	tcase_add_test(tc, test_shipped_data);
 	tcase_add_test(tc, test_abi_data_opts_size);
 	tcase_add_test(tc, test_plotdata);
 	tcase_add_test(tc, test_report);

@@ -245,6 +245,36 @@ START_TEST(test_run_to_as_cli)
 }
 END_TEST
 
+/* output.trips: the trip log streams into the folder as `bssim run`
+ * writes it; a run in memory keeps none and writes nothing. */
+START_TEST(test_run_trip_log)
+{
+	const struct bs_set sets[] = {{"replications", "2"}, {"output.trips", "true"}};
+	struct bs_error err;
+	bs_scenario *sc = bs_scenario_load(base, sets, 2, &err);
+	bs_result *r;
+	char *log;
+
+	ck_assert_ptr_nonnull(sc);
+	ck_assert_int_eq(bs_run_to(sc, at("api"), NULL, NULL, &err), 0);
+	ck_assert_int_eq(tu_cli(NULL, NULL, NULL, "run %s -o %s --replications 2 --set output.trips=true -q",
+				base, at("cli")), 0);
+	tu_same_folders(at("api"), at("cli"), NULL);
+	log = tu_slurp(at("api/trips.csv"), NULL);
+	ck_assert_ptr_nonnull(log);
+	ck_assert(!strncmp(log, "replication,request_min,origin_id,", 34));
+	ck_assert_uint_gt(tu_lines(log), 100);
+	free(log);
+	ck_assert_int_eq(chdir(at("api")), 0);
+	ck_assert_int_eq(unlink("trips.csv"), 0);
+	r = run(sc, 1);
+	ck_assert(!tu_exists("trips.csv") && !tu_exists("out"));
+	ck_assert_uint_eq(tu_temporaries("."), 0);
+	bs_result_free(r);
+	bs_scenario_free(sc);
+}
+END_TEST
+
 START_TEST(test_result_open)
 {
 	bs_scenario *sc = load(base, "3");
@@ -815,6 +845,7 @@ static Suite *suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_run_jobs_identical);
 	tcase_add_test(tc, test_run_to_as_cli);
+	tcase_add_test(tc, test_run_trip_log);
 	tcase_add_test(tc, test_result_open);
 	tcase_add_test(tc, test_result_metrics_and_values);
 	tcase_add_test(tc, test_result_matrix_and_tables);

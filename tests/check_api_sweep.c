@@ -144,6 +144,19 @@ START_TEST(test_sweep_load_and_labels)
 	ck_assert(!tu_exists(at("o")));
 	ck_assert_ptr_null(bs_sweep_load(at("none.json"), &err));
 	ck_assert_int_eq(err.code, BS_E_INPUT);
+	/* a value bad at one point only: refused, the point named, before
+	 * any file is touched */
+	free(tu_write(dir, "bad2.json", "{\"bssim_sweep\": 1, \"base\": \"base.json\",\n"
+					" \"vary\": {\"fleet.bikes\": [10, -1]}}\n"));
+	sw = bs_sweep_load(at("bad2.json"), &err);
+	if (sw) {
+		ck_assert_int_eq(bs_sweep_run(sw, at("o2"), NULL, NULL, &err), BS_E_INPUT);
+		bs_sweep_free(sw);
+	}
+	ck_assert_int_eq(err.code, BS_E_INPUT);
+	ck_assert_str_eq(err.key, "fleet.bikes");
+	ck_assert_ptr_nonnull(strstr(err.text, "point 2"));
+	ck_assert(!tu_exists(at("o2")));
 }
 END_TEST
 
