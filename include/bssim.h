@@ -276,7 +276,7 @@ struct bs_run_opts {
 	const struct bs_monitor *monitor; /* may be NULL */
 };
 BS_API void bs_run_opts_init_size(struct bs_run_opts *o, size_t size);
-BS_API void (bs_run_opts_init)(struct bs_run_opts *o);
+BS_API void bs_run_opts_init(struct bs_run_opts *o);
 #define bs_run_opts_init(o) bs_run_opts_init_size((o), sizeof(*(o)))
 
 /*
@@ -441,7 +441,7 @@ struct bs_sweep_opts {
 	const struct bs_monitor *monitor;
 };
 BS_API void bs_sweep_opts_init_size(struct bs_sweep_opts *o, size_t size);
-BS_API void (bs_sweep_opts_init)(struct bs_sweep_opts *o);
+BS_API void bs_sweep_opts_init(struct bs_sweep_opts *o);
 #define bs_sweep_opts_init(o) bs_sweep_opts_init_size((o), sizeof(*(o)))
 
 /* "I/N" with 1 <= I <= N <= 1000000: 0, or -1. */
@@ -589,7 +589,7 @@ struct bs_import_gbfs_opts {
 };
 BS_API void bs_import_gbfs_opts_init_size(struct bs_import_gbfs_opts *o,
 					  size_t size);
-BS_API void (bs_import_gbfs_opts_init)(struct bs_import_gbfs_opts *o);
+BS_API void bs_import_gbfs_opts_init(struct bs_import_gbfs_opts *o);
 #define bs_import_gbfs_opts_init(o) \
 	bs_import_gbfs_opts_init_size((o), sizeof(*(o)))
 /* A stations CSV (and a stock CSV) from a GBFS feed; files are written
@@ -607,7 +607,7 @@ struct bs_import_trips_opts {
 };
 BS_API void bs_import_trips_opts_init_size(struct bs_import_trips_opts *o,
 					   size_t size);
-BS_API void (bs_import_trips_opts_init)(struct bs_import_trips_opts *o);
+BS_API void bs_import_trips_opts_init(struct bs_import_trips_opts *o);
 #define bs_import_trips_opts_init(o) \
 	bs_import_trips_opts_init_size((o), sizeof(*(o)))
 /* A stations CSV from the stations a trip log names. */
@@ -630,7 +630,7 @@ struct bs_calibrate_opts {
 };
 BS_API void bs_calibrate_opts_init_size(struct bs_calibrate_opts *o,
 					size_t size);
-BS_API void (bs_calibrate_opts_init)(struct bs_calibrate_opts *o);
+BS_API void bs_calibrate_opts_init(struct bs_calibrate_opts *o);
 #define bs_calibrate_opts_init(o) bs_calibrate_opts_init_size((o), sizeof(*(o)))
 /* A rates table (demand.rates) from a status series or a trip log. */
 BS_API int bs_calibrate(const struct bs_calibrate_opts *o,
@@ -660,7 +660,7 @@ struct bs_report_opts {
 	const struct bs_monitor *monitor;
 };
 BS_API void bs_report_opts_init_size(struct bs_report_opts *o, size_t size);
-BS_API void (bs_report_opts_init)(struct bs_report_opts *o);
+BS_API void bs_report_opts_init(struct bs_report_opts *o);
 #define bs_report_opts_init(o) bs_report_opts_init_size((o), sizeof(*(o)))
 /* One self-contained HTML page of runs side by side, or of a sweep. */
 BS_API int bs_report(const char *const *dirs, size_t n,
