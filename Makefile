@@ -1,6 +1,6 @@
 # bssim - build, test and run. See README.md.
 #
-#   make            build/bssim
+#   make            build/bssim, build/libbssim.{a,so} and build/examples/hello
 #   make check      install missing packages, build, run every test
 #   make check-repeat N=20   the suite N times in a row, stop at a failure
 #                   (the report's browser test runs when chromium is
@@ -50,6 +50,8 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 TESTUTIL_OBJ := $(BUILD)/tests/testutil.o
 TESTPNG_OBJ := $(BUILD)/tests/testpng.o
 PNG_TESTS := $(BUILD)/tests/check_plots $(BUILD)/tests/check_report
+# the example program of libbssim (examples/hello.c)
+HELLO := $(BUILD)/examples/hello
 
 .PHONY: all deps check check-run check-repeat check-browser demo demo-run plots plots-run \
 	clean install test-bins bench bench-run bench-callgrind bench-scaling keys-doc sanitize memcheck fuzz \
@@ -62,7 +64,7 @@ MPI_BUILD := $(BUILD)/mpi
 MPI_OBJ := $(MPI_BUILD)/src/mpi/main.o
 HAVE_MPI := $(shell command -v $(MPICC) >/dev/null 2>&1 && command -v mpirun >/dev/null 2>&1 && echo yes)
 
-all: $(BUILD)/bssim shared
+all: $(BUILD)/bssim shared $(HELLO)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -107,6 +109,26 @@ $(BUILD)/tests/testpng.o: tests/testpng.c
 
 $(BUILD)/tests/check_%: $(BUILD)/tests/check_%.o $(TESTUTIL_OBJ) $(BUILD)/libbssim.a
 	$(CC) $(LDFLAGS) -o $@ $< $(TESTUTIL_OBJ) $(TEST_EXTRA) $(BUILD)/libbssim.a $(LIBS) $(CHECK_LIBS)
+
+# The contract suites of libbssim (tests/check_api*.c) and the example
+# program: compiled with include/ and tests/ alone on the include path
+# (they may use nothing but bssim.h; testutil.o needs nothing more) and
+# linked against the shared library, so that the link itself proves
+# every function they call is exported. The rpath $ORIGIN/.. finds the
+# .so of their own build (build/ or build/sanitize/).
+API_CPPFLAGS := -Iinclude -Itests -D_POSIX_C_SOURCE=200809L -MMD -MP
+SO_LINK := -L$(BUILD) -Wl,-rpath,'$$ORIGIN/..' -lbssim
+API_TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/check_api*.c))
+$(API_TESTS:=.o): $(BUILD)/tests/%.o: tests/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(API_CPPFLAGS) $(CFLAGS) -Wno-format-truncation -c $< -o $@
+
+$(API_TESTS): $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TESTUTIL_OBJ) $(BUILD)/libbssim.so $(BUILD)/$(SO_NAME) $(HELLO)
+	$(CC) $(LDFLAGS) -o $@ $< $(TESTUTIL_OBJ) $(SO_LINK) $(CHECK_LIBS) -lm
+
+$(HELLO): examples/hello.c $(BUILD)/libbssim.so $(BUILD)/$(SO_NAME)
+	@mkdir -p $(dir $@)
+	$(CC) $(API_CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(SO_LINK)
 
 $(PNG_TESTS): $(TESTPNG_OBJ)
 $(PNG_TESTS): TEST_EXTRA = $(TESTPNG_OBJ) $(PNG_LIBS)
@@ -313,4 +335,4 @@ clean:
 # (without them a changed struct leaves stale objects of the old layout).
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d) $(TESTUTIL_OBJ:.o=.d) \
 	$(TESTPNG_OBJ:.o=.d) $(MPI_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d) $(PIC_OBJ:.o=.d) \
-	$(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%.d) $(BUILD)/bench/harness.d
+	$(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%.d) $(BUILD)/bench/harness.d $(HELLO).d
