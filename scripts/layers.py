@@ -11,7 +11,9 @@ Rules:
   2. no cycle between files;
   3. the front ends (cli, mpi) include only bssim.h of the library;
   4. no file over MAX_LINES lines, no function over MAX_FUNC lines
-     unless a comment just above it says why (a line holding "long:").
+     unless a comment just above it says why (a line holding "long:");
+  5. every source file the docs (README.md, docs/*.md) name exists, so a
+     file that moves takes its mentions with it.
 """
 import os
 import re
@@ -26,6 +28,7 @@ FRONTS = ["cli", "mpi"]
 MAX_LINES = 900
 MAX_FUNC = 120
 INC = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
+DOC_PATH = re.compile(r"\b(?:src|include|tests|scripts)/[A-Za-z0-9_./-]*\.(?:c|h|py|sh)\b")
 
 
 def sources():
@@ -137,6 +140,23 @@ def check():
             for name, line, length in long_functions(p):
                 bad.append("src/%s/%s:%d: %s is %d lines (at most %d, or a 'long:' comment saying why)"
                            % (d, f, line, name, length, MAX_FUNC))
+    bad.extend(stale_doc_paths())
+    return bad
+
+
+def stale_doc_paths():
+    """Source paths named in README.md and docs/*.md that do not exist
+    (linear in the docs' size)."""
+    docs = [os.path.join(TOP, "README.md")]
+    ddir = os.path.join(TOP, "docs")
+    docs += sorted(os.path.join(ddir, f) for f in os.listdir(ddir) if f.endswith(".md"))
+    bad = []
+    for doc in docs:
+        for n, line in enumerate(open(doc, encoding="utf-8"), 1):
+            for m in DOC_PATH.finditer(line):
+                if not os.path.exists(os.path.join(TOP, m.group(0))):
+                    bad.append("%s:%d: names %s, which does not exist"
+                               % (os.path.relpath(doc, TOP), n, m.group(0)))
     return bad
 
 
