@@ -5,8 +5,9 @@
 #   make check-repeat N=20   the suite N times in a row, stop at a failure
 #                   (the report's browser test runs when chromium is
 #                   installed; `make check-browser` installs it first)
-#   make demo       install, build, run the default four-ward comparison,
-#                   draw its plots and report
+#   make demo       install, build, run the default four-ward comparison
+#                   (isolated, one bilateral pair, full: service_level and
+#                   reach_level with paired intervals), draw plots and report
 #   make plots OUT=DIR [RUNS="RUN1 RUN2 ..."]
 #                   PNG plots and report.html into DIR from a run's or a
 #                   sweep's folder DIR, or from the runs RUNS side by side

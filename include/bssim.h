@@ -174,7 +174,10 @@ BS_API char *bs_limits_markdown(void);
 BS_API char *bs_schema_json(void);
 
 /* The metrics every result carries, per ward and for the whole network:
- * name (e.g. "service_level") and a line of help, i < bs_metric_count(). */
+ * name (e.g. "service_level") and a line of help, i < bs_metric_count().
+ * docs/outputs.md defines each. Indexes are stable: later metrics are
+ * added at the end (trips_reached, reach_level and walk_after_m_mean,
+ * service that counts arrival, came last). */
 BS_API size_t bs_metric_count(void);
 BS_API const char *bs_metric_name(size_t i);
 BS_API const char *bs_metric_help(size_t i);

@@ -17,8 +17,9 @@
 #   BSSIM    the bssim executable (default build/bssim, else bssim on PATH)
 #   GNUPLOT  gnuplot (default gnuplot)
 #   METRICS  metrics drawn for comparisons and sweeps (default
-#            "service_level lost_no_bike cross_ward_trips empty_station_frac
-#            full_station_frac revenue_yen")
+#            "service_level reach_level walk_after_m_mean lost_no_bike
+#            cross_ward_trips empty_station_frac full_station_frac
+#            revenue_yen")
 #   X        the sweep's varied key on the x axis (default: the first
 #            numeric key that varies)
 #
@@ -36,7 +37,7 @@ if [ -z "${BSSIM:-}" ]; then
 	if [ -x build/bssim ]; then BSSIM=build/bssim; else BSSIM=bssim; fi
 fi
 GNUPLOT=${GNUPLOT:-gnuplot}
-METRICS=${METRICS:-service_level lost_no_bike cross_ward_trips empty_station_frac full_station_frac revenue_yen}
+METRICS=${METRICS:-service_level reach_level walk_after_m_mean lost_no_bike cross_ward_trips empty_station_frac full_station_frac revenue_yen}
 X=${X:-}
 
 die() {
@@ -147,7 +148,9 @@ metric_plots() {
 	table=$1 p=$2 xl=$3
 	for m in $METRICS; do
 		case $m in
-		service_level) yl="service level (%)" sc=100 ti="Service level: trips completed / requested" ;;
+		service_level) yl="service level (%)" sc=100 ti="Service level: trips completed / requested (truncated trips count)" ;;
+		reach_level) yl="reach level (%)" sc=100 ti="Reach level: trips that got where they wanted / requested" ;;
+		walk_after_m_mean) yl="metres" sc=1 ti="Walk left after the ride: return port to destination" ;;
 		empty_station_frac) yl="time empty (%)" sc=100 ti="Share of time ports are empty" ;;
 		full_station_frac) yl="time full (%)" sc=100 ti="Share of time ports are full" ;;
 		lost_no_bike) yl="requests per day" sc=1 ti="Requests lost: no bike within walking distance" ;;

@@ -435,7 +435,9 @@ START_TEST(test_metric_names)
 		"lost_forbidden", "truncated_trips", "full_diversions",
 		"cross_ward_trips", "service_level", "mean_trip_min",
 		"empty_station_frac", "full_station_frac", "bikes_in_use_mean",
-		"rebalancing_moves", "rebalancing_km", "revenue_yen"};
+		"rebalancing_moves", "rebalancing_km", "revenue_yen",
+		/* section 5a, and issue 13's walk after the ride */
+		"trips_reached", "reach_level", "walk_after_m_mean"};
 	size_t n = bs_metric_count(), i, j, found;
 
 	ck_assert_uint_ge(n, sizeof(contract) / sizeof(contract[0]));

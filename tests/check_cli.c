@@ -116,7 +116,9 @@ START_TEST(test_run_writes_contract)
 	json_error_t je;
 	char path[1024];
 	const char *names[] = {"trips_requested", "service_level", "revenue_yen",
-			       "empty_station_frac", "rebalancing_km"};
+			       "empty_station_frac", "rebalancing_km",
+			       "trips_reached", "reach_level",
+			       "walk_after_m_mean"};
 	size_t i;
 
 	snprintf(args, sizeof(args), "run %s -o %s/out", sc, dir);
@@ -221,7 +223,7 @@ START_TEST(test_jobs_same_bytes)
 	free(x);
 	free(y);
 	x = file_in(a, "trips.csv");
-	first_line_is(x, "replication,request_min,origin_id,destination_id,outcome,rental_id,return_id,rental_min,return_min,ride_min,diversions,truncated,bike,owner_ward,fare_yen");
+	first_line_is(x, "replication,request_min,origin_id,destination_id,outcome,rental_id,return_id,rental_min,return_min,ride_min,diversions,truncated,bike,owner_ward,fare_yen,walk_after_m");
 	ck_assert_uint_gt(tu_lines(x), 500);
 	free(x);
 	free(sc);

@@ -50,7 +50,9 @@ START_TEST(test_contract_names)
 		"lost_forbidden", "truncated_trips", "full_diversions",
 		"cross_ward_trips", "service_level", "mean_trip_min",
 		"empty_station_frac", "full_station_frac", "bikes_in_use_mean",
-		"rebalancing_moves", "rebalancing_km", "revenue_yen"};
+		"rebalancing_moves", "rebalancing_km", "revenue_yen",
+		/* section 5a, and issue 13's walk after the ride */
+		"trips_reached", "reach_level", "walk_after_m_mean"};
 	size_t i;
 	int a, b;
 

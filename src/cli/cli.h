@@ -68,6 +68,11 @@ void bs_cli_warnings(const struct bs_warnings *w);
  * 0, or "OPT '': expected WHAT" printed and BS_EXIT_USAGE when empty. */
 int bs_cli_nonempty(const char *cmd, const char *opt, const char *val,
 		    const char *what);
+/* The metric shown at position pos (< bs_metric_count()) of a table for
+ * people (show, compare): the table's order, except that reach_level and
+ * the other arrival metrics stand right after service_level, the one they
+ * qualify. Files keep the table's order. O(metrics) per call. */
+size_t bs_cli_metric_at(size_t pos);
 /* The same for the operands v[0..n) (files, folders): 0, or
  * "'': expected WHAT" printed and BS_EXIT_USAGE for the first empty one. */
 int bs_cli_operands(const char *cmd, char *const *v, int n, const char *what);

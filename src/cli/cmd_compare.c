@@ -33,6 +33,9 @@ static const char COMPARE_HELP[] =
 	"  -j, --jobs N           threads (default 1); results identical\n"
 	"      --set KEY=VALUE    override a key in both scenarios (repeatable)\n"
 	"      --ward NAME        print this ward instead of the whole network\n"
+	"      --metrics LIST     print only these metrics, in this order\n"
+	"                         (comma-separated, e.g. service_level,reach_level);\n"
+	"                         compare.csv keeps every metric\n"
 	"  -q, --quiet            print nothing but errors\n"
 	"      --force            with -o: write into a folder holding files\n"
 	"                         bssim did not write, or a run's or sweep's\n"
@@ -43,6 +46,7 @@ static const char COMPARE_HELP[] =
 
 struct cmp {
 	const char *outdir, *ward, *sweepdir;
+	char *metrics; /* --metrics: names separated by commas, or NULL */
 	const char *a, *b; /* the scenarios, or the sweep's points */
 	unsigned jobs;
 	int quiet, force;
@@ -51,8 +55,62 @@ struct cmp {
 	char seedbuf[BS_CLI_NUMBUF], repbuf[BS_CLI_NUMBUF];
 };
 
-/* The table of ward w (NULL: the whole network). */
-static void print_table(const bs_comparison *cmp, const char *ward)
+/* One row of the table: metric name of ward (NULL: whole network). */
+static void print_row(const bs_comparison *cmp, const char *ward,
+		      const char *name)
+{
+	struct bs_paired pr;
+	char ci[64], un[64], ratio[16];
+	double pw, uw;
+
+	if (bs_comparison_metric(cmp, ward, name, &pr, NULL))
+		return;
+	if (isfinite(pr.ci_lo))
+		snprintf(ci, sizeof(ci), "[%.4g, %.4g]", pr.ci_lo, pr.ci_hi);
+	else
+		snprintf(ci, sizeof(ci), "-");
+	if (isfinite(pr.un_lo))
+		snprintf(un, sizeof(un), "[%.4g, %.4g]", pr.un_lo, pr.un_hi);
+	else
+		snprintf(un, sizeof(un), "-");
+	pw = pr.ci_hi - pr.ci_lo;
+	uw = pr.un_hi - pr.un_lo;
+	if (pw > 0.0 && isfinite(uw))
+		snprintf(ratio, sizeof(ratio), "%.1f", uw / pw);
+	else if (pw == 0.0 && uw > 0.0)
+		snprintf(ratio, sizeof(ratio), "inf");
+	else
+		snprintf(ratio, sizeof(ratio), "-");
+	printf("%-20s %11.5g %11.5g %11.4g  %-25s  %-25s %6s\n", name,
+	       pr.mean_a, pr.mean_b, pr.diff, ci, un, ratio);
+}
+
+/* Is every name of the comma-separated list a metric? 0, or the usage
+ * message and BS_EXIT_USAGE. O(names x metrics). */
+static int check_metrics(const char *list)
+{
+	const char *p = list;
+
+	for (;;) {
+		size_t l = strcspn(p, ","), m;
+		for (m = 0; m < bs_metric_count(); m++)
+			if (strlen(bs_metric_name(m)) == l &&
+			    !strncmp(bs_metric_name(m), p, l))
+				break;
+		if (m == bs_metric_count())
+			return bs_cli_usage("compare",
+					    "--metrics '%s': '%.*s' is not a metric; expected names from docs/outputs.md separated by commas, e.g. service_level,reach_level",
+					    list, (int)l, p);
+		if (!p[l])
+			return 0;
+		p += l + 1;
+	}
+}
+
+/* The table of ward w (NULL: the whole network): every metric, or the
+ * listed ones (checked by check_metrics). */
+static void print_table(const bs_comparison *cmp, const char *ward,
+			char *metrics)
 {
 	size_t m;
 
@@ -63,32 +121,15 @@ static void print_table(const bs_comparison *cmp, const char *ward)
 	       ward ? ward : "");
 	printf("%-20s %11s %11s %11s  %-25s  %-25s %6s\n", "metric", "A", "B",
 	       "B - A", "paired 95% CI", "unpaired 95% CI", "ratio");
-	for (m = 0; m < bs_metric_count(); m++) {
-		struct bs_paired pr;
-		char ci[64], un[64], ratio[16];
-		double pw, uw;
-		if (bs_comparison_metric(cmp, ward, bs_metric_name(m), &pr, NULL))
-			continue;
-		if (isfinite(pr.ci_lo))
-			snprintf(ci, sizeof(ci), "[%.4g, %.4g]", pr.ci_lo, pr.ci_hi);
-		else
-			snprintf(ci, sizeof(ci), "-");
-		if (isfinite(pr.un_lo))
-			snprintf(un, sizeof(un), "[%.4g, %.4g]", pr.un_lo, pr.un_hi);
-		else
-			snprintf(un, sizeof(un), "-");
-		pw = pr.ci_hi - pr.ci_lo;
-		uw = pr.un_hi - pr.un_lo;
-		if (pw > 0.0 && isfinite(uw))
-			snprintf(ratio, sizeof(ratio), "%.1f", uw / pw);
-		else if (pw == 0.0 && uw > 0.0)
-			snprintf(ratio, sizeof(ratio), "inf");
-		else
-			snprintf(ratio, sizeof(ratio), "-");
-		printf("%-20s %11.5g %11.5g %11.4g  %-25s  %-25s %6s\n",
-		       bs_metric_name(m), pr.mean_a, pr.mean_b, pr.diff, ci, un,
-		       ratio);
+	if (metrics) {
+		char *save = NULL, *name;
+		for (name = strtok_r(metrics, ",", &save); name;
+		     name = strtok_r(NULL, ",", &save))
+			print_row(cmp, ward, name);
+		return;
 	}
+	for (m = 0; m < bs_metric_count(); m++)
+		print_row(cmp, ward, bs_metric_name(bs_cli_metric_at(m)));
 }
 
 /* ---- the command ------------------------------------------------------------- */
@@ -104,6 +145,7 @@ static int parse(int argc, char **argv, struct cmp *c)
 		{"jobs", required_argument, NULL, 'j'},
 		{"set", required_argument, NULL, 's'},
 		{"ward", required_argument, NULL, 'w'},
+		{"metrics", required_argument, NULL, 'M'},
 		{"sweep", required_argument, NULL, 'W'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"force", no_argument, NULL, 'F'},
@@ -164,6 +206,11 @@ static int parse(int argc, char **argv, struct cmp *c)
 						      "a ward name")))
 				goto out;
 			c->ward = optarg;
+			break;
+		case 'M':
+			if ((status = check_metrics(optarg)))
+				goto out;
+			c->metrics = optarg;
 			break;
 		case 'W':
 			if ((status = bs_cli_nonempty("compare", "--sweep", optarg,
@@ -281,7 +328,7 @@ int bs_cmd_compare(int argc, char **argv)
 		}
 	}
 	if (!c.quiet)
-		print_table(cmp, c.ward);
+		print_table(cmp, c.ward, c.metrics);
 	status = BS_EXIT_OK;
 out:
 	bs_comparison_free(cmp);

@@ -69,11 +69,12 @@ int bs_cmd_show(int argc, char **argv)
 	}
 	printf("\n");
 	for (m = 0; m < bs_metric_count(); m++) {
-		printf("%-20s", bs_metric_name(m));
+		const char *name = bs_metric_name(bs_cli_metric_at(m));
+		printf("%-20s", name);
 		for (i = 1; i < argc; i++) {
 			struct bs_stat st;
 			char cell[64];
-			if (bs_result_metric(res[i], NULL, bs_metric_name(m), &st,
+			if (bs_result_metric(res[i], NULL, name, &st,
 					     NULL) ||
 			    isnan(st.mean))
 				snprintf(cell, sizeof(cell), "-");

@@ -110,6 +110,36 @@ int bs_cli_operands(const char *cmd, char *const *v, int n, const char *what)
 }
 
 
+size_t bs_cli_metric_at(size_t pos)
+{
+	static const char *const after_service[] = {
+		"reach_level", "trips_reached", "walk_after_m_mean"};
+	const size_t na = sizeof(after_service) / sizeof(after_service[0]);
+	size_t n = bs_metric_count(), m, k, at = 0;
+
+	for (m = 0; m < n; m++) {
+		const char *name = bs_metric_name(m);
+		int moved = 0;
+		for (k = 0; k < na; k++)
+			moved |= !strcmp(name, after_service[k]);
+		if (moved)
+			continue;
+		if (at++ == pos)
+			return m;
+		if (strcmp(name, "service_level"))
+			continue;
+		for (k = 0; k < na; k++) {
+			size_t j;
+			for (j = 0; j < n; j++)
+				if (!strcmp(bs_metric_name(j), after_service[k]))
+					break;
+			if (j < n && at++ == pos)
+				return j;
+		}
+	}
+	return pos; /* not reached for pos < n */
+}
+
 int bs_cli_bad_option(const char *cmd, const char *help, int ch, char **argv)
 {
 	if (ch == ':')

@@ -212,6 +212,36 @@ static inline double draw_variate(const struct bs_params *p, gsl_rng *r)
 				 p->noise_sd);
 }
 
+/* ---- arrival: did the rider get where they wanted? ------------------- */
+
+/* Metres the rider walks from return port x to destination d: 0 at d
+ * itself, so the usual trip costs no sine. */
+static inline double walk_after_m(const struct bs_sim *S, uint32_t x,
+				  uint32_t d)
+{
+	return x == d ? 0.0 : bs_network_dist(S->m->net, x, d);
+}
+
+/*
+ * The arrival counters of a counted trip that has just docked at x (the
+ * origin's ward, like trips_completed): the walk left to the destination,
+ * and whether the trip reached it. Reached: not truncated (the agreement
+ * did not stop it short) and docked at the destination or, after full-port
+ * diversions, within behaviour.walk_radius_m of it (docs/outputs.md).
+ * Kept apart from on_return so that changes to the return choice merge
+ * around it. One distance at most: O(1), no allocation.
+ */
+static inline void count_arrival(struct bs_sim *S, const struct bs__trip *tr,
+				 uint32_t x)
+{
+	size_t w = S->st[tr->origin].ward;
+	double walk = walk_after_m(S, x, tr->dest);
+
+	*bs__raw(S, w, BS_RAW_WALK_AFTER_M) += walk;
+	if (!tr->truncated && (x == tr->dest || walk <= S->m->p.walk_radius_m))
+		*bs__raw(S, w, BS_RAW_REACHED) += 1.0;
+}
+
 static int report_trip(struct bs_sim *S, const struct bs__trip *tr,
 		       int outcome, uint32_t bike, uint32_t ret_st, double t,
 		       double fare, double req_t)
@@ -234,6 +264,9 @@ static int report_trip(struct bs_sim *S, const struct bs__trip *tr,
 	rec.bike = bike;
 	rec.owner = bike == BS_NO_STATION ? 0 : S->owner[bike];
 	rec.fare_yen = fare;
+	rec.walk_after_m = outcome == BS_TRIP_COMPLETED
+				   ? walk_after_m(S, ret_st, tr->dest)
+				   : (double)NAN;
 	return S->hooks->on_trip(S->hooks->trip_ud, &rec);
 }
 
@@ -455,6 +488,7 @@ static int on_return(struct bs_sim *S, uint32_t b, uint32_t x, double t)
 	fare = fare_of(S, dur, rw, st->ward);
 	*bs__raw(S, S->st[tr->origin].ward, BS_RAW_COMPLETED) += 1.0;
 	*bs__raw(S, S->st[tr->origin].ward, BS_RAW_TRIP_MIN) += dur;
+	count_arrival(S, tr, x);
 	*bs__raw(S, rw, BS_RAW_REVENUE) += fare;
 	if (st->ward != rw)
 		*bs__raw(S, rw, BS_RAW_CROSS) += 1.0;

@@ -81,7 +81,11 @@ struct bs_model {
 	X(LOW_T)          /* bike-minutes docked and not rentable */       \
 	X(COST)           /* operating cost, yen */                        \
 	X(SETTLE_IN)      /* yen owed to the ward by other wards */        \
-	X(SETTLE_OUT)     /* yen the ward owes other wards */
+	X(SETTLE_OUT)     /* yen the ward owes other wards */             \
+	X(REACHED)        /* completed, not truncated, docked within the  \
+			     walk radius of the destination */          \
+	X(WALK_AFTER_M)   /* sum over completed trips of metres from the  \
+			     return port to the destination */
 
 enum bs_raw {
 #define BS__RAW_ENUM(name) BS_RAW_##name,
@@ -136,6 +140,7 @@ struct bs_trip_record {
 	uint32_t bike;
 	uint32_t owner;
 	double fare_yen;
+	double walk_after_m;   /* return port to destination, m; NaN: lost */
 };
 
 struct bs_run_hooks {

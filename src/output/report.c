@@ -49,6 +49,7 @@ static int is_share(const char *metric)
 	size_t l = strlen(metric);
 
 	return strcmp(metric, "service_level") == 0 ||
+	       strcmp(metric, "reach_level") == 0 ||
 	       (l > 5 && strcmp(metric + l - 5, "_frac") == 0);
 }
 
@@ -159,32 +160,6 @@ static const char *str_at(json_t *root, const char *a, const char *b)
 
 /* ---- images ---------------------------------------------------------------- */
 
-int bs_report_png_size(const char *path, unsigned long *width,
-		       unsigned long *height, struct bs_error *err)
-{
-	static const unsigned char SIG[8] = {0x89, 'P', 'N', 'G',
-					     '\r', '\n', 0x1a, '\n'};
-	unsigned char h[24];
-	FILE *fp = bs_input_fopen(path, "a PNG image", err);
-	size_t got;
-
-	if (!fp)
-		return err ? err->code : BS_E_INPUT;
-	got = fread(h, 1, sizeof(h), fp);
-	fclose(fp);
-	if (got < sizeof(h) || memcmp(h, SIG, 8) != 0 ||
-	    memcmp(h + 12, "IHDR", 4) != 0) {
-		bs_error_set(err, BS_E_INPUT, path, 0, 0, NULL,
-			     "not a PNG image; expected a plot drawn by plots/plots.sh");
-		return BS_E_INPUT;
-	}
-	*width = (unsigned long)h[16] << 24 | (unsigned long)h[17] << 16 |
-		 (unsigned long)h[18] << 8 | h[19];
-	*height = (unsigned long)h[20] << 24 | (unsigned long)h[21] << 16 |
-		  (unsigned long)h[22] << 8 | h[23];
-	return 0;
-}
-
 /* The file as base64 onto o. */
 static int put_base64(FILE *o, const char *path, struct bs_error *err)
 {
@@ -277,34 +252,48 @@ static void section_summary(FILE *o, const struct bs_report *rep)
 	}
 }
 
-static void section_metrics(FILE *o, const struct bs_report *rep)
+/* The two service measures, one line each: what the page leads with. */
+static const char DEF_SERVICE[] =
+	"<code>service_level</code> = trips completed / trips requested: a "
+	"rider who rode and docked counts as served, even when the agreement "
+	"stopped the ride short of the destination (truncated).";
+static const char DEF_REACH[] =
+	"<code>reach_level</code> = trips reached / trips requested: a trip is "
+	"reached when it was not truncated and its bike was docked at the "
+	"intended port, or, after full-port diversions, at a port within "
+	"<code>behaviour.walk_radius_m</code> of it.";
+
+static void put_definitions(FILE *o)
+{
+	fprintf(o, "<ul class=\"note\">\n<li>%s</li>\n<li>%s</li>\n</ul>\n", DEF_SERVICE, DEF_REACH);
+}
+
+/* One row per metric (names[0..n), or every metric of the first run's
+ * summary when names is NULL), one column per run; a metric a run lacks
+ * (a summary.json from before the metric) is a dash. */
+static void metrics_table(FILE *o, const struct bs_report *rep,
+			  const char *const *names, size_t n)
 {
 	json_t *m0 = json_object_get(rep->runs[0].summary, "metrics"), *v;
-	const char *name;
-	size_t i;
-	int dec = 0;
+	void *it = names ? NULL : json_object_iter(m0);
+	size_t i, k;
 
-	fprintf(o, "<h2 id=\"metrics\">Headline metrics</h2>\n"
-		   "<p class=\"note\">Whole network, per simulated day after the warm-up. "
-		   "Each cell: the mean over the replications and, in brackets, its 95%% "
-		   "confidence interval (Student t). Shares in percent. Runs that share "
-		   "a seed see the same requests (common random numbers), so their "
-		   "differences are the scenarios' own.</p>\n"
-		   "<table class=\"metrics\">\n<thead><tr><th>metric</th>");
+	fprintf(o, "<table class=\"metrics\">\n<thead><tr><th>metric</th>");
 	for (i = 0; i < rep->nruns; i++) {
 		fprintf(o, "<th>");
 		esc(o, rep->runs[i].label);
 		fprintf(o, "</th>");
 	}
 	fprintf(o, "</tr></thead>\n<tbody>\n");
-	json_object_foreach(m0, name, v) {
-		int k = bs_metric_index(name);
+	for (k = 0; names ? k < n : it != NULL; k++) {
+		const char *name = names ? names[k] : json_object_iter_key(it);
+		int idx = bs_metric_index(name), dec = 0;
 		fprintf(o, "<tr><th scope=\"row\"><code>");
 		esc(o, name);
 		fprintf(o, "</code>");
-		if (k >= 0) {
+		if (idx >= 0) {
 			fprintf(o, "<br><span class=\"help\">");
-			esc(o, bs_metric_helptext[k]);
+			esc(o, bs_metric_helptext[idx]);
 			fprintf(o, "</span>");
 		}
 		fprintf(o, "</th>");
@@ -315,18 +304,43 @@ static void section_metrics(FILE *o, const struct bs_report *rep)
 			dec = i == 0 || d > dec ? d : dec;
 		}
 		for (i = 0; i < rep->nruns; i++) {
+			v = json_object_get(json_object_get(rep->runs[i].summary,
+							    "metrics"),
+					    name);
 			fprintf(o, "<td>");
-			put_stat_json(o, name,
-				      json_object_get(json_object_get(
-							      rep->runs[i].summary,
-							      "metrics"),
-						      name),
-				      dec);
+			if (v)
+				put_stat_json(o, name, v, dec);
+			else
+				fprintf(o, "\xe2\x80\x94");
 			fprintf(o, "</td>");
 		}
 		fprintf(o, "</tr>\n");
+		if (!names)
+			it = json_object_iter_next(m0, it);
 	}
 	fprintf(o, "</tbody></table>\n");
+}
+
+/* What the page leads with: served beside reached, and what parts them. */
+static void section_headline(FILE *o, const struct bs_report *rep)
+{
+	static const char *const M[] = {"service_level", "reach_level",
+					"truncated_trips", "walk_after_m_mean"};
+
+	fprintf(o, "<h2 id=\"reach\">Served, and reached</h2>\n");
+	put_definitions(o);
+	metrics_table(o, rep, M, sizeof(M) / sizeof(M[0]));
+}
+
+static void section_metrics(FILE *o, const struct bs_report *rep)
+{
+	fprintf(o, "<h2 id=\"metrics\">Headline metrics</h2>\n"
+		   "<p class=\"note\">Whole network, per simulated day after the warm-up. "
+		   "Each cell: the mean over the replications and, in brackets, its 95%% "
+		   "confidence interval (Student t). Shares in percent. Runs that share "
+		   "a seed see the same requests (common random numbers), so their "
+		   "differences are the scenarios' own.</p>\n");
+	metrics_table(o, rep, NULL, 0);
 }
 
 static void put_matrix(FILE *o, json_t *m, int money)
@@ -431,9 +445,9 @@ static void section_matrices(FILE *o, const struct bs_report *rep)
 }
 
 static const char *const WARD_METRICS[] = {
-	"trips_requested", "service_level", "lost_no_bike",
-	"cross_ward_trips", "empty_station_frac", "full_station_frac",
-	"revenue_yen"};
+	"trips_requested", "service_level", "reach_level", "lost_no_bike",
+	"cross_ward_trips", "walk_after_m_mean", "empty_station_frac",
+	"full_station_frac", "revenue_yen"};
 #define NWARD_METRICS (sizeof(WARD_METRICS) / sizeof(WARD_METRICS[0]))
 
 static void section_wards(FILE *o, const struct bs_report *rep)
@@ -613,9 +627,9 @@ out:
 /* ---- sweeps ---------------------------------------------------------------- */
 
 static const char *const SWEEP_METRICS[] = {
-	"service_level", "lost_no_bike", "cross_ward_trips",
-	"empty_station_frac", "full_station_frac", "revenue_yen",
-	"rebalancing_km"};
+	"service_level", "reach_level", "lost_no_bike", "cross_ward_trips",
+	"walk_after_m_mean", "empty_station_frac", "full_station_frac",
+	"revenue_yen", "rebalancing_km"};
 #define NSWEEP_METRICS (sizeof(SWEEP_METRICS) / sizeof(SWEEP_METRICS[0]))
 
 static const struct bs_plotdata_row *
@@ -661,8 +675,9 @@ static void section_sweep(FILE *o, const struct bs_report *rep)
 			npoints++;
 			last = sw->rows[i].point;
 		}
-	fprintf(o, "<h2 id=\"sweep\">Sweep points</h2>\n"
-		   "<p class=\"note\">%zu points. Whole network, per simulated day "
+	fprintf(o, "<h2 id=\"sweep\">Sweep points</h2>\n");
+	put_definitions(o);
+	fprintf(o, "<p class=\"note\">%zu points. Whole network, per simulated day "
 		   "after the warm-up: the mean over replications &#177; the "
 		   "half-width of its 95%% confidence interval (Student t); shares "
 		   "in percent; metrics that are zero at every point are left out. "
@@ -858,6 +873,7 @@ int bs_report_write(FILE *o, const struct bs_report *rep,
 		section_summary(o, rep);
 	fprintf(o, "</header>\n<main>\n");
 	if (rep->nruns) {
+		section_headline(o, rep);
 		section_metrics(o, rep);
 		section_matrices(o, rep);
 	} else {

@@ -26,7 +26,7 @@
 #define TRIPS_HEADER                                                           \
 	"replication,request_min,origin_id,destination_id,outcome,"           \
 	"rental_id,return_id,rental_min,return_min,ride_min,diversions,"      \
-	"truncated,bike,owner_ward,fare_yen\n"
+	"truncated,bike,owner_ward,fare_yen,walk_after_m\n"
 
 struct bs_trips {
 	char *dir;
@@ -117,9 +117,13 @@ static int on_trip(void *ud, const struct bs_trip_record *tr)
 		bs_csv_put(fp, t->net->ward_names[tr->owner]);
 		fputc(',', fp);
 		bs_csv_num(fp, tr->fare_yen);
+		fputc(',', fp);
+		/* metres left to walk: empty for a trip still riding */
+		if (done)
+			bs_csv_num(fp, tr->walk_after_m);
 		fputc('\n', fp);
 	} else {
-		fputs(",,,,,\n", fp);
+		fputs(",,,,,,\n", fp);
 	}
 	/* a failed write shows as soon as stdio hands a buffer over */
 	return t->os[tr->rep - 1].err ? BS_E_IO : 0;

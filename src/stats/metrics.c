@@ -78,6 +78,10 @@ void bs_metrics_compute(const struct bs_rep_result *r,
 	out[BS_M_NET_YEN] = (x[BS_RAW_REVENUE] + x[BS_RAW_SETTLE_IN] -
 			     x[BS_RAW_SETTLE_OUT] - x[BS_RAW_COST]) /
 			    days;
+	out[BS_M_TRIPS_REACHED] = x[BS_RAW_REACHED] / days;
+	out[BS_M_REACH_LEVEL] = ratio(x[BS_RAW_REACHED], x[BS_RAW_REQUESTED]);
+	out[BS_M_WALK_AFTER_M_MEAN] =
+		ratio(x[BS_RAW_WALK_AFTER_M], x[BS_RAW_COMPLETED]);
 }
 
 /* gsl_stats_* over v[0], v[vs], ... (k values, all finite) */

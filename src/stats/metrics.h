@@ -3,7 +3,7 @@
  * from the simulator's raw sums, and their mean, standard deviation and
  * Student-t 95% confidence interval over replications (GSL).
  *
- * Names are contract (DESIGN.md section 5); counts are per simulated day
+ * Names are contract (DESIGN.md sections 5 and 5a); counts are per simulated day
  * after the warm-up. A metric with no meaning in a replication (a service
  * level with no request) is NaN there, and the statistics use the
  * replications where it is defined.
@@ -18,6 +18,8 @@
 
 #include "model/sim.h"
 
+/* The second wave's metrics come last, so that every earlier metric keeps
+ * its index (bs_metric_name(i) of the API) and its place in every file. */
 #define BS_METRIC_MAP(X)                                                        \
 	X(TRIPS_REQUESTED, "trips_requested", "trips requested per day (ward where the user asked)") \
 	X(TRIPS_COMPLETED, "trips_completed", "trips ridden and returned per day") \
@@ -44,7 +46,10 @@
 	X(BIKES_LOW_BATTERY_MEAN, "bikes_low_battery_mean", "time-averaged docked bikes too low to rent") \
 	X(OPERATING_COST_YEN, "operating_cost_yen", "trucks, kilometres, crews and swaps per day, yen") \
 	X(SETTLEMENT_NET_YEN, "settlement_net_yen", "owed to the ward minus owed by it, per day, yen") \
-	X(NET_YEN, "net_yen", "revenue + settlement_net - operating_cost, per day, yen")
+	X(NET_YEN, "net_yen", "revenue + settlement_net - operating_cost, per day, yen") \
+	X(TRIPS_REACHED, "trips_reached", "trips per day docked at the destination, or within the walk radius of it after full-port diversions; truncated trips excluded") \
+	X(REACH_LEVEL, "reach_level", "trips_reached / trips_requested") \
+	X(WALK_AFTER_M_MEAN, "walk_after_m_mean", "mean metres from the return port to the destination, over completed trips")
 
 enum bs_metric {
 #define BS__METRIC_ENUM(id, name, help) BS_M_##id,
