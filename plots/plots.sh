@@ -149,7 +149,8 @@ metric_plots() {
 		case $m in
 		service_level) yl="service level (%)" sc=100 ti="Service level: trips completed / requested" ;;
 		empty_station_frac) yl="time empty (%)" sc=100 ti="Share of time ports are empty" ;;
-		full_station_frac) yl="time full (%)" sc=100 ti="Share of time ports are full" ;;
+		full_station_frac) yl="time full (%)" sc=100 ti="Share of time ports are full (no free dock)" ;;
+		refusing_station_frac) yl="time refusing (%)" sc=100 ti="Share of time ports refuse returns (physical limit)" ;;
 		lost_no_bike) yl="requests per day" sc=1 ti="Requests lost: no bike within walking distance" ;;
 		cross_ward_trips) yl="trips per day" sc=1 ti="Trips returned in another ward" ;;
 		revenue_yen) yl="million yen per day" sc=0.000001 ti="Fares collected" ;;

@@ -433,7 +433,7 @@ static void section_matrices(FILE *o, const struct bs_report *rep)
 static const char *const WARD_METRICS[] = {
 	"trips_requested", "service_level", "lost_no_bike",
 	"cross_ward_trips", "empty_station_frac", "full_station_frac",
-	"revenue_yen"};
+	"refusing_station_frac", "revenue_yen"};
 #define NWARD_METRICS (sizeof(WARD_METRICS) / sizeof(WARD_METRICS[0]))
 
 static void section_wards(FILE *o, const struct bs_report *rep)
@@ -614,8 +614,8 @@ out:
 
 static const char *const SWEEP_METRICS[] = {
 	"service_level", "lost_no_bike", "cross_ward_trips",
-	"empty_station_frac", "full_station_frac", "revenue_yen",
-	"rebalancing_km"};
+	"empty_station_frac", "full_station_frac", "refusing_station_frac",
+	"revenue_yen", "rebalancing_km"};
 #define NSWEEP_METRICS (sizeof(SWEEP_METRICS) / sizeof(SWEEP_METRICS[0]))
 
 static const struct bs_plotdata_row *

@@ -30,6 +30,7 @@
 	X(MEAN_TRIP_MIN, "mean_trip_min", "mean minutes from rental to return, diversions included") \
 	X(EMPTY_STATION_FRAC, "empty_station_frac", "time-averaged share of ports with no rentable bike") \
 	X(FULL_STATION_FRAC, "full_station_frac", "time-averaged share of ports with no free dock") \
+	X(REFUSING_STATION_FRAC, "refusing_station_frac", "time-averaged share of ports at their physical limit, refusing returns (= full_station_frac unless capacity.physical gives limits above capacity)") \
 	X(BIKES_IN_USE_MEAN, "bikes_in_use_mean", "time-averaged bikes being ridden (renting ward)") \
 	X(REBALANCING_MOVES, "rebalancing_moves", "bikes moved by trucks per day") \
 	X(REBALANCING_KM, "rebalancing_km", "truck kilometres per day") \
