@@ -152,7 +152,8 @@ metric_plots() {
 		reach_level) yl="reach level (%)" sc=100 ti="Reach level: trips that got where they wanted / requested" ;;
 		walk_after_m_mean) yl="metres" sc=1 ti="Walk left after the ride: return port to destination" ;;
 		empty_station_frac) yl="time empty (%)" sc=100 ti="Share of time ports are empty" ;;
-		full_station_frac) yl="time full (%)" sc=100 ti="Share of time ports are full" ;;
+		full_station_frac) yl="time full (%)" sc=100 ti="Share of time ports are full (no free dock)" ;;
+		refusing_station_frac) yl="time refusing (%)" sc=100 ti="Share of time ports refuse returns (physical limit)" ;;
 		lost_no_bike) yl="requests per day" sc=1 ti="Requests lost: no bike within walking distance" ;;
 		cross_ward_trips) yl="trips per day" sc=1 ti="Trips returned in another ward" ;;
 		revenue_yen) yl="million yen per day" sc=0.000001 ti="Fares collected" ;;

@@ -499,6 +499,15 @@ START_TEST(test_keys_bind)
 				sets[n++].value = "3650";
 			}
 		}
+		if (!strncmp(k->path, "fees.users.", 11)) {
+			/* user shares sum to 1: another type takes the rest */
+			static char rest[64];
+			snprintf(rest, sizeof(rest), "%.17g", 1.0 - want);
+			sets[n].key = strcmp(k->path, "fees.users.pay_per_ride")
+					      ? "fees.users.pay_per_ride"
+					      : "fees.users.monthly";
+			sets[n++].value = rest;
+		}
 		if (!strcmp(k->path, "rebalancing.target"))
 			continue; /* between low and high: the default is tested */
 		/* what a model or an agreement chosen above needs with it */

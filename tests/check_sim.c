@@ -394,7 +394,7 @@ START_TEST(test_samples_and_window)
 	ck_assert_uint_eq(r->nsamples, 48); /* days 1..3 hourly */
 	ck_assert_double_eq(r->window_min, 2880.0);
 	for (k = 0; k < r->nsamples; k++) {
-		uint32_t sum[3] = {0, 0, 0};
+		uint32_t sum[BS_TS_N] = {0};
 		const uint32_t *all = r->ts + (k * 4 + 3) * BS_TS_N;
 		ck_assert_double_eq(r->ts_t[k], 1440.0 + 60.0 * (double)k);
 		for (wd = 0; wd < 3; wd++)
@@ -403,6 +403,9 @@ START_TEST(test_samples_and_window)
 		ck_assert_uint_eq(sum[0], all[BS_TS_DOCKED]);
 		ck_assert_uint_eq(sum[1], all[BS_TS_EMPTY]);
 		ck_assert_uint_eq(sum[2], all[BS_TS_FULL]);
+		ck_assert_uint_eq(sum[3], all[BS_TS_REFUSING]);
+		/* hard ports: refusing exactly when full */
+		ck_assert_uint_eq(all[BS_TS_REFUSING], all[BS_TS_FULL]);
 		ck_assert_uint_le(all[BS_TS_DOCKED], 15);
 		ck_assert_uint_le(all[BS_TS_EMPTY] + all[BS_TS_FULL], 6);
 	}

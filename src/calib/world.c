@@ -380,6 +380,29 @@ static int check_event_budget(const struct bs_scenario *sc,
 				 rev > 0.0 ? ", a longer review_min" : "");
 }
 
+/* Soft capacity: each port's physical limit (capacity.physical), after
+ * the stations are read. O(stations). */
+static int build_limits(struct bs_world *w, const struct bs_scenario *sc,
+			struct bs_error *err)
+{
+	const struct bs_params *p = &sc->p;
+	struct bs_network *net = w->net;
+
+	if (p->phys_mode == BS_PHYS_DATA && !net->lim_data)
+		return bs_scenario_error(sc, err, "capacity.physical",
+					 "\"data\" reads each port's physical limit from the stations CSV, and %s has no physical_limit column; expected a stations CSV station_id,name,ward,lat,lon,capacity,physical_limit, or capacity.physical \"factor\" or \"extra\"",
+					 sc->stations_path ? sc->stations_path
+							   : "the synthetic network");
+	bs_network_set_limits(net, p->phys_mode, p->phys_factor,
+			      p->phys_extra);
+	if (net->total_slots > BS_MAX_DOCKS)
+		return bs_scenario_error(sc, err, "capacity.physical",
+					 "the ports' physical limits add up to %llu bikes; expected at most %llu in all (every dock slot is held in memory)",
+					 (unsigned long long)net->total_slots,
+					 (unsigned long long)BS_MAX_DOCKS);
+	return 0;
+}
+
 /* The stations (a CSV or the synthetic grid) with their neighbours, and
  * the sizes they imply. 0, BS_E_NOMEM, or BS_E_INPUT with err filled. */
 static int build_network(struct bs_world *w, const struct bs_scenario *sc,
@@ -390,6 +413,7 @@ static int build_network(struct bs_world *w, const struct bs_scenario *sc,
 				? p->walk_radius_m
 				: BS_MIN_NEIGHBOUR_RADIUS_M;
 	double ns, bytes;
+	int rc;
 
 	if (sc->stations_path) {
 		const char *why;
@@ -423,12 +447,15 @@ static int build_network(struct bs_world *w, const struct bs_scenario *sc,
 					 "the network has %llu docks; expected at most %llu in all (every dock is held in memory)",
 					 (unsigned long long)w->net->total_docks,
 					 (unsigned long long)BS_MAX_DOCKS);
+	if ((rc = build_limits(w, sc, err)))
+		return rc;
 	if (w->net->n < 2)
 		return bs_scenario_error(sc, err, "network",
 					 "the network has one station; expected at least two so that trips can go somewhere");
 	/* results of every replication are held until written */
 	ns = ceil(p->days * BS_MINUTES_PER_DAY / p->ts_step_min);
-	bytes = ns * (double)(w->net->nwards + 1) * 12.0 * (double)p->replications;
+	bytes = ns * (double)(w->net->nwards + 1) * (4.0 * BS_TS_N) *
+		(double)p->replications;
 	if (bytes > 2147483648.0)
 		return bs_scenario_error(sc, err, "output.timeseries_step_min",
 					 "the time series of %u replications would take %.1f GiB; expected a longer step or fewer replications",
@@ -478,7 +505,10 @@ static int build_fleet(struct bs_world *w, const struct bs_scenario *sc,
 		bikes = (uint64_t)llround(p->fill * (double)w->net->total_docks);
 	else if (p->fleet_mode == BS_FLEET_BIKES)
 		bikes = p->bikes; /* else: the stock of fleet.initial */
-	if (bikes > w->net->total_docks)
+	/* a stock as given may fill the ports to their physical limits;
+	 * bikes spread or added go into published docks */
+	if (sc->initial_path && p->fleet_mode == BS_FLEET_INITIAL ?
+		    bikes > w->net->total_slots : bikes > w->net->total_docks)
 		return bs_scenario_error(sc, err, "fleet.bikes",
 					 "%llu bikes do not fit in the network's %llu docks; expected at most %llu",
 					 (unsigned long long)bikes,

@@ -86,11 +86,18 @@ static int stock_row(void *ud, const struct bs_csv_row *r,
 			     f, L->net->cap[s]);
 		return BS_E_INPUT;
 	}
-	if (b > L->net->cap[s]) {
+	if (b > L->net->lim[s] && L->net->lim[s] == L->net->cap[s]) {
 		bs_error_row(err, L->file, r->row, "bikes",
 			     "%llu bikes do not fit in station %s's %u docks; expected at most %u (the capacity in the stations file)",
 			     (unsigned long long)b, L->net->ids[s], L->net->cap[s],
 			     L->net->cap[s]);
+		return BS_E_INPUT;
+	}
+	if (b > L->net->lim[s]) {
+		bs_error_row(err, L->file, r->row, "bikes",
+			     "%llu bikes do not fit in station %s (capacity %u, physical limit %u); expected at most %u",
+			     (unsigned long long)b, L->net->ids[s], L->net->cap[s],
+			     L->net->lim[s], L->net->lim[s]);
 		return BS_E_INPUT;
 	}
 	if (L->seen[s]) {

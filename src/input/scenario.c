@@ -188,6 +188,24 @@ char *bs_scenario_path(const struct bs_scenario *sc, const char *rel)
  * Also the few values made of several keys (the fleet's mode, profiles).
  */
 static int check_demand(struct bs_scenario *sc, struct bs_error *err);
+
+/* Shares of user types sum to 1. The tolerance 1e-6 accepts shares
+ * written with six decimals (1/3 as 0.333333 three times) and a draw
+ * that compares a uniform with cumulative shares never notices a gap
+ * that small: the last type takes it. O(1). */
+#define USER_SHARE_TOL 1e-6
+static int check_users(struct bs_scenario *sc, struct bs_error *err)
+{
+	const struct bs_params *p = &sc->p;
+	double sum = p->share_pay + p->share_monthly + p->share_day;
+
+	if (fabs(sum - 1.0) > USER_SHARE_TOL)
+		return serr(sc, err, "fees.users",
+			    "user shares sum to %.9g (pay_per_ride %g + monthly %g + day_pass %g); expected a sum of 1 (within %g)",
+			    sum, p->share_pay, p->share_monthly, p->share_day,
+			    USER_SHARE_TOL);
+	return 0;
+}
 static int check_operations(struct bs_scenario *sc, struct bs_error *err);
 
 static int cross_checks(struct bs_scenario *sc, struct bs_error *err)
@@ -248,6 +266,8 @@ static int cross_checks(struct bs_scenario *sc, struct bs_error *err)
 		return serr(sc, err, "fleet",
 			    "expected fleet.bikes (a number of bikes), fleet.fill (a share of docks) or fleet.initial (a stock CSV)");
 
+	if ((rc = check_users(sc, err)))
+		return rc;
 	return check_demand(sc, err);
 }
 

@@ -12,16 +12,19 @@
 
 #include "input/csvread.h"
 
-enum { C_ID, C_NAME, C_WARD, C_LAT, C_LON, C_CAP, C_N };
+enum { C_ID, C_NAME, C_WARD, C_LAT, C_LON, C_CAP, C_PHYS, C_N };
 
+/* physical_limit (optional): the most bikes the port holds, at least its
+ * capacity; read by capacity.physical = "data" (docs/model.md) */
 static const char *const COLS[C_N] = {"station_id", "name", "ward",
-				      "lat",        "lon",  "capacity"};
-static const int REQUIRED[C_N] = {1, 1, 1, 1, 1, 1};
+				      "lat",        "lon",  "capacity",
+				      "physical_limit"};
+static const int REQUIRED[C_N] = {1, 1, 1, 1, 1, 1, 0};
 
 struct srow {
 	size_t id, name, ward; /* offsets in the pool */
 	double lat, lon;
-	uint32_t cap;
+	uint32_t cap, lim;
 };
 
 struct load {
@@ -69,6 +72,28 @@ static int check_text(const struct bs_csv_row *r, const char *file, int col,
 			     "not valid UTF-8; expected UTF-8 text");
 		return BS_E_INPUT;
 	}
+	return 0;
+}
+
+/* The physical_limit column of row r when the header has it (else the
+ * capacity): a whole number from the capacity to BS_MAX_CAPACITY. */
+static int read_limit(const struct load *L, const struct bs_csv_row *r,
+		      struct srow *s, struct bs_error *err)
+{
+	long ci = L->idx[C_PHYS];
+	double v;
+
+	s->lim = s->cap;
+	if (ci < 0)
+		return 0;
+	if (bs_parse_double(r->f[ci], &v) || !(v >= (double)s->cap) ||
+	    v > (double)BS_MAX_CAPACITY || v != floor(v)) {
+		bs_error_row(err, L->file, r->row, "physical_limit",
+			     "'%s' is not a physical limit; expected a whole number of bikes from the port's capacity (%u) to %u",
+			     r->f[ci], s->cap, BS_MAX_CAPACITY);
+		return BS_E_INPUT;
+	}
+	s->lim = (uint32_t)v;
 	return 0;
 }
 
@@ -134,6 +159,8 @@ static int on_row(void *ud, const struct bs_csv_row *r, struct bs_error *err)
 		return BS_E_INPUT;
 	}
 	s->cap = (uint32_t)v;
+	if ((rc = read_limit(L, r, s, err)))
+		return rc;
 	if (pool_add(L, r, L->idx[C_ID], &s->id) ||
 	    pool_add(L, r, L->idx[C_NAME], &s->name) ||
 	    pool_add(L, r, L->idx[C_WARD], &s->ward))
@@ -176,6 +203,12 @@ struct bs_network *bs_stations_load(const char *path, double radius_m,
 		rc = bs_network_set_station(net, i, L.pool + L.rows[i].id,
 					    L.pool + L.rows[i].name, w, L.rows[i].lat,
 					    L.rows[i].lon, L.rows[i].cap);
+	}
+	if (rc == 0 && L.idx[C_PHYS] >= 0) {
+		if (!(net->lim_data = malloc(L.n * sizeof(uint32_t))))
+			rc = BS_E_NOMEM;
+		for (i = 0; rc == 0 && i < L.n; i++)
+			net->lim_data[i] = L.rows[i].lim;
 	}
 	if (rc == 0)
 		rc = bs_network_finish(net, radius_m, path, 2, err);

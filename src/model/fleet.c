@@ -43,6 +43,14 @@ int bs_fleet_spread(const struct bs_network *net, uint64_t bikes,
 	return 0;
 }
 
+/* Free docks of station i against its capacity: none when a soft
+ * capacity lets the stock pass it. */
+static uint64_t room(const struct bs_network *net, const uint32_t *stock,
+		     size_t i)
+{
+	return stock[i] < net->cap[i] ? net->cap[i] - stock[i] : 0;
+}
+
 int bs_fleet_adjust(const struct bs_network *net, uint64_t bikes,
 		    uint32_t *stock)
 {
@@ -58,7 +66,7 @@ int bs_fleet_adjust(const struct bs_network *net, uint64_t bikes,
 	add = bikes > have;
 	move = add ? bikes - have : have - bikes;
 	for (i = 0; i < net->n; i++)
-		pool += add ? net->cap[i] - stock[i] : stock[i];
+		pool += add ? room(net, stock, i) : stock[i];
 	if (pool == 0)
 		return 0; /* nothing to move: only when move is 0 too */
 	rm = malloc(net->n * sizeof(*rm));
@@ -66,7 +74,7 @@ int bs_fleet_adjust(const struct bs_network *net, uint64_t bikes,
 		return BS_E_NOMEM;
 	for (i = 0; i < net->n; i++) {
 		/* move <= pool <= 2e11 and a share <= 1e5: the product fits */
-		uint64_t share = add ? net->cap[i] - stock[i] : stock[i];
+		uint64_t share = add ? room(net, stock, i) : stock[i];
 		uint64_t q = move * share, k = q / pool;
 		stock[i] = add ? stock[i] + (uint32_t)k : stock[i] - (uint32_t)k;
 		given += k;

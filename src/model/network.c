@@ -61,13 +61,14 @@ struct bs_network *bs_network_alloc(size_t n)
 	net->lat = calloc(n, sizeof(double));
 	net->lon = calloc(n, sizeof(double));
 	net->cap = calloc(n, sizeof(uint32_t));
+	net->lim = calloc(n, sizeof(uint32_t));
 	net->x = calloc(n, sizeof(double));
 	net->y = calloc(n, sizeof(double));
 	net->coslat = calloc(n, sizeof(double));
 	net->ward_nstations = calloc(BS_MAX_WARDS, sizeof(uint32_t));
 	net->ward_docks = calloc(BS_MAX_WARDS, sizeof(uint64_t));
 	if (!net->ward_names || !net->ids || !net->names || !net->ward ||
-	    !net->lat || !net->lon || !net->cap || !net->x || !net->y ||
+	    !net->lat || !net->lon || !net->cap || !net->lim || !net->x || !net->y ||
 	    !net->coslat ||
 	    !net->ward_nstations || !net->ward_docks) {
 		bs_network_free(net);
@@ -114,6 +115,7 @@ int bs_network_set_station(struct bs_network *net, size_t i, const char *id,
 	net->lat[i] = lat;
 	net->lon[i] = lon;
 	net->cap[i] = cap;
+	net->lim[i] = cap;
 	return 0;
 }
 
@@ -523,10 +525,12 @@ int bs_network_finish(struct bs_network *net, double radius_m,
 	memset(net->ward_nstations, 0, BS_MAX_WARDS * sizeof(uint32_t));
 	memset(net->ward_docks, 0, BS_MAX_WARDS * sizeof(uint64_t));
 	net->total_docks = 0;
+	net->total_slots = 0;
 	for (i = 0; i < net->n; i++) {
 		net->ward_nstations[net->ward[i]]++;
 		net->ward_docks[net->ward[i]] += net->cap[i];
 		net->total_docks += net->cap[i];
+		net->total_slots += net->lim[i];
 	}
 	rc = build_grid(net);
 	if (rc)
@@ -697,6 +701,32 @@ nomem:
 	return NULL;
 }
 
+void bs_network_set_limits(struct bs_network *net, int mode, double factor,
+			   uint32_t extra)
+{
+	size_t i;
+
+	net->total_slots = 0;
+	for (i = 0; i < net->n; i++) {
+		uint32_t c = net->cap[i];
+		switch (mode) {
+		case BS_PHYS_DATA:
+			net->lim[i] = net->lim_data ? net->lim_data[i] : c;
+			break;
+		case BS_PHYS_FACTOR:
+			/* the 1e-9 keeps 10 x 0.2 at 2, not 3 */
+			net->lim[i] = c + (uint32_t)ceil((double)c * factor - 1e-9);
+			break;
+		case BS_PHYS_EXTRA:
+			net->lim[i] = c + extra;
+			break;
+		default:
+			net->lim[i] = c;
+		}
+		net->total_slots += net->lim[i];
+	}
+}
+
 void bs_network_free(struct bs_network *net)
 {
 	size_t i;
@@ -719,6 +749,8 @@ void bs_network_free(struct bs_network *net)
 	free(net->lat);
 	free(net->lon);
 	free(net->cap);
+	free(net->lim);
+	free(net->lim_data);
 	free(net->x);
 	free(net->y);
 	free(net->coslat);

@@ -32,13 +32,22 @@ struct bs_network {
 	char **names;       /* [n] */
 	uint16_t *ward;     /* [n] ward index */
 	double *lat, *lon;  /* [n] degrees */
-	uint32_t *cap;      /* [n] docks */
+	uint32_t *cap;      /* [n] docks: the published capacity, what the
+			     * feed's free docks count against ("full") */
+	/* [n] physical limit >= cap: returns are accepted up to it and
+	 * diverted only there (soft capacity, docs/model.md). Equal to cap
+	 * unless bs_network_set_limits says otherwise. */
+	uint32_t *lim;
+	/* the stations CSV gave a physical_limit column (held in lim_data,
+	 * NULL otherwise) */
+	uint32_t *lim_data;
 	double *x, *y;      /* [n] local planar metres, for the grid only */
 	double *coslat;     /* [n] cos(lat): half the haversine's trigonometry */
 
 	uint32_t *ward_nstations; /* [nwards] */
 	uint64_t *ward_docks;     /* [nwards] */
 	uint64_t total_docks;
+	uint64_t total_slots;     /* sum of lim: the dock slots to hold */
 
 	/* Neighbours within nb_radius metres, nearest first (ties by index);
 	 * CSR: those of s are nb_idx[nb_off[s] .. nb_off[s+1]). */
@@ -108,6 +117,19 @@ uint32_t bs_network_find(const struct bs_network *net, const char *id);
 struct bs_network *bs_network_synthetic(size_t n, uint32_t cap, size_t wards,
 					double spacing_m, double radius_m,
 					struct bs_error *err);
+
+/* How the physical limits follow from the capacities (capacity.physical). */
+enum bs_phys { BS_PHYS_CAPACITY, BS_PHYS_DATA, BS_PHYS_FACTOR, BS_PHYS_EXTRA };
+
+/*
+ * Set every station's physical limit: the capacity itself (hard, as
+ * before), the stations CSV's physical_limit column (lim_data; the caller
+ * checks it was given), capacity + ceil(capacity x factor), or capacity +
+ * extra; then total_slots. The caller keeps the result within
+ * BS_MAX_CAPACITY x (1 + factor bound). O(n).
+ */
+void bs_network_set_limits(struct bs_network *net, int mode, double factor,
+			   uint32_t extra);
 
 /* Predicate for nearest-station queries. */
 typedef int (*bs_station_pred)(const void *ud, uint32_t s);

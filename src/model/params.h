@@ -39,6 +39,11 @@ struct bs_params {
 	double warmup_days;  /* excluded from results */
 	int start_weekday;   /* 0 = Monday ... 6 = Sunday, for day 0 */
 
+	/* soft capacity: how physical limits follow (enum bs_phys) */
+	int phys_mode;
+	double phys_factor;
+	uint32_t phys_extra;
+
 	/* fleet */
 	int fleet_mode;      /* enum bs_fleet_mode */
 	uint64_t bikes;      /* BS_FLEET_BIKES */
@@ -82,6 +87,10 @@ struct bs_params {
 	double dock_fee_yen;     /* per foreign bike per night */
 	double night_hour;       /* when foreign bikes are counted */
 	double repatriation_yen; /* per bike brought home by a truck */
+	/* user types (fares.c): shares of requests, and each type's rule */
+	double share_pay, share_monthly, share_day;
+	double monthly_yen, monthly_free_min, monthly_rides;
+	double day_pass_yen, day_pass_rides;
 
 	/* rebalancing trucks (per-ward counts, pools and depots: bs_ops) */
 	int reb_policy;          /* enum bs_reb_policy */

@@ -94,20 +94,25 @@ struct bs_sim *bs_sim_alloc(const struct bs_model *m)
 	if (bs_rng_block_alloc(&S->rs, n, RS_N) || !S->r_beh || !S->r_bat)
 		goto err;
 	S->st = bs_big_calloc(n, sizeof(*S->st));
-	S->docks = bs_big_calloc(m->net->total_docks, sizeof(uint32_t));
+	S->docks = bs_big_calloc(m->net->total_slots, sizeof(uint32_t));
 	S->owner = bs_big_calloc(fleet, sizeof(uint16_t));
 	S->loc_mem = malloc((fleet ? fleet : 1) * sizeof(uint32_t));
 	S->trip = bs_big_calloc(fleet, sizeof(struct bs__trip));
 	S->w_docked = calloc(W, sizeof(uint32_t));
 	S->w_empty = calloc(W, sizeof(uint32_t));
 	S->w_full = calloc(W, sizeof(uint32_t));
+	S->w_refuse = calloc(W, sizeof(uint32_t));
+	S->w_refuse_tlast = calloc(W, sizeof(double));
 	S->w_inuse = calloc(W, sizeof(uint32_t));
 	S->w_tlast = calloc(W, sizeof(double));
 	S->w_low = calloc(W, sizeof(uint32_t));
 	S->w_low_tlast = calloc(W, sizeof(double));
 	if (!S->st || !S->docks || !S->owner || !S->loc_mem || !S->trip ||
 	    !S->w_docked || !S->w_empty || !S->w_full || !S->w_inuse ||
-	    !S->w_tlast || !S->w_low || !S->w_low_tlast)
+	    !S->w_tlast || !S->w_low || !S->w_low_tlast || !S->w_refuse ||
+	    !S->w_refuse_tlast)
+		goto err;
+	if (bs__users_on(&m->p) && !(S->user = bs_big_calloc(fleet, 1)))
 		goto err;
 	if (m->p.battery && !(S->charge = bs_big_calloc(fleet, sizeof(float))))
 		goto err;
@@ -143,6 +148,9 @@ void bs_sim_free(struct bs_sim *S)
 	free(S->w_docked);
 	free(S->w_empty);
 	free(S->w_full);
+	free(S->w_refuse);
+	free(S->w_refuse_tlast);
+	free(S->user);
 	free(S->w_inuse);
 	free(S->w_tlast);
 	free(S->w_low);
@@ -157,6 +165,20 @@ void bs__st_low(struct bs_sim *S, const struct bs__station *st, double t,
 {
 	bs__ward_low_touch(S, st->ward, t);
 	S->w_low[st->ward] += (stock - usable) - (st->stock - st->usable);
+}
+
+static void ward_refuse_touch(struct bs_sim *S, uint32_t w, double t)
+{
+	if (S->integrating)
+		*bs__raw(S, w, BS_RAW_REFUSE_T) +=
+			S->w_refuse[w] * (t - S->w_refuse_tlast[w]);
+	S->w_refuse_tlast[w] = t;
+}
+
+void bs__st_refuse(struct bs_sim *S, uint32_t w, double t, int on)
+{
+	ward_refuse_touch(S, w, t);
+	S->w_refuse[w] += on ? 1u : (uint32_t)-1;
 }
 
 static inline void ward_inuse_touch(struct bs_sim *S, uint32_t w, double t)
@@ -186,7 +208,7 @@ static int free_allowed_dock(const void *ud, uint32_t s)
 	const struct dock_pred *p = ud;
 	const struct bs__station *st = &p->S->st[s];
 
-	return st->stock < st->cap &&
+	return st->stock < st->lim &&
 	       bs_agreement_allows(p->agr, p->owner, st->ward);
 }
 
@@ -295,7 +317,7 @@ static int on_arrival(struct bs_sim *S, uint32_t o, uint32_t cursor, double t)
 	const struct bs_params *p = &m->p;
 	const struct bs_agreement *agr = m->agr;
 	const struct bs_network *net = m->net;
-	uint32_t d, r, b, target, wd, k, pos_ok, pos_any;
+	uint32_t d, r, b, target, wd, k, pos_ok, pos_any, user;
 	const uint32_t *stack;
 	double tn, variate;
 	int counted = t >= S->warm;
@@ -320,6 +342,7 @@ static int on_arrival(struct bs_sim *S, uint32_t o, uint32_t cursor, double t)
 		d = bs_demand_dest_at(m->dem, o, t, bs__rs(S, o, RS_DST));
 	}
 	variate = draw_variate(p, bs__rs(S, o, RS_DUR));
+	user = bs__user_draw(S, o);
 	if (counted)
 		*bs__raw(S, S->st[o].ward, BS_RAW_REQUESTED) += 1.0;
 
@@ -374,6 +397,8 @@ static int on_arrival(struct bs_sim *S, uint32_t o, uint32_t cursor, double t)
 	}
 	b = bs__take(S, r, pos_ok, t, BS_RIDING);
 	count_rental(S, r);
+	if (S->user)
+		S->user[b] = (uint8_t)user;
 	tr = &S->trip[b];
 	tr->rent_t = t;
 	tr->origin = o;
@@ -423,20 +448,6 @@ static uint32_t divert_target(struct bs_sim *S, uint32_t b, uint32_t x)
 				  NULL);
 }
 
-static double fare_of(const struct bs_sim *S, double minutes, uint32_t rw,
-		      uint32_t ret_ward)
-{
-	const struct bs_params *p = &S->m->p;
-	double blocks = ceil(minutes / p->block_min - 1e-9), fare;
-
-	if (blocks < 1.0)
-		blocks = 1.0;
-	fare = S->m->agr->price_yen[rw] * blocks;
-	if (ret_ward != rw)
-		fare += p->cross_surcharge_yen;
-	return fare;
-}
-
 static int on_return(struct bs_sim *S, uint32_t b, uint32_t x, double t)
 {
 	const struct bs_model *m = S->m;
@@ -449,7 +460,7 @@ static int on_return(struct bs_sim *S, uint32_t b, uint32_t x, double t)
 	if (p->dur == BS_DUR_DISTANCE)
 		tr->km += (float)(p->detour *
 				  bs_network_dist(m->net, tr->leg_from, x) / 1000.0);
-	if (st->stock >= st->cap) {
+	if (st->stock >= st->lim) {
 		double variate;
 		if (tr->diversions < UINT16_MAX)
 			tr->diversions++;
@@ -485,7 +496,8 @@ static int on_return(struct bs_sim *S, uint32_t b, uint32_t x, double t)
 	S->inuse_total--;
 	if (!tr->counted)
 		return 0;
-	fare = fare_of(S, dur, rw, st->ward);
+	fare = bs__fare(m, S->user ? S->user[b] : BS_USER_PAY, dur, rw,
+			st->ward);
 	*bs__raw(S, S->st[tr->origin].ward, BS_RAW_COMPLETED) += 1.0;
 	*bs__raw(S, S->st[tr->origin].ward, BS_RAW_TRIP_MIN) += dur;
 	count_arrival(S, tr, x);
@@ -517,7 +529,7 @@ static int conservation(struct bs_sim *S, double t, int full,
 	for (i = 0; i < S->n; i++) {
 		const struct bs__station *st = &S->st[i];
 		uint32_t u = 0;
-		if (st->stock > st->cap)
+		if (st->stock > st->lim)
 			goto broken;
 		for (uint32_t k = 0; k < st->stock; k++) {
 			uint32_t b = S->docks[st->off + k];
@@ -571,7 +583,7 @@ static void take_sample(struct bs_sim *S, double t)
 {
 	struct bs_rep_result *o = S->out;
 	size_t w, base;
-	uint32_t all[BS_TS_N] = {0, 0, 0};
+	uint32_t all[BS_TS_N] = {0};
 
 	if (S->sample_i >= o->nsamples)
 		return;
@@ -582,9 +594,11 @@ static void take_sample(struct bs_sim *S, double t)
 		row[BS_TS_DOCKED] = S->w_docked[w];
 		row[BS_TS_EMPTY] = S->w_empty[w];
 		row[BS_TS_FULL] = S->w_full[w];
+		row[BS_TS_REFUSING] = S->w_refuse[w];
 		all[BS_TS_DOCKED] += S->w_docked[w];
 		all[BS_TS_EMPTY] += S->w_empty[w];
 		all[BS_TS_FULL] += S->w_full[w];
+		all[BS_TS_REFUSING] += S->w_refuse[w];
 	}
 	memcpy(o->ts + base + S->W * BS_TS_N, all, sizeof(all));
 	S->sample_i++;
@@ -599,6 +613,7 @@ static void flush_all(struct bs_sim *S, double t)
 	for (i = 0; i < S->W; i++) {
 		ward_inuse_touch(S, (uint32_t)i, t);
 		bs__ward_low_touch(S, (uint32_t)i, t);
+		ward_refuse_touch(S, (uint32_t)i, t);
 	}
 }
 
@@ -619,12 +634,16 @@ static int reset(struct bs_sim *S, uint32_t rep)
 		bs_rng_seed(bs__rs(S, s, RS_ARR), seed, rep, BS_RNG_ARRIVAL, i);
 		bs_rng_seed(bs__rs(S, s, RS_DST), seed, rep, BS_RNG_DESTINATION, i);
 		bs_rng_seed(bs__rs(S, s, RS_DUR), seed, rep, BS_RNG_DURATION, i);
+		if (S->user)
+			bs_rng_seed(bs__rs(S, s, RS_USER), seed, rep, BS_RNG_USER, i);
 	}
 	bs_rng_seed(S->r_beh, seed, rep, BS_RNG_BEHAVIOUR, 0);
 	bs_rng_seed(S->r_bat, seed, rep, BS_RNG_BATTERY, 0);
 	memset(S->w_docked, 0, S->W * sizeof(uint32_t));
 	memset(S->w_empty, 0, S->W * sizeof(uint32_t));
 	memset(S->w_full, 0, S->W * sizeof(uint32_t));
+	memset(S->w_refuse, 0, S->W * sizeof(uint32_t));
+	memset(S->w_refuse_tlast, 0, S->W * sizeof(double));
 	memset(S->w_inuse, 0, S->W * sizeof(uint32_t));
 	memset(S->w_tlast, 0, S->W * sizeof(double));
 	memset(S->w_low, 0, S->W * sizeof(uint32_t));
@@ -637,9 +656,10 @@ static int reset(struct bs_sim *S, uint32_t rep)
 		uint32_t k;
 		memset(st, 0, sizeof(*st));
 		st->cap = net->cap[i];
+		st->lim = net->lim[i];
 		st->ward = net->ward[i];
 		st->off = off;
-		off += st->cap;
+		off += st->lim;
 		st->stock = m->init_stock[i];
 		for (k = 0; k < st->stock; k++, b++) {
 			S->docks[st->off + k] = b;
@@ -656,7 +676,8 @@ static int reset(struct bs_sim *S, uint32_t rep)
 		S->w_docked[st->ward] += st->stock;
 		S->w_low[st->ward] += st->stock - st->usable;
 		S->w_empty[st->ward] += st->usable == 0;
-		S->w_full[st->ward] += st->stock == st->cap;
+		S->w_full[st->ward] += st->stock >= st->cap;
+		S->w_refuse[st->ward] += st->stock >= st->lim;
 		S->docked_total += st->stock;
 	}
 	S->warm = p->warmup_days * BS_MINUTES_PER_DAY;

@@ -70,6 +70,7 @@ struct bs_model {
 	X(INUSE_INT)      /* bike-minutes in use */                        \
 	X(EMPTY_T)        /* station-minutes empty */                      \
 	X(FULL_T)         /* station-minutes full */                       \
+	X(REFUSE_T)       /* station-minutes at the physical limit */      \
 	X(DOCKED_T)       /* bike-minutes docked */                        \
 	X(RENTALS)        /* rentals by event time in the window */        \
 	X(REB_MOVES)      /* bikes moved by trucks (owning ward) */        \
@@ -99,7 +100,7 @@ enum bs_st { BS_ST_RENTALS, BS_ST_RETURNS, BS_ST_EMPTY_T, BS_ST_FULL_T,
 	     BS_ST_BIKE_T, BS_ST_N };
 
 /* Time-series columns per (sample, ward). */
-enum bs_ts { BS_TS_DOCKED, BS_TS_EMPTY, BS_TS_FULL, BS_TS_N };
+enum bs_ts { BS_TS_DOCKED, BS_TS_EMPTY, BS_TS_FULL, BS_TS_REFUSING, BS_TS_N };
 
 struct bs_rep_result {
 	uint32_t rep;        /* 1-based replication number */

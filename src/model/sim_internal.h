@@ -16,7 +16,9 @@
  * Every change of a station's stock goes through bs__st_set, which keeps
  * the time integrals and the ward counters (docked, empty, full) right.
  * "Empty" means no rentable bike (with batteries, a docked bike below
- * battery.min_rentable is not rentable); "full" means no free dock.
+ * battery.min_rentable is not rentable); "full" means no free dock
+ * against the published capacity (stock >= cap), "refusing" that the port
+ * is at its physical limit (stock >= lim >= cap: returns divert).
  */
 #ifndef BSSIM_SIM_INTERNAL_H
 #define BSSIM_SIM_INTERNAL_H
@@ -52,7 +54,7 @@ struct bs__station {
 	uint32_t off;    /* first dock slot in sim->docks */
 	uint32_t ward;
 	uint32_t rentals, returns;
-	uint32_t pad_;
+	uint32_t lim;    /* physical limit >= cap: returns divert only here */
 	double tlast;
 	double empty_t, full_t, bike_t;
 };
@@ -134,7 +136,15 @@ struct bs_sim {
 	float *charge;     /* [fleet] battery, or NULL when not modelled */
 	struct bs__trip *trip; /* [fleet] */
 
+	/* user type of each bike's rider (enum bs__user), NULL when every
+	 * user pays per ride (fares.c) */
+	uint8_t *user;                                   /* [fleet] */
+
 	uint32_t *w_docked, *w_empty, *w_full, *w_inuse; /* [W] */
+	/* ports at their physical limit (refusing returns), per ward, and
+	 * their time integral at ward level (BS_RAW_REFUSE_T) */
+	uint32_t *w_refuse;                              /* [W] */
+	double *w_refuse_tlast;                          /* [W] */
 	double *w_tlast;                                 /* [W] */
 	/* docked bikes too low to rent, per ward, integrated over time at
 	 * ward level (it is reported per ward only) */
@@ -156,7 +166,10 @@ struct bs_sim {
 	uint32_t rep;
 };
 
-enum { RS_ARR, RS_DST, RS_DUR, RS_N };
+/* Per-station streams. RS_USER (the user type of each request, fares.c)
+ * is seeded and drawn only when fees.users has types other than pay per
+ * ride, so that scenarios keep common random numbers. */
+enum { RS_ARR, RS_DST, RS_DUR, RS_USER, RS_N };
 
 /*
  * An Exp(1) variate: gsl_ran_exponential(r, 1.0) inlined. GSL 2.x computes
@@ -193,7 +206,7 @@ static inline void bs__st_touch(struct bs_sim *S, struct bs__station *st,
 		double dt = t - st->tlast;
 		if (st->usable == 0)
 			st->empty_t += dt;
-		if (st->stock == st->cap)
+		if (st->stock >= st->cap)
 			st->full_t += dt;
 		st->bike_t += dt * st->stock;
 	}
@@ -213,6 +226,11 @@ static inline void bs__ward_low_touch(struct bs_sim *S, uint32_t w, double t)
 #define BS__HOT inline
 #endif
 
+/* A port starts (on = 1) or stops refusing returns at t: its ward's
+ * count, integrated over time at ward level. Out of line: it runs only
+ * when a port reaches or leaves its physical limit. */
+void bs__st_refuse(struct bs_sim *S, uint32_t w, double t, int on);
+
 /* The battery part of bs__st_set, out of line: only with batteries. */
 void bs__st_low(struct bs_sim *S, const struct bs__station *st, double t,
 		uint32_t stock, uint32_t usable);
@@ -229,7 +247,11 @@ static BS__HOT void bs__st_set(struct bs_sim *S, struct bs__station *st,
 	if (S->charge)
 		bs__st_low(S, st, t, stock, usable);
 	S->w_empty[w] += (usable == 0) - (st->usable == 0);
-	S->w_full[w] += (stock == st->cap) - (st->stock == st->cap);
+	/* full in the feed's sense: no free dock against the published
+	 * capacity (with soft capacity the stock may pass it) */
+	S->w_full[w] += (stock >= st->cap) - (st->stock >= st->cap);
+	if ((stock >= st->lim) != (st->stock >= st->lim))
+		bs__st_refuse(S, w, t, stock >= st->lim);
 	S->w_docked[w] += stock - st->stock; /* modular: may go down */
 	S->docked_total += (uint64_t)stock - st->stock;
 	st->stock = stock;
@@ -270,6 +292,41 @@ static inline double bs__next_daily(double t, double hour)
 
 	return s >= t ? s : s + BS_MINUTES_PER_DAY;
 }
+
+/* User types (fares.c, docs/model.md "Members and passes"). */
+enum bs__user { BS_USER_PAY, BS_USER_MONTHLY, BS_USER_DAY, BS_USER_N };
+
+/* Does the model have user types other than pay per ride? */
+int bs__users_on(const struct bs_params *p);
+
+/* The user type of a request at station o: drawn from o's RS_USER stream
+ * when bs__users_on (S->user is allocated then), else BS_USER_PAY
+ * without a draw. */
+uint32_t bs__user_pick(struct bs_sim *S, uint32_t o);
+static inline uint32_t bs__user_draw(struct bs_sim *S, uint32_t o)
+{
+	return S->user ? bs__user_pick(S, o) : BS_USER_PAY;
+}
+
+/*
+ * A rider's marginal price of a ride of `minutes` rented in ward rw and
+ * returned in ward ret_w, yen: what this ride adds to what the rider
+ * pays. Pay per ride: price_yen[rw] x started blocks (at least one), plus
+ * the cross-ward surcharge. Monthly member: 0 up to monthly_free_min,
+ * then price_yen[rw] per started block beyond it, plus the surcharge.
+ * Day pass: the surcharge only. For a price-response choice (the rider
+ * weighs this), and the part of bs__fare the rider pays at the ride.
+ */
+double bs__marginal_fare(const struct bs_model *m, uint32_t user,
+			 double minutes, uint32_t rw, uint32_t ret_w);
+
+/*
+ * The revenue a ride brings: its marginal fare plus the share of the
+ * pass it rides on (monthly_yen / monthly_rides for a member,
+ * day_pass_yen / day_pass_rides on a day pass; nothing per ride).
+ */
+double bs__fare(const struct bs_model *m, uint32_t user, double minutes,
+		uint32_t rw, uint32_t ret_w);
 
 /* settle.c: money between wards. Ward `from` owes `to` yen (counted
  * in the settlement matrix; nothing when from == to). */

@@ -447,7 +447,7 @@ static void section_matrices(FILE *o, const struct bs_report *rep)
 static const char *const WARD_METRICS[] = {
 	"trips_requested", "service_level", "reach_level", "lost_no_bike",
 	"cross_ward_trips", "walk_after_m_mean", "empty_station_frac",
-	"full_station_frac", "revenue_yen"};
+	"full_station_frac", "refusing_station_frac", "revenue_yen"};
 #define NWARD_METRICS (sizeof(WARD_METRICS) / sizeof(WARD_METRICS[0]))
 
 static void section_wards(FILE *o, const struct bs_report *rep)
@@ -629,6 +629,7 @@ out:
 static const char *const SWEEP_METRICS[] = {
 	"service_level", "reach_level", "lost_no_bike", "cross_ward_trips",
 	"walk_after_m_mean", "empty_station_frac", "full_station_frac",
+	"refusing_station_frac",
 	"revenue_yen", "rebalancing_km"};
 #define NSWEEP_METRICS (sizeof(SWEEP_METRICS) / sizeof(SWEEP_METRICS[0]))
 

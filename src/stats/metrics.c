@@ -60,6 +60,7 @@ void bs_metrics_compute(const struct bs_rep_result *r,
 		ratio(x[BS_RAW_TRIP_MIN], x[BS_RAW_COMPLETED]);
 	out[BS_M_EMPTY_STATION_FRAC] = ratio(x[BS_RAW_EMPTY_T], nst * win);
 	out[BS_M_FULL_STATION_FRAC] = ratio(x[BS_RAW_FULL_T], nst * win);
+	out[BS_M_REFUSING_STATION_FRAC] = ratio(x[BS_RAW_REFUSE_T], nst * win);
 	out[BS_M_BIKES_IN_USE_MEAN] = x[BS_RAW_INUSE_INT] / win;
 	out[BS_M_REBALANCING_MOVES] = x[BS_RAW_REB_MOVES] / days;
 	out[BS_M_REBALANCING_KM] = x[BS_RAW_REB_KM] / days;

@@ -49,7 +49,8 @@
 	X(NET_YEN, "net_yen", "revenue + settlement_net - operating_cost, per day, yen") \
 	X(TRIPS_REACHED, "trips_reached", "trips per day docked at the destination, or within the walk radius of it after full-port diversions; truncated trips excluded") \
 	X(REACH_LEVEL, "reach_level", "trips_reached / trips_requested") \
-	X(WALK_AFTER_M_MEAN, "walk_after_m_mean", "mean metres from the return port to the destination, over completed trips")
+	X(WALK_AFTER_M_MEAN, "walk_after_m_mean", "mean metres from the return port to the destination, over completed trips") \
+	X(REFUSING_STATION_FRAC, "refusing_station_frac", "time-averaged share of ports at their physical limit, refusing returns (= full_station_frac unless capacity.physical gives limits above capacity)")
 
 enum bs_metric {
 #define BS__METRIC_ENUM(id, name, help) BS_M_##id,
