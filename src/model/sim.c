@@ -13,6 +13,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "engine/rng.h"
+#include "model/depot.h"
 
 #define DRAIN_MIN 1440.0
 #define CHECK_EVERY 65536u
@@ -23,7 +24,7 @@
 
 /* The processes, in the order they start (sim_internal.h). */
 static const struct bs__process *const PROCESSES[BS__NPROC] = {
-	&bs__trucks, &bs__crews, &bs__night_fees};
+	&bs__trucks, &bs__crews, &bs__night_fees, &bs__depots};
 
 _Static_assert(sizeof(struct bs__station) == 64,
 	       "a station's state is one cache line");
@@ -40,6 +41,7 @@ struct bs_rep_result *bs_rep_result_alloc(const struct bs_model *m)
 		return NULL;
 	r->nwards = W;
 	r->n = m->net->n;
+	r->depots = m->depots != NULL;
 	k0 = ceil(warm / p->ts_step_min);
 	k1 = ceil(hor / p->ts_step_min);
 	if (k1 > k0)
@@ -78,13 +80,18 @@ struct bs_sim *bs_sim_alloc(const struct bs_model *m)
 	size_t n = m->net->n, W = m->net->nwards, fleet;
 	size_t vehicles = m->ops ? m->ops->ntrucks + m->ops->ncrews : 0;
 
+	/* depots: their bikes are fleet too, their trucks and replay events
+	 * vehicles of the heap */
+	if (m->depots)
+		vehicles += m->depots->ntrucks + 1;
+
 	if (!S)
 		return NULL;
 	S->m = m;
 	S->n = n;
 	S->W = W;
-	S->fleet = m->fleet;
-	fleet = (size_t)m->fleet;
+	S->fleet = m->fleet + (m->depots ? m->depots->total_stock : 0);
+	fleet = (size_t)S->fleet;
 	/* arrivals live in one slot per station; the heap holds rides,
 	 * vehicles and bookkeeping */
 	if (bs_engine_init(&S->eng, fleet + vehicles + 16, n))
@@ -110,6 +117,8 @@ struct bs_sim *bs_sim_alloc(const struct bs_model *m)
 	    !S->w_tlast || !S->w_low || !S->w_low_tlast)
 		goto err;
 	if (m->p.battery && !(S->charge = bs_big_calloc(fleet, sizeof(float))))
+		goto err;
+	if (m->depots && !(S->w_depot = calloc(W, sizeof(uint32_t))))
 		goto err;
 	for (size_t i = 0; i < BS__NPROC; i++)
 		if (PROCESSES[i]->wanted(m) &&
@@ -147,6 +156,7 @@ void bs_sim_free(struct bs_sim *S)
 	free(S->w_tlast);
 	free(S->w_low);
 	free(S->w_low_tlast);
+	free(S->w_depot);
 	free(S);
 }
 
@@ -469,13 +479,16 @@ static int on_return(struct bs_sim *S, uint32_t b, uint32_t x, double t)
 static int conservation(struct bs_sim *S, double t, int full,
 			struct bs_error *err)
 {
-	uint64_t docked = 0, riding = 0, trucked = 0, usable = 0, W = 0;
+	uint64_t docked = 0, riding = 0, trucked = 0, depot = 0, usable = 0,
+		 W = 0;
 	size_t i, w;
 
 	for (w = 0; w < S->W; w++)
 		docked += S->w_docked[w];
 	if (docked != S->docked_total ||
-	    S->docked_total + S->inuse_total + S->trucked_total != S->fleet)
+	    S->docked_total + S->inuse_total + S->trucked_total +
+			    S->depot_total !=
+		    S->fleet)
 		goto broken;
 	if (!full)
 		return 0;
@@ -501,9 +514,10 @@ static int conservation(struct bs_sim *S, double t, int full,
 	for (i = 0; i < S->fleet; i++) {
 		riding += S->loc[i] == BS_RIDING;
 		trucked += S->loc[i] == BS_ON_TRUCK;
+		depot += S->loc[i] == BS_IN_DEPOT;
 	}
 	if (docked != S->docked_total || riding != S->inuse_total ||
-	    trucked != S->trucked_total)
+	    trucked != S->trucked_total || depot != S->depot_total)
 		goto broken;
 	for (w = 0, i = 0; w < S->W; w++)
 		i += S->w_empty[w];
@@ -525,10 +539,11 @@ static int conservation(struct bs_sim *S, double t, int full,
 	return 0;
 broken:
 	bs_error_set(err, BS_E_RUN, NULL, 0, 0, NULL,
-		     "internal error: bikes not conserved at t=%.3f min (replication %u: docked %llu + riding %llu + on trucks %llu, fleet %llu); please report this with the scenario",
+		     "internal error: bikes not conserved at t=%.3f min (replication %u: docked %llu + riding %llu + on trucks %llu + in depots %llu, fleet %llu); please report this with the scenario",
 		     t, S->rep, (unsigned long long)S->docked_total,
 		     (unsigned long long)S->inuse_total,
 		     (unsigned long long)S->trucked_total,
+		     (unsigned long long)S->depot_total,
 		     (unsigned long long)S->fleet);
 	return BS_E_RUN;
 }
@@ -537,7 +552,7 @@ static void take_sample(struct bs_sim *S, double t)
 {
 	struct bs_rep_result *o = S->out;
 	size_t w, base;
-	uint32_t all[BS_TS_N] = {0, 0, 0};
+	uint32_t all[BS_TS_N] = {0};
 
 	if (S->sample_i >= o->nsamples)
 		return;
@@ -551,6 +566,10 @@ static void take_sample(struct bs_sim *S, double t)
 		all[BS_TS_DOCKED] += S->w_docked[w];
 		all[BS_TS_EMPTY] += S->w_empty[w];
 		all[BS_TS_FULL] += S->w_full[w];
+		if (S->w_depot) {
+			row[BS_TS_DEPOT] = S->w_depot[w];
+			all[BS_TS_DEPOT] += S->w_depot[w];
+		}
 	}
 	memcpy(o->ts + base + S->W * BS_TS_N, all, sizeof(all));
 	S->sample_i++;
@@ -598,6 +617,9 @@ static int reset(struct bs_sim *S, uint32_t rep)
 	S->docked_total = 0;
 	S->inuse_total = 0;
 	S->trucked_total = 0;
+	S->depot_total = 0;
+	if (S->w_depot)
+		memset(S->w_depot, 0, S->W * sizeof(uint32_t));
 	for (i = 0; i < S->n; i++) {
 		struct bs__station *st = &S->st[i];
 		uint32_t k;
@@ -632,7 +654,8 @@ static int reset(struct bs_sim *S, uint32_t rep)
 	S->sample_i = 0;
 	S->ts_k0 = ceil(S->warm / p->ts_step_min);
 	S->rep = rep;
-	return b == S->fleet ? 0 : BS_E_RUN;
+	/* the depots' bikes are numbered on from b by their process */
+	return b == m->fleet ? 0 : BS_E_RUN;
 }
 
 static int schedule_start(struct bs_sim *S)

@@ -44,7 +44,11 @@
 	X(BIKES_LOW_BATTERY_MEAN, "bikes_low_battery_mean", "time-averaged docked bikes too low to rent") \
 	X(OPERATING_COST_YEN, "operating_cost_yen", "trucks, kilometres, crews and swaps per day, yen") \
 	X(SETTLEMENT_NET_YEN, "settlement_net_yen", "owed to the ward minus owed by it, per day, yen") \
-	X(NET_YEN, "net_yen", "revenue + settlement_net - operating_cost, per day, yen")
+	X(NET_YEN, "net_yen", "revenue + settlement_net - operating_cost, per day, yen") \
+	X(BIKES_BROUGHT_IN, "bikes_brought_in", "bikes per day brought into service from the ward's depot (port's ward)") \
+	X(BIKES_TAKEN_OUT, "bikes_taken_out", "bikes per day taken out of service to the ward's depot (port's ward)") \
+	X(DEPOT_BIKES_MEAN, "depot_bikes_mean", "time-averaged bikes out of service in the ward's depot") \
+	X(OPS_MOVES_SHORT, "ops_moves_short", "bikes per day of replayed moves that could not be made (depot, port or docks short)")
 
 enum bs_metric {
 #define BS__METRIC_ENUM(id, name, help) BS_M_##id,
