@@ -394,7 +394,7 @@ START_TEST(test_samples_and_window)
 	ck_assert_uint_eq(r->nsamples, 48); /* days 1..3 hourly */
 	ck_assert_double_eq(r->window_min, 2880.0);
 	for (k = 0; k < r->nsamples; k++) {
-		uint32_t sum[3] = {0, 0, 0};
+		uint32_t sum[BS_TS_N] = {0};
 		const uint32_t *all = r->ts + (k * 4 + 3) * BS_TS_N;
 		ck_assert_double_eq(r->ts_t[k], 1440.0 + 60.0 * (double)k);
 		for (wd = 0; wd < 3; wd++)
