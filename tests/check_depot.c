@@ -121,7 +121,7 @@ START_TEST(test_one_depot_two_ports_by_hand)
 		 "   \"detour\": 1, \"load_min_per_bike\": 1},"
 		 " \"depots\": {\"enabled\": true, \"at\": {\"W\": \"35.7089932,139.75\"},"
 		 "   \"capacity\": 20, \"stock\": 6, \"charge_min\": 60,"
-		 "   \"policy\": \"%s\", \"trucks_per_ward\": 1,"
+		 "   \"operations\": \"policy\", \"policy\": \"%s\", \"trucks_per_ward\": 1,"
 		 "   \"shift_start_h\": 8, \"shift_end_h\": 12}}",
 		 tu_abspath(tu_fixture("two.csv")), pol);
 	free(pol);

@@ -356,6 +356,19 @@ void bs_rates_write_od(const struct bs_rates *r, const struct bs_network *net,
 	}
 }
 
+/* Is observation k (not a station's first) an operator's move, as
+ * bs_calibrate_status judges: a change of truck_jump bikes or more since
+ * the observation before, at most max_gap_min earlier. *d: the change. */
+static int is_move(const struct bs_status *s, size_t k,
+		   const struct bs_calib_opts *o, int32_t *d)
+{
+	int32_t gap = s->minute[k] - s->minute[k - 1];
+
+	*d = s->bikes[k] - s->bikes[k - 1];
+	return gap > 0 && (double)gap <= o->max_gap_min &&
+	       (*d <= -o->truck_jump || *d >= o->truck_jump);
+}
+
 /*
  * The moves calibration sets aside as the operator's (a change of
  * truck_jump bikes or more between two observations at most max_gap_min
@@ -371,10 +384,8 @@ void bs_status_write_moves(const struct bs_status *s,
 	fprintf(fp, "t_min,station_id,delta\n");
 	for (i = 0; i < s->nst; i++)
 		for (k = s->off[i] + 1; k < s->off[i + 1]; k++) {
-			int32_t gap = s->minute[k] - s->minute[k - 1];
-			int32_t d = s->bikes[k] - s->bikes[k - 1];
-			if (gap <= 0 || (double)gap > o->max_gap_min ||
-			    (d > -o->truck_jump && d < o->truck_jump))
+			int32_t d;
+			if (!is_move(s, k, o, &d))
 				continue;
 			fprintf(fp, "%ld,", (long)s->minute[k]);
 			bs_csv_put(fp, s->ids[i]);
@@ -405,10 +416,8 @@ void bs_status_write_ops_policy(const struct bs_status *s,
 	for (i = 0; i < s->nst; i++) {
 		w = net->ward[bs_network_find(net, s->ids[i])];
 		for (k = s->off[i] + 1; k < s->off[i + 1]; k++) {
-			int32_t gap = s->minute[k] - s->minute[k - 1];
-			int32_t d = s->bikes[k] - s->bikes[k - 1];
-			if (gap <= 0 || (double)gap > o->max_gap_min ||
-			    (d > -o->truck_jump && d < o->truck_jump))
+			int32_t d;
+			if (!is_move(s, k, o, &d))
 				continue;
 			h = (size_t)(s->minute[k] / 60) % 24; /* as calibration */
 			bt[(w * 24 + h) * 2 + (d < 0)] += d < 0 ? -d : d;

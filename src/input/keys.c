@@ -307,7 +307,7 @@ const struct bs_key bs_keys[] = {
 	{"depots.stock", BS_KT_WCOUNT, 0, 100000, 0, "0", NULL, "depots.enabled",
 	 SW(dep_stock),
 	 "bikes out of service in a ward's depot at the start, on top of the fleet (at most its capacity)", NULL},
-	{"depots.operations", BS_KT_ENUM, 0, 0, 0, "\"policy\"", "none|replay|policy", "depots.enabled",
+	{"depots.operations", BS_KT_ENUM, 0, 0, 0, "\"none\"", "none|replay|policy", "depots.enabled",
 	 PI(dep_ops),
 	 "none; replay (a day's moves at their minutes: depots.replay); policy (depot trucks bring and take per ward and hour: depots.policy)", NULL},
 	{"depots.replay", BS_KT_PATH, 0, 0, 0, NULL, NULL, "depots.operations=replay",
