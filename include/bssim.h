@@ -632,6 +632,11 @@ struct bs_calibrate_opts {
 	long utc_offset_min;  /* status: of JSON files (540) */
 	double days;          /* trips: days the log covers (0: first to last) */
 	const struct bs_monitor *monitor;
+	/* status: also the operator's moves (t_min,station_id,delta, for
+	 * depots.replay) and the policy calibrated to them (ward,hour,bring,
+	 * take, for depots.policy), or NULL */
+	const char *moves;
+	const char *ops_policy;
 };
 BS_API void bs_calibrate_opts_init_size(struct bs_calibrate_opts *o,
 					size_t size);

@@ -1,6 +1,8 @@
 #!/bin/sh
-# Hold the calibrated default against the real day (docs/validation.md,
-# "Against the real day"): run scenarios/tokyo4_full.json, average its time
+# Hold the calibrated scenario against the real day (docs/validation.md,
+# "Against the real day"): run scenarios/tokyo4_calibrated.json (the real
+# day with its operations replayed from depots; SCENARIO=file for another,
+# e.g. scenarios/tokyo4_full.json without depots), average its time
 # series by ward and hour over replications, put it beside the real hourly
 # means of data/tokyo4_status_hourly_20220629.csv, compute the error
 # measures and draw docs/img/real_day.png.
@@ -10,7 +12,8 @@ BSSIM=${1:-build/bssim}
 OUT=${OUT:-out/real-day}
 DOC=docs/img
 
-"$BSSIM" run scenarios/tokyo4_full.json -o "$OUT" -q --jobs 2
+SCENARIO=${SCENARIO:-scenarios/tokyo4_calibrated.json}
+"$BSSIM" run "$SCENARIO" -o "$OUT" -q --jobs 2
 
 # Simulated: mean over replications and the samples in each hour (every
 # 5 minutes), per ward; joined with the real means of the same hour.

@@ -78,6 +78,11 @@
  * - the stock: at most the station's capacity (at most BS_MAX_CAPACITY).
  */
 #define BS_MAX_RATE 100000.0
+/* depots: a replayed move's minute (ten years), a policy's bikes per ward
+ * and hour, and a depot's capacity, stock and trucks (depots.*): so that
+ * no sum over them overflows and the bikes fit bike ids (32 bits) */
+#define BS_MAX_MOVE_T 5256000.0
+#define BS_MAX_OPS_BIKES 100000.0
 #define BS_MAX_OD_TRIPS 1e9
 /* An hour's weight of a demand profile: 24 of them sum to a finite number
  * (24 x 1e308 overflowed to inf and gave no trips at all). */

@@ -355,3 +355,82 @@ void bs_rates_write_od(const struct bs_rates *r, const struct bs_network *net,
 		fputc('\n', fp);
 	}
 }
+
+/* Is observation k (not a station's first) an operator's move, as
+ * bs_calibrate_status judges: a change of truck_jump bikes or more since
+ * the observation before, at most max_gap_min earlier. *d: the change. */
+static int is_move(const struct bs_status *s, size_t k,
+		   const struct bs_calib_opts *o, int32_t *d)
+{
+	int32_t gap = s->minute[k] - s->minute[k - 1];
+
+	*d = s->bikes[k] - s->bikes[k - 1];
+	return gap > 0 && (double)gap <= o->max_gap_min &&
+	       (*d <= -o->truck_jump || *d >= o->truck_jump);
+}
+
+/*
+ * The moves calibration sets aside as the operator's (a change of
+ * truck_jump bikes or more between two observations at most max_gap_min
+ * apart), one row each: t_min (the later observation's minute), the
+ * station, the change. In station order, then time; depots.replay sorts
+ * them by time. O(observations).
+ */
+void bs_status_write_moves(const struct bs_status *s,
+			   const struct bs_calib_opts *o, FILE *fp)
+{
+	size_t i, k;
+
+	fprintf(fp, "t_min,station_id,delta\n");
+	for (i = 0; i < s->nst; i++)
+		for (k = s->off[i] + 1; k < s->off[i + 1]; k++) {
+			int32_t d;
+			if (!is_move(s, k, o, &d))
+				continue;
+			fprintf(fp, "%ld,", (long)s->minute[k]);
+			bs_csv_put(fp, s->ids[i]);
+			fprintf(fp, ",%ld\n", (long)d);
+		}
+}
+
+/*
+ * The operations policy calibrated to the same moves: per ward and hour of
+ * day, the bikes brought (rises) and taken (falls) per day of the series
+ * (days: from minute 0 to the last observation's day). Stations not in the
+ * network are refused before (bs_calibrate_status). O(observations).
+ * At most BS_MAX_WARDS wards (the network's own bound).
+ */
+void bs_status_write_ops_policy(const struct bs_status *s,
+				const struct bs_network *net,
+				const struct bs_calib_opts *o, FILE *fp)
+{
+	/* on the stack (96 KiB at most): nothing to run out of while the
+	 * file is half written */
+	double bt[BS_MAX_WARDS * 48], days = 1.0;
+	size_t W = net->nwards, i, k, w, h;
+
+	memset(bt, 0, W * 48 * sizeof(double));
+	for (k = 0; k < s->nobs; k++)
+		if (floor(s->minute[k] / 1440.0) + 1.0 > days)
+			days = floor(s->minute[k] / 1440.0) + 1.0;
+	for (i = 0; i < s->nst; i++) {
+		w = net->ward[bs_network_find(net, s->ids[i])];
+		for (k = s->off[i] + 1; k < s->off[i + 1]; k++) {
+			int32_t d;
+			if (!is_move(s, k, o, &d))
+				continue;
+			h = (size_t)(s->minute[k] / 60) % 24; /* as calibration */
+			bt[(w * 24 + h) * 2 + (d < 0)] += d < 0 ? -d : d;
+		}
+	}
+	fprintf(fp, "ward,hour,bring,take\n");
+	for (w = 0; w < W; w++)
+		for (h = 0; h < 24; h++) {
+			bs_csv_put(fp, net->ward_names[w]);
+			fprintf(fp, ",%zu,", h);
+			num6(fp, bt[(w * 24 + h) * 2] / days);
+			fputc(',', fp);
+			num6(fp, bt[(w * 24 + h) * 2 + 1] / days);
+			fputc('\n', fp);
+		}
+}

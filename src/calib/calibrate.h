@@ -69,6 +69,16 @@ int bs_calibrate_status(const struct bs_network *net,
 			const struct bs_calib_opts *o, struct bs_rates *out,
 			struct bs_error *err);
 
+/* The operator's moves of a status series as depots.replay reads them
+ * (t_min,station_id,delta), and the policy calibrated to them as
+ * depots.policy reads it (ward,hour,bring,take per day). The series'
+ * stations must be the network's (bs_calibrate_status checked them). */
+void bs_status_write_moves(const struct bs_status *s,
+			   const struct bs_calib_opts *o, FILE *fp);
+void bs_status_write_ops_policy(const struct bs_status *s,
+				const struct bs_network *net,
+				const struct bs_calib_opts *o, FILE *fp);
+
 /*
  * Estimate from a trip log. Every start and end station must be in the
  * network (BS_E_INPUT naming the file, row and column). days <= 0: the

@@ -249,6 +249,8 @@ int bs_import_trips(const struct bs_import_trips_opts *o,
 struct rates_out {
 	const struct bs_rates *r;
 	const struct bs_network *net;
+	const struct bs_status *series;
+	const struct bs_calib_opts *co;
 };
 
 static void put_rates(const void *ud, FILE *fp)
@@ -263,6 +265,20 @@ static void put_profile(const void *ud, FILE *fp)
 	const struct rates_out *o = ud;
 
 	bs_rates_write_profile(o->r, o->net, fp);
+}
+
+static void put_moves(const void *ud, FILE *fp)
+{
+	const struct rates_out *o = ud;
+
+	bs_status_write_moves(o->series, o->co, fp);
+}
+
+static void put_ops_policy(const void *ud, FILE *fp)
+{
+	const struct rates_out *o = ud;
+
+	bs_status_write_ops_policy(o->series, o->net, o->co, fp);
 }
 
 static void put_od(const void *ud, FILE *fp)
@@ -294,15 +310,23 @@ int bs_calibrate(const struct bs_calibrate_opts *o, struct bs_data_report *rep,
 			     r_.source);
 		return BS_E_INPUT;
 	}
+	if ((r_.moves || r_.ops_policy) && !is_status) {
+		bs_error_set(err, BS_E_INPUT, NULL, 0, 0,
+			     r_.moves ? "--moves" : "--ops-policy",
+			     "needs a status series: the operator's moves are read from a port's jumps between updates");
+		return BS_E_INPUT;
+	}
 	if (r_.od && is_status) {
 		bs_error_set(err, BS_E_INPUT, NULL, 0, 0, "--od",
 			     "needs a trip log: a status series has no destinations");
 		return BS_E_INPUT;
 	}
 	{
-		const char *const paths[] = {r_.output, r_.profile, r_.od};
-		static const char *const opts[] = {"-o", "--profile", "--od"};
-		if ((rc = targets_ok(paths, opts, 3, err)))
+		const char *const paths[] = {r_.output, r_.profile, r_.od,
+					     r_.moves, r_.ops_policy};
+		static const char *const opts[] = {"-o", "--profile", "--od",
+						   "--moves", "--ops-policy"};
+		if ((rc = targets_ok(paths, opts, 5, err)))
 			return rc;
 	}
 	co.truck_jump = (int)r_.truck_jump;
@@ -324,12 +348,16 @@ int bs_calibrate(const struct bs_calibrate_opts *o, struct bs_data_report *rep,
 		goto out;
 	ro.r = &r;
 	ro.net = net;
+	ro.series = series;
+	ro.co = &co;
 	{
 		const struct bs_outfile outs[] = {
 			{r_.output, "-o", put_rates, &ro},
 			{r_.profile, "--profile", put_profile, &ro},
-			{r_.od, "--od", put_od, &ro}};
-		if ((rc = write_all(outs, 3, r_.monitor, err)))
+			{r_.od, "--od", put_od, &ro},
+			{r_.moves, "--moves", put_moves, &ro},
+			{r_.ops_policy, "--ops-policy", put_ops_policy, &ro}};
+		if ((rc = write_all(outs, 5, r_.monitor, err)))
 			goto out;
 	}
 	if (rep) {

@@ -13,6 +13,7 @@
 
 #include "model/fleet.h"
 #include "base/limits.h"
+#include "model/depot.h"
 #include "model/ops.h"
 #include "input/inputs.h"
 #include "input/stations.h"
@@ -232,6 +233,158 @@ out:
 	return rc;
 }
 
+/* ---- depots ------------------------------------------------------------- */
+
+static int table_ok(const struct bs_scenario *sc, const char *key,
+		    const char *path, const char *what, struct bs_error *err);
+
+/* Where the four Tokyo wards' offices stand (WGS84, from the wards' own
+ * address pages, read off a map to ~50 m): the default place of a ward's
+ * depot. An ASSUMPTION: docomo publishes no depot but one warehouse in
+ * Chuo, without an address (docs/model.md, "Depots"). */
+static const struct {
+	const char *ward;
+	double lat, lon;
+} WARD_OFFICE[] = {
+	{"Chiyoda", 35.6940, 139.7536}, /* Kudanminami 1-2-1 */
+	{"Chuo", 35.6706, 139.7720},    /* Tsukiji 1-1-1 */
+	{"Minato", 35.6581, 139.7516},  /* Shibakoen 1-5-25 */
+	{"Koto", 35.6729, 139.8171},    /* Toyo 4-11-28 */
+};
+
+/* The network's bounds, 2 km wider each way: a depot outside them is a
+ * typo (swapped lat and lon, a sign), not a place trucks drive from.
+ * O(n). */
+static int depot_in_bounds(const struct bs_network *net, double la, double lo)
+{
+	double a = HUGE_VAL, b = -HUGE_VAL, c = HUGE_VAL, d = -HUGE_VAL;
+	double mla = 2000.0 / 111320.0, mlo;
+
+	for (size_t s = 0; s < net->n; s++) {
+		a = fmin(a, net->lat[s]);
+		b = fmax(b, net->lat[s]);
+		c = fmin(c, net->lon[s]);
+		d = fmax(d, net->lon[s]);
+	}
+	mlo = mla / fmax(cos((a + b) / 2.0 * 3.14159265358979323846 / 180.0), 0.01);
+	return la >= a - mla && la <= b + mla && lo >= c - mlo && lo <= d + mlo;
+}
+
+/* depots.at: every ward's place (defaults first, then the ones given). */
+static int depot_places(const struct bs_scenario *sc,
+			const struct bs_network *net, struct bs_depots *d,
+			struct bs_error *err)
+{
+	const struct bs_wardval *at = &sc->dep_at;
+	size_t w, i;
+
+	for (w = 0; w < net->nwards; w++) {
+		uint32_t s = bs_ops_default_depot(net, w);
+		d->lat[w] = s == BS_NO_STATION ? 0.0 : net->lat[s];
+		d->lon[w] = s == BS_NO_STATION ? 0.0 : net->lon[s];
+		for (i = 0; i < sizeof(WARD_OFFICE) / sizeof(WARD_OFFICE[0]); i++)
+			if (!strcmp(net->ward_names[w], WARD_OFFICE[i].ward) &&
+			    depot_in_bounds(net, WARD_OFFICE[i].lat,
+					    WARD_OFFICE[i].lon)) {
+				d->lat[w] = WARD_OFFICE[i].lat;
+				d->lon[w] = WARD_OFFICE[i].lon;
+			}
+	}
+	for (i = 0; i < at->n; i++) {
+		int x = ward_named(sc, net, &at->ward[i], err);
+		uint32_t s;
+		double la, lo;
+		char tail;
+		if (x < 0)
+			return BS_E_INPUT;
+		if ((s = bs_network_find(net, at->str[i])) != BS_NO_STATION) {
+			la = net->lat[s];
+			lo = net->lon[s];
+		} else if (sscanf(at->str[i], "%lf,%lf%c", &la, &lo, &tail) != 2 ||
+			   !isfinite(la) || !isfinite(lo)) {
+			return bs_scenario_error(sc, err, at->ward[i].key,
+						 "'%s' is neither a station_id of the network nor \"lat,lon\"; expected a port's id or a position such as \"35.6706,139.7720\"",
+						 at->str[i]);
+		}
+		if (!depot_in_bounds(net, la, lo))
+			return bs_scenario_error(sc, err, at->ward[i].key,
+						 "%.6f,%.6f is outside the network (its ports' bounds, 2 km wider); expected a depot near the network",
+						 la, lo);
+		d->lat[x] = la;
+		d->lon[x] = lo;
+	}
+	return 0;
+}
+
+/* depots.capacity, depots.stock, depots.trucks_per_ward. */
+static int depot_counts(const struct bs_scenario *sc,
+			const struct bs_network *net, struct bs_depots *d,
+			struct bs_error *err)
+{
+	int rc;
+	size_t w;
+
+	if ((rc = ward_counts(sc, net, &sc->dep_capacity, "depots.capacity",
+			      d->capacity, err)) ||
+	    (rc = ward_counts(sc, net, &sc->dep_stock, "depots.stock", d->stock,
+			      err)) ||
+	    (sc->p.dep_ops == BS_DEPOT_OPS_POLICY &&
+	     (rc = ward_counts(sc, net, &sc->dep_trucks,
+			       "depots.trucks_per_ward", d->trucks, err))))
+		return rc;
+	for (w = 0; w < net->nwards; w++)
+		if (d->stock[w] > d->capacity[w])
+			return bs_scenario_error(sc, err, "depots.stock",
+						 "ward '%s' has %u bikes in a depot of capacity %u; expected a stock at most the capacity",
+						 net->ward_names[w], d->stock[w],
+						 d->capacity[w]);
+	return 0;
+}
+
+/* The depots of the scenario (none unless depots.enabled), with their
+ * replayed moves or policy read against the network. O(W n + moves). */
+static int build_depots(const struct bs_scenario *sc, struct bs_world *w,
+			struct bs_error *err)
+{
+	const struct bs_params *p = &sc->p;
+	struct bs_moves mv;
+	int rc;
+
+	memset(&mv, 0, sizeof(mv));
+	if (!p->dep_enabled)
+		return 0;
+	if (p->dep_ops == BS_DEPOT_OPS_REPLAY &&
+	    ((rc = table_ok(sc, "depots.replay", sc->dep_replay_path,
+			    "a moves CSV", err)) ||
+	     (rc = bs_moves_load(sc->dep_replay_path, w->net, &mv, err))))
+		return rc;
+	if (!(w->depots = bs_depots_new(w->net, mv.n))) {
+		bs_moves_release(&mv);
+		return BS_E_NOMEM;
+	}
+	w->depots->ops = p->dep_ops;
+	if (mv.n) {
+		memcpy(w->depots->mv_t, mv.t, mv.n * sizeof(double));
+		memcpy(w->depots->mv_st, mv.st, mv.n * sizeof(uint32_t));
+		memcpy(w->depots->mv_delta, mv.delta, mv.n * sizeof(int32_t));
+	}
+	bs_moves_release(&mv);
+	w->depots->shift_start_h = p->dep_shift_start_h;
+	w->depots->shift_end_h = p->dep_shift_end_h;
+	w->depots->charge_min = p->dep_charge_min;
+	w->depots->withdraw_below = p->dep_withdraw_below;
+	if ((rc = depot_places(sc, w->net, w->depots, err)) ||
+	    (rc = depot_counts(sc, w->net, w->depots, err)))
+		return rc;
+	if (p->dep_ops == BS_DEPOT_OPS_POLICY &&
+	    ((rc = table_ok(sc, "depots.policy", sc->dep_policy_path,
+			    "an operations policy CSV", err)) ||
+	     (rc = bs_ops_policy_load(sc->dep_policy_path, w->net,
+				      w->depots->bring, w->depots->take, err))))
+		return rc;
+	return bs_depots_finish(w->depots, w->net);
+}
+
 /* A table the scenario names must be a readable regular file; else an
  * error at its key (as for network.stations). */
 static int table_ok(const struct bs_scenario *sc, const char *key,
@@ -356,6 +509,12 @@ static int check_event_budget(const struct bs_scenario *sc,
 		rev += (double)w->ops->ntrucks *
 		       (p->reb_shift_end_h - p->reb_shift_start_h) * 60.0 /
 		       p->review_min * p->days;
+	if (w->depots && w->depots->ops == BS_DEPOT_OPS_POLICY)
+		rev += (double)w->depots->ntrucks *
+		       (p->dep_shift_end_h - p->dep_shift_start_h) * 60.0 /
+		       fmin(p->review_min, 60.0) * p->days;
+	if (w->depots)
+		rev += (double)w->depots->nmoves;
 	if (p->battery && w->ops)
 		rev += (double)w->ops->ncrews *
 		       (p->bat_shift_end_h - p->bat_shift_start_h) * 60.0 /
@@ -549,12 +708,18 @@ struct bs_world *bs_world_build(const struct bs_scenario *sc,
 					  err->text);
 		goto fail;
 	}
+	if ((rc = build_depots(sc, w, err))) {
+		if (rc == BS_E_NOMEM)
+			goto nomem;
+		goto fail;
+	}
 	if (check_event_budget(sc, w, err))
 		goto fail;
 	w->model.net = w->net;
 	w->model.dem = w->dem;
 	w->model.agr = w->agr;
 	w->model.ops = w->ops;
+	w->model.depots = w->depots;
 	w->model.p = sc->p;
 	w->model.init_stock = w->init_stock;
 	w->model.fleet = s;
@@ -574,6 +739,7 @@ void bs_world_free(struct bs_world *w)
 	bs_demand_free(w->dem);
 	bs_agreement_free(w->agr);
 	bs_ops_free(w->ops);
+	bs_depots_free(w->depots);
 	bs_network_free(w->net);
 	free(w->init_stock);
 	free(w);

@@ -25,6 +25,7 @@ struct bs_world {
 	struct bs_demand *dem;
 	struct bs_agreement *agr;
 	struct bs_ops *ops;
+	struct bs_depots *depots; /* NULL: none */
 	uint32_t *init_stock;
 	struct bs_model model;
 	/* inputs' rows skipped safely (trip log rows without a station) */

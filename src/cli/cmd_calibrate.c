@@ -13,6 +13,7 @@
 static const char CALIBRATE_HELP[] =
 	"usage: bssim calibrate status SERIES --stations F -o rates.csv\n"
 	"                              [--profile F] [--truck-jump K]\n"
+	"                              [--moves F] [--ops-policy F]\n"
 	"       bssim calibrate trips LOG.csv --stations F -o rates.csv\n"
 	"                             [--od F] [--profile F] [--days N]\n"
 	"\n"
@@ -27,6 +28,10 @@ static const char CALIBRATE_HELP[] =
 	"  --truck-jump K     (default 4) see docs/model.md, \"Calibration\"\n"
 	"  --max-gap MIN      observations further apart are not used (default 10)\n"
 	"  --utc-offset MIN   local time of JSON status files (default 540)\n"
+	"  --moves F          also write those truck moves, t_min,station_id,delta\n"
+	"                     (for depots.replay)\n"
+	"  --ops-policy F     also write the policy calibrated to them,\n"
+	"                     ward,hour,bring,take per day (for depots.policy)\n"
 	"\n"
 	"trips: from a trip log (Citi Bike's layout): departures by start station\n"
 	"and hour, arrivals by end station and hour, per day of the log.\n"
@@ -90,11 +95,13 @@ int bs_cmd_calibrate(int argc, char **argv)
 		{"truck-jump", required_argument, NULL, 'k'},
 		{"max-gap", required_argument, NULL, 'g'},
 		{"utc-offset", required_argument, NULL, 'u'},
+		{"moves", required_argument, NULL, 'm'},
+		{"ops-policy", required_argument, NULL, 'P'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
 	const char *what, *stations = NULL, *out = NULL, *profile = NULL,
-		   *od = NULL, *input;
+		   *od = NULL, *input, *moves = NULL, *policy = NULL;
 	struct bs_calibrate_opts co;
 	uint64_t v;
 	int ch, quiet = 0, rc, is_status;
@@ -120,6 +127,8 @@ int bs_cmd_calibrate(int argc, char **argv)
 		case 'o': out = optarg; break;
 		case 'p': profile = optarg; break;
 		case 'd': od = optarg; break;
+		case 'm': moves = optarg; break;
+		case 'P': policy = optarg; break;
 		case 'q': quiet = 1; break;
 		case 'D':
 			if (bs_cli_uint(optarg, 1, 36600, &v))
@@ -164,6 +173,9 @@ int bs_cmd_calibrate(int argc, char **argv)
 		return bs_cli_usage("calibrate", "missing --stations F (the network's stations CSV)");
 	if (!out)
 		return bs_cli_usage("calibrate", "missing -o rates.csv");
+	if ((moves || policy) && !is_status)
+		return bs_cli_usage("calibrate", "%s needs a status series: the operator's moves are read from a port's jumps between updates",
+				    moves ? "--moves" : "--ops-policy");
 	if (od && is_status)
 		return bs_cli_usage("calibrate", "--od needs a trip log: a status series has no destinations");
 	/* every value checked before any input is read */
@@ -173,7 +185,11 @@ int bs_cmd_calibrate(int argc, char **argv)
 	    (profile && (rc = bs_cli_nonempty("calibrate", "--profile", profile,
 					      "an output file"))) ||
 	    (od && (rc = bs_cli_nonempty("calibrate", "--od", od,
-					 "an output file"))))
+					 "an output file"))) ||
+	    (moves && (rc = bs_cli_nonempty("calibrate", "--moves", moves,
+					    "an output file"))) ||
+	    (policy && (rc = bs_cli_nonempty("calibrate", "--ops-policy", policy,
+					     "an output file"))))
 		return rc;
 	co.source = what;
 	co.input = input;
@@ -181,5 +197,7 @@ int bs_cmd_calibrate(int argc, char **argv)
 	co.output = out;
 	co.profile = profile;
 	co.od = od;
+	co.moves = moves;
+	co.ops_policy = policy;
 	return calibrate(&co, is_status, quiet);
 }

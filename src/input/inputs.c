@@ -397,3 +397,170 @@ void bs_trace_release(struct bs_trace *tr)
 	free(tr->d);
 	memset(tr, 0, sizeof(*tr));
 }
+
+/* ---- depots: replayed moves and the operations policy -------------------- */
+
+struct moves_ld {
+	const char *file;
+	const struct bs_network *net;
+	long idx[3];
+	struct bs_moves *m;
+	size_t cap;
+};
+
+static int moves_grow(struct moves_ld *L)
+{
+	size_t nc = L->cap ? L->cap * 2 : 256;
+	double *t = realloc(L->m->t, nc * sizeof(double));
+	uint32_t *s;
+	int32_t *d;
+
+	if (!t)
+		return BS_E_NOMEM;
+	L->m->t = t;
+	if (!(s = realloc(L->m->st, nc * sizeof(uint32_t))))
+		return BS_E_NOMEM;
+	L->m->st = s;
+	if (!(d = realloc(L->m->delta, nc * sizeof(int32_t))))
+		return BS_E_NOMEM;
+	L->m->delta = d;
+	L->cap = nc;
+	return 0;
+}
+
+static int moves_row(void *ud, const struct bs_csv_row *r,
+		     struct bs_error *err)
+{
+	static const char *const cols[3] = {"t_min", "station_id", "delta"};
+	static const int req[3] = {1, 1, 1};
+	struct moves_ld *L = ud;
+	const char *f;
+	uint32_t s;
+	double t, d;
+	int rc;
+
+	if (r->row == 1)
+		return bs_csv_header(r, L->file, 3, cols, req, L->idx,
+				     "t_min,station_id,delta", err);
+	if ((rc = number_of(L->file, r, L->idx[0], "t_min", BS_MAX_MOVE_T, &t,
+			    err)) ||
+	    (rc = station_of(L->net, L->file, r, L->idx[1], "station_id", &s,
+			     err)))
+		return rc;
+	f = r->f[L->idx[2]];
+	if (bs_parse_double(f, &d) || d != floor(d) || d == 0.0 ||
+	    fabs(d) > L->net->cap[s]) {
+		bs_error_row(err, L->file, r->row, "delta",
+			     "'%s' is not a move of station '%s'; expected a whole number of bikes, not 0, from -%u to %u (its docks)",
+			     f, L->net->ids[s], L->net->cap[s], L->net->cap[s]);
+		return BS_E_INPUT;
+	}
+	if (L->m->n == L->cap && (rc = moves_grow(L)))
+		return rc;
+	L->m->t[L->m->n] = t;
+	L->m->st[L->m->n] = s;
+	L->m->delta[L->m->n] = (int32_t)d;
+	L->m->n++;
+	return 0;
+}
+
+int bs_moves_load(const char *path, const struct bs_network *net,
+		  struct bs_moves *m, struct bs_error *err)
+{
+	struct moves_ld L;
+	int rc;
+
+	memset(&L, 0, sizeof(L));
+	memset(m, 0, sizeof(*m));
+	L.file = path;
+	L.net = net;
+	L.m = m;
+	rc = bs_csv_read_input(path, "a moves CSV file", moves_row, &L, err);
+	if (rc)
+		bs_moves_release(m);
+	return rc;
+}
+
+void bs_moves_release(struct bs_moves *m)
+{
+	free(m->t);
+	free(m->st);
+	free(m->delta);
+	memset(m, 0, sizeof(*m));
+}
+
+struct policy_ld {
+	const char *file;
+	const struct bs_network *net;
+	long idx[4];
+	double *bring, *take;
+	uint8_t *seen;
+};
+
+static int policy_row(void *ud, const struct bs_csv_row *r,
+		      struct bs_error *err)
+{
+	static const char *const cols[4] = {"ward", "hour", "bring", "take"};
+	static const int req[4] = {1, 1, 1, 1};
+	struct policy_ld *L = ud;
+	const char *f;
+	size_t w;
+	uint64_t h;
+	int rc;
+
+	if (r->row == 1)
+		return bs_csv_header(r, L->file, 4, cols, req, L->idx,
+				     "ward,hour,bring,take", err);
+	f = r->f[L->idx[0]];
+	for (w = 0; w < L->net->nwards; w++) /* O(wards) a row */
+		if (!strcmp(L->net->ward_names[w], f))
+			break;
+	if (w == L->net->nwards) {
+		bs_error_row(err, L->file, r->row, "ward",
+			     "'%s' is not a ward of the network; expected a ward of the stations file",
+			     f);
+		return BS_E_INPUT;
+	}
+	f = r->f[L->idx[1]];
+	if (bs_parse_u64(f, &h) || h > 23) {
+		bs_error_row(err, L->file, r->row, "hour",
+			     "'%s' is not an hour; expected a whole number from 0 to 23",
+			     f);
+		return BS_E_INPUT;
+	}
+	if (L->seen[w * 24 + h]) {
+		bs_error_row(err, L->file, r->row, "hour",
+			     "ward '%s' hour %llu is listed twice; expected one row per ward and hour",
+			     L->net->ward_names[w], (unsigned long long)h);
+		return BS_E_INPUT;
+	}
+	L->seen[w * 24 + h] = 1;
+	if ((rc = number_of(L->file, r, L->idx[2], "bring", BS_MAX_OPS_BIKES,
+			    &L->bring[w * 24 + h], err)) ||
+	    (rc = number_of(L->file, r, L->idx[3], "take", BS_MAX_OPS_BIKES,
+			    &L->take[w * 24 + h], err)))
+		return rc;
+	return 0;
+}
+
+int bs_ops_policy_load(const char *path, const struct bs_network *net,
+		       double *bring, double *take, struct bs_error *err)
+{
+	struct policy_ld L;
+	int rc;
+
+	memset(&L, 0, sizeof(L));
+	L.file = path;
+	L.net = net;
+	L.bring = bring;
+	L.take = take;
+	memset(bring, 0, net->nwards * 24 * sizeof(double));
+	memset(take, 0, net->nwards * 24 * sizeof(double));
+	L.seen = calloc(net->nwards * 24 + 1, 1);
+	if (!L.seen)
+		return BS_E_NOMEM;
+	rc = bs_csv_read_input(path, "an operations policy CSV file",
+			       policy_row, &L, err);
+	free(L.seen);
+	return rc;
+}

@@ -43,6 +43,25 @@ int bs_rates_load(const char *path, const struct bs_network *net,
 int bs_od_load(const char *path, const struct bs_network *net, size_t *n,
 	       uint32_t **o, uint32_t **d, double **w, struct bs_error *err);
 
+/* Moves of a day's operations (depots.replay): t_min,station_id,delta
+ * (delta a whole number of bikes, not 0, within the port's docks); rows
+ * in file order. Released with bs_moves_release. */
+struct bs_moves {
+	size_t n;
+	double *t;
+	uint32_t *st;
+	int32_t *delta;
+};
+int bs_moves_load(const char *path, const struct bs_network *net,
+		  struct bs_moves *m, struct bs_error *err);
+void bs_moves_release(struct bs_moves *m);
+
+/* bring[W*24] and take[W*24] (zeroed here) from ward,hour,bring,take
+ * (depots.policy; bikes per day, from 0 to BS_MAX_OPS_BIKES); a (ward,
+ * hour) listed twice is an error, pairs not listed are 0. */
+int bs_ops_policy_load(const char *path, const struct bs_network *net,
+		       double *bring, double *take, struct bs_error *err);
+
 /* Requests of a trip log, in minutes from day 0. */
 struct bs_trace {
 	size_t n;          /* requests kept (within [0, horizon)) */

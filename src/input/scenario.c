@@ -16,6 +16,7 @@
 #include "base/limits.h"
 #include "input/csvread.h"
 #include "input/jsonpos.h"
+#include "model/depot.h"
 #include "input/keys.h"
 #include "input/triplog.h"
 
@@ -340,6 +341,12 @@ static int check_operations(struct bs_scenario *sc, struct bs_error *err)
 		return serr(sc, err, "rebalancing.target",
 			    "target %g is outside [low %g, high %g]; expected low <= target <= high",
 			    p->reb_target, p->reb_low, p->reb_high);
+
+	if (p->dep_enabled && p->dep_ops == BS_DEPOT_OPS_POLICY &&
+	    p->dep_shift_end_h <= p->dep_shift_start_h)
+		return serr(sc, err, "depots.shift_end_h",
+			    "the shift ends at %g h, not after it starts (%g h); expected an end hour after the start, within the day",
+			    p->dep_shift_end_h, p->dep_shift_start_h);
 
 	/* batteries */
 	if (p->battery) {

@@ -103,6 +103,9 @@ struct bs_scenario {
 	struct bs_wardval trucks_per_ward, crews_per_ward;
 	struct bs_wardlists reb_pool, bat_pool; /* rebalancing/battery.pooled */
 	struct bs_wardval depots;             /* rebalancing.depots */
+	/* depots.*: where, how big, how full, trucks; the replay and policy */
+	struct bs_wardval dep_at, dep_capacity, dep_stock, dep_trucks;
+	char *dep_replay_path, *dep_policy_path;
 
 	/* the world bs_scenario_check built (calib/world.c) and how to free
 	 * it: this layer does not know what a world is */

@@ -31,7 +31,7 @@ struct fleet {
 
 /* ---- shifts ----------------------------------------------------------- */
 
-static int in_shift(double t, double sh, double eh)
+int bs__in_shift(double t, double sh, double eh)
 {
 	double m = fmod(t, BS_MINUTES_PER_DAY);
 
@@ -40,7 +40,7 @@ static int in_shift(double t, double sh, double eh)
 
 
 /* Minutes of daily shifts [sh, eh) inside [a, b). */
-static double shift_overlap(double a, double b, double sh, double eh)
+double bs__shift_overlap(double a, double b, double sh, double eh)
 {
 	double total = 0.0, d;
 
@@ -473,7 +473,7 @@ static int truck_plan(struct bs_sim *S, struct fleet *F, uint32_t k, double t)
 	double kmh = p->truck_speed_kmh;
 
 	v->dump = 0;
-	if (!in_shift(t, p->reb_shift_start_h, p->reb_shift_end_h)) {
+	if (!bs__in_shift(t, p->reb_shift_start_h, p->reb_shift_end_h)) {
 		/* shift over: drop what is on board, then go home */
 		if (v->load > 0) {
 			v->dump = 1;
@@ -675,7 +675,7 @@ static int crews_event(struct bs_sim *S, void *state, uint32_t k, double t)
 	default:
 		return BS_E_RUN;
 	}
-	if (!in_shift(t, p->bat_shift_start_h, p->bat_shift_end_h))
+	if (!bs__in_shift(t, p->bat_shift_start_h, p->bat_shift_end_h))
 		return travel(S, F, k, v, S->m->ops->depot[v->home], V_TO_DEPOT, t,
 			      p->crew_speed_kmh);
 	s = choose_swap(S, v);
@@ -690,7 +690,7 @@ static int crews_event(struct bs_sim *S, void *state, uint32_t k, double t)
 static void trucks_finish(struct bs_sim *S, void *st)
 {
 	const struct bs_params *p = &S->m->p;
-	double th = shift_overlap(S->warm, S->horizon, p->reb_shift_start_h,
+	double th = bs__shift_overlap(S->warm, S->horizon, p->reb_shift_start_h,
 				  p->reb_shift_end_h) / 60.0;
 	size_t a;
 
@@ -702,7 +702,7 @@ static void trucks_finish(struct bs_sim *S, void *st)
 static void crews_finish(struct bs_sim *S, void *st)
 {
 	const struct bs_params *p = &S->m->p;
-	double ch = shift_overlap(S->warm, S->horizon, p->bat_shift_start_h,
+	double ch = bs__shift_overlap(S->warm, S->horizon, p->bat_shift_start_h,
 				  p->bat_shift_end_h) / 60.0;
 	size_t a;
 

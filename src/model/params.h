@@ -109,6 +109,12 @@ struct bs_params {
 	double crew_speed_kmh, swap_min;
 	double bat_shift_start_h, bat_shift_end_h;
 
+	/* depots (places, stock and trucks: struct bs_depots, depot.h) */
+	int dep_enabled;
+	int dep_ops;             /* enum bs_depot_ops */
+	double dep_shift_start_h, dep_shift_end_h;
+	double dep_charge_min, dep_withdraw_below;
+
 	/* operating costs, yen */
 	double truck_hour_yen, truck_km_yen, crew_hour_yen, swap_yen;
 

@@ -13,6 +13,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "engine/rng.h"
+#include "model/depot.h"
 
 #define DRAIN_MIN 1440.0
 #define CHECK_EVERY 65536u
@@ -23,7 +24,7 @@
 
 /* The processes, in the order they start (sim_internal.h). */
 static const struct bs__process *const PROCESSES[BS__NPROC] = {
-	&bs__trucks, &bs__crews, &bs__night_fees};
+	&bs__trucks, &bs__crews, &bs__night_fees, &bs__depots};
 
 _Static_assert(sizeof(struct bs__station) == 64,
 	       "a station's state is one cache line");
@@ -40,6 +41,7 @@ struct bs_rep_result *bs_rep_result_alloc(const struct bs_model *m)
 		return NULL;
 	r->nwards = W;
 	r->n = m->net->n;
+	r->depots = m->depots != NULL;
 	k0 = ceil(warm / p->ts_step_min);
 	k1 = ceil(hor / p->ts_step_min);
 	if (k1 > k0)
@@ -78,13 +80,18 @@ struct bs_sim *bs_sim_alloc(const struct bs_model *m)
 	size_t n = m->net->n, W = m->net->nwards, fleet;
 	size_t vehicles = m->ops ? m->ops->ntrucks + m->ops->ncrews : 0;
 
+	/* depots: their bikes are fleet too, their trucks and replay events
+	 * vehicles of the heap */
+	if (m->depots)
+		vehicles += m->depots->ntrucks + 1;
+
 	if (!S)
 		return NULL;
 	S->m = m;
 	S->n = n;
 	S->W = W;
-	S->fleet = m->fleet;
-	fleet = (size_t)m->fleet;
+	S->fleet = m->fleet + (m->depots ? m->depots->total_stock : 0);
+	fleet = (size_t)S->fleet;
 	/* arrivals live in one slot per station; the heap holds rides,
 	 * vehicles and bookkeeping */
 	if (bs_engine_init(&S->eng, fleet + vehicles + 16, n))
@@ -115,6 +122,8 @@ struct bs_sim *bs_sim_alloc(const struct bs_model *m)
 	if (bs__users_on(&m->p) && !(S->user = bs_big_calloc(fleet, 1)))
 		goto err;
 	if (m->p.battery && !(S->charge = bs_big_calloc(fleet, sizeof(float))))
+		goto err;
+	if (m->depots && !(S->w_depot = calloc(W, sizeof(uint32_t))))
 		goto err;
 	for (size_t i = 0; i < BS__NPROC; i++)
 		if (PROCESSES[i]->wanted(m) &&
@@ -155,6 +164,7 @@ void bs_sim_free(struct bs_sim *S)
 	free(S->w_tlast);
 	free(S->w_low);
 	free(S->w_low_tlast);
+	free(S->w_depot);
 	free(S);
 }
 
@@ -512,96 +522,22 @@ static int on_return(struct bs_sim *S, uint32_t b, uint32_t x, double t)
 
 /* ---- samples, warm-up, horizon ---------------------------------------- */
 
-static int conservation(struct bs_sim *S, double t, int full,
-			struct bs_error *err)
+/* Bikes the processes hold (on their trucks), summed: 0, or -1 when one
+ * process finds its own books inconsistent. O(processes + vehicles). */
+int bs__held_by_processes(struct bs_sim *S, uint64_t *held)
 {
-	uint64_t docked = 0, riding = 0, trucked = 0, usable = 0, W = 0;
-	size_t i, w;
+	uint64_t h;
+	size_t i;
 
-	for (w = 0; w < S->W; w++)
-		docked += S->w_docked[w];
-	if (docked != S->docked_total ||
-	    S->docked_total + S->inuse_total + S->trucked_total != S->fleet)
-		goto broken;
-	if (!full)
-		return 0;
-	docked = 0;
-	for (i = 0; i < S->n; i++) {
-		const struct bs__station *st = &S->st[i];
-		uint32_t u = 0;
-		if (st->stock > st->lim)
-			goto broken;
-		for (uint32_t k = 0; k < st->stock; k++) {
-			uint32_t b = S->docks[st->off + k];
-			if (S->loc[b] != i ||
-			    !bs_agreement_allows(S->m->agr, S->owner[b], st->ward))
-				goto broken;
-			u += (uint32_t)bs__usable(S, b);
-		}
-		if (u != st->usable)
-			goto broken;
-		docked += st->stock;
-		usable += u;
-		W += st->usable == 0;
+	*held = 0;
+	for (i = 0; i < BS__NPROC; i++) {
+		if (!S->proc[i] || !PROCESSES[i]->held)
+			continue;
+		if (PROCESSES[i]->held(S, S->proc[i], &h))
+			return -1;
+		*held += h;
 	}
-	for (i = 0; i < S->fleet; i++) {
-		riding += S->loc[i] == BS_RIDING;
-		trucked += S->loc[i] == BS_ON_TRUCK;
-	}
-	if (docked != S->docked_total || riding != S->inuse_total ||
-	    trucked != S->trucked_total)
-		goto broken;
-	for (w = 0, i = 0; w < S->W; w++)
-		i += S->w_empty[w];
-	if (i != W)
-		goto broken;
-	{
-		uint64_t held = 0, h;
-		for (i = 0; i < BS__NPROC; i++) {
-			if (!S->proc[i] || !PROCESSES[i]->held)
-				continue;
-			if (PROCESSES[i]->held(S, S->proc[i], &h))
-				goto broken;
-			held += h;
-		}
-		if (held != S->trucked_total)
-			goto broken;
-	}
-	(void)usable;
 	return 0;
-broken:
-	bs_error_set(err, BS_E_RUN, NULL, 0, 0, NULL,
-		     "internal error: bikes not conserved at t=%.3f min (replication %u: docked %llu + riding %llu + on trucks %llu, fleet %llu); please report this with the scenario",
-		     t, S->rep, (unsigned long long)S->docked_total,
-		     (unsigned long long)S->inuse_total,
-		     (unsigned long long)S->trucked_total,
-		     (unsigned long long)S->fleet);
-	return BS_E_RUN;
-}
-
-static void take_sample(struct bs_sim *S, double t)
-{
-	struct bs_rep_result *o = S->out;
-	size_t w, base;
-	uint32_t all[BS_TS_N] = {0};
-
-	if (S->sample_i >= o->nsamples)
-		return;
-	o->ts_t[S->sample_i] = t;
-	base = S->sample_i * (S->W + 1) * BS_TS_N;
-	for (w = 0; w < S->W; w++) {
-		uint32_t *row = o->ts + base + w * BS_TS_N;
-		row[BS_TS_DOCKED] = S->w_docked[w];
-		row[BS_TS_EMPTY] = S->w_empty[w];
-		row[BS_TS_FULL] = S->w_full[w];
-		row[BS_TS_REFUSING] = S->w_refuse[w];
-		all[BS_TS_DOCKED] += S->w_docked[w];
-		all[BS_TS_EMPTY] += S->w_empty[w];
-		all[BS_TS_FULL] += S->w_full[w];
-		all[BS_TS_REFUSING] += S->w_refuse[w];
-	}
-	memcpy(o->ts + base + S->W * BS_TS_N, all, sizeof(all));
-	S->sample_i++;
 }
 
 static void flush_all(struct bs_sim *S, double t)
@@ -651,6 +587,9 @@ static int reset(struct bs_sim *S, uint32_t rep)
 	S->docked_total = 0;
 	S->inuse_total = 0;
 	S->trucked_total = 0;
+	S->depot_total = 0;
+	if (S->w_depot)
+		memset(S->w_depot, 0, S->W * sizeof(uint32_t));
 	for (i = 0; i < S->n; i++) {
 		struct bs__station *st = &S->st[i];
 		uint32_t k;
@@ -687,7 +626,8 @@ static int reset(struct bs_sim *S, uint32_t rep)
 	S->sample_i = 0;
 	S->ts_k0 = ceil(S->warm / p->ts_step_min);
 	S->rep = rep;
-	return b == S->fleet ? 0 : BS_E_RUN;
+	/* the depots' bikes are numbered on from b by their process */
+	return b == m->fleet ? 0 : BS_E_RUN;
 }
 
 static int schedule_start(struct bs_sim *S)
@@ -760,40 +700,6 @@ static void finish(struct bs_sim *S, struct bs_rep_result *o)
  * of one check interval. */
 #define MAX_SEQ ((UINT64_C(1) << (64 - BS__SLOT_BITS)) - 2 * CHECK_EVERY)
 
-static const char *const RAW_NAME[] = {
-#define BS__RAW_NAME(name) #name,
-	BS_RAW_MAP(BS__RAW_NAME)
-#undef BS__RAW_NAME
-};
-
-/*
- * Every sum of a replication is finite: the keys' bounds are chosen so
- * (scenario.c), so an inf or NaN here is a bug to report, never output.
- * O(wards^2 + stations).
- */
-static int check_finite(const struct bs_sim *S, const struct bs_rep_result *o,
-			struct bs_error *err)
-{
-	size_t i, W = S->W;
-	const char *what = NULL;
-
-	for (i = 0; i < (W + 1) * BS_RAW_N && !what; i++)
-		if (!isfinite(o->raw[i]))
-			what = RAW_NAME[i % BS_RAW_N];
-	for (i = 0; i < W * W && !what; i++)
-		if (!isfinite(o->flows[i]) || !isfinite(o->settle[i]))
-			what = "flows or settlement";
-	for (i = 0; i < S->n * BS_ST_N && !what; i++)
-		if (!isfinite(o->st[i]))
-			what = "station sums";
-	if (!what)
-		return 0;
-	bs_error_set(err, BS_E_RUN, NULL, 0, 0, NULL,
-		     "internal error: the %s of replication %u is not a finite number; please report this bug with the scenario",
-		     what, o->rep);
-	return BS_E_RUN;
-}
-
 int bs_sim_run(struct bs_sim *S, uint32_t rep,
 	       const struct bs_run_hooks *hooks, struct bs_rep_result *out,
 	       struct bs_error *err)
@@ -849,9 +755,9 @@ int bs_sim_run(struct bs_sim *S, uint32_t rep,
 			rc = on_return(S, ev.a, ev.b, t);
 			break;
 		case EV_SAMPLE:
-			if (paranoid && (rc = conservation(S, t, 1, err)))
+			if (paranoid && (rc = bs__conservation(S, t, 1, err)))
 				return rc;
-			take_sample(S, t);
+			bs__take_sample(S, t);
 			{
 				double next = (S->ts_k0 + (double)S->sample_i) *
 					      S->m->p.ts_step_min;
@@ -880,7 +786,7 @@ int bs_sim_run(struct bs_sim *S, uint32_t rep,
 		}
 		if (rc)
 			goto fail;
-		if (paranoid && (rc = conservation(S, t, 0, err)))
+		if (paranoid && (rc = bs__conservation(S, t, 0, err)))
 			return rc;
 		if ((++events & (CHECK_EVERY - 1)) == 0) {
 			if (hooks && hooks->stop && atomic_load(hooks->stop))
@@ -900,11 +806,11 @@ int bs_sim_run(struct bs_sim *S, uint32_t rep,
 							       : 1.0);
 		}
 	}
-	if (paranoid && (rc = conservation(S, S->horizon, 1, err)))
+	if (paranoid && (rc = bs__conservation(S, S->horizon, 1, err)))
 		return rc;
 	finish(S, out);
 	out->events = events;
-	return check_finite(S, out, err);
+	return bs__check_finite(S, out, err);
 fail:
 	if (rc == BS_E_NOMEM)
 		goto nomem;

@@ -43,15 +43,17 @@
 #include "model/params.h"
 
 struct bs_ops;
+struct bs_depots;
 
 struct bs_model {
 	const struct bs_network *net;
 	const struct bs_demand *dem;
 	const struct bs_agreement *agr;
 	const struct bs_ops *ops;   /* trucks and crews; may be NULL: none */
+	const struct bs_depots *depots; /* NULL: no depots (depot.h) */
 	struct bs_params p;
 	const uint32_t *init_stock; /* [n] bikes at t = 0 */
-	uint64_t fleet;             /* sum of init_stock */
+	uint64_t fleet;             /* sum of init_stock (depots' bikes apart) */
 };
 
 /* Raw per-ward sums of one replication (row nwards is the whole network). */
@@ -86,7 +88,11 @@ struct bs_model {
 	X(REACHED)        /* completed, not truncated, docked within the  \
 			     walk radius of the destination */          \
 	X(WALK_AFTER_M)   /* sum over completed trips of metres from the  \
-			     return port to the destination */
+			     return port to the destination */          \
+	X(DEPOT_IN)       /* bikes brought into service from a depot */   \
+	X(DEPOT_OUT)      /* bikes taken out of service to a depot */     \
+	X(DEPOT_T)        /* bike-minutes in the ward's depot */          \
+	X(DEPOT_SHORT)    /* replayed moves' bikes that could not move */
 
 enum bs_raw {
 #define BS__RAW_ENUM(name) BS_RAW_##name,
@@ -100,7 +106,8 @@ enum bs_st { BS_ST_RENTALS, BS_ST_RETURNS, BS_ST_EMPTY_T, BS_ST_FULL_T,
 	     BS_ST_BIKE_T, BS_ST_N };
 
 /* Time-series columns per (sample, ward). */
-enum bs_ts { BS_TS_DOCKED, BS_TS_EMPTY, BS_TS_FULL, BS_TS_REFUSING, BS_TS_N };
+enum bs_ts { BS_TS_DOCKED, BS_TS_EMPTY, BS_TS_FULL, BS_TS_REFUSING, BS_TS_DEPOT,
+	     BS_TS_N };
 
 struct bs_rep_result {
 	uint32_t rep;        /* 1-based replication number */
@@ -115,6 +122,7 @@ struct bs_rep_result {
 	double *ts_t;        /* [nsamples] minutes from the start */
 	uint32_t *ts;        /* [nsamples * (nwards + 1) * BS_TS_N] */
 	uint64_t events;
+	int depots;          /* the model has depots (ts has their stock) */
 };
 
 struct bs_rep_result *bs_rep_result_alloc(const struct bs_model *m);

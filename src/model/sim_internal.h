@@ -35,6 +35,7 @@
 
 #define BS_RIDING UINT32_MAX
 #define BS_ON_TRUCK (UINT32_MAX - 1)
+#define BS_IN_DEPOT (UINT32_MAX - 2)
 
 enum bs__ev {
 	EV_ARRIVAL,
@@ -101,8 +102,14 @@ struct bs__process {
 
 /* ops.c and settle.c: the processes, in the order the loop starts them
  * (the order of their first events, so of every result) */
-extern const struct bs__process bs__trucks, bs__crews, bs__night_fees;
-#define BS__NPROC 3
+extern const struct bs__process bs__trucks, bs__crews, bs__night_fees,
+	bs__depots;
+#define BS__NPROC 4
+
+/* ops.c: is t inside the daily shift [sh, eh) hours; the shift minutes
+ * inside [a, b) */
+int bs__in_shift(double t, double sh, double eh);
+double bs__shift_overlap(double a, double b, double sh, double eh);
 
 /* A truck or a swap crew. */
 struct bs__vehicle {
@@ -129,7 +136,7 @@ struct bs_sim {
 	struct bs__station *st;
 	uint32_t *docks;   /* [total docks] bike ids, stack per station */
 	uint16_t *owner;   /* [fleet] */
-	/* [fleet] station, BS_RIDING or BS_ON_TRUCK: kept only in paranoid
+	/* [fleet] station, BS_RIDING, BS_ON_TRUCK or BS_IN_DEPOT: kept only in paranoid
 	 * runs (loc == loc_mem), where the full conservation check reads it;
 	 * otherwise NULL, sparing a write to a fleet-sized array per move */
 	uint32_t *loc, *loc_mem;
@@ -151,6 +158,10 @@ struct bs_sim {
 	uint32_t *w_low;                                 /* [W] */
 	double *w_low_tlast;                             /* [W] */
 	uint64_t docked_total, inuse_total, trucked_total;
+	/* depots (depot.c): bikes out of service per ward and in all; w_depot
+	 * is NULL without depots */
+	uint32_t *w_depot;
+	uint64_t depot_total;
 
 	/* the processes of this model (BS__NPROC, in the order of
 	 * bs__processes): state, NULL when not used */
@@ -225,6 +236,19 @@ static inline void bs__ward_low_touch(struct bs_sim *S, uint32_t w, double t)
 #else
 #define BS__HOT inline
 #endif
+
+/* sim_check.c: bikes conserved across ports, riders, trucks and depots
+ * at t (full: also every port's stack, O(stations + fleet); else the
+ * totals, O(wards + processes)): 0, or BS_E_RUN with err saying so. */
+int bs__conservation(struct bs_sim *S, double t, int full,
+		     struct bs_error *err);
+/* Bikes held on the processes' vehicles (sim.c): 0 or -1 (books broken). */
+int bs__held_by_processes(struct bs_sim *S, uint64_t *held);
+/* The time-series sample at t of every ward and the network. */
+void bs__take_sample(struct bs_sim *S, double t);
+/* Every sum of replication o finite: 0, or BS_E_RUN naming the sum. */
+int bs__check_finite(const struct bs_sim *S, const struct bs_rep_result *o,
+		     struct bs_error *err);
 
 /* A port starts (on = 1) or stops refusing returns at t: its ward's
  * count, integrated over time at ward level. Out of line: it runs only

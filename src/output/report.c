@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "output/flat.h"
 #include "stats/metrics.h"
 
 /* ---- text ------------------------------------------------------------------ */
@@ -491,97 +492,23 @@ static void section_wards(FILE *o, const struct bs_report *rep)
 
 /* ---- the resolved scenario, flattened ------------------------------------- */
 
-struct flat {
-	char **path, **text;
-	size_t n, cap;
-};
-
-static int flat_add(struct flat *f, const char *path, json_t *v)
-{
-	char *t;
-
-	if (f->n == f->cap) {
-		size_t nc = f->cap ? f->cap * 2 : 64;
-		char **p = realloc(f->path, nc * sizeof(char *)), **q;
-		if (!p)
-			return BS_E_NOMEM;
-		f->path = p;
-		if (!(q = realloc(f->text, nc * sizeof(char *))))
-			return BS_E_NOMEM;
-		f->text = q;
-		f->cap = nc;
-	}
-	t = json_is_string(v) ? bs_strdup(json_string_value(v))
-			      : json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT |
-						      JSON_REAL_PRECISION(12));
-	if (!t)
-		return BS_E_NOMEM;
-	if (!(f->path[f->n] = bs_strdup(path))) {
-		free(t);
-		return BS_E_NOMEM;
-	}
-	f->text[f->n++] = t;
-	return 0;
-}
-
-static int flatten(struct flat *f, const char *prefix, json_t *v)
-{
-	const char *k;
-	json_t *c;
-
-	if (!json_is_object(v) || json_object_size(v) == 0)
-		return flat_add(f, prefix, v);
-	json_object_foreach(v, k, c) {
-		char path[512];
-		int rc;
-		snprintf(path, sizeof(path), "%s%s%s", prefix, *prefix ? "." : "",
-			 k);
-		if (strcmp(path, "description") == 0)
-			continue; /* shown at the top */
-		if ((rc = flatten(f, path, c)))
-			return rc;
-	}
-	return 0;
-}
-
-static void flat_release(struct flat *f)
-{
-	size_t i;
-
-	for (i = 0; i < f->n; i++) {
-		free(f->path[i]);
-		free(f->text[i]);
-	}
-	free(f->path);
-	free(f->text);
-}
-
-static const char *flat_get(const struct flat *f, const char *path)
-{
-	size_t i;
-
-	for (i = 0; i < f->n; i++)
-		if (strcmp(f->path[i], path) == 0)
-			return f->text[i];
-	return NULL;
-}
-
 static int section_scenario(FILE *o, const struct bs_report *rep)
 {
-	struct flat *f = calloc(rep->nruns, sizeof(*f)), all = {0};
+	struct bs_flat *f = calloc(rep->nruns, sizeof(*f)), all = {0};
 	size_t i, k, j;
 	int rc = 0;
 
 	if (!f)
 		return BS_E_NOMEM;
 	for (i = 0; i < rep->nruns && !rc; i++)
-		rc = flatten(&f[i], "",
-			     json_object_get(rep->runs[i].summary, "scenario"));
+		rc = bs_flatten(&f[i], "",
+				json_object_get(rep->runs[i].summary, "scenario"),
+				"description"); /* shown at the top */
 	/* every key of any run, in order of first appearance */
 	for (i = 0; i < rep->nruns && !rc; i++)
 		for (k = 0; k < f[i].n && !rc; k++)
-			if (!flat_get(&all, f[i].path[k]))
-				rc = flat_add(&all, f[i].path[k], json_null());
+			if (!bs_flat_get(&all, f[i].path[k]))
+				rc = bs_flat_add(&all, f[i].path[k], json_null());
 	if (rc)
 		goto out;
 	fprintf(o, "<h2 id=\"scenario\">Scenario</h2>\n"
@@ -596,10 +523,10 @@ static int section_scenario(FILE *o, const struct bs_report *rep)
 	}
 	fprintf(o, "</tr></thead>\n<tbody>\n");
 	for (k = 0; k < all.n; k++) {
-		const char *first = flat_get(&f[0], all.path[k]);
+		const char *first = bs_flat_get(&f[0], all.path[k]);
 		int diff = 0;
 		for (j = 1; j < rep->nruns; j++) {
-			const char *t = flat_get(&f[j], all.path[k]);
+			const char *t = bs_flat_get(&f[j], all.path[k]);
 			if (!t || !first || strcmp(t, first) != 0)
 				diff = 1;
 		}
@@ -608,7 +535,7 @@ static int section_scenario(FILE *o, const struct bs_report *rep)
 		esc(o, all.path[k]);
 		fprintf(o, "</code></th>");
 		for (j = 0; j < rep->nruns; j++) {
-			const char *t = flat_get(&f[j], all.path[k]);
+			const char *t = bs_flat_get(&f[j], all.path[k]);
 			fprintf(o, "<td class=\"text\">");
 			esc(o, t ? t : "\xe2\x80\x94");
 			fprintf(o, "</td>");
@@ -618,9 +545,9 @@ static int section_scenario(FILE *o, const struct bs_report *rep)
 	fprintf(o, "</tbody></table>\n");
 out:
 	for (i = 0; i < rep->nruns; i++)
-		flat_release(&f[i]);
+		bs_flat_release(&f[i]);
 	free(f);
-	flat_release(&all);
+	bs_flat_release(&all);
 	return rc;
 }
 

@@ -165,7 +165,11 @@ static void write_timeseries(FILE *fp, const struct bs_network *net,
 {
 	size_t r, k, w, W = net->nwards;
 
-	fputs("replication,t_min,ward,bikes_docked,empty_stations,full_stations\n",
+	/* depot stock only with depots: without them the file is as before */
+	int dep = nreps && reps[0]->depots;
+
+	fputs(dep ? "replication,t_min,ward,bikes_docked,empty_stations,full_stations,depot_bikes\n"
+		  : "replication,t_min,ward,bikes_docked,empty_stations,full_stations\n",
 	      fp);
 	for (r = 0; r < nreps; r++)
 		for (k = 0; k < reps[r]->nsamples; k++)
@@ -176,8 +180,11 @@ static void write_timeseries(FILE *fp, const struct bs_network *net,
 				bs_csv_num(fp, reps[r]->ts_t[k]);
 				fputc(',', fp);
 				bs_csv_put(fp, w < W ? net->ward_names[w] : "all");
-				fprintf(fp, ",%u,%u,%u\n", row[BS_TS_DOCKED],
+				fprintf(fp, ",%u,%u,%u", row[BS_TS_DOCKED],
 					row[BS_TS_EMPTY], row[BS_TS_FULL]);
+				if (dep)
+					fprintf(fp, ",%u", row[BS_TS_DEPOT]);
+				fputc('\n', fp);
 			}
 }
 

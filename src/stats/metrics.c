@@ -83,6 +83,10 @@ void bs_metrics_compute(const struct bs_rep_result *r,
 	out[BS_M_REACH_LEVEL] = ratio(x[BS_RAW_REACHED], x[BS_RAW_REQUESTED]);
 	out[BS_M_WALK_AFTER_M_MEAN] =
 		ratio(x[BS_RAW_WALK_AFTER_M], x[BS_RAW_COMPLETED]);
+	out[BS_M_BIKES_BROUGHT_IN] = x[BS_RAW_DEPOT_IN] / days;
+	out[BS_M_BIKES_TAKEN_OUT] = x[BS_RAW_DEPOT_OUT] / days;
+	out[BS_M_DEPOT_BIKES_MEAN] = x[BS_RAW_DEPOT_T] / win;
+	out[BS_M_OPS_MOVES_SHORT] = x[BS_RAW_DEPOT_SHORT] / days;
 }
 
 /* gsl_stats_* over v[0], v[vs], ... (k values, all finite) */

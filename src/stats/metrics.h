@@ -50,7 +50,11 @@
 	X(TRIPS_REACHED, "trips_reached", "trips per day docked at the destination, or within the walk radius of it after full-port diversions; truncated trips excluded") \
 	X(REACH_LEVEL, "reach_level", "trips_reached / trips_requested") \
 	X(WALK_AFTER_M_MEAN, "walk_after_m_mean", "mean metres from the return port to the destination, over completed trips") \
-	X(REFUSING_STATION_FRAC, "refusing_station_frac", "time-averaged share of ports at their physical limit, refusing returns (= full_station_frac unless capacity.physical gives limits above capacity)")
+	X(REFUSING_STATION_FRAC, "refusing_station_frac", "time-averaged share of ports at their physical limit, refusing returns (= full_station_frac unless capacity.physical gives limits above capacity)") \
+	X(BIKES_BROUGHT_IN, "bikes_brought_in", "bikes per day brought into service from the ward's depot (port's ward)") \
+	X(BIKES_TAKEN_OUT, "bikes_taken_out", "bikes per day taken out of service to the ward's depot (port's ward)") \
+	X(DEPOT_BIKES_MEAN, "depot_bikes_mean", "time-averaged bikes out of service in the ward's depot") \
+	X(OPS_MOVES_SHORT, "ops_moves_short", "bikes per day of replayed moves that could not be made (depot, port or docks short)")
 
 enum bs_metric {
 #define BS__METRIC_ENUM(id, name, help) BS_M_##id,
