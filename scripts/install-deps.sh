@@ -7,6 +7,7 @@
 #   scripts/install-deps.sh browser    ... and chromium (make check-browser)
 #   scripts/install-deps.sh bench      ... and hyperfine, valgrind, time (make bench*)
 #   scripts/install-deps.sh fuzz       ... and clang with libFuzzer (make fuzz, fuzz-smoke)
+#   scripts/install-deps.sh python     ... and python3 with pandas, jsonschema (make check)
 set -eu
 
 need=""
@@ -21,6 +22,7 @@ for extra in "$@"; do
 	bench) want hyperfine valgrind time ;;
 	fuzz) want clang libclang-rt-dev ;; # libFuzzer's runtime for Debian's default clang
 	browser) want chromium ;;
+	python) want python3 python3-pandas python3-jsonschema ;;
 	*) echo "install-deps.sh: unknown extra '$extra'" >&2; exit 2 ;;
 	esac
 done
