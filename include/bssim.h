@@ -32,10 +32,20 @@
  *   ABI rule: within a major version (BSSIM_VERSION_MAJOR) functions are
  *   only added, never changed or removed, and the option structs below
  *   only grow at their end. Every option struct starts with `size`, which
- *   its _init function sets to the size the caller was compiled with; the
- *   library reads only the fields within it, so a program built against
- *   an older header keeps working with a newer library. libbssim.so's
- *   soname carries the major version (libbssim.so.0).
+ *   its _init sets to the size the caller was compiled with: bs_X_init(o)
+ *   is a macro that calls bs_X_init_size(o, sizeof(*o)), which writes the
+ *   defaults into those bytes and no others. The library reads only the
+ *   fields within `size` (the others take their defaults), so a program
+ *   built against an older header keeps working with a newer library.
+ *   (The functions bs_X_init are exported too, for callers that cannot
+ *   use the macro, a foreign-function interface: they fill a struct of
+ *   this header's size.) The structs
+ *   without `size` (bs_error, bs_warnings, bs_set, bs_monitor, bs_stat,
+ *   bs_paired, bs_sweep_outcome, bs_task_source, bs_data_report) do not
+ *   change at all within a major version: the library fills or reads
+ *   them whole, so a field added to one would be written or read past
+ *   an older caller's struct. libbssim.so's soname carries the major
+ *   version (libbssim.so.0).
  */
 #ifndef BSSIM_H
 #define BSSIM_H
@@ -102,10 +112,12 @@ BS_API void bs_error_clear(struct bs_error *e);
  * which it returns. Control characters are left as they are: a printer
  * that wants one line escapes them (the CLI does). */
 BS_API char *bs_error_format(const struct bs_error *e, char *buf, size_t size);
-/* text into out (sz bytes, always terminated) with control characters
- * (bytes below 0x20, and 0x7f) written as \n, \t, \r or \xHH, so that a
- * message made of file names, keys and values is one line and never
- * drives a terminal; truncated when long. Returns out. */
+/* text into out (sz bytes, always terminated when sz > 0) with control
+ * characters (bytes below 0x20, and 0x7f) written as \n, \t, \r or
+ * \xHH, so that a message made of file names, keys and values is one
+ * line and never drives a terminal; truncated when long, before the
+ * first character or escape that does not fit whole (a text that fits
+ * is never cut). Returns out. */
 BS_API char *bs_escape(const char *text, char *out, size_t sz);
 /* A static sentence for a BS_E_* code (never NULL). */
 BS_API const char *bs_strerror(int code);
@@ -263,7 +275,9 @@ struct bs_run_opts {
 	int force;         /* bs_run_to: write into a folder bssim did not write */
 	const struct bs_monitor *monitor; /* may be NULL */
 };
+BS_API void bs_run_opts_init_size(struct bs_run_opts *o, size_t size);
 BS_API void bs_run_opts_init(struct bs_run_opts *o);
+#define bs_run_opts_init(o) bs_run_opts_init_size((o), sizeof(*(o)))
 
 /*
  * Run the scenario's replications in memory (no files; the trip log of
@@ -286,7 +300,9 @@ BS_API int bs_run_to(bs_scenario *sc, const char *dir,
 		     const struct bs_run_opts *o, bs_result **res,
 		     struct bs_error *err);
 
-/* A finished run's folder (its summary.json and replications.csv). */
+/* A finished run's folder (its summary.json and replications.csv). Its
+ * numbers are those of the files, to the 12 significant digits they keep
+ * (docs/outputs.md): equal to an in-memory result's when rounded so. */
 BS_API bs_result *bs_result_open(const char *dir, struct bs_error *err);
 
 /* The folder a result was written to or opened from (NULL: in memory). */
@@ -317,7 +333,9 @@ struct bs_stat {
 BS_API int bs_result_metric(const bs_result *r, const char *ward,
 			    const char *metric, struct bs_stat *out,
 			    struct bs_error *err);
-/* Its value in replication rep (1-based) into *v. */
+/* Its value in replication rep (1-based) into *v: 0, or BS_E_INPUT with
+ * err naming the unknown ward or metric, or "replication" when rep is
+ * not 1 to bs_result_replications(r) (*v is then left as it was). */
 BS_API int bs_result_value(const bs_result *r, uint32_t rep, const char *ward,
 			   const char *metric, double *v, struct bs_error *err);
 /* Mean trips per day rented in ward a and returned in ward b ("flows"),
@@ -325,7 +343,7 @@ BS_API int bs_result_value(const bs_result *r, uint32_t rep, const char *ward,
 BS_API double bs_result_matrix(const bs_result *r, const char *name,
 			       size_t a, size_t b);
 
-/* summary.json's text. */
+/* summary.json's text (the file is this text and a newline). */
 BS_API char *bs_result_summary(const bs_result *r);
 
 /*
@@ -344,7 +362,9 @@ BS_API int bs_result_write(const bs_result *r, const char *dir,
 
 /*
  * Names for results side by side: their scenario names, or when two
- * share one (a scenario run with different --set) their folders' names.
+ * share one (a scenario run with different --set) their folders' names;
+ * a result in memory has no folder and stands by its name, followed by
+ * its place among the n when another shares the name ("small #2").
  * labels[i] receives a new string (bs_free each). 0 or BS_E_NOMEM.
  */
 BS_API int bs_result_labels(const bs_result *const *r, size_t n,
@@ -373,8 +393,10 @@ struct bs_paired {
 BS_API bs_comparison *bs_compare(bs_scenario *a, bs_scenario *b,
 				 const struct bs_run_opts *o,
 				 struct bs_error *err);
-/* Two points of a finished sweep folder, each named by its number or by
- * its label as sweep.csv shows it. */
+/* Two points of a finished sweep folder, each named by its number (1 to
+ * the number of points, as sweep.csv's column "point" numbers them);
+ * BS_E_INPUT with err naming "point" otherwise. The labels are the
+ * points' (bs_sweep_point_label). */
 BS_API bs_comparison *bs_compare_sweep(const char *dir, const char *a,
 				       const char *b, struct bs_error *err);
 
@@ -407,7 +429,8 @@ BS_API const char *bs_sweep_name(const bs_sweep *sw);
 BS_API size_t bs_sweep_points(const bs_sweep *sw);
 BS_API uint32_t bs_sweep_replications(const bs_sweep *sw);
 BS_API uint64_t bs_sweep_tasks(const bs_sweep *sw);
-/* "agreement.type=full fleet.bikes=2000" for point p (0-based). */
+/* "point 2 (agreement.type=\"full\", fleet.bikes=2000)" for point p
+ * (0-based): its number and its values of the varied keys as JSON. */
 BS_API char *bs_sweep_point_label(const bs_sweep *sw, size_t p);
 
 struct bs_sweep_opts {
@@ -419,7 +442,9 @@ struct bs_sweep_opts {
 	uint32_t shard_i, shard_n; /* run the I-th of N slices (1/1: all) */
 	const struct bs_monitor *monitor;
 };
+BS_API void bs_sweep_opts_init_size(struct bs_sweep_opts *o, size_t size);
 BS_API void bs_sweep_opts_init(struct bs_sweep_opts *o);
+#define bs_sweep_opts_init(o) bs_sweep_opts_init_size((o), sizeof(*(o)))
 
 /* "I/N" with 1 <= I <= N <= 1000000: 0, or -1. */
 BS_API int bs_shard_parse(const char *s, uint32_t *i, uint32_t *n);
@@ -524,7 +549,9 @@ BS_API void bs_sweep_free(bs_sweep *sw);
  * Could dir be written as results of kind ("run", "sweep", "compare")?
  * A new or empty folder, or one bssim wrote of that kind (or force); the
  * checks bssim makes before a long computation, without creating or
- * changing anything. 0, or BS_E_INPUT / BS_E_IO with err filled.
+ * changing anything. 0, or BS_E_INPUT / BS_E_IO with err filled (a file
+ * where the folder or one of its parents would be is refused, force or
+ * not).
  */
 BS_API int bs_folder_check(const char *dir, const char *kind, int force,
 			   struct bs_error *err);
@@ -562,7 +589,11 @@ struct bs_import_gbfs_opts {
 	long utc_offset_min;             /* of JSON status files (540) */
 	const struct bs_monitor *monitor;
 };
+BS_API void bs_import_gbfs_opts_init_size(struct bs_import_gbfs_opts *o,
+					  size_t size);
 BS_API void bs_import_gbfs_opts_init(struct bs_import_gbfs_opts *o);
+#define bs_import_gbfs_opts_init(o) \
+	bs_import_gbfs_opts_init_size((o), sizeof(*(o)))
 /* A stations CSV (and a stock CSV) from a GBFS feed; files are written
  * all or none. */
 BS_API int bs_import_gbfs(const struct bs_import_gbfs_opts *o,
@@ -576,7 +607,11 @@ struct bs_import_trips_opts {
 	const char *output;   /* required */
 	const struct bs_monitor *monitor;
 };
+BS_API void bs_import_trips_opts_init_size(struct bs_import_trips_opts *o,
+					   size_t size);
 BS_API void bs_import_trips_opts_init(struct bs_import_trips_opts *o);
+#define bs_import_trips_opts_init(o) \
+	bs_import_trips_opts_init_size((o), sizeof(*(o)))
 /* A stations CSV from the stations a trip log names. */
 BS_API int bs_import_trips(const struct bs_import_trips_opts *o,
 			   struct bs_data_report *rep, struct bs_error *err);
@@ -595,7 +630,10 @@ struct bs_calibrate_opts {
 	double days;          /* trips: days the log covers (0: first to last) */
 	const struct bs_monitor *monitor;
 };
+BS_API void bs_calibrate_opts_init_size(struct bs_calibrate_opts *o,
+					size_t size);
 BS_API void bs_calibrate_opts_init(struct bs_calibrate_opts *o);
+#define bs_calibrate_opts_init(o) bs_calibrate_opts_init_size((o), sizeof(*(o)))
 /* A rates table (demand.rates) from a status series or a trip log. */
 BS_API int bs_calibrate(const struct bs_calibrate_opts *o,
 			struct bs_data_report *rep, struct bs_error *err);
@@ -623,7 +661,9 @@ struct bs_report_opts {
 	size_t nplots;
 	const struct bs_monitor *monitor;
 };
+BS_API void bs_report_opts_init_size(struct bs_report_opts *o, size_t size);
 BS_API void bs_report_opts_init(struct bs_report_opts *o);
+#define bs_report_opts_init(o) bs_report_opts_init_size((o), sizeof(*(o)))
 /* One self-contained HTML page of runs side by side, or of a sweep. */
 BS_API int bs_report(const char *const *dirs, size_t n,
 		     const struct bs_report_opts *o, struct bs_error *err);

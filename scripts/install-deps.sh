@@ -1,20 +1,23 @@
 #!/bin/sh
 # Install what bssim needs from Debian's packages, only when it is missing.
 # Called by `make check`, `make demo` and friends; safe to run again.
-#   scripts/install-deps.sh            build and test dependencies
+#   scripts/install-deps.sh            build and test dependencies (python3 and
+#                                      python3-jsonschema run the layout and schema tests)
 #   scripts/install-deps.sh mpi        ... and Open MPI (make mpi)
 #   scripts/install-deps.sh plots      ... and gnuplot (make plots, demo, check)
 #   scripts/install-deps.sh browser    ... and chromium (make check-browser)
 #   scripts/install-deps.sh bench      ... and hyperfine, valgrind, time (make bench*)
 #   scripts/install-deps.sh fuzz       ... and clang with libFuzzer (make fuzz, fuzz-smoke)
-#   scripts/install-deps.sh python     ... and python3 with pandas, jsonschema (make check)
+#   scripts/install-deps.sh docs       ... and graphviz (make keys-doc redraws docs/img/layers.svg)
+#   scripts/install-deps.sh python     ... and pandas (the Python package's DataFrames, tested by make check)
 set -eu
 
 need=""
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 want() { for p in "$@"; do have_pkg "$p" || need="$need $p"; done; }
 
-want libgsl-dev libcsv-dev libjansson-dev zlib1g-dev check pkg-config make gcc libpng-dev
+want libgsl-dev libcsv-dev libjansson-dev zlib1g-dev check pkg-config make gcc libpng-dev \
+	python3 python3-jsonschema
 for extra in "$@"; do
 	case "$extra" in
 	mpi) want libopenmpi-dev openmpi-bin ;;
@@ -22,7 +25,8 @@ for extra in "$@"; do
 	bench) want hyperfine valgrind time ;;
 	fuzz) want clang libclang-rt-dev ;; # libFuzzer's runtime for Debian's default clang
 	browser) want chromium ;;
-	python) want python3 python3-pandas python3-jsonschema ;;
+	docs) want graphviz ;;
+	python) want python3-pandas ;;
 	*) echo "install-deps.sh: unknown extra '$extra'" >&2; exit 2 ;;
 	esac
 done

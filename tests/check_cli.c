@@ -493,7 +493,7 @@ START_TEST(test_limits_doc_current)
 
 	ck_assert_ptr_nonnull(doc);
 	ck_assert_int_eq(run("limits", &out, NULL), 0);
-	ck_assert_ptr_null(strstr(out, "fix src/io/limits.c"));
+	ck_assert_ptr_null(strstr(out, "fix src/output/limits.c"));
 	ck_assert_ptr_nonnull(a = strstr(doc, mark));
 	a += strlen(mark);
 	ck_assert_ptr_nonnull(b = strstr(a, end));

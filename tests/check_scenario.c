@@ -384,9 +384,9 @@ END_TEST
 
 START_TEST(test_keys_table)
 {
-	ck_assert(bs_scenario_key_known("fleet.bikes"));
-	ck_assert(bs_scenario_key_known("agreement.pairs"));
-	ck_assert(!bs_scenario_key_known("fleet"  ".bike"));
+	ck_assert_ptr_nonnull(bs_key_find("fleet.bikes"));
+	ck_assert_ptr_nonnull(bs_key_find("agreement.pairs"));
+	ck_assert_ptr_null(bs_key_find("fleet"  ".bike"));
 }
 END_TEST
 
@@ -532,6 +532,53 @@ END_TEST
 
 /* An enum's choices are the C enum's values, in order: the table's names
  * for every value the model tests by name. */
+/* Every key the table marks as needed has a condition the schema can say
+ * (none, its parent, or a sibling key's values) and a reason; the schema
+ * is built from them. And the need binds: a synthetic network without its
+ * capacity is refused with the table's reason. */
+START_TEST(test_needed_keys)
+{
+	struct bs_error err;
+	struct bs_scenario *sc;
+	json_t *schema;
+	int n = 0;
+
+	for (size_t i = 0; i < bs_nkeys; i++) {
+		const struct bs_key *k = &bs_keys[i], *ck;
+		const char *leaf = strrchr(k->path, '.'), *eq;
+		size_t pl = leaf ? (size_t)(leaf - k->path) : 0;
+
+		if (!k->needs)
+			continue;
+		n++;
+		ck_assert_msg(*k->needs, "%s: an empty reason", k->path);
+		if (!k->when || (strlen(k->when) == pl && strncmp(k->when, k->path, pl) == 0))
+			continue;
+		eq = strchr(k->when, '=');
+		ck_assert_msg(eq && (size_t)(eq - k->when) > pl &&
+				      strncmp(k->when, k->path, pl) == 0 && k->when[pl] == '.' &&
+				      !memchr(k->when + pl + 1, '.', (size_t)(eq - k->when) - pl - 1),
+			      "%s: the condition %s is not a sibling key's value", k->path, k->when);
+		{
+			char cond[128];
+			snprintf(cond, sizeof(cond), "%.*s", (int)(eq - k->when), k->when);
+			ck_assert_ptr_nonnull(ck = bs_key_find(cond));
+			ck_assert_int_eq(ck->type, BS_KT_ENUM);
+		}
+	}
+	ck_assert_int_ge(n, 8);
+	ck_assert_ptr_nonnull(schema = bs_keys_schema());
+	json_decref(schema);
+
+	sc = tu_scenario(dir, "{\"bssim\": 1, \"network\": {\"synthetic\": {\"stations\": 4}},"
+			      " \"fleet\": {\"bikes\": 4}, \"demand\": {\"trips_per_day\": 9}}",
+			 &err);
+	ck_assert_ptr_null(sc);
+	ck_assert_str_eq(err.key, "network.synthetic");
+	ck_assert_str_eq(err.text, "missing key 'capacity'; expected {\"stations\": N, \"capacity\": K, \"wards\": W}");
+}
+END_TEST
+
 START_TEST(test_enum_names_match_the_model)
 {
 	static const struct {
@@ -597,6 +644,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_keys_table);
 	tcase_add_test(tc, test_keys_bind);
 	tcase_add_test(tc, test_enum_names_match_the_model);
+	tcase_add_test(tc, test_needed_keys);
 	suite_add_tcase(s, tc);
 	return s;
 }

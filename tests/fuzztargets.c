@@ -26,6 +26,7 @@
 
 #include "calib/calibrate.h"
 #include "input/gbfs.h"
+#include "input/keys.h"
 #include "input/inputs.h"
 #include "model/network.h"
 #include "engine/rng.h"
@@ -281,7 +282,7 @@ int bs_fuzz_set(const uint8_t *data, size_t size)
 		line = nl ? nl + 1 : NULL;
 	}
 	for (k = 0; k < n; k++)
-		if (!bs_scenario_key_known(sets[k].key))
+		if (!bs_key_find(sets[k].key))
 			bs_scenario_key_suggest(sets[k].key);
 	root_json = json_loads(SET_BASE, JSON_REJECT_DUPLICATES, &je);
 	if (!root_json)

@@ -1,8 +1,8 @@
 /*
- * testutil.c - see testutil.h.
+ * testutil.c - see testbase.h (it uses nothing but bssim.h).
  */
 #define _XOPEN_SOURCE 700 /* realpath */
-#include "testutil.h"
+#include "testbase.h"
 
 #include <dirent.h>
 #include <signal.h>
@@ -128,6 +128,36 @@ struct bs_scenario *tu_scenario(const char *dir, const char *json,
 	return sc;
 }
 
+static char **paths;
+static size_t npaths, cap_paths;
+
+const char *tu_path(const char *dir, const char *name)
+{
+	char buf[4096];
+
+	if (dir)
+		snprintf(buf, sizeof(buf), "%s/%s", dir, name);
+	else
+		snprintf(buf, sizeof(buf), "%s", tu_abspath(name));
+	if (npaths == cap_paths) {
+		cap_paths = cap_paths ? 2 * cap_paths : 32;
+		paths = realloc(paths, cap_paths * sizeof(char *));
+		ck_assert_ptr_nonnull(paths);
+	}
+	paths[npaths] = strdup(buf);
+	ck_assert_ptr_nonnull(paths[npaths]);
+	return paths[npaths++];
+}
+
+void tu_paths_free(void)
+{
+	while (npaths)
+		free(paths[--npaths]);
+	free(paths);
+	paths = NULL;
+	cap_paths = 0;
+}
+
 const char *tu_fixture(const char *name)
 {
 	static char buf[4][512];
@@ -138,6 +168,120 @@ const char *tu_fixture(const char *name)
 	snprintf(buf[k], sizeof(buf[k]), "%s/fixtures/%s",
 		 root && *root ? root : "tests", name);
 	return buf[k];
+}
+
+int tu_cli(const char *cwd, char **out, char **err, const char *fmt, ...)
+{
+	char args[8192], cmd[12288];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	snprintf(cmd, sizeof(cmd), "cd '%s' && '%s' %s", cwd ? cwd : ".",
+		 tu_abspath(tu_bssim()), args);
+	return tu_run(cmd, out, err);
+}
+
+/* Where the JSON value at s ends (just past it): strings skipped with
+ * their escapes, brackets counted. Cost: linear in the value. */
+static char *json_value_end(char *s)
+{
+	int depth = 0, in_str = 0;
+
+	for (; *s; s++) {
+		if (in_str) {
+			if (*s == '\\' && s[1])
+				s++;
+			else if (*s == '"')
+				in_str = 0;
+		} else if (*s == '"') {
+			in_str = 1;
+		} else if (*s == '{' || *s == '[') {
+			depth++;
+		} else if (*s == '}' || *s == ']') {
+			if (--depth == 0)
+				return s + 1;
+		}
+	}
+	return s;
+}
+
+char *tu_strip_run(char *s)
+{
+	/* bssim indents by 2: the top level's members start lines with
+	 * exactly two spaces */
+	char *p = strstr(s, "\n  \"run\": {"), *e;
+
+	if (!p)
+		return s;
+	e = json_value_end(strchr(p, '{'));
+	if (p > s && p[-1] == ',')
+		p--; /* the comma before it goes with it */
+	else if (*e == ',')
+		e++;
+	memmove(p, e, strlen(e) + 1);
+	return s;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names in dir but skip, sorted, into names (at most 64): n. */
+static int list_folder(const char *dir, const char *const *skip,
+		       char **names)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0, i, skipped;
+
+	ck_assert_msg(d != NULL, "cannot read the folder %s", dir);
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		for (skipped = 0, i = 0; skip && skip[i]; i++)
+			skipped |= !strcmp(skip[i], e->d_name);
+		if (skipped)
+			continue;
+		ck_assert_int_lt(n, 64);
+		names[n++] = strdup(e->d_name);
+	}
+	closedir(d);
+	qsort(names, (size_t)n, sizeof(char *), by_name);
+	return n;
+}
+
+void tu_same_folders(const char *a, const char *b, const char *const *skip)
+{
+	char *na[64], *nb[64], pa[4096], pb[4096], *ta, *tb;
+	int n = list_folder(a, skip, na), m = list_folder(b, skip, nb), i;
+	size_t la, lb;
+
+	for (i = 0; i < n && i < m; i++)
+		ck_assert_msg(!strcmp(na[i], nb[i]), "%s holds %s where %s holds %s",
+			      a, na[i], b, nb[i]);
+	ck_assert_msg(n == m, "%s holds %d entries, %s %d", a, n, b, m);
+	for (i = 0; i < n; i++) {
+		snprintf(pa, sizeof(pa), "%s/%s", a, na[i]);
+		snprintf(pb, sizeof(pb), "%s/%s", b, nb[i]);
+		ta = tu_slurp(pa, &la);
+		tb = tu_slurp(pb, &lb);
+		ck_assert_msg(ta && tb, "cannot read %s or %s", pa, pb);
+		if (!strcmp(na[i], "summary.json") || !strcmp(na[i], "sweep.json")) {
+			tu_strip_run(ta);
+			tu_strip_run(tb);
+			la = strlen(ta);
+			lb = strlen(tb);
+		}
+		ck_assert_msg(la == lb && !memcmp(ta, tb, la),
+			      "%s and %s differ", pa, pb);
+		free(ta);
+		free(tb);
+		free(na[i]);
+		free(nb[i]);
+	}
 }
 
 size_t tu_lines(const char *s)
@@ -204,7 +348,7 @@ pid_t tu_start(const struct tu_spawn *o, ...)
 	int n = 0;
 	pid_t pid;
 
-	bs_strlcpy(exe, tu_abspath(tu_bssim()), sizeof(exe));
+	snprintf(exe, sizeof(exe), "%s", tu_abspath(tu_bssim()));
 	argv[n++] = "bssim";
 	va_start(ap, o);
 	while (n < 63 && (argv[n] = va_arg(ap, const char *)) != NULL)

@@ -1,73 +1,13 @@
 /*
- * testutil.h - helpers shared by the Check suites: temporary folders and
- * files, running the bssim executable, loading scenarios from strings.
+ * testutil.h - the shared test helpers (testbase.h) with the library's
+ * internal headers, for the suites that test internals.
  */
 #ifndef BSSIM_TESTUTIL_H
 #define BSSIM_TESTUTIL_H
 
-#include <check.h>
-#include <stddef.h>
-#include <sys/types.h>
+#include "testbase.h"
 
 #include "input/scenario.h"
 #include "calib/world.h"
-
-/* A fresh temporary folder (freed by the caller; remove with tu_rmrf). */
-char *tu_tmpdir(void);
-void tu_rmrf(const char *dir);
-/* Write content to dir/name; returns the path (caller frees). */
-char *tu_write(const char *dir, const char *name, const char *content);
-/* Whole file, NUL-terminated (caller frees), or NULL. */
-char *tu_slurp(const char *path, size_t *len);
-int tu_exists(const char *path);
-/* Path of the executable under test ($BSSIM, default build/bssim). */
-const char *tu_bssim(void);
-/* Run a shell command line; stdout/stderr captured (caller frees either,
- * may pass NULL). Returns the exit status, or -1. */
-int tu_run(const char *cmd, char **out, char **err);
-/* dir/base.json: a scenario of a few milliseconds on the six-port
- * fixture (2 replications of 2 days, 300 trips a day). */
-void tu_write_small_base(const char *dir);
-/* Scenario from JSON text written to dir/name. */
-struct bs_scenario *tu_scenario(const char *dir, const char *json,
-				struct bs_error *err);
-/* Path of a fixture under tests/fixtures. */
-const char *tu_fixture(const char *name);
-/* Absolute path of an existing file (static buffer, 4 in rotation). */
-const char *tu_abspath(const char *path);
-/* Count lines in a string. */
-size_t tu_lines(const char *s);
-/* Run a suite and return the number of failures. */
-int tu_main(Suite *s);
-
-/*
- * Processes a test drives step by step, never by the clock: bssim started
- * with BSSIM_TEST_STOP_AT stops itself at a test point (common.h); the
- * test waits for that (tu_wait_stopped), acts, and lets it go on
- * (tu_continue). Every process started here and not waited for is killed
- * when the test process exits, a failed assertion included.
- */
-struct tu_spawn {
-	const char *cwd;        /* NULL: the test's own */
-	const char *stop_at;    /* BSSIM_TEST_STOP_AT, or NULL */
-	const char *fail_write; /* BSSIM_TEST_FAIL_WRITE, or NULL */
-	const char *out, *err;  /* files for stdout and stderr; NULL: /dev/null */
-};
-/* Start bssim (tu_bssim()) with the arguments that follow, up to NULL. */
-pid_t tu_start(const struct tu_spawn *o, ...);
-/* Wait until pid has stopped at its test point (fails the test when it
- * ended instead). */
-void tu_wait_stopped(pid_t pid);
-void tu_continue(pid_t pid);
-/* Wait for pid to end: its exit status, or 128 + the signal that killed
- * it. */
-int tu_wait_exit(pid_t pid);
-/* Send sig to the stopped pid, let it go on, and wait for its end: its
- * status as tu_wait_exit. */
-int tu_signal_and_wait(pid_t pid, int sig);
-/* Temporaries bssim left in dir (names ".*.tmp.*"), counted. */
-int tu_temporaries(const char *dir);
-/* Whether the test runs as root (device nodes need it). */
-int tu_root(void);
 
 #endif

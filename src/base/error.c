@@ -138,15 +138,25 @@ int bs_exit_status(int code)
 }
 
 /* text into out (sz bytes, NUL-terminated) with control characters
- * escaped; truncated when long. Cost: linear in the text. */
+ * escaped; truncated when long, before the first character (plain or
+ * escaped) that does not fit whole, so a text that fits is never cut.
+ * Cost: linear in the text. */
 char *bs_escape(const char *text, char *out, size_t sz)
 {
 	const unsigned char *p = (const unsigned char *)text;
-	size_t o = 0;
+	size_t o = 0, need;
 
-	for (; *p && o + 5 < sz; p++) {
+	for (; *p; p++) {
 		unsigned char c = *p;
-		if (c >= 0x20 && c != 0x7f) {
+		if (c >= 0x20 && c != 0x7f)
+			need = 1;
+		else if (c == '\n' || c == '\t' || c == '\r')
+			need = 2;
+		else
+			need = 4; /* \xHH */
+		if (o + need >= sz)
+			break;
+		if (need == 1) {
 			out[o++] = (char)c;
 			continue;
 		}

@@ -51,3 +51,14 @@ void bs_fmt_shortest(double v, char *buf, size_t sz)
 			return;
 	}
 }
+
+void bs_csv_stat_end(FILE *fp, double mean, double sd, double lo, double hi)
+{
+	const double v[4] = {mean, sd, lo, hi};
+
+	for (int i = 0; i < 4; i++) {
+		fputc(',', fp);
+		bs_csv_num(fp, v[i]);
+	}
+	fputc('\n', fp);
+}

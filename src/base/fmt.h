@@ -17,6 +17,8 @@
 void bs_csv_put(FILE *fp, const char *s);
 /* Write a number as CSV/JSON-friendly text (%.12g; NaN as "NaN"). */
 void bs_csv_num(FILE *fp, double v);
+/* ",mean,sd,lo,hi\n": the end of a row of statistics. */
+void bs_csv_stat_end(FILE *fp, double mean, double sd, double lo, double hi);
 
 /* A JSON real, or null for NaN/inf (jansson refuses those). New ref. */
 json_t *bs_json_num(double v);

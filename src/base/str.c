@@ -63,3 +63,22 @@ int bs_size_add(size_t a, size_t b, size_t *out)
 	*out = a + b;
 	return 0;
 }
+
+char *bs_name_of_file(const char *path, const char *fallback, char *buf,
+		      size_t sz)
+{
+	const char *base = strrchr(path, '/');
+	size_t l;
+
+	bs_strlcpy(buf, base ? base + 1 : path, sz);
+	l = strlen(buf);
+	if (l > 5 && strcmp(buf + l - 5, ".json") == 0)
+		buf[l - 5] = '\0';
+	for (l = 0; buf[l]; l++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-",
+			    buf[l]))
+			buf[l] = '_';
+	if (!buf[0] || buf[0] == '.')
+		bs_strlcpy(buf, fallback, sz);
+	return buf;
+}

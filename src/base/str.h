@@ -9,6 +9,13 @@
 /* Bounded string copy that always terminates; returns strlen(src). */
 size_t bs_strlcpy(char *dst, const char *src, size_t size);
 
+/* A run name made from a file's path: its base name without ".json",
+ * every byte but letters, digits, '.', '_' and '-' replaced by '_',
+ * fallback when that leaves nothing or starts with '.'. Into buf (sz
+ * bytes, truncated), which it returns. */
+char *bs_name_of_file(const char *path, const char *fallback, char *buf,
+		      size_t sz);
+
 /* strdup that returns NULL on NULL input or allocation failure. */
 char *bs_strdup(const char *s);
 

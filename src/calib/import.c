@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "base/common.h"
+#include "base/opts.h"
 #include "calib/calibrate.h"
 #include "input/gbfs.h"
 #include "input/stations.h"
@@ -32,26 +33,43 @@
 		r_.size = sizeof(r_);                                        \
 	} while (0)
 
-void bs_import_gbfs_opts_init(struct bs_import_gbfs_opts *o)
+void bs_import_gbfs_opts_init_size(struct bs_import_gbfs_opts *o, size_t size)
 {
-	memset(o, 0, sizeof(*o));
-	o->size = sizeof(*o);
-	o->utc_offset_min = 540;
+	struct bs_import_gbfs_opts d = {.size = sizeof(d), .utc_offset_min = 540};
+
+	bs_opts_init(o, size, &d, sizeof(d));
 }
 
-void bs_import_trips_opts_init(struct bs_import_trips_opts *o)
+void (bs_import_gbfs_opts_init)(struct bs_import_gbfs_opts *o)
 {
-	memset(o, 0, sizeof(*o));
-	o->size = sizeof(*o);
+	bs_import_gbfs_opts_init_size(o, sizeof(*o));
 }
 
-void bs_calibrate_opts_init(struct bs_calibrate_opts *o)
+void bs_import_trips_opts_init_size(struct bs_import_trips_opts *o, size_t size)
 {
-	memset(o, 0, sizeof(*o));
-	o->size = sizeof(*o);
-	o->truck_jump = 4;
-	o->max_gap_min = 10;
-	o->utc_offset_min = 540;
+	struct bs_import_trips_opts d = {.size = sizeof(d)};
+
+	bs_opts_init(o, size, &d, sizeof(d));
+}
+
+void (bs_import_trips_opts_init)(struct bs_import_trips_opts *o)
+{
+	bs_import_trips_opts_init_size(o, sizeof(*o));
+}
+
+void bs_calibrate_opts_init_size(struct bs_calibrate_opts *o, size_t size)
+{
+	struct bs_calibrate_opts d = {.size = sizeof(d),
+				    .truck_jump = 4,
+				    .max_gap_min = 10,
+				    .utc_offset_min = 540};
+
+	bs_opts_init(o, size, &d, sizeof(d));
+}
+
+void (bs_calibrate_opts_init)(struct bs_calibrate_opts *o)
+{
+	bs_calibrate_opts_init_size(o, sizeof(*o));
 }
 
 /* Each target a regular file or a new one, before any input is read. */

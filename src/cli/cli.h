@@ -72,6 +72,26 @@ int bs_cli_nonempty(const char *cmd, const char *opt, const char *val,
  * "'': expected WHAT" printed and BS_EXIT_USAGE for the first empty one. */
 int bs_cli_operands(const char *cmd, char *const *v, int n, const char *what);
 
+/* getopt_long returned ch ':' (an option without its value) or '?' (an
+ * unknown option, argv[optind - 1]): the message, and BS_EXIT_USAGE.
+ * help names the command whose --help to see. */
+int bs_cli_bad_option(const char *cmd, const char *help, int ch, char **argv);
+
+/* The one operand a command takes (argv[optind], as getopt left it):
+ * 0 and *out, or the message ("missing MISSING", "unexpected argument
+ * 'X'; expected only WHAT", "'': expected WHAT") and BS_EXIT_USAGE. */
+int bs_cli_one_operand(const char *cmd, int argc, char **argv,
+		       const char *missing, const char *what, const char **out);
+
+/* An integer option (opt, from lo to hi) that stands for --set key=N:
+ * *set filled, its text in buf (BS_CLI_NUMBUF bytes, owned by the
+ * caller for as long as set is used); 0, or the message and
+ * BS_EXIT_USAGE. */
+#define BS_CLI_NUMBUF 32
+int bs_cli_set_number(const char *cmd, const char *opt, const char *key,
+		      const char *arg, uint64_t lo, uint64_t hi, char *buf,
+		      struct bs_set *set);
+
 /* Parse an option's integer value in [lo, hi]; 0 or -1. */
 int bs_cli_uint(const char *s, uint64_t lo, uint64_t hi, uint64_t *out);
 

@@ -152,22 +152,14 @@ int bs_cmd_calibrate(int argc, char **argv)
 			fputs(CALIBRATE_HELP, stdout);
 			return 0;
 		case ':':
-			return bs_cli_usage("calibrate", "option '%s' needs a value",
-					    argv[optind - 1]);
 		default:
-			return bs_cli_usage("calibrate",
-					    "unknown option '%s'; see bssim calibrate --help",
-					    argv[optind - 1]);
+			return bs_cli_bad_option("calibrate", "calibrate", ch, argv);
 		}
 	}
-	if (optind + 1 != argc)
-		return bs_cli_usage("calibrate", optind >= argc
-				    ? "missing the input (a status series or a trip log)"
-				    : "expected one input file");
-	if ((rc = bs_cli_operands("calibrate", argv + optind, 1,
-				  is_status ? "a status series" : "a trip log")))
+	if ((rc = bs_cli_one_operand("calibrate", argc, argv,
+				     "the input (a status series or a trip log)",
+				     is_status ? "a status series" : "a trip log", &input)))
 		return rc;
-	input = argv[optind];
 	if (!stations)
 		return bs_cli_usage("calibrate", "missing --stations F (the network's stations CSV)");
 	if (!out)

@@ -33,6 +33,7 @@ int bs_cmd_check(int argc, char **argv)
 		{NULL, 0, NULL, 0}};
 	struct bs_set *sets = calloc((size_t)argc + 1, sizeof(*sets));
 	bs_scenario *sc = NULL;
+	const char *file = NULL;
 	struct bs_error err;
 	size_t nset = 0;
 	int ch, json = 0, status = BS_EXIT_OK;
@@ -61,27 +62,17 @@ int bs_cmd_check(int argc, char **argv)
 			free(sets);
 			return 0;
 		case ':':
-			free(sets);
-			return bs_cli_usage("check", "option '%s' needs a value",
-					    argv[optind - 1]);
 		default:
 			free(sets);
-			return bs_cli_usage("check",
-					    "unknown option '%s'; see bssim check --help",
-					    argv[optind - 1]);
+			return bs_cli_bad_option("check", "check", ch, argv);
 		}
 	}
-	if (optind + 1 != argc) {
-		free(sets);
-		return bs_cli_usage("check",
-				    optind >= argc ? "missing SCENARIO.json"
-						   : "expected one scenario file");
-	}
-	if (bs_cli_operands("check", argv + optind, 1, "a scenario file")) {
+	if (bs_cli_one_operand("check", argc, argv, "SCENARIO.json", "a scenario file",
+			       &file)) {
 		free(sets);
 		return BS_EXIT_USAGE;
 	}
-	sc = bs_scenario_load(argv[optind], sets, nset, &err);
+	sc = bs_scenario_load(file, sets, nset, &err);
 	if (!sc || bs_scenario_check(sc, &err)) {
 		status = bs_cli_fail(&err, 0);
 	} else if (json) {

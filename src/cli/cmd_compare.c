@@ -48,7 +48,7 @@ struct cmp {
 	int quiet, force;
 	struct bs_set *sets;
 	size_t nset;
-	char seedbuf[32], repbuf[32];
+	char seedbuf[BS_CLI_NUMBUF], repbuf[BS_CLI_NUMBUF];
 };
 
 /* The table of ward w (NULL: the whole network). */
@@ -93,25 +93,6 @@ static void print_table(const bs_comparison *cmp, const char *ward)
 
 /* ---- the command ------------------------------------------------------------- */
 
-/* The integer option opt (from lo to hi) as --set key=VALUE, its text in
- * buf (of BUFSZ bytes): 0, or the exit status after the message. */
-#define BUFSZ 32
-static int number_set(struct cmp *c, const char *opt, const char *key,
-		      const char *arg, uint64_t hi, uint64_t lo, char *buf)
-{
-	uint64_t v;
-
-	if (bs_cli_uint(arg, lo, hi, &v))
-		return bs_cli_usage("compare",
-				    "%s '%s': expected an integer from %llu to %llu",
-				    opt, arg, (unsigned long long)lo,
-				    (unsigned long long)hi);
-	snprintf(buf, BUFSZ, "%llu", (unsigned long long)v);
-	c->sets[c->nset].key = key;
-	c->sets[c->nset++].value = buf;
-	return 0;
-}
-
 /* The options into c: 0, -1 after --help, or an exit status after
  * printing. */
 static int parse(int argc, char **argv, struct cmp *c)
@@ -147,16 +128,18 @@ static int parse(int argc, char **argv, struct cmp *c)
 			c->outdir = optarg;
 			break;
 		case 'S':
-			if ((status = number_set(c, "--seed", "seed", optarg,
-						 9007199254740991ull, 0,
-						 c->seedbuf)))
+			if ((status = bs_cli_set_number("compare", "--seed", "seed", optarg, 0,
+							9007199254740991ull, c->seedbuf,
+							&c->sets[c->nset])))
 				goto out;
+			c->nset++;
 			break;
 		case 'R':
-			if ((status = number_set(c, "--replications",
-						 "replications", optarg, 10000, 1,
-						 c->repbuf)))
+			if ((status = bs_cli_set_number("compare", "--replications",
+							"replications", optarg, 1, 10000,
+							c->repbuf, &c->sets[c->nset])))
 				goto out;
+			c->nset++;
 			break;
 		case 'j':
 			if (bs_cli_uint(optarg, 1, 1024, &v)) {
@@ -199,13 +182,8 @@ static int parse(int argc, char **argv, struct cmp *c)
 			status = -1;
 			goto out;
 		case ':':
-			status = bs_cli_usage("compare", "option '%s' needs a value",
-					      argv[optind - 1]);
-			goto out;
 		default:
-			status = bs_cli_usage("compare",
-					      "unknown option '%s'; see bssim compare --help",
-					      argv[optind - 1]);
+			status = bs_cli_bad_option("compare", "compare", ch, argv);
 			goto out;
 		}
 	}

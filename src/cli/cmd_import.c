@@ -98,12 +98,8 @@ static int import_gbfs(int argc, char **argv)
 			fputs(IMPORT_HELP, stdout);
 			return 0;
 		case ':':
-			return bs_cli_usage("import gbfs", "option '%s' needs a value",
-					    argv[optind - 1]);
 		default:
-			return bs_cli_usage("import gbfs",
-					    "unknown option '%s'; see bssim import --help",
-					    argv[optind - 1]);
+			return bs_cli_bad_option("import gbfs", "import", ch, argv);
 		}
 	}
 	if (optind < argc)
@@ -204,24 +200,17 @@ static int import_trips(int argc, char **argv)
 			fputs(IMPORT_HELP, stdout);
 			return 0;
 		case ':':
-			return bs_cli_usage("import trips", "option '%s' needs a value",
-					    argv[optind - 1]);
 		default:
-			return bs_cli_usage("import trips",
-					    "unknown option '%s'; see bssim import --help",
-					    argv[optind - 1]);
+			return bs_cli_bad_option("import trips", "import", ch, argv);
 		}
 	}
-	if (optind + 1 != argc)
-		return bs_cli_usage("import trips", optind >= argc
-				    ? "missing LOG.csv (a trip log)"
-				    : "expected one trip log");
+	if ((rc = bs_cli_one_operand("import trips", argc, argv, "LOG.csv (a trip log)",
+				     "a trip log", &o.log)))
+		return rc;
 	if (!o.output)
 		return bs_cli_usage("import trips", "missing -o stations.csv");
-	if ((rc = bs_cli_nonempty("import trips", "-o", o.output, "an output file")) ||
-	    (rc = bs_cli_operands("import trips", argv + optind, 1, "a trip log")))
+	if ((rc = bs_cli_nonempty("import trips", "-o", o.output, "an output file")))
 		return rc;
-	o.log = argv[optind];
 	bs_cli_monitor(&mon, &watch, "import", 1);
 	o.monitor = &mon;
 	if ((rc = bs_import_trips(&o, &rep, &err)))

@@ -75,12 +75,8 @@ int bs_cmd_plotdata(int argc, char **argv)
 			fputs(PLOTDATA_HELP, stdout);
 			return 0;
 		case ':':
-			return bs_cli_usage("plotdata", "option '%s' needs a value",
-					    argv[optind - 1]);
 		default:
-			return bs_cli_usage("plotdata",
-					    "unknown option '%s'; see bssim plotdata --help",
-					    argv[optind - 1]);
+			return bs_cli_bad_option("plotdata", "plotdata", ch, argv);
 		}
 	}
 	pos = argv + optind;

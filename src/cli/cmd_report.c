@@ -86,13 +86,8 @@ int bs_cmd_report(int argc, char **argv)
 			fputs(REPORT_HELP, stdout);
 			goto out;
 		case ':':
-			status = bs_cli_usage("report", "option '%s' needs a value",
-					      argv[optind - 1]);
-			goto out;
 		default:
-			status = bs_cli_usage("report",
-					      "unknown option '%s'; see bssim report --help",
-					      argv[optind - 1]);
+			status = bs_cli_bad_option("report", "report", ch, argv);
 			goto out;
 		}
 	}

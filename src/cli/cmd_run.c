@@ -60,7 +60,7 @@ struct run_cli {
 	int paranoid;
 	struct bs_set *sets;
 	size_t nset;
-	char seedbuf[32], repbuf[32];
+	char seedbuf[BS_CLI_NUMBUF], repbuf[BS_CLI_NUMBUF];
 };
 
 static int parse(int argc, char **argv, struct run_cli *c)
@@ -95,24 +95,17 @@ static int parse(int argc, char **argv, struct run_cli *c)
 			c->outdir = optarg;
 			break;
 		case 'S':
-			if (bs_cli_uint(optarg, 0, 9007199254740991ull, &v))
-				return bs_cli_usage("run",
-						    "--seed '%s': expected an integer from 0 to 9007199254740991",
-						    optarg);
-			snprintf(c->seedbuf, sizeof(c->seedbuf), "%llu",
-				 (unsigned long long)v);
-			c->sets[c->nset].key = "seed";
-			c->sets[c->nset++].value = c->seedbuf;
+			if (bs_cli_set_number("run", "--seed", "seed", optarg, 0,
+					      9007199254740991ull, c->seedbuf,
+					      &c->sets[c->nset]))
+				return BS_EXIT_USAGE;
+			c->nset++;
 			break;
 		case 'R':
-			if (bs_cli_uint(optarg, 1, 10000, &v))
-				return bs_cli_usage("run",
-						    "--replications '%s': expected an integer from 1 to 10000",
-						    optarg);
-			snprintf(c->repbuf, sizeof(c->repbuf), "%llu",
-				 (unsigned long long)v);
-			c->sets[c->nset].key = "replications";
-			c->sets[c->nset++].value = c->repbuf;
+			if (bs_cli_set_number("run", "--replications", "replications", optarg,
+					      1, 10000, c->repbuf, &c->sets[c->nset]))
+				return BS_EXIT_USAGE;
+			c->nset++;
 			break;
 		case 'j':
 			if (bs_cli_uint(optarg, 1, 1024, &v))
@@ -145,25 +138,13 @@ static int parse(int argc, char **argv, struct run_cli *c)
 			fputs(RUN_HELP, stdout);
 			return -1; /* done: exit 0 (stdout checked by main) */
 		case ':':
-			return bs_cli_usage("run", "option '%s' needs a value",
-					    argv[optind - 1]);
 		default:
-			return bs_cli_usage("run",
-					    "unknown option '%s'; see bssim run --help",
-					    argv[optind - 1]);
+			return bs_cli_bad_option("run", "run", ch, argv);
 		}
 	}
-	if (optind >= argc)
-		return bs_cli_usage("run",
-				    "missing SCENARIO.json; usage: bssim run SCENARIO.json [-o DIR] [options]");
-	if (optind + 1 < argc)
-		return bs_cli_usage("run",
-				    "unexpected argument '%s'; expected one scenario file",
-				    argv[optind + 1]);
-	if (bs_cli_operands("run", argv + optind, 1, "a scenario file"))
-		return BS_EXIT_USAGE;
-	c->scenario = argv[optind];
-	return 0;
+	return bs_cli_one_operand("run", argc, argv,
+				  "SCENARIO.json; usage: bssim run SCENARIO.json [-o DIR] [options]",
+				  "a scenario file", &c->scenario);
 }
 
 /* A few headline metrics, for a glance at the terminal. */

@@ -128,25 +128,13 @@ static int sweep_parse(int argc, char **argv, struct sweep_cli *c)
 				fputs(SWEEP_HELP, stdout);
 			return -1;
 		case ':':
-			return bs_cli_usage("sweep", "option '%s' needs a value",
-					    argv[optind - 1]);
 		default:
-			return bs_cli_usage("sweep",
-					    "unknown option '%s'; see bssim sweep --help",
-					    argv[optind - 1]);
+			return bs_cli_bad_option("sweep", "sweep", ch, argv);
 		}
 	}
-	if (optind >= argc)
-		return bs_cli_usage("sweep",
-				    "missing SWEEP.json; usage: bssim sweep SWEEP.json [-o DIR] [--jobs N] [--resume] [--shard I/N]");
-	if (optind + 1 < argc)
-		return bs_cli_usage("sweep",
-				    "unexpected argument '%s'; expected one sweep file",
-				    argv[optind + 1]);
-	if (bs_cli_operands("sweep", argv + optind, 1, "a sweep file"))
-		return BS_EXIT_USAGE;
-	c->file = argv[optind];
-	return 0;
+	return bs_cli_one_operand("sweep", argc, argv,
+				  "SWEEP.json; usage: bssim sweep SWEEP.json [-o DIR] [--jobs N] [--resume] [--shard I/N]",
+				  "a sweep file", &c->file);
 }
 
 /* How the sweep ended, in words (exit status returned). */
@@ -282,12 +270,8 @@ int bs_cmd_merge(int argc, char **argv)
 			fputs(MERGE_HELP, stdout);
 			return BS_EXIT_OK;
 		case ':':
-			return bs_cli_usage("merge", "option '%s' needs a value",
-					    argv[optind - 1]);
 		default:
-			return bs_cli_usage("merge",
-					    "unknown option '%s'; see bssim merge --help",
-					    argv[optind - 1]);
+			return bs_cli_bad_option("merge", "merge", ch, argv);
 		}
 	}
 	if (optind >= argc)

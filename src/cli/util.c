@@ -110,6 +110,44 @@ int bs_cli_operands(const char *cmd, char *const *v, int n, const char *what)
 }
 
 
+int bs_cli_bad_option(const char *cmd, const char *help, int ch, char **argv)
+{
+	if (ch == ':')
+		return bs_cli_usage(cmd, "option '%s' needs a value", argv[optind - 1]);
+	return bs_cli_usage(cmd, "unknown option '%s'; see bssim %s --help",
+			    argv[optind - 1], help);
+}
+
+int bs_cli_one_operand(const char *cmd, int argc, char **argv,
+		       const char *missing, const char *what, const char **out)
+{
+	if (optind >= argc)
+		return bs_cli_usage(cmd, "missing %s", missing);
+	if (optind + 1 < argc)
+		return bs_cli_usage(cmd, "unexpected argument '%s'; expected only %s",
+				    argv[optind + 1], what);
+	if (!argv[optind][0])
+		return bs_cli_usage(cmd, "'': expected %s", what);
+	*out = argv[optind];
+	return 0;
+}
+
+int bs_cli_set_number(const char *cmd, const char *opt, const char *key,
+		      const char *arg, uint64_t lo, uint64_t hi, char *buf,
+		      struct bs_set *set)
+{
+	uint64_t v;
+
+	if (bs_cli_uint(arg, lo, hi, &v))
+		return bs_cli_usage(cmd, "%s '%s': expected an integer from %llu to %llu",
+				    opt, arg, (unsigned long long)lo,
+				    (unsigned long long)hi);
+	snprintf(buf, BS_CLI_NUMBUF, "%llu", (unsigned long long)v);
+	set->key = key;
+	set->value = buf;
+	return 0;
+}
+
 int bs_cli_uint(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
 {
 	uint64_t v = 0;

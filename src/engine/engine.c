@@ -1,6 +1,6 @@
 /*
  * engine.c - allocation side of the event queue; the hot path is inline in
- * include/bssim/engine.h.
+ * engine/engine.h.
  */
 #include "engine/engine.h"
 

@@ -395,6 +395,26 @@ char *bs_result_csv(const bs_result *r, const char *table,
 	return text;
 }
 
+/* What stands for the folder of a result in memory, among the n: its
+ * name, and its place when another of the n shares the name ("small #2").
+ * Cost: O(n) names compared. */
+static char *memory_dir(const bs_result *const *r, size_t n, size_t i)
+{
+	const char *name = bs_result_name(r[i]);
+	char buf[300];
+	size_t k;
+
+	name = name ? name : "";
+	for (k = 0; k < n; k++) {
+		const char *other = bs_result_name(r[k]);
+		if (k != i && other && !strcmp(other, name)) {
+			snprintf(buf, sizeof(buf), "%s #%zu", name, i + 1);
+			return bs_strdup(buf);
+		}
+	}
+	return bs_strdup(name);
+}
+
 int bs_result_labels(const bs_result *const *r, size_t n, char **labels)
 {
 	char **dirs = calloc(n + 1, sizeof(char *));
@@ -408,11 +428,14 @@ int bs_result_labels(const bs_result *const *r, size_t n, char **labels)
 	if (!dirs || !docs) {
 		rc = BS_E_NOMEM;
 	} else {
-		for (i = 0; i < n; i++) {
-			dirs[i] = r[i]->dir ? r[i]->dir : (char *)"";
+		for (i = 0; i < n && !rc; i++) {
+			dirs[i] = r[i]->dir ? bs_strdup(r[i]->dir)
+					    : memory_dir(r, n, i);
 			docs[i] = r[i]->summary;
+			if (!dirs[i])
+				rc = BS_E_NOMEM;
 		}
-		if (bs_output_run_labels(dirs, docs, n, labels))
+		if (!rc && bs_output_run_labels(dirs, docs, n, labels))
 			rc = BS_E_NOMEM;
 	}
 	if (rc)
@@ -420,6 +443,8 @@ int bs_result_labels(const bs_result *const *r, size_t n, char **labels)
 			free(labels[i]);
 			labels[i] = NULL;
 		}
+	for (i = 0; dirs && i < n; i++)
+		free(dirs[i]);
 	free(dirs);
 	free(docs);
 	return rc;

@@ -21,16 +21,22 @@
 
 #include "base/common.h"
 #include "base/interrupt.h"
+#include "base/opts.h"
 #include "calib/world.h"
 #include "exp/result.h"
 #include "exp/runner.h"
 #include "output/output.h"
 
-void bs_run_opts_init(struct bs_run_opts *o)
+void bs_run_opts_init_size(struct bs_run_opts *o, size_t size)
 {
-	memset(o, 0, sizeof(*o));
-	o->size = sizeof(*o);
-	o->jobs = 1;
+	struct bs_run_opts d = {.size = sizeof(d), .jobs = 1};
+
+	bs_opts_init(o, size, &d, sizeof(d));
+}
+
+void (bs_run_opts_init)(struct bs_run_opts *o)
+{
+	bs_run_opts_init_size(o, sizeof(*o));
 }
 
 /* The options the caller's struct holds (ABI rule: read only within

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "input/jsonpos.h"
+#include "input/keys.h"
 #include "base/limits.h"
 #include "base/pool.h"
 #include "stats/metrics.h"
@@ -142,22 +143,9 @@ static int name_ok(const char *s)
 
 static char *default_name(const char *file)
 {
-	const char *base = strrchr(file, '/');
 	char buf[128];
-	size_t l;
 
-	base = base ? base + 1 : file;
-	bs_strlcpy(buf, base, sizeof(buf));
-	l = strlen(buf);
-	if (l > 5 && strcmp(buf + l - 5, ".json") == 0)
-		buf[l - 5] = '\0';
-	for (l = 0; buf[l]; l++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-",
-			    buf[l]))
-			buf[l] = '_';
-	if (!buf[0] || buf[0] == '.')
-		bs_strlcpy(buf, "sweep", sizeof(buf));
-	return bs_strdup(buf);
+	return bs_strdup(bs_name_of_file(file, "sweep", buf, sizeof(buf)));
 }
 
 /* Index of each dimension's value at point p (last key fastest). */
@@ -203,7 +191,7 @@ static int check_key(const struct bs_sweep *sw, const char *where,
 	const char *near;
 
 	snprintf(path, sizeof(path), "%s.%s", where, key);
-	if (bs_scenario_key_known(key))
+	if (bs_key_find(key))
 		return 0;
 	near = bs_scenario_key_suggest(key);
 	if (near)

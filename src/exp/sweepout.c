@@ -211,15 +211,7 @@ static void write_point_csv(FILE *fp, const struct bs_sweep *sw, size_t p,
 			bs_csv_put(fp, w < W ? json_string_value(
 						       json_array_get(wards, w))
 					     : "all");
-			fputc(',', fp);
-			bs_csv_num(fp, st->mean);
-			fputc(',', fp);
-			bs_csv_num(fp, st->sd);
-			fputc(',', fp);
-			bs_csv_num(fp, st->ci_lo);
-			fputc(',', fp);
-			bs_csv_num(fp, st->ci_hi);
-			fputc('\n', fp);
+			bs_csv_stat_end(fp, st->mean, st->sd, st->ci_lo, st->ci_hi);
 		}
 }
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/idindex.h"
 #include "base/limits.h"
 #include "base/pool.h"
 #include "calib/world.h"
@@ -21,19 +22,9 @@
 
 /* ---- the plan ------------------------------------------------------------ */
 
-/* FNV-1a, 64 bits: a fingerprint to tell sweeps apart, not a defence
- * against anyone forging one. */
-static uint64_t fnv(uint64_t h, const void *data, size_t n)
-{
-	const unsigned char *p = data;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= p[i];
-		h *= UINT64_C(0x100000001b3);
-	}
-	return h;
-}
+/* FNV-1a (base/idindex.h): a fingerprint to tell sweeps apart, not a
+ * defence against anyone forging one. */
+#define fnv bs_fnv1a
 
 static int fnv_file(const char *path, uint64_t *h)
 {
@@ -119,7 +110,7 @@ static int plan_point(struct planner *P, size_t p, char **last_path,
 		/* the stations' bytes: the same path may hold another file on
 		 * another machine or another day */
 		if (!*last_path || strcmp(*last_path, sc->stations_path)) {
-			*last_hash = UINT64_C(0xcbf29ce484222325);
+			*last_hash = BS_FNV_INIT;
 			free(*last_path);
 			*last_path = bs_strdup(sc->stations_path);
 			if (fnv_file(sc->stations_path, last_hash))
@@ -193,7 +184,7 @@ static int plan_task(void *ud, void *ws, uint64_t p,
 int bs_sweep_plan(struct bs_sweep *sw, unsigned jobs, struct bs_error *err)
 {
 	json_t *points = json_array(), *keys = json_array(), *plan = NULL;
-	uint64_t h = UINT64_C(0xcbf29ce484222325);
+	uint64_t h = BS_FNV_INIT;
 	struct planner P;
 	struct bs_pool_opts po;
 	size_t p, d;

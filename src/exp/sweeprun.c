@@ -25,6 +25,7 @@
 
 #include "base/common.h"
 #include "base/interrupt.h"
+#include "base/opts.h"
 #include "base/pool.h"
 #include "exp/runner.h"
 #include "exp/sweep.h"
@@ -66,12 +67,16 @@ static void stamp(char *utc, size_t usz, char *host, size_t hsz)
 		bs_strlcpy(host, "unknown", hsz);
 }
 
-void bs_sweep_opts_init(struct bs_sweep_opts *o)
+void bs_sweep_opts_init_size(struct bs_sweep_opts *o, size_t size)
 {
-	memset(o, 0, sizeof(*o));
-	o->size = sizeof(*o);
-	o->jobs = 1;
-	o->shard_i = o->shard_n = 1;
+	struct bs_sweep_opts d = {.size = sizeof(d), .jobs = 1, .shard_i = 1, .shard_n = 1};
+
+	bs_opts_init(o, size, &d, sizeof(d));
+}
+
+void (bs_sweep_opts_init)(struct bs_sweep_opts *o)
+{
+	bs_sweep_opts_init_size(o, sizeof(*o));
 }
 
 static struct bs_sweep_opts opts_of(const struct bs_sweep_opts *o)

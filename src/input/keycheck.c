@@ -150,6 +150,23 @@ static int check_ward_name(const struct bs_scenario *sc, const char *path,
 	return 0;
 }
 
+/* Every element of the array a is a ward name: a[i] at path[i]. */
+static int check_ward_names(const struct bs_scenario *sc, const char *path,
+			    json_t *a, struct bs_error *err)
+{
+	size_t j;
+	json_t *f;
+
+	json_array_foreach(a, j, f) {
+		char p2[512];
+		int rc;
+		snprintf(p2, sizeof(p2), "%s[%zu]", path, j);
+		if ((rc = check_ward_name(sc, p2, f, err)))
+			return rc;
+	}
+	return 0;
+}
+
 /* A per-ward number: one for every ward, or an object naming wards (that
  * it names every ward is checked when the network is known). */
 static int check_per_ward(const struct bs_scenario *sc,
@@ -219,8 +236,8 @@ static int check_pairs(const struct bs_scenario *sc, const struct bs_key *ks,
 		       json_t *v, char *got, struct bs_error *err)
 {
 	char path[300];
-	size_t i, j;
-	json_t *e, *f;
+	size_t i;
+	json_t *e;
 
 	if (!json_is_array(v) || json_array_size(v) == 0)
 		return bs_scenario_error(sc, err, ks->path,
@@ -235,12 +252,8 @@ static int check_pairs(const struct bs_scenario *sc, const struct bs_key *ks,
 				    "expected a pair of two ward names, got %s",
 				    got);
 		}
-		json_array_foreach(e, j, f) {
-			char p2[512];
-			snprintf(p2, sizeof(p2), "%s[%zu]", path, j);
-			if ((rc = check_ward_name(sc, p2, f, err)))
-				return rc;
-		}
+		if ((rc = check_ward_names(sc, path, e, err)))
+			return rc;
 		if (strcmp(json_string_value(json_array_get(e, 0)),
 			   json_string_value(json_array_get(e, 1))) == 0)
 			return bs_scenario_error(sc, err, path,
@@ -253,9 +266,10 @@ static int check_special(const struct bs_scenario *sc, const struct bs_key *ks,
 			 json_t *v, struct bs_error *err)
 {
 	char got[80], path[300];
-	size_t i, j;
-	json_t *e, *f;
+	size_t i;
+	json_t *e;
 	const char *k;
+	int rc;
 
 	bs__json_show(v, got, sizeof(got));
 	switch (ks->type) {
@@ -276,13 +290,8 @@ static int check_special(const struct bs_scenario *sc, const struct bs_key *ks,
 					    "expected an array of ward names, got %s",
 					    got);
 			}
-			json_array_foreach(e, j, f) {
-				char p2[512];
-				int rc;
-				snprintf(p2, sizeof(p2), "%s[%zu]", path, j);
-				if ((rc = check_ward_name(sc, p2, f, err)))
-					return rc;
-			}
+			if ((rc = check_ward_names(sc, path, e, err)))
+				return rc;
 		}
 		return 0;
 	case BS_KT_WCOUNT:
@@ -303,13 +312,8 @@ static int check_special(const struct bs_scenario *sc, const struct bs_key *ks,
 					    "expected a group: a non-empty array of ward names, got %s",
 					    got);
 			}
-			json_array_foreach(e, j, f) {
-				char p2[512];
-				int rc;
-				snprintf(p2, sizeof(p2), "%s[%zu]", path, j);
-				if ((rc = check_ward_name(sc, p2, f, err)))
-					return rc;
-			}
+			if ((rc = check_ward_names(sc, path, e, err)))
+				return rc;
 		}
 		return 0;
 	case BS_KT_WSTR:

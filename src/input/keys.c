@@ -1,7 +1,7 @@
 /*
  * keys.c - the key table of scenario files and what is derived from it
- * (see keys.h): lookups, enum names, ranges in words, the Markdown of
- * docs/scenario-keys.md and the JSON Schema of docs/bssim.schema.json.
+ * (see keys.h): lookups, enum names, ranges in words and the Markdown of
+ * docs/scenario-keys.md (the JSON Schema is keyschema.c's).
  */
 #include "input/keys.h"
 
@@ -41,311 +41,319 @@
 const struct bs_key bs_keys[] = {
 	{"bssim", BS_KT_INT, 1, 1, 0, NULL, NULL, NULL,
 	 NB,
-	 "format version; must be 1"},
+	 "format version; must be 1", NULL},
 	{"name", BS_KT_STR, 0, 0, 0, NULL, NULL, NULL,
 	 SS(name),
-	 "run name: letters, digits, '.', '_' or '-'; default output folder out/<name> (default: the file name)"},
+	 "run name: letters, digits, '.', '_' or '-'; default output folder out/<name> (default: the file name)", NULL},
 	{"description", BS_KT_STR, 0, 0, 0, NULL, NULL, NULL,
 	 NB,
-	 "free text: the question this scenario answers"},
+	 "free text: the question this scenario answers", NULL},
 	{"seed", BS_KT_INT, 0, MAX_SEED, 0, "1", NULL, NULL,
 	 PU64(seed),
-	 "base seed of every random stream"},
+	 "base seed of every random stream", NULL},
 	{"replications", BS_KT_INT, 1, 10000, 0, "10", NULL, NULL,
 	 PU32(replications),
-	 "independent replications (common random numbers across scenarios)"},
+	 "independent replications (common random numbers across scenarios)", NULL},
 	{"horizon", BS_KT_OBJ, 0, 0, 0, "{}", NULL, NULL,
 	 NB,
-	 "simulated time"},
+	 "simulated time", NULL},
 	{"horizon.days", BS_KT_NUM, 0, 3650, 1, "7", NULL, NULL,
 	 PD(days),
-	 "length of a replication in days (at most 3650)"},
+	 "length of a replication in days (at most 3650)", NULL},
 	{"horizon.warmup_days", BS_KT_NUM, 0, 3650, 0, "0", NULL, NULL,
 	 PD(warmup_days),
-	 "days at the start left out of every result; less than days"},
+	 "days at the start left out of every result; less than days", NULL},
 	{"horizon.start_weekday", BS_KT_ENUM, 0, 0, 0, "\"mon\"", "mon|tue|wed|thu|fri|sat|sun", NULL,
 	 PI(start_weekday),
-	 "day of the week of day 0"},
+	 "day of the week of day 0", NULL},
 	{"network", BS_KT_OBJ, 0, 0, 0, NULL, NULL, NULL,
 	 NB,
-	 "the stations: give `stations` or `synthetic`"},
+	 "the stations: give `stations` or `synthetic`", NULL},
 	{"network.stations", BS_KT_PATH, 0, 0, 0, NULL, NULL, NULL,
 	 SP(stations_path),
-	 "stations CSV: station_id,name,ward,lat,lon,capacity"},
+	 "stations CSV: station_id,name,ward,lat,lon,capacity", NULL},
 	{"network.synthetic", BS_KT_OBJ, 0, 0, 0, NULL, NULL, NULL,
 	 NB,
-	 "a generated grid network instead of a CSV"},
+	 "a generated grid network instead of a CSV", NULL},
 	{"network.synthetic.stations", BS_KT_INT, 2, BS_MAX_STATIONS, 0, NULL, NULL, "network.synthetic",
 	 SZ(syn_n),
-	 "number of stations"},
+	 "number of stations",
+	 "expected {\"stations\": N, \"capacity\": K, \"wards\": W}"},
 	{"network.synthetic.capacity", BS_KT_INT, 1, 100000, 0, NULL, NULL, "network.synthetic",
 	 SU32(syn_cap),
-	 "docks per station"},
+	 "docks per station",
+	 "expected {\"stations\": N, \"capacity\": K, \"wards\": W}"},
 	{"network.synthetic.wards", BS_KT_INT, 1, 256, 0, "1", NULL, "network.synthetic",
 	 SZ(syn_wards),
-	 "wards (bands of grid rows, named W1, W2, ...)"},
+	 "wards (bands of grid rows, named W1, W2, ...)", NULL},
 	{"network.synthetic.spacing_m", BS_KT_NUM, 0, 100000, 1, "300", NULL, "network.synthetic",
 	 SD(syn_spacing_m),
-	 "distance between neighbouring stations, metres"},
+	 "distance between neighbouring stations, metres", NULL},
 	{"fleet", BS_KT_OBJ, 0, 0, 0, NULL, NULL, NULL,
 	 NB,
-	 "bikes: give `bikes` or `fill` (not both), and/or `initial`"},
+	 "bikes: give `bikes` or `fill` (not both), and/or `initial`", NULL},
 	{"fleet.bikes", BS_KT_INT, 0, 1e10, 0, NULL, NULL, NULL,
 	 PU64(bikes),
-	 "total bikes, spread over stations in proportion to capacity"},
+	 "total bikes, spread over stations in proportion to capacity", NULL},
 	{"fleet.fill", BS_KT_NUM, 0, 1, 0, NULL, NULL, NULL,
 	 PD(fill),
-	 "share of all docks holding a bike at the start"},
+	 "share of all docks holding a bike at the start", NULL},
 	{"fleet.initial", BS_KT_PATH, 0, 0, 0, NULL, NULL, NULL,
 	 SP(initial_path),
-	 "stock CSV station_id,bikes: each station's bikes at the start (unlisted: 0); with bikes or fill, bikes are added in proportion to free docks or taken in proportion to stock"},
+	 "stock CSV station_id,bikes: each station's bikes at the start (unlisted: 0); with bikes or fill, bikes are added in proportion to free docks or taken in proportion to stock", NULL},
 	{"demand", BS_KT_OBJ, 0, 0, 0, "{}", NULL, NULL,
 	 NB,
-	 "who rides, when, where to"},
+	 "who rides, when, where to", NULL},
 	{"demand.model", BS_KT_ENUM, 0, 0, 0, "\"gravity\"", "uniform|gravity|rates|trace", NULL,
 	 PI(demand),
-	 "uniform (validation), gravity, rates (per station and hour, from a CSV) or trace (replay a trip log)"},
+	 "uniform (validation), gravity, rates (per station and hour, from a CSV) or trace (replay a trip log)", NULL},
 	{"demand.rates", BS_KT_PATH, 0, 0, 0, NULL, NULL, "demand.model=rates",
 	 SP(rates_path),
-	 "rates CSV station_id,hour,departures_per_hour[,arrivals_per_hour] (bssim calibrate); arrivals weight destinations"},
+	 "rates CSV station_id,hour,departures_per_hour[,arrivals_per_hour] (bssim calibrate); arrivals weight destinations",
+	 "the rates model needs a rates CSV (make one with bssim calibrate)"},
 	{"demand.balance", BS_KT_BOOL, 0, 0, 0, "true", NULL, "demand.model=rates",
 	 PI(balance),
-	 "fit destinations hour by hour so that expected arrivals at each station match the rates CSV's arrivals (doubly constrained gravity); false: weight = daily arrivals"},
+	 "fit destinations hour by hour so that expected arrivals at each station match the rates CSV's arrivals (doubly constrained gravity); false: weight = daily arrivals", NULL},
 	{"demand.od", BS_KT_PATH, 0, 0, 0, NULL, NULL, "demand.model=rates",
 	 SP(od_path),
-	 "OD CSV origin_id,destination_id,trips: destinations of the origins it lists, in proportion to trips (others: gravity)"},
+	 "OD CSV origin_id,destination_id,trips: destinations of the origins it lists, in proportion to trips (others: gravity)", NULL},
 	{"demand.trips", BS_KT_PATH, 0, 0, 0, NULL, NULL, "demand.model=trace",
 	 SP(trips_path),
-	 "trip log CSV to replay (Citi Bike layout: starttime, start station id, end station id, ...)"},
+	 "trip log CSV to replay (Citi Bike layout: starttime, start station id, end station id, ...)",
+	 "the trace model needs a trip log CSV to replay"},
 	{"demand.trace_start", BS_KT_STR, 0, 0, 0, NULL, NULL, "demand.model=trace",
 	 NB,
-	 "date YYYY-MM-DD of day 0 (default: the day of the log's first ride)"},
+	 "date YYYY-MM-DD of day 0 (default: the day of the log's first ride)", NULL},
 	{"demand.rate_per_station_per_hour", BS_KT_NUM, 0, 1e6, 0, NULL, NULL, "demand.model=uniform",
 	 PD(rate_per_station_per_hour),
-	 "arrivals per station per hour, all week"},
+	 "arrivals per station per hour, all week",
+	 "the uniform model needs it"},
 	{"demand.trips_per_day", BS_KT_NUM, 0, 1e9, 0, NULL, NULL, "demand.model=gravity",
 	 PD(trips_per_day),
-	 "trips requested per weekday, whole network"},
+	 "trips requested per weekday, whole network",
+	 "the gravity model needs it"},
 	{"demand.decay_m", BS_KT_NUM, 0, 1e6, 1, "1500", NULL, "demand.model=gravity|rates",
 	 PD(decay_m),
-	 "distance-decay length of destination choice, metres"},
+	 "distance-decay length of destination choice, metres", NULL},
 	{"demand.max_trip_m", BS_KT_NUM, 0, 1e7, 1, "10000", NULL, "demand.model=gravity|rates",
 	 PD(max_trip_m),
-	 "farthest destination considered, metres"},
+	 "farthest destination considered, metres", NULL},
 	{"demand.commute_share_weekday", BS_KT_NUM, 0, 1, 0, "0.6", NULL, "demand.model=gravity",
 	 PD(commute_share_weekday),
-	 "weekday share of trips on the commute profile"},
+	 "weekday share of trips on the commute profile", NULL},
 	{"demand.commute_share_weekend", BS_KT_NUM, 0, 1, 0, "0.15", NULL, "demand.model=gravity",
 	 PD(commute_share_weekend),
-	 "weekend share of trips on the commute profile"},
+	 "weekend share of trips on the commute profile", NULL},
 	{"demand.weekend_factor", BS_KT_NUM, 0, 100, 0, "0.8", NULL, "demand.model=gravity|rates",
 	 PD(weekend_factor),
-	 "weekend daily volume relative to a weekday"},
+	 "weekend daily volume relative to a weekday", NULL},
 	{"demand.profile", BS_KT_OBJ, 0, 0, 0, NULL, NULL, "demand.model=gravity",
 	 NB,
-	 "own hour-of-day shapes instead of the commute/leisure mix"},
+	 "own hour-of-day shapes instead of the commute/leisure mix", NULL},
 	{"demand.profile.weekday", BS_KT_HOURS, 0, 0, 0, NULL, NULL, "demand.model=gravity",
 	 PH(profile_weekday),
-	 "24 relative weights, 00h to 23h"},
+	 "24 relative weights, 00h to 23h", NULL},
 	{"demand.profile.weekend", BS_KT_HOURS, 0, 0, 0, NULL, NULL, "demand.model=gravity",
 	 PH(profile_weekend),
-	 "24 relative weights (default: as weekday)"},
+	 "24 relative weights (default: as weekday)", NULL},
 	{"trip", BS_KT_OBJ, 0, 0, 0, "{}", NULL, NULL,
 	 NB,
-	 "rides"},
+	 "rides", NULL},
 	{"trip.duration", BS_KT_OBJ, 0, 0, 0, "{}", NULL, NULL,
 	 NB,
-	 "ride time"},
+	 "ride time", NULL},
 	{"trip.duration.dist", BS_KT_ENUM, 0, 0, 0, "\"distance\"", "exponential|distance", NULL,
 	 PI(dur),
-	 "exponential (mean_min) or distance (detour x distance / speed, log-normal noise)"},
+	 "exponential (mean_min) or distance (detour x distance / speed, log-normal noise)", NULL},
 	{"trip.duration.mean_min", BS_KT_NUM, 0, 10080, 1, "15", NULL, "trip.duration.dist=exponential",
 	 PD(mean_min),
-	 "mean ride, minutes"},
+	 "mean ride, minutes", NULL},
 	/* speeds from 1 km/h: slower is not moving, and the bound keeps every
 	 * travel time, and the fares and hours summed from them, finite */
 	{"trip.duration.speed_kmh", BS_KT_NUM, 1, 100, 0, "12", NULL, "trip.duration.dist=distance",
 	 PD(speed_kmh),
-	 "riding speed, km/h"},
+	 "riding speed, km/h", NULL},
 	{"trip.duration.detour", BS_KT_NUM, 1, 10, 0, "1.3", NULL, "trip.duration.dist=distance",
 	 PD(detour),
-	 "road distance / great-circle distance"},
+	 "road distance / great-circle distance", NULL},
 	{"trip.duration.noise_sd", BS_KT_NUM, 0, 3, 0, "0.3", NULL, "trip.duration.dist=distance",
 	 PD(noise_sd),
-	 "sd of the log of the mean-one log-normal factor"},
+	 "sd of the log of the mean-one log-normal factor", NULL},
 	{"trip.duration.min_min", BS_KT_NUM, 0, 1440, 1, "2", NULL, "trip.duration.dist=distance",
 	 PD(min_min),
-	 "shortest ride leg, minutes"},
+	 "shortest ride leg, minutes", NULL},
 	{"behaviour", BS_KT_OBJ, 0, 0, 0, "{}", NULL, NULL,
 	 NB,
-	 "users at empty, full and forbidden ports"},
+	 "users at empty, full and forbidden ports", NULL},
 	{"behaviour.walk_radius_m", BS_KT_NUM, 0, 5000, 0, "300", NULL, NULL,
 	 PD(walk_radius_m),
-	 "at an empty port, walk to the nearest port with a bike within this; 0: no walking"},
+	 "at an empty port, walk to the nearest port with a bike within this; 0: no walking", NULL},
 	{"behaviour.on_full", BS_KT_ENUM, 0, 0, 0, "\"nearest\"", "nearest|random", NULL,
 	 PI(on_full),
-	 "at a full port: ride to the nearest allowed port with a free dock, or to a random other port"},
+	 "at a full port: ride to the nearest allowed port with a free dock, or to a random other port", NULL},
 	{"behaviour.forbidden_return", BS_KT_ENUM, 0, 0, 0, "\"truncate\"", "truncate|lost", NULL,
 	 PI(forbidden),
-	 "destination's ward forbidden for the bike: return at the nearest allowed port, or do not ride"},
+	 "destination's ward forbidden for the bike: return at the nearest allowed port, or do not ride", NULL},
 	/* periods from 0.1 min (6 s): one event per wait, so a shorter one
 	 * only multiplies events (1e-9 would never let a run end) */
 	{"behaviour.retry_min", BS_KT_NUM, 0.1, 1440, 0, "5", NULL, NULL,
 	 PD(retry_min),
-	 "wait before retrying when no allowed port has a free dock, minutes"},
+	 "wait before retrying when no allowed port has a free dock, minutes", NULL},
 	{"agreement", BS_KT_OBJ, 0, 0, 0, "{}", NULL, NULL,
 	 NB,
-	 "mutual use between wards"},
+	 "mutual use between wards", NULL},
 	{"agreement.type", BS_KT_ENUM, 0, 0, 0, "\"full\"", "isolated|full|bilateral|matrix", NULL,
 	 PI(agreement),
-	 "isolated, full, bilateral (pairs) or matrix"},
+	 "isolated, full, bilateral (pairs) or matrix", NULL},
 	{"agreement.pairs", BS_KT_PAIRS, 0, 0, 0, NULL, NULL, "agreement.type=bilateral",
 	 SL(agr_pairs),
-	 "ward pairs with mutual use, e.g. [[\"Minato\",\"Chiyoda\"]]"},
+	 "ward pairs with mutual use, e.g. [[\"Minato\",\"Chiyoda\"]]",
+	 "a bilateral agreement needs e.g. \"pairs\": [[\"Minato\",\"Chiyoda\"]]"},
 	{"agreement.matrix", BS_KT_WARDS, 0, 0, 0, NULL, NULL, "agreement.type=matrix",
 	 SL(agr_matrix),
-	 "owner ward -> wards where its bikes may be rented and returned (own ward implied)"},
+	 "owner ward -> wards where its bikes may be rented and returned (own ward implied)",
+	 "expected e.g. \"matrix\": {\"Minato\": [\"Chiyoda\"]}"},
 	{"fees", BS_KT_OBJ, 0, 0, 0, "{}", NULL, NULL,
 	 NB,
-	 "what users pay and wards owe each other"},
+	 "what users pay and wards owe each other", NULL},
 	{"fees.price_yen", BS_KT_PRICE, 0, 1e6, 0, "165", NULL, NULL,
 	 SW(price),
-	 "price per started block, yen: one number, or {ward: number} for every ward (165: docomo's price per 30 min)"},
+	 "price per started block, yen: one number, or {ward: number} for every ward (165: docomo's price per 30 min)", NULL},
 	/* from 1 minute: a fare is price x started blocks, so a block of
 	 * 1e-300 minutes makes it inf; with this bound and the prices' the
 	 * revenue of 2^43 rides stays below 1e35 yen */
 	{"fees.block_min", BS_KT_NUM, 1, 1440, 0, "30", NULL, NULL,
 	 PD(block_min),
-	 "tariff block, minutes"},
+	 "tariff block, minutes", NULL},
 	{"fees.cross_surcharge_yen", BS_KT_NUM, 0, 1e6, 0, "0", NULL, NULL,
 	 PD(cross_surcharge_yen),
-	 "added to a ride returned in another ward"},
+	 "added to a ride returned in another ward", NULL},
 	{"fees.settlement", BS_KT_ENUM, 0, 0, 0, "\"renting\"", "renting|owner|split_time", NULL,
 	 PI(settlement),
-	 "who earns a fare: the renting ward, the bike's owner ward, or each ward by ride time in it"},
+	 "who earns a fare: the renting ward, the bike's owner ward, or each ward by ride time in it", NULL},
 	{"fees.foreign_dock_fee_yen", BS_KT_NUM, 0, 1e6, 0, "0", NULL, NULL,
 	 PD(dock_fee_yen),
-	 "per night, owed by a bike's owner ward to the ward whose port holds it"},
+	 "per night, owed by a bike's owner ward to the ward whose port holds it", NULL},
 	{"fees.night_hour", BS_KT_NUM, 0, 23.999, 0, "3", NULL, NULL,
 	 PD(night_hour),
-	 "hour of the nightly count of foreign bikes"},
+	 "hour of the nightly count of foreign bikes", NULL},
 	{"fees.repatriation_yen", BS_KT_NUM, 0, 1e6, 0, "0", NULL, NULL,
 	 PD(repatriation_yen),
-	 "per bike a truck brings home, owed by the owner ward to the truck's ward"},
+	 "per bike a truck brings home, owed by the owner ward to the truck's ward", NULL},
 	{"rebalancing", BS_KT_OBJ, 0, 0, 0, "{}", NULL, NULL,
 	 NB,
-	 "trucks"},
+	 "trucks", NULL},
 	{"rebalancing.policy", BS_KT_ENUM, 0, 0, 0, "\"none\"", "none|threshold|repatriate", NULL,
 	 PI(reb_policy),
-	 "none; threshold (keep ports between low and high fill); repatriate (bring bikes home to their owner ward)"},
+	 "none; threshold (keep ports between low and high fill); repatriate (bring bikes home to their owner ward)", NULL},
 	{"rebalancing.trucks_per_ward", BS_KT_WCOUNT, 0, 1000, 0, "2", NULL, NULL,
 	 SW(trucks_per_ward),
-	 "trucks each ward owns: one number for all, or {ward: number} for every ward (assumption: 2)"},
+	 "trucks each ward owns: one number for all, or {ward: number} for every ward (assumption: 2)", NULL},
 	{"rebalancing.pooled", BS_KT_POOL, 0, 0, 0, "false", NULL, NULL,
 	 SL(reb_pool),
-	 "false: each ward's trucks serve its own ports; true: all wards share; or groups [[\"Minato\",\"Chiyoda\"], ...]"},
+	 "false: each ward's trucks serve its own ports; true: all wards share; or groups [[\"Minato\",\"Chiyoda\"], ...]", NULL},
 	{"rebalancing.truck_capacity", BS_KT_INT, 1, 1000, 0, "20", NULL, NULL,
 	 PU32(truck_capacity),
-	 "bikes a truck carries (assumption)"},
+	 "bikes a truck carries (assumption)", NULL},
 	{"rebalancing.speed_kmh", BS_KT_NUM, 1, 200, 0, "15", NULL, NULL,
 	 PD(truck_speed_kmh),
-	 "truck speed in city traffic, km/h (assumption)"},
+	 "truck speed in city traffic, km/h (assumption)", NULL},
 	{"rebalancing.detour", BS_KT_NUM, 1, 10, 0, "1.4", NULL, NULL,
 	 PD(truck_detour),
-	 "road distance / great-circle distance for trucks"},
+	 "road distance / great-circle distance for trucks", NULL},
 	{"rebalancing.load_min_per_bike", BS_KT_NUM, 0, 60, 0, "1", NULL, NULL,
 	 PD(load_min),
-	 "minutes to load or unload one bike"},
+	 "minutes to load or unload one bike", NULL},
 	{"rebalancing.shift_start_h", BS_KT_NUM, 0, 24, 0, "7", NULL, NULL,
 	 PD(reb_shift_start_h),
-	 "daily shift start, hour"},
+	 "daily shift start, hour", NULL},
 	{"rebalancing.shift_end_h", BS_KT_NUM, 0, 24, 0, "22", NULL, NULL,
 	 PD(reb_shift_end_h),
-	 "daily shift end, hour (after the start)"},
+	 "daily shift end, hour (after the start)", NULL},
 	{"rebalancing.low", BS_KT_NUM, 0, 1, 0, "0.2", NULL, NULL,
 	 PD(reb_low),
-	 "threshold: a port below this share of its docks in usable bikes needs bikes"},
+	 "threshold: a port below this share of its docks in usable bikes needs bikes", NULL},
 	{"rebalancing.high", BS_KT_NUM, 0, 1, 0, "0.8", NULL, NULL,
 	 PD(reb_high),
-	 "threshold: a port above this share of its docks in bikes has too many"},
+	 "threshold: a port above this share of its docks in bikes has too many", NULL},
 	{"rebalancing.target", BS_KT_NUM, 0, 1, 0, "0.5", NULL, NULL,
 	 PD(reb_target),
-	 "fill share a served port is brought to (between low and high)"},
+	 "fill share a served port is brought to (between low and high)", NULL},
 	{"rebalancing.lookahead_min", BS_KT_NUM, 0, 1440, 0, "60", NULL, NULL,
 	 PD(reb_lookahead_min),
-	 "threshold: a port also needs bikes when it has fewer rentable than the requests expected this many minutes ahead, and is filled up to them; 0: capacity bands only"},
+	 "threshold: a port also needs bikes when it has fewer rentable than the requests expected this many minutes ahead, and is filled up to them; 0: capacity bands only", NULL},
 	{"rebalancing.reach_m", BS_KT_NUM, 0, 1e6, 0, "2000", NULL, NULL,
 	 PD(reb_reach_m),
-	 "threshold: serve the worst port within this distance of the truck; farther only when none within"},
+	 "threshold: serve the worst port within this distance of the truck; farther only when none within", NULL},
 	{"rebalancing.review_min", BS_KT_NUM, 0.1, 1440, 0, "15", NULL, NULL,
 	 PD(review_min),
-	 "an idle truck or crew looks for work again after this many minutes"},
+	 "an idle truck or crew looks for work again after this many minutes", NULL},
 	{"rebalancing.depots", BS_KT_WSTR, 0, 0, 0, NULL, NULL, NULL,
 	 SW(depots),
-	 "{ward: station_id} where each ward's trucks and crews park (default: the ward's port nearest its centroid)"},
+	 "{ward: station_id} where each ward's trucks and crews park (default: the ward's port nearest its centroid)", NULL},
 	{"battery", BS_KT_OBJ, 0, 0, 0, "{}", NULL, NULL,
 	 NB,
-	 "e-assist batteries and swap crews"},
+	 "e-assist batteries and swap crews", NULL},
 	{"battery.enabled", BS_KT_BOOL, 0, 0, 0, "false", NULL, NULL,
 	 PI(battery),
-	 "model batteries (all docomo bikes are electric-assist)"},
+	 "model batteries (all docomo bikes are electric-assist)", NULL},
 	{"battery.use_per_km", BS_KT_NUM, 0, 1, 0, "0.015", NULL, "battery.enabled",
 	 PD(bat_use_per_km),
-	 "share of a full battery used per km ridden (assumption: about 67 km per charge)"},
+	 "share of a full battery used per km ridden (assumption: about 67 km per charge)", NULL},
 	{"battery.min_rentable", BS_KT_NUM, 0, 1, 0, "0.2", NULL, "battery.enabled",
 	 PD(bat_min_rentable),
-	 "a bike with less charge cannot be rented (assumption)"},
+	 "a bike with less charge cannot be rented (assumption)", NULL},
 	{"battery.swap_below", BS_KT_NUM, 0, 1, 0, "0.6", NULL, "battery.enabled",
 	 PD(bat_swap_below),
-	 "crews swap every battery below this charge at the ports they visit"},
+	 "crews swap every battery below this charge at the ports they visit", NULL},
 	{"battery.initial_min", BS_KT_NUM, 0, 1, 0, "0.5", NULL, "battery.enabled",
 	 PD(bat_initial_min),
-	 "initial charges are uniform between this and 1"},
+	 "initial charges are uniform between this and 1", NULL},
 	{"battery.crews_per_ward", BS_KT_WCOUNT, 0, 1000, 0, "3", NULL, "battery.enabled",
 	 SW(crews_per_ward),
-	 "swap crews each ward employs: one number for all, or {ward: number} for every ward (assumption: 3)"},
+	 "swap crews each ward employs: one number for all, or {ward: number} for every ward (assumption: 3)", NULL},
 	{"battery.pooled", BS_KT_POOL, 0, 0, 0, "false", NULL, "battery.enabled",
 	 SL(bat_pool),
-	 "as rebalancing.pooled, for crews"},
+	 "as rebalancing.pooled, for crews", NULL},
 	{"battery.speed_kmh", BS_KT_NUM, 1, 200, 0, "15", NULL, "battery.enabled",
 	 PD(crew_speed_kmh),
-	 "crew speed, km/h (assumption)"},
+	 "crew speed, km/h (assumption)", NULL},
 	{"battery.swap_min", BS_KT_NUM, 0, 60, 0, "1", NULL, "battery.enabled",
 	 PD(swap_min),
-	 "minutes per battery swapped (assumption)"},
+	 "minutes per battery swapped (assumption)", NULL},
 	{"battery.shift_start_h", BS_KT_NUM, 0, 24, 0, "8", NULL, "battery.enabled",
 	 PD(bat_shift_start_h),
-	 "crews' daily shift start, hour"},
+	 "crews' daily shift start, hour", NULL},
 	{"battery.shift_end_h", BS_KT_NUM, 0, 24, 0, "20", NULL, "battery.enabled",
 	 PD(bat_shift_end_h),
-	 "crews' daily shift end, hour (after the start)"},
+	 "crews' daily shift end, hour (after the start)", NULL},
 	{"costs", BS_KT_OBJ, 0, 0, 0, "{}", NULL, NULL,
 	 NB,
-	 "operating costs (all assumptions)"},
+	 "operating costs (all assumptions)", NULL},
 	{"costs.truck_hour_yen", BS_KT_NUM, 0, 1e7, 0, "3000", NULL, NULL,
 	 PD(truck_hour_yen),
-	 "per truck per hour on shift: driver and vehicle"},
+	 "per truck per hour on shift: driver and vehicle", NULL},
 	{"costs.truck_km_yen", BS_KT_NUM, 0, 1e7, 0, "40", NULL, NULL,
 	 PD(truck_km_yen),
-	 "per truck kilometre: fuel and wear"},
+	 "per truck kilometre: fuel and wear", NULL},
 	{"costs.crew_hour_yen", BS_KT_NUM, 0, 1e7, 0, "2000", NULL, NULL,
 	 PD(crew_hour_yen),
-	 "per swap crew per hour on shift"},
+	 "per swap crew per hour on shift", NULL},
 	{"costs.swap_yen", BS_KT_NUM, 0, 1e7, 0, "30", NULL, NULL,
 	 PD(swap_yen),
-	 "per battery swapped: charging and wear"},
+	 "per battery swapped: charging and wear", NULL},
 	{"output", BS_KT_OBJ, 0, 0, 0, "{}", NULL, NULL,
 	 NB,
-	 "what is written"},
+	 "what is written", NULL},
 	{"output.timeseries_step_min", BS_KT_NUM, 1, 1440, 0, "15", NULL, NULL,
 	 PD(ts_step_min),
-	 "minutes between time-series samples"},
+	 "minutes between time-series samples", NULL},
 	{"output.trips", BS_KT_BOOL, 0, 0, 0, "false", NULL, NULL,
 	 PI(trips_log),
-	 "write trips.csv, one row per trip (streamed to disk)"},
+	 "write trips.csv, one row per trip (streamed to disk)", NULL},
 	{"output.geojson", BS_KT_BOOL, 0, 0, 0, "false", NULL, NULL,
 	 PI(geojson),
-	 "write stations.geojson: one RFC 7946 Point per port with its stations.csv results, for GIS tools and the map plot"},
+	 "write stations.geojson: one RFC 7946 Point per port with its stations.csv results, for GIS tools and the map plot", NULL},
 };
 
 const size_t bs_nkeys = sizeof(bs_keys) / sizeof(bs_keys[0]);
@@ -468,6 +476,30 @@ const char *bs_key_closest(const char *parent, const char *bad, char *list,
 		}
 	}
 	return closest;
+}
+
+int bs_key_range(const char *path, double *min, double *max, int *min_open)
+{
+	const struct bs_key *k = bs_key_find(path);
+
+	if (!k || (k->type != BS_KT_INT && k->type != BS_KT_NUM &&
+		   k->type != BS_KT_PRICE && k->type != BS_KT_WCOUNT))
+		return -1;
+	*min = k->min;
+	*max = k->max;
+	*min_open = k->min_open;
+	return 0;
+}
+
+/* O(keys) for the lookup. */
+const struct bs_key *bs_key_missing(json_t *root, const char *path)
+{
+	const struct bs_key *k = bs_key_find(path);
+
+	if (!k || !k->needs || bs_json_path(root, path) ||
+	    !bs_key_when_holds(root, k->when))
+		return NULL;
+	return k;
 }
 
 int bs_key_when_holds(json_t *root, const char *when)
@@ -596,272 +628,11 @@ void bs_keys_write_markdown(FILE *out)
 			for (char *c = wh; *c; c++)
 				if (*c == '|')
 					*c = '/';
-			fprintf(out, "| `%s` | %s | %s%s%s | %s | %s |\n", k->path,
+			/* a needed key has no default: say so where one would be */
+			fprintf(out, "| `%s` | %s | %s%s%s%s | %s | %s |\n", k->path,
 				t, k->def ? "`" : "", k->def ? k->def : "",
-				k->def ? "`" : "", wh, k->help);
+				k->def ? "`" : "", k->needs ? "**required**" : "",
+				wh, k->help);
 		}
 	}
-}
-
-
-/* ---- the JSON Schema ------------------------------------------------------ */
-
-/* Set a member, dropping the value on failure; nonzero when out of memory. */
-static int put(json_t *o, const char *k, json_t *v)
-{
-	return !v || json_object_set_new(o, k, v);
-}
-
-static json_t *num_schema(const struct bs_key *k, int integer)
-{
-	json_t *o = json_object();
-	int bad = !o;
-
-	if (bad)
-		return NULL;
-	bad |= put(o, "type", json_string(integer ? "integer" : "number"));
-	bad |= put(o, k->min_open ? "exclusiveMinimum" : "minimum",
-		   json_real(k->min));
-	bad |= put(o, "maximum", json_real(k->max));
-	if (bad) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
-}
-
-static json_t *strings(size_t min_items)
-{
-	json_t *a = json_object(), *s = json_object();
-
-	if (!a || !s || put(s, "type", json_string("string")) ||
-	    put(s, "minLength", json_integer(1)) ||
-	    put(a, "type", json_string("array")) || put(a, "items", s) ||
-	    (min_items && put(a, "minItems", json_integer((json_int_t)min_items)))) {
-		json_decref(a);
-		return NULL;
-	}
-	return a;
-}
-
-/* A number, or an object naming wards, each with such a number. */
-static json_t *per_ward(json_t *one)
-{
-	json_t *o = json_object(), *m = json_object(), *alt = json_array();
-
-	if (!o || !m || !alt || !one || put(m, "type", json_string("object")) ||
-	    put(m, "minProperties", json_integer(1)) ||
-	    put(m, "additionalProperties", json_deep_copy(one)) ||
-	    json_array_append_new(alt, one) || json_array_append_new(alt, m) ||
-	    put(o, "oneOf", alt)) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
-}
-
-static json_t *object_schema(const char *prefix);
-
-/* The schema of one key's value, with its description and default. */
-static json_t *key_schema(const struct bs_key *k)
-{
-	json_t *s = NULL, *d;
-
-	switch (k->type) {
-	case BS_KT_OBJ:
-		s = object_schema(k->path);
-		break;
-	case BS_KT_INT:
-		s = num_schema(k, 1);
-		break;
-	case BS_KT_NUM:
-		s = num_schema(k, 0);
-		break;
-	case BS_KT_STR:
-	case BS_KT_PATH:
-		s = json_pack("{s:s, s:i}", "type", "string", "minLength", 1);
-		break;
-	case BS_KT_BOOL:
-		s = json_pack("{s:s}", "type", "boolean");
-		break;
-	case BS_KT_ENUM: {
-		json_t *e = json_array();
-		char name[64];
-		int i;
-		for (i = 0; e && bs_key_enum_name(k->path, i, name, sizeof(name)); i++)
-			if (json_array_append_new(e, json_string(name))) {
-				json_decref(e);
-				e = NULL;
-			}
-		s = e ? json_pack("{s:o}", "enum", e) : NULL;
-		break;
-	}
-	case BS_KT_HOURS:
-		s = json_pack("{s:s, s:i, s:i, s:{s:s, s:f, s:f}}", "type", "array",
-			      "minItems", 24, "maxItems", 24, "items", "type",
-			      "number", "minimum", 0.0, "maximum", 1e15);
-		break;
-	case BS_KT_PAIRS: {
-		json_t *pair = strings(2);
-		if (pair && (put(pair, "maxItems", json_integer(2)))) {
-			json_decref(pair);
-			pair = NULL;
-		}
-		s = pair ? json_pack("{s:s, s:i, s:o}", "type", "array", "minItems",
-				     1, "items", pair)
-			 : NULL;
-		break;
-	}
-	case BS_KT_WARDS: {
-		json_t *row = strings(0);
-		s = row ? json_pack("{s:s, s:o}", "type", "object",
-				    "additionalProperties", row)
-			: NULL;
-		break;
-	}
-	case BS_KT_PRICE:
-		s = per_ward(num_schema(k, 0));
-		break;
-	case BS_KT_WCOUNT:
-		s = per_ward(num_schema(k, 1));
-		break;
-	case BS_KT_POOL: {
-		json_t *group = strings(1);
-		s = group ? json_pack("{s:[{s:s}, {s:s, s:i, s:o}]}", "oneOf",
-				      "type", "boolean", "type", "array",
-				      "minItems", 1, "items", group)
-			  : NULL;
-		break;
-	}
-	case BS_KT_WSTR:
-		s = json_pack("{s:s, s:{s:s, s:i}}", "type", "object",
-			      "additionalProperties", "type", "string",
-			      "minLength", 1);
-		break;
-	}
-	if (!s)
-		return NULL;
-	if (put(s, "description", json_string(k->help))) {
-		json_decref(s);
-		return NULL;
-	}
-	if (k->def && k->type != BS_KT_OBJ) {
-		d = json_loads(k->def, JSON_DECODE_ANY, NULL);
-		if (put(s, "default", d)) {
-			json_decref(s);
-			return NULL;
-		}
-	}
-	return s;
-}
-
-/* The object of the keys directly under prefix ("" for the top). */
-static json_t *object_schema(const char *prefix)
-{
-	json_t *o = json_object(), *props = json_object();
-	size_t i, pl = strlen(prefix);
-
-	if (!o || !props)
-		goto fail;
-	for (i = 0; i < bs_nkeys; i++) {
-		const char *p = bs_keys[i].path, *leaf;
-		json_t *ks;
-		if (pl && (strncmp(p, prefix, pl) != 0 || p[pl] != '.'))
-			continue;
-		leaf = pl ? p + pl + 1 : p;
-		if (strchr(leaf, '.'))
-			continue;
-		if (!(ks = key_schema(&bs_keys[i])) || put(props, leaf, ks))
-			goto fail;
-	}
-	if (put(o, "type", json_string("object")) ||
-	    put(o, "additionalProperties", json_false()) ||
-	    put(o, "properties", props))
-		goto fail_o;
-	return o;
-fail:
-	json_decref(props);
-fail_o:
-	json_decref(o);
-	return NULL;
-}
-
-/* The rules between keys that a schema can say (bssim checks them all,
- * with a message that locates them; these let an editor warn early). */
-static int scenario_rules(json_t *sc)
-{
-	json_t *props = json_object_get(sc, "properties");
-	json_t *net = json_object_get(props, "network");
-	json_t *fleet = json_object_get(props, "fleet");
-	json_t *syn = json_object_get(json_object_get(net, "properties"),
-				      "synthetic");
-
-	return put(json_object_get(props, "bssim"), "const", json_integer(1)) ||
-	       put(sc, "required", json_pack("[s, s, s]", "bssim", "network",
-					     "fleet")) ||
-	       put(net, "oneOf", json_pack("[{s:[s]}, {s:[s]}]", "required",
-					   "stations", "required", "synthetic")) ||
-	       put(syn, "required", json_pack("[s, s]", "stations", "capacity")) ||
-	       put(fleet, "anyOf", json_pack("[{s:[s]}, {s:[s]}, {s:[s]}]",
-					     "required", "bikes", "required",
-					     "fill", "required", "initial")) ||
-	       put(fleet, "not", json_pack("{s:[s, s]}", "required", "bikes",
-					   "fill"));
-}
-
-static json_t *sweep_schema(void)
-{
-	json_t *names = json_array(), *s;
-	size_t i;
-
-	for (i = 0; names && i < bs_nkeys; i++)
-		if (json_array_append_new(names, json_string(bs_keys[i].path))) {
-			json_decref(names);
-			names = NULL;
-		}
-	if (!names)
-		return NULL;
-	s = json_pack(
-		"{s:s, s:b, s:[s, s], s:{"
-		"s:{s:i, s:s}, s:{s:s, s:s}, s:{s:s, s:s}, s:{s:s, s:i, s:s},"
-		"s:{s:s, s:i, s:i, s:s},"
-		"s:{s:s, s:{s:O}, s:s},"
-		"s:{s:s, s:{s:O}, s:{s:s, s:i}, s:i, s:s}}}",
-		"type", "object", "additionalProperties", 0, "required",
-		"bssim_sweep", "base", "properties",
-		"bssim_sweep", "const", 1, "description", "sweep file format version; must be 1",
-		"name", "type", "string", "description", "names the default output folder out/<name>",
-		"description", "type", "string", "description", "free text",
-		"base", "type", "string", "minLength", 1, "description",
-		"the scenario every point starts from (path relative to the sweep file)",
-		"replications", "type", "integer", "minimum", 1, "maximum", 10000,
-		"description", "replications of every point",
-		"set", "type", "object", "propertyNames", "enum", names,
-		"description", "scenario keys given the same value at every point",
-		"vary", "type", "object", "propertyNames", "enum", names,
-		"additionalProperties", "type", "array", "minItems", 1,
-		"minProperties", 1,
-		"description", "scenario keys, each with a non-empty list of values");
-	json_decref(names);
-	return s;
-}
-
-json_t *bs_keys_schema(void)
-{
-	json_t *doc, *sc = object_schema(""), *sw = sweep_schema();
-
-	if (!sc || !sw || scenario_rules(sc)) {
-		json_decref(sc);
-		json_decref(sw);
-		return NULL;
-	}
-	doc = json_pack("{s:s, s:s, s:s, s:s, s:[{s:s}, {s:s}], s:{s:o, s:o}}",
-			"$schema", "https://json-schema.org/draft/2020-12/schema",
-			"$id", "urn:bssim:schema:1",
-			"title", "bssim scenario or sweep file (format 1)",
-			"description",
-			"Generated by `bssim schema` from bssim's key table: every key, its type, range, default and meaning. bssim's own checks are the reference; this schema lets editors complete and check files as they are typed.",
-			"oneOf", "$ref", "#/$defs/scenario", "$ref", "#/$defs/sweep",
-			"$defs", "scenario", sc, "sweep", sw);
-	return doc;
 }

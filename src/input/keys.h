@@ -64,6 +64,11 @@ struct bs_key {
 	enum bs_kctype ctype;
 	size_t off;          /* offsetof the field in dest's struct */
 	const char *help;
+	/* Non-NULL: the key is required wherever `when` holds (always when
+	 * when is NULL), and this is why, for the message "missing key
+	 * 'LEAF'; NEEDS" that names the parent. The schema says the same
+	 * (keyschema.c); the condition is a sibling key or the parent itself. */
+	const char *needs;
 };
 
 extern const struct bs_key bs_keys[];
@@ -82,11 +87,20 @@ const char *bs_key_enum_name(const char *path, int i, char *buf, size_t sz);
 const char *bs_key_closest(const char *parent, const char *bad, char *list,
 			   size_t lsz);
 
+/* The bounds of a numeric key (inclusive; min excluded when *min_open):
+ * 0, or -1 when path is not a numeric key. O(keys). */
+int bs_key_range(const char *path, double *min, double *max, int *min_open);
+
 /* "from 0 to 10" or "greater than 0 and at most 10" of a numeric key. */
 void bs_key_range_text(const struct bs_key *k, char *buf, size_t sz);
 /* A bound as written in a scenario (whole numbers in full); buf of at
  * least 32 bytes, returned. */
 const char *bs_key_bound(double v, char *buf);
+
+/* The row of path when it carries `needs`, its condition holds in the
+ * resolved root and the key is absent: the caller reports it as missing.
+ * NULL otherwise (and for an unknown path, a programming error). */
+const struct bs_key *bs_key_missing(json_t *root, const char *path);
 
 /* Does the condition `when` (NULL: always) hold in the resolved root? */
 int bs_key_when_holds(json_t *root, const char *when);

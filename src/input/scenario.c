@@ -1,8 +1,8 @@
 /*
  * scenario.c - scenario loading: overrides, defaults, validation against
- * the key table, binding of values to fields, and the rules between keys
- * (see scenario.h; the table itself is in keys.c, the checks of single
- * values in keycheck.c).
+ * the key table and the rules between keys (see scenario.h; the table
+ * itself is in keys.c, the checks of single values in keycheck.c, the
+ * binding of values to fields in bind.c).
  */
 #include "input/scenario.h"
 
@@ -133,6 +133,21 @@ static int serr(const struct bs_scenario *sc, struct bs_error *err,
 
 /* ---- values ------------------------------------------------------------ */
 
+/* BS_E_INPUT naming the parent of path when the key table says path is
+ * required here and it is absent ("missing key 'LEAF'; NEEDS"), else 0. */
+static int need(const struct bs_scenario *sc, struct bs_error *err,
+		const char *path)
+{
+	const struct bs_key *k = bs_key_missing(sc->root, path);
+	const char *leaf = strrchr(path, '.');
+	char parent[128];
+
+	if (!k)
+		return 0;
+	snprintf(parent, sizeof(parent), "%.*s", (int)(leaf - path), path);
+	return serr(sc, err, parent, "missing key '%s'; %s", leaf + 1, k->needs);
+}
+
 static const char *str(json_t *root, const char *path)
 {
 	json_t *v = bs_json_path(root, path);
@@ -163,175 +178,6 @@ char *bs_scenario_path(const struct bs_scenario *sc, const char *rel)
 	return bs_path_join(sc->dir, strlen(sc->dir), rel);
 }
 
-/* ---- binding values to fields ------------------------------------------ */
-
-static int wardname(struct bs_wardname *w, const char *name, const char *key)
-{
-	w->name = bs_strdup(name);
-	w->key = bs_strdup(key);
-	return w->name && w->key ? 0 : BS_E_NOMEM;
-}
-
-/* One per-ward value: a number for all, or {ward: number | string}. */
-static int bind_wardval(struct bs_wardval *wv, const struct bs_key *k,
-			json_t *v)
-{
-	const char *name;
-	json_t *e;
-	char key[300];
-
-	wv->given = 1;
-	if (json_is_number(v)) {
-		wv->all = json_number_value(v);
-		return 0;
-	}
-	wv->each = 1;
-	wv->ward = calloc(json_object_size(v) + 1, sizeof(*wv->ward));
-	wv->num = calloc(json_object_size(v) + 1, sizeof(double));
-	if (k->type == BS_KT_WSTR)
-		wv->str = calloc(json_object_size(v) + 1, sizeof(char *));
-	if (!wv->ward || !wv->num || (k->type == BS_KT_WSTR && !wv->str))
-		return BS_E_NOMEM;
-	json_object_foreach(v, name, e) {
-		snprintf(key, sizeof(key), "%s.%s", k->path, name);
-		if (wardname(&wv->ward[wv->n], name, key))
-			return BS_E_NOMEM;
-		if (wv->str) {
-			if (!(wv->str[wv->n] = bs_strdup(json_string_value(e))))
-				return BS_E_NOMEM;
-		} else {
-			wv->num[wv->n] = json_number_value(e);
-		}
-		wv->n++;
-	}
-	return 0;
-}
-
-/* Ward lists: pairs [[a, b], ...], a matrix {owner: [ward, ...]} (the
- * owner first in its list), or pooling groups (true: all; false: none). */
-static int bind_wardlists(struct bs_wardlists *wl, const struct bs_key *k,
-			  json_t *v)
-{
-	size_t i, j, total = 0;
-	const char *owner;
-	json_t *e, *f;
-	char key[600];
-
-	wl->given = 1;
-	if (json_is_boolean(v)) {
-		wl->all = json_is_true(v);
-		return 0;
-	}
-	if (json_is_array(v))
-		json_array_foreach(v, i, e)
-			total += json_array_size(e);
-	else
-		json_object_foreach(v, owner, e)
-			total += 1 + json_array_size(e);
-	wl->off = calloc(json_is_array(v) ? json_array_size(v) + 1
-					  : json_object_size(v) + 1,
-			 sizeof(size_t));
-	wl->ward = calloc(total + 1, sizeof(*wl->ward));
-	if (!wl->off || !wl->ward)
-		return BS_E_NOMEM;
-	total = 0;
-	if (json_is_array(v)) {
-		json_array_foreach(v, i, e) {
-			json_array_foreach(e, j, f) {
-				snprintf(key, sizeof(key), "%s[%zu][%zu]", k->path, i, j);
-				if (wardname(&wl->ward[total++], json_string_value(f), key))
-					return BS_E_NOMEM;
-			}
-			wl->off[++wl->n] = total;
-		}
-		return 0;
-	}
-	json_object_foreach(v, owner, e) {
-		snprintf(key, sizeof(key), "%s.%s", k->path, owner);
-		if (wardname(&wl->ward[total++], owner, key))
-			return BS_E_NOMEM;
-		json_array_foreach(e, j, f) {
-			snprintf(key, sizeof(key), "%s.%s[%zu]", k->path, owner, j);
-			if (wardname(&wl->ward[total++], json_string_value(f), key))
-				return BS_E_NOMEM;
-		}
-		wl->off[++wl->n] = total;
-	}
-	return 0;
-}
-
-/* The value v of key k into its field. 0 or BS_E_NOMEM. */
-static int bind_one(struct bs_scenario *sc, const struct bs_key *k, json_t *v)
-{
-	char *base = k->dest == BS_KD_PARAM ? (char *)&sc->p : (char *)sc;
-	void *f = base + k->off;
-	size_t h;
-
-	switch (k->ctype) {
-	case BS_KC_DBL:
-		*(double *)f = json_number_value(v);
-		break;
-	case BS_KC_U64:
-		*(uint64_t *)f = (uint64_t)json_number_value(v);
-		break;
-	case BS_KC_U32:
-		*(uint32_t *)f = (uint32_t)json_number_value(v);
-		break;
-	case BS_KC_SIZE:
-		*(size_t *)f = (size_t)json_number_value(v);
-		break;
-	case BS_KC_INT:
-		if (k->type == BS_KT_ENUM) {
-			/* checked to be one of the choices */
-			int i = bs_key_enum_index(k, json_string_value(v));
-			assert(i >= 0);
-			*(int *)f = i;
-		} else {
-			*(int *)f = json_is_true(v);
-		}
-		break;
-	case BS_KC_STR:
-		*(const char **)f = json_string_value(v);
-		break;
-	case BS_KC_PATH:
-		if (!(*(char **)f = bs_scenario_path(sc, json_string_value(v))))
-			return BS_E_NOMEM;
-		break;
-	case BS_KC_HOURS:
-		for (h = 0; h < 24; h++)
-			((double *)f)[h] = json_number_value(json_array_get(v, h));
-		break;
-	case BS_KC_WVAL:
-		return bind_wardval(f, k, v);
-	case BS_KC_WLIST:
-		return bind_wardlists(f, k, v);
-	case BS_KC_NONE:
-		break;
-	}
-	return 0;
-}
-
-/* Every key that is present and applies, into its field (the key table
- * says which). O(keys). */
-static int bind(struct bs_scenario *sc)
-{
-	size_t i;
-	int rc;
-
-	memset(&sc->p, 0, sizeof(sc->p));
-	for (i = 0; i < bs_nkeys; i++) {
-		const struct bs_key *k = &bs_keys[i];
-		json_t *v;
-		if (k->dest == BS_KD_NONE)
-			continue;
-		v = bs_json_path(sc->root, k->path);
-		if (v && bs_key_when_holds(sc->root, k->when) &&
-		    (rc = bind_one(sc, k, v)))
-			return rc;
-	}
-	return 0;
-}
-
 /* ---- the rules between keys -------------------------------------------- */
 
 /*
@@ -348,6 +194,7 @@ static int cross_checks(struct bs_scenario *sc, struct bs_error *err)
 {
 	json_t *r = sc->root;
 	struct bs_params *p = &sc->p;
+	int rc;
 
 	if (!name_ok(sc->name))
 		return serr(sc, err, "name",
@@ -369,12 +216,9 @@ static int cross_checks(struct bs_scenario *sc, struct bs_error *err)
 		return serr(sc, err, "network",
 			    "expected network.stations (a CSV path) or network.synthetic");
 	if (!sc->stations_path) {
-		if (!bs_json_path(r, "network.synthetic.stations"))
-			return serr(sc, err, "network.synthetic",
-				    "missing key 'stations'; expected {\"stations\": N, \"capacity\": K, \"wards\": W}");
-		if (!bs_json_path(r, "network.synthetic.capacity"))
-			return serr(sc, err, "network.synthetic",
-				    "missing key 'capacity'; expected {\"stations\": N, \"capacity\": K, \"wards\": W}");
+		if ((rc = need(sc, err, "network.synthetic.stations")) ||
+		    (rc = need(sc, err, "network.synthetic.capacity")))
+			return rc;
 		if ((double)sc->syn_n * sc->syn_cap > (double)BS_MAX_DOCKS)
 			return serr(sc, err, "network.synthetic.capacity",
 				    "%zu stations of %u docks make %.0f docks; expected at most %llu in all (every dock is held in memory)",
@@ -412,22 +256,20 @@ static int check_demand(struct bs_scenario *sc, struct bs_error *err)
 {
 	json_t *r = sc->root;
 	struct bs_params *p = &sc->p;
+	int rc;
 
 	switch (p->demand) {
 	case BS_DEMAND_UNIFORM:
-		if (!bs_json_path(r, "demand.rate_per_station_per_hour"))
-			return serr(sc, err, "demand",
-				    "missing key 'rate_per_station_per_hour'; the uniform model needs it");
+		if ((rc = need(sc, err, "demand.rate_per_station_per_hour")))
+			return rc;
 		break;
 	case BS_DEMAND_RATES:
-		if (!sc->rates_path)
-			return serr(sc, err, "demand",
-				    "missing key 'rates'; the rates model needs a rates CSV (make one with bssim calibrate)");
+		if ((rc = need(sc, err, "demand.rates")))
+			return rc;
 		break;
 	case BS_DEMAND_TRACE:
-		if (!sc->trips_path)
-			return serr(sc, err, "demand",
-				    "missing key 'trips'; the trace model needs a trip log CSV to replay");
+		if ((rc = need(sc, err, "demand.trips")))
+			return rc;
 		sc->trace_day0 = -1;
 		if (bs_json_path(r, "demand.trace_start") &&
 		    bs_parse_date(str(r, "demand.trace_start"), &sc->trace_day0))
@@ -436,9 +278,8 @@ static int check_demand(struct bs_scenario *sc, struct bs_error *err)
 				    str(r, "demand.trace_start"));
 		break;
 	default: /* gravity */
-		if (!bs_json_path(r, "demand.trips_per_day"))
-			return serr(sc, err, "demand",
-				    "missing key 'trips_per_day'; the gravity model needs it");
+		if ((rc = need(sc, err, "demand.trips_per_day")))
+			return rc;
 		if (bs_json_path(r, "demand.profile.weekend") &&
 		    !bs_json_path(r, "demand.profile.weekday"))
 			return serr(sc, err, "demand.profile",
@@ -460,12 +301,11 @@ static int check_operations(struct bs_scenario *sc, struct bs_error *err)
 {
 	struct bs_params *p = &sc->p;
 
-	if (p->agreement == BS_AGR_BILATERAL && !sc->agr_pairs.given)
-		return serr(sc, err, "agreement",
-			    "missing key 'pairs'; a bilateral agreement needs e.g. \"pairs\": [[\"Minato\",\"Chiyoda\"]]");
-	if (p->agreement == BS_AGR_MATRIX && !sc->agr_matrix.given)
-		return serr(sc, err, "agreement",
-			    "missing key 'matrix'; expected e.g. \"matrix\": {\"Minato\": [\"Chiyoda\"]}");
+	int rc;
+
+	if ((rc = need(sc, err, "agreement.pairs")) ||
+	    (rc = need(sc, err, "agreement.matrix")))
+		return rc;
 
 	/* rebalancing */
 	if (p->reb_shift_end_h <= p->reb_shift_start_h)
@@ -503,7 +343,7 @@ static int check_operations(struct bs_scenario *sc, struct bs_error *err)
 
 static int extract(struct bs_scenario *sc, struct bs_error *err)
 {
-	int rc = bind(sc);
+	int rc = bs__scenario_bind(sc);
 
 	return rc ? rc : cross_checks(sc, err);
 }
@@ -622,25 +462,12 @@ static char *dir_of(const char *path)
 /* Default name: the file's base name without .json. */
 static int default_name(struct bs_scenario *sc)
 {
-	const char *base = strrchr(sc->file, '/');
 	char buf[128];
-	size_t l;
 	json_t *s;
 
 	if (json_object_get(sc->root, "name"))
 		return 0;
-	base = base ? base + 1 : sc->file;
-	bs_strlcpy(buf, base, sizeof(buf));
-	l = strlen(buf);
-	if (l > 5 && strcmp(buf + l - 5, ".json") == 0)
-		buf[l - 5] = '\0';
-	for (l = 0; buf[l]; l++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-",
-			    buf[l]))
-			buf[l] = '_';
-	if (!buf[0] || buf[0] == '.')
-		bs_strlcpy(buf, "scenario", sizeof(buf));
-	s = json_string(buf);
+	s = json_string(bs_name_of_file(sc->file, "scenario", buf, sizeof(buf)));
 	return !s || json_object_set_new(sc->root, "name", s) ? BS_E_NOMEM : 0;
 }
 
@@ -798,58 +625,6 @@ struct bs_scenario *bs_scenario_load(const char *path,
 	return sc;
 }
 
-void bs_scenario_keys_markdown(FILE *out)
-{
-	bs_keys_write_markdown(out);
-}
-
-int bs_scenario_key_known(const char *key)
-{
-	return bs_key_find(key) != NULL;
-}
-
-int bs_scenario_key_range(const char *key, double *min, double *max,
-			  int *min_open)
-{
-	const struct bs_key *k = bs_key_find(key);
-
-	if (!k || (k->type != BS_KT_INT && k->type != BS_KT_NUM &&
-		   k->type != BS_KT_PRICE && k->type != BS_KT_WCOUNT))
-		return -1;
-	*min = k->min;
-	*max = k->max;
-	*min_open = k->min_open;
-	return 0;
-}
-
-static void wardnames_free(struct bs_wardname *w, size_t n)
-{
-	size_t i;
-
-	for (i = 0; w && i < n; i++) {
-		free(w[i].name);
-		free(w[i].key);
-	}
-	free(w);
-}
-
-static void wardval_release(struct bs_wardval *wv)
-{
-	size_t i;
-
-	wardnames_free(wv->ward, wv->n);
-	for (i = 0; wv->str && i < wv->n; i++)
-		free(wv->str[i]);
-	free(wv->str);
-	free(wv->num);
-}
-
-static void wardlists_release(struct bs_wardlists *wl)
-{
-	wardnames_free(wl->ward, wl->off ? wl->off[wl->n] : 0);
-	free(wl->off);
-}
-
 struct bs_scenario *bs__scenario_ref(struct bs_scenario *sc)
 {
 	atomic_fetch_add(&sc->extra_refs, 1);
@@ -877,18 +652,6 @@ void bs_scenario_free(struct bs_scenario *sc)
 	free(sc->file);
 	free(sc->dir);
 	free(sc->text);
-	free(sc->stations_path);
-	free(sc->initial_path);
-	free(sc->rates_path);
-	free(sc->od_path);
-	free(sc->trips_path);
-	wardlists_release(&sc->agr_pairs);
-	wardlists_release(&sc->agr_matrix);
-	wardval_release(&sc->price);
-	wardval_release(&sc->trucks_per_ward);
-	wardval_release(&sc->crews_per_ward);
-	wardlists_release(&sc->reb_pool);
-	wardlists_release(&sc->bat_pool);
-	wardval_release(&sc->depots);
+	bs__scenario_unbind(sc);
 	free(sc);
 }

@@ -148,20 +148,14 @@ int bs_scenario_error(const struct bs_scenario *sc, struct bs_error *err,
 /* Resolve a path given in the scenario against its directory. New string. */
 char *bs_scenario_path(const struct bs_scenario *sc, const char *rel);
 
-/* Is key a known scenario key (dotted path, as for --set)? */
-int bs_scenario_key_known(const char *key);
-
-/* The bounds of a numeric key (inclusive; min excluded when *min_open):
- * 0, or -1 when key is not a numeric key. */
-int bs_scenario_key_range(const char *key, double *min, double *max,
-			  int *min_open);
-
 /* The known key nearest to an unknown one (same parent, a small edit
  * distance), or NULL. Static string. */
 const char *bs_scenario_key_suggest(const char *key);
 
-/* Write the key table as Markdown (docs/scenario-keys.md). */
-void bs_scenario_keys_markdown(FILE *out);
+/* bind.c: every key present and applying, into its field (0 or
+ * BS_E_NOMEM); and the fields that own memory freed. */
+int bs__scenario_bind(struct bs_scenario *sc);
+void bs__scenario_unbind(struct bs_scenario *sc);
 
 /* keycheck.c: check the resolved root against the key table (unknown keys
  * with a suggestion, every value's type and range); 0 or BS_E_INPUT with

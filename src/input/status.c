@@ -16,6 +16,7 @@
 
 #include <jansson.h>
 
+#include "base/idindex.h"
 #include "input/csvread.h"
 #include "base/limits.h"
 
@@ -37,53 +38,20 @@ struct gather {
 	char **ids;     /* unsorted, in order of first appearance */
 	long *first_row;
 	size_t nids, idcap;
-	uint32_t *hash; /* slots hold id index + 1; 0 is empty */
-	size_t hcap;
+	struct bs_idindex ix; /* of ids */
 };
 
-static uint64_t fnv(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
-}
-
-static int rehash(struct gather *g)
-{
-	size_t nc = g->hcap ? g->hcap * 2 : 1024, i;
-	uint32_t *h = calloc(nc, sizeof(uint32_t));
-
-	if (!h)
-		return BS_E_NOMEM;
-	for (i = 0; i < g->nids; i++) {
-		size_t k = (size_t)fnv(g->ids[i]) & (nc - 1);
-		while (h[k])
-			k = (k + 1) & (nc - 1);
-		h[k] = (uint32_t)i + 1;
-	}
-	free(g->hash);
-	g->hash = h;
-	g->hcap = nc;
-	return 0;
-}
-
 /* Index of id, adding it when new; -1 when out of memory. Expected O(1)
- * (the table stays at most half full). The hash is unseeded FNV-1a: ids
- * crafted to collide would make it O(ids) a row; real ids do not. */
+ * (base/idindex.h). */
 static long intern(struct gather *g, const char *id, long row)
 {
 	size_t k;
+	long i;
 
-	if ((g->nids + 1) * 2 > g->hcap && rehash(g))
+	if (bs_idindex_reserve(&g->ix, g->ids, g->nids, g->nids + 1))
 		return -1;
-	k = (size_t)fnv(id) & (g->hcap - 1);
-	while (g->hash[k]) {
-		if (strcmp(g->ids[g->hash[k] - 1], id) == 0)
-			return (long)g->hash[k] - 1;
-		k = (k + 1) & (g->hcap - 1);
-	}
+	if ((i = bs_idindex_find(&g->ix, g->ids, id, &k)) >= 0)
+		return i;
 	if (g->nids == g->idcap) {
 		size_t nc = g->idcap ? g->idcap * 2 : 256;
 		char **t = realloc(g->ids, nc * sizeof(char *));
@@ -100,7 +68,7 @@ static long intern(struct gather *g, const char *id, long row)
 	if (!(g->ids[g->nids] = bs_strdup(id)))
 		return -1;
 	g->first_row[g->nids] = row;
-	g->hash[k] = (uint32_t)g->nids + 1;
+	bs_idindex_set(&g->ix, k, g->nids);
 	return (long)g->nids++;
 }
 
@@ -470,7 +438,7 @@ struct bs_status *bs_status_load(const char *path, long utc_offset_min,
 		free(g.ids[i]);
 	free(g.ids);
 	free(g.first_row);
-	free(g.hash);
+	bs_idindex_free(&g.ix);
 	free(g.o);
 	if (rc) {
 		bs_status_free(s);

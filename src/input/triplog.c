@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "base/fmt.h"
+#include "base/idindex.h"
 #include "input/csvread.h"
 
 enum { F_START, F_END, F_SID, F_EID, F_SNAME, F_ENAME, F_SLAT, F_SLON,
@@ -250,60 +251,26 @@ struct tn_build {
 	struct bs_tripnet *t;
 	size_t cap;
 	const char *file;
-	/* a tiny open-addressing index of ids */
-	uint32_t *hash;
-	size_t hcap;
+	struct bs_idindex ix; /* of t->id */
 };
 
-static uint64_t fnv1a(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
-}
-
-static int tn_grow_hash(struct tn_build *b)
-{
-	size_t nc = b->hcap ? b->hcap * 2 : 256, i;
-	uint32_t *h = calloc(nc, sizeof(uint32_t));
-
-	if (!h)
-		return BS_E_NOMEM;
-	for (i = 0; i < b->t->n; i++) {
-		size_t k = (size_t)fnv1a(b->t->id[i]) & (nc - 1);
-		while (h[k])
-			k = (k + 1) & (nc - 1);
-		h[k] = (uint32_t)i + 1;
-	}
-	free(b->hash);
-	b->hash = h;
-	b->hcap = nc;
-	return 0;
-}
-
-/* Index of a station of the log, added when new: expected O(1) (the same
- * unseeded FNV-1a table as status.c, at most half full). */
+/* Index of a station of the log, added when new: expected O(1)
+ * (base/idindex.h). */
 static long tn_station(struct tn_build *b, const char *id, const char *name,
 		       double lat, double lon)
 {
 	struct bs_tripnet *t = b->t;
 	size_t k;
+	long i;
 
-	if ((t->n + 1) * 2 > b->hcap && tn_grow_hash(b))
+	if (bs_idindex_reserve(&b->ix, t->id, t->n, t->n + 1))
 		return -1;
-	k = (size_t)fnv1a(id) & (b->hcap - 1);
-	while (b->hash[k]) {
-		size_t i = b->hash[k] - 1;
-		if (strcmp(t->id[i], id) == 0) {
-			if (isnan(t->lat[i]) && !isnan(lat) && !isnan(lon)) {
-				t->lat[i] = lat;
-				t->lon[i] = lon;
-			}
-			return (long)i;
+	if ((i = bs_idindex_find(&b->ix, t->id, id, &k)) >= 0) {
+		if (isnan(t->lat[i]) && !isnan(lat) && !isnan(lon)) {
+			t->lat[i] = lat;
+			t->lon[i] = lon;
 		}
-		k = (k + 1) & (b->hcap - 1);
+		return i;
 	}
 	if (t->n == b->cap) {
 		size_t nc = b->cap ? b->cap * 2 : 64;
@@ -337,7 +304,7 @@ static long tn_station(struct tn_build *b, const char *id, const char *name,
 	t->lon[t->n] = lat == 0.0 && lon == 0.0 ? (double)NAN : lon;
 	t->starts[t->n] = 0;
 	t->ends[t->n] = 0;
-	b->hash[k] = (uint32_t)t->n + 1;
+	bs_idindex_set(&b->ix, k, t->n);
 	return (long)t->n++;
 }
 
@@ -403,7 +370,7 @@ struct bs_tripnet *bs_tripnet_read(const char *path, struct bs_error *err)
 	b.t = t;
 	b.file = path;
 	rc = bs_triplog_read(path, tn_row, &b, &t->warn, err);
-	free(b.hash);
+	bs_idindex_free(&b.ix);
 	if (!rc && t->n == 0) {
 		bs_error_row(err, path, 2, NULL,
 			     "no rides with both stations; expected rows of a trip log");

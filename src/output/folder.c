@@ -229,10 +229,26 @@ int bs_outdir_check(const char *dir, const char *kind, int force,
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc;
 
 	if (fd < 0) {
-		if (errno == ENOENT || errno == ENOTDIR)
-			return 0; /* a new folder (creating it will tell) */
+		struct stat sb;
+		int e = errno;
+		if (e == ENOENT)
+			return 0; /* a new folder */
+		/* a file where the folder or one of its parents would be: a
+		 * refusal now, as creating it would refuse, rather than after
+		 * the computation (bs_folder_check's promise) */
+		if (e == ENOTDIR && stat(dir, &sb) == 0) {
+			bs_error_set(err, BS_E_INPUT, dir, 0, 0, NULL,
+				     "exists and is not a folder; expected an output folder");
+			return BS_E_INPUT;
+		}
+		if (e == ENOTDIR) {
+			bs_error_set(err, BS_E_IO, dir, 0, 0, NULL,
+				     "cannot create the output folder: %s",
+				     strerror(ENOTDIR));
+			return BS_E_IO;
+		}
 		bs_error_set(err, BS_E_IO, dir, 0, 0, NULL,
-			     "cannot read the output folder: %s", strerror(errno));
+			     "cannot read the output folder: %s", strerror(e));
 		return BS_E_IO;
 	}
 	rc = check_fd(fd, dir, kind, force, err);

@@ -10,7 +10,7 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "input/scenario.h"
+#include "input/keys.h"
 
 enum unit { U_COUNT, U_BYTES, U_POW2, U_REAL };
 
@@ -141,9 +141,9 @@ void bs_limits_write(FILE *out)
 	for (i = 0; i < sizeof(KEY_LIMITS) / sizeof(KEY_LIMITS[0]); i++) {
 		double min, max;
 		int open;
-		if (bs_scenario_key_range(KEY_LIMITS[i].key, &min, &max, &open)) {
+		if (bs_key_range(KEY_LIMITS[i].key, &min, &max, &open)) {
 			/* a key renamed: check_cli refuses this line */
-			fprintf(out, "| key `%s` | not a numeric key: fix src/io/limits.c | | |\n",
+			fprintf(out, "| key `%s` | not a numeric key: fix src/output/limits.c | | |\n",
 				KEY_LIMITS[i].key);
 			continue;
 		}

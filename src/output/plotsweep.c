@@ -249,15 +249,7 @@ int bs_plotdata_sweep_write_csv(const struct bs_plotdata_sweep *sw,
 		bs_csv_put(out, r->metric);
 		fputc(',', out);
 		bs_csv_put(out, r->ward);
-		fputc(',', out);
-		bs_csv_num(out, r->mean);
-		fputc(',', out);
-		bs_csv_num(out, r->sd);
-		fputc(',', out);
-		bs_csv_num(out, r->lo);
-		fputc(',', out);
-		bs_csv_num(out, r->hi);
-		fputc('\n', out);
+		bs_csv_stat_end(out, r->mean, r->sd, r->lo, r->hi);
 	}
 	return fflush(out) || ferror(out) ? BS_E_IO : 0;
 }

@@ -13,12 +13,19 @@
 #include <sys/stat.h>
 
 #include "base/common.h"
+#include "base/opts.h"
 #include "output/output.h"
 
-void bs_report_opts_init(struct bs_report_opts *o)
+void bs_report_opts_init_size(struct bs_report_opts *o, size_t size)
 {
-	memset(o, 0, sizeof(*o));
-	o->size = sizeof(*o);
+	struct bs_report_opts d = {.size = sizeof(d)};
+
+	bs_opts_init(o, size, &d, sizeof(d));
+}
+
+void (bs_report_opts_init)(struct bs_report_opts *o)
+{
+	bs_report_opts_init_size(o, sizeof(*o));
 }
 
 /* Directory and file name parts of path (new strings). */
