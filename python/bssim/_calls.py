@@ -27,6 +27,14 @@ from . import _native as N
 _flight_lock = threading.Lock()
 _in_flight = 0
 
+# Set whenever this package asks the library to stop (interrupt(), the
+# SIGINT handler), cleared with the library's flag. bs_interrupted tells
+# the same but can only be polled; this can be waited on, which is what
+# the tests need to hold a progress callback until a Ctrl-C has reached
+# the handler (tests/python/test_bssim.py: TestInterrupt), without a
+# sleep.
+stop_seen = threading.Event()
+
 
 def interrupt():
     """Ask every call of the library in progress in this process (runs,
@@ -35,6 +43,7 @@ def interrupt():
     callback. The calls raise bssim.Interrupted, with what had finished in
     its .result."""
     N.lib.bs_interrupt()
+    stop_seen.set()
 
 
 def interrupted():
@@ -100,6 +109,7 @@ def _begin():
     with _flight_lock:
         if _in_flight == 0:
             N.lib.bs_interrupt_clear()
+            stop_seen.clear()
         _in_flight += 1
 
 
@@ -141,6 +151,7 @@ def _run_on_worker(fn):
     def on_sigint(signum, frame):
         N.lib.bs_interrupt()
         state["sigint"] = True
+        stop_seen.set()
 
     # Only Python's own default handler is replaced: a program that
     # ignores SIGINT, or handles it itself, keeps its choice (its handler
@@ -164,6 +175,7 @@ def _run_on_worker(fn):
                 break
             except BaseException as e:  # noqa: B902 - raised below
                 N.lib.bs_interrupt()
+                stop_seen.set()
                 if pending is None:
                     pending = e
         t.join()

@@ -88,9 +88,11 @@ def compare(a, b, replications=None, seed=None, jobs=1, set=None,  # noqa: A002
 
 
 def compare_sweep(dir, p, q):  # noqa: A002
-    """Points p and q of a finished sweep folder (each its number, from 1,
-    or its label as sweep.csv shows it), as `bssim compare --sweep DIR P
-    Q`: a Comparison of q - p."""
+    """Points p and q of a finished sweep folder, each its number (1 to
+    the number of points, as sweep.csv's column "point" numbers them; an
+    int or its text), as `bssim compare --sweep DIR P Q`: a Comparison of
+    q - p, labelled as SweepResult.labels. InputError naming "point"
+    for a number out of range."""
     err = E.new()
     c = N.lib.bs_compare_sweep(N.cstr(dir, "dir", path=True),
                                N.cstr(p, "p"), N.cstr(q, "q"),

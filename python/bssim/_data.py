@@ -76,7 +76,7 @@ def import_gbfs(station_information, output, system_regions=None,
     list or "Chiyoda,Chuo" (None: all). The report: stations,
     feed_stations, outside, capacity_raised, docks, bikes, stocked, ...,
     warnings."""
-    o = N.opts_default(N.ImportGbfsOpts_, N.lib.bs_import_gbfs_opts_init)
+    o = N.opts_default("import_gbfs")
     for field, v, path in (
             ("station_information", station_information, True),
             ("system_regions", system_regions, True),
@@ -97,7 +97,7 @@ def import_trips(log, output, ward=None, capacity=None, progress=None):
     """A stations CSV from the stations a trip log names, as `bssim import
     trips`: every station in ward (None: "system") with capacity docks
     (None: 20). The report: stations, rows, warnings."""
-    o = N.opts_default(N.ImportTripsOpts_, N.lib.bs_import_trips_opts_init)
+    o = N.opts_default("import_trips")
     o.log = _arg("log", log, True, True)
     o.output = _arg("output", output, True, True)
     if ward is not None:
@@ -120,7 +120,7 @@ def calibrate(source, input, stations, output, profile=None,  # noqa: A002
     if source not in ("status", "trips"):
         raise ValueError("source: expected \"status\" or \"trips\", got %r"
                          % (source,))
-    o = N.opts_default(N.CalibrateOpts_, N.lib.bs_calibrate_opts_init)
+    o = N.opts_default("calibrate")
     for field, v, path in (("source", source, False), ("input", input, True),
                            ("stations", stations, True),
                            ("output", output, True),

@@ -147,7 +147,8 @@ PROTOTYPES = {
     "bs_scenario_unused": (c_size, [c_p, P(P(c_str))]),
     "bs_scenario_warnings": (P(Warnings_), [c_p]),
     "bs_scenario_free": (None, [c_p]),
-    "bs_run_opts_init": (None, [c_p]),
+    "bs_run_opts_init_size": (None, [c_p, c_size]),
+    "bs_run_opts_init": (None, [c_p]),  # the library's size: tests
     "bs_run": (c_p, [c_p, P(RunOpts_), P(Error_)]),
     "bs_run_to": (ctypes.c_int, [c_p, c_str, P(RunOpts_), P(c_p),
                                  P(Error_)]),
@@ -189,7 +190,8 @@ PROTOTYPES = {
     "bs_sweep_replications": (c_u32, [c_p]),
     "bs_sweep_tasks": (c_u64, [c_p]),
     "bs_sweep_point_label": (c_p, [c_p, c_size]),
-    "bs_sweep_opts_init": (None, [c_p]),
+    "bs_sweep_opts_init_size": (None, [c_p, c_size]),
+    "bs_sweep_opts_init": (None, [c_p]),  # the library's size: tests
     "bs_shard_parse": (ctypes.c_int, [c_str, P(c_u32), P(c_u32)]),
     "bs_sweep_job_open": (c_p, [c_p, c_str, P(SweepOpts_), P(Error_)]),
     "bs_sweep_job_dir": (c_str, [c_p]),
@@ -204,13 +206,16 @@ PROTOTYPES = {
     "bs_sweep_free": (None, [c_p]),
     "bs_folder_check": (ctypes.c_int, [c_str, c_str, ctypes.c_int,
                                        P(Error_)]),
-    "bs_import_gbfs_opts_init": (None, [c_p]),
+    "bs_import_gbfs_opts_init_size": (None, [c_p, c_size]),
+    "bs_import_gbfs_opts_init": (None, [c_p]),  # the library's size: tests
     "bs_import_gbfs": (ctypes.c_int, [P(ImportGbfsOpts_), P(DataReport_),
                                       P(Error_)]),
-    "bs_import_trips_opts_init": (None, [c_p]),
+    "bs_import_trips_opts_init_size": (None, [c_p, c_size]),
+    "bs_import_trips_opts_init": (None, [c_p]),  # the library's size: tests
     "bs_import_trips": (ctypes.c_int, [P(ImportTripsOpts_), P(DataReport_),
                                        P(Error_)]),
-    "bs_calibrate_opts_init": (None, [c_p]),
+    "bs_calibrate_opts_init_size": (None, [c_p, c_size]),
+    "bs_calibrate_opts_init": (None, [c_p]),  # the library's size: tests
     "bs_calibrate": (ctypes.c_int, [P(CalibrateOpts_), P(DataReport_),
                                     P(Error_)]),
 }
@@ -303,19 +308,38 @@ def load():
 lib, path = load()
 
 
-def opts_default(struct_type, init):
-    """A struct_type filled by the library's _init function.
-
-    The library's _init writes the struct as the library knows it, which
-    may be longer than this package's (a newer 0.x library grows it at its
-    end), so it fills a generous scratch buffer; this package's part is
-    copied out and `size` set to this package's length, the length the
-    library then reads (bssim.h's ABI rule)."""
-    scratch = (ctypes.c_uint64 * 1024)()  # 8 KiB, 8-byte aligned
-    init(ctypes.addressof(scratch))
-    s = struct_type.from_buffer_copy(scratch)
-    s.size = ctypes.sizeof(struct_type)
+def opts_default(stem):
+    """A struct bs_<stem>_opts (OPTION_STRUCTS) with the library's
+    defaults: bs_<stem>_opts_init_size is given this package's own length
+    of the struct, as the C macro bs_X_opts_init(o) gives sizeof(*o)
+    (bssim.h's ABI rule: the library writes the defaults into
+    those bytes and no others, sets `size` to them, and later reads only
+    within them, so a newer 0.x library with a longer struct still works
+    and an older one with a shorter struct leaves the fields it does not
+    know zero)."""
+    struct_type = OPTION_STRUCTS[stem]
+    s = struct_type()
+    getattr(lib, "bs_%s_opts_init_size" % stem)(
+        ctypes.byref(s), ctypes.sizeof(struct_type))
     return s
+
+
+# Every option struct, with its _init name stem: the library's own size of
+# each is what its plain bs_X_opts_init writes into `size`.
+OPTION_STRUCTS = {"run": RunOpts_, "sweep": SweepOpts_,
+                  "import_gbfs": ImportGbfsOpts_,
+                  "import_trips": ImportTripsOpts_,
+                  "calibrate": CalibrateOpts_}
+
+
+def library_opts_size(stem):
+    """sizeof(struct bs_<stem>_opts) as the loaded library was built:
+    bs_<stem>_opts_init (the plain function, not the macro) fills a struct
+    of the library's header and records that size in `size`. Into an 8
+    KiB scratch buffer, far more than any of them holds."""
+    scratch = (ctypes.c_uint64 * 1024)()
+    getattr(lib, "bs_%s_opts_init" % stem)(ctypes.addressof(scratch))
+    return int(scratch[0])
 
 
 def take_string(addr):

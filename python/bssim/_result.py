@@ -23,7 +23,7 @@ MATRICES = ("flows", "settlement_yen")
 
 
 def run_opts(jobs, force, paranoid, monitor):
-    o = N.opts_default(N.RunOpts_, N.lib.bs_run_opts_init)
+    o = N.opts_default("run")
     o.jobs = jobs_of(jobs)
     o.force = 1 if force else 0
     o.paranoid = 1 if paranoid else 0

@@ -58,7 +58,7 @@ def sweep(path, output=None, jobs=1, resume=False, shard=None, force=False,
     .result the SweepResult (the recorded tasks stay for resume=True)."""
     si, sn = _shard(shard)
     mon = C.Monitor(progress)
-    so = N.opts_default(N.SweepOpts_, N.lib.bs_sweep_opts_init)
+    so = N.opts_default("sweep")
     so.jobs = jobs_of(jobs)
     so.resume = 1 if resume else 0
     so.force = 1 if force else 0
@@ -152,7 +152,8 @@ class SweepResult:
         self.dir = dir
         self.name = name
         self.replications_count = replications
-        self.labels = labels  # "agreement.type=full fleet.bikes=2000", ...
+        # 'point 2 (agreement.type="full", fleet.bikes=2000)', ...
+        self.labels = labels
         self.outcome = outcome  # struct bs_sweep_outcome as a dict
 
     @property
@@ -188,7 +189,8 @@ class SweepResult:
         return None if t is None else json.loads(t)
 
     def compare(self, p, q):
-        """Points p and q (numbers from 1, or labels): a Comparison."""
+        """Points p and q (numbers from 1): a Comparison of q - p
+        (bssim.compare_sweep)."""
         from ._compare import compare_sweep
         return compare_sweep(self.dir, p, q)
 

@@ -8,8 +8,9 @@ prints SKIP: lines and a last line as Check does.
 
 No test races the clock: interrupts are sent while the child process
 stands stopped at a test point of the library (BSSIM_TEST_STOP_AT), and a
-progress callback that must see the stop request waits for it (not for
-time) before the library hands out the next replication.
+progress callback that must see the stop request waits on the event the
+package's SIGINT handler sets (not on time, no sleep) before the library
+hands out the next replication.
 """
 import ctypes
 import io
@@ -785,7 +786,20 @@ class RunTests(Tables):
         r = bssim.open_result(d)
         self.assertEqual(r.dir, d)
         m = py_run("tokyo4_full")
-        self.assertTrue(same_rows(records(r.metrics), records(m.metrics)))
+        # the folder keeps 12 significant digits (docs/outputs.md)
+        for table in ("metrics", "wards"):
+            g = [{k: g12(v) if isinstance(v, float) else v
+                  for k, v in row.items()} for row in records(getattr(m, table))]
+            self.assertTrue(same_rows(records(getattr(r, table)), [
+                {k: float(v) if isinstance(v, str) and k not in
+                 ("metric", "ward") else v for k, v in row.items()}
+                for row in g]), table)
+        want = json.loads(slurp(os.path.join(d, "summary.json")))
+        self.assertEqual(g12(r.wall_s), g12(want["run"]["wall_s"]))
+        self.assertEqual(r.days, want["scenario"]["horizon"]["days"]
+                         - want["scenario"]["horizon"]["warmup_days"])
+        self.assertEqual(r.days, m.days)
+        self.assertGreater(m.wall_s, 0)
         for t in ("replications", "stations", "timeseries", "flows"):
             self.assertEqual(r.csv(t).encode(), slurp(os.path.join(d, t + ".csv")))
         out = tmp("written-%s" % self.PANDAS)
@@ -853,12 +867,15 @@ class CompareTests(Tables):
     A = "scenarios/tokyo4_isolated.json"
     B = "scenarios/tokyo4_full.json"
 
+    # `bssim compare`'s stdout, shared by the subclasses (made once)
+    cli_stdout = {}
+
     @classmethod
     def cli_compare(cls):
         d = tmp("cli-compare")
         if not os.path.exists(d):
-            cls.stdout = cli_ok("compare", cls.A, cls.B, "-o", d,
-                                "--replications", "2")
+            CompareTests.cli_stdout[d] = cli_ok(
+                "compare", cls.A, cls.B, "-o", d, "--replications", "2")
         return d
 
     def test_table_as_compare_csv(self):
@@ -876,8 +893,7 @@ class CompareTests(Tables):
             for k in bssim.Paired._fields[1:]:
                 self.assertEqual(g12(r[k]), w[names.get(k, k)],
                                  (r["ward"], r["metric"], k))
-        self.assertEqual(c.labels, ("tokyo4-isolated", "tokyo4-full"))
-        self.assertIn("A: tokyo4-isolated\nB: tokyo4-full\n", self.stdout)
+        self.assertIn("A: %s\nB: %s\n" % c.labels, self.cli_stdout[d])
         self.assertEqual(c.replications_count, 2)
         self.assertEqual(c.ward_names, ["Chiyoda", "Chuo", "Minato", "Koto"])
         p = c.metric("service_level", ward="Koto")
@@ -926,14 +942,31 @@ def sweep_file():
     return path
 
 
+_sweep_stdout = []
+
+
 def cli_sweep():
+    """The folder `bssim sweep` wrote (its stdout in _sweep_stdout)."""
     d = tmp("cli-sweep")
     if not os.path.exists(d):
-        cli_ok("sweep", sweep_file(), "-o", d, "-q")
+        _sweep_stdout.append(cli_ok("sweep", sweep_file(), "-o", d))
     return d
 
 
+def cli_tasks_line(outcome):
+    """The part of `bssim sweep`'s line an outcome stands for."""
+    return "%d tasks (%d from an earlier run)" % (outcome["tasks"],
+                                                   outcome["resumed"])
+
+
 SWEEP_OUTPUTS = ("sweep.csv", "sweep_replications.csv")
+
+
+def cli_sweep_labels():
+    """The points' labels as `bssim compare --sweep DIR 1 2` prints them
+    ("A: point 1 (agreement.type=\"isolated\")")."""
+    out = cli_ok("compare", "--sweep", cli_sweep(), "1", "2")
+    return [line[3:] for line in out.splitlines()[:2]]
 
 
 class SweepTests(Tables):
@@ -945,11 +978,11 @@ class SweepTests(Tables):
                         progress=lambda *a: seen.append(a))
         self.assertEqual(s.dir, out)
         self.assertEqual(s.name, "tiny")
-        self.assertEqual(s.labels, ["agreement.type=isolated",
-                                    "agreement.type=full"])
+        self.assertEqual(s.labels, cli_sweep_labels())
         self.assertEqual(s.outcome["tasks"], 4)
         self.assertEqual(s.outcome["ran"], 4)
         self.assertTrue(s.outcome["complete"])
+        self.assertIn(cli_tasks_line(s.outcome), _sweep_stdout[0])
         self.assertTrue(seen and seen[-1][0] == seen[-1][1] == 4, seen)
         for f in SWEEP_OUTPUTS:
             self.assertEqual(slurp(os.path.join(out, f)),
@@ -970,18 +1003,20 @@ class SweepTests(Tables):
         again = bssim.sweep(sweep_file(), output=out, resume=True)
         self.assertEqual((again.outcome["resumed"], again.outcome["ran"]),
                          (4, 0))
+        self.assertIn(cli_tasks_line(again.outcome),
+                      cli_ok("sweep", sweep_file(), "-o", out, "--resume"))
 
     def test_open_and_compare(self):
         d = cli_sweep()
         s = bssim.open_sweep(d)
         self.assertIsNone(s.outcome)
-        self.assertEqual(s.labels, ["agreement.type=isolated",
-                                    "agreement.type=full"])
+        self.assertEqual(s.labels, cli_sweep_labels())
         cd = tmp("cli-sweep-compare")
         if not os.path.exists(cd):
             cli_ok("compare", "--sweep", d, "1", "2", "-o", cd, "-q")
         out = tmp("py-sweep-compare-%s" % self.PANDAS)
-        c = s.compare(1, "agreement.type=full")
+        c = s.compare(1, 2)
+        self.assertEqual(list(c.labels), cli_sweep_labels())
         c.write(out)
         self.assertEqual(slurp(os.path.join(out, "compare.csv")),
                          slurp(os.path.join(cd, "compare.csv")))
@@ -1040,13 +1075,20 @@ class TestData(unittest.TestCase):
         c, p = tmp("data-cli"), tmp("data-py")
         os.makedirs(c, exist_ok=True)
         os.makedirs(p, exist_ok=True)
-        out = cli_ok("import", "trips", log, "-o", c + "/st.csv", "--capacity",
-                     "9", "--ward", "JC")
+        rc, out, err = cli("import", "trips", log, "-o", c + "/st.csv",
+                           "--capacity", "9", "--ward", "JC")
+        self.assertEqual(rc, 0, err)
         rep = bssim.import_trips(log, p + "/st.csv", capacity=9, ward="JC")
         self.assertEqual(slurp(p + "/st.csv"), slurp(c + "/st.csv"))
-        self.assertIn("%d stations" % rep["stations"], out)
-        self.assertIn("%d rides" % rep["rows"], out)
-        self.assertEqual(rep["warnings"]["count"], 0)
+        self.assertIn("%d stations of %d rides" % (rep["stations"],
+                                                   rep["rows"]), out)
+        # the rows skipped: counted as the CLI counts them, the first
+        # kept verbatim as it warns
+        w = rep["warnings"]
+        self.assertIn("warnings: %d" % w["count"], out)
+        self.assertGreater(w["count"], 0)
+        self.assertEqual(["bssim: warning: " + x for x in w["first"]],
+                         err.splitlines()[:len(w["first"])])
         cli_ok("calibrate", "trips", log, "--stations", c + "/st.csv", "-o",
                c + "/r.csv", "--od", c + "/od.csv", "--profile", c + "/pr.csv")
         rep = bssim.calibrate("trips", log, p + "/st.csv", p + "/r.csv",
@@ -1099,18 +1141,19 @@ class TestData(unittest.TestCase):
 # ---- interrupts ---------------------------------------------------------------------------------
 
 CHILD = textwrap.dedent("""
-    import json, os, sys, time
+    import json, os, sys
     import bssim
     mode, out = sys.argv[1], (sys.argv[2] if len(sys.argv) > 2 else None)
 
     def wait_for_stop(done, total, frac):
         # after the first replication (or task), hold the library's thread
         # until the SIGINT sent while the process stood stopped has reached
-        # the package's handler: the next one is then never handed out.
-        # Waits on the stop request, not on time.
+        # the package's handler (which sets stop_seen after bs_interrupt):
+        # the next one is then never handed out. Waits on the stop
+        # request, not on time.
         if done >= 1:
-            while not bssim.interrupted():
-                time.sleep(0.001)
+            bssim._calls.stop_seen.wait()
+            assert bssim.interrupted()
 
     try:
         if mode == "run":
