@@ -298,7 +298,8 @@ plots-run: all
 # bssim-mpi when built), libbssim (shared, with its soname, and static),
 # bssim.h, bssim.pc for pkg-config, the man page bssim(1), and under
 # share/bssim the plot scripts (with bssim-plots on PATH to run them), the
-# docs, the shipped scenarios and their data.
+# docs, the shipped scenarios and their data; and the Python package
+# (install-python below) when python3 is there.
 PREFIX ?= /usr/local
 BINDIR = $(DESTDIR)$(PREFIX)/bin
 LIBDIR = $(DESTDIR)$(PREFIX)/lib
@@ -327,6 +328,9 @@ install: all
 	install -m 644 README.md docs/*.md docs/bssim.schema.json $(SHAREDIR)/docs/
 	install -m 644 docs/img/* $(SHAREDIR)/docs/img/
 	cp -r scenarios data $(SHAREDIR)/
+	@if command -v $(PYTHON) >/dev/null 2>&1; then \
+		$(MAKE) --no-print-directory install-python PREFIX='$(PREFIX)' DESTDIR='$(DESTDIR)' PYTHON='$(PYTHON)'; \
+	else echo "install: $(PYTHON) not found: the Python package (python/bssim) is not installed" >&2; fi
 
 clean:
 	rm -rf build

@@ -6,14 +6,29 @@
     r.metrics            # a DataFrame (pandas) or a list of dicts
     r.metric("service_level", ward="Koto").ci_lo
 
+What is here, each as the `bssim` command of the same name does it:
+
+    load, parse, run            scenarios (Scenario) and runs (Result)
+    open_result, labels         a run's folder; names side by side
+    compare, compare_sweep      paired comparisons (Comparison, Paired)
+    sweep, open_sweep, merge    parameter sweeps (SweepResult)
+    import_gbfs, import_trips, calibrate    real data in
+    metrics, keys_markdown, limits_markdown, schema, version   reference
+    interrupt, interrupted      stop the calls in flight (as Ctrl-C does)
+    use_pandas                  DataFrames, or lists of dicts
+    Error and its subclasses InputError, FileError, RunError,
+    OutOfMemory, Interrupted    what the library reports, with file,
+                                line, column, row, key, text, code and
+                                exit_status
+
 Everything goes through bssim.h's functions (ctypes, no compiled part);
 docs/python.md is the manual: installing, finding the library, every
-function, errors, Ctrl-C and threads.
+function with an example, errors, Ctrl-C and threads.
 """
 import collections as _collections
 import json as _json
 
-from . import _native
+from . import _native, _scenario
 from ._calls import interrupt, interrupted
 from ._compare import Comparison, Paired, compare, compare_sweep
 from ._data import calibrate, import_gbfs, import_trips
@@ -34,6 +49,30 @@ version = _native.lib.bs_version().decode("ascii")
 library_path = _native.path
 
 Metric = _collections.namedtuple("Metric", "name help")
+
+
+def run(scenario, set=None, replications=None, jobs=1, seed=None,  # noqa: A002
+        output=None, force=False, progress=None, paranoid=False):
+    """Run a scenario (a path, or a Scenario) as `bssim run` does: a
+    Result. `set` applies overrides as --set (a path is loaded with them,
+    a Scenario read again with them); the other arguments are
+    Scenario.run's.
+
+        r = bssim.run("scenarios/tokyo4_full.json", replications=4,
+                      set={"fleet.bikes": 3000})
+    """
+    if isinstance(scenario, Scenario):
+        derived = scenario._derive(_scenario.sets_of(set))
+        sc = derived or scenario
+    else:
+        sc = derived = load(scenario, set=set)
+    try:
+        return sc.run(replications=replications, jobs=jobs, seed=seed,
+                      output=output, force=force, progress=progress,
+                      paranoid=paranoid)
+    finally:
+        if derived is not None:
+            derived.close()
 
 
 def metrics():
@@ -110,6 +149,7 @@ __all__ = [
     "folder_check", "import_gbfs", "import_trips", "interrupt",
     "interrupted", "keys_markdown", "labels", "library_path",
     "limits_markdown", "load", "merge", "metrics", "open_result",
-    "open_sweep", "parse", "schema", "sweep", "use_pandas", "version",
+    "open_sweep", "parse", "run", "schema", "sweep", "use_pandas",
+    "version",
     "__version__",
 ]

@@ -26,7 +26,7 @@ def _scenario_for(x, sets):
     """(the Scenario to run, whether it is ours to close) for a path or a
     Scenario, with the overrides applied."""
     if isinstance(x, Scenario):
-        derived = x.with_overrides(sets)
+        derived = x._derive(sets)
         return (derived, True) if derived is not None else (x, False)
     if isinstance(x, (str, bytes, os.PathLike)):
         return load(x, sets), True
@@ -115,13 +115,16 @@ class Comparison(Handle):
 
     @property
     def labels(self):
-        """(A's label, B's label): their scenario names, or their folders'
-        when the names are the same."""
+        """(A's label, B's label), as `bssim compare` prints them after
+        "A:" and "B:" (the scenario files as given; a sweep's points by
+        SweepResult.labels)."""
         return (N.text(self._get(N.lib.bs_comparison_label, 0)),
                 N.text(self._get(N.lib.bs_comparison_label, 1)))
 
     @property
     def replications_count(self):
+        """The paired replications (each run in both with the same
+        random numbers)."""
         return int(self._get(N.lib.bs_comparison_replications))
 
     @property

@@ -115,6 +115,19 @@ class CalibrateOpts_(ctypes.Structure):
         ("monitor", ctypes.POINTER(Monitor_))]
 
 
+# Every struct above and its name in bssim.h: tests/python/test_bssim.py
+# (TestLayout) compiles bssim.h and checks each one's size and every
+# field's offset against these, so a field added to the header and not
+# here (or here in the wrong place) fails `make check`.
+C_STRUCTS = {Error_: "bs_error", Warnings_: "bs_warnings", Set_: "bs_set",
+             Monitor_: "bs_monitor", RunOpts_: "bs_run_opts",
+             Stat_: "bs_stat", Paired_: "bs_paired",
+             SweepOpts_: "bs_sweep_opts", SweepOutcome_: "bs_sweep_outcome",
+             DataReport_: "bs_data_report",
+             ImportGbfsOpts_: "bs_import_gbfs_opts",
+             ImportTripsOpts_: "bs_import_trips_opts",
+             CalibrateOpts_: "bs_calibrate_opts"}
+
 P = ctypes.POINTER
 # name: (restype, argtypes). A `char *` the caller frees is c_p (kept as an
 # address for bs_free); a borrowed `const char *` is c_str (copied at once).

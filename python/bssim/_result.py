@@ -61,7 +61,7 @@ def run_scenario(sc, replications=None, jobs=1, seed=None, output=None,
     opts = run_opts(jobs, force, paranoid, mon)
     outdir = None if output is None else N.cstr(output, "output", path=True)
     with sc._lock:
-        derived = sc.with_overrides(extra)
+        derived = sc._derive(extra)
         use = derived or sc
         try:
             with use._lock:
@@ -154,6 +154,8 @@ class Result(Handle):
 
     @property
     def name(self):
+        """The run name: the scenario's "name", else its file's base
+        name."""
         return N.text(self._get(N.lib.bs_result_name))
 
     @property
@@ -168,10 +170,14 @@ class Result(Handle):
 
     @property
     def replications_requested(self):
+        """Replications the run was asked for (replications_count is
+        fewer when it was interrupted)."""
         return int(self._get(N.lib.bs_result_replications_requested))
 
     @property
     def interrupted(self):
+        """Whether the run was stopped (Ctrl-C, bssim.interrupt()) before
+        every replication finished: summary.json's run.interrupted."""
         return bool(self._get(N.lib.bs_result_interrupted))
 
     @property
@@ -181,6 +187,7 @@ class Result(Handle):
 
     @property
     def wall_s(self):
+        """Seconds the run took (summary.json's run.wall_s)."""
         return float(self._get(N.lib.bs_result_wall_s))
 
     @property
@@ -287,14 +294,18 @@ class Result(Handle):
 
     @property
     def stations(self):
+        """stations.csv: one row per port, its results over the
+        replications."""
         return self.table("stations")
 
     @property
     def timeseries(self):
+        """timeseries.csv: the network and each ward through the day."""
         return self.table("timeseries")
 
     @property
     def flows(self):
+        """flows.csv: trips per day between wards, long form."""
         return self.table("flows")
 
     def write(self, dir, force=False, progress=None):  # noqa: A002

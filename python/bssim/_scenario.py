@@ -118,11 +118,17 @@ class Scenario(Handle):
     _what = "scenario"
     _origin = None
 
-    def with_overrides(self, extra):
-        """A new Scenario: this one's source with its overrides and then
-        extra, read again as `bssim run --set` reads the file (the file is
-        read anew: edits since load() count)."""
-        if not extra:
+    def with_overrides(self, set):  # noqa: A002 - as load() names it
+        """A new Scenario: this one's source read again (the file anew:
+        edits since load() count) with its overrides and then `set` (as
+        load() takes it), as `bssim run --set` reads the file. This one
+        is unchanged."""
+        return self._derive(sets_of(set), always=True)
+
+    def _derive(self, extra, always=False):
+        """with_overrides for (key, VALUE text) pairs; None when there are
+        none and not always (the caller then uses self)."""
+        if not extra and not always:
             return None
         o = self._origin
         if o[0] == "file":
@@ -152,6 +158,7 @@ class Scenario(Handle):
 
     @property
     def file(self):
+        """The scenario file as given (parse(): its name)."""
         with self._lock:
             return N.text(N.lib.bs_scenario_file(self._h()))
 
@@ -208,7 +215,22 @@ class Scenario(Handle):
 
     def run(self, replications=None, jobs=1, seed=None, output=None,
             force=False, progress=None, paranoid=False):
-        """Run the replications: a Result. See bssim.run_scenario."""
+        """Run the scenario's replications as `bssim run` does: a Result.
+
+        replications and seed override the scenario's keys as --set
+        replications=N and --set seed=N (the scenario itself keeps its
+        own). output=None runs in memory (no files, no trip log);
+        output=DIR writes DIR exactly as `bssim run -o DIR` (claimed and
+        locked; force as --force). jobs: threads, 1 to 1024 (results are
+        identical for any). progress: callable(done, total, frac), called
+        now and then from the library's threads. paranoid: check the
+        conservation of bikes after every event.
+
+        InputError on bad input (nothing written), FileError when DIR
+        cannot be written, RunError when the run fails. Ctrl-C stops the
+        run: KeyboardInterrupt whose .result holds the finished
+        replications (written to DIR when output was given) or None;
+        bssim.interrupt() the same with bssim.Interrupted."""
         from ._result import run_scenario
         return run_scenario(self, replications=replications, jobs=jobs,
                             seed=seed, output=output, force=force,

@@ -122,6 +122,8 @@ def same_rows(t, u):
 # ---- shared runs (made once: each is a second or two) -------------------------
 
 SCENARIOS = ("tokyo4_isolated", "tokyo4_full")
+# the tables of a run, as bs_result_csv names them and `bssim run` writes
+RESULT_TABLES = ("replications", "stations", "timeseries", "flows")
 _runs = {}
 
 
@@ -200,6 +202,64 @@ class TestLibrary(unittest.TestCase):
         s = bssim.schema()
         for f in ("tokyo4_full", "tokyo4_isolated"):
             jsonschema.validate(json.loads(slurp("scenarios/%s.json" % f)), s)
+
+
+# ---- the structs of bssim.h ------------------------------------------------------
+
+
+class TestLayout(unittest.TestCase):
+    """The package's ctypes structs are bssim.h's, byte for byte."""
+
+    def test_option_sizes_as_library(self):
+        """Each option struct's size as the loaded library knows it (its
+        plain bs_X_opts_init records it in `size`) is the package's, and
+        the package's _init_size call gets the package's."""
+        N = bssim._native
+        for stem, st in N.OPTION_STRUCTS.items():
+            with self.subTest(struct=stem):
+                self.assertEqual(N.library_opts_size(stem),
+                                 ctypes.sizeof(st))
+                self.assertEqual(N.opts_default(stem).size, ctypes.sizeof(st))
+
+    def test_layout_as_header(self):
+        """Every struct's size and every field's offset as a C compiler
+        lays out include/bssim.h (the structs without `size` cannot be
+        told from the library at run time: they are fixed within a major
+        version, so this is where a mistake would show)."""
+        N = bssim._native
+        header = os.environ.get("BSSIM_HEADER",
+                                os.path.join(ROOT, "include", "bssim.h"))
+        lines = ['#include <stddef.h>', '#include <stdio.h>',
+                 '#include "%s"' % header, 'int main(void) {']
+        want = []
+        for st, name in N.C_STRUCTS.items():
+            lines.append('printf("%%zu\\n", sizeof(struct %s));' % name)
+            want.append(("sizeof", name, ctypes.sizeof(st)))
+            for f in st._fields_:
+                lines.append('printf("%%zu\\n", offsetof(struct %s, %s));'
+                             % (name, f[0]))
+                want.append((name, f[0], getattr(st, f[0]).offset))
+        lines.append("return 0; }")
+        src, exe = tmp("layout.c"), tmp("layout")
+        with open(src, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        cc = os.environ.get("CC", "cc")
+        if shutil.which(cc) is None:
+            self.skipTest("no C compiler (%s) to lay out bssim.h" % cc)
+        p = subprocess.run([cc, "-std=c11", "-o", exe, src],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.assertEqual(p.returncode, 0, p.stderr.decode())
+        got = subprocess.run([exe], stdout=subprocess.PIPE).stdout.split()
+        self.assertEqual(len(got), len(want))
+        for (a, b, v), g in zip(want, got):
+            self.assertEqual(int(g), v, "%s %s" % (a, b))
+        # and every struct of bssim.h the package could need is there
+        with open(header) as f:
+            text = f.read()
+        import re
+        declared = set(re.findall(r"^struct (bs_\w+) \{", text, re.M))
+        unused = {"bs_task_source", "bs_report_opts"}  # no wrapper uses them
+        self.assertEqual(declared - unused, set(N.C_STRUCTS.values()))
 
 
 # ---- finding the library ------------------------------------------------------------
@@ -334,6 +394,60 @@ class TestFinding(unittest.TestCase):
         cfg = slurp(dest + site + "/bssim/_config.py", "r")
         self.assertIn("libdir = '/opt/bssim-test/lib'", cfg)
         self.assertFalse(os.path.exists("/opt/bssim-test"))
+
+    def test_make_install(self):
+        """`make install` into a temporary prefix puts the package there
+        too; the INSTALLED package, finding the installed libbssim.so.0
+        through its _config.py alone (no BSSIM_LIBRARY, no
+        LD_LIBRARY_PATH), runs an installed scenario with the results of
+        the installed command line, in memory and into a folder."""
+        prefix = tmp("installed")
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+        p = subprocess.run(["make", "-s", "--no-print-directory", "install",
+                            "BUILD=" + BUILD, "PREFIX=" + prefix,
+                            "PYTHON=" + PYTHON], env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.assertEqual(p.returncode, 0, p.stderr.decode())
+        site = subprocess.run([PYTHON, "python/sitedir.py", prefix],
+                              stdout=subprocess.PIPE).stdout.decode().strip()
+        share = os.path.join(prefix, "share", "bssim")
+        cli_dir, py_dir = tmp("installed-cli"), tmp("installed-py")
+        rc, out, err = cli("run", "scenarios/tokyo4_isolated.json", "-o",
+                           cli_dir, "-q", "--replications", "2", cwd=share)
+        self.assertEqual(rc, 0, err)
+        code = textwrap.dedent("""
+            import json, bssim
+            sc = bssim.load("scenarios/tokyo4_isolated.json")
+            r = sc.run(replications=2, output=%r)
+            m = sc.run(replications=2)
+            print(json.dumps({"lib": bssim.library_path,
+                              "tables": {t: m.csv(t) for t in %r},
+                              "service_level": m.metric("service_level")}))
+            """) % (py_dir, RESULT_TABLES)
+        rc, out, err = py_child(code, pythonpath=site, cwd=share)
+        self.assertEqual(rc, 0, err)
+        got = json.loads(out)
+        self.assertEqual(got["lib"], os.path.join(prefix, "lib",
+                                                  "libbssim.so.0"))
+        for t in RESULT_TABLES:
+            self.assertEqual(got["tables"][t].encode(),
+                             slurp(os.path.join(cli_dir, t + ".csv")), t)
+        self.assertEqual(sorted(os.listdir(py_dir)),
+                         sorted(os.listdir(cli_dir)))
+        for f in os.listdir(cli_dir):
+            if f != "summary.json":
+                self.assertEqual(slurp(os.path.join(py_dir, f)),
+                                 slurp(os.path.join(cli_dir, f)), f)
+        want = json.loads(slurp(os.path.join(cli_dir, "summary.json")))
+        self.assertEqual(
+            deterministic(json.loads(slurp(os.path.join(py_dir,
+                                                        "summary.json")))),
+            deterministic(want))
+        s = want["metrics"]["service_level"]
+        self.assertEqual([g12(x) for x in got["service_level"][:4]],
+                         [g12(s[k]) for k in ("mean", "sd", "ci95_low",
+                                              "ci95_high")])
 
     def test_sitedir_debian_local(self):
         """For /usr/local, Debian's python3 has a folder on sys.path."""
@@ -653,7 +767,7 @@ class RunTests(Tables):
     def test_tables_byte_identical(self):
         for name in SCENARIOS:
             d, r = cli_run(name), py_run(name)
-            for t in ("replications", "stations", "timeseries", "flows"):
+            for t in RESULT_TABLES:
                 with self.subTest(scenario=name, table=t):
                     self.assertEqual(r.csv(t).encode("utf-8"),
                                      slurp(os.path.join(d, t + ".csv")))
@@ -733,7 +847,7 @@ class RunTests(Tables):
 
     def test_tables_parsed(self):
         d, r = cli_run("tokyo4_full"), py_run("tokyo4_full")
-        for t in ("replications", "stations", "timeseries", "flows"):
+        for t in RESULT_TABLES:
             table = getattr(r, t)
             self.check_form(table)
             got = records(table)
@@ -800,7 +914,7 @@ class RunTests(Tables):
                          - want["scenario"]["horizon"]["warmup_days"])
         self.assertEqual(r.days, m.days)
         self.assertGreater(m.wall_s, 0)
-        for t in ("replications", "stations", "timeseries", "flows"):
+        for t in RESULT_TABLES:
             self.assertEqual(r.csv(t).encode(), slurp(os.path.join(d, t + ".csv")))
         out = tmp("written-%s" % self.PANDAS)
         m.write(out)
@@ -822,6 +936,22 @@ class RunTests(Tables):
                          slurp(os.path.join(d, "replications.csv")))
         # the scenario itself keeps its own seed
         self.assertEqual(sc.get("seed"), 20160201)
+
+    def test_module_run(self):
+        """bssim.run(path or Scenario, set=...) as `bssim run --set`."""
+        d = tmp("cli-run-set")
+        if not os.path.exists(d):
+            cli_ok("run", "scenarios/tokyo4_isolated.json", "-o", d, "-q",
+                   "--replications", "2", "--set", "fleet.bikes=2500")
+        want = slurp(os.path.join(d, "replications.csv"))
+        r = bssim.run("scenarios/tokyo4_isolated.json", replications=2,
+                      set={"fleet.bikes": 2500})
+        self.assertEqual(r.csv("replications").encode(), want)
+        sc = bssim.load("scenarios/tokyo4_isolated.json")
+        r = bssim.run(sc, replications=2, set=[("fleet.bikes", "2500")])
+        self.assertEqual(r.csv("replications").encode(), want)
+        self.assertFalse(sc.closed)
+        self.assertNotEqual(sc.get("fleet.bikes"), 2500)
 
     def test_labels(self):
         a = bssim.open_result(cli_run("tokyo4_full"))
@@ -1344,6 +1474,75 @@ class TestFolders(unittest.TestCase):
         with self.assertRaises(bssim.InputError):
             bssim.folder_check(cli_sweep(), "run")
         self.assertIsNone(bssim.folder_check(cli_sweep(), "sweep"))
+
+
+# ---- the manual ---------------------------------------------------------------------------------
+
+
+def doc_blocks():
+    """The ```python blocks of docs/python.md, in order."""
+    text = slurp(os.path.join(ROOT, "docs", "python.md"), "r")
+    import re
+    return re.findall(r"^```python\n(.*?)^```", text, re.M | re.S)
+
+
+class TestDocs(unittest.TestCase):
+    def test_examples(self):
+        """Every example of docs/python.md runs as it stands, one after
+        the other in one namespace, from a folder laid out as the source
+        tree's top (scenarios/, data/) and as PREFIX/share/bssim."""
+        d = tmp("docs")
+        os.makedirs(d, exist_ok=True)
+        for sub in ("scenarios", "data"):
+            if not os.path.exists(os.path.join(d, sub)):
+                os.symlink(os.path.join(ROOT, sub), os.path.join(d, sub))
+        blocks = doc_blocks()
+        self.assertGreaterEqual(len(blocks), 10)
+        here, was = os.getcwd(), bssim._tables._want
+        ns = {}
+        out = io.StringIO()
+        os.chdir(d)
+        try:
+            import contextlib
+            with contextlib.redirect_stdout(out):
+                for i, code in enumerate(blocks):
+                    with self.subTest(block=i + 1, code=code[:60]):
+                        exec(compile(code, "docs/python.md block %d" % (i + 1),
+                                     "exec"), ns)
+        finally:
+            os.chdir(here)
+            bssim._tables._want = was
+        # the comments promise what the examples print
+        self.assertIn("tokyo4-full scenarios/tokyo4_full.json", out.getvalue())
+        self.assertIn("4 0\n", out.getvalue())
+        self.assertIn("mem.json 2 12 fleet.bikez", out.getvalue())
+
+    def test_every_name(self):
+        """Every public name of the package is in the manual, and every
+        public function, class and method has a docstring (help(bssim))."""
+        text = slurp(os.path.join(ROOT, "docs", "python.md"), "r")
+        import inspect
+        for name in bssim.__all__:
+            with self.subTest(name=name):
+                self.assertTrue(name in text, "%s: not in docs/python.md" % name)
+                obj = getattr(bssim, name)
+                if not (inspect.isfunction(obj) or inspect.isclass(obj)):
+                    continue
+                self.assertTrue(inspect.getdoc(obj), name)
+                if not inspect.isclass(obj):
+                    continue
+                for m, v in vars(obj).items():
+                    if m.startswith("_") or not (
+                            inspect.isfunction(v) or isinstance(v, property)):
+                        continue
+                    self.assertTrue(m in text, "%s.%s: not in docs/python.md" % (name, m))
+                    self.assertTrue(inspect.getdoc(v), "%s.%s" % (name, m))
+        self.assertIn("bssim: the bike-share", pydoc_text())
+
+
+def pydoc_text():
+    import pydoc
+    return pydoc.plain(pydoc.render_doc(bssim))
 
 
 # ---- a runner that speaks tests/run.sh's language ------------------------------------------
