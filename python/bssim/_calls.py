@@ -189,6 +189,22 @@ def _run_on_worker(fn):
     return Outcome(box.get("value"), state["sigint"])
 
 
+def end_stopped(sigint, stopped, message, result, mon):
+    """The end of a long call that returned (value in hand): a Ctrl-C
+    during it raises KeyboardInterrupt, then an exception of its progress
+    callback is raised, then a stop by bssim.interrupt() raises
+    Interrupted; each with `message` and `result` (in .result). Returns
+    when none of these happened."""
+    if sigint:
+        raise keyboard_interrupt(message, result)
+    mon.raise_pending()
+    if stopped:
+        from . import _errors
+        e = _errors.Interrupted(message, code=_errors.BS_E_INTERRUPTED)
+        e.result = result
+        raise e
+
+
 def keyboard_interrupt(message, result):
     """The KeyboardInterrupt a Ctrl-C during a long call ends in: it stops
     a script as any Ctrl-C does, and keeps what had finished in .result."""

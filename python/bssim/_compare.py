@@ -10,7 +10,7 @@ from . import _native as N
 from . import _tables as T
 from ._handle import Handle
 from ._result import end_call, run_opts
-from ._scenario import Scenario, load, set_value, sets_of
+from ._scenario import Scenario, load, run_sets, sets_of
 
 Paired = collections.namedtuple(
     "Paired", "n mean_a mean_b diff diff_sd ci_lo ci_hi un_lo un_hi")
@@ -41,11 +41,7 @@ def compare(a, b, replications=None, seed=None, jobs=1, set=None,  # noqa: A002
     `bssim compare A B` does: a Comparison of B - A. `set` applies to
     both, as --set does; replications and seed as --replications and
     --seed. InputError when their seeds or replications differ."""
-    sets = sets_of(set)
-    if replications is not None:
-        sets.append(("replications", set_value(replications)))
-    if seed is not None:
-        sets.append(("seed", set_value(seed)))
+    sets = sets_of(set) + run_sets(replications, seed)
     mon = C.Monitor(progress)
     opts = run_opts(jobs, False, False, mon)
     owned = []

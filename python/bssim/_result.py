@@ -2,14 +2,13 @@
 import collections
 import ctypes
 import json
-import math
 
 from . import _calls as C
 from . import _errors as E
 from . import _native as N
 from . import _tables as T
 from ._handle import Handle
-from ._scenario import jobs_of, set_value
+from ._scenario import jobs_of, run_sets
 
 Stat = collections.namedtuple("Stat", "mean sd ci_lo ci_hi n")
 Stat.__doc__ = ("A metric over the replications: mean, sd and 95% interval "
@@ -52,11 +51,7 @@ def run_scenario(sc, replications=None, jobs=1, seed=None, output=None,
     Ctrl-C stops the run: KeyboardInterrupt, its .result the finished
     replications (written to DIR when output was given) or None; the same
     after bssim.interrupt() raises Interrupted."""
-    extra = []
-    if replications is not None:
-        extra.append(("replications", set_value(replications)))
-    if seed is not None:
-        extra.append(("seed", set_value(seed)))
+    extra = run_sets(replications, seed)
     mon = C.Monitor(progress)
     opts = run_opts(jobs, force, paranoid, mon)
     outdir = None if output is None else N.cstr(output, "output", path=True)
@@ -98,6 +93,7 @@ def finish_run(rc, err, res, sigint, mon, written):
         raise E.from_struct(err, rc)
     stopped = rc == E.BS_E_INTERRUPTED or (res is not None and
                                            res.interrupted)
+    msg = None  # a run neither stopped nor Ctrl-C'd: no message
     if stopped and res is None:
         msg = E.from_struct(err, E.BS_E_INTERRUPTED).message
     elif stopped:
@@ -115,13 +111,7 @@ def finish_run(rc, err, res, sigint, mon, written):
                % (n, res.dir) if written else
                "interrupted after the run had finished: the %s are in "
                ".result" % n)
-    if sigint:
-        raise C.keyboard_interrupt(msg, res)
-    mon.raise_pending()
-    if stopped:
-        e = E.Interrupted(msg, code=E.BS_E_INTERRUPTED)
-        e.result = res
-        raise e
+    C.end_stopped(sigint, stopped, msg, res, mon)
     return res
 
 
@@ -341,11 +331,5 @@ def end_call(o, err, done_msg, result, mon):
         raise E.from_struct(err, rc)
     msg = (E.from_struct(err, rc).message if rc
            else "interrupted while writing: %s" % done_msg)
-    if o.sigint:
-        raise C.keyboard_interrupt(msg, result)
-    mon.raise_pending()
-    if rc:
-        e = E.from_struct(err, rc)
-        e.result = result
-        raise e
+    C.end_stopped(o.sigint, bool(rc), msg, result, mon)
 

@@ -45,6 +45,17 @@ def sets_of(given):
     return out
 
 
+def run_sets(replications, seed):
+    """The overrides `--replications N` and `--seed N` stand for (the
+    command line's run, compare: --set replications=N, --set seed=N)."""
+    out = []
+    if replications is not None:
+        out.append(("replications", set_value(replications)))
+    if seed is not None:
+        out.append(("seed", set_value(seed)))
+    return out
+
+
 def set_array(sets):
     """(struct bs_set array, n) for the library; the array keeps its bytes."""
     arr = (N.Set_ * max(len(sets), 1))()

@@ -100,15 +100,10 @@ def sweep(path, output=None, jobs=1, resume=False, shard=None, force=False,
         raise E.from_struct(ferr, frc)
     msg = ("interrupted: %d of %d tasks are recorded in %s; run it again "
            "with resume=True to finish" % (out.recorded, out.tasks, folder))
-    if o.sigint:
-        raise C.keyboard_interrupt(msg if rc else "interrupted while "
-                                   "writing: the outputs in %s are complete"
-                                   % folder, res)
-    mon.raise_pending()
-    if rc:
-        e = E.Interrupted(msg, code=E.BS_E_INTERRUPTED)
-        e.result = res
-        raise e
+    if not rc:
+        msg = "interrupted while writing: the outputs in %s are complete" \
+            % folder
+    C.end_stopped(o.sigint, bool(rc), msg, res, mon)
     return res
 
 

@@ -44,6 +44,10 @@ except ImportError:
     HAVE_PANDAS = False
 
 TMP = tempfile.mkdtemp(prefix="bssim-py-")
+# A hang detector only, never a race with the clock (as tests/run.sh's
+# timeouts): no test waits on time; this ends a real hang instead of
+# blocking make check forever.
+HANG_S = 600
 
 
 def tmp(*parts):
@@ -1274,6 +1278,7 @@ CHILD = textwrap.dedent("""
     import json, os, sys
     import bssim
     mode, out = sys.argv[1], (sys.argv[2] if len(sys.argv) > 2 else None)
+    HANG_S = %d
 
     def wait_for_stop(done, total, frac):
         # after the first replication (or task), hold the library's thread
@@ -1281,8 +1286,10 @@ CHILD = textwrap.dedent("""
         # the package's handler (which sets stop_seen after bs_interrupt):
         # the next one is then never handed out. Waits on the stop
         # request, not on time.
+        # (HANG_S only ends a real hang, as tests/run.sh's timeouts do)
         if done >= 1:
-            bssim._calls.stop_seen.wait()
+            if not bssim._calls.stop_seen.wait(HANG_S):
+                sys.exit("the SIGINT never reached the package's handler")
             assert bssim.interrupted()
 
     try:
@@ -1313,7 +1320,7 @@ def interrupted_child(stop_at, args, env):
     SIGINT, let it go on; its stdout as JSON, and its exit status."""
     script = tmp("child.py")
     with open(script, "w") as f:
-        f.write(CHILD)
+        f.write(CHILD % HANG_S)
     e = dict(os.environ, BSSIM_TEST_STOP_AT=stop_at, **env)
     outp = tmp("child.out")
     with open(outp, "w") as fo, open(tmp("child.err"), "w") as fe:
@@ -1327,7 +1334,13 @@ def interrupted_child(stop_at, args, env):
                                                 slurp(tmp("child.err"), "r")))
         os.kill(p.pid, signal.SIGINT)
         os.kill(p.pid, signal.SIGCONT)
-        rc = p.wait()
+        try:
+            rc = p.wait(HANG_S)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+            raise AssertionError("the child hung after SIGINT at %s"
+                                 % stop_at)
     err = slurp(tmp("child.err"), "r")
     try:
         return json.loads(slurp(outp, "r")), rc, err
