@@ -160,7 +160,7 @@ deps:
 # libraries) is not installed by `make check`; its test runs when it is
 # there and says SKIP otherwise (see docs/plots.md).
 check: deps
-	@scripts/install-deps.sh plots
+	@scripts/install-deps.sh plots python
 	@scripts/install-deps.sh mpi || echo "make check: could not install Open MPI; the MPI test will be skipped" >&2
 	@$(MAKE) --no-print-directory check-run
 
@@ -168,19 +168,19 @@ check: deps
 # first failure (scripts/check-repeat.sh; logs in build/check-repeat/).
 N ?= 10
 check-repeat: deps
-	@scripts/install-deps.sh plots
+	@scripts/install-deps.sh plots python
 	@scripts/install-deps.sh mpi || echo "make check-repeat: could not install Open MPI; the MPI test will be skipped" >&2
 	@$(MAKE) --no-print-directory all test-bins $(if $(HAVE_MPI),$(BUILD)/bssim-mpi)
 	@scripts/check-repeat.sh $(N) $(BUILD) $(MAKE) --no-print-directory check-run
 
 check-browser: deps
-	@scripts/install-deps.sh plots browser
+	@scripts/install-deps.sh plots browser python
 	@$(MAKE) --no-print-directory check-run
 
 check-run: all test-bins $(if $(HAVE_MPI),$(BUILD)/bssim-mpi)
 	@$(if $(HAVE_MPI),,echo "  skip  MPI sweep test: mpicc/mpirun not found (scripts/install-deps.sh mpi)")
-	@BSSIM=$(BUILD)/bssim BSSIM_MPI=$(if $(HAVE_MPI),$(BUILD)/bssim-mpi) BUILD=$(BUILD) \
-		BSSIM_CFLAGS="$(EXTRA_CFLAGS)" tests/run.sh $(TEST_BIN)
+	@BSSIM=$(BUILD)/bssim BSSIM_MPI=$(if $(HAVE_MPI),$(BUILD)/bssim-mpi) BUILD=$(BUILD) PYTHON=$(PYTHON) \
+		BSSIM_CFLAGS="$(EXTRA_CFLAGS)" tests/run.sh $(TEST_BIN) tests/check_python
 
 demo: deps
 	@scripts/install-deps.sh plots
@@ -299,7 +299,8 @@ plots-run: all
 # bssim-mpi when built), libbssim (shared, with its soname, and static),
 # bssim.h, bssim.pc for pkg-config, the man page bssim(1), and under
 # share/bssim the plot scripts (with bssim-plots on PATH to run them), the
-# docs, the shipped scenarios and their data.
+# docs, the shipped scenarios and their data; and the Python package
+# (install-python below) when python3 is there.
 PREFIX ?= /usr/local
 BINDIR = $(DESTDIR)$(PREFIX)/bin
 LIBDIR = $(DESTDIR)$(PREFIX)/lib
@@ -328,9 +329,32 @@ install: all
 	install -m 644 README.md docs/*.md docs/bssim.schema.json $(SHAREDIR)/docs/
 	install -m 644 docs/img/* $(SHAREDIR)/docs/img/
 	cp -r scenarios data $(SHAREDIR)/
+	@if command -v $(PYTHON) >/dev/null 2>&1; then \
+		$(MAKE) --no-print-directory install-python PREFIX='$(PREFIX)' DESTDIR='$(DESTDIR)' PYTHON='$(PYTHON)'; \
+	else echo "install: $(PYTHON) not found: the Python package (python/bssim) is not installed" >&2; fi
 
 clean:
 	rm -rf build
+
+# ---- the Python package (python/bssim; docs/python.md) -----------------------
+# `make install-python PREFIX=...` copies the package into PYTHON_DIR and
+# records PREFIX/lib, where `make install` puts libbssim.so.0, in its
+# _config.py (the package looks there after BSSIM_LIBRARY). PYTHON_DIR: a
+# site-packages folder of $(PYTHON) under PREFIX/lib (Debian, PREFIX
+# /usr/local: /usr/local/lib/python3.X/dist-packages, on sys.path), else
+# PREFIX's posix_prefix purelib, which PYTHONPATH must then name (the
+# target says so). Debian's python3 first: python3-pandas is its.
+PYTHON ?= $(if $(wildcard /usr/bin/python3),/usr/bin/python3,python3)
+PYTHON_DIR ?= $(shell $(PYTHON) python/sitedir.py '$(PREFIX)')
+PY_FILES := $(filter-out python/bssim/_config.py,$(sort $(wildcard python/bssim/*.py)))
+.PHONY: install-python
+install-python:
+	@test -n "$(PYTHON_DIR)" || { echo "install-python: cannot tell where $(PYTHON) installs packages; give PYTHON_DIR=DIR" >&2; exit 2; }
+	install -d $(DESTDIR)$(PYTHON_DIR)/bssim
+	install -m 644 $(PY_FILES) $(DESTDIR)$(PYTHON_DIR)/bssim/
+	$(PYTHON) -c 'import sys; print("# made by make install-python: where make install put libbssim.so.0\nlibdir = %r" % sys.argv[1])' \
+		'$(PREFIX)/lib' > $(DESTDIR)$(PYTHON_DIR)/bssim/_config.py
+	@$(PYTHON) python/sitedir.py --note '$(PREFIX)' '$(PYTHON_DIR)'
 
 # Header dependencies of every build, the fuzz and bench ones included
 # (without them a changed struct leaves stale objects of the old layout).

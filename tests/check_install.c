@@ -4,7 +4,8 @@
  * program that includes only <bssim.h> builds against it (shared, and
  * static from libbssim.a) and runs a scenario, giving the numbers the
  * installed command line gives; the installed command line runs the
- * installed scenarios; DESTDIR stages without changing the prefix.
+ * installed scenarios; DESTDIR stages without changing the prefix (the
+ * Python package with the rest).
  *
  * BUILD is the build folder (make check-run sets it), BSSIM_CFLAGS the
  * extra compiler flags of that build (the sanitizers' under make
@@ -256,6 +257,32 @@ START_TEST(test_installed_tree)
 }
 END_TEST
 
+/* make install stages the Python package too, and its _config.py names
+ * where the library will be (PREFIX/lib), not where it was staged. The
+ * package's own tests (tests/python/test_bssim.py, TestFinding) run the
+ * installed package against the installed command line. */
+static void staged_python_package(const char *stage)
+{
+	/* the python3 make install used (make check-run passes PYTHON) */
+	const char *py = getenv("PYTHON") && *getenv("PYTHON") ? getenv("PYTHON") : "python3";
+	char cmd[4096], path[4096], *site = NULL, *cfg;
+
+	snprintf(cmd, sizeof(cmd), "command -v '%s' >/dev/null", py);
+	if (tu_run(cmd, NULL, NULL) != 0)
+		return; /* make install said it skipped the package */
+	snprintf(cmd, sizeof(cmd), "'%s' python/sitedir.py /usr/local", py);
+	ck_assert_int_eq(tu_run(cmd, &site, NULL), 0);
+	site[strcspn(site, "\n")] = '\0';
+	snprintf(path, sizeof(path), "%s%s/bssim/_config.py", stage, site);
+	ck_assert_msg((cfg = tu_slurp(path, NULL)) != NULL, "make install did not stage %s", path);
+	ck_assert_msg(strstr(cfg, "\nlibdir = '/usr/local/lib'\n"), "_config.py: %s", cfg);
+	snprintf(cmd, sizeof(cmd), "cmp -s python/bssim/_native.py '%s%s/bssim/_native.py'", stage,
+		 site);
+	ck_assert_msg(tu_run(cmd, NULL, NULL) == 0, "%s", cmd);
+	free(cfg);
+	free(site);
+}
+
 START_TEST(test_destdir_keeps_the_prefix)
 {
 	char stage[1024], path[2048], *pc;
@@ -271,6 +298,7 @@ START_TEST(test_destdir_keeps_the_prefix)
 	ck_assert_msg(strstr(pc, "exec \"/usr/local/share/bssim/plots/plots.sh\""),
 		      "bssim-plots: %s", pc);
 	free(pc);
+	staged_python_package(stage);
 }
 END_TEST
 
