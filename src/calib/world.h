@@ -26,6 +26,11 @@ struct bs_world {
 	struct bs_agreement *agr;
 	struct bs_ops *ops;
 	uint32_t *init_stock;
+	/* fleet.ownership: each ward's own bikes [nwards] (= its ports'
+	 * initial stock, as owner = the ward of a bike's first port), of
+	 * fleet_bikes in all */
+	uint32_t *owned;
+	uint64_t fleet_bikes;
 	struct bs_model model;
 	/* inputs' rows skipped safely (trip log rows without a station) */
 	struct bs_warnings warn;
@@ -37,5 +42,11 @@ struct bs_world *bs_world_build(const struct bs_scenario *sc,
 				struct bs_error *err);
 
 void bs_world_free(struct bs_world *w);
+
+/* Each ward's expected requests per measured day (after the warm-up),
+ * into req[nwards]: what `check` shows and fleet.ownership "demand"
+ * shares by. O(n). */
+void bs_world_ward_requests(const struct bs_world *w,
+			    const struct bs_params *p, double *req);
 
 #endif
