@@ -375,6 +375,63 @@ START_TEST(test_refused)
 }
 END_TEST
 
+/* What `bssim check` prints (bs_scenario_describe). */
+static char *describe(const char *fleet, const char *agreement)
+{
+	char json[2048];
+	struct bs_error err;
+	struct bs_scenario *sc;
+	char *text;
+
+	snprintf(json, sizeof(json),
+		 "{\"bssim\": 1, \"network\": {\"stations\": \"%s\"},\n"
+		 " \"fleet\": {%s},\n \"agreement\": {%s},\n"
+		 " \"demand\": {\"model\": \"uniform\", \"rate_per_station_per_hour\": 1}}\n",
+		 tu_abspath(tu_fixture("six.csv")), fleet, agreement);
+	sc = tu_scenario(dir, json, &err);
+	ck_assert_msg(sc != NULL, "%s", err.text);
+	text = bs_scenario_describe(sc, &err);
+	ck_assert_msg(text != NULL, "%s", err.text);
+	bs_scenario_free(sc);
+	return text;
+}
+
+/* Each ward's fleet, bikes per dock and per request, and the rule; the
+ * warnings at 1.5x either way and on a snapshot under isolation. Uniform
+ * demand: 48 requests a day in every ward, 10 docks each. */
+START_TEST(test_check_shows_and_warns)
+{
+	char *t;
+
+	/* 2 9 4 for 10 docks each: 0.2 0.9 0.4 a dock against 15 / 30 = 0.5;
+	 * 0.042 0.1875 0.083 a request against 15 / 144 = 0.104 */
+	t = describe("\"bikes\": {\"Alpha\": 2, \"Beta\": 9, \"Gamma\": 4}",
+		     "\"type\": \"isolated\"");
+	ck_assert_msg(strstr(t, "fleet owned by ward: given"), "%s", t);
+	ck_assert_msg(strstr(t, "bikes/dock") && strstr(t, "bikes/req"), "%s", t);
+	ck_assert_msg(strstr(t, "        2       0.200          48.0      0.042 "),
+		      "Alpha's row: %s", t);
+	ck_assert_msg(strstr(t, "warning: Alpha has 0.200 bikes per dock, 0.40x the network's 0.500"), "%s", t);
+	ck_assert_msg(strstr(t, "warning: Alpha has 0.042 bikes per request, 0.40x the network's 0.104"), "%s", t);
+	ck_assert_msg(strstr(t, "warning: Beta has 0.900 bikes per dock, 1.80x"), "%s", t);
+	/* Gamma 0.4 a dock: 0.8x, within 1.5x either way */
+	ck_assert_msg(!strstr(t, "warning: Gamma"), "%s", t);
+	ck_assert_msg(!strstr(t, "snapshot"), "%s", t);
+	free(t);
+	/* docks: no warning at all */
+	t = describe("\"bikes\": 15", "\"type\": \"isolated\"");
+	ck_assert_msg(strstr(t, "fleet owned by ward: docks") && !strstr(t, "warning"), "%s", t);
+	free(t);
+	/* stock: warned under isolation, not under full mutual use */
+	t = describe("\"bikes\": 15, \"ownership\": \"stock\"", "\"type\": \"isolated\"");
+	ck_assert_msg(strstr(t, "warning: fleet.ownership \"stock\""), "%s", t);
+	free(t);
+	t = describe("\"bikes\": 15, \"ownership\": \"stock\"", "\"type\": \"full\"");
+	ck_assert_msg(!strstr(t, "warning"), "%s", t);
+	free(t);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("fleet");
@@ -391,6 +448,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_stock_rule_is_the_old_spread);
 	tcase_add_test(tc, test_same_placement_every_agreement);
 	tcase_add_test(tc, test_refused);
+	tcase_add_test(tc, test_check_shows_and_warns);
 	suite_add_tcase(s, tc);
 	return s;
 }
