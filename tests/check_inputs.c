@@ -56,7 +56,7 @@ START_TEST(test_initial_stock)
 	free(tu_write(dir, "stock.csv", "station_id,bikes\nA2,6\nB1,0\nC1,3\n"));
 	snprintf(json, sizeof(json),
 		 "{\"bssim\": 1, \"network\": {\"stations\": \"%s\"},"
-		 " \"fleet\": {\"initial\": \"stock.csv\"},"
+		 " \"fleet\": {\"initial\": \"stock.csv\", \"ownership\": \"stock\"},"
 		 " \"demand\": {\"model\": \"uniform\", \"rate_per_station_per_hour\": 1}}",
 		 tu_abspath(tu_fixture("six.csv")));
 	w = world_of(json, &err);
@@ -69,7 +69,7 @@ START_TEST(test_initial_stock)
 	/* with fleet.bikes: 9 -> 15, the 6 extra in proportion to free docks */
 	snprintf(json, sizeof(json),
 		 "{\"bssim\": 1, \"network\": {\"stations\": \"%s\"},"
-		 " \"fleet\": {\"initial\": \"stock.csv\", \"bikes\": 15},"
+		 " \"fleet\": {\"initial\": \"stock.csv\", \"bikes\": 15, \"ownership\": \"stock\"},"
 		 " \"demand\": {\"model\": \"uniform\", \"rate_per_station_per_hour\": 1}}",
 		 tu_abspath(tu_fixture("six.csv")));
 	w = world_of(json, &err);

@@ -84,7 +84,8 @@ START_TEST(test_tokyo_calibrated_day)
 	double req, expect = 26897.6;
 
 	snprintf(args, sizeof(args),
-		 "run scenarios/tokyo4_full.json -o %s/t -q --replications 4", dir);
+		 "run scenarios/tokyo4_full.json -o %s/t -q --replications 4"
+		 " --set fleet.ownership=stock", dir);
 	ck_assert_int_eq(run(args, NULL, NULL), 0);
 	snprintf(args, sizeof(args), "%s/t", dir);
 	doc = summary(args);

@@ -89,19 +89,93 @@ static void put_operations(FILE *o, const struct bs_scenario *sc,
 	fprintf(o, "\n");
 }
 
-static void put_wards(FILE *o, const struct bs_world *w, const double *req,
+/* A ward's bikes per dock or per request further than this factor from
+ * the network's, either way, is warned about: the wards' own programmes
+ * bought about the same bikes per port (docs/model.md: 11.1, 11.1 and
+ * 11.1 in Chiyoda, Chuo and Koto, 2016-2019), so 1.5x is well outside
+ * what any ward chose, and a docks rule never trips it on docks. */
+#define FLEET_WARN_FACTOR 1.5
+
+static const char *const OWN_WHY[] = {
+	"each ward owns bikes in proportion to its docks",
+	"each ward owns bikes in proportion to its requests per day",
+	"each ward owns the bikes fleet.bikes gives it",
+	"each bike is owned by the ward of the port it starts at: the stock as it stands"};
+
+/* "x.xxx", or "-" when the denominator is 0. */
+static const char *ratio(double a, double b, char *buf, size_t sz)
+{
+	if (!(b > 0.0))
+		return "-";
+	snprintf(buf, sz, "%.3f", a / b);
+	return buf;
+}
+
+/* A warning when r is further than FLEET_WARN_FACTOR from the network's
+ * rn, either way. */
+static void warn_far(FILE *o, const char *ward, const char *per, double r,
+		     double rn)
+{
+	if (!(rn > 0.0) || (r <= rn * FLEET_WARN_FACTOR &&
+			    r >= rn / FLEET_WARN_FACTOR))
+		return;
+	fprintf(o, "  warning: %s has %.3f bikes per %s, %.2fx the network's %.3f (warned beyond %gx either way)\n",
+		ward, r, per, r / rn, rn, FLEET_WARN_FACTOR);
+}
+
+/* Each ward's fleet against its docks and requests, and the warnings of
+ * a fleet whose ownership is far from the network's or a snapshot's. */
+static void put_fleet_warnings(FILE *o, const struct bs_scenario *sc,
+			       const struct bs_world *w, const double *req,
+			       const uint64_t *bikes)
+{
+	const struct bs_network *net = w->net;
+	double B = 0.0, R = 0.0;
+	size_t a;
+
+	if (net->nwards < 2)
+		return;
+	for (a = 0; a < net->nwards; a++) {
+		B += (double)bikes[a];
+		R += req[a];
+	}
+	for (a = 0; a < net->nwards; a++) {
+		if (net->ward_docks[a] > 0)
+			warn_far(o, net->ward_names[a], "dock",
+				 (double)bikes[a] / (double)net->ward_docks[a],
+				 B / (double)net->total_docks);
+		if (req[a] > 0.0)
+			warn_far(o, net->ward_names[a], "request",
+				 (double)bikes[a] / req[a], B / R);
+	}
+	if (sc->p.ownership == BS_OWN_STOCK && !w->agr->all)
+		fprintf(o, "  warning: fleet.ownership \"stock\": each ward owns the bikes standing on its ports at the start (a snapshot of a network under mutual use), yet this agreement is not full mutual use; expected \"docks\", \"demand\" or \"given\" for a ward's own programme\n");
+}
+
+static void put_wards(FILE *o, const struct bs_scenario *sc,
+		      const struct bs_world *w, const double *req,
 		      const uint64_t *bikes)
 {
 	const struct bs_network *net = w->net;
+	char r1[32], r2[32], n1[32];
 	size_t a, b;
 
-	fprintf(o, "\n  %-14s %9s %8s %8s %13s %10s\n", "ward", "stations",
-		"docks", "bikes", "requests/day", "price/blk");
+	fprintf(o, "\n  fleet owned by ward: %s (%s)\n",
+		name_of("fleet.ownership", sc->p.ownership, n1, sizeof(n1)),
+		OWN_WHY[sc->p.ownership]);
+	fprintf(o, "  %-14s %9s %8s %8s %11s %13s %10s %10s\n", "ward",
+		"stations", "docks", "bikes", "bikes/dock", "requests/day",
+		"bikes/req", "price/blk");
 	for (a = 0; a < net->nwards; a++)
-		fprintf(o, "  %-14s %9u %8llu %8llu %13.1f %10g\n",
+		fprintf(o, "  %-14s %9u %8llu %8llu %11s %13.1f %10s %10g\n",
 			net->ward_names[a], net->ward_nstations[a],
 			(unsigned long long)net->ward_docks[a],
-			(unsigned long long)bikes[a], req[a], w->agr->price_yen[a]);
+			(unsigned long long)bikes[a],
+			ratio((double)bikes[a], (double)net->ward_docks[a], r1,
+			      sizeof(r1)),
+			req[a], ratio((double)bikes[a], req[a], r2, sizeof(r2)),
+			w->agr->price_yen[a]);
+	put_fleet_warnings(o, sc, w, req, bikes);
 	if (net->nwards > 1 && net->nwards <= 16) {
 		fprintf(o, "\n  may a bike of (row) be returned in (column)?\n  %-14s", "");
 		for (b = 0; b < net->nwards; b++)
@@ -159,7 +233,7 @@ static void describe(FILE *o, const struct bs_scenario *sc,
 	fprintf(o, "  agreement   %s (%zu cross-ward permissions)\n",
 		name_of("agreement.type", p->agreement, n1, sizeof(n1)),
 		bs_agreement_cross_pairs(w->agr));
-	put_wards(o, w, req, bikes);
+	put_wards(o, sc, w, req, bikes);
 	if (sc->nunused) {
 		fprintf(o, "\n  given but not used by this scenario:");
 		for (i = 0; i < sc->nunused; i++)

@@ -641,8 +641,59 @@ static int build_rules(struct bs_world *w, const struct bs_scenario *sc,
 	return rc;
 }
 
-/* The initial stock: fleet.initial as given, or bikes / fill spread over
- * the docks (or added to / taken from the given stock). */
+/*
+ * fleet.ownership "given": each ward's count from fleet.bikes {ward: n}
+ * (every ward named, each within its ward's docks). O(wards named x
+ * wards) for the names.
+ */
+static int given_counts(const struct bs_scenario *sc,
+			const struct bs_network *net, uint32_t *owned,
+			struct bs_error *err)
+{
+	const struct bs_wardval *wv = &sc->fleet_bikes;
+	double *x = calloc(net->nwards, sizeof(double));
+	size_t i;
+	int rc;
+
+	if (!x)
+		return BS_E_NOMEM;
+	rc = ward_numbers(sc, net, wv, "fleet.bikes", "bikes", "a count", x,
+			  err);
+	for (i = 0; !rc && i < wv->n; i++) {
+		int a = ward_named(sc, net, &wv->ward[i], err);
+		uint64_t d = net->ward_docks[a];
+		if (wv->num[i] > (double)d)
+			rc = bs_scenario_error(sc, err, wv->ward[i].key,
+					       "%.0f bikes do not fit in ward %s's %llu docks; expected at most %llu",
+					       wv->num[i], net->ward_names[a],
+					       (unsigned long long)d,
+					       (unsigned long long)d);
+	}
+	for (i = 0; !rc && i < net->nwards; i++)
+		owned[i] = (uint32_t)x[i];
+	free(x);
+	return rc;
+}
+
+/* Each ward's bikes by the stock it starts with (fleet.ownership
+ * "stock", and what every rule's placement leaves). O(n). */
+static void owned_from_stock(struct bs_world *w)
+{
+	size_t i;
+
+	memset(w->owned, 0, w->net->nwards * sizeof(uint32_t));
+	for (i = 0; i < w->net->n; i++)
+		w->owned[w->net->ward[i]] += w->init_stock[i];
+}
+
+/*
+ * The initial stock. Total: fleet.bikes (a number, or the sum of
+ * {ward: n}), fill x docks, or the stock of fleet.initial. "stock": that
+ * total spread over the docks (or added to / taken from the given stock)
+ * whatever the wards, each bike owned by the ward where it stands.
+ * Otherwise each ward's count by the rule, then over its own ports
+ * (bs_fleet_place); "demand" waits for the demand (place_by_demand).
+ */
 static int build_fleet(struct bs_world *w, const struct bs_scenario *sc,
 		       struct bs_error *err)
 {
@@ -650,7 +701,8 @@ static int build_fleet(struct bs_world *w, const struct bs_scenario *sc,
 	uint64_t bikes = 0;
 	int rc;
 
-	if (!(w->init_stock = calloc(w->net->n, sizeof(uint32_t))))
+	if (!(w->init_stock = calloc(w->net->n, sizeof(uint32_t))) ||
+	    !(w->owned = calloc(w->net->nwards, sizeof(uint32_t))))
 		return BS_E_NOMEM;
 	if (sc->initial_path) {
 		if (table_ok(sc, "fleet.initial", sc->initial_path,
@@ -660,6 +712,9 @@ static int build_fleet(struct bs_world *w, const struct bs_scenario *sc,
 					&bikes, err)))
 			return rc;
 	}
+	if (p->ownership == BS_OWN_GIVEN &&
+	    (rc = given_counts(sc, w->net, w->owned, err)))
+		return rc;
 	if (p->fleet_mode == BS_FLEET_FILL)
 		bikes = (uint64_t)llround(p->fill * (double)w->net->total_docks);
 	else if (p->fleet_mode == BS_FLEET_BIKES)
@@ -677,10 +732,70 @@ static int build_fleet(struct bs_world *w, const struct bs_scenario *sc,
 		return bs_scenario_error(sc, err, "fleet.bikes",
 					 "%llu bikes; expected at most %u",
 					 (unsigned long long)bikes, UINT32_MAX - 1);
-	if (sc->initial_path ? bs_fleet_adjust(w->net, bikes, w->init_stock)
-			     : bs_fleet_spread(w->net, bikes, w->init_stock))
+	w->fleet_bikes = bikes;
+	if (p->ownership == BS_OWN_STOCK) {
+		if (sc->initial_path ? bs_fleet_adjust(w->net, bikes, w->init_stock)
+				     : bs_fleet_spread(w->net, bikes, w->init_stock))
+			return BS_E_NOMEM;
+		owned_from_stock(w);
+		return 0;
+	}
+	if (p->ownership == BS_OWN_DEMAND)
+		return 0;
+	if (p->ownership == BS_OWN_DOCKS &&
+	    bs_fleet_owned(w->net, BS_OWN_DOCKS, bikes, NULL, w->owned))
 		return BS_E_NOMEM;
-	return 0;
+	return bs_fleet_place(w->net, w->owned, sc->initial_path != NULL,
+			      w->init_stock);
+}
+
+void bs_world_ward_requests(const struct bs_world *w,
+			    const struct bs_params *p, double *req)
+{
+	double warm = p->warmup_days * BS_MINUTES_PER_DAY;
+	double hor = p->days * BS_MINUTES_PER_DAY, mdays = p->days - p->warmup_days;
+	size_t i;
+
+	memset(req, 0, w->net->nwards * sizeof(double));
+	for (i = 0; i < w->net->n; i++)
+		req[w->net->ward[i]] +=
+			bs_demand_expected(w->dem, (uint32_t)i, warm, hor) / mdays;
+}
+
+/* fleet.ownership "demand": each ward's share of the fleet by its
+ * requests per measured day (what `check` shows), within its docks, then
+ * over its own ports. O(n). */
+static int place_by_demand(struct bs_world *w, const struct bs_scenario *sc,
+			   struct bs_error *err)
+{
+	const struct bs_network *net = w->net;
+	double *req = calloc(net->nwards, sizeof(double)), sum = 0.0;
+	size_t a;
+	int rc = 0;
+
+	if (!req)
+		return BS_E_NOMEM;
+	bs_world_ward_requests(w, &sc->p, req);
+	for (a = 0; a < net->nwards; a++)
+		sum += req[a];
+	if (!(sum > 0.0) && w->fleet_bikes > 0)
+		rc = bs_scenario_error(sc, err, "fleet.ownership",
+				       "\"demand\" shares bikes by requests, and the demand expects none in the measured days; expected another rule (\"docks\")");
+	else if (bs_fleet_owned(net, BS_OWN_DEMAND, w->fleet_bikes, req,
+				w->owned))
+		rc = BS_E_NOMEM;
+	for (a = 0; !rc && a < net->nwards; a++)
+		if (w->owned[a] > net->ward_docks[a])
+			rc = bs_scenario_error(sc, err, "fleet.ownership",
+					       "\"demand\" gives ward %s %u bikes for its %llu docks; expected at most %llu bikes in a ward: fewer bikes, or the rule \"docks\"",
+					       net->ward_names[a], w->owned[a],
+					       (unsigned long long)net->ward_docks[a],
+					       (unsigned long long)net->ward_docks[a]);
+	if (!rc)
+		rc = bs_fleet_place(net, w->owned, sc->initial_path != NULL,
+				    w->init_stock);
+	free(req);
+	return rc;
 }
 
 struct bs_world *bs_world_build(const struct bs_scenario *sc,
@@ -699,8 +814,6 @@ struct bs_world *bs_world_build(const struct bs_scenario *sc,
 			goto nomem;
 		goto fail;
 	}
-	for (i = 0; i < w->net->n; i++)
-		s += w->init_stock[i];
 	if (build_demand(w, sc, err)) {
 		/* the demand module names the key; locate it in the file */
 		if (err && err->code == BS_E_LIMIT && err->key[0])
@@ -713,6 +826,14 @@ struct bs_world *bs_world_build(const struct bs_scenario *sc,
 			goto nomem;
 		goto fail;
 	}
+	if (sc->p.ownership == BS_OWN_DEMAND &&
+	    (rc = place_by_demand(w, sc, err))) {
+		if (rc == BS_E_NOMEM)
+			goto nomem;
+		goto fail;
+	}
+	for (i = 0; i < w->net->n; i++)
+		s += w->init_stock[i];
 	if (check_event_budget(sc, w, err))
 		goto fail;
 	w->model.net = w->net;
@@ -742,6 +863,7 @@ void bs_world_free(struct bs_world *w)
 	bs_depots_free(w->depots);
 	bs_network_free(w->net);
 	free(w->init_stock);
+	free(w->owned);
 	free(w);
 }
 

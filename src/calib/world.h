@@ -27,6 +27,11 @@ struct bs_world {
 	struct bs_ops *ops;
 	struct bs_depots *depots; /* NULL: none */
 	uint32_t *init_stock;
+	/* fleet.ownership: each ward's own bikes [nwards] (= its ports'
+	 * initial stock, as owner = the ward of a bike's first port), of
+	 * fleet_bikes in all */
+	uint32_t *owned;
+	uint64_t fleet_bikes;
 	struct bs_model model;
 	/* inputs' rows skipped safely (trip log rows without a station) */
 	struct bs_warnings warn;
@@ -38,5 +43,11 @@ struct bs_world *bs_world_build(const struct bs_scenario *sc,
 				struct bs_error *err);
 
 void bs_world_free(struct bs_world *w);
+
+/* Each ward's expected requests per measured day (after the warm-up),
+ * into req[nwards]: what `check` shows and fleet.ownership "demand"
+ * shares by. O(n). */
+void bs_world_ward_requests(const struct bs_world *w,
+			    const struct bs_params *p, double *req);
 
 #endif

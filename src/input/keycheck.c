@@ -179,7 +179,17 @@ static int check_per_ward(const struct bs_scenario *sc,
 
 	if (json_is_number(v))
 		return check_number(sc, ks, v, integer, err);
-	if (!json_is_object(v) || json_object_size(v) == 0) {
+	if (!json_is_object(v)) {
+		/* as check_number says it, with the object form beside */
+		char rng[120];
+		bs__json_show(v, got, sizeof(got));
+		bs_key_range_text(ks, rng, sizeof(rng));
+		return bs_scenario_error(sc, err, ks->path,
+			    "expected %s %s, or %s for every ward, got %s %s",
+			    integer ? "an integer" : "a number", rng, obj,
+			    bs__json_type_name(v), got);
+	}
+	if (json_object_size(v) == 0) {
 		bs__json_show(v, got, sizeof(got));
 		return bs_scenario_error(sc, err, ks->path,
 			    "expected %s, or %s for every ward, got %s", one,

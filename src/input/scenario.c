@@ -209,6 +209,26 @@ static int check_users(struct bs_scenario *sc, struct bs_error *err)
 }
 static int check_operations(struct bs_scenario *sc, struct bs_error *err);
 
+/* fleet.ownership against fleet.bikes: "given" takes {ward: n} (and only
+ * it does); p->bikes is the total either way. O(wards named). */
+static int check_ownership(struct bs_scenario *sc, struct bs_error *err)
+{
+	const struct bs_wardval *fb = &sc->fleet_bikes;
+	struct bs_params *p = &sc->p;
+	size_t i;
+
+	if (p->ownership == BS_OWN_GIVEN && !fb->each)
+		return serr(sc, err, "fleet.ownership",
+			    "\"given\" takes each ward's bikes from fleet.bikes; expected \"bikes\": {ward: bikes} naming every ward");
+	if (p->ownership != BS_OWN_GIVEN && fb->each)
+		return serr(sc, err, "fleet.bikes",
+			    "bikes by ward are the \"given\" ownership rule; expected one number of bikes, or \"ownership\": \"given\"");
+	p->bikes = (uint64_t)fb->all; /* each count <= 1e10: exact */
+	for (i = 0; fb->each && i < fb->n; i++)
+		p->bikes += (uint64_t)fb->num[i];
+	return 0;
+}
+
 static int cross_checks(struct bs_scenario *sc, struct bs_error *err)
 {
 	json_t *r = sc->root;
@@ -257,6 +277,8 @@ static int cross_checks(struct bs_scenario *sc, struct bs_error *err)
 	if (bs_json_path(r, "fleet.bikes") && bs_json_path(r, "fleet.fill"))
 		return serr(sc, err, "fleet.fill",
 			    "both fleet.bikes and fleet.fill are given; expected one of them");
+	if ((rc = check_ownership(sc, err)))
+		return rc;
 	if (bs_json_path(r, "fleet.bikes"))
 		p->fleet_mode = BS_FLEET_BIKES;
 	else if (bs_json_path(r, "fleet.fill"))
@@ -422,6 +444,15 @@ static int validate(struct bs_scenario *sc, struct bs_error *err)
 			    "missing; expected \"bssim\": 1 (the scenario format version) at the top");
 	if ((rc = bs__scenario_check_keys(sc, err)))
 		return rc;
+	/* the one default that depends on another key: bikes by ward mean
+	 * the "given" rule (the key table's default is "docks") */
+	if (json_is_object(bs_json_path(sc->root, "fleet.bikes")) &&
+	    !bs_json_path(sc->root, "fleet.ownership")) {
+		char bad[256];
+		json_t *g = json_string("given");
+		if (!g || set_path(sc->root, "fleet.ownership", g, bad, sizeof(bad)))
+			return BS_E_NOMEM;
+	}
 	for (i = 0; i < bs_nkeys; i++) {
 		const struct bs_key *ks = &bs_keys[i];
 		json_t *v = bs_json_path(sc->root, ks->path);

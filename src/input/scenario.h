@@ -43,7 +43,7 @@ struct bs_wardname {
 };
 
 /*
- * A per-ward value (fees.price_yen, rebalancing.trucks_per_ward,
+ * A per-ward value (fleet.bikes, fees.price_yen, rebalancing.trucks_per_ward,
  * battery.crews_per_ward, rebalancing.depots): one value for every ward,
  * or an object naming wards. given: the key is present and applies.
  */
@@ -98,6 +98,7 @@ struct bs_scenario {
 	long trace_day0;    /* demand.trace_start, days since 1970; -1: auto */
 
 	/* per-ward keys, as given (resolved against the network by world.c) */
+	struct bs_wardval fleet_bikes;        /* fleet.bikes: total or {ward: n} */
 	struct bs_wardlists agr_pairs, agr_matrix;
 	struct bs_wardval price;              /* fees.price_yen */
 	struct bs_wardval trucks_per_ward, crews_per_ward;

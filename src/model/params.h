@@ -13,6 +13,8 @@
 #include <stdint.h>
 
 enum bs_fleet_mode { BS_FLEET_BIKES, BS_FLEET_FILL, BS_FLEET_INITIAL };
+/* fleet.ownership, in the key's choice order */
+enum bs_ownership { BS_OWN_DOCKS, BS_OWN_DEMAND, BS_OWN_GIVEN, BS_OWN_STOCK };
 enum bs_demand_kind { BS_DEMAND_UNIFORM, BS_DEMAND_GRAVITY, BS_DEMAND_RATES,
 		      BS_DEMAND_TRACE };
 enum bs_dur_kind { BS_DUR_EXPONENTIAL, BS_DUR_DISTANCE };
@@ -48,6 +50,7 @@ struct bs_params {
 	int fleet_mode;      /* enum bs_fleet_mode */
 	uint64_t bikes;      /* BS_FLEET_BIKES */
 	double fill;         /* BS_FLEET_FILL: share of docks filled */
+	int ownership;       /* enum bs_ownership: who owns how many bikes */
 
 	/* demand */
 	int demand;                  /* enum bs_demand_kind */
