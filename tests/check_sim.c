@@ -11,6 +11,7 @@
 
 #include "stats/metrics.h"
 #include "exp/runner.h"
+#include "model/agreement.h"
 #include "model/sim.h"
 #include "calib/world.h"
 #include "testutil.h"
@@ -449,6 +450,138 @@ static int stop_after_first(void *ud, const struct bs_trip_record *tr)
 	return 0;
 }
 
+/* ---- which bike: the most recently returned eligible one ----------------- */
+
+struct bike_ev {
+	double t;
+	uint32_t st, bike, owner, dest;
+	int rent; /* 1: rented at st, 0: returned at st */
+	int truncated;
+};
+
+struct bike_log {
+	struct bike_ev *ev;
+	size_t n, cap;
+};
+
+static int log_trip(void *ud, const struct bs_trip_record *tr)
+{
+	struct bike_log *L = ud;
+	int i;
+
+	if (tr->outcome != BS_TRIP_COMPLETED)
+		return 0;
+	for (i = 0; i < 2; i++) {
+		struct bike_ev *e;
+		if (L->n == L->cap) {
+			L->cap = L->cap ? 2 * L->cap : 1024;
+			L->ev = realloc(L->ev, L->cap * sizeof(*L->ev));
+			ck_assert_ptr_nonnull(L->ev);
+		}
+		e = &L->ev[L->n++];
+		e->t = i == 0 ? tr->rent_t : tr->return_t;
+		e->st = i == 0 ? tr->rent_station : tr->return_station;
+		e->bike = tr->bike;
+		e->owner = tr->owner;
+		e->dest = tr->dest;
+		e->rent = i == 0;
+		e->truncated = tr->truncated;
+	}
+	return 0;
+}
+
+static int cmp_bike_ev(const void *a, const void *b)
+{
+	const struct bike_ev *x = a, *y = b;
+
+	return (x->t > y->t) - (x->t < y->t);
+}
+
+/*
+ * Under a three-ward bilateral chain (Alpha-Beta, Beta-Gamma: an Alpha
+ * bike may not be returned in Gamma), every rental takes, of the bikes
+ * docked at its port, the most recently returned one that may go to the
+ * destination's ward (or, when none may, the most recently returned one:
+ * a truncated trip). Checked against the trip log replayed in time order:
+ * each port's bikes with the time they were docked (bikes there from the
+ * start count as docked at -1, their order unknown, so only returned
+ * bikes are compared). Before bs__take kept the stack in order, a bike
+ * taken from mid-stack swapped the top one down and later rentals took
+ * an older bike.
+ */
+START_TEST(test_bike_most_recent_eligible)
+{
+	struct bs_scenario *sc;
+	struct bs_world *w = six(&sc, "agreement.type=bilateral",
+				 "agreement.pairs=[[\"Alpha\", \"Beta\"], [\"Beta\", \"Gamma\"]]",
+				 "horizon.warmup_days=0", NULL);
+	struct bike_log L = {NULL, 0, 0};
+	struct bs_run_hooks hk;
+	double *docked_t = malloc(w->model.fleet * sizeof(double));
+	uint32_t *at = malloc(w->model.fleet * sizeof(uint32_t));
+	uint32_t *owner = malloc(w->model.fleet * sizeof(uint32_t));
+	size_t i, checked = 0, mid = 0;
+	uint32_t b;
+
+	ck_assert_ptr_nonnull(docked_t);
+	memset(&hk, 0, sizeof(hk));
+	hk.paranoid = 1;
+	hk.on_trip = log_trip;
+	hk.trip_ud = &L;
+	bs_rep_result_free(run1(w, 1, &hk));
+	qsort(L.ev, L.n, sizeof(*L.ev), cmp_bike_ev);
+	for (b = 0; b < w->model.fleet; b++) {
+		docked_t[b] = -1.0;
+		at[b] = UINT32_MAX; /* unknown until first rented */
+	}
+	for (i = 0; i < L.n; i++) {
+		const struct bike_ev *e = &L.ev[i];
+		uint32_t wd = w->net->ward[e->dest];
+		double best_ok = -2.0, best_any = -2.0;
+		int ok;
+		owner[e->bike] = e->owner;
+		if (!e->rent) {
+			at[e->bike] = e->st;
+			docked_t[e->bike] = e->t;
+			continue;
+		}
+		for (b = 0; b < w->model.fleet; b++) {
+			if (at[b] != e->st || b == e->bike)
+				continue;
+			if (docked_t[b] > best_any)
+				best_any = docked_t[b];
+			if (bs_agreement_allows(w->agr, owner[b], wd) &&
+			    docked_t[b] > best_ok)
+				best_ok = docked_t[b];
+		}
+		ok = bs_agreement_allows(w->agr, e->owner, wd);
+		ck_assert_int_eq(ok, !e->truncated);
+		if (ok)
+			ck_assert_msg(docked_t[e->bike] >= best_ok,
+				      "t %g at %s: bike %u docked at %g taken, an eligible one docked at %g there",
+				      e->t, w->net->ids[e->st], e->bike,
+				      docked_t[e->bike], best_ok);
+		else
+			ck_assert_msg(best_ok < -1.5 && docked_t[e->bike] >= best_any,
+				      "t %g at %s: truncated with bike %u docked at %g, best eligible %g, latest %g",
+				      e->t, w->net->ids[e->st], e->bike,
+				      docked_t[e->bike], best_ok, best_any);
+		mid += docked_t[e->bike] < best_any; /* not the top one */
+		checked++;
+		at[e->bike] = UINT32_MAX;
+	}
+	/* enough rentals, and enough of them from below the top */
+	ck_assert_uint_gt(checked, 1000);
+	ck_assert_uint_gt(mid, 50);
+	free(L.ev);
+	free(docked_t);
+	free(at);
+	free(owner);
+	bs_world_free(w);
+	bs_scenario_free(sc);
+}
+END_TEST
+
 START_TEST(test_stop_flag)
 {
 	struct bs_scenario *sc;
@@ -540,6 +673,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_trip_hook);
 	tcase_add_test(tc, test_samples_and_window);
 	tcase_add_test(tc, test_warmup_excluded);
+	tcase_add_test(tc, test_bike_most_recent_eligible);
 	tcase_add_test(tc, test_stop_flag);
 	tcase_add_test(tc, test_runner_threads);
 	tcase_add_test(tc, test_infinite_sum_is_a_bug_not_a_result);

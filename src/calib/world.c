@@ -441,6 +441,7 @@ static int build_demand(struct bs_world *w, const struct bs_scenario *sc,
 		in.attr = has_arr ? attr : NULL;
 		in.arr = has_arr ? arr : NULL;
 		in.balance = p->balance;
+		in.warn = &w->warn;
 		if (sc->od_path &&
 		    (rc = bs_od_load(sc->od_path, net, &in.nod, &odo, &odd, &odw,
 				     err)))

@@ -6,6 +6,7 @@
 
 #include "model/alias.h"
 #include "base/limits.h"
+#include "model/balance.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -185,68 +186,6 @@ static double od_total(const struct od_tab *t, size_t s)
 	return sum;
 }
 
-/*
- * Furness balancing of the gravity weights, hour by hour: find w(d, h) so
- * that sum_o dep(o, h) * P(d | o, h) = arr(d, h), where P(d | o, h) is
- * proportional to w(d, h) * kern(o, d) over o's candidates, with arr
- * scaled to the hour's departures. 60 sweeps at most (each O(entries));
- * stops when every station is within 0.1% of its target. Fills acc with
- * w / max_h w and wmax with max_h w.
- */
-static void balance_hours(const struct bs_demand *d, const double *kern,
-			  const struct bs_demand_input *in, double *w,
-			  double *e, double *acc, double *wmax)
-{
-	size_t n = d->n, s, k, h;
-	int it;
-
-	for (s = 0; s < n; s++)
-		wmax[s] = 0.0;
-	for (h = 0; h < 24; h++) {
-		double sd = 0.0, sa = 0.0;
-		for (s = 0; s < n; s++) {
-			sd += in->dep[s * 24 + h];
-			sa += in->arr[s * 24 + h];
-		}
-		for (s = 0; s < n; s++)
-			w[s] = in->arr[s * 24 + h];
-		for (it = 0; it < 60 && sa > 0.0 && sd > 0.0; it++) {
-			double worst = 0.0;
-			for (s = 0; s < n; s++)
-				e[s] = 0.0;
-			for (s = 0; s < n; s++) {
-				double dep = in->dep[s * 24 + h], z = 0.0;
-				if (!(dep > 0.0) || d->dest_od[s])
-					continue;
-				for (k = d->dest_off[s]; k < d->dest_off[s + 1]; k++)
-					z += w[d->dest_idx[k]] * kern[k];
-				if (!(z > 0.0))
-					continue;
-				for (k = d->dest_off[s]; k < d->dest_off[s + 1]; k++)
-					e[d->dest_idx[k]] += dep * w[d->dest_idx[k]] * kern[k] / z;
-			}
-			for (s = 0; s < n; s++) {
-				double target = in->arr[s * 24 + h] * sd / sa;
-				if (!(w[s] > 0.0) || !(e[s] > 0.0))
-					continue;
-				if (fabs(e[s] - target) > worst * target)
-					worst = fabs(e[s] - target) / target;
-				w[s] *= target / e[s];
-			}
-			if (worst < 1e-3)
-				break;
-		}
-		for (s = 0; s < n; s++) {
-			acc[s * 24 + h] = w[s];
-			if (w[s] > wmax[s])
-				wmax[s] = w[s];
-		}
-	}
-	for (s = 0; s < n; s++)
-		for (h = 0; h < 24; h++)
-			acc[s * 24 + h] = wmax[s] > 0.0 ? acc[s * 24 + h] / wmax[s] : 0.0;
-}
-
 /* The alias table of origin s over its candidates' weights w, in place in
  * the CSR arrays (no allocation). Weights are finite and non-negative by
  * construction; a sum that is not positive and finite (weights of 1e308
@@ -312,50 +251,31 @@ static int size_tables(struct bs_demand *d, const struct bs_network *net,
 	return 0;
 }
 
-/* Hourly doubly-constrained weights: the alias tables get max_h w(d, h)
- * as attractiveness, the draw accepts by hour. */
-static int build_balanced(struct bs_demand *d, const struct bs_network *net,
-			  const struct bs_params *p,
-			  const struct bs_demand_input *in,
-			  const struct od_tab *od, struct odc *c,
-			  struct bs_error *err)
+/* Candidates of every origin (sorted by index; the nearest other station
+ * when none is within max_trip_m, an OD table's row for the origins it
+ * lists) and their kernel: exp(-dist / decay), or the table's trips. */
+static void balanced_lists(struct bs_demand *d, const struct bs_network *net,
+			   const struct bs_params *p, const struct od_tab *od,
+			   struct odc *c, double *kern)
 {
-	size_t s, total = d->dest_off[net->n];
-	int rc = 0;
+	size_t s, k;
 
-	/* hourly doubly-constrained weights: the alias tables get
-	 * max_h w(d, h) as attractiveness, the draw accepts by hour */
-	double *kern = malloc(total * sizeof(double));
-	double *wb = malloc(net->n * sizeof(double));
-	double *eb = malloc(net->n * sizeof(double));
-	double *wmax = malloc(net->n * sizeof(double));
-	d->dest_acc = malloc(net->n * 24 * sizeof(double));
-	d->dest_od = calloc(net->n, 1);
-	if (!kern || !wb || !eb || !wmax || !d->dest_acc || !d->dest_od) {
-		free(kern);
-		free(wb);
-		free(eb);
-		free(wmax);
-		return BS_E_NOMEM;
-	}
 	for (s = 0; s < net->n; s++) {
-		size_t k;
 		d->dest_od[s] = od_total(od, s) > 0.0;
 		c->m = 0;
-		if (!d->dest_od[s])
-			bs_network_for_within(net, (uint32_t)s, p->max_trip_m,
-					      od_add, c);
-		if (c->m == 0 && !d->dest_od[s]) {
-			double dd;
-			c->idx[0] = bs_network_nearest(net, (uint32_t)s, 0,
-						      not_self, NULL, &dd);
-			c->m = 1;
-		}
 		if (d->dest_od[s]) {
 			c->m = od->off[s + 1] - od->off[s];
 			for (k = 0; k < c->m; k++)
 				c->idx[k] = od->d[od->off[s] + k];
 		} else {
+			bs_network_for_within(net, (uint32_t)s, p->max_trip_m,
+					      od_add, c);
+			if (c->m == 0) {
+				double dd;
+				c->idx[0] = bs_network_nearest(net, (uint32_t)s, 0,
+							      not_self, NULL, &dd);
+				c->m = 1;
+			}
 			qsort(c->idx, c->m, sizeof(uint32_t), cmp_u32);
 		}
 		for (k = 0; k < c->m; k++) {
@@ -366,36 +286,98 @@ static int build_balanced(struct bs_demand *d, const struct bs_network *net,
 				: exp(-dist / p->decay_m);
 		}
 	}
-	balance_hours(d, kern, in, wb, eb, d->dest_acc, wmax);
+}
+
+/* The alias tables of the balanced model: per origin its all-day table
+ * (an OD row's trips, else arrivals per day (docks without them) x kern:
+ * what bs_demand_dest draws from), and for origins off the OD table one
+ * per hour over w(d, h) x kern; an hour in which none of o's candidates
+ * has weight (nobody arrives near o then) uses the all-day table. */
+static int balanced_tables(struct bs_demand *d, const struct bs_network *net,
+			   const double *attr, const double *kern,
+			   const double *w, struct odc *c, struct bs_error *err)
+{
+	size_t s, k, h;
+	int rc = 0;
+
 	for (s = 0; s < net->n && !rc; s++) {
-		size_t k, m = d->dest_off[s + 1] - d->dest_off[s];
+		size_t o = d->dest_off[s], m = d->dest_off[s + 1] - o;
 		double wsum = 0.0;
 		for (k = 0; k < m; k++) {
-			size_t e = d->dest_off[s] + k;
-			c->w[k] = d->dest_od[s] ? kern[e]
-					       : wmax[d->dest_idx[e]] * kern[e];
+			uint32_t x = d->dest_idx[o + k];
+			c->w[k] = d->dest_od[s] ? kern[o + k]
+				: (attr ? attr[x] : (double)net->cap[x]) * kern[o + k];
 			wsum += c->w[k];
 		}
 		if (!(wsum > 0.0))
 			for (k = 0; k < m; k++)
 				c->w[k] = 1.0; /* nobody arrives near: any */
 		rc = alias_of(d, s, c->w, c->work, err);
-	}
-	free(kern);
-	free(wb);
-	free(eb);
-	free(wmax);
-	{
-		/* every origin on the OD table: nothing to accept */
-		size_t nod = 0;
-		for (s = 0; s < net->n; s++)
-			nod += d->dest_od[s];
-		if (nod == net->n) {
-			free(d->dest_acc);
-			free(d->dest_od);
-			d->dest_acc = NULL;
-			d->dest_od = NULL;
+		for (h = 0; h < 24 && !rc && !d->dest_od[s]; h++) {
+			double *F = d->dest_hF + 24 * o + h * m;
+			uint32_t *A = d->dest_hA + 24 * o + h * m;
+			wsum = 0.0;
+			for (k = 0; k < m; k++) {
+				c->w[k] = w[(size_t)d->dest_idx[o + k] * 24 + h] * kern[o + k];
+				wsum += c->w[k];
+			}
+			if (wsum > 0.0 &&
+			    bs_alias_build(m, c->w, F, A, c->work) == 0)
+				continue;
+			memcpy(F, d->dest_F + o, m * sizeof(double));
+			memcpy(A, d->dest_A + o, m * sizeof(uint32_t));
 		}
+	}
+	return rc;
+}
+
+/*
+ * The rates model balanced by the hour of arrival (see balance_arrivals):
+ * 24 alias tables per origin, one per hour of the request, so a draw is
+ * one uniform and exact. Memory: 12 bytes x 24 x the candidate entries
+ * (Tokyo: 212,166 entries, 61 MB), built once per world and shared
+ * read-only by every replication and thread; the fitting's work space
+ * (about 3 doubles per entry) is freed before the run.
+ */
+static int build_balanced(struct bs_demand *d, const struct bs_network *net,
+			  const struct bs_params *p,
+			  const struct bs_demand_input *in,
+			  const struct od_tab *od, struct odc *c,
+			  struct bs_error *err)
+{
+	size_t s, nod = 0, total = d->dest_off[net->n];
+	struct bal b;
+	int rc = 0;
+	double *kern = malloc(total * sizeof(double));
+
+	memset(&b, 0, sizeof(b));
+	d->dest_od = calloc(net->n, 1);
+	if (!kern || !d->dest_od) {
+		free(kern);
+		return BS_E_NOMEM;
+	}
+	balanced_lists(d, net, p, od, c, kern);
+	for (s = 0; s < net->n; s++)
+		nod += d->dest_od[s];
+	if (nod < net->n) {
+		d->dest_hF = malloc(24 * total * sizeof(double));
+		d->dest_hA = malloc(24 * total * sizeof(uint32_t));
+		if (!d->dest_hF || !d->dest_hA)
+			rc = BS_E_NOMEM;
+		if (!rc)
+			rc = bs__balance_arrivals(d, net, p, kern, in, &b,
+						  &d->balance_residual);
+	}
+	if (!rc)
+		rc = balanced_tables(d, net, in->attr, kern, b.w, c, err);
+	d->dest_w = b.w; /* kept: the fitted weights (tests, checks) */
+	b.w = NULL;
+	bs__bal_release(&b);
+	free(kern);
+	if (nod == net->n) {
+		/* every origin on the OD table: nothing to balance */
+		free(d->dest_od);
+		d->dest_od = NULL;
 	}
 	return rc;
 }
@@ -753,7 +735,9 @@ void bs_demand_free(struct bs_demand *d)
 	free(d->tr_off);
 	free(d->tr_t);
 	free(d->tr_dest);
-	free(d->dest_acc);
+	free(d->dest_hF);
+	free(d->dest_hA);
+	free(d->dest_w);
 	free(d->dest_od);
 	free(d);
 }

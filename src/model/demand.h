@@ -28,16 +28,17 @@
  *             weekends times weekend_factor); one rate shape per station.
  *             Destinations: an OD table's weights for the origins it lists,
  *             else gravity. With the table's arrivals and `balance`, the
- *             gravity model is doubly constrained hour by hour: weights
- *             w(d, h) are fitted (Furness balancing) so that the expected
- *             arrivals at every station in every hour match the table's;
- *             a draw takes d from the origin's alias table over
- *             max_h w(d, h) * exp(-dist / decay) and accepts it with
- *             probability w(d, h) / max_h w(d, h) (rejection: exact, a few
- *             draws on average, no per-hour tables: 24 alias tables per
- *             origin would take ~80 MB for Tokyo). Without balance the
- *             weight is the station's arrivals per day (docks when the
- *             table has none).
+ *             gravity model is doubly constrained by the hour of arrival:
+ *             weights w(d, h) by hour of request are fitted so that the
+ *             expected arrivals at every station, counted in the hour the
+ *             ride ends (ride times as trip.duration draws them), take the
+ *             table's share of each hour's arrivals (demand.c,
+ *             balance_arrivals); P(d | o, h) is proportional to
+ *             w(d, h) * exp(-dist / decay), one alias table per origin and
+ *             hour (exact, one uniform per draw; 12 bytes x 24 per
+ *             candidate entry, 61 MB for Tokyo, shared by all
+ *             replications). Without balance the weight is the station's
+ *             arrivals per day (docks when the table has none).
  *   trace   - a trip log replayed: each station's logged requests, sorted
  *             by time, with their logged destinations (tr_off/tr_t/tr_dest;
  *             the simulator walks them with a cursor carried in its arrival
@@ -61,6 +62,15 @@
 #include "model/params.h"
 
 #define BS_HOURS_PER_WEEK 168
+
+/* The balancing's cap and tolerance: it stops once at most this share of
+ * the day's expected arrivals falls in another (station, hour) than the
+ * table's, or once it stops improving, else after this many passes with
+ * a warning (each pass costs
+ * O(candidate entries x 24 x (2 + hours a ride spans)); Tokyo: about
+ * 160 M instructions). */
+#define BS_BALANCE_TOL 1e-3
+#define BS_BALANCE_MAX_PASSES 60
 
 /* Built-in hour-of-day shapes of the gravity model (relative weights). */
 extern const double bs_profile_commute[24];
@@ -87,10 +97,17 @@ struct bs_demand {
 	double *dest_F;    /* alias tables of the candidates, CSR as dest_idx */
 	uint32_t *dest_A;
 
-	/* rates, balanced: acceptance w(d, h) / max_h w(d, h), [n*24];
-	 * NULL otherwise */
-	double *dest_acc;
-	uint8_t *dest_od; /* [n] origin uses an OD table (no acceptance) */
+	/* rates, balanced: one alias table per origin and hour of the
+	 * request, that of (s, h) at 24 * dest_off[s] + h * (its candidates),
+	 * over dest_idx[dest_off[s] ..]; NULL otherwise (and for origins on
+	 * an OD table, which draw from dest_F/dest_A at every hour) */
+	double *dest_hF;
+	uint32_t *dest_hA;
+	double *dest_w;          /* [n*24] the fitted w(d, h), each hour's
+				  * largest 1; P(d | o, h) is proportional
+				  * to w(d, h) x exp(-dist / decay) */
+	uint8_t *dest_od;        /* [n] origin uses an OD table; NULL unless balanced */
+	double balance_residual; /* share of arrivals the fit leaves misplaced */
 
 	/* trace: requests of station s are tr_t/tr_dest[tr_off[s] ..
 	 * tr_off[s+1]), by time (ties in log order); NULL otherwise */
@@ -106,6 +123,9 @@ struct bs_demand_input {
 	const double *attr; /* rates: [n] destination weights, or NULL: docks */
 	const double *arr;  /* rates: [n*24] arrivals per hour, or NULL */
 	int balance;        /* rates: fit hourly weights to arr (needs arr) */
+	struct bs_warnings *warn; /* where a fit that did not converge is
+				   * reported (may be NULL) */
+	int max_passes;     /* the fit's cap; 0: BS_BALANCE_MAX_PASSES */
 	size_t nod;         /* rates: OD triples (may be 0) */
 	const uint32_t *od_o, *od_d;
 	const double *od_w;
@@ -169,24 +189,21 @@ static inline uint32_t bs_demand_dest(const struct bs_demand *d, uint32_t s,
 
 /*
  * Destination for a user at origin s at time t (minutes): as
- * bs_demand_dest, with the hour-of-day acceptance step of the balanced
- * rates model. At most 256 proposals; then the last one is kept (only
- * when no candidate of s receives anyone in that hour).
+ * bs_demand_dest, from the origin's table for the hour of t in the
+ * balanced rates model. One uniform from r, exact.
  */
 static inline uint32_t bs_demand_dest_at(const struct bs_demand *d,
 					 uint32_t s, double t, gsl_rng *r)
 {
-	uint32_t k, h;
-	int tries;
+	size_t o, m, h;
 
-	if (!d->dest_acc || d->dest_od[s])
+	if (!d->dest_hF || d->dest_od[s])
 		return bs_demand_dest(d, s, r);
-	h = (uint32_t)(fmod(t + d->week_offset, 1440.0) / 60.0) % 24u;
-	for (tries = 0;; tries++) {
-		k = bs_demand_dest(d, s, r);
-		if (tries == 255 || gsl_rng_uniform(r) < d->dest_acc[(size_t)k * 24 + h])
-			return k;
-	}
+	h = (size_t)(fmod(t + d->week_offset, 1440.0) / 60.0) % 24u;
+	o = d->dest_off[s];
+	m = d->dest_off[s + 1] - o;
+	return d->dest_idx[o + bs_alias_draw(m, d->dest_hF + 24 * o + h * m,
+					     d->dest_hA + 24 * o + h * m, r)];
 }
 
 void bs_demand_free(struct bs_demand *d);

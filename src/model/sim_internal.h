@@ -25,6 +25,7 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <gsl/gsl_rng.h>
 
@@ -282,7 +283,14 @@ static BS__HOT void bs__st_set(struct bs_sim *S, struct bs__station *st,
 	st->usable = usable;
 }
 
-/* Take the bike at stack position pos of station s. */
+/*
+ * Take the bike at stack position pos of station s. The bikes above it
+ * move down one slot (memmove), so the stack stays in the order the bikes
+ * were docked and "the most recently returned eligible bike" stays true
+ * for the next user. Cost: the bikes above pos, at most the port's
+ * capacity (usually 0: the top is taken); swapping with the top would be
+ * O(1) but reorders the stack.
+ */
 static inline uint32_t bs__take(struct bs_sim *S, uint32_t s, uint32_t pos,
 				double t, uint32_t where)
 {
@@ -290,7 +298,9 @@ static inline uint32_t bs__take(struct bs_sim *S, uint32_t s, uint32_t pos,
 	uint32_t *stack = S->docks + st->off;
 	uint32_t top = st->stock - 1, b = stack[pos];
 
-	stack[pos] = stack[top];
+	if (pos < top)
+		memmove(stack + pos, stack + pos + 1,
+			(size_t)(top - pos) * sizeof(*stack));
 	stack[top] = b;
 	bs__st_set(S, st, t, st->stock - 1, st->usable - (uint32_t)bs__usable(S, b));
 	if (S->loc)
