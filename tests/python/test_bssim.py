@@ -1242,10 +1242,13 @@ class TestData(unittest.TestCase):
                         "s3,S3,W,35.72,139.7,20\n")
         series = os.path.join(FIX, "status_small.csv")
         cli_ok("calibrate", "status", series, "--stations", c + "/sst.csv",
-               "-o", c + "/r.csv", "--truck-jump", "3")
+               "-o", c + "/r.csv", "--truck-jump", "3",
+               "--moves", c + "/m.csv", "--ops-policy", c + "/op.csv")
         rep = bssim.calibrate("status", series, p + "/sst.csv", p + "/r.csv",
-                              truck_jump=3)
-        self.assertEqual(slurp(p + "/r.csv"), slurp(c + "/r.csv"))
+                              truck_jump=3, moves=p + "/m.csv",
+                              ops_policy=p + "/op.csv")
+        for f in ("/r.csv", "/m.csv", "/op.csv"):
+            self.assertEqual(slurp(p + f), slurp(c + f), f)
         self.assertEqual(rep["stations"], 3)
         self.assertEqual(set(rep["warnings"]), {"count", "first"})
 
