@@ -65,7 +65,20 @@ static void put_operations(FILE *o, const struct bs_scenario *sc,
 	fprintf(o, "  behaviour   walk up to %g m; at a full port: %s; forbidden return: %s\n",
 		p->walk_radius_m,
 		name_of("behaviour.on_full", p->on_full, n1, sizeof(n1)),
-		name_of("behaviour.forbidden_return", p->forbidden, n2, sizeof(n2)));
+		p->choice == BS_CHOICE_ON
+			? "the rider's choice"
+			: name_of("behaviour.forbidden_return", p->forbidden, n2, sizeof(n2)));
+	if (p->choice == BS_CHOICE_ON) {
+		/* riders who choose replace forbidden_return (docs/model.md) */
+		if (p->walk_tol == BS_WALK_STEP)
+			fprintf(o, "  choice      riders choose: walk after the ride up to %g m",
+				p->walk_tol_m);
+		else
+			fprintf(o, "  choice      riders choose: walk after the ride P(W >= w) = exp(-%g w)",
+				p->walk_decay_per_m);
+		fprintf(o, "; ride at fare F with min(1, (F / %g yen)^%g)\n",
+			p->ref_fare_yen, p->price_elasticity);
+	}
 	fprintf(o, "  trucks      %s",
 		name_of("rebalancing.policy", p->reb_policy, n3, sizeof(n3)));
 	if (p->reb_policy != BS_REB_NONE)

@@ -219,6 +219,31 @@ const struct bs_key bs_keys[] = {
 	{"behaviour.retry_min", BS_KT_NUM, 0.1, 1440, 0, "5", NULL, NULL,
 	 PD(retry_min),
 	 "wait before retrying when no allowed port has a free dock, minutes", NULL},
+	/* No default on purpose: a default is written into every resolved
+	 * scenario (summary.json), so "off" as a default would change the
+	 * bytes of every existing result. Absent means off. */
+	{"behaviour.choice", BS_KT_ENUM, 0, 0, 0, NULL, "off|on", NULL,
+	 PI(choice),
+	 "riders choose (docs/model.md): on: a walk tolerance and a reservation price per rider decide truncated, surcharged and walked-to rides, replacing forbidden_return; absent or off: they do not (results as before)", NULL},
+	{"behaviour.walk_tolerance", BS_KT_ENUM, 0, 0, 0, "\"exponential\"", "exponential|step", "behaviour.choice=on",
+	 PI(walk_tol),
+	 "distribution of the walk W a rider accepts after returning short of the destination: exponential (walk_decay_per_m) or step (exactly walk_tolerance_m)", NULL},
+	/* the rate from 1e-6 per metre (a mean tolerance of 1,000 km: no
+	 * limit) to 1 (a mean of 1 m: no walking) */
+	{"behaviour.walk_decay_per_m", BS_KT_NUM, 1e-6, 1, 0, "0.00194", NULL, "behaviour.walk_tolerance=exponential",
+	 PD(walk_decay_per_m),
+	 "exponential walk tolerance: P(W >= w) = exp(-rate w); 0.00194: each metre of walking cuts use by 0.194 % (Kabra, Belavina & Girotra 2020)", NULL},
+	{"behaviour.walk_tolerance_m", BS_KT_NUM, 0, 100000, 0, "300", NULL, "behaviour.walk_tolerance=step",
+	 PD(walk_tol_m),
+	 "step walk tolerance: every rider walks up to exactly this many metres (300: about 80 % of use comes from within 300 m of a port, Kabra, Belavina & Girotra 2020)", NULL},
+	/* 0 (no price response) to -10: beyond, one yen above the reference
+	 * fare already turns almost every rider away */
+	{"behaviour.price_elasticity", BS_KT_NUM, -10, 0, 0, "-0.4", NULL, "behaviour.choice=on",
+	 PD(price_elasticity),
+	 "a rider rides at one-block fare F with probability min(1, (F / reference_fare_yen)^elasticity); -0.4: a short-run bus fare elasticity (assumption: no bike-share figure is published)", NULL},
+	{"behaviour.reference_fare_yen", BS_KT_NUM, 0, 1e6, 1, "165", NULL, "behaviour.choice=on",
+	 PD(ref_fare_yen),
+	 "the fare at which every rider rides (165: docomo's one-time fare per 30 min since 2022-02-01)", NULL},
 	{"agreement", BS_KT_OBJ, 0, 0, 0, "{}", NULL, NULL,
 	 NB,
 	 "mutual use between wards", NULL},

@@ -20,6 +20,8 @@ enum bs_demand_kind { BS_DEMAND_UNIFORM, BS_DEMAND_GRAVITY, BS_DEMAND_RATES,
 enum bs_dur_kind { BS_DUR_EXPONENTIAL, BS_DUR_DISTANCE };
 enum bs_on_full { BS_FULL_NEAREST, BS_FULL_RANDOM };
 enum bs_forbidden { BS_FORBID_TRUNCATE, BS_FORBID_LOST };
+enum bs_choice { BS_CHOICE_OFF, BS_CHOICE_ON };
+enum bs_walk_tol { BS_WALK_EXPONENTIAL, BS_WALK_STEP };
 enum bs_settlement { BS_SETTLE_RENTING, BS_SETTLE_OWNER, BS_SETTLE_SPLIT_TIME };
 enum bs_reb_policy { BS_REB_NONE, BS_REB_THRESHOLD, BS_REB_REPATRIATE };
 enum bs_agreement_kind {
@@ -79,6 +81,15 @@ struct bs_params {
 	int on_full;         /* enum bs_on_full */
 	int forbidden;       /* enum bs_forbidden */
 	double retry_min;    /* wait before retrying when no dock anywhere */
+	/* riders who choose (docs/model.md): off unless the scenario says
+	 * behaviour.choice "on"; then every arrival draws a walk tolerance
+	 * and a reservation price from its station's RS_CHOICE stream */
+	int choice;              /* enum bs_choice */
+	int walk_tol;            /* enum bs_walk_tol */
+	double walk_decay_per_m; /* exponential: P(W >= w) = exp(-decay w) */
+	double walk_tol_m;       /* step: W = this */
+	double price_elasticity; /* P(ride at fare F) = min(1, (F/F0)^e) */
+	double ref_fare_yen;     /* F0 */
 
 	/* agreement: kind; the ward matrix lives in struct bs_agreement */
 	int agreement;

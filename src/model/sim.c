@@ -98,7 +98,11 @@ struct bs_sim *bs_sim_alloc(const struct bs_model *m)
 		goto err;
 	S->r_beh = bs_rng_alloc();
 	S->r_bat = bs_rng_alloc();
-	if (bs_rng_block_alloc(&S->rs, n, RS_N) || !S->r_beh || !S->r_bat)
+	if (bs_rng_block_alloc(&S->rs, n,
+			       m->p.choice		? RS_N
+			       : bs__users_on(&m->p) ? RS_CHOICE
+						     : RS_USER) ||
+	    !S->r_beh || !S->r_bat)
 		goto err;
 	S->st = bs_big_calloc(n, sizeof(*S->st));
 	S->docks = bs_big_calloc(m->net->total_slots, sizeof(uint32_t));
@@ -124,6 +128,8 @@ struct bs_sim *bs_sim_alloc(const struct bs_model *m)
 	if (m->p.battery && !(S->charge = bs_big_calloc(fleet, sizeof(float))))
 		goto err;
 	if (m->depots && !(S->w_depot = calloc(W, sizeof(uint32_t))))
+		goto err;
+	if (m->p.choice && bs__choice_alloc(S))
 		goto err;
 	for (size_t i = 0; i < BS__NPROC; i++)
 		if (PROCESSES[i]->wanted(m) &&
@@ -165,6 +171,8 @@ void bs_sim_free(struct bs_sim *S)
 	free(S->w_low);
 	free(S->w_low_tlast);
 	free(S->w_depot);
+	free(S->p_ride);
+	free(S->walk);
 	free(S);
 }
 
@@ -309,9 +317,10 @@ static int lost(struct bs_sim *S, uint32_t o, uint32_t d, double t,
 
 	if (!counted)
 		return 0;
-	*bs__raw(S, S->st[o].ward, outcome == BS_TRIP_LOST_NO_BIKE
-					   ? BS_RAW_LOST_NO_BIKE
-					   : BS_RAW_LOST_FORBIDDEN) += 1.0;
+	*bs__raw(S, S->st[o].ward,
+		 outcome == BS_TRIP_LOST_NO_BIKE ? BS_RAW_LOST_NO_BIKE
+		 : outcome == BS_TRIP_LOST_PRICE ? BS_RAW_LOST_PRICE
+						 : BS_RAW_LOST_FORBIDDEN) += 1.0;
 	memset(&tr, 0, sizeof(tr));
 	tr.origin = o;
 	tr.dest = d;
@@ -321,91 +330,14 @@ static int lost(struct bs_sim *S, uint32_t o, uint32_t d, double t,
 			   (double)NAN, 0.0, t);
 }
 
-static int on_arrival(struct bs_sim *S, uint32_t o, uint32_t cursor, double t)
+/* Rent the bike at stack position pos of r and send it to target. */
+static int start_ride(struct bs_sim *S, uint32_t o, uint32_t r, uint32_t pos,
+		      uint32_t d, uint32_t target, double t, int counted,
+		      double variate, uint32_t user)
 {
-	const struct bs_model *m = S->m;
-	const struct bs_params *p = &m->p;
-	const struct bs_agreement *agr = m->agr;
-	const struct bs_network *net = m->net;
-	uint32_t d, r, b, target, wd, k, pos_ok, pos_any, user;
-	const uint32_t *stack;
-	double tn, variate;
-	int counted = t >= S->warm;
+	uint32_t b = bs__take(S, r, pos, t, BS_RIDING);
 	struct bs__trip *tr;
 
-	/* Draw everything this user needs first, whatever happens next, so
-	 * the station's streams stay aligned across scenarios. */
-	if (m->dem->tr_off) {
-		/* Trace: this is logged request `cursor` of station o; the
-		 * station's slot takes its next one, carrying the cursor on
-		 * (no state). */
-		d = m->dem->tr_dest[cursor];
-		if (cursor + 1 < m->dem->tr_off[o + 1] &&
-		    m->dem->tr_t[cursor + 1] < S->horizon)
-			bs_engine_set_slot(&S->eng, o, m->dem->tr_t[cursor + 1],
-					   EV_ARRIVAL, o, cursor + 1, 0);
-	} else {
-		tn = bs_demand_next(m->dem, o, t,
-				    bs__exp1(bs__rs(S, o, RS_ARR)));
-		if (tn < S->horizon)
-			bs_engine_set_slot(&S->eng, o, tn, EV_ARRIVAL, o, 0, 0);
-		d = bs_demand_dest_at(m->dem, o, t, bs__rs(S, o, RS_DST));
-	}
-	variate = draw_variate(p, bs__rs(S, o, RS_DUR));
-	user = bs__user_draw(S, o);
-	if (counted)
-		*bs__raw(S, S->st[o].ward, BS_RAW_REQUESTED) += 1.0;
-
-	/* Rental station: here, else the nearest with a rentable bike in
-	 * reach. */
-	r = BS_NO_STATION;
-	if (S->st[o].usable > 0) {
-		r = o;
-	} else if (p->walk_radius_m > 0.0) {
-		size_t j;
-		for (j = net->nb_off[o]; j < net->nb_off[o + 1]; j++) {
-			if ((double)net->nb_dist[j] > p->walk_radius_m)
-				break;
-			if (S->st[net->nb_idx[j]].usable > 0) {
-				r = net->nb_idx[j];
-				break;
-			}
-		}
-	}
-	if (r == BS_NO_STATION)
-		return lost(S, o, d, t, counted, BS_TRIP_LOST_NO_BIKE);
-
-	/* Bike: the most recently docked rentable one that may go to the
-	 * destination's ward; else the most recently docked rentable one,
-	 * and the agreement decides. With full mutual use and no batteries
-	 * the first look at the top of the stack settles it. */
-	stack = S->docks + S->st[r].off;
-	wd = S->st[d].ward;
-	pos_ok = pos_any = UINT32_MAX;
-	for (k = S->st[r].stock; k-- > 0;) {
-		uint32_t c = stack[k];
-		if (!bs__usable(S, c))
-			continue;
-		if (pos_any == UINT32_MAX)
-			pos_any = k;
-		if (agr->all || bs_agreement_allows(agr, S->owner[c], wd)) {
-			pos_ok = k;
-			break;
-		}
-	}
-	target = d;
-	if (pos_ok == UINT32_MAX) {
-		uint32_t bike_owner = S->owner[stack[pos_any]];
-		if (p->forbidden == BS_FORBID_LOST)
-			return lost(S, o, d, t, counted, BS_TRIP_LOST_FORBIDDEN);
-		target = agr->nearest[(size_t)bike_owner * net->n + d];
-		/* Riding makes no sense when the nearest allowed port to the
-		 * destination is where the user stands. */
-		if (target == BS_NO_STATION || target == r)
-			return lost(S, o, d, t, counted, BS_TRIP_LOST_FORBIDDEN);
-		pos_ok = pos_any;
-	}
-	b = bs__take(S, r, pos_ok, t, BS_RIDING);
 	count_rental(S, r);
 	if (S->user)
 		S->user[b] = (uint8_t)user;
@@ -432,6 +364,73 @@ static int on_arrival(struct bs_sim *S, uint32_t o, uint32_t cursor, double t)
 			       EV_RETURN, b, target, 0))
 		return BS_E_NOMEM;
 	return 0;
+}
+
+/* ---- arrivals ---------------------------------------------------------- */
+
+static int on_arrival(struct bs_sim *S, uint32_t o, uint32_t cursor, double t)
+{
+	const struct bs_model *m = S->m;
+	const struct bs_params *p = &m->p;
+	const struct bs_agreement *agr = m->agr;
+	uint32_t d, r, target, pos_ok, pos_any, user;
+	double tn, variate;
+	int counted = t >= S->warm;
+
+	/* Draw everything this user needs first, whatever happens next, so
+	 * the station's streams stay aligned across scenarios. */
+	if (m->dem->tr_off) {
+		/* Trace: this is logged request `cursor` of station o; the
+		 * station's slot takes its next one, carrying the cursor on
+		 * (no state). */
+		d = m->dem->tr_dest[cursor];
+		if (cursor + 1 < m->dem->tr_off[o + 1] &&
+		    m->dem->tr_t[cursor + 1] < S->horizon)
+			bs_engine_set_slot(&S->eng, o, m->dem->tr_t[cursor + 1],
+					   EV_ARRIVAL, o, cursor + 1, 0);
+	} else {
+		tn = bs_demand_next(m->dem, o, t,
+				    bs__exp1(bs__rs(S, o, RS_ARR)));
+		if (tn < S->horizon)
+			bs_engine_set_slot(&S->eng, o, tn, EV_ARRIVAL, o, 0, 0);
+		d = bs_demand_dest_at(m->dem, o, t, bs__rs(S, o, RS_DST));
+	}
+	variate = draw_variate(p, bs__rs(S, o, RS_DUR));
+	user = bs__user_draw(S, o);
+	if (counted)
+		*bs__raw(S, S->st[o].ward, BS_RAW_REQUESTED) += 1.0;
+	if (p->choice) {
+		/* riders who choose (choice.c), at their type's marginal fare */
+		int why = bs__choice_arrival(S, o, d, user, &r, &pos_ok,
+					     &target);
+		if (why)
+			return lost(S, o, d, t, counted, why);
+		return start_ride(S, o, r, pos_ok, d, target, t, counted,
+				  variate, user);
+	}
+
+	r = bs__rental_port(S, o);
+	if (r == BS_NO_STATION)
+		return lost(S, o, d, t, counted, BS_TRIP_LOST_NO_BIKE);
+
+	/* Bike: one that may go to the destination's ward; else the most
+	 * recently docked rentable one, and the agreement decides. */
+	pos_ok = bs__pick_bike(S, r, S->st[d].ward, &pos_any);
+	target = d;
+	if (pos_ok == UINT32_MAX) {
+		uint32_t bike_owner =
+			S->owner[S->docks[S->st[r].off + pos_any]];
+		if (p->forbidden == BS_FORBID_LOST)
+			return lost(S, o, d, t, counted, BS_TRIP_LOST_FORBIDDEN);
+		target = agr->nearest[(size_t)bike_owner * m->net->n + d];
+		/* Riding makes no sense when the nearest allowed port to the
+		 * destination is where the user stands. */
+		if (target == BS_NO_STATION || target == r)
+			return lost(S, o, d, t, counted, BS_TRIP_LOST_FORBIDDEN);
+		pos_ok = pos_any;
+	}
+	return start_ride(S, o, r, pos_ok, d, target, t, counted, variate,
+			  user);
 }
 
 static uint32_t divert_target(struct bs_sim *S, uint32_t b, uint32_t x)
@@ -572,6 +571,9 @@ static int reset(struct bs_sim *S, uint32_t rep)
 		bs_rng_seed(bs__rs(S, s, RS_DUR), seed, rep, BS_RNG_DURATION, i);
 		if (S->user)
 			bs_rng_seed(bs__rs(S, s, RS_USER), seed, rep, BS_RNG_USER, i);
+		if (p->choice)
+			bs_rng_seed(bs__rs(S, s, RS_CHOICE), seed, rep,
+				    BS_RNG_CHOICE, i);
 	}
 	bs_rng_seed(S->r_beh, seed, rep, BS_RNG_BEHAVIOUR, 0);
 	bs_rng_seed(S->r_bat, seed, rep, BS_RNG_BATTERY, 0);

@@ -62,6 +62,7 @@ struct bs_model {
 	X(COMPLETED)      /* trips that ended with a bike docked */        \
 	X(LOST_NO_BIKE)   /* no rentable bike within the walk radius */    \
 	X(LOST_FORBIDDEN) /* agreement forbids, user does not ride */      \
+	X(LOST_PRICE)     /* choosing rider finds every fare too dear */   \
 	X(TRUNCATED)      /* returned short of the destination */          \
 	X(DIVERSIONS)     /* arrivals at a full (or forbidden) port */     \
 	X(WALKED)         /* rented at another port than asked */          \
@@ -132,7 +133,8 @@ enum bs_outcome {
 	BS_TRIP_COMPLETED,
 	BS_TRIP_LOST_NO_BIKE,
 	BS_TRIP_LOST_FORBIDDEN,
-	BS_TRIP_UNFINISHED
+	BS_TRIP_UNFINISHED,
+	BS_TRIP_LOST_PRICE /* riders who choose: no option at a fare they take */
 };
 
 /* One trip, as handed to the trip-log hook (counted trips only). */

@@ -89,6 +89,17 @@ enum bs__vmode { V_OFF, V_IDLE, V_TO_PICK, V_TO_DROP, V_TO_DEPOT };
  *         when its own state is inconsistent;
  *   finish: its accounting at the end of a replication (may be NULL).
  */
+/* For ward w and station d (choice.c): the port of w nearest d (BS__UNASKED
+ * until first asked) and its walk to d; and the walk to d from the
+ * nearest port a bike of owner w may be returned to (NaN until asked).
+ * Metres as float: to a millimetre within 10 km, 12 bytes a cell. */
+#define BS__UNASKED (UINT32_MAX - 1)
+struct bs__walk {
+	uint32_t home;
+	float home_m;
+	float allowed_m;
+};
+
 struct bs_sim;
 struct bs__process {
 	const char *name;
@@ -131,7 +142,7 @@ struct bs_sim {
 	size_t n, W;
 	uint64_t fleet;
 
-	struct bs_rng_block rs; /* per station: arrival, destination, duration */
+	struct bs_rng_block rs; /* per station: arrival, destination, duration[, choice] */
 	gsl_rng *r_beh, *r_bat;
 
 	struct bs__station *st;
@@ -164,6 +175,13 @@ struct bs_sim {
 	uint32_t *w_depot;
 	uint64_t depot_total;
 
+	/* riders who choose (choice.c; NULL when behaviour.choice is off):
+	 * P(ride) at each ward's one-block fare, without and with the
+	 * surcharge [2 * W]; walks from the ports a rider may return to,
+	 * [W * n], filled the first time each is asked */
+	double *p_ride;
+	struct bs__walk *walk;
+
 	/* the processes of this model (BS__NPROC, in the order of
 	 * bs__processes): state, NULL when not used */
 	void *proc[BS__NPROC];
@@ -179,9 +197,13 @@ struct bs_sim {
 };
 
 /* Per-station streams. RS_USER (the user type of each request, fares.c)
- * is seeded and drawn only when fees.users has types other than pay per
- * ride, so that scenarios keep common random numbers. */
-enum { RS_ARR, RS_DST, RS_DUR, RS_USER, RS_N };
+ * and RS_CHOICE (riders who choose: a walk tolerance and a reservation
+ * price per arrival) come after the first three so that those keep their
+ * place, and are allocated only as far as used (bs_sim_alloc): with both
+ * off a station's generators stay three, in two cache lines. Each is
+ * seeded and drawn only when its feature is on, so that scenarios keep
+ * common random numbers. */
+enum { RS_ARR, RS_DST, RS_DUR, RS_USER, RS_CHOICE, RS_N };
 
 /*
  * An Exp(1) variate: gsl_ran_exponential(r, 1.0) inlined. GSL 2.x computes
@@ -317,6 +339,63 @@ static inline void bs__dock(struct bs_sim *S, uint32_t s, uint32_t b, double t)
 	if (S->loc)
 		S->loc[b] = s;
 }
+
+/* Rental station: o itself, else the nearest port within the walk radius
+ * with a rentable bike; BS_NO_STATION when none. O(neighbours in reach). */
+static inline uint32_t bs__rental_port(const struct bs_sim *S, uint32_t o)
+{
+	const struct bs_network *net = S->m->net;
+	size_t j;
+
+	if (S->st[o].usable > 0)
+		return o;
+	if (S->m->p.walk_radius_m <= 0.0)
+		return BS_NO_STATION;
+	for (j = net->nb_off[o]; j < net->nb_off[o + 1]; j++) {
+		if ((double)net->nb_dist[j] > S->m->p.walk_radius_m)
+			break;
+		if (S->st[net->nb_idx[j]].usable > 0)
+			return net->nb_idx[j];
+	}
+	return BS_NO_STATION;
+}
+
+/* Bike at port r: the stack position of the most recently docked rentable
+ * one that may go to ward wd (UINT32_MAX: none), and in *pos_any that of
+ * the most recently docked rentable one. With full mutual use and no
+ * batteries the first look at the top of the stack settles it.
+ * O(bikes docked at r). */
+static inline uint32_t bs__pick_bike(const struct bs_sim *S, uint32_t r,
+				     uint32_t wd, uint32_t *pos_any)
+{
+	const struct bs_agreement *agr = S->m->agr;
+	const uint32_t *stack = S->docks + S->st[r].off;
+	uint32_t k;
+
+	*pos_any = UINT32_MAX;
+	for (k = S->st[r].stock; k-- > 0;) {
+		uint32_t c = stack[k];
+		if (!bs__usable(S, c))
+			continue;
+		if (*pos_any == UINT32_MAX)
+			*pos_any = k;
+		if (agr->all || bs_agreement_allows(agr, S->owner[c], wd))
+			return k;
+	}
+	return UINT32_MAX;
+}
+
+/* choice.c: riders who choose. bs__choice_alloc fills S->p_ride and
+ * S->walk (0, or -1 when out of memory; freed by bs_sim_free).
+ * bs__choice_arrival: the request at o for d draws its rider (two
+ * uniforms from o's RS_CHOICE stream, always) and returns 0 when they
+ * ride, with the port r, the bike's stack position and the return
+ * target; else the enum bs_outcome they are lost as. user (enum
+ * bs_user) sets the fare they weigh (their marginal fare, fares.c). */
+int bs__choice_alloc(struct bs_sim *S);
+int bs__choice_arrival(struct bs_sim *S, uint32_t o, uint32_t d,
+		       uint32_t user, uint32_t *r, uint32_t *pos,
+		       uint32_t *target);
 
 /* The first time at or after t (minutes) that is `hour` o'clock. */
 static inline double bs__next_daily(double t, double hour)

@@ -40,7 +40,8 @@ struct bs_trips {
 };
 
 static const char *const OUTCOMES[] = {"completed", "lost_no_bike",
-				       "lost_forbidden", "unfinished"};
+				       "lost_forbidden", "unfinished",
+				       "lost_price"};
 
 struct bs_trips *bs_trips_new(const char *dir, const struct bs_network *net,
 			      uint32_t nreps, struct bs_error *err)

@@ -87,6 +87,7 @@ void bs_metrics_compute(const struct bs_rep_result *r,
 	out[BS_M_BIKES_TAKEN_OUT] = x[BS_RAW_DEPOT_OUT] / days;
 	out[BS_M_DEPOT_BIKES_MEAN] = x[BS_RAW_DEPOT_T] / win;
 	out[BS_M_OPS_MOVES_SHORT] = x[BS_RAW_DEPOT_SHORT] / days;
+	out[BS_M_LOST_PRICE] = x[BS_RAW_LOST_PRICE] / days;
 }
 
 /* gsl_stats_* over v[0], v[vs], ... (k values, all finite) */

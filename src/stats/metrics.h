@@ -54,7 +54,8 @@
 	X(BIKES_BROUGHT_IN, "bikes_brought_in", "bikes per day brought into service from the ward's depot (port's ward)") \
 	X(BIKES_TAKEN_OUT, "bikes_taken_out", "bikes per day taken out of service to the ward's depot (port's ward)") \
 	X(DEPOT_BIKES_MEAN, "depot_bikes_mean", "time-averaged bikes out of service in the ward's depot") \
-	X(OPS_MOVES_SHORT, "ops_moves_short", "bikes per day of replayed moves that could not be made (depot, port or docks short)")
+	X(OPS_MOVES_SHORT, "ops_moves_short", "bikes per day of replayed moves that could not be made (depot, port or docks short)") \
+	X(LOST_PRICE, "lost_price", "requests lost per day: the rider would walk but not pay the fare (behaviour.choice on)")
 
 enum bs_metric {
 #define BS__METRIC_ENUM(id, name, help) BS_M_##id,
