@@ -378,6 +378,55 @@ START_TEST(test_price_without_walk_option)
 END_TEST
 
 /*
+ * Members weigh their own marginal fare (fares.c): inside 30 minutes a
+ * monthly member's one-block fare is 0, so only the surcharge prices the
+ * ride. All riders members, no walk option: within a ward every request
+ * rides; across wards at a 300-yen surcharge, P = (300/165)^-0.4; at a
+ * 100-yen one (under the reference fare), every request rides.
+ */
+START_TEST(test_members_weigh_their_marginal_fare)
+{
+	static const char *const surcharge[] = {"fees.cross_surcharge_yen=300",
+						"fees.cross_surcharge_yen=100"};
+	const double pcross[] = {pow(300.0 / 165.0, -0.4), 1.0};
+
+	for (size_t k = 0; k < 2; k++) {
+		struct bs_scenario *sc;
+		struct bs_world *w = tokyo(&sc, "behaviour.choice=on",
+					   "behaviour.walk_tolerance=\"step\"",
+					   "behaviour.walk_tolerance_m=0",
+					   "fees.users.pay_per_ride=0",
+					   "fees.users.monthly=1", surcharge[k],
+					   NULL);
+		struct bern b = {0};
+		struct bs_rep_result *r;
+		struct log l;
+		size_t i;
+
+		r = run_log(w, &l);
+		for (i = 0; i < l.n; i++) {
+			const struct bs_trip_record *t = &l.r[i];
+			if (t->outcome == BS_TRIP_LOST_NO_BIKE)
+				continue;
+			if (ward_of(w, t->origin) == ward_of(w, t->dest)) {
+				ck_assert_msg(rode(t), "a member's ride in the ward costs nothing at the ride");
+				continue;
+			}
+			if (pcross[k] == 1.0)
+				ck_assert_msg(rode(t), "a surcharge under the reference fare turns no member away");
+			else
+				bern_add(&b, pcross[k], rode(t));
+		}
+		if (pcross[k] < 1.0)
+			bern_check(&b, "members at a 300-yen surcharge");
+		free(l.r);
+		bs_rep_result_free(r);
+		done(w, sc);
+	}
+}
+END_TEST
+
+/*
  * The walk option: price 200 yen a block, surcharge 100, the default
  * exponential tolerance. A request for another ward rides at 300 yen with
  * P(A) = (300/165)^-0.4; else, with U between P(A) and P(B) = (200/165)^-0.4,
@@ -479,7 +528,8 @@ END_TEST
 
 /*
  * Three ports: O (ward A, empty at the start), P1 (ward B, 100 m east of
- * O, 5 bikes) and P2 (ward A, 250 m north of O, 5 bikes); isolated wards.
+ * O, 5 bikes) and P2 (ward A, 250 m north of O, 5 bikes); isolated wards;
+ * the stock as given (fleet.ownership "stock").
  * A rider at O for P2 finding O empty walks, with choice, to P2, whose
  * bikes may go to A, never to the nearer P1, whose bikes may not; without
  * choice they walk to P1 and are lost to the agreement.
@@ -498,7 +548,8 @@ static struct bs_world *three(struct bs_scenario **scp, const char *choice)
 	snprintf(json, sizeof(json),
 		 "{\"bssim\": 1, \"seed\": 3, \"replications\": 1,"
 		 " \"horizon\": {\"days\": 20, \"warmup_days\": 0},"
-		 " \"network\": {\"stations\": \"%s\"}, \"fleet\": {\"initial\": \"%s\"},"
+		 " \"network\": {\"stations\": \"%s\"},"
+		 " \"fleet\": {\"initial\": \"%s\", \"ownership\": \"stock\"},"
 		 " \"demand\": {\"model\": \"uniform\", \"rate_per_station_per_hour\": 2},"
 		 " \"trip\": {\"duration\": {\"dist\": \"exponential\", \"mean_min\": 15}},"
 		 " \"agreement\": {\"type\": \"isolated\"},"
@@ -644,6 +695,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_exponential_tolerance_share);
 	tcase_add_test(tc, test_price_without_walk_option);
 	tcase_add_test(tc, test_price_with_walk_option);
+	tcase_add_test(tc, test_members_weigh_their_marginal_fare);
 	tcase_add_test(tc, test_surcharge_keeps_common_random_numbers);
 	tcase_add_test(tc, test_walking_honours_the_agreement);
 	tcase_add_test(tc, test_surcharge_sweep_responds);
