@@ -182,6 +182,7 @@ check-run: all test-bins $(if $(HAVE_MPI),$(BUILD)/bssim-mpi)
 	@$(if $(HAVE_MPI),,echo "  skip  MPI sweep test: mpicc/mpirun not found (scripts/install-deps.sh mpi)")
 	@BSSIM=$(BUILD)/bssim BSSIM_MPI=$(if $(HAVE_MPI),$(BUILD)/bssim-mpi) BUILD=$(BUILD) \
 		BSSIM_CFLAGS="$(EXTRA_CFLAGS)" tests/run.sh $(TEST_BIN)
+	@tests/slurm/recipe.sh
 
 # The Slurm recipes of docs/cluster.md on a real one-node cluster
 # (tests/slurm/check-slurm.sh): the job array and its merge, a shard

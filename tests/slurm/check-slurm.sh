@@ -229,18 +229,33 @@ print(*(x.getsockname()[1] for x in s))')
 node_idle() { [ "$(sinfo -h -o %t 2>/dev/null)" = idle ]; }
 
 t_start=$SECONDS
+t_phase=$SECONDS
+ok() { # ok WHAT: one line, with the seconds since the last
+	echo "  ok    check-slurm: $* ($((SECONDS - t_phase)) s)"
+	t_phase=$SECONDS
+}
 start_cluster
-echo "  ok    check-slurm: one-node cluster up ($(sinfo -h -o '%N, %c CPUs') ; slurm $(sinfo -V | cut -d' ' -f2))"
+ok "one-node cluster up ($(sinfo -h -o '%N, %c CPUs') ; slurm $(sinfo -V | cut -d' ' -f2))"
+
+# submit ARG...: scripts/slurm-sweep.sh ARG...; sets shards and merge to
+# the two job ids from its line "shards=JOB merge=JOB"
+submit() {
+	local line
+	line=$("$root/scripts/slurm-sweep.sh" "$@") || die "slurm-sweep.sh $*: exit $?"
+	shards=${line#shards=}
+	shards=${shards%% *}
+	merge=${line##* merge=}
+}
 
 cd "$tmp"
 "$bssim" sweep "$sweep" -o local --jobs 2 --quiet
 
 # 1. the job array and its merge, as docs/cluster.md gives them
-eval "$("$root/scripts/slurm-sweep.sh" "$sweep" "$tmp/arr/out" 3 -- --cpus-per-task=1)"
+submit "$sweep" "$tmp/arr/out" 3 -- --cpus-per-task=1
 expect_states "$shards" COMPLETED
 expect_states "$merge" COMPLETED
 same_results local arr/out
-echo "  ok    check-slurm: sbatch --array of 3 shards, merged: same bytes as --jobs 2"
+ok "sbatch --array of 3 shards, merged: same bytes as --jobs 2"
 
 # 2. one array task cancelled while it runs. Every shard stops itself
 # (SIGSTOP) after its first recorded task; the test cancels shard 2 when
@@ -270,7 +285,7 @@ drive() { # one look at every running shard; true when all have ended
 	done < <(squeue -h -j "$shards" -o '%A %i %K %T' 2>/dev/null)
 	ended "$shards"
 }
-eval "$(BSSIM_TEST_STOP_AT=task-recorded:1 "$root/scripts/slurm-sweep.sh" "$sweep" "$tmp/kill/out" 3 -- --cpus-per-task=1)"
+BSSIM_TEST_STOP_AT=task-recorded:1 submit "$sweep" "$tmp/kill/out" 3 -- --cpus-per-task=1
 wait_for "end of the shards of job $shards" drive
 job_states "$shards" | grep -qx "$victim CANCELLED.*" || die "shard $victim: not cancelled: $(job_states "$shards" | tr '\n' ';')"
 [ "$(job_states "$shards" | grep -c ' COMPLETED ')" -eq 2 ] || die "shards: expected 2 completed: $(job_states "$shards" | tr '\n' ';')"
@@ -280,14 +295,16 @@ scancel "$merge"
 # the shard's log: a header line and the tasks recorded before the cancel
 # (the first, and at most the one in flight): fewer than its 4
 recorded=$(($(wc -l <kill/out-shards/$victim/sweep_tasks.jsonl) - 1))
-[ "$recorded" -ge 1 ] && [ "$recorded" -lt 4 ] || die "shard $victim: $recorded tasks recorded before scancel, expected 1 to 3 of 4"
+if [ "$recorded" -lt 1 ] || [ "$recorded" -ge 4 ]; then
+	die "shard $victim: $recorded tasks recorded before scancel, expected 1 to 3 of 4"
+fi
 [ ! -e kill/out ] || die "kill/out exists: the merge ran with a shard cancelled"
-eval "$("$root/scripts/slurm-sweep.sh" "$sweep" "$tmp/kill/out" 3 $victim -- --cpus-per-task=1)"
+submit "$sweep" "$tmp/kill/out" 3 $victim -- --cpus-per-task=1
 expect_states "$shards" COMPLETED
 expect_states "$merge" COMPLETED
 [ "$(($(wc -l <kill/out-shards/$victim/sweep_tasks.jsonl) - 1))" -eq 4 ] || die "shard $victim: not 4 tasks after --resume"
 same_results local kill/out
-echo "  ok    check-slurm: shard $victim cancelled by scancel after $recorded of 4 tasks, resubmitted (--resume), merged: same bytes"
+ok "shard $victim cancelled by scancel after $recorded of 4 tasks, resubmitted (--resume), merged: same bytes"
 
 # 3. MPI under Slurm
 if [ -x "$build/bssim-mpi" ]; then
@@ -297,13 +314,13 @@ if [ -x "$build/bssim-mpi" ]; then
 		die "srun --mpi=pmix bssim-mpi: exit $?: $(cat srun.out)"
 	grep -q '"mode": "mpi"' srun/sweep.json || die "srun: sweep.json's run is not an MPI run"
 	same_results local srun
-	echo "  ok    check-slurm: srun --ntasks=2 --mpi=pmix bssim-mpi sweep: same bytes"
+	ok "srun --ntasks=2 --mpi=pmix bssim-mpi sweep: same bytes"
 	job=$(BSSIM_MPI="$build/bssim-mpi" sbatch --parsable --ntasks=2 --output="$tmp/mpi.out" \
 		"$root/scripts/slurm-mpi.sh" "$sweep" mpi)
 	expect_states "${job%%;*}" COMPLETED
 	grep -q '"mode": "mpi"' mpi/sweep.json || die "slurm-mpi.sh: sweep.json's run is not an MPI run"
 	same_results local mpi
-	echo "  ok    check-slurm: sbatch --ntasks=2 scripts/slurm-mpi.sh (mpirun in the allocation): same bytes"
+	ok "sbatch --ntasks=2 scripts/slurm-mpi.sh (mpirun in the allocation): same bytes"
 else
 	echo "  skip  check-slurm: MPI under Slurm: $build/bssim-mpi not built (make mpi)"
 fi

@@ -61,5 +61,6 @@ refuses "slurm-sweep.sh: usage: slurm-sweep.sh SWEEP.json OUT N [INDICES] [-- SB
 	slurm-sweep.sh s.json out
 refuses "slurm-merge.sh: N '0': expected the number of shards, a whole number from 1" \
 	slurm-merge.sh out-shards 0 out
+# shellcheck disable=SC2012 # the names are known: bin err out s.json
 [ "$(ls "$tmp")" = "$(printf 'bin\nerr\nout\ns.json')" ] || fail "a refused script wrote: $(ls "$tmp" | tr '\n' ' ')"
-echo "  ok    slurm recipe: docs/cluster.md's scripts are scripts/slurm-*.sh; without Slurm they exit 2"
+echo "  ok    slurm recipe: docs/cluster.md's scripts are scripts/slurm-*.sh; without Slurm they exit 2 (on a cluster: make check-slurm)"
