@@ -12,6 +12,8 @@
 #                   PNG plots and report.html into DIR from a run's or a
 #                   sweep's folder DIR, or from the runs RUNS side by side
 #   make mpi        install Open MPI, build build/bssim-mpi (sweeps on MPI ranks)
+#   make check-slurm  install Slurm and munge, start a one-node cluster on
+#                   localhost (as root) and run docs/cluster.md's recipes on it
 #   make bench      benchmarks against a lean reference loop (docs/performance.md)
 #   make sanitize   every test under AddressSanitizer and UBSan
 #   make fuzz FUZZ_SECONDS=N [FUZZ_JOBS=2]   each libFuzzer target for N seconds
@@ -55,7 +57,7 @@ PNG_TESTS := $(BUILD)/tests/check_plots $(BUILD)/tests/check_report
 HELLO := $(BUILD)/examples/hello
 
 .PHONY: all deps check check-run check-repeat check-browser demo demo-run plots plots-run \
-	clean install test-bins bench bench-run bench-callgrind bench-scaling keys-doc sanitize memcheck fuzz \
+	check-slurm check-slurm-run clean install test-bins bench bench-run bench-callgrind bench-scaling keys-doc sanitize memcheck fuzz \
 	fuzz-run fuzz-smoke fuzz-smoke-run mpi shared
 
 # build/bssim-mpi: the sweep on MPI ranks, a front end of its own
@@ -181,6 +183,18 @@ check-run: all test-bins $(if $(HAVE_MPI),$(BUILD)/bssim-mpi)
 	@$(if $(HAVE_MPI),,echo "  skip  MPI sweep test: mpicc/mpirun not found (scripts/install-deps.sh mpi)")
 	@BSSIM=$(BUILD)/bssim BSSIM_MPI=$(if $(HAVE_MPI),$(BUILD)/bssim-mpi) BUILD=$(BUILD) PYTHON=$(PYTHON) \
 		BSSIM_CFLAGS="$(EXTRA_CFLAGS)" tests/run.sh $(TEST_BIN) tests/check_python
+	@tests/slurm/recipe.sh
+
+# The Slurm recipes of docs/cluster.md on a real one-node cluster
+# (tests/slurm/check-slurm.sh): the job array and its merge, a shard
+# cancelled by scancel and resumed, MPI under srun and sbatch; each
+# against a local --jobs 2 run, byte for byte. Root, about a minute.
+check-slurm: deps
+	@scripts/install-deps.sh mpi slurm
+	@$(MAKE) --no-print-directory check-slurm-run
+
+check-slurm-run: all $(BUILD)/bssim-mpi
+	@tests/slurm/check-slurm.sh $(BUILD)
 
 demo: deps
 	@scripts/install-deps.sh plots

@@ -10,6 +10,7 @@
 #   scripts/install-deps.sh fuzz       ... and clang with libFuzzer (make fuzz, fuzz-smoke)
 #   scripts/install-deps.sh docs       ... and graphviz (make keys-doc redraws docs/img/layers.svg)
 #   scripts/install-deps.sh python     ... and pandas (the Python package's DataFrames, tested by make check)
+#   scripts/install-deps.sh slurm      ... and Slurm with munge (make check-slurm's one-node cluster)
 set -eu
 
 need=""
@@ -27,6 +28,7 @@ for extra in "$@"; do
 	browser) want chromium ;;
 	docs) want graphviz ;;
 	python) want python3-pandas ;;
+	slurm) want slurm-wlm munge ;; # slurmctld, slurmd and the client commands
 	*) echo "install-deps.sh: unknown extra '$extra'" >&2; exit 2 ;;
 	esac
 done
