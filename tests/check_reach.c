@@ -174,23 +174,14 @@ END_TEST
 
 /* ---- 2. the analytic case --------------------------------------------------- */
 
-#define REPS 20
+#define REPS TU_RUN_REPS
 #define NST 8
 #define NW 2
 
-struct run {
-	struct bs_scenario *sc;
-	struct bs_world *w;
-	struct bs_rep_result *reps[REPS];
-	struct bs_summary *sum;
-};
 
-static void run_isolated(struct run *R, double radius)
+static void run_isolated(struct tu_run *R, double radius)
 {
 	char json[2048];
-	struct bs_error err;
-	struct bs_runner_opts o;
-	uint32_t nd;
 
 	snprintf(json, sizeof(json),
 		 "{\"bssim\": 1, \"seed\": 13, \"replications\": %d,"
@@ -203,32 +194,13 @@ static void run_isolated(struct run *R, double radius)
 		 "   \"forbidden_return\": \"truncate\"},"
 		 " \"agreement\": {\"type\": \"isolated\"}}",
 		 REPS, NST, NW, radius);
-	R->sc = tu_scenario(dir, json, &err);
-	ck_assert_msg(R->sc != NULL, "%s", err.text);
-	R->w = bs_world_build(R->sc, &err);
-	ck_assert_msg(R->w != NULL, "%s", err.text);
-	memset(&o, 0, sizeof(o));
-	o.nreps = REPS;
-	o.jobs = 2;
-	ck_assert_int_eq(bs_run_replications(&R->w->model, &o, R->reps, &nd, &err), 0);
-	R->sum = bs_summary_new(R->w->net, R->reps, REPS);
-	ck_assert_ptr_nonnull(R->sum);
+	tu_run_json(R, dir, json);
 }
 
-static void run_free(struct run *R)
-{
-	int i;
-
-	for (i = 0; i < REPS; i++)
-		bs_rep_result_free(R->reps[i]);
-	bs_summary_free(R->sum);
-	bs_world_free(R->w);
-	bs_scenario_free(R->sc);
-}
 
 static void check_identity(double radius)
 {
-	struct run R;
+	struct tu_run R;
 	const struct bs_stat *st;
 	size_t r, W, i, j;
 	double want = (double)(NST / NW - 1) / (double)(NST - 1), tol, far = 0;
@@ -264,7 +236,7 @@ static void check_identity(double radius)
 		/* every truncation port lies within the radius, and still no
 		 * truncated trip counts as reached */
 		ck_assert_msg(far <= radius, "network spans %.0f m", far);
-	run_free(&R);
+	tu_run_free(&R);
 }
 
 START_TEST(test_reach_is_service_minus_truncated)

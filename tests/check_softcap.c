@@ -32,7 +32,7 @@
 #include "model/sim_internal.h"
 #include "testutil.h"
 
-#define REPS 20
+#define REPS TU_RUN_REPS
 
 static char *dir;
 
@@ -48,44 +48,11 @@ static void teardown(void)
 	tu_paths_free();
 }
 
-struct run {
-	struct bs_scenario *sc;
-	struct bs_world *w;
-	struct bs_rep_result *reps[REPS];
-	struct bs_summary *sum;
-};
 
-static void run_json(struct run *R, const char *json)
-{
-	struct bs_error err;
-	struct bs_runner_opts o;
-	uint32_t nd;
 
-	R->sc = tu_scenario(dir, json, &err);
-	ck_assert_msg(R->sc != NULL, "%s", err.text);
-	R->w = bs_world_build(R->sc, &err);
-	ck_assert_msg(R->w != NULL, "%s", err.text);
-	memset(&o, 0, sizeof(o));
-	o.nreps = REPS;
-	o.jobs = 2;
-	ck_assert_int_eq(bs_run_replications(&R->w->model, &o, R->reps, &nd, &err), 0);
-	R->sum = bs_summary_new(R->w->net, R->reps, REPS);
-	ck_assert_ptr_nonnull(R->sum);
-}
-
-static void run_free(struct run *R)
-{
-	int i;
-
-	for (i = 0; i < REPS; i++)
-		bs_rep_result_free(R->reps[i]);
-	bs_summary_free(R->sum);
-	bs_world_free(R->w);
-	bs_scenario_free(R->sc);
-}
 
 /* Half-width of the 99.9% interval of metric m of ward w. */
-static double half999(const struct run *R, size_t w, int m)
+static double half999(const struct tu_run *R, size_t w, int m)
 {
 	const struct bs_stat *st = bs_summary_stat(R->sum, w, m);
 
@@ -93,7 +60,7 @@ static double half999(const struct run *R, size_t w, int m)
 	       sqrt((double)st->n);
 }
 
-static void near(const struct run *R, size_t w, int m, double want,
+static void near(const struct tu_run *R, size_t w, int m, double want,
 		 const char *what)
 {
 	double got = bs_summary_stat(R->sum, w, m)->mean, tol = half999(R, w, m);
@@ -130,7 +97,7 @@ START_TEST(test_mm1k_soft_port)
 	const double lam = 5.0, mu = 4.0, rho = mu / lam;
 	double Z = 0.0, full = 0.0;
 	char json[2048];
-	struct run R;
+	struct tu_run R;
 	int k;
 
 	for (k = 0; k <= K; k++) {
@@ -149,7 +116,7 @@ START_TEST(test_mm1k_soft_port)
 		 " \"trip\": {\"duration\": {\"dist\": \"exponential\", \"mean_min\": 20}},"
 		 " \"behaviour\": {\"walk_radius_m\": 0, \"on_full\": \"random\"}}",
 		 REPS);
-	run_json(&R, json);
+	tu_run_json(&R, dir, json);
 	ck_assert_uint_eq(R.w->net->cap[0], (unsigned)C);
 	ck_assert_uint_eq(R.w->net->lim[0], (unsigned)K);
 	/* ward 0 is A */
@@ -162,7 +129,7 @@ START_TEST(test_mm1k_soft_port)
 	     "diversions per day");
 	/* B never fills or empties */
 	ck_assert_double_eq(bs_summary_stat(R.sum, 1, BS_M_EMPTY_STATION_FRAC)->mean, 0.0);
-	run_free(&R);
+	tu_run_free(&R);
 }
 END_TEST
 
@@ -170,7 +137,7 @@ END_TEST
 START_TEST(test_hard_limit_same_shares)
 {
 	char json[2048];
-	struct run R;
+	struct tu_run R;
 	size_t w;
 
 	write_two_ports(4, 8, 5.0, 4.0);
@@ -183,14 +150,14 @@ START_TEST(test_hard_limit_same_shares)
 		 " \"trip\": {\"duration\": {\"dist\": \"exponential\", \"mean_min\": 20}},"
 		 " \"behaviour\": {\"walk_radius_m\": 0, \"on_full\": \"random\"}}",
 		 REPS);
-	run_json(&R, json);
+	tu_run_json(&R, dir, json);
 	ck_assert_uint_eq(R.w->net->lim[0], 4);
 	for (w = 0; w <= R.sum->nwards; w++)
 		ck_assert_double_eq_tol(
 			bs_summary_stat(R.sum, w, BS_M_REFUSING_STATION_FRAC)->mean,
 			bs_summary_stat(R.sum, w, BS_M_FULL_STATION_FRAC)->mean, 1e-12);
 	ck_assert_double_gt(bs_summary_stat(R.sum, 0, BS_M_FULL_STATION_FRAC)->mean, 0.0);
-	run_free(&R);
+	tu_run_free(&R);
 }
 END_TEST
 
@@ -239,11 +206,11 @@ static void fare_check(double pay, double monthly, double day)
 		      day * 1650.0 / 5.0;
 	double per_ride[REPS];
 	struct bs_stat st;
-	struct run R;
+	struct tu_run R;
 	size_t W;
 	int r;
 
-	run_json(&R, homog(pay, monthly, day));
+	tu_run_json(&R, dir, homog(pay, monthly, day));
 	ck_assert_double_eq(bs_summary_stat(R.sum, R.sum->nwards, BS_M_FULL_DIVERSIONS)->mean, 0.0);
 	W = R.sum->nwards;
 	for (r = 0; r < REPS; r++) {
@@ -258,7 +225,7 @@ static void fare_check(double pay, double monthly, double day)
 				      gsl_cdf_tdist_Pinv(0.9995, REPS - 1) * st.sd / sqrt(REPS),
 			      "shares %g/%g/%g: fare per ride %.3f, closed form %.3f",
 			      pay, monthly, day, st.mean, want);
-	run_free(&R);
+	tu_run_free(&R);
 }
 
 START_TEST(test_fares_monthly)
@@ -310,11 +277,11 @@ END_TEST
  * same, replication by replication. */
 START_TEST(test_users_keep_crn)
 {
-	struct run a, b;
+	struct tu_run a, b;
 	size_t i, n = (size_t)REPS * (3) * BS_METRIC_N;
 
-	run_json(&a, homog(1, 0, 0));
-	run_json(&b, homog(0.5, 0.3, 0.2));
+	tu_run_json(&a, dir, homog(1, 0, 0));
+	tu_run_json(&b, dir, homog(0.5, 0.3, 0.2));
 	ck_assert_uint_eq(a.sum->nwards, 2);
 	for (i = 0; i < n; i++) {
 		int mi = (int)(i % BS_METRIC_N);
@@ -325,8 +292,8 @@ START_TEST(test_users_keep_crn)
 				      (isnan(a.sum->vals[i]) && isnan(b.sum->vals[i])),
 			      "metric %s differs", bs_metric_names[mi]);
 	}
-	run_free(&a);
-	run_free(&b);
+	tu_run_free(&a);
+	tu_run_free(&b);
 }
 END_TEST
 

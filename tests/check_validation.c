@@ -37,7 +37,7 @@
 #include "calib/world.h"
 #include "testutil.h"
 
-#define REPS 20
+#define REPS TU_RUN_REPS
 
 struct mf {
 	int K;
@@ -107,20 +107,11 @@ static void teardown(void)
 	free(dir);
 }
 
-struct run {
-	struct bs_scenario *sc;
-	struct bs_world *w;
-	struct bs_rep_result *reps[REPS];
-	struct bs_summary *sum;
-};
 
-static void run_homogeneous(struct run *R, int N, int K, double s,
+static void run_homogeneous(struct tu_run *R, int N, int K, double s,
 			    double lambda_h, double mean_min, const char *extra)
 {
 	char json[2048];
-	struct bs_error err;
-	struct bs_runner_opts o;
-	uint32_t nd;
 
 	snprintf(json, sizeof(json),
 		 "{\"bssim\": 1, \"seed\": 3, \"replications\": %d,"
@@ -131,31 +122,12 @@ static void run_homogeneous(struct run *R, int N, int K, double s,
 		 " \"trip\": {\"duration\": {\"dist\": \"exponential\", \"mean_min\": %g}},"
 		 " \"behaviour\": {\"walk_radius_m\": 0, \"on_full\": \"random\"}%s}",
 		 REPS, N, K, s * N, lambda_h, mean_min, extra);
-	R->sc = tu_scenario(dir, json, &err);
-	ck_assert_msg(R->sc != NULL, "%s", err.text);
-	R->w = bs_world_build(R->sc, &err);
-	ck_assert_msg(R->w != NULL, "%s", err.text);
-	memset(&o, 0, sizeof(o));
-	o.nreps = REPS;
-	o.jobs = 2;
-	ck_assert_int_eq(bs_run_replications(&R->w->model, &o, R->reps, &nd, &err), 0);
-	R->sum = bs_summary_new(R->w->net, R->reps, REPS);
-	ck_assert_ptr_nonnull(R->sum);
+	tu_run_json(R, dir, json);
 }
 
-static void run_free(struct run *R)
-{
-	int i;
-
-	for (i = 0; i < REPS; i++)
-		bs_rep_result_free(R->reps[i]);
-	bs_summary_free(R->sum);
-	bs_world_free(R->w);
-	bs_scenario_free(R->sc);
-}
 
 /* Half-width of the 99.9% interval of metric m (whole network). */
-static double half999(const struct run *R, int m)
+static double half999(const struct tu_run *R, int m)
 {
 	const struct bs_stat *st = bs_summary_stat(R->sum, R->sum->nwards, m);
 
@@ -163,7 +135,7 @@ static double half999(const struct run *R, int m)
 	       sqrt((double)st->n);
 }
 
-static double mean_of(const struct run *R, int m)
+static double mean_of(const struct tu_run *R, int m)
 {
 	return bs_summary_stat(R->sum, R->sum->nwards, m)->mean;
 }
@@ -171,7 +143,7 @@ static double mean_of(const struct run *R, int m)
 static void check_mean_field(int N, int K, double s, double lambda_h,
 			     double mean_min)
 {
-	struct run R;
+	struct tu_run R;
 	double rho = solve_rho(K, s, lambda_h / 60.0 * mean_min), e, f;
 	double allow = 0.25 / N, tol;
 
@@ -197,7 +169,7 @@ static void check_mean_field(int N, int K, double s, double lambda_h,
 		      "bikes in use %.3f, mean field %.3f",
 		      mean_of(&R, BS_M_BIKES_IN_USE_MEAN),
 		      N * rho * lambda_h / 60.0 * mean_min);
-	run_free(&R);
+	tu_run_free(&R);
 }
 
 /* rho = 1: both shares 1/(K+1) */
@@ -228,7 +200,7 @@ END_TEST
  * port, relative size mean ride / window). */
 START_TEST(test_littles_law)
 {
-	struct run R;
+	struct tu_run R;
 	double d[REPS], L = 0.0;
 	struct bs_stat st;
 	int r;
@@ -246,7 +218,7 @@ START_TEST(test_littles_law)
 	ck_assert_msg(fabs(st.mean) <= gsl_cdf_tdist_Pinv(0.9995, REPS - 1) * st.sd /
 						 sqrt(REPS) + L * 25.0 / (10.0 * 1440.0),
 		      "L - lambda W = %.4f (sd %.4f), L = %.2f", st.mean, st.sd, L);
-	run_free(&R);
+	tu_run_free(&R);
 }
 END_TEST
 
@@ -254,7 +226,7 @@ END_TEST
  * tariff exactly when no ride is diverted (docks to spare). */
 START_TEST(test_demand_and_fares)
 {
-	struct run R;
+	struct tu_run R;
 	double want = 60 * 2.0 * 24.0, price = 165.0, mean = 20.0;
 	double per_ride[REPS];
 	struct bs_stat st;
@@ -276,7 +248,7 @@ START_TEST(test_demand_and_fares)
 			      gsl_cdf_tdist_Pinv(0.9995, REPS - 1) * st.sd / sqrt(REPS),
 		      "fare per ride %.3f, expected %.3f", st.mean,
 		      price / (1.0 - exp(-30.0 / mean)));
-	run_free(&R);
+	tu_run_free(&R);
 }
 END_TEST
 
