@@ -91,9 +91,30 @@ struct bs_plotdata_sweep {
 	char **keys;  /* [nkeys] column names of the varied keys */
 	size_t n;
 	struct bs_plotdata_row *rows;
+	/* The sweep file's own labels (vary items {"label": ..., "value":
+	 * ...}): sweep.json's points' "labels" objects, by point - 1; NULL
+	 * when there is no sweep.json beside sweep.csv or it has none. */
+	json_t *labels;
 };
 
-/* Read a sweep.csv. NULL with err filled. Free with
+/* At most this many characters of a label go into a plot table: a longer
+ * one is cut with an ellipsis, so that legends and ticks stay readable. */
+#define BS_PLOT_LABEL_MAX 40
+
+/* A readable label of a varied key's value as sweep.csv holds it
+ * (vlabel.c): "bilateral Minato–Koto", "pooled: yes"; never a bare JSON
+ * text. Into buf (sz bytes). */
+void bs_value_label(const char *key, const char *text, char *buf, size_t sz);
+/* Cut s (UTF-8) to fewer than maxchars characters with an ellipsis when it
+ * is longer; a last character cut in two by a full buffer is dropped. */
+void bs_label_cut(char *s, size_t maxchars);
+/* What to show for row r's value of key k: the sweep's own label, else
+ * bs_value_label's. Returns buf. */
+const char *bs_plotdata_shown(const struct bs_plotdata_sweep *sw,
+			      const struct bs_plotdata_row *r, size_t k,
+			      char *buf, size_t sz);
+
+/* Read a sweep.csv (and the labels of a sweep.json beside it). NULL with err filled. Free with
  * bs_plotdata_sweep_free. */
 struct bs_plotdata_sweep *bs_plotdata_sweep_load(const char *path,
 						 struct bs_error *err);
