@@ -76,8 +76,10 @@ static void print_row(const bs_comparison *cmp, const char *ward,
 	bs_fmt_human(pr.diff, isfinite(pw) ? pw / 2.0 : (double)NAN,
 		     fl | BS_FMT_SIGN, d, sizeof(d));
 	if (isfinite(uw)) {
-		memcpy(un, "\xc2\xb1 ", 4); /* "± " */
-		bs_fmt_human(uw / 2.0, (double)NAN, fl, un + 3, sizeof(un) - 3);
+		/* "± 15,000": the half-width as the paired one is shown */
+		char t[64];
+		bs_fmt_human(0.0, uw / 2.0, fl, t, sizeof(t));
+		snprintf(un, sizeof(un), "%s", strstr(t, "\xc2\xb1") ? strstr(t, "\xc2\xb1") : t);
 	} else {
 		snprintf(un, sizeof(un), "-");
 	}

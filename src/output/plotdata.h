@@ -158,4 +158,35 @@ int bs_plotdata_sweep_series(const struct bs_plotdata_sweep *sw, int xkey,
 
 void bs_plotdata_sweep_free(struct bs_plotdata_sweep *sw);
 
+/* ---- paired differences (plotdiff.c) -------------------------------------- */
+
+/*
+ * Paired differences B - A of one metric of a sweep (a folder or its
+ * sweep.csv, with sweep_replications.csv beside it), as a series table
+ * like bs_plotdata_sweep_series': with other keys varying, each series
+ * minus the first row's series at the same x ("full − isolated"); else
+ * each point minus the point of the smallest x. Means and Student-t 95%
+ * intervals of the within-replication differences (common random
+ * numbers: the intervals to read).
+ */
+int bs_plotdata_diff_sweep(const char *in, const char *metric,
+			   const char *ward, const char *x, FILE *out,
+			   struct bs_error *err);
+/* Runs side by side as differences from the first (dirs[0]): series table
+ * with x = run. Refused (BS_E_INPUT) unless all ran on one network with
+ * one seed and number of replications. */
+int bs_plotdata_diff_runs(const char *const *dirs, size_t n,
+			  const char *metric, const char *ward, FILE *out,
+			  struct bs_error *err);
+/* Can the runs be drawn in one plot (the same network: stations file and
+ * wards), and with paired, also paired (the same seed and replications)?
+ * 0, or BS_E_INPUT naming the first run that cannot. */
+int bs_plotdata_runs_comparable(char *const *dirs, json_t *const *docs,
+				size_t n, int paired, struct bs_error *err);
+/* out[i]: run i paired with run 0 (out[0]: run 0 with itself), from their
+ * replications.csv. Checks bs_plotdata_runs_comparable first. */
+int bs_plotdata_runs_paired(char *const *dirs, json_t *const *docs, size_t n,
+			    const char *metric, const char *ward,
+			    struct bs_paired *out, struct bs_error *err);
+
 #endif

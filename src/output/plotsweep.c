@@ -416,6 +416,26 @@ static int match_rows(const struct bs_plotdata_sweep *sw, const char *metric,
 	return BS_E_INPUT;
 }
 
+/* The series keys of the matched rows: every key but x that varies among
+ * them (inlabel[k] = 1). O(rows x keys). */
+void bs__plot_series_keys(const struct bs_plotdata_sweep *sw, int xkey,
+			  const size_t *match, size_t nm, int *inlabel)
+{
+	size_t k, j;
+
+	for (k = 0; k < sw->nkeys; k++) {
+		inlabel[k] = 0;
+		if ((int)k == xkey)
+			continue;
+		for (j = 1; j < nm; j++)
+			if (strcmp(sw->rows[match[j]].val[k],
+				   sw->rows[match[0]].val[k]) != 0) {
+				inlabel[k] = 1;
+				break;
+			}
+	}
+}
+
 /*
  * A label as a plot table cell gnuplot reads right: cut to
  * BS_PLOT_LABEL_MAX characters, and without commas or double quotes
@@ -458,17 +478,7 @@ int bs_plotdata_sweep_series(const struct bs_plotdata_sweep *sw, int xkey,
 	inlabel = calloc(sw->nkeys, sizeof(int));
 	if (!inlabel || (rc = match_rows(sw, metric, ward, &match, &nm, err)))
 		goto fail;
-	/* the series: every other key that varies among these rows */
-	for (k = 0; k < sw->nkeys; k++) {
-		if ((int)k == xkey)
-			continue;
-		for (j = 1; j < nm; j++)
-			if (strcmp(sw->rows[match[j]].val[k],
-				   sw->rows[match[0]].val[k]) != 0) {
-				inlabel[k] = 1;
-				break;
-			}
-	}
+	bs__plot_series_keys(sw, xkey, match, nm, inlabel);
 	lcap += strlen(metric);
 	for (k = 0; k < sw->nkeys; k++)
 		if (inlabel[k])
@@ -578,7 +588,7 @@ void bs_plotdata_sweep_free(struct bs_plotdata_sweep *sw)
 	if (!sw)
 		return;
 	for (i = 0; i < sw->n; i++) {
-		for (k = 0; k < sw->nkeys; k++)
+		for (k = 0; k < sw->nkeys && sw->rows[i].val; k++)
 			free(sw->rows[i].val[k]);
 		free(sw->rows[i].val);
 		free(sw->rows[i].metric);
