@@ -570,9 +570,8 @@ out:
 	free(inlabel);
 	free(xv);
 	free(xorder);
-	if (xshown)
-		for (j = 0; j < nm; j++)
-			free(xshown[j]);
+	for (j = 0; xshown && j < nm; j++)
+		free(xshown[j]);
 	free(xshown);
 	free(grid);
 	free(label);
