@@ -71,7 +71,7 @@ void bs_csv_stat_end(FILE *fp, double mean, double sd, double lo, double hi)
 /* v rounded to 10^-dec (dec < 0: to tens, hundreds, ...), with a comma
  * between thousands, a '+' before a positive value when sign is set, and
  * never "-0". */
-static void put_grouped(char *buf, size_t sz, double v, int dec, int sign)
+void bs_fmt_grouped(char *buf, size_t sz, double v, int dec, int sign)
 {
 	char tmp[400];
 	size_t i, o = 0, intlen, start;
@@ -138,13 +138,13 @@ char *bs_fmt_human(double v, double half, unsigned flags, char *buf,
 		dv = fabs(v) >= 100.0 ? 0 : sig_decimals(v, 3);
 		dh = 0;
 	}
-	put_grouped(buf, sz, v, dv, sign);
+	bs_fmt_grouped(buf, sz, v, dv, sign);
 	if (!has_half)
 		return buf;
 	l = strlen(buf);
 	if (l + 4 < sz) {
 		memcpy(buf + l, " \xc2\xb1 ", 5); /* " ± " */
-		put_grouped(buf + l + 4, sz - l - 4, half, dh, 0);
+		bs_fmt_grouped(buf + l + 4, sz - l - 4, half, dh, 0);
 	}
 	return buf;
 }

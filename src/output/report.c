@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/fmt.h"
 #include "output/flat.h"
 #include "stats/metrics.h"
 
@@ -54,28 +55,15 @@ static int is_share(const char *metric)
 	       (l > 5 && strcmp(metric + l - 5, "_frac") == 0);
 }
 
-/* v with dec decimals and thousands separators ("25,190", "-0.25"). */
+/* v with dec decimals and thousands separators ("25,190", "-0.25"); an
+ * em dash for no number. */
 static void fmt_fixed(char *buf, size_t sz, double v, int dec)
 {
-	char tmp[64], *dot;
-	size_t i, o = 0, intlen, start;
-
 	if (!isfinite(v)) {
 		bs_strlcpy(buf, "\xe2\x80\x94", sz); /* an em dash */
 		return;
 	}
-	snprintf(tmp, sizeof(tmp), "%.*f", dec, v);
-	if (strspn(tmp, "-0.") == strlen(tmp) && tmp[0] == '-')
-		memmove(tmp, tmp + 1, strlen(tmp)); /* never "-0" */
-	dot = strchr(tmp, '.');
-	intlen = dot ? (size_t)(dot - tmp) : strlen(tmp);
-	start = tmp[0] == '-';
-	for (i = 0; tmp[i] && o + 2 < sz; i++) {
-		if (i > start && i < intlen && (intlen - i) % 3 == 0)
-			buf[o++] = ',';
-		buf[o++] = tmp[i];
-	}
-	buf[o] = '\0';
+	bs_fmt_grouped(buf, sz, v, dec, 0);
 }
 
 /* Decimals that show the interval's half-width to two significant
