@@ -119,6 +119,27 @@ BS_API char *bs_error_format(const struct bs_error *e, char *buf, size_t size);
  * first character or escape that does not fit whole (a text that fits
  * is never cut). Returns out. */
 BS_API char *bs_escape(const char *text, char *out, size_t sz);
+/*
+ * A number for people, into buf (sz bytes; returns buf): "2,932,000 ± 16,000".
+ * With a half-width (half >= 0; NaN for none) the value is rounded to the
+ * place of the half-width's second significant digit and both are written
+ * with commas between thousands; BS_FMT_SHARE writes a share (0..1) with 3
+ * significant digits (its half-width with 2); BS_FMT_SIGN puts '+' before a
+ * positive value (a difference). NaN is "-". For terminals: files keep full
+ * precision (fmt.h).
+ */
+#define BS_FMT_SHARE 1u
+#define BS_FMT_SIGN 2u
+BS_API char *bs_fmt_human(double v, double half, unsigned flags, char *buf,
+			  size_t sz);
+/* Columns a UTF-8 text takes on a terminal (its characters), to pad
+ * columns that hold "±". */
+BS_API size_t bs_fmt_columns(const char *s);
+/* s onto fp padded to width columns: right-aligned, or left-aligned when
+ * width is negative. */
+BS_API void bs_fmt_pad(FILE *fp, const char *s, int width);
+/* Is the metric a share (0..1: service_level, reach_level, *_frac)? */
+BS_API int bs_metric_is_share(const char *name);
 /* A static sentence for a BS_E_* code (never NULL). */
 BS_API const char *bs_strerror(int code);
 /* The command line's exit status for a code: 0 for 0, 2 for bad input

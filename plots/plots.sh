@@ -168,14 +168,52 @@ metric_plots() {
 			continue
 		fi
 		[ -n "$xl" ] || xl=$(head -n 1 "$tmp/series.csv" | cut -d, -f1)
-		gp sweep "in='$tmp/series.csv'; out='$stage/${p}$m.png'; ylabel='$yl'; scale=$sc; title='$ti'; xlabel='$(safe "$xl")'"
+		gp sweep "in='$tmp/series.csv'; out='$stage/${p}$m.png'; ylabel='$yl'; scale=$sc; title='$ti'; xlabel='$(safe "$xl")'$layout"
 		add metric "${p}$m.png" "$ti ($m, whole network): mean over replications with its 95% confidence interval."
 	done
 }
 
+# diff_plots PREFIX XLABEL INPUT...: each of $METRICS as paired
+# differences B - A with their paired 95% intervals (bssim plotdata diff:
+# a sweep's folder, or METRIC RUN RUN...). Common random numbers make the
+# pairs: the intervals to read, where each point's own would overlap.
+diff_plots() {
+	p=$1 xl=$2
+	shift 2
+	for m in $METRICS; do
+		case $m in
+		service_level | reach_level | *_frac) yl="difference (percentage points)" sc=100 ;;
+		revenue_yen) yl="difference (million yen per day)" sc=0.000001 ;;
+		*) yl="difference ($m)" sc=1 ;;
+		esac
+		if [ -f "$1/sweep.csv" ]; then
+			set -- "$1" "$m"
+			[ -n "$X" ] && set -- "$@" --x "$X"
+			ok=$("$BSSIM" plotdata diff "$@" >"$tmp/diff.csv" 2>"$tmp/err" && echo 1 || true)
+			set -- "$1"
+		else
+			ok=$("$BSSIM" plotdata diff "$m" "$@" >"$tmp/diff.csv" 2>"$tmp/err" && echo 1 || true)
+		fi
+		if [ -z "$ok" ]; then
+			echo "plots.sh: no paired plot of $m: $(cat "$tmp/err")" >&2
+			continue
+		fi
+		xd=$xl
+		[ -n "$xd" ] || xd=$(head -n 1 "$tmp/diff.csv" | cut -d, -f1)
+		gp sweep "in='$tmp/diff.csv'; out='$stage/${p}diff-$m.png'; ylabel='$yl'; scale=$sc; diff=1; title='$m: paired difference B - A'; xlabel='$(safe "$xd")'$layout"
+		add metric "${p}diff-$m.png" "$m (whole network): paired differences B - A with their paired 95% confidence intervals (common random numbers: replication r of every run sees the same random streams)."
+	done
+}
+
+# PLOTS_LAYOUT=FILE: sweep.gp appends the axes it chose (y range, tick
+# rotation) to FILE, one line per plot
+layout=
+[ -n "${PLOTS_LAYOUT:-}" ] && layout="; layout='$PLOTS_LAYOUT'"
+
 if [ $# -eq 0 ]; then
 	if [ -f "$out/sweep.csv" ]; then
 		metric_plots "$out/sweep.csv" sweep- ""
+		diff_plots sweep- "" "$out"
 		printf '%s\n' "$out" >>"$tmp/dirs"
 	elif [ -f "$out/summary.json" ]; then
 		tables "$out" 1
@@ -204,8 +242,15 @@ else
 		name=$(safe "$(basename "$run")")
 		draw "$k" "$name-" "$name" "ymax=$ydocked; yports=$yports; vmax=$vflows"
 	done
-	"$BSSIM" plotdata compare "$@" >"$stage/compare.csv"
-	metric_plots "$stage/compare.csv" compare- "run"
+	# runs on different networks are not drawn in one plot: each keeps
+	# its own plots, and plotdata says why
+	if "$BSSIM" plotdata compare "$@" >"$stage/compare.csv" 2>"$tmp/err"; then
+		metric_plots "$stage/compare.csv" compare- "run"
+		diff_plots compare- "run" "$@"
+	else
+		echo "plots.sh: no comparison plots: $(cat "$tmp/err")" >&2
+		rm -f "$stage/compare.csv"
+	fi
 fi
 
 # the report: every plot in order, then the runs or the sweep

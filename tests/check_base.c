@@ -4,12 +4,14 @@
  * by every suite.)
  */
 #define _DEFAULT_SOURCE
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/idindex.h"
 #include "base/str.h"
+#include "base/fmt.h"
 #include "testutil.h"
 
 /* The published FNV-1a 64-bit test vectors (Fowler, Noll, Vo). */
@@ -86,6 +88,44 @@ START_TEST(test_name_of_file)
 }
 END_TEST
 
+/* Issue 16: yen and counts printed as "2.932e+06 +- 1.6e+04". Numbers for
+ * people are grouped and rounded to the interval's second digit; shares
+ * have 3 significant digits. */
+START_TEST(test_fmt_human)
+{
+	char b[96];
+
+	ck_assert_str_eq(bs_fmt_human(2932417.3, 16234.0, 0, b, sizeof(b)),
+			 "2,932,000 \xc2\xb1 16,000");
+	ck_assert_str_eq(bs_fmt_human(3525.71666, 15.3, 0, b, sizeof(b)),
+			 "3,526 \xc2\xb1 15");
+	ck_assert_str_eq(bs_fmt_human(3525.71666, 1.53, 0, b, sizeof(b)),
+			 "3,525.7 \xc2\xb1 1.5");
+	ck_assert_str_eq(bs_fmt_human(0.756734, 0.00192, BS_FMT_SHARE, b, sizeof(b)),
+			 "0.757 \xc2\xb1 0.0019");
+	ck_assert_str_eq(bs_fmt_human(546455.0, 11629.0, BS_FMT_SIGN, b, sizeof(b)),
+			 "+546,000 \xc2\xb1 12,000");
+	ck_assert_str_eq(bs_fmt_human(-0.0896, 0.0026, BS_FMT_SHARE | BS_FMT_SIGN,
+				      b, sizeof(b)),
+			 "-0.0896 \xc2\xb1 0.0026");
+	/* no interval: whole numbers from 100, else 3 significant digits */
+	ck_assert_str_eq(bs_fmt_human(2932417.3, (double)NAN, 0, b, sizeof(b)),
+			 "2,932,417");
+	ck_assert_str_eq(bs_fmt_human(12.3456, (double)NAN, 0, b, sizeof(b)), "12.3");
+	ck_assert_str_eq(bs_fmt_human(-0.0001, (double)NAN, 0, b, sizeof(b)), "-0.000100");
+	ck_assert_str_eq(bs_fmt_human(0.0, 0.0, BS_FMT_SIGN, b, sizeof(b)),
+			 "0 \xc2\xb1 0");
+	ck_assert_str_eq(bs_fmt_human((double)NAN, 1.0, 0, b, sizeof(b)), "-");
+	/* never an exponent, and the buffer is never overrun */
+	ck_assert_ptr_null(strchr(bs_fmt_human(1e15, 3e12, 0, b, sizeof(b)), 'e'));
+	ck_assert_str_eq(bs_fmt_human(2932417.3, 16234.0, 0, b, 6), "2,93");
+	ck_assert_uint_eq(bs_fmt_columns("1 \xc2\xb1 2"), 5);
+	ck_assert(bs_metric_is_share("service_level"));
+	ck_assert(bs_metric_is_share("empty_station_frac"));
+	ck_assert(!bs_metric_is_share("revenue_yen"));
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("base");
@@ -94,9 +134,11 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_fnv1a_vectors);
 	tcase_add_test(tc, test_idindex);
 	tcase_add_test(tc, test_name_of_file);
+	tcase_add_test(tc, test_fmt_human);
 	suite_add_tcase(s, tc);
 	return s;
 }
+
 
 int main(void)
 {

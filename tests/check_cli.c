@@ -290,6 +290,9 @@ START_TEST(test_check_and_show)
 	snprintf(args, sizeof(args), "show %s/r", dir);
 	ck_assert_int_eq(run(args, &out, NULL), 0);
 	ck_assert_ptr_nonnull(strstr(out, "small"));
+	/* issue 16: numbers for people, never "2.932e+06 +- 1.6e+04" */
+	ck_assert_msg(!strstr(out, "e+") && !strstr(out, "+-") &&
+		      strstr(out, " \xc2\xb1 "), "%s", out);
 	free(out);
 	snprintf(args, sizeof(args), "show %s/nothing", dir);
 	ck_assert_int_eq(run(args, NULL, NULL), 2);

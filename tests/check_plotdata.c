@@ -318,9 +318,10 @@ START_TEST(test_sweep_series)
 	ck_assert_int_eq(bs_plotdata_sweep_series(sw, x, "service_level", "all",
 						  sink_open(&s), &err), 0);
 	t = sink_close(&s);
+	/* issue 16: a JSON value is shown by its readable label (a legend
+	 * read "{"): a pair of names joined by an en dash */
 	ck_assert_str_eq(t,
-		"fleet.bikes,label,\"[[\"\"A\"\",\"\"B\"\"]]\",\"[[\"\"A\"\",\"\"B\"\"]]_lo\","
-		"\"[[\"\"A\"\",\"\"B\"\"]]_hi\",[],[]_lo,[]_hi\n"
+		"fleet.bikes,label,A\xe2\x80\x93" "B,A\xe2\x80\x93" "B_lo,A\xe2\x80\x93" "B_hi,[],[]_lo,[]_hi\n"
 		"2000,2000,0.65,0.64,0.66,0.45,0.43,0.47\n"
 		"3000,3000,0.7,0.69,0.71,0.5,NaN,NaN\n");
 	free(t);
@@ -331,7 +332,7 @@ START_TEST(test_sweep_series)
 						  sink_open(&s), &err), 0);
 	t = sink_close(&s);
 	ck_assert_ptr_nonnull(strstr(t, "agreement.pairs,label,3000,3000_lo,3000_hi,2000,"));
-	ck_assert_ptr_nonnull(strstr(t, "\n1,\"[[\"\"A\"\",\"\"B\"\"]]\",0.7,"));
+	ck_assert_ptr_nonnull(strstr(t, "\n1,A\xe2\x80\x93" "B,0.7,"));
 	ck_assert_ptr_nonnull(strstr(t, "\n2,[],0.5,"));
 	free(t);
 	/* a ward with one point: nothing else varies, one series */
@@ -348,6 +349,93 @@ START_TEST(test_sweep_series)
 	ck_assert_int_eq(bs_plotdata_sweep_pick_x(sw, "fleet.fill", &err), -1);
 	bs_plotdata_sweep_free(sw);
 	free(path);
+}
+END_TEST
+
+/* Issue 16: varying `agreement` labelled every line "{", booleans showed
+ * as bare false/true. Every value gets a readable label. */
+START_TEST(test_value_labels)
+{
+	static const struct {
+		const char *key, *text, *want;
+	} c[] = {
+		{"agreement", "{\"type\":\"bilateral\",\"pairs\":[[\"Minato\",\"Koto\"]]}",
+		 "bilateral Minato\xe2\x80\x93Koto"},
+		{"agreement", "{\"type\":\"bilateral\",\"pairs\":[[\"Minato\",\"Koto\"],[\"Chuo\",\"Koto\"]]}",
+		 "bilateral Minato\xe2\x80\x93Koto, Chuo\xe2\x80\x93Koto"},
+		{"agreement", "{\"type\":\"full\"}", "full"},
+		{"rebalancing.pooled", "true", "pooled: yes"},
+		{"rebalancing.pooled", "false", "pooled: no"},
+		{"rebalancing", "{\"pooled\":true,\"trucks_per_ward\":2}",
+		 "pooled: yes, trucks_per_ward: 2"},
+		{"fleet.bikes", "{\"Alpha\":10,\"Beta\":12}", "Alpha: 10, Beta: 12"},
+		{"fleet.bikes", "2726", "2726"},
+		{"agreement.type", "isolated", "isolated"},
+		{"x", "null", "x: default"},
+		{"x", "{broken", "{broken"},
+	};
+	char buf[200];
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		bs_value_label(c[i].key, c[i].text, buf, sizeof(buf));
+		ck_assert_msg(strcmp(buf, c[i].want) == 0, "%s=%s: '%s', expected '%s'",
+			      c[i].key, c[i].text, buf, c[i].want);
+	}
+	/* cut with an ellipsis, never inside a character */
+	strcpy(buf, "\xe6\xb8\xaf\xe5\x8c\xba\xe3\x83\x86\xe3\x82\xb9\xe3\x83\x88");
+	bs_label_cut(buf, 4);
+	ck_assert_str_eq(buf, "\xe6\xb8\xaf\xe5\x8c\xba\xe2\x80\xa6");
+	strcpy(buf, "short");
+	bs_label_cut(buf, 40);
+	ck_assert_str_eq(buf, "short");
+}
+END_TEST
+
+/* Issue 16: error bars were each point's unpaired interval although the
+ * design is paired. plotdata diff gives the mean of the differences within
+ * replications with their Student-t interval, worked by hand here:
+ * differences 1, 2, 1 -> mean 4/3, sd sqrt(1/3), half-width
+ * t(0.975, 2) sqrt(1/3) / sqrt(3). The unpaired interval would be more than
+ * twice as wide (sds 2 and 2.08). */
+START_TEST(test_diff_by_hand)
+{
+	char *a = tu_write(dir, "sweep.csv",
+			   "point,k,metric,ward,mean,sd,ci95_low,ci95_high\n"
+			   "1,200,m,all,12,2,7,17\n2,100,m,all,13.3333333333,2.08,8,18\n");
+	char *b = tu_write(dir, "sweep_replications.csv",
+			   "point,k,replication,ward,metric,value\n"
+			   "1,200,1,all,m,10\n1,200,2,all,m,12\n1,200,3,all,m,14\n"
+			   "2,100,1,all,m,11\n2,100,2,all,m,14\n2,100,3,all,m,15\n"
+			   "2,100,1,all,other,99\n");
+	double hw = gsl_cdf_tdist_Pinv(0.975, 2) * sqrt(1.0 / 3.0) / sqrt(3.0);
+	struct bs_error err;
+	struct sink s;
+	char *t, *l;
+	double x, m, lo, hi;
+
+	ck_assert_int_eq(bs_plotdata_diff_sweep(dir, "m", NULL, NULL, sink_open(&s),
+						&err), 0);
+	t = sink_close(&s);
+	/* the baseline is the smallest x (point 2, k = 100): point 1 minus it */
+	{
+		static const char head[] = "k,label,B \xe2\x88\x92 A (A = 100),";
+		ck_assert_msg(strncmp(t, head, strlen(head)) == 0, "%s", t);
+	}
+	ck_assert_ptr_nonnull(strstr(t, "\n100,100,0,0,0\n"));
+	l = strstr(t, "\n200,200,");
+	ck_assert_ptr_nonnull(l);
+	ck_assert_int_eq(sscanf(l + 1, "%lf,200,%lf,%lf,%lf", &x, &m, &lo, &hi), 4);
+	ck_assert_double_eq_tol(m, -4.0 / 3.0, 1e-9);
+	ck_assert_double_eq_tol(lo, -4.0 / 3.0 - hw, 1e-9);
+	ck_assert_double_eq_tol(hi, -4.0 / 3.0 + hw, 1e-9);
+	free(t);
+	ck_assert_int_eq(bs_plotdata_diff_sweep(dir, "nothere", NULL, NULL,
+						sink_open(&s), &err), BS_E_INPUT);
+	free(sink_close(&s));
+	ck_assert_ptr_nonnull(strstr(err.text, "nothere"));
+	free(a);
+	free(b);
 }
 END_TEST
 
@@ -525,6 +613,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_ports_bad_input);
 	tcase_add_test(tc, test_sweep_series);
 	tcase_add_test(tc, test_sweep_bad_input);
+	tcase_add_test(tc, test_value_labels);
+	tcase_add_test(tc, test_diff_by_hand);
 	tcase_add_test(tc, test_sweep_fixture);
 	tcase_add_test(tc, test_runs_as_sweep);
 	tcase_add_test(tc, test_cli);

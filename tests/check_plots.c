@@ -131,7 +131,8 @@ START_TEST(test_two_runs)
 		"iso-docked.png", "iso-empty_full.png", "iso-flows.png",
 		"iso-map.png", "full-docked.png", "full-empty_full.png",
 		"full-flows.png", "full-map.png", "compare-service_level.png",
-		"compare-revenue_yen.png"};
+		"compare-revenue_yen.png", "compare-diff-service_level.png",
+		"compare-diff-revenue_yen.png"};
 	char args[2048], d[1024], p[1100], *err, *csv;
 	size_t i;
 
@@ -145,7 +146,7 @@ START_TEST(test_two_runs)
 	free(err);
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		assert_plot(d, names[i]);
-	assert_report(d, 10);
+	assert_report(d, 12);
 	/* the table behind the comparison is in sweep.csv's format; both
 	 * runs are named "small", so they go by folder name */
 	snprintf(p, sizeof(p), "%s/compare.csv", d);
@@ -180,6 +181,105 @@ START_TEST(test_sweep)
 	/* one line per agreement: both colours are there */
 	assert_colour(d, "sweep-service_level.png", 0x0072B2, 200);
 	assert_colour(d, "sweep-service_level.png", 0xD55E00, 200);
+}
+END_TEST
+
+/* The layout sweep.gp chose for the plot named name (PLOTS_LAYOUT). */
+static char *layout_of(const char *layout, const char *name)
+{
+	char *all = tu_slurp(layout, NULL), *l, *e, *r;
+
+	ck_assert_msg(all != NULL, "no %s", layout);
+	l = strstr(all, name);
+	ck_assert_msg(l != NULL, "no layout of %s in %s", name, all);
+	e = strchr(l, '\n');
+	if (e)
+		*e = '\0';
+	r = strdup(l);
+	free(all);
+	return r;
+}
+
+/* Issue 16, "comparisons that mislead": y axes that did not start at zero
+ * (89.4-91.4 %), lines joining unrelated runs, unpaired error bars, run
+ * labels that overlapped, runs on different networks in one plot. */
+START_TEST(test_comparisons_read_right)
+{
+	char args[2048], d[1024], lay[1100], csv[4096], *err, *l;
+	size_t i;
+	FILE *f;
+
+	small_run("iso", "--set agreement.type=isolated");
+	small_run("full", "");
+	snprintf(lay, sizeof(lay), "%s/layout.txt", dir);
+	setenv("PLOTS_LAYOUT", lay, 1);
+	setenv("METRICS", "service_level", 1);
+	snprintf(d, sizeof(d), "%s/cmp", dir);
+	snprintf(args, sizeof(args), "%s %s/iso %s/full", d, dir, dir);
+	ck_assert_msg(plots(args, &err) == 0, "%s", err);
+	free(err);
+	/* shares from zero; runs are categories: points, no lines */
+	l = layout_of(lay, "compare-service_level.png");
+	ck_assert_msg(strstr(l, " ymin=0 ") && strstr(l, " categorical=1 "), "%s", l);
+	free(l);
+	/* the paired differences are drawn, around zero */
+	l = layout_of(lay, "compare-diff-service_level.png");
+	ck_assert_ptr_nonnull(l);
+	free(l);
+	assert_plot(d, "compare-diff-service_level.png");
+
+	/* a sweep over long names, its shares all near 90 %: from zero, and
+	 * the ticks tilted so that the names do not overlap */
+	snprintf(d, sizeof(d), "%s/long", dir);
+	snprintf(csv, sizeof(csv), "mkdir -p %s", d);
+	ck_assert_int_eq(tu_run(csv, NULL, NULL), 0);
+	snprintf(csv, sizeof(csv), "%s/sweep.csv", d);
+	f = fopen(csv, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("point,network.name,metric,ward,mean,sd,ci95_low,ci95_high\n", f);
+	for (i = 1; i <= 6; i++)
+		fprintf(f, "%zu,Agreement between the wards of Minato and Chiyoda number %zu,"
+			   "service_level,all,0.9%zu,0.001,0.894,0.914\n", i, i, i);
+	fclose(f);
+	ck_assert_msg(plots(d, &err) == 0, "%s", err);
+	free(err);
+	l = layout_of(lay, "sweep-service_level.png");
+	ck_assert_msg(strstr(l, " ymin=0 ") != NULL, "%s", l);
+	ck_assert_msg(strstr(l, " xrot=0 ") == NULL, "long labels not tilted: %s", l);
+	/* plotdata cut them to at most 40 characters */
+	ck_assert_msg(strstr(l, " maxlabel=39") != NULL, "%s", l);
+	free(l);
+	unsetenv("PLOTS_LAYOUT");
+
+	/* another network: refused in one plot, each run keeps its own */
+	{
+		char json[2048], cmd[4096], *sc, *out = NULL;
+		snprintf(json, sizeof(json),
+			 "{\"bssim\": 1, \"name\": \"other\", \"seed\": 4, \"replications\": 3,"
+			 " \"horizon\": {\"days\": 2, \"warmup_days\": 1},"
+			 " \"network\": {\"stations\": \"%s\"}, \"fleet\": {\"bikes\": 10},"
+			 " \"demand\": {\"model\": \"gravity\", \"trips_per_day\": 100}}",
+			 tu_abspath(tu_fixture("two.csv")));
+		sc = tu_write(dir, "other.json", json);
+		snprintf(cmd, sizeof(cmd), "%s run %s -o %s/other -q", tu_bssim(), sc, dir);
+		ck_assert_int_eq(tu_run(cmd, NULL, NULL), 0);
+		snprintf(cmd, sizeof(cmd), "%s plotdata compare %s/iso %s/other", tu_bssim(),
+			 dir, dir);
+		ck_assert_int_eq(tu_run(cmd, &out, &err), 2);
+		ck_assert_msg(strstr(err, "another network") != NULL, "%s", err);
+		free(out);
+		free(err);
+		snprintf(d, sizeof(d), "%s/mixed", dir);
+		snprintf(args, sizeof(args), "%s %s/iso %s/other", d, dir, dir);
+		ck_assert_int_eq(plots(args, &err), 0);
+		ck_assert_msg(strstr(err, "no comparison plots") != NULL, "%s", err);
+		free(err);
+		snprintf(cmd, sizeof(cmd), "%s/compare-service_level.png", d);
+		ck_assert(!tu_exists(cmd));
+		assert_plot(d, "iso-docked.png");
+		free(sc);
+	}
+	unsetenv("METRICS");
 }
 END_TEST
 
@@ -250,6 +350,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_no_geojson_no_map);
 	tcase_add_test(tc, test_two_runs);
 	tcase_add_test(tc, test_sweep);
+	tcase_add_test(tc, test_comparisons_read_right);
 	tcase_add_test(tc, test_make_plots);
 	tcase_add_test(tc, test_bad_input);
 	suite_add_tcase(s, tc);

@@ -166,6 +166,17 @@ START_TEST(test_report_of_runs)
 	/* a share in percent with its interval */
 	p = strstr(html, "<code>service_level</code>");
 	ck_assert_ptr_nonnull(strstr(p, "&#8239;%<br><span class=\"ci\">["));
+	/* issue 16: the report had no B - A column. Paired differences of
+	 * the headline metrics, each ward's settlement, and each agreement's
+	 * reach */
+	p = strstr(html, "<h2 id=\"paired\">Differences B &#8722; A, paired</h2>");
+	ck_assert_ptr_nonnull(p);
+	ck_assert_ptr_nonnull(strstr(p, "<th>full &#8722; iso</th>"));
+	ck_assert_ptr_nonnull(strstr(p, "<code>lost_no_bike</code>"));
+	ck_assert_ptr_nonnull(strstr(p, "<code>settlement_net_yen</code> of Alpha"));
+	ck_assert_ptr_nonnull(strstr(p, "Reach of each agreement"));
+	ck_assert_ptr_nonnull(strstr(p, "<td class=\"text\">isolated</td>"));
+	ck_assert(p < strstr(html, "Headline metrics"));
 	free(html);
 
 	/* the same inputs give the same bytes */

@@ -424,6 +424,59 @@ START_TEST(test_refusals)
 }
 END_TEST
 
+/* Issue 16: varying `agreement` as docs/sweeps.md suggests labelled every
+ * line "{" and booleans showed as bare false/true. Items may carry their
+ * own label; other values get readable ones. */
+START_TEST(test_labels)
+{
+	char *out, *err, *j;
+
+	free(tu_write(dir, "agr.json",
+		      "{ \"bssim_sweep\": 1, \"base\": \"base.json\", \"replications\": 2,\n"
+		      "  \"vary\": { \"agreement\": [{\"type\": \"isolated\"},\n"
+		      "      {\"type\": \"bilateral\", \"pairs\": [[\"Alpha\", \"Beta\"]]},\n"
+		      "      {\"label\": \"everyone\", \"value\": {\"type\": \"full\"}}],\n"
+		      "    \"rebalancing.pooled\": [false, true] } }\n"));
+	ck_assert_int_eq(run("sweep agr.json -o a -q", NULL, &err), 0);
+	free(err);
+	/* sweep.csv keeps the values (the contract), sweep.json the labels */
+	j = file_in("a", "sweep.csv");
+	ck_assert_ptr_nonnull(strstr(j, "\n5,\"{\"\"type\"\":\"\"full\"\"}\",false,"));
+	free(j);
+	j = file_in("a", "sweep.json");
+	ck_assert_ptr_nonnull(strstr(j, "\"everyone\""));
+	free(j);
+	ck_assert_int_eq(run("plotdata sweep a service_level", &out, NULL), 0);
+	ck_assert_msg(strstr(out, "\n1,isolated,") && strstr(out, "\n3,everyone,") &&
+		      strstr(out, "\n2,bilateral Alpha\xe2\x80\x93" "Beta,") &&
+		      strstr(out, ",pooled: no,") && strstr(out, ",pooled: yes,"),
+		      "%s", out);
+	ck_assert_msg(!strchr(out, '{') && !strstr(out, "false") && !strstr(out, "true"),
+		      "%s", out);
+	free(out);
+	/* the same labels on the differences */
+	ck_assert_int_eq(run("plotdata diff a service_level --x rebalancing.pooled", &out, NULL), 0);
+	ck_assert_msg(strstr(out, "everyone \xe2\x88\x92 isolated") != NULL, "%s", out);
+	free(out);
+	/* a label item is checked like every other input */
+	free(tu_write(dir, "bad.json",
+		      "{ \"bssim_sweep\": 1, \"base\": \"base.json\",\n"
+		      "  \"vary\": { \"fleet.bikes\": [{\"label\": \"few\", \"value\": 10},\n"
+		      "      {\"label\": \"few\", \"value\": 20}] } }\n"));
+	ck_assert_int_eq(run("sweep bad.json -o b -q", NULL, &err), 2);
+	ck_assert_msg(strstr(err, "bad.json:2:13: vary.fleet.bikes:") && strstr(err, "the label 'few' is given twice"),
+		      "%s", err);
+	free(err);
+	free(tu_write(dir, "bad2.json",
+		      "{ \"bssim_sweep\": 1, \"base\": \"base.json\",\n"
+		      "  \"vary\": { \"fleet.bikes\": [{\"label\": \"few\"}] } }\n"));
+	ck_assert_int_eq(run("sweep bad2.json -o b -q", NULL, &err), 2);
+	ck_assert_msg(strstr(err, "bad2.json:2:") && strstr(err, "labelled value"), "%s", err);
+	free(err);
+	ck_assert(!exists_in("b", "sweep.csv"));
+}
+END_TEST
+
 START_TEST(test_compare)
 {
 	char *out, *err, *a, *b;
@@ -438,6 +491,9 @@ START_TEST(test_compare)
 			     NULL, NULL), 0);
 	ck_assert_int_eq(run("compare A.json B.json -o c1 --jobs 2", &out, NULL), 0);
 	ck_assert_ptr_nonnull(strstr(out, "3 paired replications"));
+	/* issue 16: grouped numbers for people, no exponents */
+	ck_assert_msg(!strstr(out, "e+") && !strstr(out, "e-0") &&
+		      strstr(out, " \xc2\xb1 "), "%s", out);
 	ck_assert_ptr_nonnull(strstr(out, "paired 95% CI"));
 	/* common random numbers: the same requests in both */
 	ck_assert_ptr_nonnull(strstr(out, "trips_requested"));
@@ -521,6 +577,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_interrupt_during_write);
 	tcase_add_test(tc, test_refusals);
 	tcase_add_test(tc, test_compare);
+	tcase_add_test(tc, test_labels);
 	tcase_add_test(tc, test_progress_on_tty);
 	/* make check sets BSSIM_MPI when it could build build/bssim-mpi, and
 	 * says so when it could not */

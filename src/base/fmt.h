@@ -28,4 +28,9 @@ json_t *bs_json_num(double v);
  * so coordinates copied from a feed keep their published digits. */
 void bs_fmt_shortest(double v, char *buf, size_t sz);
 
+/* v rounded to 10^-dec (dec < 0: to tens, hundreds, ...) with a comma
+ * between thousands ("25,190", "-0.25"), '+' before a positive value when
+ * sign is set, never "-0"; for people (bs_fmt_human, report.html). */
+void bs_fmt_grouped(char *buf, size_t sz, double v, int dec, int sign);
+
 #endif

@@ -55,34 +55,49 @@ struct cmp {
 	char seedbuf[BS_CLI_NUMBUF], repbuf[BS_CLI_NUMBUF];
 };
 
-/* One row of the table: metric name of ward (NULL: whole network). */
+/* One row of the table: metric name of ward (NULL: whole network). Numbers
+ * for people (bs_fmt_human): counts and yen grouped, the difference
+ * rounded to its paired interval's second digit, shares to 3 significant
+ * digits; compare.csv keeps every digit. */
 static void print_row(const bs_comparison *cmp, const char *ward,
 		      const char *name)
 {
 	struct bs_paired pr;
-	char ci[64], un[64], ratio[16];
+	char a[64], b[64], d[96], un[64], ratio[16];
+	unsigned fl = bs_metric_is_share(name) ? BS_FMT_SHARE : 0;
 	double pw, uw;
 
 	if (bs_comparison_metric(cmp, ward, name, &pr, NULL))
 		return;
-	if (isfinite(pr.ci_lo))
-		snprintf(ci, sizeof(ci), "[%.4g, %.4g]", pr.ci_lo, pr.ci_hi);
-	else
-		snprintf(ci, sizeof(ci), "-");
-	if (isfinite(pr.un_lo))
-		snprintf(un, sizeof(un), "[%.4g, %.4g]", pr.un_lo, pr.un_hi);
-	else
-		snprintf(un, sizeof(un), "-");
 	pw = pr.ci_hi - pr.ci_lo;
 	uw = pr.un_hi - pr.un_lo;
+	bs_fmt_human(pr.mean_a, (double)NAN, fl, a, sizeof(a));
+	bs_fmt_human(pr.mean_b, (double)NAN, fl, b, sizeof(b));
+	bs_fmt_human(pr.diff, isfinite(pw) ? pw / 2.0 : (double)NAN,
+		     fl | BS_FMT_SIGN, d, sizeof(d));
+	if (isfinite(uw)) {
+		/* "± 15,000": the half-width as the paired one is shown */
+		char t[64];
+		bs_fmt_human(0.0, uw / 2.0, fl, t, sizeof(t));
+		snprintf(un, sizeof(un), "%s", strstr(t, "\xc2\xb1") ? strstr(t, "\xc2\xb1") : t);
+	} else {
+		snprintf(un, sizeof(un), "-");
+	}
 	if (pw > 0.0 && isfinite(uw))
 		snprintf(ratio, sizeof(ratio), "%.1f", uw / pw);
 	else if (pw == 0.0 && uw > 0.0)
 		snprintf(ratio, sizeof(ratio), "inf");
 	else
 		snprintf(ratio, sizeof(ratio), "-");
-	printf("%-20s %11.5g %11.5g %11.4g  %-25s  %-25s %6s\n", name,
-	       pr.mean_a, pr.mean_b, pr.diff, ci, un, ratio);
+	printf("%-20s ", name);
+	bs_fmt_pad(stdout, a, 13);
+	fputc(' ', stdout);
+	bs_fmt_pad(stdout, b, 13);
+	fputs("  ", stdout);
+	bs_fmt_pad(stdout, d, 26);
+	fputs("  ", stdout);
+	bs_fmt_pad(stdout, un, 17);
+	printf(" %6s\n", ratio);
 }
 
 /* Is every name of the comma-separated list a metric? 0, or the usage
@@ -119,8 +134,9 @@ static void print_table(const bs_comparison *cmp, const char *ward,
 	printf("%u paired replications (common random numbers); %s%s, per simulated day\n\n",
 	       bs_comparison_replications(cmp), ward ? "ward " : "whole network",
 	       ward ? ward : "");
-	printf("%-20s %11s %11s %11s  %-25s  %-25s %6s\n", "metric", "A", "B",
-	       "B - A", "paired 95% CI", "unpaired 95% CI", "ratio");
+	printf("%-20s %13s %13s  ", "metric", "A", "B");
+	bs_fmt_pad(stdout, "B - A \xc2\xb1 paired 95% CI", 26);
+	printf("  %17s %6s\n", "unpaired 95% CI", "ratio");
 	if (metrics) {
 		char *save = NULL, *name;
 		for (name = strtok_r(metrics, ",", &save); name;

@@ -32,6 +32,13 @@ static const char PLOTDATA_HELP[] =
 	"                         (varied keys: run, agreement.type)\n"
 	"  sweep SWEEP METRIC     one metric of a sweep.csv against a varied\n"
 	"                         key, one series per value of the others\n"
+	"  diff SWEEP METRIC      paired differences B - A with their paired\n"
+	"                         95% intervals (from sweep_replications.csv):\n"
+	"                         each series minus the first at the same x,\n"
+	"                         or each point minus the smallest x\n"
+	"  diff METRIC RUN RUN... each run minus the first, paired by\n"
+	"                         replication (same network, seed and\n"
+	"                         replications, else refused)\n"
 	"\n"
 	"options (sweep):\n"
 	"      --ward W           ward (default: all, the whole network)\n"
@@ -85,7 +92,7 @@ int bs_cmd_plotdata(int argc, char **argv)
 		return BS_EXIT_USAGE;
 	if (n < 1)
 		return bs_cli_usage("plotdata",
-				    "missing KIND; expected timeofday, matrix, ports, wards, compare or sweep (see bssim plotdata --help)");
+				    "missing KIND; expected timeofday, matrix, ports, wards, compare, sweep or diff (see bssim plotdata --help)");
 	kind = pos[0];
 #define NEED(lo, hi, usage)                                                    \
 	do {                                                                   \
@@ -109,9 +116,11 @@ int bs_cmd_plotdata(int argc, char **argv)
 		NEED(1, 100000, "compare RUN RUN...");
 	} else if (!strcmp(kind, "sweep")) {
 		NEED(2, 2, "sweep SWEEP METRIC [--ward W] [--x KEY]");
+	} else if (!strcmp(kind, "diff")) {
+		NEED(2, 100001, "diff SWEEP METRIC [--ward W] [--x KEY], or diff METRIC RUN RUN...");
 	} else {
 		return bs_cli_usage("plotdata",
-				    "unknown kind '%s'; expected timeofday, matrix, ports, wards, compare or sweep",
+				    "unknown kind '%s'; expected timeofday, matrix, ports, wards, compare, sweep or diff",
 				    kind);
 	}
 #undef NEED

@@ -157,13 +157,19 @@ static void print_headline(const bs_result *res)
 
 	for (i = 0; i < sizeof(M) / sizeof(M[0]); i++) {
 		struct bs_stat st;
+		char cell[96];
 		if (bs_result_metric(res, NULL, M[i], &st, NULL))
 			continue;
-		if (st.n >= 2)
-			printf("  %-20s %14.4g  (95%% CI %.4g .. %.4g)\n", M[i],
-			       st.mean, st.ci_lo, st.ci_hi);
-		else
-			printf("  %-20s %14.4g\n", M[i], st.mean);
+		/* for people: grouped counts and yen, 3 digits of a share,
+		 * the half-width of the 95% interval (the files keep every
+		 * digit) */
+		bs_fmt_human(st.mean,
+			     st.n >= 2 ? (st.ci_hi - st.ci_lo) / 2.0 : (double)NAN,
+			     bs_metric_is_share(M[i]) ? BS_FMT_SHARE : 0, cell,
+			     sizeof(cell));
+		printf("  %-20s ", M[i]);
+		bs_fmt_pad(stdout, cell, 24);
+		printf("%s\n", st.n >= 2 ? "  (95% CI)" : "");
 	}
 }
 

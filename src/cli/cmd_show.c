@@ -14,8 +14,10 @@ static const char SHOW_HELP[] =
 	"\n"
 	"Print the whole-network metrics of one or more finished runs side by\n"
 	"side: the mean over replications and the half-width of its 95%\n"
-	"confidence interval (mean +- half-width). Columns are headed by the\n"
-	"scenario names, or by the folders when two runs share a name.\n";
+	"confidence interval (mean ± half-width; counts and yen rounded to\n"
+	"the interval's second digit, shares to 3 significant digits: the files\n"
+	"keep every digit). Columns are headed by the scenario names, or by the\n"
+	"folders when two runs share a name.\n";
 
 static const char *run_name(const bs_result *r, const char *dir)
 {
@@ -78,12 +80,12 @@ int bs_cmd_show(int argc, char **argv)
 					     NULL) ||
 			    isnan(st.mean))
 				snprintf(cell, sizeof(cell), "-");
-			else if (!isnan(st.ci_lo) && !isnan(st.ci_hi))
-				snprintf(cell, sizeof(cell), "%.5g +- %.2g", st.mean,
-					 (st.ci_hi - st.ci_lo) / 2.0);
 			else
-				snprintf(cell, sizeof(cell), "%.5g", st.mean);
-			printf(" %24s", cell);
+				bs_fmt_human(st.mean, (st.ci_hi - st.ci_lo) / 2.0,
+					     bs_metric_is_share(name) ? BS_FMT_SHARE : 0,
+					     cell, sizeof(cell));
+			fputc(' ', stdout);
+			bs_fmt_pad(stdout, cell, 24);
 		}
 		printf("\n");
 	}

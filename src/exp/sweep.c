@@ -160,6 +160,86 @@ void bs__sweep_point_index(const struct bs_sweep *sw, size_t p, size_t *idx)
 	}
 }
 
+/* A vary item {"label": "...", "value": V}: exactly these two members,
+ * the label a string. Any other item is a value as it is. */
+static int is_labelled(const json_t *item)
+{
+	return json_is_object(item) && json_object_size(item) == 2 &&
+	       json_is_string(json_object_get(item, "label")) &&
+	       json_object_get(item, "value");
+}
+
+const json_t *bs__sweep_value(const struct bs_sweep *sw, size_t d, size_t i)
+{
+	const json_t *item = json_array_get(sw->dims[d].values, i);
+
+	return is_labelled(item) ? json_object_get(item, "value") : item;
+}
+
+const char *bs__sweep_label(const struct bs_sweep *sw, size_t d, size_t i)
+{
+	const json_t *item = json_array_get(sw->dims[d].values, i);
+
+	return is_labelled(item) ? json_string_value(json_object_get(item, "label"))
+				 : NULL;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * The labels of vary.<key>'s items: an item with "label" or "value" must
+ * have both and nothing else; a label is 1 to 200 bytes of printable text
+ * (it names a line in a legend); no two items of a key share one (their
+ * lines would merge). O(n log n) in the items.
+ */
+static int check_labels(const struct bs_sweep *sw, const char *path,
+			const json_t *list, struct bs_error *err)
+{
+	size_t i, n = json_array_size(list), nl = 0;
+	const char **labels = calloc(n ? n : 1, sizeof(char *));
+	const json_t *item;
+	int rc = 0;
+
+	if (!labels)
+		return BS_E_NOMEM;
+	json_array_foreach((json_t *)list, i, item) {
+		char at[700];
+		const json_t *lab = json_object_get(item, "label");
+		const char *t;
+		snprintf(at, sizeof(at), "%s[%zu]", path, i);
+		if (!json_is_object(item) ||
+		    (!lab && !json_object_get(item, "value")))
+			continue;
+		if (!is_labelled(item)) {
+			rc = serr(sw, err, at,
+				  "expected a labelled value {\"label\": \"...\", \"value\": ...} with these two members only (or a value without \"label\" and \"value\")");
+			goto out;
+		}
+		t = json_string_value(lab);
+		if (!*t || strlen(t) > 200 || strpbrk(t, "\x01\x02\x03\x04\x05\x06\x07\x08\t\n\v\f\r\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f")) {
+			snprintf(at + strlen(at), sizeof(at) - strlen(at), ".label");
+			rc = serr(sw, err, at,
+				  "expected 1 to 200 bytes of text on one line (it names a line in a plot)");
+			goto out;
+		}
+		labels[nl++] = t;
+	}
+	qsort(labels, nl, sizeof(char *), cmp_str);
+	for (i = 1; i < nl; i++)
+		if (!strcmp(labels[i - 1], labels[i])) {
+			rc = serr(sw, err, path,
+				  "the label '%s' is given twice; expected a label per value (their lines would merge)",
+				  labels[i]);
+			goto out;
+		}
+out:
+	free(labels);
+	return rc;
+}
+
 /* ---- loading ------------------------------------------------------------- */
 
 static const char *const TOP_KEYS[] = {"bssim_sweep", "name", "description",
@@ -353,6 +433,8 @@ static int parse_doc(struct bs_sweep *sw, struct bs_error *err)
 		if (json_array_size(v) == 0)
 			return serr(sw, err, path,
 				    "an empty list gives no point at all; expected at least one value");
+		if ((rc = check_labels(sw, path, v, err)))
+			return rc;
 		points *= (double)json_array_size(v);
 		if (points > BS_SWEEP_MAX_POINTS)
 			return serr(sw, err, path,
@@ -490,8 +572,7 @@ void bs_sweep_label_of(const struct bs_sweep *sw, size_t p, char *buf,
 		size_t idx[64], nd = sw->ndims < 64 ? sw->ndims : 64;
 		bs__sweep_point_index(sw, p, idx);
 		for (d = 0; d < nd; d++) {
-			char *s = dump_any(json_array_get(sw->dims[d].values,
-							  idx[d]));
+			char *s = dump_any(bs__sweep_value(sw, d, idx[d]));
 			if (used < size)
 				used += (size_t)snprintf(buf + used, size - used,
 							 "%s%s=%s", d ? ", " : "",
@@ -591,7 +672,7 @@ struct bs_scenario *bs_sweep_scenario(const struct bs_sweep *sw, size_t p,
 	for (d = 0; d < sw->ndims; d++) {
 		o[sw->nfixed + d].key = sw->dims[d].key;
 		o[sw->nfixed + d].value =
-			dump_any(json_array_get(sw->dims[d].values, idx[d]));
+			dump_any(bs__sweep_value(sw, d, idx[d]));
 		if (!o[sw->nfixed + d].value)
 			goto nomem;
 	}

@@ -44,7 +44,8 @@
 
 struct bs_sweep_dim {
 	char *key;      /* a scenario key, dotted */
-	json_t *values; /* non-empty array, borrowed from doc */
+	json_t *values; /* non-empty array, borrowed from doc; an item may be
+			 * {"label": ..., "value": ...}: bs__sweep_value */
 };
 
 struct bs_sweep {
@@ -152,6 +153,10 @@ int bs_sweep_write_outputs(const struct bs_sweep *sw, struct bs_taskindex *ix,
 /* sweep.c, for sweepplan.c: the value indices of point p (one per
  * varied key), and an error located at point p's value. */
 void bs__sweep_point_index(const struct bs_sweep *sw, size_t p, size_t *idx);
+/* Value i of varied key d (a labelled item's "value"), borrowed; and its
+ * label ({"label": ..., "value": ...} in the sweep file), or NULL. */
+const json_t *bs__sweep_value(const struct bs_sweep *sw, size_t d, size_t i);
+const char *bs__sweep_label(const struct bs_sweep *sw, size_t d, size_t i);
 void bs__sweep_remap(const struct bs_sweep *sw, size_t p, struct bs_error *err);
 
 #endif

@@ -253,6 +253,9 @@ static json_t *point_json(const struct bs_sweep *sw, size_t p,
 	}
 	json_object_set_new(o, "point", json_integer((json_int_t)p + 1));
 	json_object_set(o, "values", json_object_get(pt, "values"));
+	/* the sweep file's own labels of these values, when it gave any */
+	if (json_object_get(pt, "labels"))
+		json_object_set(o, "labels", json_object_get(pt, "labels"));
 	json_object_set(o, "scenario", json_object_get(pt, "scenario"));
 	json_object_set_new(o, "replications", json_integer(sw->reps));
 	json_object_set_new(o, "metrics", metrics_json(pw->stat, pw->W));

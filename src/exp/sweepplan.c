@@ -128,7 +128,7 @@ static int plan_point(struct planner *P, size_t p, char **last_path,
 	if (pt && values && wards) {
 		for (k = 0; k < sw->ndims; k++)
 			json_object_set(values, sw->dims[k].key,
-					json_array_get(sw->dims[k].values, idx[k]));
+					(json_t *)bs__sweep_value(sw, k, idx[k]));
 		json_object_set_new(pt, "point", json_integer((json_int_t)p + 1));
 		json_object_set_new(pt, "values", values);
 		json_object_set_new(pt, "wards", wards);
@@ -179,6 +179,34 @@ static int plan_task(void *ud, void *ws, uint64_t p,
 
 	(void)ctl;
 	return plan_point(ud, (size_t)p, &w->last_path, &w->last_hash, err);
+}
+
+/*
+ * The sweep file's own labels of point p's values ({"label": ..., "value":
+ * ...} items) as the point's "labels" {key: label}, for plots and the
+ * report. Added after the fingerprint: like a name or a description, a
+ * label changes what is shown, not what is run, so relabelling a finished
+ * sweep keeps its recorded tasks. O(points x varied keys).
+ */
+static int add_labels(const struct bs_sweep *sw, json_t **pts)
+{
+	size_t p, d, idx[64];
+
+	for (p = 0; p < sw->npoints; p++) {
+		json_t *lab = NULL;
+		bs__sweep_point_index(sw, p, idx);
+		for (d = 0; d < sw->ndims; d++) {
+			const char *l = bs__sweep_label(sw, d, idx[d]);
+			if (!l)
+				continue;
+			if (!lab && (!(lab = json_object()) ||
+				     json_object_set_new(pts[p], "labels", lab)))
+				return BS_E_NOMEM;
+			if (json_object_set_new(lab, sw->dims[d].key, json_string(l)))
+				return BS_E_NOMEM;
+		}
+	}
+	return 0;
 }
 
 int bs_sweep_plan(struct bs_sweep *sw, unsigned jobs, struct bs_error *err)
@@ -240,6 +268,8 @@ int bs_sweep_plan(struct bs_sweep *sw, unsigned jobs, struct bs_error *err)
 	}
 	snprintf(sw->fingerprint, sizeof(sw->fingerprint), "%016llx",
 		 (unsigned long long)h);
+	if (add_labels(sw, P.pts))
+		goto out;
 	plan = json_object();
 	if (!plan)
 		goto out;

@@ -32,5 +32,17 @@ int bs__plot_nomem(struct bs_error *err, const char *file);
 int bs__plot_cmp_double(const void *a, const void *b);
 size_t bs__plot_sort_unique(double *v, size_t n);
 size_t bs__plot_find_sorted(const double *v, size_t n, double x);
+struct bs_plotdata_sweep;
+/* Finished runs read for plotting (plotdata.c). */
+struct bs__runs {
+	size_t n;
+	json_t **docs;
+	char **labels, **files;
+};
+int bs__plot_load_runs(const char *const *dirs, size_t n,
+		       struct bs__runs *r, struct bs_error *err);
+void bs__plot_free_runs(struct bs__runs *r);
+void bs__plot_series_keys(const struct bs_plotdata_sweep *sw, int xkey,
+			  const size_t *match, size_t nm, int *inlabel);
 
 #endif

@@ -542,55 +542,75 @@ out:
 
 /* ---- the entry point (bs_plotdata in bssim.h) ------------------------------ */
 
-/* Runs side by side (named as bs_output_run_labels names them). */
-static int plot_compare(const char *const *dirs, size_t n, FILE *out,
-			struct bs_error *err)
+/* Runs' summaries, their labels (as bs_output_run_labels names them) and
+ * file names into r. 0, or an error code with err filled. */
+int bs__plot_load_runs(const char *const *dirs, size_t n,
+		       struct bs__runs *r, struct bs_error *err)
 {
-	json_t **docs = calloc(n, sizeof(json_t *));
-	char **labels = calloc(n, sizeof(char *));
-	char **files = calloc(n, sizeof(char *));
-	struct bs_plotdata_sweep *sw = NULL;
 	size_t i;
-	int rc = 0;
 
-	if (!docs || !labels || !files)
-		goto nomem;
+	memset(r, 0, sizeof(*r));
+	r->n = n;
+	r->docs = calloc(n, sizeof(json_t *));
+	r->labels = calloc(n, sizeof(char *));
+	r->files = calloc(n, sizeof(char *));
+	if (!r->docs || !r->labels || !r->files)
+		return bs__plot_nomem(err, NULL);
 	for (i = 0; i < n; i++) {
 		char buf[4096];
 		const char *f = bs_output_input_file(dirs[i], "summary.json", buf,
 						     sizeof(buf));
-		if (!(files[i] = bs_strdup(f)))
-			goto nomem;
-		if (!(docs[i] = bs_output_load_summary(f, err))) {
-			rc = err && err->code ? err->code : BS_E_INPUT;
-			goto out;
-		}
+		if (!(r->files[i] = bs_strdup(f)))
+			return bs__plot_nomem(err, NULL);
+		if (!(r->docs[i] = bs_output_load_summary(f, err)))
+			return err && err->code ? err->code : BS_E_INPUT;
 	}
-	if (bs_output_run_labels((char *const *)dirs, docs, n, labels))
-		goto nomem;
-	sw = bs_plotdata_sweep_from_runs(docs, (const char *const *)labels,
-					 (const char *const *)files, n, err);
+	if (bs_output_run_labels((char *const *)dirs, r->docs, n, r->labels))
+		return bs__plot_nomem(err, NULL);
+	return 0;
+}
+
+void bs__plot_free_runs(struct bs__runs *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		if (r->docs)
+			json_decref(r->docs[i]);
+		if (r->files)
+			free(r->files[i]);
+		if (r->labels)
+			free(r->labels[i]);
+	}
+	free(r->docs);
+	free(r->labels);
+	free(r->files);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Runs side by side, on one network (else refused: their metrics do not
+ * compare in one plot). */
+static int plot_compare(const char *const *dirs, size_t n, FILE *out,
+			struct bs_error *err)
+{
+	struct bs__runs r;
+	struct bs_plotdata_sweep *sw = NULL;
+	int rc;
+
+	if ((rc = bs__plot_load_runs(dirs, n, &r, err)) ||
+	    (rc = bs_plotdata_runs_comparable((char *const *)dirs, r.docs, n, 0,
+					      err)))
+		goto out;
+	sw = bs_plotdata_sweep_from_runs(r.docs, (const char *const *)r.labels,
+					 (const char *const *)r.files, n, err);
 	if (!sw) {
 		rc = err && err->code ? err->code : BS_E_NOMEM;
 		goto out;
 	}
 	rc = bs_plotdata_sweep_write_csv(sw, out);
-	goto out;
-nomem:
-	rc = bs__plot_nomem(err, NULL);
 out:
 	bs_plotdata_sweep_free(sw);
-	for (i = 0; i < n; i++) {
-		if (docs)
-			json_decref(docs[i]);
-		if (files)
-			free(files[i]);
-		if (labels)
-			free(labels[i]);
-	}
-	free(docs);
-	free(labels);
-	free(files);
+	bs__plot_free_runs(&r);
 	return rc;
 }
 
@@ -666,8 +686,13 @@ int bs_plotdata(const char *kind, const char *const *args, size_t nargs,
 		return plot_compare(args, nargs, out, err);
 	if (!strcmp(kind, "sweep") && nargs == 2)
 		return plot_sweep(args[0], args[1], ward, x, out, err);
+	if (!strcmp(kind, "diff") && nargs == 2)
+		return bs_plotdata_diff_sweep(args[0], args[1], ward, x, out, err);
+	if (!strcmp(kind, "diff") && nargs >= 3)
+		return bs_plotdata_diff_runs(args + 1, nargs - 1, args[0], ward,
+					     out, err);
 	bs_error_set(err, BS_E_INPUT, NULL, 0, 0, "kind",
-		     "'%s' with %zu argument%s: expected timeofday RUN COLUMN, matrix RUN [NAME], ports RUN, wards RUN, compare RUN..., or sweep SWEEP METRIC",
+		     "'%s' with %zu argument%s: expected timeofday RUN COLUMN, matrix RUN [NAME], ports RUN, wards RUN, compare RUN..., sweep SWEEP METRIC, diff SWEEP METRIC or diff METRIC RUN RUN...",
 		     kind, nargs, nargs == 1 ? "" : "s");
 	return BS_E_INPUT;
 }

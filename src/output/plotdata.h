@@ -91,9 +91,30 @@ struct bs_plotdata_sweep {
 	char **keys;  /* [nkeys] column names of the varied keys */
 	size_t n;
 	struct bs_plotdata_row *rows;
+	/* The sweep file's own labels (vary items {"label": ..., "value":
+	 * ...}): sweep.json's points' "labels" objects, by point - 1; NULL
+	 * when there is no sweep.json beside sweep.csv or it has none. */
+	json_t *labels;
 };
 
-/* Read a sweep.csv. NULL with err filled. Free with
+/* At most this many characters of a label go into a plot table: a longer
+ * one is cut with an ellipsis, so that legends and ticks stay readable. */
+#define BS_PLOT_LABEL_MAX 40
+
+/* A readable label of a varied key's value as sweep.csv holds it
+ * (vlabel.c): "bilateral Minato–Koto", "pooled: yes"; never a bare JSON
+ * text. Into buf (sz bytes). */
+void bs_value_label(const char *key, const char *text, char *buf, size_t sz);
+/* Cut s (UTF-8) to fewer than maxchars characters with an ellipsis when it
+ * is longer; a last character cut in two by a full buffer is dropped. */
+void bs_label_cut(char *s, size_t maxchars);
+/* What to show for row r's value of key k: the sweep's own label, else
+ * bs_value_label's. Returns buf. */
+const char *bs_plotdata_shown(const struct bs_plotdata_sweep *sw,
+			      const struct bs_plotdata_row *r, size_t k,
+			      char *buf, size_t sz);
+
+/* Read a sweep.csv (and the labels of a sweep.json beside it). NULL with err filled. Free with
  * bs_plotdata_sweep_free. */
 struct bs_plotdata_sweep *bs_plotdata_sweep_load(const char *path,
 						 struct bs_error *err);
@@ -136,5 +157,36 @@ int bs_plotdata_sweep_series(const struct bs_plotdata_sweep *sw, int xkey,
 			     struct bs_error *err);
 
 void bs_plotdata_sweep_free(struct bs_plotdata_sweep *sw);
+
+/* ---- paired differences (plotdiff.c) -------------------------------------- */
+
+/*
+ * Paired differences B - A of one metric of a sweep (a folder or its
+ * sweep.csv, with sweep_replications.csv beside it), as a series table
+ * like bs_plotdata_sweep_series': with other keys varying, each series
+ * minus the first row's series at the same x ("full − isolated"); else
+ * each point minus the point of the smallest x. Means and Student-t 95%
+ * intervals of the within-replication differences (common random
+ * numbers: the intervals to read).
+ */
+int bs_plotdata_diff_sweep(const char *in, const char *metric,
+			   const char *ward, const char *x, FILE *out,
+			   struct bs_error *err);
+/* Runs side by side as differences from the first (dirs[0]): series table
+ * with x = run. Refused (BS_E_INPUT) unless all ran on one network with
+ * one seed and number of replications. */
+int bs_plotdata_diff_runs(const char *const *dirs, size_t n,
+			  const char *metric, const char *ward, FILE *out,
+			  struct bs_error *err);
+/* Can the runs be drawn in one plot (the same network: stations file and
+ * wards), and with paired, also paired (the same seed and replications)?
+ * 0, or BS_E_INPUT naming the first run that cannot. */
+int bs_plotdata_runs_comparable(char *const *dirs, json_t *const *docs,
+				size_t n, int paired, struct bs_error *err);
+/* out[i]: run i paired with run 0 (out[0]: run 0 with itself), from their
+ * replications.csv. Checks bs_plotdata_runs_comparable first. */
+int bs_plotdata_runs_paired(char *const *dirs, json_t *const *docs, size_t n,
+			    const char *metric, const char *ward,
+			    struct bs_paired *out, struct bs_error *err);
 
 #endif

@@ -126,6 +126,60 @@ static int sw_row(void *ud, const struct bs_csv_row *r, struct bs_error *err)
 	return 0;
 }
 
+/*
+ * The sweep file's own labels, from the sweep.json beside a sweep.csv:
+ * sw->labels[point - 1] is that point's "labels" object (or null). A
+ * missing or unreadable sweep.json leaves the default labels (plots of a
+ * sweep.csv copied alone still draw). Linear in sweep.json's size.
+ */
+static void load_labels(struct bs_plotdata_sweep *sw, const char *csv)
+{
+	const char *slash = strrchr(csv, '/'), *base = slash ? slash + 1 : csv;
+	char json[4096];
+	json_t *doc, *pts, *pt, *lab;
+	struct bs_error e;
+	size_t i;
+	int any = 0;
+
+	if (strcmp(base, "sweep.csv") != 0 ||
+	    (size_t)snprintf(json, sizeof(json), "%.*ssweep.json",
+			     (int)(base - csv), csv) >= sizeof(json))
+		return;
+	doc = bs_json_load_file(json, BS_MAX_JSON_FILE, "a sweep's sweep.json",
+				0, &e);
+	pts = json_object_get(doc, "points");
+	if (json_is_array(pts) && (sw->labels = json_array())) {
+		json_array_foreach(pts, i, pt) {
+			lab = json_object_get(pt, "labels");
+			any |= json_is_object(lab);
+			json_array_append(sw->labels,
+					  json_is_object(lab) ? lab : json_null());
+		}
+	}
+	if (!any) {
+		json_decref(sw->labels);
+		sw->labels = NULL;
+	}
+	json_decref(doc);
+}
+
+const char *bs_plotdata_shown(const struct bs_plotdata_sweep *sw,
+			      const struct bs_plotdata_row *r, size_t k,
+			      char *buf, size_t sz)
+{
+	const char *own = NULL;
+
+	if (sw->labels && r->point >= 1)
+		own = json_string_value(json_object_get(
+			json_array_get(sw->labels, (size_t)r->point - 1),
+			sw->keys[k]));
+	if (own)
+		bs_strlcpy(buf, own, sz);
+	else
+		bs_value_label(sw->keys[k], r->val[k], buf, sz);
+	return buf;
+}
+
 struct bs_plotdata_sweep *bs_plotdata_sweep_load(const char *path,
 						 struct bs_error *err)
 {
@@ -149,6 +203,7 @@ struct bs_plotdata_sweep *bs_plotdata_sweep_load(const char *path,
 		bs_plotdata_sweep_free(sw);
 		return NULL;
 	}
+	load_labels(sw, path);
 	return sw;
 }
 
@@ -315,20 +370,24 @@ static int cmp_xval(const void *a, const void *b)
 	return (p->first > q->first) - (p->first < q->first);
 }
 
-/* The values of the keys marked in inlabel, joined with ", " (each cut at
- * 1000 bytes; lcap has room for that), or the metric's name when none. */
+/* The labels (bs_plotdata_shown) of the keys marked in inlabel, joined
+ * with " / " (each cut at 1000 bytes; lcap has room for that), or the
+ * metric's name when none. */
 static void series_label(const struct bs_plotdata_sweep *sw,
 			 const struct bs_plotdata_row *r, const int *inlabel,
 			 const char *metric, char *label, size_t lcap)
 {
 	size_t k, used = 0;
+	char shown[1001];
 
 	label[0] = '\0';
 	for (k = 0; k < sw->nkeys; k++) {
 		if (!inlabel[k])
 			continue;
-		used += (size_t)snprintf(label + used, lcap - used, "%s%.1000s",
-					 used ? ", " : "", r->val[k]);
+		bs_plotdata_shown(sw, r, k, shown, sizeof(shown));
+		bs_label_cut(shown, sizeof(shown) - 1);
+		used += (size_t)snprintf(label + used, lcap - used, "%s%s",
+					 used ? " / " : "", shown);
 	}
 	if (!used)
 		snprintf(label, lcap, "%s", metric);
@@ -357,6 +416,46 @@ static int match_rows(const struct bs_plotdata_sweep *sw, const char *metric,
 	return BS_E_INPUT;
 }
 
+/* The series keys of the matched rows: every key but x that varies among
+ * them (inlabel[k] = 1). O(rows x keys). */
+void bs__plot_series_keys(const struct bs_plotdata_sweep *sw, int xkey,
+			  const size_t *match, size_t nm, int *inlabel)
+{
+	size_t k, j;
+
+	for (k = 0; k < sw->nkeys; k++) {
+		inlabel[k] = 0;
+		if ((int)k == xkey)
+			continue;
+		for (j = 1; j < nm; j++)
+			if (strcmp(sw->rows[match[j]].val[k],
+				   sw->rows[match[0]].val[k]) != 0) {
+				inlabel[k] = 1;
+				break;
+			}
+	}
+}
+
+/*
+ * A label as a plot table cell gnuplot reads right: cut to
+ * BS_PLOT_LABEL_MAX characters, and without commas or double quotes
+ * (gnuplot's columnheader() ends a title at a comma even inside quotes:
+ * a legend of JSON read "{"). Into buf (sz >= 1).
+ */
+static char *plot_text(const char *label, char *buf, size_t sz)
+{
+	char *p;
+
+	bs_strlcpy(buf, label, sz);
+	bs_label_cut(buf, BS_PLOT_LABEL_MAX);
+	for (p = buf; *p; p++)
+		if (*p == ',')
+			*p = ';';
+		else if (*p == '"')
+			*p = '\'';
+	return buf;
+}
+
 int bs_plotdata_sweep_series(const struct bs_plotdata_sweep *sw, int xkey,
 			     const char *metric, const char *ward, FILE *out,
 			     struct bs_error *err)
@@ -366,6 +465,7 @@ int bs_plotdata_sweep_series(const struct bs_plotdata_sweep *sw, int xkey,
 	int *inlabel = NULL, numeric = 1, rc = 0;
 	struct xval *xv = NULL;
 	size_t *xorder = NULL;
+	char **xshown = NULL, cell[4 * BS_PLOT_LABEL_MAX + 8];
 	double *grid = NULL;
 	char *label = NULL;
 	size_t lcap = 1;
@@ -378,28 +478,27 @@ int bs_plotdata_sweep_series(const struct bs_plotdata_sweep *sw, int xkey,
 	inlabel = calloc(sw->nkeys, sizeof(int));
 	if (!inlabel || (rc = match_rows(sw, metric, ward, &match, &nm, err)))
 		goto fail;
-	/* the series: every other key that varies among these rows */
-	for (k = 0; k < sw->nkeys; k++) {
-		if ((int)k == xkey)
-			continue;
-		for (j = 1; j < nm; j++)
-			if (strcmp(sw->rows[match[j]].val[k],
-				   sw->rows[match[0]].val[k]) != 0) {
-				inlabel[k] = 1;
-				break;
-			}
-	}
+	bs__plot_series_keys(sw, xkey, match, nm, inlabel);
 	lcap += strlen(metric);
 	for (k = 0; k < sw->nkeys; k++)
 		if (inlabel[k])
-			lcap += strlen(", ") + 1001;
+			lcap += strlen(" / ") + 1001;
 	if (!(label = malloc(lcap)))
 		goto nomem;
 	/* x values and series labels, in order of first appearance */
+	if (!(xshown = calloc(nm, sizeof(char *))))
+		goto nomem;
 	for (j = 0; j < nm; j++) {
 		const struct bs_plotdata_row *r = &sw->rows[match[j]];
+		size_t before = xs.n;
+		long xi = bs__plot_names_add(&xs, r->val[xkey]);
 		double d;
-		if (bs__plot_names_add(&xs, r->val[xkey]) < 0)
+		if (xi < 0)
+			goto nomem;
+		/* the tick text: the value's label, from its first row */
+		if ((size_t)xi == before &&
+		    !(xshown[xi] = bs_strdup(bs_plotdata_shown(sw, r, (size_t)xkey,
+							       cell, sizeof(cell)))))
 			goto nomem;
 		if (bs_parse_double(r->val[xkey], &d))
 			numeric = 0;
@@ -445,12 +544,13 @@ int bs_plotdata_sweep_series(const struct bs_plotdata_sweep *sw, int xkey,
 	bs_csv_put(out, sw->keys[xkey]);
 	fputs(",label", out);
 	for (i = 0; i < ns; i++)
-		bs__plot_put_triplet_header(out, ss.v[i]);
+		bs__plot_put_triplet_header(out, plot_text(ss.v[i], cell,
+							   sizeof(cell)));
 	fputc('\n', out);
 	for (i = 0; i < nx; i++) {
 		bs_csv_num(out, xv[i].x);
 		fputc(',', out);
-		bs_csv_put(out, xv[i].text);
+		bs_csv_put(out, plot_text(xshown[xv[i].first], cell, sizeof(cell)));
 		for (j = 0; j < ns; j++)
 			bs__plot_put_triplet(out, grid[(i * ns + j) * 3 + 0],
 				    grid[(i * ns + j) * 3 + 1],
@@ -470,6 +570,9 @@ out:
 	free(inlabel);
 	free(xv);
 	free(xorder);
+	for (j = 0; xshown && j < nm; j++)
+		free(xshown[j]);
+	free(xshown);
 	free(grid);
 	free(label);
 	bs__plot_names_release(&xs);
@@ -484,7 +587,7 @@ void bs_plotdata_sweep_free(struct bs_plotdata_sweep *sw)
 	if (!sw)
 		return;
 	for (i = 0; i < sw->n; i++) {
-		for (k = 0; k < sw->nkeys; k++)
+		for (k = 0; k < sw->nkeys && sw->rows[i].val; k++)
 			free(sw->rows[i].val[k]);
 		free(sw->rows[i].val);
 		free(sw->rows[i].metric);
@@ -495,6 +598,7 @@ void bs_plotdata_sweep_free(struct bs_plotdata_sweep *sw)
 		for (k = 0; k < sw->nkeys; k++)
 			free(sw->keys[k]);
 	free(sw->keys);
+	json_decref(sw->labels);
 	free(sw);
 }
 

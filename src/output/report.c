@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/fmt.h"
 #include "output/flat.h"
 #include "stats/metrics.h"
 
@@ -54,28 +55,15 @@ static int is_share(const char *metric)
 	       (l > 5 && strcmp(metric + l - 5, "_frac") == 0);
 }
 
-/* v with dec decimals and thousands separators ("25,190", "-0.25"). */
+/* v with dec decimals and thousands separators ("25,190", "-0.25"); an
+ * em dash for no number. */
 static void fmt_fixed(char *buf, size_t sz, double v, int dec)
 {
-	char tmp[64], *dot;
-	size_t i, o = 0, intlen, start;
-
 	if (!isfinite(v)) {
 		bs_strlcpy(buf, "\xe2\x80\x94", sz); /* an em dash */
 		return;
 	}
-	snprintf(tmp, sizeof(tmp), "%.*f", dec, v);
-	if (strspn(tmp, "-0.") == strlen(tmp) && tmp[0] == '-')
-		memmove(tmp, tmp + 1, strlen(tmp)); /* never "-0" */
-	dot = strchr(tmp, '.');
-	intlen = dot ? (size_t)(dot - tmp) : strlen(tmp);
-	start = tmp[0] == '-';
-	for (i = 0; tmp[i] && o + 2 < sz; i++) {
-		if (i > start && i < intlen && (intlen - i) % 3 == 0)
-			buf[o++] = ',';
-		buf[o++] = tmp[i];
-	}
-	buf[o] = '\0';
+	bs_fmt_grouped(buf, sz, v, dec, 0);
 }
 
 /* Decimals that show the interval's half-width to two significant
@@ -342,6 +330,24 @@ static void section_metrics(FILE *o, const struct bs_report *rep)
 		   "a seed see the same requests (common random numbers), so their "
 		   "differences are the scenarios' own.</p>\n");
 	metrics_table(o, rep, NULL, 0);
+}
+
+/* For the sections in other files (reportpair.c): the same escaping and
+ * number formats. */
+void bs__report_esc(FILE *o, const char *s)
+{
+	esc(o, s);
+}
+
+void bs__report_stat(FILE *o, const char *metric, double mean, double lo,
+		     double hi)
+{
+	put_stat(o, metric, mean, lo, hi, -1, 0);
+}
+
+void bs__report_stat_json(FILE *o, const char *metric, const json_t *st)
+{
+	put_stat_json(o, metric, st, -1);
 }
 
 static void put_matrix(FILE *o, json_t *m, int money)
@@ -630,8 +636,9 @@ static void section_sweep(FILE *o, const struct bs_report *rep)
 		last = r->point;
 		fprintf(o, "<tr><th scope=\"row\">%ld</th>", r->point);
 		for (k = 0; k < sw->nkeys; k++) {
+			char shown[400];
 			fprintf(o, "<td class=\"text\">");
-			esc(o, r->val[k]);
+			esc(o, bs_plotdata_shown(sw, r, k, shown, sizeof(shown)));
 			fprintf(o, "</td>");
 		}
 		for (k = 0; k < NSWEEP_METRICS; k++) {
@@ -802,6 +809,10 @@ int bs_report_write(FILE *o, const struct bs_report *rep,
 	fprintf(o, "</header>\n<main>\n");
 	if (rep->nruns) {
 		section_headline(o, rep);
+		if (rep->nruns > 1 && (rc = bs__report_paired(o, rep))) {
+			bs_error_set(err, rc, NULL, 0, 0, NULL, "out of memory");
+			return rc;
+		}
 		section_metrics(o, rep);
 		section_matrices(o, rep);
 	} else {

@@ -55,4 +55,13 @@ int bs_report_write(FILE *out, const struct bs_report *rep,
 int bs_report_png_size(const char *path, unsigned long *width,
 		       unsigned long *height, struct bs_error *err);
 
+/* Internal, between report.c and reportpair.c: text escaped for HTML, a
+ * statistic as the report shows it, and the section of paired
+ * differences B - A of runs side by side. */
+void bs__report_esc(FILE *o, const char *s);
+void bs__report_stat(FILE *o, const char *metric, double mean, double lo,
+		     double hi);
+void bs__report_stat_json(FILE *o, const char *metric, const json_t *st);
+int bs__report_paired(FILE *o, const struct bs_report *rep);
+
 #endif
