@@ -260,18 +260,13 @@ void bs_stations_write_soft(const struct bs_network *net,
 			    FILE *fp)
 {
 	size_t i;
-	char a[40], b[40];
 
 	fprintf(fp, "%s,physical_limit\n", BS_STATIONS_HEADER);
 	for (i = 0; i < net->n; i++) {
-		bs_fmt_shortest(net->lat[i], a, sizeof(a));
-		bs_fmt_shortest(net->lon[i], b, sizeof(b));
-		bs_csv_put(fp, net->ids[i]);
-		fputc(',', fp);
-		bs_csv_put(fp, net->names[i]);
-		fputc(',', fp);
-		bs_csv_put(fp, net->ward_names[net->ward[i]]);
-		fprintf(fp, ",%s,%s,%u,%u\n", a, b, cap[i], lim[i]);
+		bs_stations_put_place(fp, net->ids[i], net->names[i],
+				      net->ward_names[net->ward[i]],
+				      net->lat[i], net->lon[i]);
+		fprintf(fp, ",%u,%u\n", cap[i], lim[i]);
 	}
 }
 

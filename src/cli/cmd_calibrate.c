@@ -91,6 +91,21 @@ static int calibrate(struct bs_calibrate_opts *co, int is_status, int quiet)
 	return rc;
 }
 
+/* The output options (those given) each a non-empty path. */
+enum { OUTS_N = 6 };
+static int outputs_ok(const char *const val[OUTS_N])
+{
+	static const char *const name[OUTS_N] = {"-o", "--profile", "--od", "--moves",
+						 "--ops-policy", "--stations-out"};
+	int rc;
+
+	for (size_t i = 0; i < OUTS_N; i++)
+		if (val[i] && (rc = bs_cli_nonempty("calibrate", name[i], val[i],
+						    "an output file")))
+			return rc;
+	return 0;
+}
+
 int bs_cmd_calibrate(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -192,19 +207,13 @@ int bs_cmd_calibrate(int argc, char **argv)
 		return bs_cli_usage("calibrate", "--stations-out needs a status series: a port's published capacity and physical limit are read from its bikes and free docks");
 	/* every value checked before any input is read */
 	if ((rc = bs_cli_nonempty("calibrate", "--stations", stations,
-				  "a stations CSV")) ||
-	    (rc = bs_cli_nonempty("calibrate", "-o", out, "an output file")) ||
-	    (profile && (rc = bs_cli_nonempty("calibrate", "--profile", profile,
-					      "an output file"))) ||
-	    (od && (rc = bs_cli_nonempty("calibrate", "--od", od,
-					 "an output file"))) ||
-	    (moves && (rc = bs_cli_nonempty("calibrate", "--moves", moves,
-					    "an output file"))) ||
-	    (policy && (rc = bs_cli_nonempty("calibrate", "--ops-policy", policy,
-					     "an output file"))) ||
-	    (soft && (rc = bs_cli_nonempty("calibrate", "--stations-out", soft,
-					   "an output file"))))
+				  "a stations CSV")))
 		return rc;
+	{
+		const char *const val[OUTS_N] = {out, profile, od, moves, policy, soft};
+		if ((rc = outputs_ok(val)))
+			return rc;
+	}
 	co.source = what;
 	co.input = input;
 	co.stations = stations;
