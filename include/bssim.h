@@ -658,6 +658,10 @@ struct bs_calibrate_opts {
 	 * take, for depots.policy), or NULL */
 	const char *moves;
 	const char *ops_policy;
+	/* status: also the stations CSV with soft capacity from the series
+	 * (capacity = each port's published capacity, physical_limit = the
+	 * most bikes it held; for capacity.physical "data"), or NULL */
+	const char *stations_out;
 };
 BS_API void bs_calibrate_opts_init_size(struct bs_calibrate_opts *o,
 					size_t size);

@@ -16,10 +16,13 @@ D=data
 	--stock-output $D/tokyo4_stock_20220629T0000.csv \
 	-o $D/tokyo4_stations.csv
 
-# Demand of the real Wednesday, per port and hour, from the status series.
+# Demand of the real Wednesday, per port and hour, from the status series;
+# and the same ports with soft capacity (published capacity and physical
+# limit from the series) for the calibrated scenario.
 "$B" calibrate status $D/tokyo4_status_20220629.csv.gz \
 	--stations $D/tokyo4_stations.csv \
 	--profile $D/tokyo4_profile_20220629.csv \
+	--stations-out $D/tokyo4_stations_soft_20220629.csv \
 	-o $D/tokyo4_rates_20220629.csv
 
 # Citi Bike Jersey City, January 2019: its stations, and its demand as

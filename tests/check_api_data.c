@@ -304,6 +304,26 @@ START_TEST(test_calibrate_status)
 				"calibrate status %s --stations %s -o %s --truck-jump 3 --max-gap 5 -q",
 				o.input, o.stations, at("cli3.csv")), 0);
 	same_file(at("api3.csv"), at("cli3.csv"));
+	/* --stations-out: the stations with soft capacity, as the CLI writes
+	 * them (every port of this network is in the series) */
+	free(tu_write(dir, "st3.csv", "station_id,name,ward,lat,lon,capacity\n"
+				      "s1,A-2 Kanda,Chiyoda,35.6938,139.7533,20\n"
+				      "s2,A-1 Kojimachi,Chiyoda,35.6851,139.738,9\n"
+				      "s3,C-1 Shiba,Minato,35.6581,139.7514,10\n"));
+	o.stations = at("st3.csv");
+	o.output = at("api4.csv");
+	o.stations_out = at("api_soft.csv");
+	ck_assert_msg(bs_calibrate(&o, &rep, &err) == 0, "%s", err.text);
+	ck_assert_int_eq(tu_cli(NULL, NULL, NULL,
+				"calibrate status %s --stations %s -o %s --truck-jump 3 --max-gap 5 --stations-out %s -q",
+				o.input, o.stations, at("cli4.csv"), at("cli_soft.csv")), 0);
+	same_file(at("api_soft.csv"), at("cli_soft.csv"));
+	same_file(at("api4.csv"), at("cli4.csv"));
+	out = tu_slurp(at("api_soft.csv"), NULL);
+	ck_assert_ptr_nonnull(out);
+	ck_assert_ptr_nonnull(strstr(out, "station_id,name,ward,lat,lon,capacity,physical_limit\n"
+					  "s1,A-2 Kanda,Chiyoda,35.6938,139.7533,"));
+	free(out);
 }
 END_TEST
 
@@ -336,6 +356,19 @@ START_TEST(test_calibrate_bad_input)
 	ck_assert_int_eq(bs_calibrate(&o, &rep, &err), BS_E_INPUT);
 	ck_assert_ptr_nonnull(strstr(err.text, "s3"));
 	ck_assert(!tu_exists(at("r.csv")));
+	/* --stations-out: a port of the network the series lacks (s4) is an
+	 * error at its row, and nothing is written */
+	o.stations = fx("gbfs_stations.csv");
+	o.stations_out = at("soft.csv");
+	ck_assert_int_eq(bs_calibrate(&o, &rep, &err), BS_E_INPUT);
+	ck_assert_str_eq(err.file, o.stations);
+	ck_assert_int_eq(err.row, 5);
+	ck_assert_str_eq(err.key, "station_id");
+	ck_assert(!tu_exists(at("r.csv")) && !tu_exists(at("soft.csv")));
+	/* and it needs a status series */
+	o.source = "trips";
+	ck_assert_int_eq(bs_calibrate(&o, &rep, &err), BS_E_INPUT);
+	ck_assert_str_eq(err.key, "--stations-out");
 }
 END_TEST
 
@@ -368,8 +401,10 @@ START_TEST(test_shipped_data)
 	c.stations = at("stations.csv");
 	c.profile = at("profile.csv");
 	c.output = at("rates.csv");
+	c.stations_out = at("soft.csv");
 	ck_assert_msg(bs_calibrate(&c, &rep, &err) == 0, "%s", err.text);
 	same_file(at("rates.csv"), "data/tokyo4_rates_20220629.csv");
+	same_file(at("soft.csv"), "data/tokyo4_stations_soft_20220629.csv");
 	same_file(at("profile.csv"), "data/tokyo4_profile_20220629.csv");
 	ck_assert(rep.stations == 464 && rep.imputed == 14);
 	ck_assert(rep.departures > 26897.5 && rep.departures < 26898.5);

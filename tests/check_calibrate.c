@@ -6,7 +6,9 @@
  * from the fixtures. Also what the readers refuse: rows wider than the
  * header, a column named twice, a timestamp beyond year 9999, a cut gzip
  * series, a FIFO as the series or inside its folder; and rides before
- * 1970 counted in the right hour.
+ * 1970 counted in the right hour. Soft capacity from a series (published
+ * capacity, physical limit) on a hand-made series, and a network port the
+ * series lacks.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -428,6 +430,109 @@ START_TEST(test_status_fifo)
 }
 END_TEST
 
+/*
+ * Soft capacity by hand (calibrate.h): bikes,docks per observation.
+ * P1: 3,7 5,5 10,0 12,0 4,6 2,7: free-dock values 10 10 10 9, mode 10;
+ *     the most bikes 12 -> limit 12 (bikes above the published 10).
+ * P2: 1,4 2,3 1,5 0,6: 5 5 6 6, a tie to the larger: 6; bikes <= 2 -> 6.
+ * P3: 9,0 7,0 8,0: never a free dock, the smallest bikes + docks 7;
+ *     the most bikes 9 -> limit 9.
+ * P4: 0,0 0,0: never a free dock, 0 -> 1 dock; limit 1.
+ * The written stations CSV reads back with these as capacity and
+ * physical_limit.
+ */
+START_TEST(test_soft_capacity_by_hand)
+{
+	static const int obs[4][6][2] = {
+		{{3, 7}, {5, 5}, {10, 0}, {12, 0}, {4, 6}, {2, 7}},
+		{{1, 4}, {2, 3}, {1, 5}, {0, 6}, {-1, 0}, {-1, 0}},
+		{{9, 0}, {7, 0}, {8, 0}, {-1, 0}, {-1, 0}, {-1, 0}},
+		{{0, 0}, {0, 0}, {-1, 0}, {-1, 0}, {-1, 0}, {-1, 0}}};
+	static const uint32_t want_cap[4] = {10, 6, 7, 1}, want_lim[4] = {12, 6, 9, 1};
+	char csv[4096], *st, *series, *out;
+	size_t n = 0, i, k;
+	struct bs_error err;
+	struct bs_network *net, *back;
+	struct bs_status *s;
+	struct bs_warnings warn;
+	uint32_t cap[4], lim[4];
+	FILE *fp;
+
+	st = tu_write(dir, "st.csv", "station_id,name,ward,lat,lon,capacity\n"
+				     "P1,One,W,35.7,139.7,20\nP2,Two,W,35.71,139.7,20\n"
+				     "P3,Three,V,35.72,139.7,20\nP4,Four,V,35.73,139.7,20\n");
+	n += (size_t)snprintf(csv + n, sizeof(csv) - n, "station_id,minute,bikes,docks\n");
+	for (i = 0; i < 4; i++)
+		for (k = 0; k < 6 && obs[i][k][0] >= 0; k++)
+			n += (size_t)snprintf(csv + n, sizeof(csv) - n, "P%zu,%zu,%d,%d\n",
+					      i + 1, k, obs[i][k][0], obs[i][k][1]);
+	series = tu_write(dir, "series.csv", csv);
+	net = bs_stations_load(st, 0.0, &err);
+	ck_assert_msg(net != NULL, "%s", err.text);
+	s = bs_status_load(series, 0, &err);
+	ck_assert_msg(s != NULL, "%s", err.text);
+	memset(&warn, 0, sizeof(warn));
+	ck_assert_int_eq(bs_status_soft_capacity(net, s, st, cap, lim, &warn, &err), 0);
+	ck_assert_int_eq(warn.count, 0);
+	for (i = 0; i < 4; i++) {
+		ck_assert_uint_eq(cap[i], want_cap[i]);
+		ck_assert_uint_eq(lim[i], want_lim[i]);
+	}
+	out = tu_write(dir, "soft.csv", "");
+	fp = fopen(out, "w");
+	ck_assert_ptr_nonnull(fp);
+	bs_stations_write_soft(net, cap, lim, fp);
+	fclose(fp);
+	back = bs_stations_load(out, 0.0, &err);
+	ck_assert_msg(back != NULL, "%s", err.text);
+	ck_assert_ptr_nonnull(back->lim_data);
+	for (i = 0; i < 4; i++) {
+		ck_assert_str_eq(back->ids[i], net->ids[i]);
+		ck_assert_uint_eq(back->cap[i], want_cap[i]);
+		ck_assert_uint_eq(back->lim_data[i], want_lim[i]);
+		ck_assert(back->lat[i] == net->lat[i] && back->lon[i] == net->lon[i]);
+	}
+	ck_assert_str_eq(back->ward_names[back->ward[2]], "V");
+	bs_network_free(back);
+	bs_status_free(s);
+	bs_network_free(net);
+	free(st);
+	free(series);
+	free(out);
+}
+END_TEST
+
+/* A port of the network the series never observed has no published
+ * capacity: an error at its row of the stations file. */
+START_TEST(test_soft_capacity_port_not_observed)
+{
+	char *st = tu_write(dir, "st.csv", "station_id,name,ward,lat,lon,capacity\n"
+					   "P1,One,W,35.7,139.7,20\nP2,Two,W,35.71,139.7,20\n"
+					   "P3,Three,W,35.72,139.7,20\n");
+	char *series = tu_write(dir, "series.csv", "station_id,minute,bikes,docks\n"
+						   "P1,0,1,9\nP3,0,2,8\n");
+	struct bs_error err;
+	struct bs_network *net = bs_stations_load(st, 0.0, &err);
+	struct bs_status *s = bs_status_load(series, 0, &err);
+	struct bs_warnings warn;
+	uint32_t cap[3], lim[3];
+
+	ck_assert_ptr_nonnull(net);
+	ck_assert_ptr_nonnull(s);
+	memset(&warn, 0, sizeof(warn));
+	ck_assert_int_eq(bs_status_soft_capacity(net, s, st, cap, lim, &warn, &err),
+			 BS_E_INPUT);
+	ck_assert_str_eq(err.file, st);
+	ck_assert_int_eq(err.row, 3);
+	ck_assert_str_eq(err.key, "station_id");
+	ck_assert_ptr_nonnull(strstr(err.text, "'P2' is not in the status series"));
+	bs_status_free(s);
+	bs_network_free(net);
+	free(st);
+	free(series);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("calibrate");
@@ -448,6 +553,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_status_json_time_bounded);
 	tcase_add_test(tc, test_status_gzip_damaged);
 	tcase_add_test(tc, test_status_fifo);
+	tcase_add_test(tc, test_soft_capacity_by_hand);
+	tcase_add_test(tc, test_soft_capacity_port_not_observed);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -107,6 +107,37 @@ START_TEST(test_help_and_version)
 }
 END_TEST
 
+/* With soft capacity timeseries.csv adds refusing_stations after the
+ * contracted columns (without it, the file is as contracted: above):
+ * ports at their physical limit, never more than the full ones. */
+START_TEST(test_timeseries_refusing_column)
+{
+	char *sc = small_scenario(", \"capacity\": {\"physical\": \"extra\", \"extra_docks\": 1}"),
+	     args[2048], *t, *line, *save = NULL;
+	char path[1024];
+	size_t rows = 0;
+
+	snprintf(args, sizeof(args), "run %s -o %s/out -q", sc, dir);
+	ck_assert_int_eq(run(args, NULL, NULL), 0);
+	snprintf(path, sizeof(path), "%s/out", dir);
+	t = file_in(path, "timeseries.csv");
+	first_line_is(t, "replication,t_min,ward,bikes_docked,empty_stations,full_stations,refusing_stations");
+	for (line = strtok_r(t, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		unsigned rep, docked, empty, full, refusing;
+		double tm;
+		char ward[64];
+		if (sscanf(line, "%u,%lf,%63[^,],%u,%u,%u,%u", &rep, &tm, ward, &docked,
+			   &empty, &full, &refusing) != 7)
+			continue; /* the header */
+		ck_assert_uint_le(refusing, full);
+		rows++;
+	}
+	ck_assert_uint_eq(rows, 4 * 96 * 4);
+	free(t);
+	free(sc);
+}
+END_TEST
+
 /* Every contracted file, with exactly the contracted header, and the
  * summary's contracted structure. */
 START_TEST(test_run_writes_contract)
@@ -613,6 +644,7 @@ static Suite *suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_help_and_version);
 	tcase_add_test(tc, test_run_writes_contract);
+	tcase_add_test(tc, test_timeseries_refusing_column);
 	tcase_add_test(tc, test_jobs_same_bytes);
 	tcase_add_test(tc, test_seed_and_set);
 	tcase_add_test(tc, test_check_and_show);

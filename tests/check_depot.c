@@ -235,6 +235,57 @@ START_TEST(test_replay_reproduces_detected_moves)
 END_TEST
 
 /*
+ * Replay with soft capacity (capacity.physical "data"): A has published
+ * capacity 3 and physical limit 9, as a port that the operator fills past
+ * its published docks. A drop-off of 6 (more than A's 3 docks: the moves
+ * file is read against the limit) at 100 takes A from 2 to 8, one of 3 at
+ * 200 fits one bike (to 9, the limit) and is 2 short. No users. A holds
+ * 2 x 100 + 8 x 100 + 9 x 1240 bike-minutes; the feed's "full" (stock >= 3)
+ * from 100 on, refusing (stock >= 9) from 200 on.
+ */
+START_TEST(test_replay_fills_to_the_physical_limit)
+{
+	char json[2048];
+	char *st = tu_write(dir, "soft.csv",
+			    "station_id,name,ward,lat,lon,capacity,physical_limit\n"
+			    "A,North,W,35.7089932,139.75,3,9\nB,South,W,35.7,139.75,10,10\n");
+	char *moves = tu_write(dir, "moves.csv", "t_min,station_id,delta\n100,A,6\n200,A,3\n");
+	struct bs_scenario *sc;
+	struct bs_world *w;
+	struct bs_rep_result *r;
+
+	snprintf(json, sizeof(json),
+		 "{\"bssim\": 1, \"replications\": 1, \"horizon\": {\"days\": 1},"
+		 " \"network\": {\"stations\": \"%s\"}, \"fleet\": {\"bikes\": 2},"
+		 " \"capacity\": {\"physical\": \"data\"},"
+		 " \"demand\": {\"model\": \"uniform\", \"rate_per_station_per_hour\": 0},"
+		 " \"output\": {\"timeseries_step_min\": 1},"
+		 " \"depots\": {\"enabled\": true, \"operations\": \"replay\","
+		 "   \"replay\": \"%s\", \"capacity\": 20, \"stock\": 9}}",
+		 st, moves);
+	free(st);
+	free(moves);
+	w = load(&sc, json);
+	ck_assert_uint_eq(w->model.depots->nmoves, 2);
+	w->init_stock[0] = 2;
+	w->init_stock[1] = 0;
+	r = run_paranoid(w, 1);
+	ck_assert_double_eq_tol(r->st[0 * BS_ST_N + BS_ST_BIKE_T],
+				2.0 * 100 + 8.0 * 100 + 9.0 * 1240, 1e-9);
+	ck_assert_double_eq_tol(metric(w, r, BS_M_BIKES_BROUGHT_IN), 7.0, 1e-9);
+	ck_assert_double_eq_tol(metric(w, r, BS_M_OPS_MOVES_SHORT), 2.0, 1e-9);
+	ck_assert_double_eq_tol(r->st[0 * BS_ST_N + BS_ST_FULL_T], 1340.0, 1e-9);
+	ck_assert_double_eq_tol(metric(w, r, BS_M_REFUSING_STATION_FRAC),
+				1240.0 / 1440.0 / 2.0, 1e-9);
+	ck_assert_uint_eq(depot_at(r, 150), 3);
+	ck_assert_uint_eq(depot_at(r, 250), 2);
+	bs_rep_result_free(r);
+	bs_world_free(w);
+	bs_scenario_free(sc);
+}
+END_TEST
+
+/*
  * The Tokyo network for three days of gravity demand with batteries, swap
  * crews, threshold trucks and depot trucks following the policy
  * calibrated to the real day, then the real day's moves replayed: bikes
@@ -303,6 +354,7 @@ static Suite *suite(void)
 	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, test_one_depot_two_ports_by_hand);
 	tcase_add_test(tc, test_replay_reproduces_detected_moves);
+	tcase_add_test(tc, test_replay_fills_to_the_physical_limit);
 	tcase_add_test(tc, test_tokyo_depots_conserve);
 	tcase_add_test(tc, test_no_depots_by_default);
 	suite_add_tcase(s, tc);

@@ -109,15 +109,18 @@ def import_trips(log, output, ward=None, capacity=None, progress=None):
 
 def calibrate(source, input, stations, output, profile=None,  # noqa: A002
               od=None, truck_jump=None, max_gap_min=None, utc_offset_min=None,
-              days=None, progress=None, moves=None, ops_policy=None):
+              days=None, progress=None, moves=None, ops_policy=None,
+              stations_out=None):
     """A rates table (demand.rates) from a status series (source "status")
     or a trip log ("trips"), as `bssim calibrate SOURCE INPUT`: profile
     also writes the ward x hour profile, od (trips) the OD table.
     truck_jump, max_gap_min, utc_offset_min: status only; days: trips only
     (None: first to last ride); moves, ops_policy (status): also the
     operator's moves (t_min,station_id,delta, for depots.replay) and the
-    policy calibrated to them (ward,hour,bring,take, for depots.policy).
-    The report: stations, departures,
+    policy calibrated to them (ward,hour,bring,take, for depots.policy);
+    stations_out (status): also the stations CSV with soft capacity
+    (capacity = published, physical_limit = the most bikes held, for
+    capacity.physical "data"). The report: stations, departures,
     arrivals, truck_pickups, truck_dropoffs (per day), imputed, rows, days,
     od_pairs, warnings."""
     if source not in ("status", "trips"):
@@ -129,10 +132,11 @@ def calibrate(source, input, stations, output, profile=None,  # noqa: A002
                            ("output", output, True),
                            ("profile", profile, True), ("od", od, True),
                            ("moves", moves, True),
-                           ("ops_policy", ops_policy, True)):
+                           ("ops_policy", ops_policy, True),
+                           ("stations_out", stations_out, True)):
         setattr(o, field, _arg(field, v, path,
                                field not in ("profile", "od", "moves",
-                                             "ops_policy")))
+                                             "ops_policy", "stations_out")))
     if truck_jump is not None:
         o.truck_jump = _int_in("truck_jump", truck_jump, 2, 1000)
     if max_gap_min is not None:

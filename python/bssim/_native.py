@@ -113,7 +113,7 @@ class CalibrateOpts_(ctypes.Structure):
         ("truck_jump", ctypes.c_long), ("max_gap_min", ctypes.c_long),
         ("utc_offset_min", ctypes.c_long), ("days", ctypes.c_double),
         ("monitor", ctypes.POINTER(Monitor_)), ("moves", c_str),
-        ("ops_policy", c_str)]
+        ("ops_policy", c_str), ("stations_out", c_str)]
 
 
 # Every struct above and its name in bssim.h: tests/python/test_bssim.py

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "base/fmt.h"
+#include "base/limits.h"
+#include "input/stations.h"
 #include "input/triplog.h"
 
 /* A station-hour observed less than this many minutes is imputed. */
@@ -154,6 +156,118 @@ nomem:
 	bs_rates_release(out);
 	bs_error_set(err, BS_E_NOMEM, file, 0, 0, NULL, "out of memory");
 	return BS_E_NOMEM;
+}
+
+/* ---- soft capacity ---------------------------------------------------------- */
+
+static int cmp_i32(const void *a, const void *b)
+{
+	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The most frequent of v[0..n) (sorted in place; ties to the larger).
+ * n > 0. O(n log n). */
+static int32_t mode_of(int32_t *v, size_t n)
+{
+	size_t i, run = 1, best = 0;
+	int32_t m = v[0];
+
+	qsort(v, n, sizeof(*v), cmp_i32);
+	for (i = 1; i <= n; i++) {
+		if (i < n && v[i] == v[i - 1]) {
+			run++;
+			continue;
+		}
+		if (run >= best) { /* >=: a later (larger) value wins a tie */
+			best = run;
+			m = v[i - 1];
+		}
+		run = 1;
+	}
+	return m;
+}
+
+/* Published capacity and physical limit of series station i (see
+ * calibrate.h); tmp holds its observations. */
+static void soft_of(const struct bs_status *s, size_t i, int32_t *tmp,
+		    uint32_t *cap, uint32_t *lim, int *clamped)
+{
+	size_t k, nfree = 0;
+	int32_t most = 0, least = INT32_MAX, c;
+
+	for (k = s->off[i]; k < s->off[i + 1]; k++) {
+		int32_t bd = s->bikes[k] + s->docks[k]; /* each <= 100000 */
+		if (s->docks[k] > 0)
+			tmp[nfree++] = bd;
+		if (bd < least)
+			least = bd;
+		if (s->bikes[k] > most)
+			most = s->bikes[k];
+	}
+	c = nfree ? mode_of(tmp, nfree) : least;
+	if (c < 1)
+		c = 1; /* a port showing 0 bikes and 0 docks: one dock */
+	*clamped = c > (int32_t)BS_MAX_CAPACITY;
+	if (*clamped)
+		c = (int32_t)BS_MAX_CAPACITY;
+	*cap = (uint32_t)c;
+	*lim = most > c ? (uint32_t)most : (uint32_t)c;
+}
+
+int bs_status_soft_capacity(const struct bs_network *net,
+			    const struct bs_status *s,
+			    const char *stations_file, uint32_t *cap,
+			    uint32_t *lim, struct bs_warnings *warn,
+			    struct bs_error *err)
+{
+	size_t i, most = 1;
+	int32_t *tmp;
+
+	/* every port observed (O(n log n)), before any work */
+	for (i = 0; i < net->n; i++)
+		if (bs_status_find(s, net->ids[i]) < 0) {
+			bs_error_row(err, stations_file, (long)i + 2, "station_id",
+				     "station '%s' is not in the status series; expected every port of the stations file observed (its published capacity comes from the series)",
+				     net->ids[i]);
+			return BS_E_INPUT;
+		}
+	for (i = 0; i < s->nst; i++)
+		if (s->off[i + 1] - s->off[i] > most)
+			most = s->off[i + 1] - s->off[i];
+	if (!(tmp = malloc(most * sizeof(*tmp)))) {
+		bs_error_set(err, BS_E_NOMEM, stations_file, 0, 0, NULL,
+			     "out of memory (soft capacity: a port's observations)");
+		return BS_E_NOMEM;
+	}
+	for (i = 0; i < net->n; i++) {
+		int clamped;
+		soft_of(s, (size_t)bs_status_find(s, net->ids[i]), tmp, &cap[i],
+			&lim[i], &clamped);
+		if (clamped)
+			bs_warn(warn,
+				"station %s (%s): published capacity above %u docks in the series; kept %u",
+				net->ids[i], net->names[i], BS_MAX_CAPACITY,
+				BS_MAX_CAPACITY);
+	}
+	free(tmp);
+	return 0;
+}
+
+void bs_stations_write_soft(const struct bs_network *net,
+			    const uint32_t *cap, const uint32_t *lim,
+			    FILE *fp)
+{
+	size_t i;
+
+	fprintf(fp, "%s,physical_limit\n", BS_STATIONS_HEADER);
+	for (i = 0; i < net->n; i++) {
+		bs_stations_put_place(fp, net->ids[i], net->names[i],
+				      net->ward_names[net->ward[i]],
+				      net->lat[i], net->lon[i]);
+		fprintf(fp, ",%u,%u\n", cap[i], lim[i]);
+	}
 }
 
 /* ---- trip logs ------------------------------------------------------------ */

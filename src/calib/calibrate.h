@@ -80,6 +80,39 @@ void bs_status_write_ops_policy(const struct bs_status *s,
 				const struct bs_calib_opts *o, FILE *fp);
 
 /*
+ * Soft capacity from a status series (docs/model.md, "Soft capacity"):
+ * for every station of the network, in network order,
+ * - cap[i], the published capacity, what the feed's free docks count
+ *   against: the most frequent bikes + docks over the observations that
+ *   show a free dock (docks > 0; ties to the larger). Over observations
+ *   at 0 free docks bikes + docks is just the bikes, so they say nothing
+ *   of the capacity. A port never showing a free dock: its smallest
+ *   bikes + docks (it was full at every observation). At least 1 and at
+ *   most BS_MAX_CAPACITY (clamped, with a warning in warn);
+ * - lim[i], its physical limit: cap[i] plus the most bikes seen above
+ *   it (= max(cap[i], most bikes seen)), so that every stock of the
+ *   series fits.
+ * Every network station must be in the series (else BS_E_INPUT naming
+ * stations_file, the station's row and station_id: a port without
+ * observations has no published capacity); the series' stations must be
+ * the network's (bs_calibrate_status checks that first). cap and lim hold
+ * net->n each. O(observations x log(most observations of a port)): one
+ * sort of each port's values, in one scratch array.
+ */
+int bs_status_soft_capacity(const struct bs_network *net,
+			    const struct bs_status *s,
+			    const char *stations_file, uint32_t *cap,
+			    uint32_t *lim, struct bs_warnings *warn,
+			    struct bs_error *err);
+
+/* The network's stations CSV with capacity = cap and a physical_limit
+ * column = lim (station_id,name,ward,lat,lon,capacity,physical_limit),
+ * positions in their shortest exact text, as import writes them. */
+void bs_stations_write_soft(const struct bs_network *net,
+			    const uint32_t *cap, const uint32_t *lim,
+			    FILE *fp);
+
+/*
  * Estimate from a trip log. Every start and end station must be in the
  * network (BS_E_INPUT naming the file, row and column). days <= 0: the
  * calendar days from the first to the last start.

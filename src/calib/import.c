@@ -251,6 +251,7 @@ struct rates_out {
 	const struct bs_network *net;
 	const struct bs_status *series;
 	const struct bs_calib_opts *co;
+	const uint32_t *cap, *lim; /* --stations-out: [net->n] each */
 };
 
 static void put_rates(const void *ud, FILE *fp)
@@ -281,11 +282,35 @@ static void put_ops_policy(const void *ud, FILE *fp)
 	bs_status_write_ops_policy(o->series, o->net, o->co, fp);
 }
 
+static void put_soft(const void *ud, FILE *fp)
+{
+	const struct rates_out *o = ud;
+
+	bs_stations_write_soft(o->net, o->cap, o->lim, fp);
+}
+
 static void put_od(const void *ud, FILE *fp)
 {
 	const struct rates_out *o = ud;
 
 	bs_rates_write_od(o->r, o->net, fp);
+}
+
+/* --stations-out: *soft = each port's published capacity then its
+ * physical limit ([2 n], caller frees), from the series. */
+static int soft_capacity(const struct bs_network *net,
+			 const struct bs_status *series, const char *stations,
+			 uint32_t **soft, struct bs_warnings *warn,
+			 struct bs_error *err)
+{
+	if (!(*soft = malloc(2 * (net->n ? net->n : 1) * sizeof(**soft)))) {
+		bs_error_set(err, BS_E_NOMEM, stations, 0, 0, NULL,
+			     "out of memory (soft capacity of %zu stations)",
+			     net->n);
+		return BS_E_NOMEM;
+	}
+	return bs_status_soft_capacity(net, series, stations, *soft,
+				       *soft + net->n, warn, err);
 }
 
 int bs_calibrate(const struct bs_calibrate_opts *o, struct bs_data_report *rep,
@@ -297,6 +322,7 @@ int bs_calibrate(const struct bs_calibrate_opts *o, struct bs_data_report *rep,
 	struct bs_status *series = NULL;
 	struct bs_rates r;
 	struct rates_out ro;
+	uint32_t *soft = NULL; /* --stations-out: cap then lim, [2 n] */
 	int rc, is_status;
 	size_t i;
 
@@ -316,6 +342,11 @@ int bs_calibrate(const struct bs_calibrate_opts *o, struct bs_data_report *rep,
 			     "needs a status series: the operator's moves are read from a port's jumps between updates");
 		return BS_E_INPUT;
 	}
+	if (r_.stations_out && !is_status) {
+		bs_error_set(err, BS_E_INPUT, NULL, 0, 0, "--stations-out",
+			     "needs a status series: a port's published capacity and physical limit are read from its bikes and free docks");
+		return BS_E_INPUT;
+	}
 	if (r_.od && is_status) {
 		bs_error_set(err, BS_E_INPUT, NULL, 0, 0, "--od",
 			     "needs a trip log: a status series has no destinations");
@@ -323,10 +354,12 @@ int bs_calibrate(const struct bs_calibrate_opts *o, struct bs_data_report *rep,
 	}
 	{
 		const char *const paths[] = {r_.output, r_.profile, r_.od,
-					     r_.moves, r_.ops_policy};
+					     r_.moves, r_.ops_policy,
+					     r_.stations_out};
 		static const char *const opts[] = {"-o", "--profile", "--od",
-						   "--moves", "--ops-policy"};
-		if ((rc = targets_ok(paths, opts, 5, err)))
+						   "--moves", "--ops-policy",
+						   "--stations-out"};
+		if ((rc = targets_ok(paths, opts, 6, err)))
 			return rc;
 	}
 	co.truck_jump = (int)r_.truck_jump;
@@ -341,6 +374,9 @@ int bs_calibrate(const struct bs_calibrate_opts *o, struct bs_data_report *rep,
 			goto out;
 		}
 		rc = bs_calibrate_status(net, series, r_.input, &co, &r, err);
+		if (!rc && r_.stations_out)
+			rc = soft_capacity(net, series, r_.stations, &soft,
+					   &r.warn, err);
 	} else {
 		rc = bs_calibrate_trips(net, r_.input, r_.days, &r, err);
 	}
@@ -350,14 +386,17 @@ int bs_calibrate(const struct bs_calibrate_opts *o, struct bs_data_report *rep,
 	ro.net = net;
 	ro.series = series;
 	ro.co = &co;
+	ro.cap = soft;
+	ro.lim = soft ? soft + net->n : NULL;
 	{
 		const struct bs_outfile outs[] = {
 			{r_.output, "-o", put_rates, &ro},
 			{r_.profile, "--profile", put_profile, &ro},
 			{r_.od, "--od", put_od, &ro},
 			{r_.moves, "--moves", put_moves, &ro},
-			{r_.ops_policy, "--ops-policy", put_ops_policy, &ro}};
-		if ((rc = write_all(outs, 5, r_.monitor, err)))
+			{r_.ops_policy, "--ops-policy", put_ops_policy, &ro},
+			{r_.stations_out, "--stations-out", put_soft, &ro}};
+		if ((rc = write_all(outs, 6, r_.monitor, err)))
 			goto out;
 	}
 	if (rep) {
@@ -378,6 +417,7 @@ int bs_calibrate(const struct bs_calibrate_opts *o, struct bs_data_report *rep,
 		warnings_add(&rep->warnings, &r.warn);
 	}
 out:
+	free(soft);
 	bs_rates_release(&r);
 	bs_status_free(series);
 	bs_network_free(net);

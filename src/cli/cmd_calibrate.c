@@ -14,6 +14,7 @@ static const char CALIBRATE_HELP[] =
 	"usage: bssim calibrate status SERIES --stations F -o rates.csv\n"
 	"                              [--profile F] [--truck-jump K]\n"
 	"                              [--moves F] [--ops-policy F]\n"
+	"                              [--stations-out F]\n"
 	"       bssim calibrate trips LOG.csv --stations F -o rates.csv\n"
 	"                             [--od F] [--profile F] [--days N]\n"
 	"\n"
@@ -32,6 +33,12 @@ static const char CALIBRATE_HELP[] =
 	"                     (for depots.replay)\n"
 	"  --ops-policy F     also write the policy calibrated to them,\n"
 	"                     ward,hour,bring,take per day (for depots.policy)\n"
+	"  --stations-out F   also write the stations CSV with soft capacity:\n"
+	"                     capacity = each port's published capacity (its\n"
+	"                     most frequent bikes + docks while showing a free\n"
+	"                     dock), physical_limit = the most bikes it held\n"
+	"                     (for capacity.physical \"data\"); every station\n"
+	"                     must be in the series\n"
 	"\n"
 	"trips: from a trip log (Citi Bike's layout): departures by start station\n"
 	"and hour, arrivals by end station and hour, per day of the log.\n"
@@ -84,6 +91,21 @@ static int calibrate(struct bs_calibrate_opts *co, int is_status, int quiet)
 	return rc;
 }
 
+/* The output options (those given) each a non-empty path. */
+enum { OUTS_N = 6 };
+static int outputs_ok(const char *const val[OUTS_N])
+{
+	static const char *const name[OUTS_N] = {"-o", "--profile", "--od", "--moves",
+						 "--ops-policy", "--stations-out"};
+	int rc;
+
+	for (size_t i = 0; i < OUTS_N; i++)
+		if (val[i] && (rc = bs_cli_nonempty("calibrate", name[i], val[i],
+						    "an output file")))
+			return rc;
+	return 0;
+}
+
 int bs_cmd_calibrate(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -97,11 +119,13 @@ int bs_cmd_calibrate(int argc, char **argv)
 		{"utc-offset", required_argument, NULL, 'u'},
 		{"moves", required_argument, NULL, 'm'},
 		{"ops-policy", required_argument, NULL, 'P'},
+		{"stations-out", required_argument, NULL, 'S'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
 	const char *what, *stations = NULL, *out = NULL, *profile = NULL,
-		   *od = NULL, *input, *moves = NULL, *policy = NULL;
+		   *od = NULL, *input, *moves = NULL, *policy = NULL,
+		   *soft = NULL;
 	struct bs_calibrate_opts co;
 	uint64_t v;
 	int ch, quiet = 0, rc, is_status;
@@ -129,6 +153,7 @@ int bs_cmd_calibrate(int argc, char **argv)
 		case 'd': od = optarg; break;
 		case 'm': moves = optarg; break;
 		case 'P': policy = optarg; break;
+		case 'S': soft = optarg; break;
 		case 'q': quiet = 1; break;
 		case 'D':
 			if (bs_cli_uint(optarg, 1, 36600, &v))
@@ -178,19 +203,17 @@ int bs_cmd_calibrate(int argc, char **argv)
 				    moves ? "--moves" : "--ops-policy");
 	if (od && is_status)
 		return bs_cli_usage("calibrate", "--od needs a trip log: a status series has no destinations");
+	if (soft && !is_status)
+		return bs_cli_usage("calibrate", "--stations-out needs a status series: a port's published capacity and physical limit are read from its bikes and free docks");
 	/* every value checked before any input is read */
 	if ((rc = bs_cli_nonempty("calibrate", "--stations", stations,
-				  "a stations CSV")) ||
-	    (rc = bs_cli_nonempty("calibrate", "-o", out, "an output file")) ||
-	    (profile && (rc = bs_cli_nonempty("calibrate", "--profile", profile,
-					      "an output file"))) ||
-	    (od && (rc = bs_cli_nonempty("calibrate", "--od", od,
-					 "an output file"))) ||
-	    (moves && (rc = bs_cli_nonempty("calibrate", "--moves", moves,
-					    "an output file"))) ||
-	    (policy && (rc = bs_cli_nonempty("calibrate", "--ops-policy", policy,
-					     "an output file"))))
+				  "a stations CSV")))
 		return rc;
+	{
+		const char *const val[OUTS_N] = {out, profile, od, moves, policy, soft};
+		if ((rc = outputs_ok(val)))
+			return rc;
+	}
 	co.source = what;
 	co.input = input;
 	co.stations = stations;
@@ -199,5 +222,6 @@ int bs_cmd_calibrate(int argc, char **argv)
 	co.od = od;
 	co.moves = moves;
 	co.ops_policy = policy;
+	co.stations_out = soft;
 	return calibrate(&co, is_status, quiet);
 }

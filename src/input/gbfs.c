@@ -759,19 +759,12 @@ size_t bs_gbfs_finish(struct bs_gbfs *g)
 void bs_gbfs_write_stations(const struct bs_gbfs *g, FILE *fp)
 {
 	size_t i;
-	char a[40], b[40];
 
 	fprintf(fp, "%s\n", BS_STATIONS_HEADER);
 	for (i = 0; i < g->n; i++) {
 		const struct bs_gbfs_station *s = &g->st[i];
-		bs_fmt_shortest(s->lat, a, sizeof(a));
-		bs_fmt_shortest(s->lon, b, sizeof(b));
-		bs_csv_put(fp, s->id);
-		fputc(',', fp);
-		bs_csv_put(fp, s->name);
-		fputc(',', fp);
-		bs_csv_put(fp, s->ward);
-		fprintf(fp, ",%s,%s,%ld\n", a, b, s->capacity);
+		bs_stations_put_place(fp, s->id, s->name, s->ward, s->lat, s->lon);
+		fprintf(fp, ",%ld\n", s->capacity);
 	}
 }
 

@@ -449,10 +449,12 @@ static int moves_row(void *ud, const struct bs_csv_row *r,
 		return rc;
 	f = r->f[L->idx[2]];
 	if (bs_parse_double(f, &d) || d != floor(d) || d == 0.0 ||
-	    fabs(d) > L->net->cap[s]) {
+	    fabs(d) > L->net->lim[s]) {
+		/* against the physical limit (= capacity unless soft): the
+		 * operator's moves may fill a port past its published docks */
 		bs_error_row(err, L->file, r->row, "delta",
-			     "'%s' is not a move of station '%s'; expected a whole number of bikes, not 0, from -%u to %u (its docks)",
-			     f, L->net->ids[s], L->net->cap[s], L->net->cap[s]);
+			     "'%s' is not a move of station '%s'; expected a whole number of bikes, not 0, from -%u to %u (its physical limit)",
+			     f, L->net->ids[s], L->net->lim[s], L->net->lim[s]);
 		return BS_E_INPUT;
 	}
 	if (L->m->n == L->cap && (rc = moves_grow(L)))

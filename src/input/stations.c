@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/fmt.h"
 #include "input/csvread.h"
 
 enum { C_ID, C_NAME, C_WARD, C_LAT, C_LON, C_CAP, C_PHYS, C_N };
@@ -222,4 +223,19 @@ struct bs_network *bs_stations_load(const char *path, double radius_m,
 		return NULL;
 	}
 	return net;
+}
+
+void bs_stations_put_place(FILE *fp, const char *id, const char *name,
+			   const char *ward, double lat, double lon)
+{
+	char a[40], b[40];
+
+	bs_fmt_shortest(lat, a, sizeof(a));
+	bs_fmt_shortest(lon, b, sizeof(b));
+	bs_csv_put(fp, id);
+	fputc(',', fp);
+	bs_csv_put(fp, name);
+	fputc(',', fp);
+	bs_csv_put(fp, ward);
+	fprintf(fp, ",%s,%s", a, b);
 }

@@ -10,6 +10,8 @@
 #ifndef BSSIM_STATIONS_H
 #define BSSIM_STATIONS_H
 
+#include <stdio.h>
+
 #include "model/network.h"
 
 #define BS_STATIONS_HEADER "station_id,name,ward,lat,lon,capacity"
@@ -20,5 +22,12 @@
  */
 struct bs_network *bs_stations_load(const char *path, double radius_m,
 				    struct bs_error *err);
+
+/* The first five fields of a stations CSV row, "id,name,ward,lat,lon"
+ * (no line end), as every writer of the file puts them: text quoted only
+ * when it must be, positions in their shortest exact text, so that
+ * coordinates read from a feed keep their published digits. */
+void bs_stations_put_place(FILE *fp, const char *id, const char *name,
+			   const char *ward, double lat, double lon);
 
 #endif

@@ -13,6 +13,7 @@
 #include "base/fmt.h"
 #include "base/idindex.h"
 #include "input/csvread.h"
+#include "input/stations.h"
 
 enum { F_START, F_END, F_SID, F_EID, F_SNAME, F_ENAME, F_SLAT, F_SLON,
        F_ELAT, F_ELON, F_N };
@@ -447,15 +448,9 @@ void bs_tripnet_write(const struct bs_tripnet *t, const char *ward,
 
 	fprintf(fp, "station_id,name,ward,lat,lon,capacity\n");
 	for (i = 0; i < t->n; i++) {
-		char a[40], b[40];
-		bs_fmt_shortest(t->lat[i], a, sizeof(a));
-		bs_fmt_shortest(t->lon[i], b, sizeof(b));
-		bs_csv_put(fp, t->id[i]);
-		fputc(',', fp);
-		bs_csv_put(fp, t->name[i]);
-		fputc(',', fp);
-		bs_csv_put(fp, ward);
-		fprintf(fp, ",%s,%s,%ld\n", a, b, capacity);
+		bs_stations_put_place(fp, t->id[i], t->name[i], ward, t->lat[i],
+				      t->lon[i]);
+		fprintf(fp, ",%ld\n", capacity);
 	}
 }
 

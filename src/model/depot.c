@@ -222,7 +222,7 @@ static int replay(struct bs_sim *S, struct dstate *D, double t)
 		D->cursor++;
 		if (delta > 0) {
 			want = (uint32_t)delta;
-			while (n < want && st->stock < st->cap &&
+			while (n < want && st->stock < st->lim &&
 			       ready_n(D, w, t, 1)) {
 				bs__dock(S, s, get(S, D, w, t), t);
 				n++;

@@ -42,6 +42,7 @@ struct bs_rep_result *bs_rep_result_alloc(const struct bs_model *m)
 	r->nwards = W;
 	r->n = m->net->n;
 	r->depots = m->depots != NULL;
+	r->soft = p->phys_mode != BS_PHYS_CAPACITY;
 	k0 = ceil(warm / p->ts_step_min);
 	k1 = ceil(hor / p->ts_step_min);
 	if (k1 > k0)

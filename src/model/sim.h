@@ -124,6 +124,9 @@ struct bs_rep_result {
 	uint32_t *ts;        /* [nsamples * (nwards + 1) * BS_TS_N] */
 	uint64_t events;
 	int depots;          /* the model has depots (ts has their stock) */
+	/* capacity.physical is not "published": timeseries.csv shows the
+	 * ports refusing returns too (without, the file is as before) */
+	int soft;
 };
 
 struct bs_rep_result *bs_rep_result_alloc(const struct bs_model *m);

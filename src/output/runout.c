@@ -165,12 +165,14 @@ static void write_timeseries(FILE *fp, const struct bs_network *net,
 {
 	size_t r, k, w, W = net->nwards;
 
-	/* depot stock only with depots: without them the file is as before */
-	int dep = nreps && reps[0]->depots;
+	/* ports refusing returns only with soft capacity, depot stock only
+	 * with depots: without them the file is as before */
+	int dep = nreps && reps[0]->depots, soft = nreps && reps[0]->soft;
 
-	fputs(dep ? "replication,t_min,ward,bikes_docked,empty_stations,full_stations,depot_bikes\n"
-		  : "replication,t_min,ward,bikes_docked,empty_stations,full_stations\n",
+	fputs("replication,t_min,ward,bikes_docked,empty_stations,full_stations",
 	      fp);
+	fputs(soft ? ",refusing_stations" : "", fp);
+	fputs(dep ? ",depot_bikes\n" : "\n", fp);
 	for (r = 0; r < nreps; r++)
 		for (k = 0; k < reps[r]->nsamples; k++)
 			for (w = 0; w <= W; w++) {
@@ -182,6 +184,8 @@ static void write_timeseries(FILE *fp, const struct bs_network *net,
 				bs_csv_put(fp, w < W ? net->ward_names[w] : "all");
 				fprintf(fp, ",%u,%u,%u", row[BS_TS_DOCKED],
 					row[BS_TS_EMPTY], row[BS_TS_FULL]);
+				if (soft)
+					fprintf(fp, ",%u", row[BS_TS_REFUSING]);
 				if (dep)
 					fprintf(fp, ",%u", row[BS_TS_DEPOT]);
 				fputc('\n', fp);

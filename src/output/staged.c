@@ -244,7 +244,7 @@ void bs_staged_release(struct bs_staged *st)
 }
 
 /* Up to this many files per command (calibrate writes three). */
-#define OUTS_MAX 5 /* calibrate status: rates, profile, od, moves, policy */
+#define OUTS_MAX 6 /* calibrate: rates, profile, od, moves, policy, stations */
 
 int bs_output_write_files(const struct bs_outfile *outs, size_t n,
 			  struct bs_error *err)

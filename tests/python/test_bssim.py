@@ -645,7 +645,8 @@ def corpus_call(argv):
             profile=one(o, "--profile"), od=one(o, "--od"),
             days=one(o, "--days", int),
             truck_jump=one(o, "--truck-jump", int),
-            max_gap_min=one(o, "--max-gap", int))
+            max_gap_min=one(o, "--max-gap", int),
+            stations_out=one(o, "--stations-out"))
     return None
 
 
@@ -1243,11 +1244,13 @@ class TestData(unittest.TestCase):
         series = os.path.join(FIX, "status_small.csv")
         cli_ok("calibrate", "status", series, "--stations", c + "/sst.csv",
                "-o", c + "/r.csv", "--truck-jump", "3",
-               "--moves", c + "/m.csv", "--ops-policy", c + "/op.csv")
+               "--moves", c + "/m.csv", "--ops-policy", c + "/op.csv",
+               "--stations-out", c + "/soft.csv")
         rep = bssim.calibrate("status", series, p + "/sst.csv", p + "/r.csv",
                               truck_jump=3, moves=p + "/m.csv",
-                              ops_policy=p + "/op.csv")
-        for f in ("/r.csv", "/m.csv", "/op.csv"):
+                              ops_policy=p + "/op.csv",
+                              stations_out=p + "/soft.csv")
+        for f in ("/r.csv", "/m.csv", "/op.csv", "/soft.csv"):
             self.assertEqual(slurp(p + f), slurp(c + f), f)
         self.assertEqual(rep["stations"], 3)
         self.assertEqual(set(rep["warnings"]), {"count", "first"})
