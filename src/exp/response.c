@@ -96,24 +96,35 @@ static void latent_weights(const struct bs_demand *d, double *L)
 
 /* The targets of the run just counted; returns the residual and moves
  * r a damped step towards them (the caller keeps r when it is done).
- * O(n x 24). */
+ * The residual sums each port's change of requests over its 24 hours
+ * before taking its size: one hour's service is measured on few riders
+ * (Tokyo: about 5 per port and hour in 20 replications of a day), and its
+ * sampling noise, which no iteration removes, would otherwise set a floor
+ * under the residual (0.034 on check_validation's network at e = 1.22,
+ * against 0.003 per port). O(n x 24). */
 static double update(const struct ctx *x, const struct bs_params *p,
 		     const double *L, double *r, double *next)
 {
 	double num = 0.0, den = 0.0;
-	size_t k;
+	size_t s, h;
 
-	for (k = 0; k < x->n * 24; k++) {
-		double t = r[k];
-		if (x->asked[k] > 0) {
-			double u = (double)x->served[k] / (double)x->asked[k];
-			t = pow(u / p->resp_reference, p->resp_elasticity);
-			if (t > p->resp_cap)
-				t = p->resp_cap;
+	for (s = 0; s < x->n; s++) {
+		double port = 0.0;
+		for (h = 0; h < 24; h++) {
+			size_t k = s * 24 + h;
+			double t = r[k];
+			if (x->asked[k] > 0) {
+				double u = (double)x->served[k] /
+					   (double)x->asked[k];
+				t = pow(u / p->resp_reference, p->resp_elasticity);
+				if (t > p->resp_cap)
+					t = p->resp_cap;
+			}
+			port += L[k] * (t - r[k]);
+			den += L[k] * r[k];
+			next[k] = r[k] + p->resp_damping * (t - r[k]);
 		}
-		num += L[k] * fabs(t - r[k]);
-		den += L[k] * r[k];
-		next[k] = r[k] + p->resp_damping * (t - r[k]);
+		num += fabs(port);
 	}
 	return den > 0.0 ? num / den : 0.0;
 }

@@ -13,9 +13,9 @@
  * reference, capped; a cell nobody asked in keeps its factor.
  *
  * Fixed point: start at r = 1; run all replications (the same seeds every
- * time: common random numbers); measure u; the residual is the
- * request-weighted mean |target - r| relative to the requests,
- *     sum L |T(r) - r| / sum L r   (L: the cell's latent requests);
+ * time: common random numbers); measure u; the residual is the change of
+ * each port's requests the targets T(r) ask for, relative to all requests,
+ *     sum_s |sum_h L (T(r) - r)| / sum L r   (L: the cell's latent requests);
  * stop when it is at most the tolerance (the run just made is the
  * result), else r += damping x (T(r) - r) and run again, at most
  * max_iterations runs. The world is built once: only the demand's rate
