@@ -163,6 +163,14 @@ struct bs_demand *bs_demand_new_from(const struct bs_network *net,
 				     struct bs_error *err);
 
 
+/* Internal to demand.c and demand_time.c: one 168-hour shape (arrivals
+ * per hour) into its rates and cumulative table; the flat-rate shortcut
+ * recomputed from the rates; the calendar's day factors of p (none when
+ * every factor is 1). */
+void bs__demand_fill_cum(const double *shape, double *rate, double *cum);
+void bs__demand_mark_flat(struct bs_demand *d);
+int bs__demand_calendar(struct bs_demand *d, const struct bs_params *p);
+
 /* The general inversion (any profile); bs_demand_next's slow path. */
 double bs__demand_next_varying(const struct bs_demand *d, uint32_t s,
 			       double t, double e);
