@@ -68,26 +68,33 @@ static double mf_f(double rho, void *p)
 	return e / z + rho * m->load - m->s;
 }
 
-/* rho of the mean-field fixed point, by Brent's method (GSL). */
-static double solve_rho(int K, double s, double load)
+/* The root of F in [lo, hi] by Brent's method (GSL), to eps. */
+static double brent(gsl_function *F, double lo, double hi, double eps)
 {
-	struct mf m = {K, s, load};
-	gsl_function F = {mf_f, &m};
 	gsl_root_fsolver *so = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
-	double lo = 1e-9, hi = 1e3, r = 1.0;
+	double r = 1.0;
 	int it;
 
-	gsl_root_fsolver_set(so, &F, lo, hi);
+	gsl_root_fsolver_set(so, F, lo, hi);
 	for (it = 0; it < 200; it++) {
 		gsl_root_fsolver_iterate(so);
 		r = gsl_root_fsolver_root(so);
 		lo = gsl_root_fsolver_x_lower(so);
 		hi = gsl_root_fsolver_x_upper(so);
-		if (gsl_root_test_interval(lo, hi, 0.0, 1e-12) == GSL_SUCCESS)
+		if (gsl_root_test_interval(lo, hi, 0.0, eps) == GSL_SUCCESS)
 			break;
 	}
 	gsl_root_fsolver_free(so);
 	return r;
+}
+
+/* rho of the mean-field fixed point. */
+static double solve_rho(int K, double s, double load)
+{
+	struct mf m = {K, s, load};
+	gsl_function F = {mf_f, &m};
+
+	return brent(&F, 1e-9, 1e3, 1e-12);
 }
 
 static void mf_shares(int K, double rho, double *empty, double *full)
@@ -332,21 +339,8 @@ static double resp_g(double r, void *p)
 static double resp_solve(const struct resp_cf *c)
 {
 	gsl_function F = {resp_g, (void *)c};
-	gsl_root_fsolver *so = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
-	double lo = 1e-6, hi = c->cap + 1e-9, r = 1.0;
-	int it;
 
-	gsl_root_fsolver_set(so, &F, lo, hi);
-	for (it = 0; it < 200; it++) {
-		gsl_root_fsolver_iterate(so);
-		r = gsl_root_fsolver_root(so);
-		lo = gsl_root_fsolver_x_lower(so);
-		hi = gsl_root_fsolver_x_upper(so);
-		if (gsl_root_test_interval(lo, hi, 0.0, 1e-10) == GSL_SUCCESS)
-			break;
-	}
-	gsl_root_fsolver_free(so);
-	return r;
+	return brent(&F, 1e-6, c->cap + 1e-9, 1e-10);
 }
 
 static void resp_run(struct run *R, const char *dem, unsigned jobs,

@@ -648,6 +648,21 @@ static void cumulative(const double *rate, const double *cum, double tw,
 	*pos = cum[h] + rate[h] * (u - 60.0 * h);
 }
 
+/* The first boundary j in (lo, hi] of cum with cum[j] > target (binary
+ * search); the arrival falls in hour j - 1. */
+static size_t hour_above(const double *cum, size_t lo, size_t hi,
+			 double target)
+{
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (cum[mid] > target)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
 static double next_periodic(const struct bs_demand *d, uint32_t s,
 			    double t, double e)
 {
@@ -655,7 +670,7 @@ static double next_periodic(const struct bs_demand *d, uint32_t s,
 	const double *cum = d->cum + (size_t)d->prof_of[s] * (BS_HOURS_PER_WEEK + 1);
 	double W = cum[BS_HOURS_PER_WEEK], sc = d->scale[s];
 	double k, pos, target, tn;
-	size_t lo, hi;
+	size_t lo;
 
 	if (!(W > 0.0) || !(sc > 0.0))
 		return HUGE_VAL;
@@ -674,33 +689,10 @@ static double next_periodic(const struct bs_demand *d, uint32_t s,
 	}
 	/* First hour boundary j with cum[j] > target; the hour is j - 1, and
 	 * its rate is positive because cum rises strictly across it. */
-	lo = 1;
-	hi = BS_HOURS_PER_WEEK;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (cum[mid] > target)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
+	lo = hour_above(cum, 1, BS_HOURS_PER_WEEK, target);
 	tn = k * BS_MINUTES_PER_WEEK + 60.0 * (double)(lo - 1) +
 	     (target - cum[lo - 1]) / rate[lo - 1] - d->week_offset;
 	return tn < t ? t : tn;
-}
-
-/* The first boundary j in (lo, hi] of cum with cum[j] > target (binary
- * search); the arrival falls in hour j - 1. */
-static size_t hour_above(const double *cum, size_t lo, size_t hi,
-			 double target)
-{
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (cum[mid] > target)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return lo;
 }
 
 /*
