@@ -335,6 +335,11 @@ BS_API const char *bs_result_name(const bs_result *r);
 BS_API uint32_t bs_result_replications(const bs_result *r);
 BS_API uint32_t bs_result_replications_requested(const bs_result *r);
 BS_API int bs_result_interrupted(const bs_result *r);
+/* demand.response on: the runs its fixed point took and the residual of
+ * the last (summary.json's "demand_response"); 0, or -1 when the run had
+ * no demand response. */
+BS_API int bs_result_demand_response(const bs_result *r, uint32_t *runs,
+				     double *residual);
 BS_API double bs_result_days(const bs_result *r);     /* measured days */
 BS_API double bs_result_wall_s(const bs_result *r);
 

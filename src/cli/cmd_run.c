@@ -243,6 +243,12 @@ int bs_cmd_run(int argc, char **argv)
 		goto out;
 	}
 	if (!c.quiet) {
+		uint32_t runs;
+		double resid;
+		if (bs_result_demand_response(res, &runs, &resid) == 0)
+			bs_cli_say("demand response: converged in %u run%s, residual %.4g (tolerance %g)",
+				   runs, runs == 1 ? "" : "s", resid,
+				   number_of(sc, "demand.response.tolerance"));
 		days = number_of(sc, "horizon.days");
 		printf("%s: %u replication%s of %g day%s (%g measured) in %.2f s -> %s/\n",
 		       bs_scenario_name(sc), ndone, ndone == 1 ? "" : "s", days,

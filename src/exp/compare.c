@@ -19,6 +19,7 @@
 #include "base/interrupt.h"
 #include "base/pool.h"
 #include "calib/world.h"
+#include "exp/response.h"
 #include "exp/runner.h"
 #include "exp/sweep.h"
 #include "exp/sweepexec.h"
@@ -193,6 +194,23 @@ bs_comparison *bs_compare(bs_scenario *a, bs_scenario *b,
 		if (!(c->wards[k] = bs_strdup(a->world->net->ward_names[k])))
 			return nomem(c, err);
 
+	/* demand response: each scenario's fixed point first (its world
+	 * keeps the converged rates), then the paired runs below at them */
+	for (i = 0; i < 2; i++) {
+		bs_scenario *sc = i ? b : a;
+		struct bs_runner_opts rn;
+		struct bs_response_report rr;
+		if (!sc->p.resp_on)
+			continue;
+		memset(&rn, 0, sizeof(rn));
+		rn.jobs = ro.jobs;
+		rn.nreps = c->reps;
+		rn.paranoid = ro.paranoid;
+		rn.stop = bs__interrupt_flag();
+		if (bs__response_solve(sc->world, &sc->p, &rn, NULL, NULL, &rr,
+				       err))
+			goto fail;
+	}
 	t.sc[0] = a;
 	t.sc[1] = b;
 	t.m = ro.monitor;

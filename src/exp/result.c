@@ -219,6 +219,22 @@ int bs_result_interrupted(const bs_result *r)
 					    "interrupted"));
 }
 
+int bs_result_demand_response(const bs_result *r, uint32_t *runs,
+			      double *residual)
+{
+	json_t *dr;
+
+	assert(r);
+	dr = json_object_get(r->summary, "demand_response");
+	if (!dr)
+		return -1;
+	if (runs)
+		*runs = (uint32_t)json_integer_value(json_object_get(dr, "iterations"));
+	if (residual)
+		*residual = json_number_value(json_object_get(dr, "residual"));
+	return 0;
+}
+
 double bs_result_days(const bs_result *r)
 {
 	json_t *h;

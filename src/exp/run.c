@@ -23,6 +23,7 @@
 #include "base/interrupt.h"
 #include "base/opts.h"
 #include "calib/world.h"
+#include "exp/response.h"
 #include "exp/result.h"
 #include "exp/runner.h"
 #include "output/output.h"
@@ -130,7 +131,24 @@ static int run(struct bs_scenario *sc, const struct bs_run_opts *o,
 		ro.rep_end = bs_trips_end;
 		ro.rep_ud = trips;
 	}
-	rc = bs_run_replications(&sc->world->model, &ro, reps, &ndone, err);
+	if (sc->p.resp_on) {
+		/* the fixed point; its last run is the result, unless a trip
+		 * log is wanted: then one more run, with the log, at the
+		 * converged rates (the same seeds: the same replications) */
+		struct bs_response_report rr;
+		rc = bs__response_solve(sc->world, &sc->p, &ro,
+					trips ? NULL : reps, &ndone, &rr, err);
+		info.resp_on = 1;
+		info.resp_iterations = rr.iterations;
+		info.resp_residual = rr.residual;
+		info.resp_tol = sc->p.resp_tol;
+		if (!rc && trips)
+			rc = bs_run_replications(&sc->world->model, &ro, reps,
+						 &ndone, err);
+	} else {
+		rc = bs_run_replications(&sc->world->model, &ro, reps, &ndone,
+					 err);
+	}
 	info.wall_s = now_s() - t0;
 	if (rc && rc != BS_E_INTERRUPTED) {
 		/* a trip log that could not be written says which and why */

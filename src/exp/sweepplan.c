@@ -90,6 +90,10 @@ static int plan_point(struct planner *P, size_t p, char **last_path,
 				  "%u replications where the first point has %u; expected the same for every point",
 				  sc->p.replications, sw->reps);
 		rc = BS_E_INPUT;
+	} else if (sc->p.resp_on) {
+		bs_scenario_error(sc, err, "demand.response.enabled",
+				  "a sweep runs each replication on its own, and the demand response needs all of a point's replications at every step; expected false (compare two scenarios with bssim compare, or run the point with bssim run)");
+		rc = BS_E_INPUT;
 	} else if (sc->p.trips_log) {
 		bs_scenario_error(sc, err, "output.trips",
 				  "a sweep writes no trip logs; expected false (run this point with bssim run to get trips.csv)");

@@ -147,6 +147,10 @@ static int bind_one(struct bs_scenario *sc, const struct bs_key *k, json_t *v)
 		for (h = 0; h < 24; h++)
 			((double *)f)[h] = json_number_value(json_array_get(v, h));
 		break;
+	case BS_KC_MONTHS:
+		for (h = 0; h < 12; h++)
+			((double *)f)[h] = json_number_value(json_array_get(v, h));
+		break;
 	case BS_KC_WVAL:
 		return bind_wardval(f, k, v);
 	case BS_KC_WLIST:

@@ -241,6 +241,32 @@ static int check_hours(const struct bs_scenario *sc, const struct bs_key *ks,
 	return 0;
 }
 
+/* 12 factors (January first), each within the key's bounds. O(12). */
+static int check_months(const struct bs_scenario *sc, const struct bs_key *ks,
+			json_t *v, char *got, struct bs_error *err)
+{
+	char path[300], a[32], b[32];
+	size_t i;
+	json_t *e;
+
+	if (!json_is_array(v) || json_array_size(v) != 12)
+		return bs_scenario_error(sc, err, ks->path,
+			    "expected an array of 12 factors (January to December), got %s",
+			    got);
+	json_array_foreach(v, i, e) {
+		double x = json_is_number(e) ? json_number_value(e) : -1.0;
+		snprintf(path, sizeof(path), "%s[%zu]", ks->path, i);
+		if (!json_is_number(e) || !(ks->min_open ? x > ks->min : x >= ks->min) ||
+		    !(x <= ks->max)) {
+			bs__json_show(e, got, GOT_SZ);
+			return bs_scenario_error(sc, err, path,
+				    "expected a number greater than %s and at most %s (a factor on the month's volume), got %s",
+				    bs_key_bound(ks->min, a), bs_key_bound(ks->max, b), got);
+		}
+	}
+	return 0;
+}
+
 /* A non-empty list of pairs of two different ward names. */
 static int check_pairs(const struct bs_scenario *sc, const struct bs_key *ks,
 		       json_t *v, char *got, struct bs_error *err)
@@ -285,6 +311,8 @@ static int check_special(const struct bs_scenario *sc, const struct bs_key *ks,
 	switch (ks->type) {
 	case BS_KT_HOURS:
 		return check_hours(sc, ks, v, got, err);
+	case BS_KT_MONTHS:
+		return check_months(sc, ks, v, got, err);
 	case BS_KT_PAIRS:
 		return check_pairs(sc, ks, v, got, err);
 	case BS_KT_WARDS:

@@ -23,6 +23,7 @@
 #define PU32(f) BIND(BS_KD_PARAM, BS_KC_U32, struct bs_params, f)
 #define PU64(f) BIND(BS_KD_PARAM, BS_KC_U64, struct bs_params, f)
 #define PH(f) BIND(BS_KD_PARAM, BS_KC_HOURS, struct bs_params, f)
+#define PM(f) BIND(BS_KD_PARAM, BS_KC_MONTHS, struct bs_params, f)
 #define SS(f) BIND(BS_KD_SCEN, BS_KC_STR, struct bs_scenario, f)
 #define SP(f) BIND(BS_KD_SCEN, BS_KC_PATH, struct bs_scenario, f)
 #define SD(f) BIND(BS_KD_SCEN, BS_KC_DBL, struct bs_scenario, f)
@@ -176,6 +177,52 @@ const struct bs_key bs_keys[] = {
 	{"demand.profile.weekend", BS_KT_HOURS, 0, 0, 0, NULL, NULL, "demand.model=gravity",
 	 PH(profile_weekend),
 	 "24 relative weights (default: as weekday)", NULL},
+	/* calendar: absent leaves every day as the week's profile says (the
+	 * fields stay 0, read as factor 1: demand.c) */
+	{"demand.calendar", BS_KT_OBJ, 0, 0, 0, NULL, NULL, "demand.model=uniform|gravity|rates",
+	 NB,
+	 "factors on each day's volume by day type and month (a year beyond one weekday)", NULL},
+	{"demand.calendar.weekday", BS_KT_NUM, 0, 100, 1, "1", NULL, "demand.model=uniform|gravity|rates",
+	 PD(cal_weekday),
+	 "factor on Monday to Friday", NULL},
+	{"demand.calendar.saturday", BS_KT_NUM, 0, 100, 1, "1", NULL, "demand.model=uniform|gravity|rates",
+	 PD(cal_saturday),
+	 "factor on Saturdays (on top of demand.weekend_factor)", NULL},
+	{"demand.calendar.sunday", BS_KT_NUM, 0, 100, 1, "1", NULL, "demand.model=uniform|gravity|rates",
+	 PD(cal_sunday),
+	 "factor on Sundays (on top of demand.weekend_factor)", NULL},
+	{"demand.calendar.month", BS_KT_MONTHS, 0, 100, 1, NULL, NULL, "demand.model=uniform|gravity|rates",
+	 PM(cal_month),
+	 "12 factors, January first; needs start", NULL},
+	{"demand.calendar.start", BS_KT_STR, 0, 0, 0, NULL, NULL, "demand.model=uniform|gravity|rates",
+	 NB,
+	 "date of day 0, YYYY-MM-DD (its weekday must be horizon.start_weekday)", NULL},
+	/* demand response (exp/response.c): absent or not enabled, the
+	 * requests are the rates as given, bit for bit */
+	{"demand.response", BS_KT_OBJ, 0, 0, 0, NULL, NULL, "demand.model=uniform|gravity|rates",
+	 NB,
+	 "requests that answer to the service found: a fixed point over replications", NULL},
+	{"demand.response.enabled", BS_KT_BOOL, 0, 0, 0, "false", NULL, "demand.model=uniform|gravity|rates",
+	 PI(resp_on),
+	 "requests = rates x min(cap, (service / reference)^elasticity) per port and hour", NULL},
+	{"demand.response.elasticity", BS_KT_NUM, 0, 5, 0, "0.305", NULL, "demand.response.enabled",
+	 PD(resp_elasticity),
+	 "elasticity of requests to the share of riders served (Kabra et al.: the interest part, 1/4 of 1.22)", NULL},
+	{"demand.response.reference", BS_KT_NUM, 0, 1, 1, "1", NULL, "demand.response.enabled",
+	 PD(resp_reference),
+	 "service at which requests equal the rates (1: the rates are latent demand)", NULL},
+	{"demand.response.cap", BS_KT_NUM, 1, 10, 0, "2", NULL, "demand.response.enabled",
+	 PD(resp_cap),
+	 "largest factor on the rates", NULL},
+	{"demand.response.tolerance", BS_KT_NUM, 1e-6, 1, 0, "0.01", NULL, "demand.response.enabled",
+	 PD(resp_tol),
+	 "stop when the request-weighted mean change of the factors is at most this", NULL},
+	{"demand.response.max_iterations", BS_KT_INT, 1, 100, 0, "20", NULL, "demand.response.enabled",
+	 PU32(resp_max_iter),
+	 "runs before giving up (exit 1 with the residual)", NULL},
+	{"demand.response.damping", BS_KT_NUM, 0, 1, 1, "1", NULL, "demand.response.enabled",
+	 PD(resp_damping),
+	 "share of each step taken (1: plain iteration; less calms oscillation)", NULL},
 	{"trip", BS_KT_OBJ, 0, 0, 0, "{}", NULL, NULL,
 	 NB,
 	 "rides", NULL},
@@ -711,6 +758,10 @@ void bs_keys_write_markdown(FILE *out)
 			break;
 		case BS_KT_HOURS:
 			snprintf(t, sizeof(t), "24 numbers, 0 to 1e15");
+			break;
+		case BS_KT_MONTHS:
+			snprintf(t, sizeof(t), "12 numbers, greater than %s and at most %s",
+				 bs_key_bound(k->min, a), bs_key_bound(k->max, b));
 			break;
 		case BS_KT_PAIRS:
 			snprintf(t, sizeof(t), "array of ward pairs");

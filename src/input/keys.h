@@ -28,6 +28,7 @@ enum bs_ktype {
 	BS_KT_ENUM,   /* one of choices; bound as the choice's index */
 	BS_KT_PATH,   /* file path, relative to the scenario */
 	BS_KT_HOURS,  /* 24 non-negative numbers, positive sum */
+	BS_KT_MONTHS, /* 12 numbers within the key's bounds */
 	BS_KT_PAIRS,  /* [[ward, ward], ...] */
 	BS_KT_WARDS,  /* {ward: [ward, ...], ...} */
 	BS_KT_PRICE,  /* number, or {ward: number, ...} */
@@ -48,6 +49,7 @@ enum bs_kctype {
 	BS_KC_STR,    /* const char *, borrowed from the resolved JSON */
 	BS_KC_PATH,   /* char *, resolved against the scenario's folder */
 	BS_KC_HOURS,  /* double[24] */
+	BS_KC_MONTHS, /* double[12] */
 	BS_KC_WVAL,   /* struct bs_wardval */
 	BS_KC_WLIST   /* struct bs_wardlists */
 };

@@ -105,6 +105,11 @@ static json_t *key_schema(const struct bs_key *k)
 			      "minItems", 24, "maxItems", 24, "items", "type",
 			      "number", "minimum", 0.0, "maximum", 1e15);
 		break;
+	case BS_KT_MONTHS:
+		s = json_pack("{s:s, s:i, s:i, s:{s:s, s:f, s:f}}", "type", "array",
+			      "minItems", 12, "maxItems", 12, "items", "type",
+			      "number", "exclusiveMinimum", k->min, "maximum", k->max);
+		break;
 	case BS_KT_PAIRS: {
 		json_t *pair = strings(2);
 		if (pair && (put(pair, "maxItems", json_integer(2)))) {

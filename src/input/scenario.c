@@ -294,6 +294,42 @@ static int cross_checks(struct bs_scenario *sc, struct bs_error *err)
 	return check_demand(sc, err);
 }
 
+/* demand.calendar: a start date gives day 0 its month, and its weekday
+ * must be the horizon's (one calendar, not two); month factors need it.
+ * O(1). */
+static int check_calendar(struct bs_scenario *sc, struct bs_error *err)
+{
+	static const char *const wd[] = {"mon", "tue", "wed", "thu", "fri",
+					 "sat", "sun"};
+	static const char *const day[] = {"Monday", "Tuesday", "Wednesday",
+					  "Thursday", "Friday", "Saturday",
+					  "Sunday"};
+	json_t *r = sc->root;
+	const char *start = str(r, "demand.calendar.start");
+	struct bs_params *p = &sc->p;
+	int w;
+
+	p->cal_day0 = -1;
+	if (p->demand == BS_DEMAND_TRACE || !bs_json_path(r, "demand.calendar"))
+		return 0;
+	if (bs_json_path(r, "demand.calendar.month") && !start)
+		return serr(sc, err, "demand.calendar",
+			    "missing key 'start'; month factors need the date of day 0 (YYYY-MM-DD)");
+	if (!start)
+		return 0;
+	if (bs_parse_date(start, &p->cal_day0) || p->cal_day0 < 0)
+		return serr(sc, err, "demand.calendar.start",
+			    "'%s' is not a date from 1970-01-01 on; expected YYYY-MM-DD",
+			    start);
+	/* 1970-01-01 was a Thursday (3, Monday 0) */
+	w = (int)((p->cal_day0 + 3) % 7);
+	if (w != p->start_weekday)
+		return serr(sc, err, "demand.calendar.start",
+			    "%s is a %s, but horizon.start_weekday is \"%s\"; expected horizon.start_weekday \"%s\"",
+			    start, day[w], wd[p->start_weekday], wd[w]);
+	return 0;
+}
+
 /* What each demand model needs. */
 static int check_demand(struct bs_scenario *sc, struct bs_error *err)
 {
@@ -301,6 +337,8 @@ static int check_demand(struct bs_scenario *sc, struct bs_error *err)
 	struct bs_params *p = &sc->p;
 	int rc;
 
+	if ((rc = check_calendar(sc, err)))
+		return rc;
 	switch (p->demand) {
 	case BS_DEMAND_UNIFORM:
 		if ((rc = need(sc, err, "demand.rate_per_station_per_hour")))

@@ -68,7 +68,7 @@ static void week_shape(const struct bs_params *p, double *week)
 						     : p->weekend_factor * we[h];
 }
 
-static void fill_cum(const double *shape, double *rate, double *cum)
+void bs__demand_fill_cum(const double *shape, double *rate, double *cum)
 {
 	int h;
 
@@ -476,7 +476,7 @@ static int build_gravity_od(struct bs_demand *d, const struct bs_network *net,
 /* A profile with one rate all week needs no inversion: the next arrival is
  * t + e / rate (exact; the general path would give the same time up to
  * rounding, at five times the cost). */
-static void mark_flat(struct bs_demand *d)
+void bs__demand_mark_flat(struct bs_demand *d)
 {
 	size_t k, h, s;
 
@@ -489,7 +489,8 @@ static void mark_flat(struct bs_demand *d)
 	}
 	for (s = 0; s < d->n; s++) {
 		double rate = d->scale[s] * d->flat[d->prof_of[s]];
-		d->inv_flat[s] = rate > 0.0 ? 1.0 / rate : 0.0;
+		/* a calendar varies every rate by day: the general path */
+		d->inv_flat[s] = rate > 0.0 && !d->day_f ? 1.0 / rate : 0.0;
 	}
 }
 
@@ -581,7 +582,7 @@ struct bs_demand *bs_demand_new_from(const struct bs_network *net,
 	    !d->inv_flat)
 		goto nomem;
 	week_shape(p, week);
-	fill_cum(week, d->rate, d->cum);
+	bs__demand_fill_cum(week, d->rate, d->cum);
 	if (p->demand == BS_DEMAND_RATES) {
 		for (s = 0; s < net->n; s++) {
 			int day, h;
@@ -590,7 +591,7 @@ struct bs_demand *bs_demand_new_from(const struct bs_network *net,
 					week[day * 24 + h] =
 						in->dep[s * 24 + (size_t)h] *
 						(day < 5 ? 1.0 : p->weekend_factor);
-			fill_cum(week, d->rate + s * BS_HOURS_PER_WEEK,
+			bs__demand_fill_cum(week, d->rate + s * BS_HOURS_PER_WEEK,
 				 d->cum + s * (BS_HOURS_PER_WEEK + 1));
 			d->prof_of[s] = (uint32_t)s;
 			d->scale[s] = 1.0;
@@ -612,7 +613,9 @@ struct bs_demand *bs_demand_new_from(const struct bs_network *net,
 				      (double)net->total_docks;
 		rc = build_gravity_od(d, net, p, NULL, err);
 	}
-	mark_flat(d);
+	if (!rc)
+		rc = bs__demand_calendar(d, p);
+	bs__demand_mark_flat(d);
 	if (rc == BS_E_NOMEM)
 		goto nomem;
 	if (rc) {
@@ -645,14 +648,29 @@ static void cumulative(const double *rate, const double *cum, double tw,
 	*pos = cum[h] + rate[h] * (u - 60.0 * h);
 }
 
-double bs__demand_next_varying(const struct bs_demand *d, uint32_t s,
-			       double t, double e)
+/* The first boundary j in (lo, hi] of cum with cum[j] > target (binary
+ * search); the arrival falls in hour j - 1. */
+static size_t hour_above(const double *cum, size_t lo, size_t hi,
+			 double target)
+{
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (cum[mid] > target)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+static double next_periodic(const struct bs_demand *d, uint32_t s,
+			    double t, double e)
 {
 	const double *rate = d->rate + (size_t)d->prof_of[s] * BS_HOURS_PER_WEEK;
 	const double *cum = d->cum + (size_t)d->prof_of[s] * (BS_HOURS_PER_WEEK + 1);
 	double W = cum[BS_HOURS_PER_WEEK], sc = d->scale[s];
 	double k, pos, target, tn;
-	size_t lo, hi;
+	size_t lo;
 
 	if (!(W > 0.0) || !(sc > 0.0))
 		return HUGE_VAL;
@@ -671,18 +689,83 @@ double bs__demand_next_varying(const struct bs_demand *d, uint32_t s,
 	}
 	/* First hour boundary j with cum[j] > target; the hour is j - 1, and
 	 * its rate is positive because cum rises strictly across it. */
-	lo = 1;
-	hi = BS_HOURS_PER_WEEK;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (cum[mid] > target)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
+	lo = hour_above(cum, 1, BS_HOURS_PER_WEEK, target);
 	tn = k * BS_MINUTES_PER_WEEK + 60.0 * (double)(lo - 1) +
 	     (target - cum[lo - 1]) / rate[lo - 1] - d->week_offset;
 	return tn < t ? t : tn;
+}
+
+/*
+ * With a calendar: day k's rate is day_f[k] times the weekly shape, so the
+ * Exp(1) variate is spent day by day (each day's mass is one difference of
+ * cum) and inverted inside the day it runs out in. Cost: the days it
+ * spans (one, but for stations that see an arrival less than daily).
+ * Past the calendar's last day the weekly inversion takes over (factor 1).
+ */
+static double next_calendar(const struct bs_demand *d, uint32_t s, double t,
+			    double e)
+{
+	const double *rate = d->rate + (size_t)d->prof_of[s] * BS_HOURS_PER_WEEK;
+	const double *cum = d->cum + (size_t)d->prof_of[s] * (BS_HOURS_PER_WEEK + 1);
+	double sc = d->scale[s], need, k, pos, tt = t;
+	size_t day = t > 0.0 ? (size_t)(t / BS_MINUTES_PER_DAY) : 0;
+
+	if (!(cum[BS_HOURS_PER_WEEK] > 0.0) || !(sc > 0.0))
+		return HUGE_VAL;
+	need = e / sc;
+	for (; day < d->nday; day++) {
+		double f = d->day_f[day], avail;
+		size_t wd, ce, j;
+
+		cumulative(rate, cum, tt + d->week_offset, &k, &pos);
+		/* whole-day offsets: the day's hours are wd*24 .. wd*24+23 */
+		wd = (size_t)(fmod((double)day * BS_MINUTES_PER_DAY + d->week_offset,
+				   BS_MINUTES_PER_WEEK) / BS_MINUTES_PER_DAY + 0.5) % 7;
+		ce = (wd + 1) * 24;
+		avail = f * (cum[ce] - pos);
+		if (need < avail) {
+			double target = pos + need / f, tn;
+			j = hour_above(cum, wd * 24 + 1, ce, target);
+			tn = (double)day * BS_MINUTES_PER_DAY +
+			     60.0 * (double)(j - 1 - wd * 24) +
+			     (target - cum[j - 1]) / rate[j - 1];
+			return tn < t ? t : tn;
+		}
+		need -= avail > 0.0 ? avail : 0.0;
+		tt = (double)(day + 1) * BS_MINUTES_PER_DAY;
+	}
+	return next_periodic(d, s, tt, need * sc);
+}
+
+double bs__demand_next_varying(const struct bs_demand *d, uint32_t s,
+			       double t, double e)
+{
+	if (d->day_f)
+		return next_calendar(d, s, t, e);
+	return next_periodic(d, s, t, e);
+}
+
+/* Expected arrivals in [t0, t1) under the calendar: day by day, each
+ * day's share of the weekly shape times its factor. O(days spanned). */
+static double expected_calendar(const struct bs_demand *d, uint32_t s,
+				double t0, double t1)
+{
+	const double *rate = d->rate + (size_t)d->prof_of[s] * BS_HOURS_PER_WEEK;
+	const double *cum = d->cum + (size_t)d->prof_of[s] * (BS_HOURS_PER_WEEK + 1);
+	double W = cum[BS_HOURS_PER_WEEK], sum = 0.0, a = t0;
+
+	while (a < t1) {
+		double day = floor(a / BS_MINUTES_PER_DAY);
+		double b = fmin(t1, (day + 1.0) * BS_MINUTES_PER_DAY);
+		double f = day >= 0.0 && day < (double)d->nday
+				   ? d->day_f[(size_t)day] : 1.0;
+		double k0, p0, k1, p1;
+		cumulative(rate, cum, a + d->week_offset, &k0, &p0);
+		cumulative(rate, cum, b + d->week_offset, &k1, &p1);
+		sum += f * ((k1 - k0) * W + p1 - p0);
+		a = b;
+	}
+	return d->scale[s] * sum;
 }
 
 double bs_demand_expected(const struct bs_demand *d, uint32_t s, double t0,
@@ -713,6 +796,8 @@ double bs_demand_expected(const struct bs_demand *d, uint32_t s, double t0,
 		}
 		return (double)(lo - c0);
 	}
+	if (d->day_f)
+		return expected_calendar(d, s, t0, t1);
 	cumulative(rate, cum, t0 + d->week_offset, &k0, &p0);
 	cumulative(rate, cum, t1 + d->week_offset, &k1, &p1);
 	return d->scale[s] * ((k1 - k0) * W + p1 - p0);
@@ -739,5 +824,8 @@ void bs_demand_free(struct bs_demand *d)
 	free(d->dest_hA);
 	free(d->dest_w);
 	free(d->dest_od);
+	free(d->day_f);
+	free(d->base_rate);
+	free(d->base_prof);
 	free(d);
 }

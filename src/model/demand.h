@@ -109,6 +109,20 @@ struct bs_demand {
 	uint8_t *dest_od;        /* [n] origin uses an OD table; NULL unless balanced */
 	double balance_residual; /* share of arrivals the fit leaves misplaced */
 
+	/* calendar: day k of the run (k < nday) has its rate times
+	 * day_f[k] (day type x month); NULL when every factor is 1, and
+	 * then nothing below reads it (bit-identical rates). Later days
+	 * (the drain after the horizon) take factor 1. */
+	double *day_f;
+	size_t nday;
+
+	/* demand response: the shapes as built (rate per minute, before
+	 * any response factor) and their owners, kept from the first
+	 * bs_demand_set_response so every later factor applies to the
+	 * latent rates; NULL until then */
+	double *base_rate;   /* [base_nprof][168] */
+	uint32_t *base_prof; /* [n] */
+
 	/* trace: requests of station s are tr_t/tr_dest[tr_off[s] ..
 	 * tr_off[s+1]), by time (ties in log order); NULL otherwise */
 	size_t *tr_off;
@@ -148,6 +162,14 @@ struct bs_demand *bs_demand_new_from(const struct bs_network *net,
 				     const struct bs_demand_input *in,
 				     struct bs_error *err);
 
+
+/* Internal to demand.c and demand_time.c: one 168-hour shape (arrivals
+ * per hour) into its rates and cumulative table; the flat-rate shortcut
+ * recomputed from the rates; the calendar's day factors of p (none when
+ * every factor is 1). */
+void bs__demand_fill_cum(const double *shape, double *rate, double *cum);
+void bs__demand_mark_flat(struct bs_demand *d);
+int bs__demand_calendar(struct bs_demand *d, const struct bs_params *p);
 
 /* The general inversion (any profile); bs_demand_next's slow path. */
 double bs__demand_next_varying(const struct bs_demand *d, uint32_t s,
@@ -205,6 +227,16 @@ static inline uint32_t bs_demand_dest_at(const struct bs_demand *d,
 	return d->dest_idx[o + bs_alias_draw(m, d->dest_hF + 24 * o + h * m,
 					     d->dest_hA + 24 * o + h * m, r)];
 }
+
+/*
+ * Demand response: station s's rate in hour h of every day becomes its
+ * latent rate (as built) times f[s * 24 + h]; f NULL restores the latent
+ * rates. Every station gets its own shape from the first call on
+ * (n x 337 doubles: 1.3 MB for Tokyo); the destination tables are not
+ * touched. Not thread-safe: call it between runs, never while one runs.
+ * 0 or BS_E_NOMEM (d unchanged). O(n x 168).
+ */
+int bs_demand_set_response(struct bs_demand *d, const double *f);
 
 void bs_demand_free(struct bs_demand *d);
 

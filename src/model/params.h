@@ -64,6 +64,20 @@ struct bs_params {
 	double commute_share_weekend;
 	double weekend_factor;       /* weekend volume / weekday volume */
 	int balance;                 /* rates: hourly doubly-constrained dests */
+	/* calendar (demand.calendar): each day's volume times the factor of
+	 * its day type and month; all 1 (the default) leaves rates as they
+	 * were, bit for bit */
+	double cal_weekday, cal_saturday, cal_sunday;
+	double cal_month[12];        /* January first */
+	long cal_day0;               /* day 0 in days from 1970-01-01; -1: none */
+	/* demand response (demand.response, exp/response.h) */
+	int resp_on;
+	double resp_elasticity;      /* of requests to the service found */
+	double resp_reference;       /* the service at which requests = rates */
+	double resp_cap;             /* largest factor on the latent rate */
+	double resp_tol;             /* residual that ends the iteration */
+	double resp_damping;         /* share of each step taken */
+	uint32_t resp_max_iter;
 	int has_profile;             /* custom hour-of-day shapes given */
 	double profile_weekday[24];  /* relative weights, any scale */
 	double profile_weekend[24];

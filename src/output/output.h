@@ -34,6 +34,11 @@ struct bs_run_info {
 	unsigned jobs;
 	uint32_t requested_reps;
 	int interrupted;
+	/* demand.response on: its runs and last residual, summary.json's
+	 * "demand_response" (deterministic, so outside "run") */
+	int resp_on;
+	uint32_t resp_iterations;
+	double resp_residual, resp_tol;
 };
 
 /*

@@ -98,6 +98,14 @@ json_t *bs_output_summary_json(const struct bs_scenario *sc,
 	 * station): deterministic, so outside "run" */
 	json_object_set_new(doc, "input_warnings",
 			    json_integer((json_int_t)input_warnings));
+	if (info && info->resp_on) {
+		json_t *dr = json_object();
+		json_object_set_new(dr, "iterations",
+				    json_integer(info->resp_iterations));
+		json_object_set_new(dr, "residual", bs_json_num(info->resp_residual));
+		json_object_set_new(dr, "tolerance", bs_json_num(info->resp_tol));
+		json_object_set_new(doc, "demand_response", dr);
+	}
 	run = json_object();
 	if (info) {
 		json_object_set_new(run, "wall_s", bs_json_num(info->wall_s));
