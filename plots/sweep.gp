@@ -21,8 +21,8 @@ if (!exists("in") || !exists("out")) {
 }
 if (!exists("plots")) plots = "plots"
 if (!exists("scale")) scale = 1
-if (!exists("ylabel")) ylabel = "mean"
 load plots."/style.gp"
+if (!exists("ylabel")) ylabel = tr("mean", "mean")
 
 stats in using 1 nooutput
 ns = int((STATS_columns - 2) / 3)
@@ -39,7 +39,7 @@ set xrange [xmin - xpad : xmax + xpad]
 set xtics ()
 set key outside right center reverse Left
 set bars 2
-set label 1 "points: mean over replications; bars: 95% confidence interval" \
+set label 1 tr("bar_note", "points: mean over replications; bars: 95% confidence interval") \
 	at screen 0.01,0.025 font sprintf(",%d", fontsize - 5) tc rgb "#555555"
 set bmargin 5
 
