@@ -143,6 +143,18 @@ static void put_stat_json(FILE *o, const char *metric, const json_t *st,
 		 jnum(json_object_get(st, "ci95_high")), dec, 0);
 }
 
+/* For the sections in other files (reporttags.c): text escaped, and a
+ * statistic shown as the headline metrics are (share: in percent). */
+void bs__report_esc(FILE *o, const char *s)
+{
+	esc(o, s);
+}
+
+void bs__report_stat(FILE *o, int share, const json_t *st)
+{
+	put_stat_json(o, share ? "share_frac" : "count", st, -1);
+}
+
 static int json_decimals(const char *metric, const json_t *st)
 {
 	return stat_decimals(metric, jnum(json_object_get(st, "mean")),
@@ -777,8 +789,8 @@ static void footer(FILE *o, const struct bs_report *rep)
 	fputs("</footer>\n", o);
 }
 
-int bs_report_write(FILE *o, const struct bs_report *rep,
-		    struct bs_error *err)
+int bs__report_write_page(FILE *o, const struct bs_report *rep,
+			  struct bs_error *err)
 {
 	int rc;
 
@@ -804,6 +816,7 @@ int bs_report_write(FILE *o, const struct bs_report *rep,
 		section_headline(o, rep);
 		section_metrics(o, rep);
 		section_matrices(o, rep);
+		bs__report_tags(o, rep);
 	} else {
 		section_sweep(o, rep);
 	}

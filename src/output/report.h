@@ -48,6 +48,18 @@ struct bs_report {
 int bs_report_write(FILE *out, const struct bs_report *rep,
 		    struct bs_error *err);
 
+/* The page in English (report.c); bs_report_write translates it when the
+ * first run's output.language is "ja" (reportja.c). */
+int bs__report_write_page(FILE *out, const struct bs_report *rep,
+			  struct bs_error *err);
+
+/* The section "Port tags" of runs with tagged ports (reporttags.c):
+ * nothing when no run has them. */
+void bs__report_tags(FILE *out, const struct bs_report *rep);
+/* report.c's escaping and number format, for such sections. */
+void bs__report_esc(FILE *out, const char *s);
+void bs__report_stat(FILE *out, int share, const json_t *st);
+
 /*
  * Width and height of a PNG file from its header; 0, or BS_E_INPUT with
  * err filled when the file is not a PNG (signature, IHDR).
