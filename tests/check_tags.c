@@ -178,6 +178,34 @@ START_TEST(test_names_and_boundaries)
 }
 END_TEST
 
+/* The shipped tagged stations are the rule applied to the shipped
+ * stations, byte for byte, and a run reads them: 41 ports named 駅. */
+START_TEST(test_shipped_tags)
+{
+	char cmd[2048], *made = NULL, *shipped;
+	size_t len;
+
+	snprintf(cmd, sizeof(cmd), "scripts/tag-stations.sh data/tokyo4_stations.csv");
+	ck_assert_int_eq(tu_run(cmd, &made, NULL), 0);
+	shipped = tu_slurp("data/tokyo4_stations_tagged.csv", &len);
+	ck_assert_ptr_nonnull(shipped);
+	ck_assert_uint_eq(strlen(made), len);
+	ck_assert(memcmp(made, shipped, len) == 0);
+	ck_assert_uint_eq(tu_lines(shipped) - 1, 464);
+	{
+		size_t n = 0;
+		const char *p = shipped;
+		while ((p = strstr(p, ",station\n")) != NULL) {
+			n++;
+			p++;
+		}
+		ck_assert_uint_eq(n, 41);
+	}
+	free(made);
+	free(shipped);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("tags");
@@ -187,6 +215,7 @@ static Suite *suite(void)
 	tcase_set_timeout(tc, 0);
 	tcase_add_test(tc, test_tag_metrics);
 	tcase_add_test(tc, test_names_and_boundaries);
+	tcase_add_test(tc, test_shipped_tags);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -543,22 +543,6 @@ static int check_event_budget(const struct bs_scenario *sc,
 
 /* Soft capacity: each port's physical limit (capacity.physical), after
  * the stations are read. O(stations). */
-/* Display names and ward boundaries (network.names, network.boundaries):
- * for outputs only, so the model never sees them and results do not
- * change with them. */
-static int build_display(struct bs_world *w, const struct bs_scenario *sc,
-			 struct bs_error *err)
-{
-	int rc;
-
-	if (sc->names_path && (rc = bs_names_load(sc->names_path, w->net, err)))
-		return rc;
-	if (sc->bounds_path &&
-	    (rc = bs_boundaries_load(sc->bounds_path, w->net, err)))
-		return rc;
-	return 0;
-}
-
 static int build_limits(struct bs_world *w, const struct bs_scenario *sc,
 			struct bs_error *err)
 {
@@ -624,7 +608,8 @@ static int build_network(struct bs_world *w, const struct bs_scenario *sc,
 					 "the network has %llu docks; expected at most %llu in all (every dock is held in memory)",
 					 (unsigned long long)w->net->total_docks,
 					 (unsigned long long)BS_MAX_DOCKS);
-	if ((rc = build_limits(w, sc, err)) || (rc = build_display(w, sc, err)))
+	if ((rc = build_limits(w, sc, err)) ||
+	    (rc = bs_display_load(w->net, sc->names_path, sc->bounds_path, err)))
 		return rc;
 	if (w->net->n < 2)
 		return bs_scenario_error(sc, err, "network",

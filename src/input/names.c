@@ -285,3 +285,15 @@ int bs_boundaries_load(const char *path, struct bs_network *net,
 	json_decref(doc);
 	return rc;
 }
+
+int bs_display_load(struct bs_network *net, const char *names_path,
+		    const char *bounds_path, struct bs_error *err)
+{
+	int rc;
+
+	if (names_path && (rc = bs_names_load(names_path, net, err)))
+		return rc;
+	if (bounds_path && (rc = bs_boundaries_load(bounds_path, net, err)))
+		return rc;
+	return 0;
+}

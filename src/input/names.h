@@ -43,4 +43,10 @@ int bs_names_load(const char *path, struct bs_network *net,
 int bs_boundaries_load(const char *path, struct bs_network *net,
 		       struct bs_error *err);
 
+/* Both, as the scenario names them (either path NULL: not given): for
+ * outputs only, so the model never sees them and results do not change
+ * with them. */
+int bs_display_load(struct bs_network *net, const char *names_path,
+		    const char *bounds_path, struct bs_error *err);
+
 #endif
