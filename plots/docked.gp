@@ -21,14 +21,14 @@ stats in using 1 nooutput
 nw = int((STATS_columns - 2) / 3)
 
 set output out
-set title "Bikes docked by ward over the day".(exists("title") ? "\n".title : "")
-set xlabel "time of day"
-set ylabel "bikes docked"
+set title tr("docked_title", "Bikes docked by ward over the day").(exists("title") ? "\n".title : "")
+set xlabel tr("tod", "time of day")
+set ylabel tr("docked_y", "bikes docked")
 set xrange [0:24]
 set xtics 0,3,24 format "%02.0f:00"
 if (exists("ymax")) { set yrange [0:ymax * 1.05 + 1] } else { set yrange [0:*] }
-set key outside right center title "ward" reverse Left
-set label 1 "lines: mean over replications and measured days; bands: 95% confidence interval" \
+set key outside right center title tr("ward", "ward") reverse Left
+set label 1 tr("band_note", "lines: mean over replications and measured days; bands: 95% confidence interval") \
 	at screen 0.01,0.025 font sprintf(",%d", fontsize - 5) tc rgb "#555555"
 set bmargin 5
 

@@ -36,25 +36,25 @@ if (!exists("yports")) do for [w=1:nw] {
 }
 
 set output out
-set multiplot layout 1,2 title "Empty and full ports by ward over the day".(exists("title") ? "\n".title : "") \
+set multiplot layout 1,2 title tr("ef_title", "Empty and full ports by ward over the day").(exists("title") ? "\n".title : "") \
 	font sprintf(",%d", fontsize + 4) margins 0.07,0.86,0.17,0.78 spacing 0.07,0
 set xrange [0:24]
 set xtics 0,6,24 format "%02.0f:00"
 set yrange [0:ymax * 1.05 + 1]
-set xlabel "time of day"
-set label 1 "lines: mean over replications and measured days; bands: 95% confidence interval" \
+set xlabel tr("tod", "time of day")
+set label 1 tr("band_note", "lines: mean over replications and measured days; bands: 95% confidence interval") \
 	at screen 0.01,0.03 font sprintf(",%d", fontsize - 5) tc rgb "#555555"
 
-set title "empty: no bike to rent" font sprintf(",%d", fontsize)
-set ylabel "ports"
+set title tr("ef_empty", "empty: no bike to rent") font sprintf(",%d", fontsize)
+set ylabel tr("ports", "ports")
 plot for [w=1:nw] empty using 1:(column(3*w+1)):(column(3*w+2)) \
 		with filledcurves lc w fs transparent solid 0.22 noborder, \
 	for [w=1:nw] empty using 1:(column(3*w)) with lines lc w
 
 unset label 1
-set title "full: no free dock to return" font sprintf(",%d", fontsize)
+set title tr("ef_full", "full: no free dock to return") font sprintf(",%d", fontsize)
 set ylabel ""
-set key at screen 0.99,0.55 right center title "ward" reverse Left
+set key at screen 0.99,0.55 right center title tr("ward", "ward") reverse Left
 plot for [w=1:nw] full using 1:(column(3*w+1)):(column(3*w+2)) \
 		with filledcurves lc w fs transparent solid 0.22 noborder, \
 	for [w=1:nw] full using 1:(column(3*w)) with lines lc w title columnheader(3*w)

@@ -18,11 +18,11 @@ if (!exists("in") || !exists("out")) {
 	exit error "usage: gnuplot -e \"in='MATRIX.csv'; out='PLOT.png'\" flows.gp"
 }
 if (!exists("plots")) plots = "plots"
-if (!exists("what")) what = "trips per day"
-if (!exists("heading")) heading = "Trips between wards"
 if (!exists("width")) width = 1100
 if (!exists("height")) height = 900
 load plots."/style.gp"
+if (!exists("what")) what = tr("flows_what", "trips per day")
+if (!exists("heading")) heading = tr("flows_title", "Trips between wards")
 unset grid
 set datafile columnheaders
 
@@ -33,8 +33,8 @@ if (vmax <= 0) vmax = 1
 
 set output out
 set title heading.(exists("title") ? "\n".title : "")
-set xlabel "returned in"
-set ylabel "rented in"
+set xlabel tr("flows_x", "returned in")
+set ylabel tr("flows_y", "rented in")
 set x2label ""
 set xrange [-0.5:nw-0.5]
 set yrange [nw-0.5:-0.5]

@@ -7,6 +7,8 @@
 #        columns read by name: lon, lat (degrees), capacity (docks),
 #        empty_frac (share of time with no bike, 0-1)
 # wards  optional: `bssim plotdata wards RUN`; columns read: ward, lon, lat
+# bounds optional: `bssim plotdata boundaries RUN` (lon,lat; a blank line
+#        after each ring): the ward boundaries, drawn under the ports
 # out    the PNG to write
 # title  optional: a second title line (e.g. the run's name)
 # plots  optional: this folder (default "plots"), for style.gp
@@ -27,6 +29,14 @@ stats in using "lon" nooutput
 lon0 = STATS_min; lon1 = STATS_max
 stats in using "lat" nooutput
 lat0 = STATS_min; lat1 = STATS_max
+# ward boundaries (bounds: `bssim plotdata boundaries RUN`): the map shows
+# the wards whole
+if (exists("bounds")) {
+	stats bounds using "lon" nooutput
+	lon0 = (STATS_min < lon0 ? STATS_min : lon0); lon1 = (STATS_max > lon1 ? STATS_max : lon1)
+	stats bounds using "lat" nooutput
+	lat0 = (STATS_min < lat0 ? STATS_min : lat0); lat1 = (STATS_max > lat1 ? STATS_max : lat1)
+}
 kx = cos((lat0 + lat1) / 2 * pi / 180)  # km per degree of lon / km per degree of lat
 pad = 0.05 * ((lon1 - lon0) * kx > (lat1 - lat0) ? (lon1 - lon0) * kx : (lat1 - lat0)) + 0.002
 set xrange [lon0 - pad / kx : lon1 + pad / kx]
@@ -37,34 +47,38 @@ set size ratio ((lat1 - lat0 + 2 * pad) / ((lon1 - lon0) * kx + 2 * pad))
 ps(cap) = 0.42 * sqrt(cap)
 
 set output out
-set title "Ports: share of time empty, and capacity".(exists("title") ? "\n".title : "")
-set xlabel "longitude (°E)"
-set ylabel "latitude (°N)"
+set title tr("map_title", "Ports: share of time empty, and capacity").(exists("title") ? "\n".title : "")
+set xlabel tr("lon", "longitude (°E)")
+set ylabel tr("lat", "latitude (°N)")
 # enough decimals that neighbouring ticks differ on a small network
 set format x ((lon1 - lon0) < 0.05 ? "%.3f" : "%.2f")
 set format y ((lat1 - lat0) < 0.05 ? "%.3f" : "%.2f")
 set grid lc rgb "#eeeeee"
 set cbrange [0:100]
-set cblabel "time empty (%)"
+set cblabel tr("map_cb", "time empty (%)")
 set cbtics 0,20,100
 set palette defined (0 "#ffffcc", 0.25 "#fed976", 0.5 "#fd8d3c", 0.75 "#e31a1c", 1 "#800026")
-set key at graph 0.02,0.98 left top box opaque samplen 1 spacing 1.3 title "docks"
+set key at graph 0.02,0.98 left top box opaque samplen 1 spacing 1.3 title tr("docks", "docks")
 
 # a 1 km scale bar, bottom left
 km = 1 / (111.32 * kx)
 xb = lon0 - pad / kx + 0.03 * (lon1 - lon0 + 2 * pad / kx)
 yb = lat0 - pad + 0.04 * (lat1 - lat0 + 2 * pad)
 set arrow 1 from xb,yb to xb + km,yb nohead lw 4 lc rgb "#333333" front
-set label 2 "1 km" at xb + km / 2, yb center offset 0,1 front
+set label 2 tr("km", "1 km") at xb + km / 2, yb center offset 0,1 front
 
 # ward names at their centres, when a wards table is given, on a
 # half-transparent white box so that the ports under them still show
 set style textbox 1 transparent fillcolor rgb "#50ffffff" noborder margins 2,1
 wardlabels = exists("wards") ? \
-	sprintf(", '%s' using 'lon':'lat':'ward' with labels boxed bs 1 font 'DejaVu Sans:Bold,%d' tc rgb '#000000'", \
-		wards, fontsize + 6) : ""
+	sprintf(", '%s' using 'lon':'lat':'ward' with labels boxed bs 1 font '%s:Bold,%d' tc rgb '#000000'", \
+		wards, font, fontsize + 6) : ""
 
-plot in using "lon":"lat":(ps(column("capacity"))):(100 * column("empty_frac")) \
+# the boundaries under the ports, as thin dark lines
+boundlines = exists("bounds") ? \
+	sprintf("'%s' using 'lon':'lat' with lines lw 1.5 lc rgb '#555555' dt 1, ", bounds) : ""
+
+plot @boundlines in using "lon":"lat":(ps(column("capacity"))):(100 * column("empty_frac")) \
 		with points pt 7 ps variable lc palette, \
 	in using "lon":"lat":(ps(column("capacity"))) \
 		with points pt 6 ps variable lw 0.6 lc rgb "#555555", \

@@ -22,6 +22,15 @@
 #            revenue_yen")
 #   X        the sweep's varied key on the x axis (default: the first
 #            numeric key that varies)
+#   JA_FONT  the font of Japanese plots (default IPAexGothic, else
+#            Noto Sans CJK JP: whichever fc-match resolves to a CJK font)
+#
+# Language: a run whose output.language is "ja" (the first run's, when
+# runs are side by side) gets Japanese titles, labels, captions and ward
+# names (from its names table, via `bssim plotdata names`). Without a CJK
+# font the plots would show boxes for every Japanese glyph, so plots.sh
+# then warns and draws them in English (install one with
+# scripts/install-deps.sh plots). Sweeps are drawn in English.
 #
 # Everything is drawn in a temporary folder and moved into place at the
 # end, so a failure leaves no half-drawn set behind. The output folder is
@@ -86,9 +95,77 @@ add() {
 	printf '%s\t%s\n' "$2" "$3" >>"$tmp/plots.$1"
 }
 
-# Text safe inside a gnuplot '...' string and a file name.
+# Text safe inside a gnuplot '...' string and a file name: UTF-8 bytes
+# (a Japanese run name) are kept, ASCII other than letters, digits and
+# ._- replaced.
 safe() {
-	printf '%s' "$1" | tr -c 'A-Za-z0-9._-' '_'
+	printf '%s' "$1" | LC_ALL=C tr -c 'A-Za-z0-9._\200-\377-' '_'
+}
+
+# ---- language (output.language) -------------------------------------------
+
+olang=en gplang=""
+# cjk_font: the first of $JA_FONT, IPAexGothic, Noto Sans CJK JP that
+# fc-match resolves to a font file fontconfig lists as Japanese, on
+# stdout as the family name; nothing when there is none.
+cjk_font() {
+	command -v fc-match >/dev/null 2>&1 || return 0
+	for f in ${JA_FONT:+"$JA_FONT"} IPAexGothic "Noto Sans CJK JP"; do
+		file=$(fc-match -f '%{file}' "$f" 2>/dev/null) || continue
+		if fc-list -f '%{file}\n' :lang=ja 2>/dev/null | grep -qxF "$file"; then
+			printf '%s\n' "$f"
+			return 0
+		fi
+	done
+}
+
+# lang_of RUN: the run's language and ward display names ($tmp/names.csv);
+# sets olang (en or ja) and gplang (gnuplot assignments for style.gp)
+lang_of() {
+	[ -f "$1/summary.json" ] || return 0
+	"$BSSIM" plotdata names "$1" >"$tmp/names.csv"
+	[ "$(head -n 1 "$tmp/names.csv" | cut -d, -f2)" = ja ] || return 0
+	font=$(cjk_font)
+	if [ -z "$font" ]; then
+		echo "plots.sh: warning: $1 asks for Japanese plots (output.language ja) but no CJK font is installed; drawing them in English (install fonts-ipaexfont: scripts/install-deps.sh plots)" >&2
+		return 0
+	fi
+	case $font in *"'"*) die "JA_FONT holds a quote: $font" ;; esac
+	olang=ja gplang="lang='ja'; font='$font'"
+}
+
+# relabel FILE: ward ids in a table's header (W, W_lo, W_hi) and first
+# column replaced by their display names, for Japanese plots
+relabel() {
+	[ "$olang" = ja ] || return 0
+	awk -F, -v OFS=, 'NR == FNR { if (FNR > 1) d[$1] = $2; next }
+		function dn(x,  b) {
+			if (x in d) return d[x]
+			b = x; sub(/_(lo|hi)$/, "", b)
+			return (b in d) ? d[b] substr(x, length(b) + 1) : x
+		}
+		FNR == 1 { for (i = 1; i <= NF; i++) $i = dn($i); print; next }
+		{ if ($1 in d) $1 = d[$1]; print }' "$tmp/names.csv" "$1" >"$1.ja"
+	mv "$1.ja" "$1"
+}
+
+# cap KIND TITLE: a plot's caption in the run's language
+cap() {
+	if [ "$olang" = ja ]; then
+		case $1 in
+		docked) echo "$2：区別・時刻別の駐輪台数（反復と計測日の平均、平日・週末とも。帯は95%信頼区間）。" ;;
+		empty_full) echo "$2：区別・時刻別の、自転車のないポート（左）と空きラックのないポート（右）。" ;;
+		flows) echo "$2：貸出区（行）から返却区（列）への1日あたりの利用回数。" ;;
+		map) echo "$2：各ポート。色は自転車のない時間の割合、面積はラック数に比例。線は区の境界。" ;;
+		esac
+		return 0
+	fi
+	case $1 in
+	docked) echo "$2: bikes docked in each ward by time of day (mean over replications and measured days, weekdays and weekend together; band: 95% confidence interval)." ;;
+	empty_full) echo "$2: ports with no bike (left) and with no free dock (right) in each ward by time of day." ;;
+	flows) echo "$2: completed trips per day from the renting ward (row) to the return ward (column)." ;;
+	map) echo "$2: each port, coloured by the share of time it had no bike, its area proportional to its docks." ;;
+	esac
 }
 
 # tables RUN K: the tables behind one run's plots, into $tmp/K/
@@ -103,9 +180,20 @@ tables() {
 	if [ -f "$run/stations.geojson" ]; then
 		"$BSSIM" plotdata ports "$run" >"$d/ports.csv"
 		"$BSSIM" plotdata wards "$run" >"$d/wards.csv"
+		if [ -f "$run/wards.geojson" ]; then
+			"$BSSIM" plotdata boundaries "$run" >"$d/bounds.csv"
+		fi
 	else
 		echo "plots.sh: $run has no stations.geojson, so no map (run with --geojson, or output.geojson: true)" >&2
 	fi
+}
+
+# the Japanese tables' ward names (after scales read their numbers)
+relabel_tables() {
+	for f in docked empty full flows wards; do
+		[ -f "$tmp/$1/$f.csv" ] && relabel "$tmp/$1/$f.csv"
+	done
+	return 0
 }
 
 # colmax FILE FIRST: the largest number in columns FIRST.. of a table
@@ -130,17 +218,38 @@ scales() {
 # draw K PREFIX TITLE SCALES: the four plots of one run from $tmp/K/;
 # SCALES is "" or gnuplot assignments of common scales
 draw() {
-	d=$tmp/$1 p=$2 t=$3 sc=$4
+	d=$tmp/$1 p=$2 t=$3 sc="$4${gplang:+; $gplang}"
+	relabel_tables "$1"
 	gp docked "in='$d/docked.csv'; out='$stage/${p}docked.png'; title='$t'; $sc"
-	add docked "${p}docked.png" "$t: bikes docked in each ward by time of day (mean over replications and measured days, weekdays and weekend together; band: 95% confidence interval)."
+	add docked "${p}docked.png" "$(cap docked "$t")"
 	gp emptyfull "empty='$d/empty.csv'; full='$d/full.csv'; out='$stage/${p}empty_full.png'; title='$t'; $sc"
-	add empty_full "${p}empty_full.png" "$t: ports with no bike (left) and with no free dock (right) in each ward by time of day."
+	add empty_full "${p}empty_full.png" "$(cap empty_full "$t")"
 	gp flows "in='$d/flows.csv'; out='$stage/${p}flows.png'; title='$t'; $sc"
-	add flows "${p}flows.png" "$t: completed trips per day from the renting ward (row) to the return ward (column)."
+	add flows "${p}flows.png" "$(cap flows "$t")"
 	if [ -f "$d/ports.csv" ]; then
-		gp map "in='$d/ports.csv'; wards='$d/wards.csv'; out='$stage/${p}map.png'; title='$t'"
-		add map "${p}map.png" "$t: each port, coloured by the share of time it had no bike, its area proportional to its docks."
+		b=
+		[ -f "$d/bounds.csv" ] && b="bounds='$d/bounds.csv'; "
+		gp map "in='$d/ports.csv'; wards='$d/wards.csv'; ${b}out='$stage/${p}map.png'; title='$t'${gplang:+; $gplang}"
+		add map "${p}map.png" "$(cap map "$t")"
 	fi
+}
+
+# metric_ja METRIC: yl and ti of a headline metric in Japanese (the
+# metric's own name stays in the caption); others keep their English
+metric_ja() {
+	case $1 in
+	service_level) yl="サービス水準（%）" ti="サービス水準：完了した利用 / 利用要求" ;;
+	reach_level) yl="到達率（%）" ti="到達率：目的地に着いた利用 / 利用要求" ;;
+	walk_after_m_mean) yl="メートル" ti="返却後の徒歩距離：返却ポートから目的地まで" ;;
+	empty_station_frac) yl="空の時間（%）" ti="ポートが空の時間の割合" ;;
+	full_station_frac) yl="満車の時間（%）" ti="ポートが満車の時間の割合" ;;
+	lost_no_bike) yl="1日あたりの要求数" ti="失われた要求：徒歩圏内に自転車がない" ;;
+	cross_ward_trips) yl="1日あたりの利用回数" ti="他区で返却された利用（区をまたぐ利用）" ;;
+	revenue_yen) yl="1日あたり百万円" ti="利用料金収入" ;;
+	trips_completed) yl="1日あたりの利用回数" ti="完了した利用" ;;
+	rebalancing_km) yl="1日あたりのkm" ti="再配置トラックの走行距離" ;;
+	esac
+	return 0
 }
 
 # metric_plots TABLE PREFIX XLABEL: each of $METRICS against the x key
@@ -161,6 +270,7 @@ metric_plots() {
 		rebalancing_km) yl="km per day" sc=1 ti="Truck kilometres" ;;
 		*) yl=$m sc=1 ti=$m ;;
 		esac
+		[ "$olang" = ja ] && metric_ja "$m"
 		set -- "$table" "$m"
 		[ -n "$X" ] && set -- "$@" --x "$X"
 		if ! "$BSSIM" plotdata sweep "$@" >"$tmp/series.csv" 2>"$tmp/err"; then
@@ -168,7 +278,7 @@ metric_plots() {
 			continue
 		fi
 		[ -n "$xl" ] || xl=$(head -n 1 "$tmp/series.csv" | cut -d, -f1)
-		gp sweep "in='$tmp/series.csv'; out='$stage/${p}$m.png'; ylabel='$yl'; scale=$sc; title='$ti'; xlabel='$(safe "$xl")'$layout"
+		gp sweep "in='$tmp/series.csv'; out='$stage/${p}$m.png'; ylabel='$yl'; scale=$sc; title='$ti'; xlabel='$(safe "$xl")'$layout${gplang:+; $gplang}"
 		add metric "${p}$m.png" "$ti ($m, whole network): mean over replications with its 95% confidence interval."
 	done
 }
@@ -200,7 +310,7 @@ diff_plots() {
 		fi
 		xd=$xl
 		[ -n "$xd" ] || xd=$(head -n 1 "$tmp/diff.csv" | cut -d, -f1)
-		gp sweep "in='$tmp/diff.csv'; out='$stage/${p}diff-$m.png'; ylabel='$yl'; scale=$sc; diff=1; title='$m: paired difference B - A'; xlabel='$(safe "$xd")'$layout"
+		gp sweep "in='$tmp/diff.csv'; out='$stage/${p}diff-$m.png'; ylabel='$yl'; scale=$sc; diff=1; title='$m: paired difference B - A'; xlabel='$(safe "$xd")'$layout${gplang:+; $gplang}"
 		add metric "${p}diff-$m.png" "$m (whole network): paired differences B - A with their paired 95% confidence intervals (common random numbers: replication r of every run sees the same random streams)."
 	done
 }
@@ -216,6 +326,7 @@ if [ $# -eq 0 ]; then
 		diff_plots sweep- "" "$out"
 		printf '%s\n' "$out" >>"$tmp/dirs"
 	elif [ -f "$out/summary.json" ]; then
+		lang_of "$out"
 		tables "$out" 1
 		draw 1 "" "$(safe "$(basename "$out")")" ""
 		printf '%s\n' "$out" >>"$tmp/dirs"
@@ -223,11 +334,13 @@ if [ $# -eq 0 ]; then
 		die "$out holds neither summary.json (a run) nor sweep.csv (a sweep); to compare runs: plots.sh OUT RUN RUN..."
 	fi
 elif [ $# -eq 1 ]; then
+	lang_of "$1"
 	tables "$1" 1
 	draw 1 "" "$(safe "$(basename "$1")")" ""
 	printf '%s\n' "$1" >>"$tmp/dirs"
 else
 	k=0 ks=
+	lang_of "$1"
 	for run in "$@"; do
 		k=$((k + 1))
 		ks="$ks $k"

@@ -11,7 +11,16 @@ if (!exists("width")) width = 1280
 if (!exists("height")) height = 720
 if (!exists("fontsize")) fontsize = 18
 
-set terminal pngcairo size width,height noenhanced font sprintf("DejaVu Sans,%d", fontsize) linewidth 1.5
+# Language (plots.sh passes lang and font for output.language "ja"):
+# tr(KEY, "English") is the text of KEY in lang/LANG.gp (variables L_KEY),
+# or the English text. font names the face; a Japanese set needs a CJK
+# font (plots.sh checks with fc-match that it resolves to one), since
+# cairo draws a missing glyph as a box.
+if (!exists("font")) font = "DejaVu Sans"
+if (exists("lang") && lang ne "en") load plots."/lang/".lang.".gp"
+tr(k, en) = exists("L_".k) ? value("L_".k) : en
+
+set terminal pngcairo size width,height noenhanced font sprintf("%s,%d", font, fontsize) linewidth 1.5
 set encoding utf8
 set datafile separator comma
 set datafile columnheaders

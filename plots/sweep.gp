@@ -25,8 +25,8 @@ if (!exists("in") || !exists("out")) {
 }
 if (!exists("plots")) plots = "plots"
 if (!exists("scale")) scale = 1
-if (!exists("ylabel")) ylabel = "mean"
 load plots."/style.gp"
+if (!exists("ylabel")) ylabel = tr("mean", "mean")
 
 stats in using 1 nooutput
 ncols = STATS_columns
@@ -61,10 +61,10 @@ if (xrot > 0) set xtics rotate by xrot right
 set key outside right center reverse Left
 set bars 2
 if (exists("diff") && diff) {
-	set label 1 "points: paired difference, mean over replications; bars: its paired 95% confidence interval" \
+	set label 1 tr("bar_note_diff", "points: paired difference, mean over replications; bars: its paired 95% confidence interval") \
 		at screen 0.01,0.025 font sprintf(",%d", fontsize - 5) tc rgb "#555555"
 } else {
-	set label 1 "points: mean over replications; bars: 95% confidence interval" \
+	set label 1 tr("bar_note", "points: mean over replications; bars: 95% confidence interval") \
 		at screen 0.01,0.025 font sprintf(",%d", fontsize - 5) tc rgb "#555555"
 }
 # room under the axis for tilted labels (in character heights)

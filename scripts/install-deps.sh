@@ -4,7 +4,7 @@
 #   scripts/install-deps.sh            build and test dependencies (python3 and
 #                                      python3-jsonschema run the layout and schema tests)
 #   scripts/install-deps.sh mpi        ... and Open MPI (make mpi)
-#   scripts/install-deps.sh plots      ... and gnuplot (make plots, demo, check)
+#   scripts/install-deps.sh plots      ... and gnuplot, with a Japanese font (make plots, demo, check)
 #   scripts/install-deps.sh browser    ... and chromium (make check-browser)
 #   scripts/install-deps.sh bench      ... and hyperfine, valgrind, time (make bench*)
 #   scripts/install-deps.sh fuzz       ... and clang with libFuzzer (make fuzz, fuzz-smoke)
@@ -22,7 +22,7 @@ want libgsl-dev libcsv-dev libjansson-dev zlib1g-dev check pkg-config make gcc l
 for extra in "$@"; do
 	case "$extra" in
 	mpi) want libopenmpi-dev openmpi-bin ;;
-	plots) want gnuplot-nox ;;
+	plots) want gnuplot-nox fontconfig fonts-ipaexfont-gothic ;; # a CJK font for output.language ja
 	bench) want hyperfine valgrind time ;;
 	fuzz) want clang libclang-rt-dev ;; # libFuzzer's runtime for Debian's default clang
 	browser) want chromium ;;

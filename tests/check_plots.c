@@ -340,6 +340,90 @@ START_TEST(test_bad_input)
 }
 END_TEST
 
+/* The font plots.sh names for Japanese plots resolves (fc-match) to a
+ * font file fontconfig lists as covering Japanese: nonzero. */
+static int cjk_font_resolves(void)
+{
+	char *file = NULL, *list = NULL;
+	int ok;
+
+	ck_assert_int_eq(tu_run("fc-match -f '%{file}' IPAexGothic", &file, NULL), 0);
+	ck_assert_int_eq(tu_run("fc-list -f '%{file}\\n' :lang=ja", &list, NULL), 0);
+	ok = file && *file && strstr(list, file) != NULL;
+	free(file);
+	free(list);
+	return ok;
+}
+
+/* A Japanese run (output.language ja, ward names from a names table) in
+ * dir/SUB/run, its plots drawn with the plots folder PLOTS. */
+static void ja_run_plots(const char *sub, const char *names, const char *pdir)
+{
+	char cmd[4096], d[1024], *err = NULL;
+
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s/%s && printf '%s' > %s/%s/names.csv",
+		 dir, sub, names, dir, sub);
+	ck_assert_int_eq(tu_run(cmd, NULL, NULL), 0);
+	snprintf(d, sizeof(d), "%s/run", sub);
+	snprintf(cmd, sizeof(cmd), "--geojson --set output.language=ja --set network.names=%s/%s/names.csv",
+		 dir, sub);
+	small_run(d, cmd);
+	snprintf(cmd, sizeof(cmd), "BSSIM=%s %s/plots.sh %s/%s/run", tu_bssim(), pdir, dir, sub);
+	ck_assert_msg(tu_run(cmd, NULL, &err) == 0, "%s: %s", cmd, err);
+	free(err);
+}
+
+/* Japanese plots draw their glyphs: the named font is a CJK one, and each
+ * plot differs from the same plot with every Japanese text (titles,
+ * labels, legends, ward names) blank; the report and its captions are
+ * Japanese. */
+START_TEST(test_japanese_plots)
+{
+	static const char *const pngs[] = {"docked.png", "empty_full.png",
+					   "flows.png", "map.png"};
+	char a[1100], b[1100], why[256], cmd[4096], *html;
+	size_t i;
+
+	ck_assert_msg(cjk_font_resolves(),
+		      "IPAexGothic does not resolve to a Japanese font (scripts/install-deps.sh plots installs fonts-ipaexfont-gothic)");
+	ja_run_plots("a", "kind,id,en,ja\\nward,Alpha,Alpha,甲区\\nward,Beta,Beta,乙区\\nward,Gamma,Gamma,丙区\\n",
+		     "plots");
+	/* the blank twin: the same run, its Japanese texts ideographic spaces */
+	snprintf(cmd, sizeof(cmd),
+		 "cp -r plots %s/plots-blank && sed -i 's/= \\\".*\\\"$/= \\\"　\\\"/' %s/plots-blank/lang/ja.gp",
+		 dir, dir);
+	ck_assert_int_eq(tu_run(cmd, NULL, NULL), 0);
+	snprintf(cmd, sizeof(cmd), "%s/plots-blank", dir);
+	ja_run_plots("b", "kind,id,en,ja\\nward,Alpha,Alpha,　\\nward,Beta,Beta,　\\nward,Gamma,Gamma,　\\n",
+		     cmd);
+	for (i = 0; i < sizeof(pngs) / sizeof(pngs[0]); i++) {
+		struct tp_png ja, blank;
+		size_t la, lb;
+		char *x, *y;
+		snprintf(a, sizeof(a), "%s/a/run/%s", dir, pngs[i]);
+		snprintf(b, sizeof(b), "%s/b/run/%s", dir, pngs[i]);
+		tp_assert_plot(a, 600, 400);
+		ck_assert_msg(tp_png_inspect(a, &ja, why, sizeof(why)) == 0, "%s", why);
+		ck_assert_msg(tp_png_inspect(b, &blank, why, sizeof(why)) == 0, "%s", why);
+		x = tu_slurp(a, &la);
+		y = tu_slurp(b, &lb);
+		ck_assert_msg(la != lb || memcmp(x, y, la) != 0,
+			      "%s: the same with its Japanese texts blank", pngs[i]);
+		/* (not "more ink": blank texts leave the plot area larger) */
+		ck_assert(ja.colours >= 8 && blank.colours >= 8);
+		free(x);
+		free(y);
+	}
+	snprintf(a, sizeof(a), "%s/a/run/report.html", dir);
+	html = tu_slurp(a, NULL);
+	ck_assert_ptr_nonnull(strstr(html, "<html lang=\"ja\">"));
+	ck_assert_ptr_nonnull(strstr(html, "主要指標"));
+	ck_assert_ptr_nonnull(strstr(html, "甲区"));
+	ck_assert_ptr_nonnull(strstr(html, "区別・時刻別の駐輪台数"));
+	free(html);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("plots");
@@ -353,6 +437,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_comparisons_read_right);
 	tcase_add_test(tc, test_make_plots);
 	tcase_add_test(tc, test_bad_input);
+	tcase_add_test(tc, test_japanese_plots);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -226,6 +226,54 @@ START_TEST(test_structure_errors)
 }
 END_TEST
 
+/* Load a scenario named name: 1 when it loads (freed), 0 when refused at
+ * the key "name". */
+static int name_loads(const char *name)
+{
+	struct bs_error err;
+	struct bs_scenario *sc;
+	char text[1024], *p;
+
+	snprintf(text, sizeof(text),
+		 "{\"bssim\": 1, \"name\": \"%s\", \"network\": { \"synthetic\": { \"stations\": 4, \"capacity\": 5 } }, \"fleet\": { \"bikes\": 4 }, \"demand\": { \"model\": \"uniform\", \"rate_per_station_per_hour\": 1 }}",
+		 name);
+	p = tu_write(dir, "u.json", text);
+	sc = bs_scenario_load(p, NULL, 0, &err);
+	free(p);
+	if (sc) {
+		ck_assert_str_eq(sc->name, name);
+		bs_scenario_free(sc);
+		return 1;
+	}
+	ck_assert_str_eq(err.key, "name");
+	return 0;
+}
+
+/* Run names in any script name their folder; what could escape it or
+ * hide in a listing is still refused (scenario.c's name_ok). */
+START_TEST(test_unicode_names)
+{
+	static const char *const ok[] = {"港区テスト", "tokyo4-港区_v2.1",
+					 "Ålesund", "😀"};
+	static const char *const bad[] = {
+		"a/b", "a\\\\b", ".港区", "港区 テスト", "a\\u00a0b", "a\\u0085b",
+		"a\\u2028b", "\\ufeff港区", "a\\tb", "a:b", ""};
+	char hundred[512] = "";
+	size_t i;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		ck_assert_msg(name_loads(ok[i]), "refused %s", ok[i]);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(!name_loads(bad[i]), "accepted %s", bad[i]);
+	/* 100 characters (300 bytes) pass, 101 do not */
+	for (i = 0; i < 100; i++)
+		strcat(hundred, "港");
+	ck_assert(name_loads(hundred));
+	strcat(hundred, "区");
+	ck_assert(!name_loads(hundred));
+}
+END_TEST
+
 START_TEST(test_set_overrides)
 {
 	struct bs_error err;
@@ -644,6 +692,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_type_and_range_errors);
 	tcase_add_test(tc, test_syntax_error_position);
 	tcase_add_test(tc, test_structure_errors);
+	tcase_add_test(tc, test_unicode_names);
 	tcase_add_test(tc, test_set_overrides);
 	tcase_add_test(tc, test_set_errors_name_the_option);
 	tcase_add_test(tc, test_unused_keys_listed);

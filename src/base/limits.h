@@ -18,6 +18,14 @@
 #define BS_MAX_WARDS 256
 #define BS_MAX_STATIONS 2000000u
 #define BS_MAX_CAPACITY 100000u
+/* Port tags of a network (a bit each in a 32-bit mask per port), and the
+ * bytes of one tag's name: tags are categories (station, tourism, ...),
+ * a few per network, and a mask keeps the return's count O(1). */
+#define BS_MAX_TAGS 32
+#define BS_MAX_TAG_LEN 40
+/* Rows of a names table (network.names): wards (and, later, ports) with
+ * their display names; read whole. */
+#define BS_MAX_NAMES_ROWS 100000u
 /* Docks of a whole network: every dock is a slot in memory in every
  * replication (4 bytes each, and a fleet at most as large), so a network
  * of more than 2^28 docks is refused before anything is allocated. */

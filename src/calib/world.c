@@ -16,6 +16,7 @@
 #include "model/depot.h"
 #include "model/ops.h"
 #include "input/inputs.h"
+#include "input/names.h"
 #include "input/stations.h"
 
 static void ward_list(const struct bs_network *net, char *buf, size_t sz)
@@ -607,7 +608,8 @@ static int build_network(struct bs_world *w, const struct bs_scenario *sc,
 					 "the network has %llu docks; expected at most %llu in all (every dock is held in memory)",
 					 (unsigned long long)w->net->total_docks,
 					 (unsigned long long)BS_MAX_DOCKS);
-	if ((rc = build_limits(w, sc, err)))
+	if ((rc = build_limits(w, sc, err)) ||
+	    (rc = bs_display_load(w->net, sc->names_path, sc->bounds_path, err)))
 		return rc;
 	if (w->net->n < 2)
 		return bs_scenario_error(sc, err, "network",

@@ -28,6 +28,10 @@ static const char PLOTDATA_HELP[] =
 	"                         ward, lon, lat, capacity, empty_frac, ...\n"
 	"  wards RUN              each ward's centre (mean port position),\n"
 	"                         ports and docks, from stations.geojson\n"
+	"  names RUN              the wards' display names in the run's\n"
+	"                         output.language: ward,LANG (en or ja)\n"
+	"  boundaries RUN         wards.geojson's rings as lon,lat lines, a\n"
+	"                         blank line after each ring\n"
 	"  compare RUN RUN...     runs side by side in sweep.csv's format\n"
 	"                         (varied keys: run, agreement.type)\n"
 	"  sweep SWEEP METRIC     one metric of a sweep.csv against a varied\n"
@@ -92,7 +96,7 @@ int bs_cmd_plotdata(int argc, char **argv)
 		return BS_EXIT_USAGE;
 	if (n < 1)
 		return bs_cli_usage("plotdata",
-				    "missing KIND; expected timeofday, matrix, ports, wards, compare, sweep or diff (see bssim plotdata --help)");
+				    "missing KIND; expected timeofday, matrix, ports, wards, names, boundaries, compare, sweep or diff (see bssim plotdata --help)");
 	kind = pos[0];
 #define NEED(lo, hi, usage)                                                    \
 	do {                                                                   \
@@ -112,6 +116,10 @@ int bs_cmd_plotdata(int argc, char **argv)
 		NEED(1, 1, "ports RUN");
 	} else if (!strcmp(kind, "wards")) {
 		NEED(1, 1, "wards RUN");
+	} else if (!strcmp(kind, "names")) {
+		NEED(1, 1, "names RUN");
+	} else if (!strcmp(kind, "boundaries")) {
+		NEED(1, 1, "boundaries RUN");
 	} else if (!strcmp(kind, "compare")) {
 		NEED(1, 100000, "compare RUN RUN...");
 	} else if (!strcmp(kind, "sweep")) {
@@ -120,7 +128,7 @@ int bs_cmd_plotdata(int argc, char **argv)
 		NEED(2, 100001, "diff SWEEP METRIC [--ward W] [--x KEY], or diff METRIC RUN RUN...");
 	} else {
 		return bs_cli_usage("plotdata",
-				    "unknown kind '%s'; expected timeofday, matrix, ports, wards, compare, sweep or diff",
+				    "unknown kind '%s'; expected timeofday, matrix, ports, wards, names, boundaries, compare, sweep or diff",
 				    kind);
 	}
 #undef NEED

@@ -156,20 +156,45 @@ static const char *str(json_t *root, const char *path)
 	return v && json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+/*
+ * A run name names a folder (out/<name>), so it must be safe there on
+ * every system bssim writes to: ASCII letters, digits, '.', '_' and '-',
+ * and any non-ASCII character above U+00A0 (valid UTF-8: 港区テスト),
+ * at most 100 characters, not starting with '.'. Refused (never
+ * rewritten): path separators, spaces, quotes and other ASCII punctuation
+ * that shells and spreadsheets mangle, C0 and C1 control characters
+ * (U+0000-U+001F, U+007F-U+009F), the no-break space U+00A0, the line
+ * and paragraph separators U+2028/U+2029 and the invisible U+FEFF. O(length).
+ */
 static int name_ok(const char *s)
 {
-	size_t i, l = strlen(s);
+	size_t l = strlen(s), chars = 0;
+	const unsigned char *p = (const unsigned char *)s;
 
-	if (l == 0 || l > 100 || s[0] == '.')
+	if (l == 0 || s[0] == '.' || !bs_utf8_valid(s, l))
 		return 0;
-	for (i = 0; i < l; i++) {
-		char c = s[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-		      c == '-'))
-			return 0;
+	while (*p) {
+		unsigned c = *p;
+		if (c < 0x80) {
+			if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			      (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+			      c == '-'))
+				return 0;
+			p++;
+		} else {
+			/* valid UTF-8: U+0080-U+00A0 is C2 80..C2 A0, U+2028
+			 * and U+2029 are E2 80 A8/A9, U+FEFF is EF BB BF */
+			size_t k = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+			if ((c == 0xC2 && p[1] <= 0xA0) ||
+			    (c == 0xE2 && p[1] == 0x80 &&
+			     (p[2] == 0xA8 || p[2] == 0xA9)) ||
+			    (c == 0xEF && p[1] == 0xBB && p[2] == 0xBF))
+				return 0;
+			p += k;
+		}
+		chars++;
 	}
-	return 1;
+	return chars <= 100;
 }
 
 char *bs_scenario_path(const struct bs_scenario *sc, const char *rel)
@@ -237,7 +262,7 @@ static int cross_checks(struct bs_scenario *sc, struct bs_error *err)
 
 	if (!name_ok(sc->name))
 		return serr(sc, err, "name",
-			    "'%s' cannot name an output folder; expected 1 to 100 letters, digits, '.', '_' or '-', not starting with '.'",
+			    "'%s' cannot name an output folder; expected 1 to 100 letters (any script), digits, '.', '_' or '-', not starting with '.'",
 			    sc->name);
 	if (p->warmup_days >= p->days)
 		return serr(sc, err, "horizon.warmup_days",

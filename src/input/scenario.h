@@ -86,6 +86,8 @@ struct bs_scenario {
 
 	/* network: exactly one of these */
 	char *stations_path; /* resolved against dir; NULL when synthetic */
+	char *names_path;    /* network.names, or NULL */
+	char *bounds_path;   /* network.boundaries, or NULL */
 	size_t syn_n, syn_wards;
 	uint32_t syn_cap;
 	double syn_spacing_m;

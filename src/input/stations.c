@@ -13,19 +13,21 @@
 #include "base/fmt.h"
 #include "input/csvread.h"
 
-enum { C_ID, C_NAME, C_WARD, C_LAT, C_LON, C_CAP, C_PHYS, C_N };
+enum { C_ID, C_NAME, C_WARD, C_LAT, C_LON, C_CAP, C_PHYS, C_TAGS, C_N };
 
 /* physical_limit (optional): the most bikes the port holds, at least its
- * capacity; read by capacity.physical = "data" (docs/model.md) */
+ * capacity; read by capacity.physical = "data" (docs/model.md). tags
+ * (optional): the port's categories, "station;tourism" (read_tags). */
 static const char *const COLS[C_N] = {"station_id", "name", "ward",
 				      "lat",        "lon",  "capacity",
-				      "physical_limit"};
-static const int REQUIRED[C_N] = {1, 1, 1, 1, 1, 1, 0};
+				      "physical_limit", "tags"};
+static const int REQUIRED[C_N] = {1, 1, 1, 1, 1, 1, 0, 0};
 
 struct srow {
 	size_t id, name, ward; /* offsets in the pool */
 	double lat, lon;
 	uint32_t cap, lim;
+	uint32_t tags; /* bit k: tag k of the load's tag names */
 };
 
 struct load {
@@ -35,6 +37,8 @@ struct load {
 	size_t n, cap;
 	char *pool;
 	size_t used, pcap;
+	char *tag[BS_MAX_TAGS]; /* tag names, in order of first appearance */
+	size_t ntags;
 };
 
 /* Copy field ci of r into the pool; its offset in *off. */
@@ -95,6 +99,90 @@ static int read_limit(const struct load *L, const struct bs_csv_row *r,
 		return BS_E_INPUT;
 	}
 	s->lim = (uint32_t)v;
+	return 0;
+}
+
+/* One tag: 1 to BS_MAX_TAG_LEN lowercase ASCII letters, digits and '_',
+ * starting with a letter, so that it is a safe key in summary.json, a
+ * CSV header and a file name alike. */
+static int tag_ok(const char *t, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || len > BS_MAX_TAG_LEN || t[0] < 'a' || t[0] > 'z')
+		return 0;
+	for (i = 0; i < len; i++)
+		if (!((t[i] >= 'a' && t[i] <= 'z') ||
+		      (t[i] >= '0' && t[i] <= '9') || t[i] == '_'))
+			return 0;
+	return 1;
+}
+
+/* The tags column of row r when the header has it: ';'-separated tags
+ * (empty: none), into s->tags. O(length x BS_MAX_TAGS). */
+static int read_tags(struct load *L, const struct bs_csv_row *r,
+		     struct srow *s, struct bs_error *err)
+{
+	long ci = L->idx[C_TAGS];
+	const char *p, *e;
+
+	if (ci < 0 || r->len[ci] == 0)
+		return 0;
+	if (!bs_utf8_valid(r->f[ci], r->len[ci])) {
+		bs_error_row(err, L->file, r->row, "tags",
+			     "not valid UTF-8; expected tags separated by ';'");
+		return BS_E_INPUT;
+	}
+	for (p = r->f[ci]; ; p = e + 1) {
+		size_t len, k;
+		e = strchr(p, ';');
+		len = e ? (size_t)(e - p) : strlen(p);
+		if (!tag_ok(p, len)) {
+			bs_error_row(err, L->file, r->row, "tags",
+				     "'%.*s' is not a tag; expected tags of 1 to %d lowercase letters, digits and '_' (starting with a letter), separated by ';' (e.g. station;tourism)",
+				     (int)(len > 60 ? 60 : len), p, BS_MAX_TAG_LEN);
+			return BS_E_INPUT;
+		}
+		for (k = 0; k < L->ntags; k++)
+			if (strlen(L->tag[k]) == len && !strncmp(L->tag[k], p, len))
+				break;
+		if (k == L->ntags) {
+			if (k == BS_MAX_TAGS) {
+				bs_error_row(err, L->file, r->row, "tags",
+					     "more than %d different tags; expected at most %d",
+					     BS_MAX_TAGS, BS_MAX_TAGS);
+				return BS_E_LIMIT;
+			}
+			if (!(L->tag[k] = malloc(len + 1)))
+				return BS_E_NOMEM;
+			memcpy(L->tag[k], p, len);
+			L->tag[k][len] = '\0';
+			L->ntags++;
+		}
+		s->tags |= 1u << k;
+		if (!e)
+			return 0;
+	}
+}
+
+/* Hand the load's tags to the network: names and masks (none when no
+ * port is tagged, so that a tags column of empty cells changes nothing). */
+static int give_tags(struct load *L, struct bs_network *net)
+{
+	size_t i;
+
+	if (L->ntags == 0)
+		return 0;
+	if (!(net->tag_names = calloc(L->ntags, sizeof(char *))) ||
+	    !(net->tags = malloc(L->n * sizeof(uint32_t))))
+		return BS_E_NOMEM;
+	for (i = 0; i < L->ntags; i++) {
+		net->tag_names[i] = L->tag[i];
+		L->tag[i] = NULL;
+	}
+	net->ntags = L->ntags;
+	for (i = 0; i < L->n; i++)
+		net->tags[i] = L->rows[i].tags;
 	return 0;
 }
 
@@ -160,7 +248,7 @@ static int on_row(void *ud, const struct bs_csv_row *r, struct bs_error *err)
 		return BS_E_INPUT;
 	}
 	s->cap = (uint32_t)v;
-	if ((rc = read_limit(L, r, s, err)))
+	if ((rc = read_limit(L, r, s, err)) || (rc = read_tags(L, r, s, err)))
 		return rc;
 	if (pool_add(L, r, L->idx[C_ID], &s->id) ||
 	    pool_add(L, r, L->idx[C_NAME], &s->name) ||
@@ -212,12 +300,16 @@ struct bs_network *bs_stations_load(const char *path, double radius_m,
 			net->lim_data[i] = L.rows[i].lim;
 	}
 	if (rc == 0)
+		rc = give_tags(&L, net);
+	if (rc == 0)
 		rc = bs_network_finish(net, radius_m, path, 2, err);
 	if (rc == BS_E_NOMEM)
 		bs_error_set(err, BS_E_NOMEM, path, 0, 0, NULL,
 			     "out of memory reading stations");
 	free(L.rows);
 	free(L.pool);
+	for (i = 0; i < L.ntags; i++)
+		free(L.tag[i]);
 	if (rc) {
 		bs_network_free(net);
 		return NULL;

@@ -742,6 +742,22 @@ void bs_network_free(struct bs_network *net)
 	if (net->names)
 		for (i = 0; i < net->n; i++)
 			free(net->names[i]);
+	for (i = 0; i < net->nwards; i++) {
+		if (net->ward_en)
+			free(net->ward_en[i]);
+		if (net->ward_ja)
+			free(net->ward_ja[i]);
+		if (net->ward_code)
+			free(net->ward_code[i]);
+	}
+	free(net->ward_en);
+	free(net->ward_ja);
+	free(net->ward_code);
+	free(net->boundaries);
+	for (i = 0; i < net->ntags; i++)
+		free(net->tag_names[i]);
+	free(net->tag_names);
+	free(net->tags);
 	free(net->ward_names);
 	free(net->ids);
 	free(net->names);

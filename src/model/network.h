@@ -64,6 +64,21 @@ struct bs_network {
 	uint32_t *cell_idx; /* [n] */
 
 	uint32_t *by_id; /* [n] station indices sorted by id */
+
+	/* Display names and outputs only (never read by the model):
+	 * network.names gives each ward its English and Japanese display
+	 * names and municipality code ([nwards] each, an entry NULL where the
+	 * table has no row for the ward; the arrays NULL without a table);
+	 * network.boundaries gives wards.geojson's text (NULL: none). */
+	char **ward_en, **ward_ja, **ward_code;
+	char *boundaries;
+
+	/* Port tags (the stations CSV's tags column): ntags names, in order
+	 * of first appearance, and each port's set as a bit mask (NULL: no
+	 * tags column, or no port tagged). At most BS_MAX_TAGS tags. */
+	size_t ntags;
+	char **tag_names;
+	uint32_t *tags;
 };
 
 /* Great-circle distance in metres (haversine, mean Earth radius). */

@@ -150,6 +150,7 @@ struct bs_params {
 	double ts_step_min;
 	int trips_log;
 	int geojson;         /* write stations.geojson */
+	int language;        /* output.language: 0 en, 1 ja (plots, report) */
 };
 
 #endif

@@ -130,6 +130,8 @@ struct bs_sim *bs_sim_alloc(const struct bs_model *m)
 		goto err;
 	if (m->depots && !(S->w_depot = calloc(W, sizeof(uint32_t))))
 		goto err;
+	if (m->net->tags && !(S->visitors = bs_big_calloc(n, sizeof(uint32_t))))
+		goto err;
 	if (m->p.choice && bs__choice_alloc(S))
 		goto err;
 	for (size_t i = 0; i < BS__NPROC; i++)
@@ -156,6 +158,7 @@ void bs_sim_free(struct bs_sim *S)
 		if (S->proc[i])
 			PROCESSES[i]->free(S->proc[i]);
 	free(S->st);
+	free(S->visitors);
 	free(S->docks);
 	free(S->owner);
 	free(S->loc_mem);
@@ -212,6 +215,15 @@ static inline void count_rental(struct bs_sim *S, uint32_t s)
 {
 	if (S->integrating)
 		S->st[s].rentals++;
+}
+
+/* A return at st of a bike rented in ward rw: a visitor when the wards
+ * differ (per-tag metrics; only when the network has tags, so that a run
+ * without them does no extra work). */
+static inline void count_visitor(struct bs_sim *S, uint32_t x, uint32_t rw)
+{
+	if (S->visitors && S->integrating && S->st[x].ward != rw)
+		S->visitors[x]++;
 }
 
 /* ---- behaviour ------------------------------------------------------- */
@@ -501,6 +513,7 @@ static int on_return(struct bs_sim *S, uint32_t b, uint32_t x, double t)
 	if (S->integrating)
 		st->returns++;
 	rw = S->st[tr->rent_st].ward;
+	count_visitor(S, x, rw);
 	ward_inuse_touch(S, rw, t);
 	S->w_inuse[rw]--;
 	S->inuse_total--;
@@ -593,6 +606,8 @@ static int reset(struct bs_sim *S, uint32_t rep)
 	S->depot_total = 0;
 	if (S->w_depot)
 		memset(S->w_depot, 0, S->W * sizeof(uint32_t));
+	if (S->visitors)
+		memset(S->visitors, 0, S->n * sizeof(uint32_t));
 	for (i = 0; i < S->n; i++) {
 		struct bs__station *st = &S->st[i];
 		uint32_t k;
@@ -683,6 +698,7 @@ static void finish(struct bs_sim *S, struct bs_rep_result *o)
 		row[BS_ST_EMPTY_T] = st->empty_t;
 		row[BS_ST_FULL_T] = st->full_t;
 		row[BS_ST_BIKE_T] = st->bike_t;
+		row[BS_ST_VISITORS] = S->visitors ? S->visitors[i] : 0.0;
 		*bs__raw(S, st->ward, BS_RAW_EMPTY_T) += st->empty_t;
 		*bs__raw(S, st->ward, BS_RAW_FULL_T) += st->full_t;
 		*bs__raw(S, st->ward, BS_RAW_DOCKED_T) += st->bike_t;

@@ -103,8 +103,11 @@ enum bs_raw {
 };
 
 /* Per-station sums (stations.csv). */
+/* BS_ST_VISITORS: returns of bikes rented in another ward, by event time
+ * in the window like BS_ST_RETURNS; counted only when the network has
+ * port tags (zero otherwise), for the per-tag metrics. */
 enum bs_st { BS_ST_RENTALS, BS_ST_RETURNS, BS_ST_EMPTY_T, BS_ST_FULL_T,
-	     BS_ST_BIKE_T, BS_ST_N };
+	     BS_ST_BIKE_T, BS_ST_VISITORS, BS_ST_N };
 
 /* Time-series columns per (sample, ward). */
 enum bs_ts { BS_TS_DOCKED, BS_TS_EMPTY, BS_TS_FULL, BS_TS_REFUSING, BS_TS_DEPOT,

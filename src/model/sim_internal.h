@@ -146,6 +146,9 @@ struct bs_sim {
 	gsl_rng *r_beh, *r_bat;
 
 	struct bs__station *st;
+	/* [n] returns of bikes rented in another ward, by event time in the
+	 * window; NULL when the network has no port tags (count_visitor) */
+	uint32_t *visitors;
 	uint32_t *docks;   /* [total docks] bike ids, stack per station */
 	uint16_t *owner;   /* [fleet] */
 	/* [fleet] station, BS_RIDING, BS_ON_TRUCK or BS_IN_DEPOT: kept only in paranoid

@@ -682,6 +682,21 @@ int bs_plotdata(const char *kind, const char *const *args, size_t nargs,
 							      "stations.geojson",
 							      buf, sizeof(buf)),
 					 out, err);
+	if (!strcmp(kind, "names") && nargs == 1) {
+		const char *f = bs_output_input_file(args[0], "summary.json", buf,
+						     sizeof(buf));
+		json_t *doc = bs_output_load_summary(f, err);
+		if (!doc)
+			return err && err->code ? err->code : BS_E_INPUT;
+		rc = bs_plotdata_names(doc, out, err);
+		json_decref(doc);
+		return rc;
+	}
+	if (!strcmp(kind, "boundaries") && nargs == 1)
+		return bs_plotdata_boundaries(
+			bs_output_input_file(args[0], "wards.geojson", buf,
+					     sizeof(buf)),
+			out, err);
 	if (!strcmp(kind, "compare") && nargs >= 1)
 		return plot_compare(args, nargs, out, err);
 	if (!strcmp(kind, "sweep") && nargs == 2)
@@ -692,7 +707,7 @@ int bs_plotdata(const char *kind, const char *const *args, size_t nargs,
 		return bs_plotdata_diff_runs(args + 1, nargs - 1, args[0], ward,
 					     out, err);
 	bs_error_set(err, BS_E_INPUT, NULL, 0, 0, "kind",
-		     "'%s' with %zu argument%s: expected timeofday RUN COLUMN, matrix RUN [NAME], ports RUN, wards RUN, compare RUN..., sweep SWEEP METRIC, diff SWEEP METRIC or diff METRIC RUN RUN...",
+		     "'%s' with %zu argument%s: expected timeofday RUN COLUMN, matrix RUN [NAME], ports RUN, wards RUN, names RUN, boundaries RUN, compare RUN..., sweep SWEEP METRIC, diff SWEEP METRIC or diff METRIC RUN RUN...",
 		     kind, nargs, nargs == 1 ? "" : "s");
 	return BS_E_INPUT;
 }

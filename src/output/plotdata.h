@@ -72,6 +72,27 @@ int bs_plotdata_ports(const char *geojson, FILE *out, struct bs_error *err);
  */
 int bs_plotdata_wards(const char *geojson, FILE *out, struct bs_error *err);
 
+/* ---- display names and boundaries (plotnames.c) --------------------------- */
+
+/* Nonzero when a run's summary.json says output.language "ja". */
+int bs_summary_language(json_t *summary);
+/* The display name of ward in the run's names table (its "ja" or "en"
+ * name), or ward itself when the run has none. Borrowed from summary. */
+const char *bs_summary_ward_name(json_t *summary, const char *ward, int ja);
+
+/*
+ * The wards' display names of a run, in summary.json's ward order:
+ *   ward,LANG        (LANG: the run's output.language, en or ja)
+ *   Minato,港区
+ * plots.sh reads the language from the header and relabels the tables.
+ */
+int bs_plotdata_names(json_t *summary, FILE *out, struct bs_error *err);
+
+/* The rings of wards.geojson (MultiPolygons) as "lon,lat" lines, a blank
+ * line after each ring (gnuplot's `with lines` breaks there). */
+int bs_plotdata_boundaries(const char *geojson, FILE *out,
+			   struct bs_error *err);
+
 /* ---- sweep tables (sweep.csv, DESIGN.md section 5) ----------------------- */
 
 /* One row of sweep.csv. */

@@ -332,8 +332,8 @@ static void section_metrics(FILE *o, const struct bs_report *rep)
 	metrics_table(o, rep, NULL, 0);
 }
 
-/* For the sections in other files (reportpair.c): the same escaping and
- * number formats. */
+/* For the sections in other files (reportpair.c, reporttags.c): the same
+ * escaping and number formats. */
 void bs__report_esc(FILE *o, const char *s)
 {
 	esc(o, s);
@@ -784,8 +784,8 @@ static void footer(FILE *o, const struct bs_report *rep)
 	fputs("</footer>\n", o);
 }
 
-int bs_report_write(FILE *o, const struct bs_report *rep,
-		    struct bs_error *err)
+int bs__report_write_page(FILE *o, const struct bs_report *rep,
+			  struct bs_error *err)
 {
 	int rc;
 
@@ -815,6 +815,7 @@ int bs_report_write(FILE *o, const struct bs_report *rep,
 		}
 		section_metrics(o, rep);
 		section_matrices(o, rep);
+		bs__report_tags(o, rep);
 	} else {
 		section_sweep(o, rep);
 	}

@@ -48,6 +48,16 @@ struct bs_report {
 int bs_report_write(FILE *out, const struct bs_report *rep,
 		    struct bs_error *err);
 
+/* The page in English (report.c); bs_report_write translates it when the
+ * first run's output.language is "ja" (reportja.c). */
+int bs__report_write_page(FILE *out, const struct bs_report *rep,
+			  struct bs_error *err);
+
+/* The section "Port tags" of runs with tagged ports (reporttags.c):
+ * nothing when no run has them. */
+void bs__report_tags(FILE *out, const struct bs_report *rep);
+/* (report.c's escaping and number formats for such sections: below.) */
+
 /*
  * Width and height of a PNG file from its header; 0, or BS_E_INPUT with
  * err filled when the file is not a PNG (signature, IHDR).
@@ -55,7 +65,7 @@ int bs_report_write(FILE *out, const struct bs_report *rep,
 int bs_report_png_size(const char *path, unsigned long *width,
 		       unsigned long *height, struct bs_error *err);
 
-/* Internal, between report.c and reportpair.c: text escaped for HTML, a
+/* Internal, between report.c and reportpair.c, reporttags.c: text escaped for HTML, a
  * statistic as the report shows it, and the section of paired
  * differences B - A of runs side by side. */
 void bs__report_esc(FILE *o, const char *s);

@@ -66,6 +66,71 @@ static json_t *matrix_json(const struct bs_network *net, const double *x)
 	return o;
 }
 
+/* "names": {"wards": {WARD: {"en", "ja", "code"}}} from network.names
+ * (wards without a row left out); NULL without a names table. */
+static json_t *names_json(const struct bs_network *net)
+{
+	json_t *o, *w;
+	size_t k;
+
+	if (!net->ward_en)
+		return NULL;
+	o = json_object();
+	w = json_object();
+	if (!o || !w || json_object_set_new(o, "wards", w)) {
+		json_decref(o);
+		return NULL;
+	}
+	for (k = 0; k < net->nwards; k++)
+		if (net->ward_en[k])
+			json_object_set_new(w, net->ward_names[k],
+					    json_pack("{s:s, s:s, s:s}", "en",
+						      net->ward_en[k], "ja",
+						      net->ward_ja[k], "code",
+						      net->ward_code[k]));
+	return o;
+}
+
+static json_t *tag_cell_json(const struct bs_summary *s, size_t t, size_t w)
+{
+	json_t *o = json_object(), *m = json_object();
+	int k;
+
+	if (!o || !m) {
+		json_decref(o);
+		json_decref(m);
+		return NULL;
+	}
+	json_object_set_new(o, "ports",
+			    json_integer(s->tagports[t * (s->nwards + 1) + w]));
+	for (k = 0; k < BS_TAGM_N; k++)
+		json_object_set_new(m, bs_tag_metric_names[k],
+				    bs_stat_json(bs_summary_tagstat(s, t, w, k)));
+	json_object_set_new(o, "metrics", m);
+	return o;
+}
+
+/* "tags": {TAG: {"ports", "metrics": {...}, "wards": {WARD: {"ports",
+ * "metrics"}}}}: the per-tag metrics; NULL when no port is tagged. */
+static json_t *tags_json(const struct bs_network *net,
+			 const struct bs_summary *s)
+{
+	json_t *o;
+	size_t t, w;
+
+	if (!s->ntags || !(o = json_object()))
+		return NULL;
+	for (t = 0; t < s->ntags; t++) {
+		json_t *a = tag_cell_json(s, t, s->nwards), *wo = json_object();
+		for (w = 0; a && wo && w < s->nwards; w++)
+			json_object_set_new(wo, net->ward_names[w],
+					    tag_cell_json(s, t, w));
+		json_object_set_new(a, "wards", wo);
+		json_object_set_new(o, net->tag_names[t], a);
+	}
+	return o;
+}
+
 json_t *bs_output_summary_json(const struct bs_scenario *sc,
 			       const struct bs_network *net,
 			       long input_warnings,
@@ -106,6 +171,12 @@ json_t *bs_output_summary_json(const struct bs_scenario *sc,
 		json_object_set_new(dr, "tolerance", bs_json_num(info->resp_tol));
 		json_object_set_new(doc, "demand_response", dr);
 	}
+	/* only with a names table or tagged ports: other runs' summary.json
+	 * stay as they were, byte for byte */
+	if (net->ward_en)
+		json_object_set_new(doc, "names", names_json(net));
+	if (s->ntags)
+		json_object_set_new(doc, "tags", tags_json(net, s));
 	run = json_object();
 	if (info) {
 		json_object_set_new(run, "wall_s", bs_json_num(info->wall_s));
@@ -319,6 +390,8 @@ size_t bs_output_run_names(const struct bs_scenario *sc, const char **names)
 	names[n++] = "flows.csv";
 	if (sc->p.geojson)
 		names[n++] = "stations.geojson";
+	if (sc->p.geojson && sc->bounds_path)
+		names[n++] = "wards.geojson";
 	if (sc->p.trips_log)
 		names[n++] = "trips.csv";
 	return n;
@@ -381,6 +454,12 @@ int bs_output_write_run(const char *dir, const struct bs_scenario *sc,
 	if (sc->p.geojson)
 		STAGE("stations.geojson",
 		      bad = write_geojson(fp, net, s) == BS_E_NOMEM);
+	/* the ward boundaries beside the ports, for GIS tools and map.png */
+	if (sc->p.geojson && net->boundaries)
+		STAGE("wards.geojson", {
+			fputs(net->boundaries, fp);
+			fputc('\n', fp);
+		});
 	if (trips) {
 		uint32_t rep = 0;
 		int e;
@@ -401,7 +480,9 @@ int bs_output_write_run(const char *dir, const struct bs_scenario *sc,
 	/* optional files of an earlier run would describe another run */
 	if ((!trips && (rc = bs_staged_remove(&st, "trips.csv", err))) ||
 	    (!sc->p.geojson &&
-	     (rc = bs_staged_remove(&st, "stations.geojson", err))))
+	     (rc = bs_staged_remove(&st, "stations.geojson", err))) ||
+	    ((!sc->p.geojson || !net->boundaries) &&
+	     (rc = bs_staged_remove(&st, "wards.geojson", err))))
 		goto out;
 	rc = bs_staged_commit(&st, err);
 out:

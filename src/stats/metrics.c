@@ -181,6 +181,10 @@ struct bs_summary *bs_summary_new(const struct bs_network *net,
 			o[BS_SS_BIKES] += x[BS_ST_BIKE_T] / win / (double)nreps;
 		}
 	}
+	if (bs__summary_tags(s, net, reps, nreps)) {
+		bs_summary_free(s);
+		return NULL;
+	}
 	return s;
 }
 
@@ -193,5 +197,7 @@ void bs_summary_free(struct bs_summary *s)
 	free(s->flows);
 	free(s->settle);
 	free(s->st);
+	free(s->tagstat);
+	free(s->tagports);
 	free(s);
 }

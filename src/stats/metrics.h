@@ -91,7 +91,42 @@ struct bs_summary {
 	double *flows;         /* [nwards][nwards] mean trips per day */
 	double *settle;        /* [nwards][nwards] mean yen per day */
 	double *st;            /* [n][BS_SS_N] per-station means */
+	/* port tags (tags.c): none when the network has no tags */
+	size_t ntags;
+	struct bs_stat *tagstat; /* [ntags][nwards + 1][BS_TAGM_N] */
+	uint32_t *tagports;      /* [ntags][nwards + 1] tagged ports */
 };
+
+/* Per-tag metrics, for the ports carrying a tag, per ward of the port and
+ * all: per day after the warm-up, by event time in the window (like
+ * stations.csv's rentals and returns). */
+#define BS_TAG_METRIC_MAP(X)                                                  \
+	X(FROM, "trips_from", "rentals per day at the tagged ports")          \
+	X(TO, "trips_to", "returns per day at the tagged ports")              \
+	X(VISITORS, "visitors", "returns per day at the tagged ports of bikes rented in another ward (cross-ward visitors)") \
+	X(VISITOR_SHARE, "visitor_share", "visitors / trips_to")
+
+enum bs_tag_metric {
+#define BS__TAGM_ENUM(id, name, help) BS_TAGM_##id,
+	BS_TAG_METRIC_MAP(BS__TAGM_ENUM)
+#undef BS__TAGM_ENUM
+	BS_TAGM_N
+};
+
+extern const char *const bs_tag_metric_names[BS_TAGM_N];
+extern const char *const bs_tag_metric_helptext[BS_TAGM_N];
+
+/* Fill s's tag members from the replications' per-station sums (tags.c).
+ * 0 or BS_E_NOMEM. O(nreps x n x ntags). */
+int bs__summary_tags(struct bs_summary *s, const struct bs_network *net,
+		     struct bs_rep_result *const *reps, size_t nreps);
+
+/* Statistic of tag metric m of tag t for ward w (w == nwards: all). */
+static inline const struct bs_stat *
+bs_summary_tagstat(const struct bs_summary *s, size_t t, size_t w, int m)
+{
+	return &s->tagstat[(t * (s->nwards + 1) + w) * BS_TAGM_N + (size_t)m];
+}
 
 enum bs_station_stat { BS_SS_RENTALS, BS_SS_RETURNS, BS_SS_EMPTY,
 		       BS_SS_FULL, BS_SS_BIKES, BS_SS_N };

@@ -1,0 +1,25 @@
+# lang/ja.gp - the plots' texts in Japanese, loaded by style.gp when
+# lang='ja' (output.language "ja"). A text missing here is drawn in
+# English (style.gp's tr()). UTF-8; the font must be a CJK one (plots.sh
+# chooses and checks it).
+L_docked_title = "区別・時刻別の駐輪台数"
+L_tod = "時刻"
+L_docked_y = "駐輪台数（台）"
+L_ward = "区"
+L_band_note = "線：反復と計測日の平均、帯：95%信頼区間"
+L_ef_title = "区別・時刻別の空・満車ポート数"
+L_ef_empty = "空：借りられる自転車がない"
+L_ef_full = "満車：返却できる空きラックがない"
+L_ports = "ポート数"
+L_flows_what = "1日あたりの利用回数"
+L_flows_title = "区間の利用（貸出区→返却区）"
+L_flows_x = "返却区"
+L_flows_y = "貸出区"
+L_mean = "平均"
+L_bar_note = "点：反復の平均、誤差棒：95%信頼区間"
+L_map_title = "ポート：空の時間の割合とラック数"
+L_lon = "経度（°E）"
+L_lat = "緯度（°N）"
+L_map_cb = "空の時間（%）"
+L_docks = "ラック数"
+L_km = "1 km"
