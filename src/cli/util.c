@@ -377,6 +377,18 @@ double bs_cli_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* Notes on the inputs (bs_scenario_notes): the first few, then a count. */
+void bs_cli_notes(const struct bs_warnings *w)
+{
+	long i;
+
+	for (i = 0; i < w->count && i < BS_WARN_KEEP; i++)
+		put_line("bssim: note: ", w->first[i]);
+	if (w->count > BS_WARN_KEEP)
+		fprintf(stderr, "bssim: note: ... and %ld more (%ld notes in all)\n",
+			w->count - BS_WARN_KEEP, w->count);
+}
+
 /* Warnings of an input: the first few verbatim, then a count. */
 void bs_cli_warnings(const struct bs_warnings *w)
 {

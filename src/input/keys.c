@@ -468,6 +468,19 @@ const struct bs_key bs_keys[] = {
 	{"output.geojson", BS_KT_BOOL, 0, 0, 0, "false", NULL, NULL,
 	 PI(geojson),
 	 "write stations.geojson: one RFC 7946 Point per port with its stations.csv results, for GIS tools and the map plot", NULL},
+	/* No defaults on purpose for the three keys below (as
+	 * behaviour.choice): a default is written into every resolved
+	 * scenario (summary.json) and would change the bytes of every
+	 * existing result. Absent means false / "en". */
+	{"output.xlsx", BS_KT_BOOL, 0, 0, 0, NULL, NULL, NULL,
+	 PI(xlsx),
+	 "write results.xlsx beside the CSVs: a sheet per table, headline metrics with intervals first, station ids as text (docs/analysts.md); absent: false", NULL},
+	{"output.csv_bom", BS_KT_BOOL, 0, 0, 0, NULL, NULL, NULL,
+	 PI(csv_bom),
+	 "start the run's CSV files with a UTF-8 byte-order mark, so that Excel shows Japanese names right when it opens them; absent: false (no mark)", NULL},
+	{"output.language", BS_KT_ENUM, 0, 0, 0, NULL, "en|ja", NULL,
+	 PI(language),
+	 "language of the headers of results.xlsx (and of plots and the report): en or ja; absent: en", NULL},
 };
 
 const size_t bs_nkeys = sizeof(bs_keys) / sizeof(bs_keys[0]);

@@ -20,5 +20,9 @@
  */
 struct bs_network *bs_stations_load(const char *path, double radius_m,
 				    struct bs_error *err);
+/* The same, noting a converted encoding in notes (may be NULL). */
+struct bs_network *bs_stations_load_noted(const char *path, double radius_m,
+					  struct bs_warnings *notes,
+					  struct bs_error *err);
 
 #endif
