@@ -182,7 +182,7 @@ check-browser: deps
 check-run: all test-bins $(if $(HAVE_MPI),$(BUILD)/bssim-mpi)
 	@$(if $(HAVE_MPI),,echo "  skip  MPI sweep test: mpicc/mpirun not found (scripts/install-deps.sh mpi)")
 	@BSSIM=$(BUILD)/bssim BSSIM_MPI=$(if $(HAVE_MPI),$(BUILD)/bssim-mpi) BUILD=$(BUILD) PYTHON=$(PYTHON) \
-		BSSIM_CFLAGS="$(EXTRA_CFLAGS)" tests/run.sh $(TEST_BIN) tests/check_python
+		BSSIM_CFLAGS="$(EXTRA_CFLAGS)" tests/run.sh $(TEST_BIN) tests/check_python tests/check_xlsx
 
 demo: deps
 	@scripts/install-deps.sh plots

@@ -895,11 +895,3 @@ const struct bs_warnings *bs_scenario_warnings(const bs_scenario *sc)
 	assert(sc);
 	return sc->world ? &sc->world->warn : &none;
 }
-
-const struct bs_warnings *bs_scenario_notes(const bs_scenario *sc)
-{
-	static const struct bs_warnings none;
-
-	assert(sc);
-	return sc->world ? &sc->world->notes : &none;
-}

@@ -19,10 +19,10 @@
  * as they are.
  */
 #include "input/csvread.h"
+#include "input/textdec.h"
 
 #include <csv.h>
 #include <errno.h>
-#include <iconv.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -401,214 +401,9 @@ static void src_close(struct src *s)
 	free(s->in);
 }
 
-/* ---- encodings ------------------------------------------------------------ */
-
-/*
- * Text is UTF-8 or CP932 (Shift-JIS as Windows writes it: what Japanese
- * Excel saves as "CSV"), told apart by the bytes: while the file is ASCII
- * nothing is decided; the first chunk with another byte decides, from
- * that byte to the chunk's end (64 KiB): UTF-8 when it is valid UTF-8,
- * else CP932 when glibc's iconv converts all of it, else the file is
- * refused at the first byte that is not UTF-8. After the decision every
- * byte must be valid in that encoding: a file that is neither is refused
- * naming the row and the byte offset (in the file, after gunzip), never
- * read as mojibake. CP932 is converted to UTF-8 here, so every reader
- * sees UTF-8, and the conversion is noted. Cost: one pass over the bytes
- * (UTF-8: a check; CP932: iconv), O(bytes); memory 3 chunks for CP932.
- */
-enum { ENC_ASCII, ENC_UTF8, ENC_CP932 };
-
-struct dec {
-	int mode;
-	unsigned need;       /* UTF-8: continuation bytes still expected */
-	uint32_t cp, min;    /* UTF-8: the code point so far, its least value */
-	uint64_t seq_off;    /* UTF-8: offset of the sequence being read */
-	uint64_t off;        /* bytes of the file before the current chunk */
-	iconv_t cd;          /* CP932 to UTF-8, (iconv_t)-1 until needed */
-	char *in, *out;      /* CP932: carry + chunk; converted bytes */
-	size_t carry;        /* CP932: bytes of a character cut by the chunk */
-	char cbuf[4];
-	int trial;           /* CP932 chosen on this chunk, not yet shown to
-			      * convert it */
-	uint64_t bad;        /* offset of the byte refused */
-	const char *file;
-	struct bs_warnings *notes;
-};
-
-/* Check n bytes of UTF-8 going on from d's state: the index of the first
- * byte of p not to parse (the start of an invalid sequence, 0 when it
- * began in an earlier chunk), n when all are valid so far (a sequence may
- * go on in the next chunk); d->bad says where the bad one starts. */
-static size_t utf8_scan(struct dec *d, const unsigned char *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		unsigned c = p[i];
-		if (d->need) {
-			if ((c & 0xC0) != 0x80)
-				goto bad;
-			d->cp = (d->cp << 6) | (c & 0x3F);
-			if (--d->need == 0 &&
-			    (d->cp < d->min || d->cp > 0x10FFFF ||
-			     (d->cp >= 0xD800 && d->cp <= 0xDFFF)))
-				goto bad;
-			continue;
-		}
-		if (c < 0x80)
-			continue;
-		d->seq_off = d->off + i;
-		if ((c & 0xE0) == 0xC0) {
-			d->need = 1, d->cp = c & 0x1F, d->min = 0x80;
-		} else if ((c & 0xF0) == 0xE0) {
-			d->need = 2, d->cp = c & 0x0F, d->min = 0x800;
-		} else if ((c & 0xF8) == 0xF0) {
-			d->need = 3, d->cp = c & 0x07, d->min = 0x10000;
-		} else {
-			goto bad;
-		}
-	}
-	return n;
-bad:
-	d->bad = d->seq_off;
-	return d->seq_off >= d->off ? (size_t)(d->seq_off - d->off) : 0;
-}
-
-/* Convert CP932 bytes (d->carry of an earlier chunk, then s[len]) into
- * d->out: *outn bytes. 0, 1 on a byte that is not CP932 (d->bad set),
- * BS_E_NOMEM. A character cut by the chunk's end waits for the next. */
-static int cp932_conv(struct dec *d, const char *s, size_t len, size_t *outn)
-{
-	char *ip, *op;
-	size_t il, ol, k;
-
-	if (!d->in && (!(d->in = malloc(CHUNK + sizeof(d->cbuf))) ||
-		       !(d->out = malloc(3 * (CHUNK + sizeof(d->cbuf)) + 16))))
-		return BS_E_NOMEM;
-	memcpy(d->in, d->cbuf, d->carry);
-	memcpy(d->in + d->carry, s, len);
-	ip = d->in;
-	il = d->carry + len;
-	op = d->out;
-	/* a CP932 character takes at most 3 bytes of UTF-8 per byte */
-	ol = 3 * il + 16;
-	k = iconv(d->cd, &ip, &il, &op, &ol);
-	*outn = (size_t)(op - d->out);
-	if (k == (size_t)-1 && errno == EINVAL && il < sizeof(d->cbuf)) {
-		memcpy(d->cbuf, ip, il); /* cut: the rest comes next */
-		d->carry = il;
-		return 0;
-	}
-	if (k == (size_t)-1) { /* EILSEQ (or, never, E2BIG) */
-		d->bad = d->off + (uint64_t)(ip - d->in) - d->carry;
-		return 1;
-	}
-	d->carry = 0;
-	return 0;
-}
-
-/* The first bytes that are not ASCII, at s[i]: decide the encoding from
- * s[i..len): UTF-8 when they are valid UTF-8, else CP932 for a trial
- * (decode converts the chunk and settles it). 0, or 1 when this libc
- * has no CP932 (d->bad set: the first byte that is not UTF-8). */
-static int decide(struct dec *d, const char *s, size_t i, size_t len)
-{
-	struct dec t = *d;
-
-	t.need = 0;
-	if (utf8_scan(&t, (const unsigned char *)s + i, len - i) == len - i) {
-		d->mode = ENC_UTF8;
-		return 0;
-	}
-	d->bad = t.bad;
-	if ((d->cd = iconv_open("UTF-8", "CP932")) == (iconv_t)-1)
-		return 1;
-	d->mode = ENC_CP932;
-	d->trial = 1;
-	return 0;
-}
-
-/*
- * The bytes of s[len] to parse as UTF-8: *out, *outn (s itself, or the
- * conversion). 0; 1 when a byte is not valid text, with the bytes before
- * it in *out (parse them, then report d->bad); BS_E_NOMEM.
- */
-static int decode(struct dec *d, const char *s, size_t len,
-		  const char **out, size_t *outn)
-{
-	size_t i = 0, k;
-	uint64_t utf8_bad;
-	int rc;
-
-	*out = s;
-	*outn = len;
-	if (d->mode == ENC_ASCII) {
-		while (i < len && !((unsigned char)s[i] & 0x80))
-			i++;
-		if (i < len && decide(d, s, i, len)) {
-			*outn = (size_t)(d->bad - d->off);
-			return 1;
-		}
-	}
-	if (d->mode == ENC_UTF8) {
-		k = utf8_scan(d, (const unsigned char *)s + i, len - i);
-		if (k < len - i) {
-			*outn = i + k;
-			return 1;
-		}
-	} else if (d->mode == ENC_CP932) {
-		/* the whole chunk: ASCII is the same in CP932 */
-		utf8_bad = d->bad;
-		rc = cp932_conv(d, s, len, outn);
-		if (rc == BS_E_NOMEM)
-			return rc;
-		if (rc && d->trial && utf8_bad > d->bad) {
-			/* neither, and UTF-8 reads further: name where the
-			 * likelier reading breaks, parsing the valid UTF-8
-			 * before it (the CP932 reading's prefix otherwise) */
-			d->bad = utf8_bad;
-			*outn = (size_t)(d->bad - d->off);
-			return 1;
-		}
-		*out = d->out;
-		if (rc)
-			return 1; /* *outn: the bytes before the bad one */
-		if (d->trial) {
-			d->trial = 0;
-			bs_warn(d->notes,
-				"%s: not UTF-8 but CP932 (Shift-JIS, as Japanese Excel saves CSV): converted to UTF-8 with iconv",
-				d->file);
-		}
-	}
-	d->off += len;
-	return 0;
-}
-
-/* At the end: a character cut short is not text. 0 or 1 (d->bad). */
-static int decode_end(struct dec *d)
-{
-	if (d->mode == ENC_UTF8 && d->need) {
-		d->bad = d->seq_off;
-		return 1;
-	}
-	if (d->mode == ENC_CP932 && d->carry) {
-		d->bad = d->off - d->carry;
-		return 1;
-	}
-	return 0;
-}
-
-static void dec_release(struct dec *d)
-{
-	if (d->cd != (iconv_t)-1)
-		iconv_close(d->cd);
-	free(d->in);
-	free(d->out);
-}
-
 /* ---- parsing -------------------------------------------------------------- */
 
-static void not_text(struct reader *r, const struct dec *d)
+static void not_text(struct reader *r, const struct bs_textdec *d)
 {
 	bs_error_row(r->err, r->file, r->row + 1, NULL,
 		     "the byte at offset %llu is neither UTF-8 nor CP932 (Shift-JIS) text; expected a text CSV file: save as UTF-8 or CP932",
@@ -632,7 +427,8 @@ static void feed(struct csv_parser *p, struct reader *r, const char *s,
 }
 
 /* One chunk s[len] of the file: NUL bytes refused, text decoded, parsed. */
-static void chunk_in(struct csv_parser *p, struct reader *r, struct dec *d,
+static void chunk_in(struct csv_parser *p, struct reader *r,
+		     struct bs_textdec *d,
 		     const char *s, size_t len)
 {
 	const char *nul = memchr(s, '\0', len), *t;
@@ -641,7 +437,7 @@ static void chunk_in(struct csv_parser *p, struct reader *r, struct dec *d,
 
 	if (nul) /* Report the row the NUL sits in: parse up to it. */
 		len = (size_t)(nul - s);
-	drc = decode(d, s, len, &t, &n);
+	drc = bs_textdec_feed(d, s, len, &t, &n);
 	if (drc == BS_E_NOMEM) {
 		r->rc = BS_E_NOMEM;
 		return;
@@ -664,16 +460,13 @@ static int read_source(struct src *src, const char *file,
 {
 	struct csv_parser p;
 	struct reader r;
-	struct dec d;
+	struct bs_textdec d;
 	char *chunk;
 	long got;
 	int first = 1, rc;
 
 	memset(&r, 0, sizeof(r));
-	memset(&d, 0, sizeof(d));
-	d.cd = (iconv_t)-1;
-	d.file = file;
-	d.notes = notes;
+	bs_textdec_init(&d, file, CHUNK, notes);
 	r.file = file;
 	r.cb = cb;
 	r.ud = ud;
@@ -694,8 +487,7 @@ static int read_source(struct src *src, const char *file,
 			    (unsigned char)s[2] == 0xBF) {
 				s += 3;
 				len -= 3;
-				d.off = 3; /* offsets count the mark */
-				d.mode = ENC_UTF8; /* the mark says so */
+				bs_textdec_bom(&d);
 			}
 		}
 		chunk_in(&p, &r, &d, s, len);
@@ -704,7 +496,7 @@ static int read_source(struct src *src, const char *file,
 	 * is reported before the last row is finished: that row may be cut */
 	if (!r.rc && got < 0)
 		r.rc = src->rc;
-	if (!r.rc && decode_end(&d))
+	if (!r.rc && bs_textdec_end(&d))
 		not_text(&r, &d);
 	if (!r.rc && csv_fini(&p, on_field, on_row, &r) && !r.rc) {
 		bs_error_row(err, file, r.row + 1, NULL,
@@ -719,7 +511,7 @@ static int read_source(struct src *src, const char *file,
 	if (r.rc == BS_E_NOMEM && err && !err->text[0])
 		bs_error_set(err, BS_E_NOMEM, file, 0, 0, NULL, "out of memory");
 	rc = r.rc;
-	dec_release(&d);
+	bs_textdec_release(&d);
 	csv_free(&p);
 	free(chunk);
 	free(r.buf);
