@@ -33,10 +33,12 @@ OPT ?= -O2
 WARN := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wvla -Wformat=2 -Wdouble-promotion -Werror
 CPPFLAGS := -Iinclude -Isrc -D_POSIX_C_SOURCE=200809L -DHAVE_INLINE -MMD -MP
-PKG_CFLAGS := $(shell pkg-config --cflags gsl jansson zlib 2>/dev/null)
+PKG_CFLAGS := $(shell pkg-config --cflags gsl jansson zlib xlsxwriter 2>/dev/null)
 CFLAGS := $(OPT) -g $(WARN) -pthread $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDFLAGS := -pthread $(EXTRA_LDFLAGS)
 LIBS := $(shell pkg-config --libs gsl jansson zlib 2>/dev/null || echo -lgsl -lgslcblas -ljansson -lz) -lcsv -lm
+# results.xlsx (output.xlsx): Debian's libxlsxwriter-dev, 1.1.4 in Debian 12
+LIBS += $(shell pkg-config --libs xlsxwriter 2>/dev/null || echo -lxlsxwriter -lz)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm)
 # only the tests that look inside PNG files link libpng
 PNG_CFLAGS := $(shell pkg-config --cflags libpng 2>/dev/null)
@@ -182,7 +184,7 @@ check-browser: deps
 check-run: all test-bins $(if $(HAVE_MPI),$(BUILD)/bssim-mpi)
 	@$(if $(HAVE_MPI),,echo "  skip  MPI sweep test: mpicc/mpirun not found (scripts/install-deps.sh mpi)")
 	@BSSIM=$(BUILD)/bssim BSSIM_MPI=$(if $(HAVE_MPI),$(BUILD)/bssim-mpi) BUILD=$(BUILD) PYTHON=$(PYTHON) \
-		BSSIM_CFLAGS="$(EXTRA_CFLAGS)" tests/run.sh $(TEST_BIN) tests/check_python
+		BSSIM_CFLAGS="$(EXTRA_CFLAGS)" tests/run.sh $(TEST_BIN) tests/check_python tests/check_xlsx
 	@tests/slurm/recipe.sh
 
 # The Slurm recipes of docs/cluster.md on a real one-node cluster

@@ -268,6 +268,12 @@ BS_API size_t bs_scenario_unused(const bs_scenario *sc,
 /* Rows of the inputs skipped safely, after bs_scenario_check (borrowed). */
 BS_API const struct bs_warnings *bs_scenario_warnings(const bs_scenario *sc);
 
+/* What reading the inputs did to them, after bs_scenario_check: a CP932
+ * (Shift-JIS) file converted to UTF-8, a station id matched to the id it
+ * was before a spreadsheet dropped its leading zeros. Counted, the first
+ * few kept (borrowed). */
+BS_API const struct bs_warnings *bs_scenario_notes(const bs_scenario *sc);
+
 BS_API void bs_scenario_free(bs_scenario *sc);
 
 /* ---- watching long work ------------------------------------------------ */

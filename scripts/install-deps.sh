@@ -9,7 +9,8 @@
 #   scripts/install-deps.sh bench      ... and hyperfine, valgrind, time (make bench*)
 #   scripts/install-deps.sh fuzz       ... and clang with libFuzzer (make fuzz, fuzz-smoke)
 #   scripts/install-deps.sh docs       ... and graphviz (make keys-doc redraws docs/img/layers.svg)
-#   scripts/install-deps.sh python     ... and pandas (the Python package's DataFrames, tested by make check)
+#   scripts/install-deps.sh python     ... and pandas, openpyxl (the Python package's DataFrames and
+#                                      results.xlsx read back by read_excel, tested by make check)
 #   scripts/install-deps.sh slurm      ... and Slurm with munge (make check-slurm's one-node cluster)
 set -eu
 
@@ -17,7 +18,7 @@ need=""
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 want() { for p in "$@"; do have_pkg "$p" || need="$need $p"; done; }
 
-want libgsl-dev libcsv-dev libjansson-dev zlib1g-dev check pkg-config make gcc libpng-dev \
+want libgsl-dev libcsv-dev libjansson-dev zlib1g-dev libxlsxwriter-dev check pkg-config make gcc libpng-dev \
 	python3 python3-jsonschema
 for extra in "$@"; do
 	case "$extra" in
@@ -27,7 +28,7 @@ for extra in "$@"; do
 	fuzz) want clang libclang-rt-dev ;; # libFuzzer's runtime for Debian's default clang
 	browser) want chromium ;;
 	docs) want graphviz ;;
-	python) want python3-pandas ;;
+	python) want python3-pandas python3-openpyxl ;; # openpyxl: pandas.read_excel of results.xlsx
 	slurm) want slurm-wlm munge ;; # slurmctld, slurmd and the client commands
 	*) echo "install-deps.sh: unknown extra '$extra'" >&2; exit 2 ;;
 	esac

@@ -3,7 +3,8 @@
  * input that is cut short, damaged or followed by other bytes; inputs
  * that are not regular files; the limits on fields, rows and columns;
  * rows wider or narrower than the header; the duplicate-column check on
- * a header of a million columns.
+ * a header of a million columns; UTF-8 or CP932 text (converted, noted),
+ * and a file that is neither refused at its row and byte offset.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -672,6 +673,185 @@ START_TEST(test_strpos_find)
 }
 END_TEST
 
+/* ---- encodings (issue 16: Japanese Excel saves CSV as CP932) -------------- */
+
+/* Japanese Excel's CSV: CP932, made from the UTF-8 fixture with iconv
+ * (tests/fixtures/jp_stations_cp932.csv); read as the same stations as
+ * the UTF-8 file, with a note naming the file and the conversion. */
+START_TEST(test_cp932_read_as_utf8)
+{
+	struct bs_warnings notes, none;
+	struct bs_error err;
+	struct bs_network *u, *c;
+	size_t i;
+
+	memset(&notes, 0, sizeof(notes));
+	memset(&none, 0, sizeof(none));
+	u = bs_stations_load_noted(tu_fixture("jp_stations.csv"), 0.0, &none,
+				   &err);
+	ck_assert_msg(u != NULL, "%s", err.text);
+	ck_assert_int_eq(none.count, 0); /* UTF-8: nothing to say */
+	c = bs_stations_load_noted(tu_fixture("jp_stations_cp932.csv"), 0.0,
+				   &notes, &err);
+	ck_assert_msg(c != NULL, "%s", err.text);
+	ck_assert_uint_eq(c->n, u->n);
+	ck_assert_uint_eq(c->n, 6);
+	for (i = 0; i < c->n; i++) {
+		ck_assert_str_eq(c->ids[i], u->ids[i]);
+		ck_assert_str_eq(c->names[i], u->names[i]);
+	}
+	ck_assert_uint_eq(c->nwards, 4);
+	for (i = 0; i < c->nwards; i++)
+		ck_assert_str_eq(c->ward_names[i], u->ward_names[i]);
+	ck_assert_str_eq(c->ward_names[0], "千代田区");
+	ck_assert_str_eq(c->names[3], "芝公園ｱﾈｯｸｽ"); /* half-width kana */
+	ck_assert_int_eq(notes.count, 1);
+	ck_assert_msg(strstr(notes.first[0], "jp_stations_cp932.csv: not UTF-8 but CP932") &&
+		      strstr(notes.first[0], "converted to UTF-8 with iconv"),
+		      "%s", notes.first[0]);
+	bs_network_free(u);
+	bs_network_free(c);
+}
+END_TEST
+
+/* UTF-8 with and without a byte-order mark: the same rows, no note. */
+START_TEST(test_utf8_bom_or_not)
+{
+	const char *body = "station_id,name\n1,港区\n2,江東区\n";
+	char with[64];
+	struct bs_warnings notes;
+	struct bs_error err;
+	struct collect c;
+	char *p;
+	int k;
+
+	snprintf(with, sizeof(with), "\xEF\xBB\xBF%s", body);
+	for (k = 0; k < 2; k++) {
+		memset(&c, 0, sizeof(c));
+		memset(&notes, 0, sizeof(notes));
+		p = tu_write(dir, "u.csv", k ? with : body);
+		ck_assert_int_eq(bs_csv_read_noted(p, "a CSV file", &notes,
+						   on_row, &c, &err), 0);
+		ck_assert_int_eq(c.rows, 3);
+		ck_assert_str_eq(c.first[0], "1");
+		ck_assert_str_eq(c.first[1], "港区");
+		ck_assert_int_eq(notes.count, 0);
+		free(p);
+	}
+}
+END_TEST
+
+static void not_text(const char *text, size_t len, long row,
+		     unsigned long long off)
+{
+	struct bs_error err;
+	struct collect c;
+	char want[64];
+	char *path;
+	FILE *fp;
+
+	path = malloc(strlen(dir) + 16);
+	sprintf(path, "%s/bad.csv", dir);
+	fp = fopen(path, "wb");
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_uint_eq(fwrite(text, 1, len, fp), len);
+	ck_assert_int_eq(fclose(fp), 0);
+	memset(&c, 0, sizeof(c));
+	ck_assert_int_eq(bs_csv_read_file(path, on_row, &c, &err), BS_E_INPUT);
+	ck_assert_int_eq(err.row, row);
+	snprintf(want, sizeof(want), "the byte at offset %llu is neither", off);
+	ck_assert_msg(strstr(err.text, want) &&
+		      strstr(err.text, "save as UTF-8 or CP932"),
+		      "%s (want offset %llu)", err.text, off);
+	free(path);
+}
+
+/* Neither UTF-8 nor CP932: refused at the row and byte offset (in the
+ * file: a byte-order mark counts), whatever chunk it falls in. */
+START_TEST(test_neither_refused)
+{
+	static char big[70000 + 64];
+	size_t n;
+
+#define NOT_TEXT(lit, row, off) not_text(lit, sizeof(lit) - 1, row, off)
+	NOT_TEXT("a,b\n1,\xff\n", 2, 6);
+	/* a BOM says UTF-8: CP932 after it is not text */
+	NOT_TEXT("\xEF\xBB\xBF" "a,b\n1,\x8d\x60\n", 2, 9);
+	/* CP932, then a byte no CP932 character has */
+	NOT_TEXT("a,b\n1,\x8d\x60\n2,\x8d\xff\n", 3, 11);
+	/* UTF-8, then a lone continuation byte */
+	NOT_TEXT("a,b\n1,\xe6\xb8\xaf\n2,x\x80y\n", 3, 13);
+	/* cut in the middle of a character at the end */
+	NOT_TEXT("a,b\n1,\xe6\xb8\xaf\n2,\xe6\xb8", 3, 12);
+	NOT_TEXT("a,b\n1,\x8d\x60\n2,\x8d", 3, 11);
+#undef NOT_TEXT
+	/* the first 64 KiB chunk says UTF-8; a bad byte in the second */
+	n = (size_t)sprintf(big, "a,b\n1,\xe6\xb8\xaf\n");
+	while (n < 70000)
+		n += (size_t)sprintf(big + n, "2,xxxxxxxxxxxxxxxxxxxx\n");
+	big[n] = '3', big[n + 1] = ',', big[n + 2] = (char)0xff,
+	big[n + 3] = '\n';
+	not_text(big, n + 4, (long)((n - 10) / 23 + 3), (unsigned long long)n + 2);
+}
+END_TEST
+
+/* The fields of the last row. */
+static int last_row(void *ud, const struct bs_csv_row *r, struct bs_error *err)
+{
+	struct collect *c = ud;
+	size_t i;
+
+	(void)err;
+	c->rows = r->row;
+	for (i = 0; i < r->n && i < 8; i++) {
+		bs_strlcpy(c->first[i], r->f[i], sizeof(c->first[i]));
+		c->nfirst = i + 1;
+	}
+	return 0;
+}
+
+/* A character cut by the reader's 64 KiB chunks, in either encoding,
+ * arrives whole. */
+START_TEST(test_character_across_chunks)
+{
+	static char buf[65536 * 2];
+	struct bs_warnings notes;
+	struct bs_error err;
+	struct collect c;
+	size_t n, pad;
+	char *path;
+	int k;
+	FILE *fp;
+
+	path = malloc(strlen(dir) + 16);
+	sprintf(path, "%s/x.csv", dir);
+	for (k = 0; k < 2; k++)
+		for (pad = 65530; pad < 65538; pad++) {
+			/* header, then a row of pad ASCII bytes, then the
+			 * character at offset pad + (0, 1, 2) */
+			n = (size_t)sprintf(buf, "a,b\n");
+			memset(buf + n, 'x', pad - n - 3);
+			n = pad - 3;
+			memcpy(buf + n, ",1\n", 3);
+			n += 3;
+			n += (size_t)sprintf(buf + n, k ? "q,\x8d\x60\n" /* 港, CP932 */
+						       : "q,\xe6\xb8\xaf\n");
+			fp = fopen(path, "wb");
+			ck_assert_uint_eq(fwrite(buf, 1, n, fp), n);
+			ck_assert_int_eq(fclose(fp), 0);
+			memset(&c, 0, sizeof(c));
+			memset(&notes, 0, sizeof(notes));
+			ck_assert_msg(bs_csv_read_noted(path, "a CSV file", &notes,
+							last_row, &c, &err) == 0,
+				      "%s", err.text);
+			ck_assert_int_eq(c.rows, 3);
+			ck_assert_str_eq(c.first[1], "港");
+			ck_assert_int_eq(notes.count, k);
+		}
+	free(path);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("csvread");
@@ -701,6 +881,10 @@ static Suite *suite(void)
 	tcase_add_test(tf, test_field_limit_gzip);
 	tcase_add_test(tf, test_row_and_column_limits);
 	tcase_add_test(tf, test_header_million_columns);
+	tcase_add_test(tf, test_cp932_read_as_utf8);
+	tcase_add_test(tf, test_utf8_bom_or_not);
+	tcase_add_test(tf, test_neither_refused);
+	tcase_add_test(tf, test_character_across_chunks);
 	suite_add_tcase(s, tf);
 	return s;
 }

@@ -14,6 +14,7 @@
 
 #include "base/common.h"
 #include "base/limits.h"
+#include "calib/world.h"
 #include "engine/rng.h"
 #include "input/jsonpos.h"
 #include "input/keys.h"
@@ -179,4 +180,13 @@ size_t bs_scenario_unused(const bs_scenario *sc, const char *const **keys)
 	assert(sc && keys);
 	*keys = (const char *const *)sc->unused;
 	return sc->nunused;
+}
+
+/* Beside bs_scenario_warnings (calib/world.c), which is at its length. */
+const struct bs_warnings *bs_scenario_notes(const bs_scenario *sc)
+{
+	static const struct bs_warnings none;
+
+	assert(sc);
+	return sc->world ? &sc->world->notes : &none;
 }

@@ -585,7 +585,8 @@ static int build_network(struct bs_world *w, const struct bs_scenario *sc,
 						 sc->stations_path,
 						 why ? why : strerror(errno));
 		close(fd);
-		w->net = bs_stations_load(sc->stations_path, radius, err);
+		w->net = bs_stations_load_noted(sc->stations_path, radius,
+						&w->notes, err);
 	} else {
 		w->net = bs_network_synthetic(sc->syn_n, sc->syn_cap,
 					      sc->syn_wards, sc->syn_spacing_m,
@@ -603,6 +604,7 @@ static int build_network(struct bs_world *w, const struct bs_scenario *sc,
 					  "%s", err->text);
 		return err && err->code ? err->code : BS_E_INPUT;
 	}
+	w->net->notes = &w->notes; /* the tables read against it note here */
 	if (w->net->total_docks > BS_MAX_DOCKS)
 		return bs_scenario_error(sc, err, "network.stations",
 					 "the network has %llu docks; expected at most %llu in all (every dock is held in memory)",

@@ -35,6 +35,9 @@ struct bs_world {
 	struct bs_model model;
 	/* inputs' rows skipped safely (trip log rows without a station) */
 	struct bs_warnings warn;
+	/* what reading the inputs did to them (a CP932 file converted, an
+	 * id matched without its lost leading zeros): net->notes */
+	struct bs_warnings notes;
 	/* trace: rides read from the log, and those replayed in the horizon */
 	size_t trace_rows, trace_kept;
 };

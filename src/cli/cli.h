@@ -64,6 +64,7 @@ void bs_cli_say(const char *fmt, ...)
 	;
 /* Print the warnings of an input: the first few named, then the count. */
 void bs_cli_warnings(const struct bs_warnings *w);
+void bs_cli_notes(const struct bs_warnings *w);
 /* An option's value that names something (a file, a folder, a ward):
  * 0, or "OPT '': expected WHAT" printed and BS_EXIT_USAGE when empty. */
 int bs_cli_nonempty(const char *cmd, const char *opt, const char *val,

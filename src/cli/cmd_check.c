@@ -77,6 +77,7 @@ int bs_cmd_check(int argc, char **argv)
 		status = bs_cli_fail(&err, 0);
 	} else if (json) {
 		char *text = bs_scenario_json(sc);
+		bs_cli_notes(bs_scenario_notes(sc));
 		bs_cli_warnings(bs_scenario_warnings(sc));
 		if (!text)
 			status = bs_cli_nomem("check", "out of memory");
@@ -85,6 +86,7 @@ int bs_cmd_check(int argc, char **argv)
 		bs_free(text);
 	} else {
 		char *text = bs_scenario_describe(sc, &err);
+		bs_cli_notes(bs_scenario_notes(sc));
 		bs_cli_warnings(bs_scenario_warnings(sc));
 		if (!text)
 			status = bs_cli_fail(&err, 0);

@@ -206,8 +206,10 @@ int bs_cmd_run(int argc, char **argv)
 		status = bs_cli_fail(&err, 0);
 		goto out;
 	}
-	if (!c.quiet)
+	if (!c.quiet) {
+		bs_cli_notes(bs_scenario_notes(sc));
 		bs_cli_warnings(bs_scenario_warnings(sc));
+	}
 	bs_cli_monitor(&mon, &watch, bs_scenario_name(sc), c.quiet);
 	bs_run_opts_init(&ro);
 	ro.jobs = c.jobs;

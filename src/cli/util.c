@@ -377,15 +377,29 @@ double bs_cli_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* Warnings of an input: the first few verbatim, then a count. */
-void bs_cli_warnings(const struct bs_warnings *w)
+/* The first few of w verbatim, then a count: "bssim: KIND: ...". */
+static void kept_lines(const struct bs_warnings *w, const char *kind)
 {
+	char head[32];
 	long i;
 
+	snprintf(head, sizeof(head), "bssim: %s: ", kind);
 	for (i = 0; i < w->count && i < BS_WARN_KEEP; i++)
-		put_line("bssim: warning: ", w->first[i]);
+		put_line(head, w->first[i]);
 	if (w->count > BS_WARN_KEEP)
-		fprintf(stderr, "bssim: warning: ... and %ld more (%ld warnings in all)\n",
-			w->count - BS_WARN_KEEP, w->count);
+		fprintf(stderr, "%s... and %ld more (%ld %ss in all)\n", head,
+			w->count - BS_WARN_KEEP, w->count, kind);
+}
+
+/* Notes on the inputs (bs_scenario_notes). */
+void bs_cli_notes(const struct bs_warnings *w)
+{
+	kept_lines(w, "note");
+}
+
+/* Warnings of an input. */
+void bs_cli_warnings(const struct bs_warnings *w)
+{
+	kept_lines(w, "warning");
 }
 

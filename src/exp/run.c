@@ -223,7 +223,7 @@ bs_result *bs_run(bs_scenario *sc, const struct bs_run_opts *o,
 static int claim(struct bs_scenario *sc, const char *dir, int force,
 		 struct bs_outdir *od, struct bs_error *err)
 {
-	const char *names[8];
+	const char *names[BS_RUN_FILES_MAX];
 	int rc;
 
 	if ((rc = bs_output_check_names(dir, names,

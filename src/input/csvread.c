@@ -19,6 +19,7 @@
  * as they are.
  */
 #include "input/csvread.h"
+#include "input/textdec.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -402,16 +403,70 @@ static void src_close(struct src *s)
 
 /* ---- parsing -------------------------------------------------------------- */
 
-static int read_source(struct src *src, const char *file, bs_csv_cb cb,
-		       void *ud, struct bs_error *err)
+static void not_text(struct reader *r, const struct bs_textdec *d)
+{
+	bs_error_row(r->err, r->file, r->row + 1, NULL,
+		     "the byte at offset %llu is neither UTF-8 nor CP932 (Shift-JIS) text; expected a text CSV file: save as UTF-8 or CP932",
+		     (unsigned long long)d->bad);
+	r->rc = BS_E_INPUT;
+}
+
+/* Parse s[len] (UTF-8) into r. */
+static void feed(struct csv_parser *p, struct reader *r, const char *s,
+		 size_t len)
+{
+	if (csv_parse(p, s, len, on_field, on_row, r) != len && !r->rc) {
+		bs_error_row(r->err, r->file, r->row + 1, NULL,
+			     "malformed CSV (%s); expected fields separated by commas, quotes doubled inside quoted fields",
+			     csv_strerror(csv_error(p)));
+		r->rc = BS_E_INPUT;
+	}
+	/* a field still being read (libcsv holds it until it ends) */
+	if (!r->rc && csv_get_buffer_size(p) > BS_CSV_MAX_FIELD + CSV_BLOCK)
+		too_long(r);
+}
+
+/* One chunk s[len] of the file: NUL bytes refused, text decoded, parsed. */
+static void chunk_in(struct csv_parser *p, struct reader *r,
+		     struct bs_textdec *d,
+		     const char *s, size_t len)
+{
+	const char *nul = memchr(s, '\0', len), *t;
+	size_t n;
+	int drc;
+
+	if (nul) /* Report the row the NUL sits in: parse up to it. */
+		len = (size_t)(nul - s);
+	drc = bs_textdec_feed(d, s, len, &t, &n);
+	if (drc == BS_E_NOMEM) {
+		r->rc = BS_E_NOMEM;
+		return;
+	}
+	feed(p, r, t, n);
+	if (r->rc)
+		return;
+	if (drc == 1) {
+		not_text(r, d);
+	} else if (nul) {
+		bs_error_row(r->err, r->file, r->row + 1, NULL,
+			     "binary data (a NUL byte); expected a UTF-8 text CSV file");
+		r->rc = BS_E_INPUT;
+	}
+}
+
+static int read_source(struct src *src, const char *file,
+		       struct bs_warnings *notes, bs_csv_cb cb, void *ud,
+		       struct bs_error *err)
 {
 	struct csv_parser p;
 	struct reader r;
+	struct bs_textdec d;
 	char *chunk;
 	long got;
 	int first = 1, rc;
 
 	memset(&r, 0, sizeof(r));
+	bs_textdec_init(&d, file, CHUNK, notes);
 	r.file = file;
 	r.cb = cb;
 	r.ud = ud;
@@ -432,34 +487,17 @@ static int read_source(struct src *src, const char *file, bs_csv_cb cb,
 			    (unsigned char)s[2] == 0xBF) {
 				s += 3;
 				len -= 3;
+				bs_textdec_bom(&d);
 			}
 		}
-		if (memchr(s, '\0', len)) {
-			/* Report the row the NUL sits in: parse up to it. */
-			size_t upto = (size_t)((const char *)memchr(s, '\0', len) - s);
-			csv_parse(&p, s, upto, on_field, on_row, &r);
-			if (!r.rc) {
-				bs_error_row(err, file, r.row + 1, NULL,
-					     "binary data (a NUL byte); expected a UTF-8 text CSV file");
-				r.rc = BS_E_INPUT;
-			}
-			break;
-		}
-		if (csv_parse(&p, s, len, on_field, on_row, &r) != len &&
-		    !r.rc) {
-			bs_error_row(err, file, r.row + 1, NULL,
-				     "malformed CSV (%s); expected fields separated by commas, quotes doubled inside quoted fields",
-				     csv_strerror(csv_error(&p)));
-			r.rc = BS_E_INPUT;
-		}
-		/* a field still being read (libcsv holds it until it ends) */
-		if (!r.rc && csv_get_buffer_size(&p) > BS_CSV_MAX_FIELD + CSV_BLOCK)
-			too_long(&r);
+		chunk_in(&p, &r, &d, s, len);
 	}
 	/* a source that failed (a read error, a cut or damaged gzip stream)
 	 * is reported before the last row is finished: that row may be cut */
 	if (!r.rc && got < 0)
 		r.rc = src->rc;
+	if (!r.rc && bs_textdec_end(&d))
+		not_text(&r, &d);
 	if (!r.rc && csv_fini(&p, on_field, on_row, &r) && !r.rc) {
 		bs_error_row(err, file, r.row + 1, NULL,
 			     "malformed CSV (a quoted field is not closed at the end of the file); expected a closing quote");
@@ -473,6 +511,7 @@ static int read_source(struct src *src, const char *file, bs_csv_cb cb,
 	if (r.rc == BS_E_NOMEM && err && !err->text[0])
 		bs_error_set(err, BS_E_NOMEM, file, 0, 0, NULL, "out of memory");
 	rc = r.rc;
+	bs_textdec_release(&d);
 	csv_free(&p);
 	free(chunk);
 	free(r.buf);
@@ -495,19 +534,26 @@ int bs_csv_read_stream(FILE *fp, const char *file, bs_csv_cb cb, void *ud,
 	s.fp = fp;
 	s.fd = -1;
 	s.read = read_stdio;
-	return read_source(&s, file, cb, ud, err);
+	return read_source(&s, file, NULL, cb, ud, err);
 }
 
-int bs_csv_read_input(const char *path, const char *what, bs_csv_cb cb,
-		      void *ud, struct bs_error *err)
+int bs_csv_read_noted(const char *path, const char *what,
+		      struct bs_warnings *notes, bs_csv_cb cb, void *ud,
+		      struct bs_error *err)
 {
 	struct src s;
 	int rc = src_open(&s, path, what, err);
 
 	if (!rc)
-		rc = read_source(&s, path, cb, ud, err);
+		rc = read_source(&s, path, notes, cb, ud, err);
 	src_close(&s);
 	return rc;
+}
+
+int bs_csv_read_input(const char *path, const char *what, bs_csv_cb cb,
+		      void *ud, struct bs_error *err)
+{
+	return bs_csv_read_noted(path, what, NULL, cb, ud, err);
 }
 
 int bs_csv_read_file(const char *path, bs_csv_cb cb, void *ud,

@@ -4,6 +4,13 @@
  * line ends both work, a NUL byte (a binary file) is an error naming the
  * row, and the callback gets NUL-terminated fields.
  *
+ * Encodings: UTF-8 (with or without a byte-order mark) or CP932
+ * (Shift-JIS as Windows and Japanese Excel write it), told apart by the
+ * bytes; CP932 is converted to UTF-8 with glibc's iconv before parsing,
+ * so callbacks always get UTF-8. A file that is neither is BS_E_INPUT
+ * naming the row and the byte offset, with the hint "save as UTF-8 or
+ * CP932" (csvread.c, "encodings").
+ *
  * Rows are numbered as a spreadsheet shows them: the header is row 1 (blank
  * lines are not rows). Every row has as many fields as the header: a row
  * with more or fewer is an error naming it, in every reader alike. Also:
@@ -55,6 +62,12 @@ int bs_csv_read_input(const char *path, const char *what, bs_csv_cb cb,
 		      void *ud, struct bs_error *err);
 int bs_csv_read_file(const char *path, bs_csv_cb cb, void *ud,
 		     struct bs_error *err);
+
+/* bs_csv_read_input, noting in notes (may be NULL) what was done to the
+ * file as it was read: a CP932 file converted (see "Encodings"). */
+int bs_csv_read_noted(const char *path, const char *what,
+		      struct bs_warnings *notes, bs_csv_cb cb, void *ud,
+		      struct bs_error *err);
 
 /*
  * Map header names to column indices: for each of the k names, idx[i]

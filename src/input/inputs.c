@@ -12,7 +12,9 @@
 #include "base/limits.h"
 #include "input/triplog.h"
 
-/* A station id field: must be in the network. O(log n) (bs_network_find),
+/* A station id field: must be in the network, or be an id of it that
+ * lost its leading zeros (noted; ambiguous: an error naming both).
+ * O(log n) (bs_network_find; O(BS_ID_ZEROS log n) for a miss),
  * so every table here is read in O(rows log n); the "listed twice" checks
  * are a flag per station (and hour), O(1) a row. */
 static int station_of(const struct bs_network *net, const char *file,
@@ -20,15 +22,27 @@ static int station_of(const struct bs_network *net, const char *file,
 		      uint32_t *out, struct bs_error *err)
 {
 	const char *id = r->f[ci]; /* a row is as wide as the header */
+	uint32_t other;
 
-	*out = bs_network_find(net, id);
-	if (*out == BS_NO_STATION) {
+	if ((*out = bs_network_find(net, id)) != BS_NO_STATION)
+		return 0;
+	*out = bs_network_find_unpadded(net, id, &other);
+	if (*out != BS_NO_STATION && other != BS_NO_STATION) {
 		bs_error_row(err, file, r->row, col,
-			     "station '%s' is not in the network; expected a station_id of the stations file",
-			     id);
+			     "station '%s' is not in the network, and with its leading zeros put back it could be '%s' or '%s'; expected a station_id of the stations file as written there (read ids as text: docs/analysts.md)",
+			     id, net->ids[*out], net->ids[other]);
 		return BS_E_INPUT;
 	}
-	return 0;
+	if (*out != BS_NO_STATION) {
+		bs_warn(net->notes,
+			"%s: row %ld: matched '%s' to station '%s' (leading zeros lost: read ids as text, docs/analysts.md)",
+			file, r->row, id, net->ids[*out]);
+		return 0;
+	}
+	bs_error_row(err, file, r->row, col,
+		     "station '%s' is not in the network; expected a station_id of the stations file",
+		     id);
+	return BS_E_INPUT;
 }
 
 /* Bounds of rates, OD weights and stock: limits.h. */
@@ -126,7 +140,8 @@ int bs_stock_load(const char *path, const struct bs_network *net,
 	L.seen = calloc(net->n, 1);
 	if (!L.seen)
 		return BS_E_NOMEM;
-	rc = bs_csv_read_input(path, "a stock CSV file", stock_row, &L, err);
+	rc = bs_csv_read_noted(path, "a stock CSV file", L.net->notes,
+			       stock_row, &L, err);
 	free(L.seen);
 	*total = L.total;
 	return rc;
@@ -207,7 +222,8 @@ int bs_rates_load(const char *path, const struct bs_network *net,
 	L.seen = calloc(net->n * 24, 1);
 	if (!L.seen)
 		return BS_E_NOMEM;
-	rc = bs_csv_read_input(path, "a rates CSV file", rates_row, &L, err);
+	rc = bs_csv_read_noted(path, "a rates CSV file", L.net->notes,
+			       rates_row, &L, err);
 	free(L.seen);
 	*has_arr = L.idx[3] >= 0;
 	return rc;
@@ -277,7 +293,8 @@ int bs_od_load(const char *path, const struct bs_network *net, size_t *n,
 	memset(&L, 0, sizeof(L));
 	L.file = path;
 	L.net = net;
-	rc = bs_csv_read_input(path, "an OD CSV file", od_row, &L, err);
+	rc = bs_csv_read_noted(path, "an OD CSV file", L.net->notes,
+			       od_row, &L, err);
 	if (rc) {
 		free(L.o);
 		free(L.d);
@@ -477,7 +494,8 @@ int bs_moves_load(const char *path, const struct bs_network *net,
 	L.file = path;
 	L.net = net;
 	L.m = m;
-	rc = bs_csv_read_input(path, "a moves CSV file", moves_row, &L, err);
+	rc = bs_csv_read_noted(path, "a moves CSV file", L.net->notes,
+			       moves_row, &L, err);
 	if (rc)
 		bs_moves_release(m);
 	return rc;
@@ -561,7 +579,7 @@ int bs_ops_policy_load(const char *path, const struct bs_network *net,
 	L.seen = calloc(net->nwards * 24 + 1, 1);
 	if (!L.seen)
 		return BS_E_NOMEM;
-	rc = bs_csv_read_input(path, "an operations policy CSV file",
+	rc = bs_csv_read_noted(path, "an operations policy CSV file", L.net->notes,
 			       policy_row, &L, err);
 	free(L.seen);
 	return rc;

@@ -520,10 +520,20 @@ const struct bs_key bs_keys[] = {
 	 "write trips.csv, one row per trip (streamed to disk)", NULL},
 	{"output.language", BS_KT_ENUM, 0, 0, 0, NULL, "en|ja", NULL,
 	 PI(language),
-	 "language of the plots and report.html: en (the default) or ja (Japanese titles, labels and ward names from network.names; needs a CJK font for the plots)", NULL},
+	 "language of the plots, report.html and results.xlsx's headers: en (absent: en) or ja (Japanese titles, labels and ward names from network.names; needs a CJK font for the plots)", NULL},
 	{"output.geojson", BS_KT_BOOL, 0, 0, 0, "false", NULL, NULL,
 	 PI(geojson),
 	 "write stations.geojson: one RFC 7946 Point per port with its stations.csv results, for GIS tools and the map plot", NULL},
+	/* No defaults on purpose for the two keys below (and output.language) (as
+	 * behaviour.choice): a default is written into every resolved
+	 * scenario (summary.json) and would change the bytes of every
+	 * existing result. Absent means false / "en". */
+	{"output.xlsx", BS_KT_BOOL, 0, 0, 0, NULL, NULL, NULL,
+	 PI(xlsx),
+	 "write results.xlsx beside the CSVs: a sheet per table, headline metrics with intervals first, station ids as text (docs/analysts.md); absent: false", NULL},
+	{"output.csv_bom", BS_KT_BOOL, 0, 0, 0, NULL, NULL, NULL,
+	 PI(csv_bom),
+	 "start the run's CSV files with a UTF-8 byte-order mark, so that Excel shows Japanese names right when it opens them; absent: false (no mark)", NULL},
 };
 
 const size_t bs_nkeys = sizeof(bs_keys) / sizeof(bs_keys[0]);

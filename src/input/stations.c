@@ -261,6 +261,13 @@ static int on_row(void *ud, const struct bs_csv_row *r, struct bs_error *err)
 struct bs_network *bs_stations_load(const char *path, double radius_m,
 				    struct bs_error *err)
 {
+	return bs_stations_load_noted(path, radius_m, NULL, err);
+}
+
+struct bs_network *bs_stations_load_noted(const char *path, double radius_m,
+					  struct bs_warnings *notes,
+					  struct bs_error *err)
+{
 	struct load L;
 	struct bs_network *net = NULL;
 	size_t i;
@@ -268,7 +275,8 @@ struct bs_network *bs_stations_load(const char *path, double radius_m,
 
 	memset(&L, 0, sizeof(L));
 	L.file = path;
-	rc = bs_csv_read_input(path, "a stations CSV file", on_row, &L, err);
+	rc = bs_csv_read_noted(path, "a stations CSV file", notes, on_row, &L,
+			       err);
 	if (rc == 0 && L.n == 0) {
 		bs_error_row(err, path, 2, NULL,
 			     "no stations; expected a header then one row per station (%s)",

@@ -22,6 +22,10 @@
  */
 struct bs_network *bs_stations_load(const char *path, double radius_m,
 				    struct bs_error *err);
+/* The same, noting a converted encoding in notes (may be NULL). */
+struct bs_network *bs_stations_load_noted(const char *path, double radius_m,
+					  struct bs_warnings *notes,
+					  struct bs_error *err);
 
 /* The first five fields of a stations CSV row, "id,name,ward,lat,lon"
  * (no line end), as every writer of the file puts them: text quoted only

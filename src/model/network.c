@@ -558,6 +558,31 @@ uint32_t bs_network_find(const struct bs_network *net, const char *id)
 	return BS_NO_STATION;
 }
 
+uint32_t bs_network_find_unpadded(const struct bs_network *net,
+				  const char *id, uint32_t *other)
+{
+	char buf[BS_ID_ZEROS + 128];
+	size_t l = strlen(id), k;
+	uint32_t first = BS_NO_STATION, s;
+
+	*other = BS_NO_STATION;
+	if (l == 0 || l >= sizeof(buf) - BS_ID_ZEROS ||
+	    strspn(id, "0123456789") != l)
+		return BS_NO_STATION;
+	for (k = 1; k <= BS_ID_ZEROS; k++) {
+		memset(buf, '0', k);
+		memcpy(buf + k, id, l + 1);
+		if ((s = bs_network_find(net, buf)) == BS_NO_STATION)
+			continue;
+		if (first != BS_NO_STATION) {
+			*other = s;
+			break;
+		}
+		first = s;
+	}
+	return first;
+}
+
 /*
  * Outwards over the grid from the cell of planar point (x, y): after ring k
  * every unseen station is at least k cells away in the plane, so the search

@@ -79,6 +79,13 @@ struct bs_network {
 	size_t ntags;
 	char **tag_names;
 	uint32_t *tags;
+
+	/* Borrowed, may be NULL: where readers of tables against this
+	 * network note what they did (an id matched without its leading
+	 * zeros, a CP932 file converted); the world's notes, shown by
+	 * `run` and `check`. Writing through it is the one change a
+	 * reader makes, while the world is built (single-threaded). */
+	struct bs_warnings *notes;
 };
 
 /* Great-circle distance in metres (haversine, mean Earth radius). */
@@ -123,6 +130,16 @@ int bs__network_nb_bounds(const struct bs_network *net, double radius,
 
 /* Station index of an id, or BS_NO_STATION. O(log n). */
 uint32_t bs_network_find(const struct bs_network *net, const char *id);
+
+/* Ids lose their leading zeros in spreadsheets (`00010001` read as the
+ * number 10001). The station whose id is id with leading zeros put back,
+ * for an id of digits that is not itself in the network, or BS_NO_STATION;
+ * *other gets a second such station (ambiguous: both named to the user)
+ * or BS_NO_STATION. Up to BS_ID_ZEROS zeros are tried: O(BS_ID_ZEROS
+ * log n), on the rows that miss only. */
+#define BS_ID_ZEROS 32
+uint32_t bs_network_find_unpadded(const struct bs_network *net,
+				  const char *id, uint32_t *other);
 
 /*
  * Synthetic network: n stations of capacity cap on a square grid with the

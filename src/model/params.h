@@ -22,6 +22,7 @@ enum bs_on_full { BS_FULL_NEAREST, BS_FULL_RANDOM };
 enum bs_forbidden { BS_FORBID_TRUNCATE, BS_FORBID_LOST };
 enum bs_choice { BS_CHOICE_OFF, BS_CHOICE_ON };
 enum bs_walk_tol { BS_WALK_EXPONENTIAL, BS_WALK_STEP };
+enum bs_language { BS_LANG_EN, BS_LANG_JA };
 enum bs_settlement { BS_SETTLE_RENTING, BS_SETTLE_OWNER, BS_SETTLE_SPLIT_TIME };
 enum bs_reb_policy { BS_REB_NONE, BS_REB_THRESHOLD, BS_REB_REPATRIATE };
 enum bs_agreement_kind {
@@ -150,7 +151,9 @@ struct bs_params {
 	double ts_step_min;
 	int trips_log;
 	int geojson;         /* write stations.geojson */
-	int language;        /* output.language: 0 en, 1 ja (plots, report) */
+	int xlsx;            /* write results.xlsx */
+	int csv_bom;         /* the run's CSVs start with a UTF-8 BOM */
+	int language;        /* output.language: enum bs_language */
 };
 
 #endif

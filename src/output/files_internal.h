@@ -35,4 +35,16 @@ struct bs_trips;
 int bs__trips_join(struct bs_trips *t, uint32_t nreps, FILE *out,
 		   uint32_t *rep);
 
+/* xlsx.c: results.xlsx (output.xlsx) into out, a staged file of the
+ * folder dir (named in messages): 0, BS_E_IO or BS_E_NOMEM with err
+ * filled. */
+struct bs_scenario;
+struct bs_network;
+struct bs_summary;
+struct bs_rep_result;
+int bs__xlsx_write(FILE *out, const char *dir, const struct bs_scenario *sc,
+		   const struct bs_network *net, const struct bs_summary *s,
+		   struct bs_rep_result *const *reps, size_t nreps,
+		   struct bs_error *err);
+
 #endif

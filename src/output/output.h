@@ -216,8 +216,10 @@ int bs_output_write_table(FILE *fp, const char *table,
 			  const struct bs_summary *s,
 			  struct bs_rep_result *const *reps, size_t nreps);
 
-/* The names of the files a run of sc writes (names has room for 8); their
- * count. For bs_output_check_names before a run. */
+/* The most files a run writes (bs_output_run_names). */
+#define BS_RUN_FILES_MAX 12
+/* The names of the files a run of sc writes (names has room for
+ * BS_RUN_FILES_MAX); their count. For bs_output_check_names before a run. */
 size_t bs_output_run_names(const struct bs_scenario *sc, const char **names);
 
 /*

@@ -394,7 +394,19 @@ size_t bs_output_run_names(const struct bs_scenario *sc, const char **names)
 		names[n++] = "wards.geojson";
 	if (sc->p.trips_log)
 		names[n++] = "trips.csv";
+	if (sc->p.xlsx)
+		names[n++] = "results.xlsx";
+	/* summary, replications, stations, timeseries, flows, stations and
+	 * wards GeoJSON, trips, results.xlsx: 9 of BS_RUN_FILES_MAX */
 	return n;
+}
+
+/* output.csv_bom: a UTF-8 byte-order mark first, for Excel (which reads a
+ * CSV without one in the system's code page, CP932 in Japan). */
+static void csv_bom(FILE *fp, const struct bs_scenario *sc)
+{
+	if (sc->p.csv_bom)
+		fputs("\xEF\xBB\xBF", fp);
 }
 
 static int code_of(const struct bs_error *err, int dflt)
@@ -447,10 +459,30 @@ int bs_output_write_run(const char *dir, const struct bs_scenario *sc,
 				 JSON_INDENT(2) | JSON_REAL_PRECISION(12)) != 0;
 		fputc('\n', fp);
 	});
-	STAGE("replications.csv", write_replications(fp, net, s, reps));
-	STAGE("stations.csv", write_stations(fp, net, s));
-	STAGE("timeseries.csv", write_timeseries(fp, net, reps, nreps));
-	STAGE("flows.csv", write_flows(fp, net, reps, nreps));
+	STAGE("replications.csv", {
+		csv_bom(fp, sc);
+		write_replications(fp, net, s, reps);
+	});
+	STAGE("stations.csv", {
+		csv_bom(fp, sc);
+		write_stations(fp, net, s);
+	});
+	STAGE("timeseries.csv", {
+		csv_bom(fp, sc);
+		write_timeseries(fp, net, reps, nreps);
+	});
+	STAGE("flows.csv", {
+		csv_bom(fp, sc);
+		write_flows(fp, net, reps, nreps);
+	});
+	if (sc->p.xlsx)
+		STAGE("results.xlsx", {
+			if ((rc = bs__xlsx_write(fp, dir, sc, net, s, reps,
+						 nreps, err))) {
+				fclose(fp);
+				goto out;
+			}
+		});
 	if (sc->p.geojson)
 		STAGE("stations.geojson",
 		      bad = write_geojson(fp, net, s) == BS_E_NOMEM);
@@ -464,6 +496,7 @@ int bs_output_write_run(const char *dir, const struct bs_scenario *sc,
 		uint32_t rep = 0;
 		int e;
 		STAGE("trips.csv", {
+			csv_bom(fp, sc);
 			if ((e = bs__trips_join(trips, (uint32_t)nreps, fp, &rep))) {
 				char *p = bs__join(dir, "trips.csv");
 				fclose(fp);
@@ -482,7 +515,8 @@ int bs_output_write_run(const char *dir, const struct bs_scenario *sc,
 	    (!sc->p.geojson &&
 	     (rc = bs_staged_remove(&st, "stations.geojson", err))) ||
 	    ((!sc->p.geojson || !net->boundaries) &&
-	     (rc = bs_staged_remove(&st, "wards.geojson", err))))
+	     (rc = bs_staged_remove(&st, "wards.geojson", err))) ||
+	    (!sc->p.xlsx && (rc = bs_staged_remove(&st, "results.xlsx", err))))
 		goto out;
 	rc = bs_staged_commit(&st, err);
 out:
