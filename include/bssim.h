@@ -436,10 +436,23 @@ BS_API uint64_t bs_sweep_tasks(const bs_sweep *sw);
  * (0-based): its number and its values of the varied keys as JSON. */
 BS_API char *bs_sweep_point_label(const bs_sweep *sw, size_t p);
 
+/*
+ * What a sweep does with the tasks a folder holds: FRESH throws them away
+ * (the count is in bs_sweep_outcome.discarded); RESUME keeps them and
+ * refuses a folder holding another sweep's; KEEP, the command line's
+ * default, is RESUME whose refusal names --fresh. Keeping is safe to do
+ * by default: a task's result depends only on the sweep's fingerprint
+ * (which must match) and its number, so a resumed sweep writes the same
+ * bytes as a fresh one, and nothing computed is lost to a re-typed
+ * command.
+ */
+enum { BS_SWEEP_FRESH = 0, BS_SWEEP_RESUME = 1, BS_SWEEP_KEEP = 2 };
+
 struct bs_sweep_opts {
 	size_t size;       /* set by bs_sweep_opts_init */
 	unsigned jobs;     /* threads (default 1) */
-	int resume;        /* keep the tasks recorded in the folder */
+	int resume;        /* BS_SWEEP_FRESH (0, the default here), _RESUME
+			    * or _KEEP (below) */
 	int force;
 	int paranoid;
 	uint32_t shard_i, shard_n; /* run the I-th of N slices (1/1: all) */

@@ -405,7 +405,7 @@ START_TEST(test_refusals)
 	ck_assert_int_eq(run("merge s2", NULL, &err), 2);
 	free(err);
 	/* a fresh start over an interrupted sweep says what it dropped */
-	ck_assert_int_eq(run("sweep sweep.json -o s2", &out, &err), 0);
+	ck_assert_int_eq(run("sweep sweep.json -o s2 --fresh", &out, &err), 0);
 	ck_assert_ptr_nonnull(strstr(err, "held 9 recorded tasks"));
 	free(out);
 	free(err);
@@ -485,6 +485,50 @@ START_TEST(test_compare)
 }
 END_TEST
 
+/* Issue 16: re-typing a sweep's command keeps its recorded tasks (the
+ * default), says so before it runs, and writes the same files; --fresh
+ * starts afresh; another sweep's folder is refused naming --fresh. */
+START_TEST(test_resume_by_default)
+{
+	char *out, *err, *log;
+
+	ck_assert_int_eq(run("sweep sweep.json -o r -q", NULL, NULL), 0);
+	log = file_in("r", "sweep_tasks.jsonl");
+	ck_assert_int_eq(run("sweep sweep.json -o r", &out, &err), 0);
+	ck_assert_str_eq(err, "bssim: note: r holds 18 recorded tasks of this sweep; running only the rest (--fresh starts afresh)\n");
+	ck_assert_ptr_nonnull(strstr(out, "= 18 tasks (18 from an earlier run)"));
+	free(out);
+	free(err);
+	{
+		char *again = file_in("r", "sweep_tasks.jsonl");
+		ck_assert_str_eq(log, again); /* not a task run again */
+		free(again);
+	}
+	free(log);
+	ck_assert_int_eq(run("sweep sweep.json -o f -q", NULL, NULL), 0);
+	same_results("r", "f");
+	/* --fresh: the old behaviour, said */
+	ck_assert_int_eq(run("sweep sweep.json -o r --fresh", &out, &err), 0);
+	ck_assert_str_eq(err, "bssim: note: r held 18 recorded tasks of this sweep; started afresh without them (--fresh)\n");
+	ck_assert_ptr_nonnull(strstr(out, "(0 from an earlier run)"));
+	free(out);
+	free(err);
+	same_results("r", "f");
+	/* another sweep into the folder: refused, nothing changed */
+	free(tu_write(dir, "other.json",
+		      "{ \"bssim_sweep\": 1, \"base\": \"base.json\", \"vary\": { \"fleet.bikes\": [10, 11] } }\n"));
+	ck_assert_int_eq(run("sweep other.json -o r -q", NULL, &err), 2);
+	ck_assert_ptr_nonnull(strstr(err, "r/sweep_tasks.jsonl: holds the tasks of a different sweep"));
+	ck_assert_ptr_nonnull(strstr(err, "or pass --fresh to discard its tasks and start afresh"));
+	free(err);
+	same_results("r", "f");
+	ck_assert_int_eq(run("sweep other.json -o r -q --fresh", NULL, NULL), 0);
+	ck_assert_int_eq(run("sweep other.json -o r -q --fresh --resume", NULL, &err), 2);
+	ck_assert_str_eq(err, "bssim sweep: --resume and --fresh: expected one of them, not both\n");
+	free(err);
+}
+END_TEST
+
 /* On a terminal the sweep shows tasks done / total; --quiet shows none. */
 START_TEST(test_progress_on_tty)
 {
@@ -520,6 +564,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_interrupt_resume);
 	tcase_add_test(tc, test_interrupt_during_write);
 	tcase_add_test(tc, test_refusals);
+	tcase_add_test(tc, test_resume_by_default);
 	tcase_add_test(tc, test_compare);
 	tcase_add_test(tc, test_progress_on_tty);
 	/* make check sets BSSIM_MPI when it could build build/bssim-mpi, and

@@ -21,7 +21,7 @@ struct sweep_cli {
 	const char *file;
 	const char *outdir;
 	unsigned jobs;
-	int resume;
+	int resume; /* BS_SWEEP_KEEP unless --resume or --fresh */
 	int quiet;
 	int force;
 	int paranoid;
@@ -42,7 +42,8 @@ static const char SWEEP_HELP[] =
 	"  -j, --jobs N       run tasks on N threads (default 1); results are\n"
 	"                     identical for every N\n"
 	"      --resume       keep the tasks already recorded in DIR and run\n"
-	"                     the rest (DIR must hold the same sweep)\n"
+	"                     the rest (the default: see below)\n"
+	"      --fresh        discard the tasks recorded in DIR and start afresh\n"
 	"      --shard I/N    run only the I-th of N slices of the tasks (for\n"
 	"                     job arrays); join the folders with bssim merge\n"
 	"  -q, --quiet        print nothing but errors\n"
@@ -52,6 +53,12 @@ static const char SWEEP_HELP[] =
 	"      --force        write into a folder holding files bssim did not\n"
 	"                     write, or a run's results (refused otherwise)\n"
 	"  -h, --help         this help\n"
+	"\n"
+	"A folder holding recorded tasks of this sweep is resumed by default: a\n"
+	"task's result depends only on the sweep and its number, so resuming\n"
+	"writes the same files as starting afresh, and a re-typed command loses\n"
+	"nothing. A folder holding another sweep's tasks is refused unless\n"
+	"--fresh. Check a sweep without running it: bssim sweep --check.\n"
 	"\n"
 	"The sweep file format and the outputs: docs/sweeps.md; clusters (MPI,\n"
 	"Slurm): docs/cluster.md.\n"
@@ -77,6 +84,7 @@ static int sweep_parse(int argc, char **argv, struct sweep_cli *c)
 		{"output", required_argument, NULL, 'o'},
 		{"jobs", required_argument, NULL, 'j'},
 		{"resume", no_argument, NULL, 'r'},
+		{"fresh", no_argument, NULL, 'f'},
 		{"shard", required_argument, NULL, 'S'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"force", no_argument, NULL, 'F'},
@@ -88,6 +96,7 @@ static int sweep_parse(int argc, char **argv, struct sweep_cli *c)
 
 	memset(c, 0, sizeof(*c));
 	c->jobs = 1;
+	c->resume = BS_SWEEP_KEEP;
 	c->shard_i = c->shard_n = 1;
 	opterr = 0;
 	optind = 1;
@@ -106,7 +115,12 @@ static int sweep_parse(int argc, char **argv, struct sweep_cli *c)
 			c->jobs = (unsigned)v;
 			break;
 		case 'r':
-			c->resume = 1;
+		case 'f':
+			if (c->resume != BS_SWEEP_KEEP &&
+			    c->resume != (ch == 'r' ? BS_SWEEP_RESUME : BS_SWEEP_FRESH))
+				return bs_cli_usage("sweep",
+						    "--resume and --fresh: expected one of them, not both");
+			c->resume = ch == 'r' ? BS_SWEEP_RESUME : BS_SWEEP_FRESH;
 			break;
 		case 'S':
 			if (bs_shard_parse(optarg, &c->shard_i, &c->shard_n))
@@ -217,8 +231,12 @@ int bs_cmd_sweep(int argc, char **argv)
 		goto out;
 	}
 	bs_sweep_job_outcome(j, &o);
+	if (o.resumed && c.resume == BS_SWEEP_KEEP && !c.quiet)
+		bs_cli_say("note: %s holds %llu recorded task%s of this sweep; running only the rest (--fresh starts afresh)",
+			   bs_sweep_job_dir(j), (unsigned long long)o.resumed,
+			   o.resumed == 1 ? "" : "s");
 	if (o.discarded && !c.quiet)
-		bs_cli_say("note: %s held %llu recorded tasks of this sweep; started afresh without them (--resume keeps them)",
+		bs_cli_say("note: %s held %llu recorded tasks of this sweep; started afresh without them (--fresh)",
 			   bs_sweep_job_dir(j), (unsigned long long)o.discarded);
 	bs_cli_signals();
 	rc = bs_sweep_job_run(j, &err);
