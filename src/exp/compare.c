@@ -449,7 +449,8 @@ int bs_comparison_write(const bs_comparison *c, const char *dir, int force,
 			rc = BS_E_IO;
 		} else {
 			write_csv(c, fp);
-			if (!(rc = bs_staged_close(&st, fp, "compare.csv", err)))
+			if (!(rc = bs_staged_close(&st, fp, "compare.csv", err)) &&
+			    !(rc = bs_staged_drop_plots(&st, err)))
 				rc = bs_staged_commit(&st, err);
 		}
 	}

@@ -389,7 +389,8 @@ int bs_output_write_run(const char *dir, const struct bs_scenario *sc,
 	/* optional files of an earlier run would describe another run */
 	if ((!trips && (rc = bs_staged_remove(&st, "trips.csv", err))) ||
 	    (!sc->p.geojson &&
-	     (rc = bs_staged_remove(&st, "stations.geojson", err))))
+	     (rc = bs_staged_remove(&st, "stations.geojson", err))) ||
+	    (rc = bs_staged_drop_plots(&st, err)))
 		goto out;
 	rc = bs_staged_commit(&st, err);
 out:
