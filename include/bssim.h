@@ -403,6 +403,14 @@ BS_API bs_comparison *bs_compare(bs_scenario *a, bs_scenario *b,
 BS_API bs_comparison *bs_compare_sweep(const char *dir, const char *a,
 				       const char *b, struct bs_error *err);
 
+/* Two finished runs (bs_result_open of their folders, or in memory),
+ * paired replication by replication from their replications.csv: they
+ * must have the same seed and the same number of replications
+ * (BS_E_INPUT naming "seed" or "replications" otherwise). Labels as
+ * bs_result_labels gives them. */
+BS_API bs_comparison *bs_compare_results(const bs_result *a,
+					 const bs_result *b,
+					 struct bs_error *err);
 BS_API uint32_t bs_comparison_replications(const bs_comparison *c);
 BS_API const char *bs_comparison_label(const bs_comparison *c, int which);
 /* Wards compared one by one (0 when the two networks' wards differ: then
@@ -435,6 +443,13 @@ BS_API uint64_t bs_sweep_tasks(const bs_sweep *sw);
 /* "point 2 (agreement.type=\"full\", fleet.bikes=2000)" for point p
  * (0-based): its number and its values of the varied keys as JSON. */
 BS_API char *bs_sweep_point_label(const bs_sweep *sw, size_t p);
+/* Check every point of a loaded sweep as bs_sweep_run would before it
+ * starts (each point's scenario and world), on jobs threads, running
+ * nothing and writing nothing: 0, or BS_E_INPUT naming the lowest
+ * point at fault. Then bs_sweep_fingerprint is the 16 hex digits a
+ * folder's task log must carry to be resumed (NULL before). */
+BS_API int bs_sweep_check(bs_sweep *sw, unsigned jobs, struct bs_error *err);
+BS_API const char *bs_sweep_fingerprint(const bs_sweep *sw);
 
 /*
  * What a sweep does with the tasks a folder holds: FRESH throws them away

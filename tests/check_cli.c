@@ -86,7 +86,8 @@ START_TEST(test_help_and_version)
 	 * (keys once answered "takes no arguments") */
 	{
 		static const char *const cmds[] = {
-			"check", "sweep", "merge", "compare", "show", "keys",
+			"run", "check", "sweep", "merge", "compare", "show", "keys",
+			"limits", "schema",
 			"import", "import gbfs", "import trips", "calibrate",
 			"calibrate status", "calibrate trips", "report",
 			"plotdata"};
@@ -95,10 +96,22 @@ START_TEST(test_help_and_version)
 		for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 			snprintf(line, sizeof(line), "%s --help", cmds[i]);
 			ck_assert_msg(run(line, &out, NULL) == 0, "%s", line);
-			ck_assert_msg(strstr(out, "usage") != NULL, "%s: %s", line, out);
+			/* issue 16: every help in one shape: usage, options
+			 * (with -h), exit status, each heading a line */
+			ck_assert_msg(strncmp(out, "usage: bssim ", 13) == 0, "%s: %s", line, out);
+			ck_assert_msg(strstr(out, "\noptions:\n") != NULL, "%s: no options: %s", line, out);
+			ck_assert_msg(strstr(out, "-h, --help") != NULL, "%s: no -h: %s", line, out);
+			ck_assert_msg(strstr(out, "\nexit status: ") != NULL, "%s: no exit status: %s", line, out);
 			free(out);
 		}
 	}
+	/* each import's help is its own (trips once printed gbfs's too) */
+	ck_assert_int_eq(run("import trips --help", &out, NULL), 0);
+	ck_assert_ptr_null(strstr(out, "gbfs"));
+	free(out);
+	ck_assert_int_eq(run("import gbfs --help", &out, NULL), 0);
+	ck_assert_ptr_null(strstr(out, "import trips"));
+	free(out);
 	ck_assert_int_eq(run("", NULL, &err), 2);
 	free(err);
 	ck_assert_int_eq(run("frobnicate", NULL, &err), 2);

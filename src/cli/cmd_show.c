@@ -324,7 +324,10 @@ int bs_cmd_keys(int argc, char **argv)
 		fputs("usage: bssim keys\n\n"
 		      "Print every scenario key as a Markdown table: path, type and\n"
 		      "range, default, the condition under which it applies, and\n"
-		      "meaning (the table of docs/scenario-keys.md).\n",
+		      "meaning (the table of docs/scenario-keys.md).\n"
+		      "\noptions:\n  -h, --help   this help\n"
+		      "\nexit status: 0 success, 1 cannot write to standard output,\n"
+		      "2 bad usage.\n",
 		      stdout);
 		return 0;
 	}
@@ -340,7 +343,10 @@ int bs_cmd_limits(int argc, char **argv)
 		      "Print every size and range limit bssim enforces on its inputs as\n"
 		      "a Markdown table: what, where it is given, the bound, why (the\n"
 		      "table of docs/robustness.md). Each is refused with exit status 2\n"
-		      "before anything it would size is allocated.\n",
+		      "before anything it would size is allocated.\n"
+		      "\noptions:\n  -h, --help   this help\n"
+		      "\nexit status: 0 success, 1 cannot write to standard output,\n"
+		      "2 bad usage.\n",
 		      stdout);
 		return 0;
 	}
@@ -360,7 +366,10 @@ int bs_cmd_schema(int argc, char **argv)
 		      "and meaning (docs/bssim.schema.json). Editors that read JSON\n"
 		      "Schema (VS Code's JSON support, for one) then check and complete\n"
 		      "scenario files as they are typed; bssim's own checks stay the\n"
-		      "reference, with messages that locate every problem.\n",
+		      "reference, with messages that locate every problem.\n"
+		      "\noptions:\n  -h, --help   this help\n"
+		      "\nexit status: 0 success, 1 cannot write to standard output,\n"
+		      "2 bad usage.\n",
 		      stdout);
 		return 0;
 	}
