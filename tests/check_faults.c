@@ -254,7 +254,8 @@ static const struct writer writers[] = {
 	{"run",
 	 "run base.json -o %s -q --seed 9 --set output.trips=true --geojson",
 	 "run base.json -o %s -q --set output.trips=true --geojson", 1, RUN_FILES},
-	{"sweep", "sweep other.json -o %s -q", "sweep sweep.json -o %s -q", 1,
+	/* another sweep into the folder: --fresh (issue 16: refused without) */
+	{"sweep", "sweep other.json -o %s -q", "sweep sweep.json -o %s -q --fresh", 1,
 	 SWEEP_FILES},
 	{"merge", "merge o1 o2 -o %s -q", "merge s1 s2 -o %s -q", 1, SWEEP_FILES},
 	{"compare", "compare A.json B.json -o %s -q --seed 9",
