@@ -435,6 +435,14 @@ BS_API bs_comparison *bs_compare(bs_scenario *a, bs_scenario *b,
 BS_API bs_comparison *bs_compare_sweep(const char *dir, const char *a,
 				       const char *b, struct bs_error *err);
 
+/* Two finished runs (bs_result_open of their folders, or in memory),
+ * paired replication by replication from their replications.csv: they
+ * must have the same seed and the same number of replications
+ * (BS_E_INPUT naming "seed" or "replications" otherwise). Labels as
+ * bs_result_labels gives them. */
+BS_API bs_comparison *bs_compare_results(const bs_result *a,
+					 const bs_result *b,
+					 struct bs_error *err);
 BS_API uint32_t bs_comparison_replications(const bs_comparison *c);
 BS_API const char *bs_comparison_label(const bs_comparison *c, int which);
 /* Wards compared one by one (0 when the two networks' wards differ: then
@@ -467,11 +475,31 @@ BS_API uint64_t bs_sweep_tasks(const bs_sweep *sw);
 /* "point 2 (agreement.type=\"full\", fleet.bikes=2000)" for point p
  * (0-based): its number and its values of the varied keys as JSON. */
 BS_API char *bs_sweep_point_label(const bs_sweep *sw, size_t p);
+/* Check every point of a loaded sweep as bs_sweep_run would before it
+ * starts (each point's scenario and world), on jobs threads, running
+ * nothing and writing nothing: 0, or BS_E_INPUT naming the lowest
+ * point at fault. Then bs_sweep_fingerprint is the 16 hex digits a
+ * folder's task log must carry to be resumed (NULL before). */
+BS_API int bs_sweep_check(bs_sweep *sw, unsigned jobs, struct bs_error *err);
+BS_API const char *bs_sweep_fingerprint(const bs_sweep *sw);
+
+/*
+ * What a sweep does with the tasks a folder holds: FRESH throws them away
+ * (the count is in bs_sweep_outcome.discarded); RESUME keeps them and
+ * refuses a folder holding another sweep's; KEEP, the command line's
+ * default, is RESUME whose refusal names --fresh. Keeping is safe to do
+ * by default: a task's result depends only on the sweep's fingerprint
+ * (which must match) and its number, so a resumed sweep writes the same
+ * bytes as a fresh one, and nothing computed is lost to a re-typed
+ * command.
+ */
+enum { BS_SWEEP_FRESH = 0, BS_SWEEP_RESUME = 1, BS_SWEEP_KEEP = 2 };
 
 struct bs_sweep_opts {
 	size_t size;       /* set by bs_sweep_opts_init */
 	unsigned jobs;     /* threads (default 1) */
-	int resume;        /* keep the tasks recorded in the folder */
+	int resume;        /* BS_SWEEP_FRESH (0, the default here), _RESUME
+			    * or _KEEP (below) */
 	int force;
 	int paranoid;
 	uint32_t shard_i, shard_n; /* run the I-th of N slices (1/1: all) */

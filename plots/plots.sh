@@ -389,8 +389,18 @@ for f in "$stage"/*; do
 	fi
 done
 n=0
+# the list of what was drawn (.bssim-plots), merged with an earlier one:
+# the next result bssim writes into the folder removes exactly these, so
+# plots never sit beside results they were not drawn from
+list=$out/.bssim-plots
+if [ -L "$list" ] || { [ -e "$list" ] && [ ! -f "$list" ]; }; then
+	die "$list is not a regular file; plots.sh replaces only regular files: remove it"
+fi
+{ [ -f "$list" ] && [ ! -L "$list" ] && cat "$list"; for f in "$stage"/*; do basename "$f"; done; } |
+	sort -u >"$tmp/plots.list"
 for f in "$stage"/*; do
 	mv -f "$f" "$out/"
 	case $f in *.png) n=$((n + 1)) ;; esac
 done
+mv -f "$tmp/plots.list" "$list"
 echo "plots.sh: $n plots and report.html in $out/"

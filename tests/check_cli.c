@@ -86,7 +86,8 @@ START_TEST(test_help_and_version)
 	 * (keys once answered "takes no arguments") */
 	{
 		static const char *const cmds[] = {
-			"check", "sweep", "merge", "compare", "show", "keys",
+			"run", "check", "sweep", "merge", "compare", "show", "keys",
+			"limits", "schema",
 			"import", "import gbfs", "import trips", "calibrate",
 			"calibrate status", "calibrate trips", "report",
 			"plotdata"};
@@ -95,10 +96,22 @@ START_TEST(test_help_and_version)
 		for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 			snprintf(line, sizeof(line), "%s --help", cmds[i]);
 			ck_assert_msg(run(line, &out, NULL) == 0, "%s", line);
-			ck_assert_msg(strstr(out, "usage") != NULL, "%s: %s", line, out);
+			/* issue 16: every help in one shape: usage, options
+			 * (with -h), exit status, each heading a line */
+			ck_assert_msg(strncmp(out, "usage: bssim ", 13) == 0, "%s: %s", line, out);
+			ck_assert_msg(strstr(out, "\noptions:\n") != NULL, "%s: no options: %s", line, out);
+			ck_assert_msg(strstr(out, "-h, --help") != NULL, "%s: no -h: %s", line, out);
+			ck_assert_msg(strstr(out, "\nexit status: ") != NULL, "%s: no exit status: %s", line, out);
 			free(out);
 		}
 	}
+	/* each import's help is its own (trips once printed gbfs's too) */
+	ck_assert_int_eq(run("import trips --help", &out, NULL), 0);
+	ck_assert_ptr_null(strstr(out, "gbfs"));
+	free(out);
+	ck_assert_int_eq(run("import gbfs --help", &out, NULL), 0);
+	ck_assert_ptr_null(strstr(out, "import trips"));
+	free(out);
 	ck_assert_int_eq(run("", NULL, &err), 2);
 	free(err);
 	ck_assert_int_eq(run("frobnicate", NULL, &err), 2);
@@ -423,6 +436,83 @@ static void interrupt_at(const char *sc, const char *sub, const char *stop_at,
 	ck_assert_int_eq(tu_temporaries(out), 0);
 }
 
+/* Issue 16: show and report flag an interrupted run; show --ward shows
+ * a ward's metrics and refuses an unknown ward; show reads a sweep's
+ * folder; run warns about keys it does not use, as check lists them. */
+START_TEST(test_show_report_issue16)
+{
+	char *sc = small_scenario(""), args[4096], *out, *err, *html, p[1200];
+
+	interrupt_at(sc, "int", "rep-done:1", "50", 1, 1,
+		     "bssim: interrupt received: finishing the write of 1 replication\n"
+		     "bssim: interrupted: wrote the 1 complete replication of 50 to %s/int (run.interrupted is true in summary.json)\n",
+		     dir);
+	snprintf(args, sizeof(args), "show %s/int", dir);
+	ck_assert_int_eq(run(args, &out, &err), 0);
+	ck_assert_ptr_nonnull(strstr(out, "INTERRUPTED 1 of 50"));
+	ck_assert_ptr_nonnull(strstr(err, "int was interrupted: 1 of its 50 replications finished"));
+	free(out);
+	free(err);
+	snprintf(args, sizeof(args), "report %s/int", dir);
+	ck_assert_int_eq(run(args, NULL, NULL), 0);
+	snprintf(p, sizeof(p), "%s/int/report.html", dir);
+	html = tu_slurp(p, NULL);
+	ck_assert_ptr_nonnull(strstr(html, "<strong>Interrupted:</strong> small holds 1 of the 50 replications"));
+	free(html);
+	/* a ward's metrics, and an unknown ward */
+	snprintf(args, sizeof(args), "run %s -o %s/r -q", sc, dir);
+	ck_assert_int_eq(run(args, NULL, NULL), 0);
+	snprintf(args, sizeof(args), "show %s/r --ward Alpha", dir);
+	ck_assert_int_eq(run(args, &out, NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out, "service_level"));
+	ck_assert_ptr_null(strstr(out, "INTERRUPTED"));
+	{
+		char *all;
+		snprintf(args, sizeof(args), "show %s/r", dir);
+		ck_assert_int_eq(run(args, &all, NULL), 0);
+		ck_assert_str_ne(out, all); /* not the whole network's */
+		free(all);
+	}
+	free(out);
+	snprintf(args, sizeof(args), "show --ward Nowhere %s/r", dir);
+	ck_assert_int_eq(run(args, NULL, &err), 2);
+	ck_assert_ptr_nonnull(strstr(err, "'Nowhere' is not a ward"));
+	free(err);
+	/* a sweep's folder: one line per point */
+	{
+		char sw[2048];
+		snprintf(sw, sizeof(sw),
+			 "{ \"bssim_sweep\": 1, \"base\": \"%s\", \"replications\": 2,\n"
+			 "  \"vary\": { \"fleet.bikes\": [10, 20] } }\n", sc);
+		free(tu_write(dir, "sw.json", sw));
+		snprintf(args, sizeof(args), "sweep %s/sw.json -o %s/s -q", dir, dir);
+		ck_assert_int_eq(run(args, NULL, NULL), 0);
+		snprintf(args, sizeof(args), "show %s/s", dir);
+		ck_assert_int_eq(run(args, &out, &err), 0);
+		ck_assert_msg(strstr(out, "2 points x 2 replications (ward all)") != NULL, "%s", out);
+		ck_assert_ptr_nonnull(strstr(out, "point 1 (fleet.bikes=10)"));
+		ck_assert_ptr_nonnull(strstr(out, "point 2 (fleet.bikes=20)"));
+		free(out);
+		free(err);
+		snprintf(args, sizeof(args), "show %s/s --ward Beta", dir);
+		ck_assert_int_eq(run(args, &out, NULL), 0);
+		ck_assert_ptr_nonnull(strstr(out, "(ward Beta)"));
+		free(out);
+	}
+	/* keys a run does not use are named, as check names them */
+	snprintf(args, sizeof(args), "run %s -o %s/r --set demand.rate_per_station_per_hour=3", sc, dir);
+	ck_assert_int_eq(run(args, &out, &err), 0);
+	ck_assert_ptr_nonnull(strstr(err, "bssim: warning: given but not used by this scenario: demand.rate_per_station_per_hour\n"));
+	free(out);
+	free(err);
+	snprintf(args, sizeof(args), "run %s -o %s/r -q --set demand.rate_per_station_per_hour=3", sc, dir);
+	ck_assert_int_eq(run(args, NULL, &err), 0);
+	ck_assert_str_eq(err, "");
+	free(err);
+	free(sc);
+}
+END_TEST
+
 /* SIGINT while the replications run: the run stops, the finished ones
  * are written, marked as interrupted, exit 1. No clock: the run stops
  * itself once the first replication has finished (a test point), the
@@ -648,6 +738,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_jobs_same_bytes);
 	tcase_add_test(tc, test_seed_and_set);
 	tcase_add_test(tc, test_check_and_show);
+	tcase_add_test(tc, test_show_report_issue16);
 	tcase_add_test(tc, test_bom_crlf_csv_runs);
 	tcase_add_test(tc, test_unwritable_output);
 	tcase_add_test(tc, test_interrupt);

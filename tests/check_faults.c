@@ -254,7 +254,8 @@ static const struct writer writers[] = {
 	{"run",
 	 "run base.json -o %s -q --seed 9 --set output.trips=true --geojson",
 	 "run base.json -o %s -q --set output.trips=true --geojson", 1, RUN_FILES},
-	{"sweep", "sweep other.json -o %s -q", "sweep sweep.json -o %s -q", 1,
+	/* another sweep into the folder: --fresh (issue 16: refused without) */
+	{"sweep", "sweep other.json -o %s -q", "sweep sweep.json -o %s -q --fresh", 1,
 	 SWEEP_FILES},
 	{"merge", "merge o1 o2 -o %s -q", "merge s1 s2 -o %s -q", 1, SWEEP_FILES},
 	{"compare", "compare A.json B.json -o %s -q --seed 9",
@@ -766,6 +767,71 @@ START_TEST(test_folder_kinds)
 }
 END_TEST
 
+/* Issue 16: a run into the folder of another scenario needs --force
+ * (also a folder of an earlier bssim, whose marker names none: the name
+ * in its summary.json tells); --set into one's own folder does not. */
+START_TEST(test_folder_scenarios)
+{
+	char *err, *mk;
+
+	ck_assert_int_eq(bs("run base.json -o r -q", NULL, NULL), 0);
+	mk = slurp("r/.bssim");
+	ck_assert_ptr_nonnull(strstr(mk, "\nkind: run\nname: small\n"));
+	free(mk);
+	ck_assert_int_eq(bs("run base.json -o r -q --set fleet.bikes=12", NULL, NULL), 0);
+	ck_assert_int_eq(bs("run base.json -o r -q --set name=other", NULL, &err), 2);
+	ck_assert_str_eq(err, "bssim: r: holds the results of scenario 'small'; expected a new or empty folder, or one of scenario 'other': choose another -o, or pass --force to replace them\n");
+	free(err);
+	ck_assert_int_eq(bs("run base.json -o r -q --set name=other --force", NULL, NULL), 0);
+	mk = slurp("r/.bssim");
+	ck_assert_ptr_nonnull(strstr(mk, "\nname: other\n"));
+	free(mk);
+	ck_assert_int_eq(bs("run base.json -o r -q --set name=other", NULL, NULL), 0);
+	/* a marker of an earlier bssim: no name line */
+	free(tu_write(dir, "r/.bssim", "This folder holds bssim's results; running bssim into it again replaces them.\nkind: run\n"));
+	ck_assert_int_eq(bs("run base.json -o r -q", NULL, &err), 2);
+	ck_assert_ptr_nonnull(strstr(err, "r: holds the results of scenario 'other'"));
+	free(err);
+	ck_assert_int_eq(bs("run base.json -o r -q --set name=other", NULL, NULL), 0);
+}
+END_TEST
+
+/* Issue 16: the plots and report of the previous result never sit beside
+ * a new one: those plots.sh listed in .bssim-plots, and the fixed names
+ * of folders plotted before the list; nothing else is removed. */
+START_TEST(test_stale_plots_removed)
+{
+	static const char *const drawn[] = {"docked.png", "report.html",
+					    "small-trend.png", ".bssim-plots"};
+	size_t i;
+
+	ck_assert_int_eq(bs("run base.json -o r -q", NULL, NULL), 0);
+	free(tu_write(dir, "r/docked.png", "png"));
+	free(tu_write(dir, "r/report.html", "html"));
+	free(tu_write(dir, "r/small-trend.png", "png"));
+	free(tu_write(dir, "r/.bssim-plots", "small-trend.png\nnotes.txt\n../victim\n"));
+	free(tu_write(dir, "r/notes.txt", "mine"));
+	free(tu_write(dir, "r/mine.png", "mine"));
+	ck_assert_int_eq(bs("run base.json -o r -q", NULL, NULL), 0);
+	for (i = 0; i < sizeof(drawn) / sizeof(drawn[0]); i++) {
+		char sub[64];
+		snprintf(sub, sizeof(sub), "r/%s", drawn[i]);
+		ck_assert_msg(!tu_exists(at(sub)), "%s was left beside the new result", drawn[i]);
+	}
+	ck_assert(tu_exists(at("r/notes.txt")));
+	ck_assert(tu_exists(at("r/mine.png")));
+	ck_assert(tu_exists(at("victim")));
+	ck_assert(tu_exists(at("r/summary.json")));
+	/* a sweep's plots as well */
+	ck_assert_int_eq(bs("sweep sweep.json -o s -q", NULL, NULL), 0);
+	free(tu_write(dir, "s/service_level.png", "png"));
+	free(tu_write(dir, "s/.bssim-plots", "service_level.png\nreport.html\n"));
+	ck_assert_int_eq(bs("sweep sweep.json -o s -q --fresh", NULL, NULL), 0);
+	ck_assert(!tu_exists(at("s/service_level.png")));
+	ck_assert(!tu_exists(at("s/.bssim-plots")));
+}
+END_TEST
+
 /* ---- standard output ------------------------------------------------------- */
 
 /* Writing to a full or closed standard output is an error (exit 1, a
@@ -839,6 +905,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_one_writer_per_folder);
 	tcase_add_test(tc, test_kill_during_commit);
 	tcase_add_test(tc, test_folder_kinds);
+	tcase_add_test(tc, test_folder_scenarios);
+	tcase_add_test(tc, test_stale_plots_removed);
 	tcase_add_test(tc, test_stdout_errors);
 	tcase_add_test(tc, test_messages_one_line);
 	suite_add_tcase(s, tc);

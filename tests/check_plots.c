@@ -119,6 +119,22 @@ START_TEST(test_no_geojson_no_map)
 	snprintf(p, sizeof(p), "%s/map.png", d);
 	ck_assert(!tu_exists(p));
 	assert_report(d, 3);
+	/* issue 16: the script lists what it drew; a new result removes it */
+	{
+		char *list;
+		snprintf(p, sizeof(p), "%s/.bssim-plots", d);
+		list = tu_slurp(p, NULL);
+		ck_assert_ptr_nonnull(list);
+		ck_assert_str_eq(list, "docked.png\nempty_full.png\nflows.png\nreport.html\n");
+		free(list);
+		small_run("run", "--replications 2");
+		snprintf(p, sizeof(p), "%s/docked.png", d);
+		ck_assert(!tu_exists(p));
+		snprintf(p, sizeof(p), "%s/report.html", d);
+		ck_assert(!tu_exists(p));
+		snprintf(p, sizeof(p), "%s/.bssim-plots", d);
+		ck_assert(!tu_exists(p));
+	}
 }
 END_TEST
 

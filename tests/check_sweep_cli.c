@@ -405,7 +405,7 @@ START_TEST(test_refusals)
 	ck_assert_int_eq(run("merge s2", NULL, &err), 2);
 	free(err);
 	/* a fresh start over an interrupted sweep says what it dropped */
-	ck_assert_int_eq(run("sweep sweep.json -o s2", &out, &err), 0);
+	ck_assert_int_eq(run("sweep sweep.json -o s2 --fresh", &out, &err), 0);
 	ck_assert_ptr_nonnull(strstr(err, "held 9 recorded tasks"));
 	free(out);
 	free(err);
@@ -541,6 +541,116 @@ START_TEST(test_compare)
 }
 END_TEST
 
+/* Issue 16: re-typing a sweep's command keeps its recorded tasks (the
+ * default), says so before it runs, and writes the same files; --fresh
+ * starts afresh; another sweep's folder is refused naming --fresh. */
+START_TEST(test_resume_by_default)
+{
+	char *out, *err, *log;
+
+	ck_assert_int_eq(run("sweep sweep.json -o r -q", NULL, NULL), 0);
+	log = file_in("r", "sweep_tasks.jsonl");
+	ck_assert_int_eq(run("sweep sweep.json -o r", &out, &err), 0);
+	ck_assert_str_eq(err, "bssim: note: r holds 18 recorded tasks of this sweep; running only the rest (--fresh starts afresh)\n");
+	ck_assert_ptr_nonnull(strstr(out, "= 18 tasks (18 from an earlier run)"));
+	free(out);
+	free(err);
+	{
+		char *again = file_in("r", "sweep_tasks.jsonl");
+		ck_assert_str_eq(log, again); /* not a task run again */
+		free(again);
+	}
+	free(log);
+	ck_assert_int_eq(run("sweep sweep.json -o f -q", NULL, NULL), 0);
+	same_results("r", "f");
+	/* --fresh: the old behaviour, said */
+	ck_assert_int_eq(run("sweep sweep.json -o r --fresh", &out, &err), 0);
+	ck_assert_str_eq(err, "bssim: note: r held 18 recorded tasks of this sweep; started afresh without them (--fresh)\n");
+	ck_assert_ptr_nonnull(strstr(out, "(0 from an earlier run)"));
+	free(out);
+	free(err);
+	same_results("r", "f");
+	/* another sweep into the folder: refused, nothing changed */
+	free(tu_write(dir, "other.json",
+		      "{ \"bssim_sweep\": 1, \"base\": \"base.json\", \"vary\": { \"fleet.bikes\": [10, 11] } }\n"));
+	ck_assert_int_eq(run("sweep other.json -o r -q", NULL, &err), 2);
+	ck_assert_ptr_nonnull(strstr(err, "r/sweep_tasks.jsonl: holds the tasks of a different sweep"));
+	ck_assert_ptr_nonnull(strstr(err, "or pass --fresh to discard its tasks and start afresh"));
+	free(err);
+	same_results("r", "f");
+	ck_assert_int_eq(run("sweep other.json -o r -q --fresh", NULL, NULL), 0);
+	ck_assert_int_eq(run("sweep other.json -o r -q --fresh --resume", NULL, &err), 2);
+	ck_assert_str_eq(err, "bssim sweep: --resume and --fresh: expected one of them, not both\n");
+	free(err);
+}
+END_TEST
+
+/* Issue 16: two finished run folders compare as the two scenarios do,
+ * paired from replications.csv with no new runs; runs of another seed or
+ * another number of replications are refused, naming the key. */
+START_TEST(test_compare_run_folders)
+{
+	char *out, *err;
+
+	ck_assert_int_eq(run("run base.json -o a -q --replications 3 --set name=iso --set agreement.type=isolated", NULL, NULL), 0);
+	ck_assert_int_eq(run("run base.json -o b -q --replications 3 --set name=full", NULL, NULL), 0);
+	ck_assert_int_eq(run("compare a b --metrics service_level,trips_completed", &out, &err), 0);
+	ck_assert_str_eq(err, "");
+	ck_assert_msg(strncmp(out, "A: iso\nB: full\n3 paired replications", 36) == 0, "%s", out);
+	free(err);
+	ck_assert_ptr_nonnull(strstr(out, "trips_completed"));
+	free(out);
+	{
+		/* B - A of the folders equals B - A of the runs, pair by pair */
+		char *x, *y;
+		ck_assert_int_eq(run("run base.json -o c -q --replications 3 --set name=iso2 --set agreement.type=isolated", NULL, NULL), 0);
+		ck_assert_int_eq(run("compare a c", &x, NULL), 0);
+		ck_assert_ptr_nonnull(strstr(x, "service_level"));
+		y = strstr(x, "service_level");
+		/* identical runs: every difference is zero */
+		ck_assert_msg(strncmp(y, "service_level", 13) == 0, "%s", x);
+		ck_assert_ptr_nonnull(strstr(y, " 0  [0, 0]"));
+		free(x);
+	}
+	ck_assert_int_eq(run("run base.json -o s5 -q --replications 3 --seed 5", NULL, NULL), 0);
+	ck_assert_int_eq(run("compare a s5", NULL, &err), 2);
+	ck_assert_str_eq(err, "bssim: s5: seed: 5, and a has 4; expected the same seed (runs of different seeds do not share their random numbers, so their replications cannot be paired: run both again with --seed)\n");
+	free(err);
+	ck_assert_int_eq(run("run base.json -o r2 -q --replications 2", NULL, NULL), 0);
+	ck_assert_int_eq(run("compare a r2", NULL, &err), 2);
+	ck_assert_str_eq(err, "bssim: r2: replications: 2, and a has 3; expected the same number of replications (each is paired with the other's of the same number)\n");
+	free(err);
+	ck_assert_int_eq(run("compare a b --seed 3", NULL, &err), 2);
+	ck_assert_ptr_nonnull(strstr(err, "do not apply to run folders"));
+	free(err);
+}
+END_TEST
+
+/* Issue 16: sweep --check checks every point and lists the points and
+ * their tasks, running nothing and writing nothing; a bad point is the
+ * exit-2 error a run would give. */
+START_TEST(test_sweep_check)
+{
+	char *out, *err;
+
+	ck_assert_int_eq(run("sweep sweep.json -o c --check", &out, &err), 0);
+	ck_assert_str_eq(err, "");
+	ck_assert_msg(strstr(out, ": OK: 6 points x 3 replications = 18 tasks (fingerprint ") != NULL, "%s", out);
+	ck_assert_ptr_nonnull(strstr(out, "\n  point 1 (fleet.bikes=10, agreement.type=\"isolated\"): tasks 0 to 2\n"));
+	ck_assert_ptr_nonnull(strstr(out, "\n  point 6 (fleet.bikes=25, agreement.type=\"full\"): tasks 15 to 17\n"));
+	ck_assert_ptr_nonnull(strstr(out, "\noutput folder: c\n"));
+	free(out);
+	free(err);
+	ck_assert(!exists_in("c", "."));
+	free(tu_write(dir, "bad.json",
+		      "{ \"bssim_sweep\": 1, \"base\": \"base.json\", \"vary\": { \"fleet.bikes\": [10, 100000] } }\n"));
+	ck_assert_int_eq(run("sweep bad.json -o c --check", NULL, &err), 2);
+	ck_assert_ptr_nonnull(strstr(err, "point 2"));
+	free(err);
+	ck_assert(!exists_in("c", "."));
+}
+END_TEST
+
 /* On a terminal the sweep shows tasks done / total; --quiet shows none. */
 START_TEST(test_progress_on_tty)
 {
@@ -576,6 +686,9 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_interrupt_resume);
 	tcase_add_test(tc, test_interrupt_during_write);
 	tcase_add_test(tc, test_refusals);
+	tcase_add_test(tc, test_resume_by_default);
+	tcase_add_test(tc, test_compare_run_folders);
+	tcase_add_test(tc, test_sweep_check);
 	tcase_add_test(tc, test_compare);
 	tcase_add_test(tc, test_labels);
 	tcase_add_test(tc, test_progress_on_tty);

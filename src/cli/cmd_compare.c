@@ -12,11 +12,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
 static const char COMPARE_HELP[] =
 	"usage: bssim compare A.json B.json [options]\n"
+	"       bssim compare DIR_A DIR_B [-o DIR] [--ward W] [--metrics LIST]\n"
 	"       bssim compare --sweep DIR P Q [-o DIR] [--quiet]\n"
 	"\n"
 	"Each metric's mean difference B - A with its paired 95% confidence\n"
@@ -24,7 +26,9 @@ static const char COMPARE_HELP[] =
 	"streams (common random numbers), so the interval is built on the\n"
 	"differences within replications. The unpaired (Welch) interval is\n"
 	"shown beside it; their width ratio is what pairing buys. With --sweep,\n"
-	"A and B are points P and Q of a finished sweep in DIR (no new runs).\n"
+	"A and B are points P and Q of a finished sweep in DIR (no new runs);\n"
+	"two folders are two finished runs (bssim run), paired from their\n"
+	"replications.csv (no new runs).\n"
 	"\n"
 	"options:\n"
 	"  -o, --output DIR       also write DIR/compare.csv (every ward)\n"
@@ -40,9 +44,13 @@ static const char COMPARE_HELP[] =
 	"      --force            with -o: write into a folder holding files\n"
 	"                         bssim did not write, or a run's or sweep's\n"
 	"                         results\n"
+	"  -h, --help             this help\n"
 	"\n"
 	"The scenarios must have the same seed and replications (else the\n"
-	"pairs would not share random numbers): exit status 2 otherwise.\n";
+	"pairs would not share random numbers), and so must two run folders.\n"
+	"\n"
+	"exit status: 0 success, 1 a run failed or cannot write, 2 bad usage,\n"
+	"bad input, or two runs or scenarios that cannot be paired.\n";
 
 struct cmp {
 	const char *outdir, *ward, *sweepdir;
@@ -270,6 +278,27 @@ out:
 	return status;
 }
 
+static int is_dir(const char *p)
+{
+	struct stat sb;
+
+	return stat(p, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+/* Two finished run folders, paired from their replications.csv (no new
+ * runs): NULL with err filled when they cannot be. */
+static bs_comparison *compare_runs(const struct cmp *c, struct bs_error *err)
+{
+	bs_result *ra = NULL, *rb = NULL;
+	bs_comparison *cmp = NULL;
+
+	if ((ra = bs_result_open(c->a, err)) && (rb = bs_result_open(c->b, err)))
+		cmp = bs_compare_results(ra, rb, err);
+	bs_result_free(ra);
+	bs_result_free(rb);
+	return cmp;
+}
+
 int bs_cmd_compare(int argc, char **argv)
 {
 	struct cmp c;
@@ -297,6 +326,13 @@ int bs_cmd_compare(int argc, char **argv)
 			goto out;
 		}
 		cmp = bs_compare_sweep(c.sweepdir, c.a, c.b, &err);
+	} else if (is_dir(c.a) && is_dir(c.b)) {
+		if (c.nset) {
+			status = bs_cli_usage("compare",
+					      "--set, --seed and --replications do not apply to run folders (the runs are already made)");
+			goto out;
+		}
+		cmp = compare_runs(&c, &err);
 	} else {
 		struct bs_run_opts ro;
 		if (!(sa = bs_scenario_load(c.a, c.sets, c.nset, &err)) ||

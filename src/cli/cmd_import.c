@@ -10,15 +10,31 @@
 
 #include "cli.h"
 
+/* Each subcommand's help in the shape of every other (usage, options,
+ * exit status); `bssim import --help` lists the two. */
 static const char IMPORT_HELP[] =
+	"usage: bssim import gbfs --station-information F [options] -o stations.csv\n"
+	"       bssim import trips LOG.csv [options] -o stations.csv\n"
+	"\n"
+	"Build a stations CSV (station_id,name,ward,lat,lon,capacity) from what\n"
+	"bike-share systems publish: a GBFS feed, or a published trip log. See\n"
+	"bssim import gbfs --help and bssim import trips --help.\n"
+	"\n"
+	"options:\n"
+	"  -h, --help               this help\n"
+	"\n"
+	"exit status: 0 success, 1 cannot write, 2 bad usage or bad input.\n";
+
+static const char GBFS_HELP[] =
 	"usage: bssim import gbfs --station-information F [--system-regions F]\n"
 	"                         [--region-map ID=WARD,...] [--wards W,...]\n"
 	"                         [--capacity-from SERIES] [--station-status F\n"
 	"                          --stock-output F] -o stations.csv\n"
-	"       bssim import trips LOG.csv [--ward NAME] [--capacity K] -o stations.csv\n"
 	"\n"
-	"gbfs: read a GBFS station_information.json (1.x or 2.x) into a\n"
-	"stations CSV (station_id,name,ward,lat,lon,capacity).\n"
+	"Read a GBFS station_information.json (1.x or 2.x) into a stations CSV\n"
+	"(station_id,name,ward,lat,lon,capacity).\n"
+	"\n"
+	"options:\n"
 	"  --station-information F  the feed's station_information.json\n"
 	"  --system-regions F       its system_regions.json: region names are wards\n"
 	"  --region-map M           region id -> ward, for feeds without regions,\n"
@@ -33,18 +49,33 @@ static const char IMPORT_HELP[] =
 	"  --stock-output F         ... to F (for the scenario key fleet.initial)\n"
 	"  --utc-offset MIN         local time of JSON status files (default 540,\n"
 	"                           Tokyo)\n"
-	"\n"
-	"trips: derive the stations of a published trip log (Citi Bike's layout)\n"
-	"from its start and end stations (id, name, position). Logs carry no dock\n"
-	"counts: every station gets --capacity docks (default 20).\n"
-	"  --ward NAME              the ward of every station (default: system)\n"
-	"\n"
 	"  -o, --output F           the stations CSV to write\n"
 	"  -q, --quiet              print nothing but errors and warnings\n"
+	"  -h, --help               this help\n"
 	"\n"
 	"Rows that can be skipped safely are skipped with a warning (the first\n"
-	"few named, all counted). exit status: 0 success, 1 cannot write,\n"
-	"2 bad usage or bad input.\n";
+	"few named, all counted).\n"
+	"\n"
+	"exit status: 0 success, 1 cannot write, 2 bad usage or bad input.\n";
+
+static const char TRIPS_HELP[] =
+	"usage: bssim import trips LOG.csv [--ward NAME] [--capacity K] -o stations.csv\n"
+	"\n"
+	"Derive the stations of a published trip log (Citi Bike's layout) from\n"
+	"its start and end stations (id, name, position). Logs carry no dock\n"
+	"counts: every station gets --capacity docks.\n"
+	"\n"
+	"options:\n"
+	"  --ward NAME              the ward of every station (default: system)\n"
+	"  --capacity K             docks of every station (default 20)\n"
+	"  -o, --output F           the stations CSV to write\n"
+	"  -q, --quiet              print nothing but errors and warnings\n"
+	"  -h, --help               this help\n"
+	"\n"
+	"Rows that can be skipped safely are skipped with a warning (the first\n"
+	"few named, all counted).\n"
+	"\n"
+	"exit status: 0 success, 1 cannot write, 2 bad usage or bad input.\n";
 
 static int import_gbfs(int argc, char **argv)
 {
@@ -95,7 +126,7 @@ static int import_gbfs(int argc, char **argv)
 			break;
 		}
 		case 'h':
-			fputs(IMPORT_HELP, stdout);
+			fputs(GBFS_HELP, stdout);
 			return 0;
 		case ':':
 		default:
@@ -197,7 +228,7 @@ static int import_trips(int argc, char **argv)
 		case 'o': o.output = optarg; break;
 		case 'q': quiet = 1; break;
 		case 'h':
-			fputs(IMPORT_HELP, stdout);
+			fputs(TRIPS_HELP, stdout);
 			return 0;
 		case ':':
 		default:

@@ -44,14 +44,18 @@ static const char PLOTDATA_HELP[] =
 	"                         replication (same network, seed and\n"
 	"                         replications, else refused)\n"
 	"\n"
-	"options (sweep):\n"
-	"      --ward W           ward (default: all, the whole network)\n"
+	"options:\n"
+	"      --ward W           ward of a sweep (default: all, the whole\n"
+	"                         network)\n"
 	"      --x KEY            varied key on the x axis (default: the\n"
 	"                         first numeric key that varies)\n"
 	"  -h, --help             this help\n"
 	"\n"
 	"Series tables (timeofday, sweep) have the columns\n"
-	"X,label,S1,S1_lo,S1_hi,S2,... (see docs/plots.md).\n";
+	"X,label,S1,S1_lo,S1_hi,S2,... (see docs/plots.md).\n"
+	"\n"
+	"exit status: 0 success, 1 cannot write to standard output, 2 bad\n"
+	"usage or bad input.\n";
 
 int bs_cmd_plotdata(int argc, char **argv)
 {

@@ -26,7 +26,12 @@ static const char REPORT_HELP[] =
 	"      --title TEXT       page title (default: from the runs' names)\n"
 	"      --plot PNG[=TEXT]  embed a PNG image with a caption (repeatable,\n"
 	"                         in order)\n"
-	"  -h, --help             this help\n";
+	"  -h, --help             this help\n"
+	"\n"
+	"A run that was interrupted is flagged under the page's heading.\n"
+	"\n"
+	"exit status: 0 success, 1 cannot write, 2 bad usage or a folder that\n"
+	"holds no finished run or sweep.\n";
 
 int bs_cmd_report(int argc, char **argv)
 {

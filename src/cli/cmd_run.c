@@ -173,6 +173,24 @@ static void print_headline(const bs_result *res)
 	}
 }
 
+/* The keys given that this scenario does not use, as check lists them:
+ * one line on stderr, so that a typo'd intention (a rate for the gravity
+ * model) does not pass silently in a run either. O(keys). */
+static void warn_unused(const bs_scenario *sc)
+{
+	const char *const *keys;
+	size_t i, n = bs_scenario_unused(sc, &keys);
+	char line[1024];
+	size_t l = 0;
+
+	if (!n)
+		return;
+	for (i = 0; i < n && l < sizeof(line); i++)
+		l += (size_t)snprintf(line + l, sizeof(line) - l, "%s%s",
+				      i ? ", " : "", keys[i]);
+	bs_cli_say("warning: given but not used by this scenario: %s", line);
+}
+
 /* A resolved number of the scenario (NaN when absent). */
 static double number_of(const bs_scenario *sc, const char *key)
 {
@@ -209,6 +227,7 @@ int bs_cmd_run(int argc, char **argv)
 	if (!c.quiet) {
 		bs_cli_notes(bs_scenario_notes(sc));
 		bs_cli_warnings(bs_scenario_warnings(sc));
+		warn_unused(sc);
 	}
 	bs_cli_monitor(&mon, &watch, bs_scenario_name(sc), c.quiet);
 	bs_run_opts_init(&ro);

@@ -21,10 +21,11 @@ struct sweep_cli {
 	const char *file;
 	const char *outdir;
 	unsigned jobs;
-	int resume;
+	int resume; /* BS_SWEEP_KEEP unless --resume or --fresh */
 	int quiet;
 	int force;
 	int paranoid;
+	int check; /* --check: list the points and tasks, run nothing */
 	uint32_t shard_i, shard_n; /* 1/1 when not sharded */
 };
 
@@ -42,7 +43,11 @@ static const char SWEEP_HELP[] =
 	"  -j, --jobs N       run tasks on N threads (default 1); results are\n"
 	"                     identical for every N\n"
 	"      --resume       keep the tasks already recorded in DIR and run\n"
-	"                     the rest (DIR must hold the same sweep)\n"
+	"                     the rest (the default: see below)\n"
+	"      --fresh        discard the tasks recorded in DIR and start afresh\n"
+	"      --check        check every point (as a run would before it starts)\n"
+	"                     and list the points and their tasks; run nothing,\n"
+	"                     write nothing\n"
 	"      --shard I/N    run only the I-th of N slices of the tasks (for\n"
 	"                     job arrays); join the folders with bssim merge\n"
 	"  -q, --quiet        print nothing but errors\n"
@@ -52,6 +57,12 @@ static const char SWEEP_HELP[] =
 	"      --force        write into a folder holding files bssim did not\n"
 	"                     write, or a run's results (refused otherwise)\n"
 	"  -h, --help         this help\n"
+	"\n"
+	"A folder holding recorded tasks of this sweep is resumed by default: a\n"
+	"task's result depends only on the sweep and its number, so resuming\n"
+	"writes the same files as starting afresh, and a re-typed command loses\n"
+	"nothing. A folder holding another sweep's tasks is refused unless\n"
+	"--fresh. Check a sweep without running it: bssim sweep --check.\n"
 	"\n"
 	"The sweep file format and the outputs: docs/sweeps.md; clusters (MPI,\n"
 	"Slurm): docs/cluster.md.\n"
@@ -64,8 +75,14 @@ static const char MERGE_HELP[] =
 	"\n"
 	"Join the output folders of the shards of one sweep (bssim sweep\n"
 	"--shard I/N) into one folder holding the same files, byte for byte, as\n"
-	"a single run of the sweep. The folder must be new, empty or a sweep's\n"
-	"folder bssim wrote before, unless --force.\n"
+	"a single run of the sweep.\n"
+	"\n"
+	"options:\n"
+	"  -o, --output DIR   the folder to write (new, empty or a sweep's\n"
+	"                     folder bssim wrote before)\n"
+	"  -q, --quiet        print nothing but errors\n"
+	"      --force        write into any other folder\n"
+	"  -h, --help         this help\n"
 	"\n"
 	"exit status: 0 success, 1 cannot write, 2 bad usage or the folders are\n"
 	"not the complete shards of one sweep.\n";
@@ -77,6 +94,8 @@ static int sweep_parse(int argc, char **argv, struct sweep_cli *c)
 		{"output", required_argument, NULL, 'o'},
 		{"jobs", required_argument, NULL, 'j'},
 		{"resume", no_argument, NULL, 'r'},
+		{"fresh", no_argument, NULL, 'f'},
+		{"check", no_argument, NULL, 'C'},
 		{"shard", required_argument, NULL, 'S'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"force", no_argument, NULL, 'F'},
@@ -88,6 +107,7 @@ static int sweep_parse(int argc, char **argv, struct sweep_cli *c)
 
 	memset(c, 0, sizeof(*c));
 	c->jobs = 1;
+	c->resume = BS_SWEEP_KEEP;
 	c->shard_i = c->shard_n = 1;
 	opterr = 0;
 	optind = 1;
@@ -106,7 +126,12 @@ static int sweep_parse(int argc, char **argv, struct sweep_cli *c)
 			c->jobs = (unsigned)v;
 			break;
 		case 'r':
-			c->resume = 1;
+		case 'f':
+			if (c->resume != BS_SWEEP_KEEP &&
+			    c->resume != (ch == 'r' ? BS_SWEEP_RESUME : BS_SWEEP_FRESH))
+				return bs_cli_usage("sweep",
+						    "--resume and --fresh: expected one of them, not both");
+			c->resume = ch == 'r' ? BS_SWEEP_RESUME : BS_SWEEP_FRESH;
 			break;
 		case 'S':
 			if (bs_shard_parse(optarg, &c->shard_i, &c->shard_n))
@@ -122,6 +147,9 @@ static int sweep_parse(int argc, char **argv, struct sweep_cli *c)
 			break;
 		case 'P':
 			c->paranoid = 1;
+			break;
+		case 'C':
+			c->check = 1;
 			break;
 		case 'h':
 			if (!bs_cli_mute)
@@ -183,6 +211,37 @@ static int sweep_outcome(const struct sweep_cli *c, const bs_sweep *sw,
 	return BS_EXIT_OK;
 }
 
+/* `sweep --check`: every point checked, then the points, their values
+ * and their tasks (task = (point - 1) x replications + replication - 1),
+ * and the folder it would write. O(points). */
+static int sweep_check(const struct sweep_cli *c, bs_sweep *sw)
+{
+	struct bs_error err;
+	size_t p, np = bs_sweep_points(sw);
+	uint32_t r = bs_sweep_replications(sw);
+
+	bs_error_clear(&err);
+	if (bs_sweep_check(sw, c->jobs, &err))
+		return bs_cli_fail(&err, 0);
+	printf("%s: OK: %zu point%s x %u replication%s = %llu tasks (fingerprint %s)\n",
+	       bs_sweep_name(sw), np, np == 1 ? "" : "s", r, r == 1 ? "" : "s",
+	       (unsigned long long)bs_sweep_tasks(sw), bs_sweep_fingerprint(sw));
+	for (p = 0; p < np; p++) {
+		char *label = bs_sweep_point_label(sw, p);
+		if (!label)
+			return bs_cli_nomem("sweep", "out of memory");
+		printf("  %s: tasks %llu to %llu\n", label,
+		       (unsigned long long)(p * r),
+		       (unsigned long long)(p * r + r - 1));
+		bs_free(label);
+	}
+	if (c->outdir)
+		printf("output folder: %s\n", c->outdir);
+	else
+		printf("output folder: out/%s\n", bs_sweep_name(sw));
+	return BS_EXIT_OK;
+}
+
 int bs_cmd_sweep(int argc, char **argv)
 {
 	struct sweep_cli c;
@@ -203,6 +262,11 @@ int bs_cmd_sweep(int argc, char **argv)
 	bs_error_clear(&ferr);
 	if (!(sw = bs_sweep_load(c.file, &err)))
 		return bs_cli_fail(&err, 0);
+	if (c.check) {
+		status = sweep_check(&c, sw);
+		bs_sweep_free(sw);
+		return status;
+	}
 	bs_cli_monitor(&mon, &watch, bs_sweep_name(sw), c.quiet);
 	bs_sweep_opts_init(&so);
 	so.jobs = c.jobs;
@@ -217,8 +281,12 @@ int bs_cmd_sweep(int argc, char **argv)
 		goto out;
 	}
 	bs_sweep_job_outcome(j, &o);
+	if (o.resumed && c.resume == BS_SWEEP_KEEP && !c.quiet)
+		bs_cli_say("note: %s holds %llu recorded task%s of this sweep; running only the rest (--fresh starts afresh)",
+			   bs_sweep_job_dir(j), (unsigned long long)o.resumed,
+			   o.resumed == 1 ? "" : "s");
 	if (o.discarded && !c.quiet)
-		bs_cli_say("note: %s held %llu recorded tasks of this sweep; started afresh without them (--resume keeps them)",
+		bs_cli_say("note: %s held %llu recorded tasks of this sweep; started afresh without them (--fresh)",
 			   bs_sweep_job_dir(j), (unsigned long long)o.discarded);
 	bs_cli_signals();
 	rc = bs_sweep_job_run(j, &err);

@@ -20,6 +20,7 @@
 #include "base/pool.h"
 #include "calib/world.h"
 #include "exp/response.h"
+#include "exp/result.h"
 #include "exp/runner.h"
 #include "exp/sweep.h"
 #include "exp/sweepexec.h"
@@ -360,6 +361,82 @@ fail:
 	return NULL;
 }
 
+/* ---- two finished runs ------------------------------------------------- */
+
+/* The seed a run was made with (summary.json's "seed"), -1 when absent. */
+static long long seed_of(const bs_result *r)
+{
+	json_t *s = json_object_get(r->summary, "seed");
+
+	return json_is_integer(s) ? (long long)json_integer_value(s) : -1;
+}
+
+/* Two finished runs paired replication by replication from their files
+ * (replications.csv, read by bs_result_open): only runs of one seed and
+ * one number of replications share their random numbers pair by pair.
+ * Cost: O(replications x wards x metrics). */
+bs_comparison *bs_compare_results(const bs_result *a, const bs_result *b,
+				  struct bs_error *err)
+{
+	const bs_result *ab[2] = {a, b};
+	bs_comparison *c;
+	char *labels[2] = {NULL, NULL};
+	size_t i, k, row, M = BS_METRIC_N;
+	uint32_t r;
+
+	assert(a && b);
+	if (seed_of(a) != seed_of(b)) {
+		bs_error_set(err, BS_E_INPUT, b->dir ? b->dir : "", 0, 0, "seed",
+			     "%lld, and %s has %lld; expected the same seed (runs of different seeds do not share their random numbers, so their replications cannot be paired: run both again with --seed)",
+			     seed_of(b), a->dir ? a->dir : "the first run",
+			     seed_of(a));
+		return NULL;
+	}
+	if (a->nreps != b->nreps) {
+		bs_error_set(err, BS_E_INPUT, b->dir ? b->dir : "", 0, 0,
+			     "replications",
+			     "%u, and %s has %u; expected the same number of replications (each is paired with the other's of the same number)",
+			     b->nreps, a->dir ? a->dir : "the first run", a->nreps);
+		return NULL;
+	}
+	if (!(c = calloc(1, sizeof(*c))))
+		return nomem(c, err);
+	c->W = a->nwards == b->nwards ? a->nwards : 0;
+	for (k = 0; k < c->W; k++)
+		if (strcmp(a->wards[k], b->wards[k]))
+			c->W = 0;
+	c->reps = a->nreps;
+	row = (c->W + 1) * M;
+	if (!(c->wards = calloc(c->W + 1, sizeof(char *))) ||
+	    bs_result_labels(ab, 2, labels))
+		return nomem(c, err);
+	for (k = 0; k < c->W; k++)
+		if (!(c->wards[k] = bs_strdup(a->wards[k])))
+			break;
+	c->label[0] = labels[0] ? bs_strdup(labels[0]) : NULL;
+	c->label[1] = labels[1] ? bs_strdup(labels[1]) : NULL;
+	free(labels[0]);
+	free(labels[1]);
+	if (k < c->W || !c->label[0] || !c->label[1])
+		return nomem(c, err);
+	for (i = 0; i < 2; i++) {
+		const bs_result *x = ab[i];
+		size_t stride = (x->nwards + 1) * M;
+		if (!(c->vals[i] = calloc((size_t)c->reps * row, sizeof(double))))
+			return nomem(c, err);
+		for (r = 0; r < c->reps; r++) {
+			const double *src = x->vals + (size_t)r * stride;
+			double *dst = c->vals[i] + (size_t)r * row;
+			memcpy(dst, src, c->W * M * sizeof(double));
+			memcpy(dst + c->W * M, src + x->nwards * M,
+			       M * sizeof(double));
+		}
+	}
+	if (compute_pairs(c))
+		return nomem(c, err);
+	return c;
+}
+
 /* ---- what a comparison holds ------------------------------------------- */
 
 uint32_t bs_comparison_replications(const bs_comparison *c)
@@ -467,7 +544,8 @@ int bs_comparison_write(const bs_comparison *c, const char *dir, int force,
 			rc = BS_E_IO;
 		} else {
 			write_csv(c, fp);
-			if (!(rc = bs_staged_close(&st, fp, "compare.csv", err)))
+			if (!(rc = bs_staged_close(&st, fp, "compare.csv", err)) &&
+			    !(rc = bs_staged_drop_plots(&st, err)))
 				rc = bs_staged_commit(&st, err);
 		}
 	}

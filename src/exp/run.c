@@ -219,7 +219,7 @@ bs_result *bs_run(bs_scenario *sc, const struct bs_run_opts *o,
 }
 
 /* Claim and lock dir for a run of sc: every file it will replace a
- * regular file, the folder of kind run (or force). */
+ * regular file, the folder of kind run and of sc's scenario (or force). */
 static int claim(struct bs_scenario *sc, const char *dir, int force,
 		 struct bs_outdir *od, struct bs_error *err)
 {
@@ -229,7 +229,7 @@ static int claim(struct bs_scenario *sc, const char *dir, int force,
 	if ((rc = bs_output_check_names(dir, names,
 					bs_output_run_names(sc, names), err)))
 		return rc;
-	return bs_outdir_open(od, dir, BS_KIND_RUN, force, err);
+	return bs_outdir_open_as(od, dir, BS_KIND_RUN, sc->name, force, err);
 }
 
 int bs_run_to(bs_scenario *sc, const char *dir, const struct bs_run_opts *o,

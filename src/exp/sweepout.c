@@ -432,7 +432,8 @@ int bs_sweep_write_outputs(const struct bs_sweep *sw, struct bs_taskindex *ix,
 	js = NULL;
 	if (rc)
 		goto out;
-	if (standalone && (rc = write_standalone(sw, ix, dir, &st, err)))
+	if ((standalone && (rc = write_standalone(sw, ix, dir, &st, err))) ||
+	    (rc = bs_staged_drop_plots(&st, err)))
 		goto out;
 	rc = bs_staged_commit(&st, err);
 	goto out;

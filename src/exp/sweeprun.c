@@ -137,6 +137,18 @@ uint64_t bs_sweep_tasks(const bs_sweep *sw)
 	return sw->ntasks;
 }
 
+int bs_sweep_check(bs_sweep *sw, unsigned jobs, struct bs_error *err)
+{
+	assert(sw);
+	return bs_sweep_plan(sw, jobs ? jobs : 1, err);
+}
+
+const char *bs_sweep_fingerprint(const bs_sweep *sw)
+{
+	assert(sw);
+	return sw->plan ? sw->fingerprint : NULL;
+}
+
 char *bs_sweep_point_label(const bs_sweep *sw, size_t p)
 {
 	char buf[600];

@@ -503,8 +503,12 @@ struct bs_tasklog *bs_tasklog_open(const char *dir, const char *fingerprint,
 		}
 	}
 	if (resume) {
+		/* by default (BS_SWEEP_KEEP) another sweep's log is refused
+		 * as well: a fresh start would throw its tasks away */
 		rc = scan_fd(lg->fd, lg->path, fingerprint, ntasks,
-			     "; choose another output folder, or run without --resume to start afresh",
+			     resume == BS_SWEEP_KEEP
+				     ? "; choose another output folder, or pass --fresh to discard its tasks and start afresh"
+				     : "; choose another output folder, or run with --fresh to start afresh",
 			     &cb, &good, &empty, err);
 		if (rc)
 			goto fail;

@@ -77,7 +77,9 @@ struct bs_tasklog;
 /*
  * Open (creating it and dir if needed) dir's log for a sweep of ntasks
  * tasks with this fingerprint; the caller holds dir's lock. Fresh
- * (resume == 0): any earlier log is emptied. Resume: the earlier log must belong to the same
+ * (resume == BS_SWEEP_FRESH): any earlier log is emptied. Resume
+ * (BS_SWEEP_RESUME or BS_SWEEP_KEEP, which differ only in the hint of
+ * the message): the earlier log must belong to the same
  * sweep (else BS_E_INPUT, nothing changed); done[task] is set to 1 for each
  * recorded task (done has ntasks bytes, zeroed by the caller) and *ndone
  * counts them; *discarded (may be NULL) counts the records a fresh start

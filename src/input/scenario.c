@@ -502,6 +502,12 @@ static int validate(struct bs_scenario *sc, struct bs_error *err)
 		return serr(sc, err, "",
 			    "the scenario is %s; expected a JSON object {\"bssim\": 1, ...}",
 			    bs__json_type_name(sc->root));
+	/* a sweep file given to run or check: say what it is and what to
+	 * type, rather than that "bssim" is missing (issue 16) */
+	if (!bs_json_path(sc->root, "bssim") &&
+	    bs_json_path(sc->root, "bssim_sweep"))
+		return serr(sc, err, "bssim_sweep",
+			    "this is a sweep file; expected a scenario file (\"bssim\": 1): run a sweep with bssim sweep FILE, or check one with bssim sweep --check FILE");
 	if (!bs_json_path(sc->root, "bssim"))
 		return serr(sc, err, "bssim",
 			    "missing; expected \"bssim\": 1 (the scenario format version) at the top");

@@ -49,13 +49,15 @@ enum { TAG_READY = 1, TAG_RESULT, TAG_FAIL, TAG_STOPPED, TAG_TASK, TAG_STOP };
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
 static const char HELP[] =
-	"usage: mpirun -np N bssim-mpi sweep SWEEP.json [-o DIR] [--resume]\n"
+	"usage: mpirun -np N bssim-mpi sweep SWEEP.json [-o DIR] [--resume|--fresh]\n"
 	"                    [--shard I/N] [--quiet] [--force] [--paranoid]\n"
 	"\n"
 	"Run a sweep's tasks on N MPI ranks: rank 0 writes the output folder,\n"
 	"every rank runs tasks. The outputs are byte for byte those of\n"
 	"`bssim sweep` (docs/cluster.md). One rank per core; --jobs does not\n"
-	"apply. Other commands: the bssim executable.\n"
+	"apply. As there, a folder holding this sweep's recorded tasks is\n"
+	"resumed by default (--fresh discards them). Other commands: the bssim\n"
+	"executable.\n"
 	"\n"
 	"exit status: 0 success, 1 the sweep failed or was interrupted (run it\n"
 	"again with --resume), 2 bad usage or bad input.\n";
@@ -111,6 +113,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		{"output", required_argument, NULL, 'o'},
 		{"jobs", required_argument, NULL, 'j'},
 		{"resume", no_argument, NULL, 'r'},
+		{"fresh", no_argument, NULL, 'f'},
 		{"shard", required_argument, NULL, 'S'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"force", no_argument, NULL, 'F'},
@@ -121,6 +124,7 @@ static int parse(int argc, char **argv, struct opts *o)
 
 	memset(o, 0, sizeof(*o));
 	bs_sweep_opts_init(&o->so);
+	o->so.resume = BS_SWEEP_KEEP; /* as bssim sweep */
 	if (argc < 2 || strcmp(argv[1], "sweep")) {
 		if (rank == 0 && argc >= 2 &&
 		    (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
@@ -147,7 +151,10 @@ static int parse(int argc, char **argv, struct opts *o)
 			bad = "--jobs does not apply under MPI: run one rank per core (mpirun -np N)";
 			break;
 		case 'r':
-			o->so.resume = 1;
+			o->so.resume = BS_SWEEP_RESUME;
+			break;
+		case 'f':
+			o->so.resume = BS_SWEEP_FRESH;
 			break;
 		case 'S':
 			if (bs_shard_parse(optarg, &o->so.shard_i, &o->so.shard_n)) {

@@ -18,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "base/fmt.h"
 #include "output/files_internal.h"
 
@@ -100,11 +102,30 @@ fail: {
 }
 }
 
-/* The marker of dirfd: 1 when it is there as a regular file, with its
- * kind in kind ("" for a marker of an earlier bssim, which names none). */
-static int read_marker(int dirfd, char *kind, size_t sz)
+/* The value of the marker's line "TAG: VALUE" in out ("" when absent). */
+static void marker_line(const char *buf, const char *tag, char *out,
+			size_t sz)
 {
-	char buf[1024], *k;
+	const char *k = strstr(buf, tag);
+
+	out[0] = '\0';
+	if (k) {
+		size_t l = strcspn(k + strlen(tag), "\n");
+		if (l < sz) {
+			memcpy(out, k + strlen(tag), l);
+			out[l] = '\0';
+		}
+	}
+}
+
+/* The marker of dirfd: 1 when it is there as a regular file, with its
+ * kind in kind ("" for a marker of an earlier bssim, which names none)
+ * and, when name is not NULL, the scenario it holds in name ("" when it
+ * names none). */
+static int read_marker2(int dirfd, char *kind, size_t sz, char *name,
+			size_t namesz)
+{
+	char buf[1024];
 	struct stat sb;
 	ssize_t n;
 	int fd;
@@ -122,14 +143,40 @@ static int read_marker(int dirfd, char *kind, size_t sz)
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	buf[n > 0 ? n : 0] = '\0';
-	if ((k = strstr(buf, "\nkind: ")) != NULL) {
-		size_t l = strcspn(k + 7, "\n");
-		if (l < sz) {
-			memcpy(kind, k + 7, l);
-			kind[l] = '\0';
-		}
-	}
+	marker_line(buf, "\nkind: ", kind, sz);
+	if (name)
+		marker_line(buf, "\nname: ", name, namesz);
 	return 1;
+}
+
+static int read_marker(int dirfd, char *kind, size_t sz)
+{
+	return read_marker2(dirfd, kind, sz, NULL, 0);
+}
+
+/* The scenario name in dirfd's summary.json ("" when it has none): the
+ * name of a run folder whose marker, of an earlier bssim, names none.
+ * Cost: one parse of summary.json (a few MiB at most). */
+static void summary_name(int dirfd, char *name, size_t sz)
+{
+	int fd = openat(dirfd, "summary.json",
+			O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	struct stat sb;
+	json_t *doc = NULL;
+	const char *n;
+
+	name[0] = '\0';
+	if (fd < 0)
+		return;
+	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    sb.st_size < (off_t)512 << 20)
+		doc = json_loadfd(fd, 0, NULL);
+	close(fd);
+	n = json_string_value(json_object_get(json_object_get(doc, "scenario"),
+					      "name"));
+	if (n)
+		bs_strlcpy(name, n, sz);
+	json_decref(doc);
 }
 
 static int exists_at(int dirfd, const char *name)
@@ -175,10 +222,10 @@ static const char *kind_folder(const char *k)
 
 /* Whether dirfd may become (or stay) an output folder of this kind. Cost:
  * one pass over its entries. */
-static int check_fd(int dirfd, const char *dir, const char *kind, int force,
-		    struct bs_error *err)
+static int check_fd(int dirfd, const char *dir, const char *kind,
+		    const char *name, int force, struct bs_error *err)
 {
-	char first[256] = "", mk[64];
+	char first[256] = "", mk[64], held[256];
 	long other = 0;
 	int marked, fd2 = dup(dirfd);
 	DIR *d = fd2 >= 0 ? fdopendir(fd2) : NULL;
@@ -202,7 +249,7 @@ static int check_fd(int dirfd, const char *dir, const char *kind, int force,
 			bs_strlcpy(first, e->d_name, sizeof(first));
 	}
 	closedir(d);
-	marked = read_marker(dirfd, mk, sizeof(mk));
+	marked = read_marker2(dirfd, mk, sizeof(mk), held, sizeof(held));
 	if (force)
 		return 0;
 	if (other && !marked) {
@@ -220,11 +267,27 @@ static int check_fd(int dirfd, const char *dir, const char *kind, int force,
 			return BS_E_INPUT;
 		}
 	}
+	if (marked && name && !strcmp(kind, BS_KIND_RUN)) {
+		if (!held[0])
+			summary_name(dirfd, held, sizeof(held));
+		if (held[0] && strcmp(held, name)) {
+			bs_error_set(err, BS_E_INPUT, dir, 0, 0, NULL,
+				     "holds the results of scenario '%s'; expected a new or empty folder, or one of scenario '%s': choose another -o, or pass --force to replace them",
+				     held, name);
+			return BS_E_INPUT;
+		}
+	}
 	return 0;
 }
 
 int bs_outdir_check(const char *dir, const char *kind, int force,
 		    struct bs_error *err)
+{
+	return bs_outdir_check_as(dir, kind, NULL, force, err);
+}
+
+int bs_outdir_check_as(const char *dir, const char *kind, const char *name,
+		       int force, struct bs_error *err)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc;
 
@@ -251,7 +314,7 @@ int bs_outdir_check(const char *dir, const char *kind, int force,
 			     "cannot read the output folder: %s", strerror(e));
 		return BS_E_IO;
 	}
-	rc = check_fd(fd, dir, kind, force, err);
+	rc = check_fd(fd, dir, kind, name, force, err);
 	close(fd);
 	return rc;
 }
@@ -470,12 +533,21 @@ static int lock_dir(struct bs_outdir *od, const char *dir, struct bs_error *err)
 int bs_outdir_open(struct bs_outdir *od, const char *dir, const char *kind,
 		   int force, struct bs_error *err)
 {
-	char mk[64], text[256];
+	return bs_outdir_open_as(od, dir, kind, NULL, force, err);
+}
+
+int bs_outdir_open_as(struct bs_outdir *od, const char *dir, const char *kind,
+		      const char *name, int force, struct bs_error *err)
+{
+	char mk[64], held[256], text[600];
 	int rc;
 
+	/* a name that cannot stand on one line of the marker is not kept */
+	if (name && (strchr(name, '\n') || strlen(name) >= sizeof(held)))
+		name = NULL;
 	od->path = NULL;
 	od->fd = -1;
-	if ((rc = bs_outdir_check(dir, kind, force, err)) ||
+	if ((rc = bs_outdir_check_as(dir, kind, name, force, err)) ||
 	    (rc = bs_mkdir_p(dir, err)))
 		return rc;
 	if (!(od->path = bs_strdup(dir))) {
@@ -485,7 +557,7 @@ int bs_outdir_open(struct bs_outdir *od, const char *dir, const char *kind,
 	/* checked again under the lock: another process may have written
 	 * there between the first check and the lock */
 	if ((rc = lock_dir(od, dir, err)) ||
-	    (rc = check_fd(od->fd, dir, kind, force, err)) ||
+	    (rc = check_fd(od->fd, dir, kind, name, force, err)) ||
 	    (rc = recover(od->fd, dir, err)))
 		return rc;
 	if (access(dir, W_OK)) {
@@ -493,10 +565,12 @@ int bs_outdir_open(struct bs_outdir *od, const char *dir, const char *kind,
 			     "the output folder is not writable");
 		return BS_E_IO;
 	}
-	if (!read_marker(od->fd, mk, sizeof(mk)) || strcmp(mk, kind)) {
+	if (!read_marker2(od->fd, mk, sizeof(mk), held, sizeof(held)) ||
+	    strcmp(mk, kind) || (name && strcmp(held, name))) {
 		snprintf(text, sizeof(text),
-			 "This folder holds bssim's results; running bssim into it again replaces them.\nkind: %s\n",
-			 kind);
+			 "This folder holds bssim's results; running bssim into it again replaces them.\nkind: %s\n%s%s%s",
+			 kind, name ? "name: " : "", name ? name : "",
+			 name ? "\n" : "");
 		if ((rc = bs__write_small(od->fd, dir, BS_OUTDIR_MARK, text,
 				      "the folder's marker", err)))
 			return rc;

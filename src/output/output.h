@@ -99,6 +99,12 @@ struct bs_outdir {
  */
 int bs_outdir_open(struct bs_outdir *od, const char *dir, const char *kind,
 		   int force, struct bs_error *err);
+/* The same for a result of the scenario named name (NULL: any): a folder
+ * holding another scenario's results (the marker's "name:" line, or for
+ * a marker of an earlier bssim the name in its summary.json) is refused
+ * too, unless force; the marker records name. */
+int bs_outdir_open_as(struct bs_outdir *od, const char *dir, const char *kind,
+		      const char *name, int force, struct bs_error *err);
 void bs_outdir_close(struct bs_outdir *od);
 
 /* The checks of bs_outdir_open without creating or changing anything, for
@@ -106,6 +112,11 @@ void bs_outdir_close(struct bs_outdir *od);
  * exist. */
 int bs_outdir_check(const char *dir, const char *kind, int force,
 		    struct bs_error *err);
+int bs_outdir_check_as(const char *dir, const char *kind, const char *name,
+		       int force, struct bs_error *err);
+
+/* The list plots/plots.sh leaves of the files it drew into a folder. */
+#define BS_OUTDIR_PLOTS ".bssim-plots"
 
 /*
  * For a single file written into dir (report -o, import -o, ...): when dir
@@ -175,6 +186,13 @@ int bs_staged_close(struct bs_staged *st, FILE *fp, const char *name,
  * BS_E_NOMEM. */
 int bs_staged_remove(struct bs_staged *st, const char *name,
 		     struct bs_error *err);
+/* Have the commit remove the plots and report drawn from the folder's
+ * previous result too: the files BS_OUTDIR_PLOTS lists (those ending in
+ * .png, .svg or .html: what plots.sh draws), the list itself, and for a
+ * folder plotted before the list existed the plots' fixed names. Plots
+ * then never sit beside results they were not drawn from. 0 or
+ * BS_E_NOMEM. Cost: one read of the list (at most 1 MiB). */
+int bs_staged_drop_plots(struct bs_staged *st, struct bs_error *err);
 /* Commit every closed file (see above). BS_E_INPUT when a final name is
  * not a regular file (nothing is renamed), BS_E_IO otherwise. */
 int bs_staged_commit(struct bs_staged *st, struct bs_error *err);

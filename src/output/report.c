@@ -241,6 +241,27 @@ static void section_summary(FILE *o, const struct bs_report *rep)
 	}
 }
 
+/* Runs that were interrupted (run.interrupted in summary.json): a
+ * warning under the heading, so a partial result is never read as a
+ * whole one (issue 16). */
+static void put_interrupted(FILE *o, const struct bs_report *rep)
+{
+	size_t i;
+
+	for (i = 0; i < rep->nruns; i++) {
+		json_t *run = json_object_get(rep->runs[i].summary, "run");
+		if (!json_is_true(json_object_get(run, "interrupted")))
+			continue;
+		fprintf(o, "<p class=\"lead interrupted\"><strong>Interrupted:</strong> ");
+		esc(o, rep->runs[i].label);
+		fprintf(o, " holds %lld of the %lld replications asked for (the run was stopped); its intervals are wider than a complete run's. Run it again for all of them.</p>\n",
+			(long long)json_integer_value(json_object_get(
+				rep->runs[i].summary, "replications")),
+			(long long)json_integer_value(json_object_get(
+				run, "replications_requested")));
+	}
+}
+
 /* The two service measures, one line each: what the page leads with. */
 static const char DEF_SERVICE[] =
 	"<code>service_level</code> = trips completed / trips requested: a "
@@ -804,8 +825,10 @@ int bs__report_write_page(FILE *o, const struct bs_report *rep,
 		STYLE);
 	put_title(o, rep);
 	fprintf(o, "</h1>\n");
-	if (rep->nruns)
+	if (rep->nruns) {
 		section_summary(o, rep);
+		put_interrupted(o, rep);
+	}
 	fprintf(o, "</header>\n<main>\n");
 	if (rep->nruns) {
 		section_headline(o, rep);

@@ -516,7 +516,8 @@ int bs_output_write_run(const char *dir, const struct bs_scenario *sc,
 	     (rc = bs_staged_remove(&st, "stations.geojson", err))) ||
 	    ((!sc->p.geojson || !net->boundaries) &&
 	     (rc = bs_staged_remove(&st, "wards.geojson", err))) ||
-	    (!sc->p.xlsx && (rc = bs_staged_remove(&st, "results.xlsx", err))))
+	    (!sc->p.xlsx && (rc = bs_staged_remove(&st, "results.xlsx", err))) ||
+	    (rc = bs_staged_drop_plots(&st, err)))
 		goto out;
 	rc = bs_staged_commit(&st, err);
 out:

@@ -136,6 +136,59 @@ int bs_staged_remove(struct bs_staged *st, const char *name,
 	return 0;
 }
 
+static int drawn_name(const char *n)
+{
+	size_t l = strlen(n);
+
+	return bs__plain_name(n) && n[0] != '.' &&
+	       ((l > 4 && (!strcmp(n + l - 4, ".png") || !strcmp(n + l - 4, ".svg"))) ||
+		(l > 5 && !strcmp(n + l - 5, ".html")));
+}
+
+int bs_staged_drop_plots(struct bs_staged *st, struct bs_error *err)
+{
+	/* what plots.sh drew into a run's folder before it kept a list */
+	static const char *const fixed[] = {"docked.png", "empty_full.png",
+					    "flows.png", "map.png",
+					    "report.html"};
+	char *buf = NULL, *line, *next;
+	struct stat sb;
+	size_t i;
+	ssize_t n = 0;
+	int fd, rc = 0;
+
+	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]) && !rc; i++)
+		rc = bs_staged_remove(st, fixed[i], err);
+	/* O_NONBLOCK: a FIFO planted as the list must not hang us */
+	fd = openat(st->dirfd, BS_OUTDIR_PLOTS,
+		    O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0 || rc)
+		goto out;
+	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode) || sb.st_size > (1 << 20) ||
+	    !(buf = malloc((size_t)sb.st_size + 1)))
+		goto out;
+	while ((size_t)n < (size_t)sb.st_size) {
+		ssize_t k = read(fd, buf + n, (size_t)sb.st_size - (size_t)n);
+		if (k <= 0)
+			break;
+		n += k;
+	}
+	buf[n] = '\0';
+	for (line = buf; line && *line && !rc; line = next) {
+		if ((next = strchr(line, '\n')))
+			*next++ = '\0';
+		if (drawn_name(line))
+			rc = bs_staged_remove(st, line, err);
+	}
+	if (!rc)
+		rc = bs_staged_remove(st, BS_OUTDIR_PLOTS, err);
+out:
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return rc;
+}
+
 /* The journal of st's commit, made durable. */
 static int write_journal(struct bs_staged *st, struct bs_error *err)
 {
