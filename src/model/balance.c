@@ -129,7 +129,20 @@ struct rshift {
 	size_t np;
 	double *q;     /* [np][24] */
 	uint8_t *used; /* [np] */
+	double *fq;    /* [np][24] q with the fit's tail merged (fit_bins) */
+	uint8_t *fj;   /* [np] its bins */
 };
+
+static size_t fit_bins(double *q, size_t used);
+static size_t rshift_cell(const struct rshift *rs, double c, double *a);
+
+static void rshift_release(struct rshift *rs)
+{
+	free(rs->q);
+	free(rs->used);
+	free(rs->fq);
+	free(rs->fj);
+}
 
 static int rshift_build(const struct bs_params *p, double cmax,
 			struct rshift *rs)
@@ -148,11 +161,18 @@ static int rshift_build(const struct bs_params *p, double cmax,
 	}
 	rs->q = malloc(rs->np * 24 * sizeof(double));
 	rs->used = malloc(rs->np);
-	if (!rs->q || !rs->used)
+	rs->fq = malloc(rs->np * 24 * sizeof(double));
+	rs->fj = malloc(rs->np);
+	if (!rs->q || !rs->used || !rs->fq || !rs->fj)
 		return BS_E_NOMEM;
-	for (i = 0; i < rs->np; i++)
-		rs->used[i] = (uint8_t)bs__ride_shift(p, (double)i * rs->step,
-						      rs->q + i * 24);
+	for (i = 0; i < rs->np; i++) {
+		double *fq = rs->fq + i * 24;
+		size_t used = bs__ride_shift(p, (double)i * rs->step, rs->q + i * 24);
+		rs->used[i] = (uint8_t)used;
+		memcpy(fq, rs->q + i * 24, 24 * sizeof(double));
+		rs->fj[i] = (uint8_t)fit_bins(fq, used);
+		memset(fq + rs->fj[i], 0, (24 - rs->fj[i]) * sizeof(double));
+	}
 	return 0;
 }
 
@@ -167,21 +187,19 @@ static size_t rshift_at(const struct rshift *rs, double c, double *q)
 		memcpy(q, rs->q, 24 * sizeof(double));
 		return rs->used[0];
 	}
-	a = c / rs->step;
-	i = a >= (double)(rs->np - 2) ? rs->np - 2 : (size_t)a;
-	a -= (double)i;
+	i = rshift_cell(rs, c, &a);
 	used = rs->used[i] > rs->used[i + 1] ? rs->used[i] : rs->used[i + 1];
 	for (h = 0; h < used; h++)
 		q[h] = (1.0 - a) * rs->q[i * 24 + h] + a * rs->q[(i + 1) * 24 + h];
 	return used;
 }
 
-/* The fit's bins of a pair: the trailing hours that hold less than
- * BAL_FIT_TAIL of its rides are merged into the last hour kept, which
- * moves at most (bins - 1) x BAL_FIT_TAIL of the pair's flow by an hour
- * or more (Tokyo's longest pairs spread over 10 bins down to 1e-12, of
- * which 5 are kept) and keeps every ride. */
-#define BAL_FIT_TAIL 1e-7
+/* The fit's bins of a grid point: the trailing hours that hold less
+ * than BAL_FIT_TAIL of its rides are merged into the last hour kept,
+ * which moves at most (bins - 1) x BAL_FIT_TAIL of a pair's flow by an
+ * hour or more (Tokyo's longest pairs spread over 10 bins down to 1e-12,
+ * of which 5 are kept) and keeps every ride. */
+#define BAL_FIT_TAIL 1e-5
 static size_t fit_bins(double *q, size_t used)
 {
 	while (used > 1 && q[used - 1] < BAL_FIT_TAIL) {
@@ -189,6 +207,40 @@ static size_t fit_bins(double *q, size_t used)
 		used--;
 	}
 	return used;
+}
+
+/* The grid interval of c and the weight of its upper end. */
+static size_t rshift_cell(const struct rshift *rs, double c, double *a)
+{
+	double x = c / rs->step;
+	size_t i = x >= (double)(rs->np - 2) ? rs->np - 2 : (size_t)x;
+
+	*a = x - (double)i;
+	return i;
+}
+
+/* The fit's bins of a pair at c: the more of its interval's ends. */
+static size_t rshift_fit_bins(const struct rshift *rs, double c)
+{
+	double a;
+	size_t i;
+
+	if (rs->np == 1)
+		return 1; /* the one q is applied per destination */
+	i = rshift_cell(rs, c, &a);
+	return rs->fj[i] > rs->fj[i + 1] ? rs->fj[i] : rs->fj[i + 1];
+}
+
+/* The fit's q at c in q[0..bins), interpolated from the merged tails
+ * (each end sums to 1, so q does). */
+static void rshift_fit_at(const struct rshift *rs, double c, double *q,
+			  size_t bins)
+{
+	double a;
+	size_t i = rshift_cell(rs, c, &a), h;
+
+	for (h = 0; h < bins; h++)
+		q[h] = (1.0 - a) * rs->fq[i * 24 + h] + a * rs->fq[(i + 1) * 24 + h];
 }
 
 int bs__ride_shift_table(const struct bs_params *p, double cmax, double c,
@@ -199,8 +251,7 @@ int bs__ride_shift_table(const struct bs_params *p, double cmax, double c,
 
 	if (!rc)
 		rshift_at(&rs, c, q);
-	free(rs.q);
-	free(rs.used);
+	rshift_release(&rs);
 	return rc;
 }
 
@@ -270,49 +321,62 @@ static void bal_rows(struct bal *b, const double *kern)
 		b->ioff[s + 1] += b->ioff[s];
 }
 
-/* The columns: origins into each destination, ascending, with kf x q.
- * Two sweeps of the rows (the bins first, to size kq), each O(entries x
- * 24). */
+/* The columns: the pairs into each destination, grouped by their bins
+ * (ascending; origins ascending within), with kf x q packed in the same
+ * order, so that the sweeps run a kernel per run of equal bins. A sweep
+ * of the rows for the bins, then one per number of bins (at most 24,
+ * typically 5), each O(entries). */
 static int bal_cols(struct bal *b, const struct bs_params *p,
 		    const double *dist, const struct rshift *rs)
 {
 	const struct bs_demand *d = b->d;
 	double q[24], v = p->speed_kmh * 1000.0 / 60.0;
-	size_t s, k, j, nq = 0, *fill = malloc((b->n + 1) * sizeof(size_t));
-	float *kq;
+	size_t s, k, j, J, jmax = 1, nq = 0, total = d->dest_off[b->n];
+	size_t *fill = malloc((b->n + 1) * sizeof(size_t));
+	size_t *qfill = malloc((b->n + 1) * sizeof(size_t));
+	uint8_t *bins = malloc(total ? total : 1);
+	int rc = BS_E_NOMEM;
 
-	if (!fill)
-		return BS_E_NOMEM;
+	if (!fill || !qfill || !bins)
+		goto out;
+	memset(qfill, 0, (b->n + 1) * sizeof(size_t));
+	for (s = 0; s < b->n; s++)
+		for (k = d->dest_off[s]; k < d->dest_off[s + 1] && !d->dest_od[s]; k++) {
+			bins[k] = (uint8_t)rshift_fit_bins(rs, p->detour * dist[k] / v);
+			jmax = bins[k] > jmax ? bins[k] : jmax;
+			qfill[d->dest_idx[k] + 1] += bins[k];
+		}
+	for (s = 0; s < b->n; s++)
+		qfill[s + 1] += qfill[s];
+	nq = qfill[b->n];
+	if (!(b->kq = malloc((nq ? nq : 1) * sizeof(float))))
+		goto out;
 	memcpy(fill, b->ioff, (b->n + 1) * sizeof(size_t));
-	for (s = 0; s < b->n; s++)
-		for (k = d->dest_off[s]; k < d->dest_off[s + 1] && !d->dest_od[s]; k++) {
-			size_t e = fill[d->dest_idx[k]]++;
-			b->isrc[e] = (uint32_t)s;
-			b->ij[e] = (uint8_t)(b->jg ? 1 : fit_bins(q, rshift_at(rs, p->detour * dist[k] / v, q)));
-			nq += b->ij[e];
-		}
-	b->kq = malloc((nq ? nq : 1) * sizeof(float));
-	if (!b->kq) {
-		free(fill);
-		return BS_E_NOMEM;
-	}
-	/* the packed offset of each column's first pair */
-	for (s = 0, nq = 0; s < b->n; s++) {
-		size_t e0 = b->ioff[s];
-		fill[s] = nq;
-		for (k = e0; k < b->ioff[s + 1]; k++)
-			nq += b->ij[k];
-	}
-	for (s = 0; s < b->n; s++)
-		for (k = d->dest_off[s]; k < d->dest_off[s + 1] && !d->dest_od[s]; k++) {
-			size_t used = b->jg ? 1 : fit_bins(q, rshift_at(rs, p->detour * dist[k] / v, q));
-			kq = b->kq + fill[d->dest_idx[k]];
-			fill[d->dest_idx[k]] += used;
-			for (j = 0; j < used; j++)
-				kq[j] = b->jg ? b->kf[k] : (float)(q[j] * (double)b->kf[k]);
-		}
+	for (J = 1; J <= jmax; J++)
+		for (s = 0; s < b->n; s++)
+			for (k = d->dest_off[s]; k < d->dest_off[s + 1] && !d->dest_od[s]; k++) {
+				size_t x = d->dest_idx[k], e = fill[x];
+				float *kq = b->kq + qfill[x];
+				if (bins[k] != J)
+					continue;
+				fill[x]++;
+				qfill[x] += J;
+				b->isrc[e] = (uint32_t)s;
+				b->ij[e] = (uint8_t)J;
+				if (rs->np == 1) {
+					kq[0] = b->kf[k];
+					continue;
+				}
+				rshift_fit_at(rs, p->detour * dist[k] / v, q, J);
+				for (j = 0; j < J; j++)
+					kq[j] = (float)(q[j] * (double)b->kf[k]);
+			}
+	rc = 0;
+out:
 	free(fill);
-	return 0;
+	free(qfill);
+	free(bins);
+	return rc;
 }
 
 static int bal_init(struct bal *b, const struct bs_demand *d,
@@ -321,7 +385,7 @@ static int bal_init(struct bal *b, const struct bs_demand *d,
 {
 	size_t n = d->n, total = d->dest_off[n], k, nh = n * 24;
 	double cmax = 0.0, v = p->speed_kmh * 1000.0 / 60.0;
-	struct rshift rs = {0.0, 0, NULL, NULL};
+	struct rshift rs = {0.0, 0, NULL, NULL, NULL, NULL};
 	int rc;
 
 	memset(b, 0, sizeof(*b));
@@ -363,26 +427,114 @@ static int bal_init(struct bal *b, const struct bs_demand *d,
 	b->C = malloc(nh * b->jmax * sizeof(float));
 	rc = b->C ? 0 : BS_E_NOMEM;
 out:
-	free(rs.q);
-	free(rs.used);
+	rshift_release(&rs);
 	return rc;
 }
 
-/* z[h] += w(d, h) kf(o, d) over a row's m candidates; restrict, so the
- * hours vectorise. */
-static void row_sum(float *restrict z, const float *restrict wf,
-		    const uint32_t *restrict idx, const float *restrict kf,
-		    size_t m)
-{
-	size_t k, h;
+/*
+ * The sweeps' kernels: sums over pairs of a float times one station's 24
+ * hours. With GCC or Clang the 24 hours are six 4-float vectors held in
+ * registers for the whole sum (half the instructions of a sum through
+ * memory); elsewhere plain loops. Both add the same products in the same
+ * order, lane by lane, so they give the same floats.
+ */
+#if defined(__GNUC__) && !defined(BS_BAL_SCALAR) /* BS_BAL_SCALAR: the plain loops */
+typedef float bal_v4 __attribute__((vector_size(16)));
 
-	for (k = 0; k < m; k++) {
-		const float *wd = wf + (size_t)idx[k] * 24;
-		float kk = kf[k];
-		for (h = 0; h < 24; h++)
-			z[h] += wd[h] * kk;
-	}
+static inline bal_v4 v4_load(const float *p)
+{
+	bal_v4 v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
 }
+
+static inline void v4_store(float *p, bal_v4 v)
+{
+	memcpy(p, &v, sizeof(v));
+}
+
+/* acc[0..24) += sum over e < m of f[e * fs] x x(e)[0..24), x(e) = base +
+ * 24 idx[e]. */
+static void sum24(float *acc, const float *base, const uint32_t *idx,
+		  const float *f, size_t fs, size_t m)
+{
+	bal_v4 a0 = v4_load(acc), a1 = v4_load(acc + 4), a2 = v4_load(acc + 8);
+	bal_v4 a3 = v4_load(acc + 12), a4 = v4_load(acc + 16), a5 = v4_load(acc + 20);
+	size_t e;
+
+	for (e = 0; e < m; e++) {
+		const float *x = base + (size_t)idx[e] * 24;
+		float fe = f[e * fs];
+		bal_v4 k = {fe, fe, fe, fe};
+		a0 += k * v4_load(x);
+		a1 += k * v4_load(x + 4);
+		a2 += k * v4_load(x + 8);
+		a3 += k * v4_load(x + 12);
+		a4 += k * v4_load(x + 16);
+		a5 += k * v4_load(x + 20);
+	}
+	v4_store(acc, a0);
+	v4_store(acc + 4, a1);
+	v4_store(acc + 8, a2);
+	v4_store(acc + 12, a3);
+	v4_store(acc + 16, a4);
+	v4_store(acc + 20, a5);
+}
+
+/* The same for two bins at once, acc and acc + 24 with f[e * fs] and
+ * f[e * fs + 1]: each load of x serves both. */
+static void sum24x2(float *acc, const float *base, const uint32_t *idx,
+		    const float *f, size_t fs, size_t m)
+{
+	bal_v4 a0 = v4_load(acc), a1 = v4_load(acc + 4), a2 = v4_load(acc + 8);
+	bal_v4 a3 = v4_load(acc + 12), a4 = v4_load(acc + 16), a5 = v4_load(acc + 20);
+	bal_v4 b0 = v4_load(acc + 24), b1 = v4_load(acc + 28), b2 = v4_load(acc + 32);
+	bal_v4 b3 = v4_load(acc + 36), b4 = v4_load(acc + 40), b5 = v4_load(acc + 44);
+	size_t e;
+
+	for (e = 0; e < m; e++) {
+		const float *x = base + (size_t)idx[e] * 24;
+		float fa = f[e * fs], fb = f[e * fs + 1];
+		bal_v4 ka = {fa, fa, fa, fa}, kb = {fb, fb, fb, fb}, v;
+		v = v4_load(x); a0 += ka * v; b0 += kb * v;
+		v = v4_load(x + 4); a1 += ka * v; b1 += kb * v;
+		v = v4_load(x + 8); a2 += ka * v; b2 += kb * v;
+		v = v4_load(x + 12); a3 += ka * v; b3 += kb * v;
+		v = v4_load(x + 16); a4 += ka * v; b4 += kb * v;
+		v = v4_load(x + 20); a5 += ka * v; b5 += kb * v;
+	}
+	v4_store(acc, a0);
+	v4_store(acc + 4, a1);
+	v4_store(acc + 8, a2);
+	v4_store(acc + 12, a3);
+	v4_store(acc + 16, a4);
+	v4_store(acc + 20, a5);
+	v4_store(acc + 24, b0);
+	v4_store(acc + 28, b1);
+	v4_store(acc + 32, b2);
+	v4_store(acc + 36, b3);
+	v4_store(acc + 40, b4);
+	v4_store(acc + 44, b5);
+}
+#else
+static void sum24(float *acc, const float *base, const uint32_t *idx,
+		  const float *f, size_t fs, size_t m)
+{
+	size_t e, h;
+
+	for (e = 0; e < m; e++)
+		for (h = 0; h < 24; h++)
+			acc[h] += f[e * fs] * base[(size_t)idx[e] * 24 + h];
+}
+
+static void sum24x2(float *acc, const float *base, const uint32_t *idx,
+		    const float *f, size_t fs, size_t m)
+{
+	sum24(acc, base, idx, f, fs, m);
+	sum24(acc + 24, base, idx, f + 1, fs, m);
+}
+#endif
 
 /* The normalisers, by row: g(o, h) = dep(o, h) / z(o, h), z(o, h) = sum
  * over o's candidates of w(d, h) kf(o, d). O(entries x 24). */
@@ -399,65 +551,30 @@ static void bal_rowsweep(struct bal *b)
 			memset(g, 0, 24 * sizeof(float));
 			continue;
 		}
-		row_sum(z, b->wf, d->dest_idx + o, b->kf + o, d->dest_off[s + 1] - o);
+		sum24(z, b->wf, d->dest_idx + o, b->kf + o, 1, d->dest_off[s + 1] - o);
 		for (h = 0; h < 24; h++)
 			g[h] = dep[h] > 0.0 && z[h] > 0.0f ? (float)(dep[h] / (double)z[h]) : 0.0f;
 	}
 }
 
-/* c[j][h] += f[j] x g[h] for j < J: the bins of one pair. Up to four
- * bins share each load of g, written out so that the compiler keeps f
- * in registers and vectorises the hours (-O2); most pairs have 2 to 4.
- * About 5 instructions per bin and 4 hours. */
-static void pair_acc(float *restrict c, const float *restrict g,
-		     const float *restrict f, size_t J)
-{
-	size_t h, j = 0;
-
-	for (; J - j >= 4; j += 4) {
-		float f0 = f[j], f1 = f[j + 1], f2 = f[j + 2], f3 = f[j + 3];
-		float *restrict c0 = c + j * 24, *restrict c1 = c0 + 24;
-		float *restrict c2 = c1 + 24, *restrict c3 = c2 + 24;
-		for (h = 0; h < 24; h++) {
-			c0[h] += f0 * g[h];
-			c1[h] += f1 * g[h];
-			c2[h] += f2 * g[h];
-			c3[h] += f3 * g[h];
-		}
-	}
-	if (J - j == 3) {
-		float f0 = f[j], f1 = f[j + 1], f2 = f[j + 2];
-		float *restrict c0 = c + j * 24, *restrict c1 = c0 + 24;
-		float *restrict c2 = c1 + 24;
-		for (h = 0; h < 24; h++) {
-			c0[h] += f0 * g[h];
-			c1[h] += f1 * g[h];
-			c2[h] += f2 * g[h];
-		}
-	} else if (J - j == 2) {
-		float f0 = f[j], f1 = f[j + 1];
-		float *restrict c0 = c + j * 24, *restrict c1 = c0 + 24;
-		for (h = 0; h < 24; h++) {
-			c0[h] += f0 * g[h];
-			c1[h] += f1 * g[h];
-		}
-	} else if (J - j == 1) {
-		float f0 = f[j], *restrict c0 = c + j * 24;
-		for (h = 0; h < 24; h++)
-			c0[h] += f0 * g[h];
-	}
-}
-
-/* The column's m pairs: their origins src, bins ij and kf x q in f;
- * returns f advanced past them. */
+/* The column's m pairs (origins src, bins ij, kf x q in f, packed by
+ * pair), run by run of equal bins (bal_cols sorted them so), two bins at
+ * a time; returns f advanced past them. */
 static const float *col_sum(float *c, const float *g, const uint32_t *src,
 			    const uint8_t *ij, const float *f, size_t m)
 {
-	size_t e;
+	size_t e = 0, r, j;
 
-	for (e = 0; e < m; e++) {
-		pair_acc(c, g + (size_t)src[e] * 24, f, ij[e]);
-		f += ij[e];
+	while (e < m) {
+		size_t J = ij[e];
+		for (r = e; r < m && ij[r] == J; r++)
+			;
+		for (j = 0; j + 1 < J; j += 2)
+			sum24x2(c + j * 24, g, src + e, f + j, J, r - e);
+		if (j < J)
+			sum24(c + j * 24, g, src + e, f + j, J, r - e);
+		f += (r - e) * J;
+		e = r;
 	}
 	return f;
 }

@@ -259,7 +259,7 @@ static int size_tables(struct bs_demand *d, const struct bs_network *net,
 	d->dest_A = malloc(total * sizeof(uint32_t));
 	c->idx = malloc(maxm * sizeof(uint32_t));
 	c->w = malloc(maxm * sizeof(double));
-	c->work = malloc(bs_alias_work_size(maxm));
+	c->work = malloc(bs_alias_compact_work_size(maxm)); /* the larger */
 	if (!d->dest_idx || !d->dest_F || !d->dest_A || !c->idx || !c->w ||
 	    !c->work)
 		return BS_E_NOMEM;
