@@ -525,6 +525,59 @@ START_TEST(test_ride_shift_table)
 }
 END_TEST
 
+/*
+ * The balanced model's candidate lists, kept from the counting pass: for
+ * a short radius (lists sorted, 9 of 400 stations) and a long one (read
+ * off the station index, every station), each origin's candidates are
+ * exactly the other stations within max_trip_m, ascending.
+ */
+START_TEST(test_balanced_lists)
+{
+	struct bs_network *net = bs_network_synthetic(400, 20, 1, 300.0, 1000.0, NULL);
+	double dep[400 * 24], arr[400 * 24], radius[] = {450.0, 1e5};
+	size_t k, s, x, i;
+
+	ck_assert_ptr_nonnull(net);
+	for (i = 0; i < 400 * 24; i++) {
+		dep[i] = 1.0 + (double)(i % 7);
+		arr[i] = 1.0 + (double)(i % 5);
+	}
+	for (k = 0; k < 2; k++) {
+		struct bs_params p;
+		struct bs_demand_input in;
+		struct bs_error err;
+		struct bs_demand *d;
+		memset(&p, 0, sizeof(p));
+		p.demand = BS_DEMAND_RATES;
+		p.decay_m = 1500.0;
+		p.max_trip_m = radius[k];
+		p.weekend_factor = 1.0;
+		p.dur = BS_DUR_EXPONENTIAL;
+		p.mean_min = 15.0;
+		memset(&in, 0, sizeof(in));
+		in.dep = dep;
+		in.arr = arr;
+		in.balance = 1;
+		in.max_passes = 2;
+		d = bs_demand_new_from(net, &p, &in, &err);
+		ck_assert_msg(d != NULL, "%s", err.text);
+		for (s = 0; s < 400; s++) {
+			size_t o = d->dest_off[s], j = 0;
+			for (x = 0; x < 400; x++) {
+				if (x == s || bs_network_dist(net, (uint32_t)s, (uint32_t)x) > radius[k])
+					continue;
+				ck_assert_uint_lt(o + j, d->dest_off[s + 1]);
+				ck_assert_uint_eq(d->dest_idx[o + j], x);
+				j++;
+			}
+			ck_assert_uint_eq(o + j, d->dest_off[s + 1]);
+		}
+		bs_demand_free(d);
+	}
+	bs_network_free(net);
+}
+END_TEST
+
 START_TEST(test_gravity_table_limit)
 {
 	struct bs_network *net = grid(10000, 1);
@@ -558,6 +611,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_balanced_draw_exact);
 	tcase_add_test(tc, test_balance_warns);
 	tcase_add_test(tc, test_ride_shift_table);
+	tcase_add_test(tc, test_balanced_lists);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -87,22 +87,29 @@ struct odc {
 	double *dd; /* balanced: the candidates' distances, as collected */
 	uint32_t *pos; /* balanced: [n] where a station is in idx, or
 			* UINT32_MAX */
+	/* balanced: every origin's sorted candidates and distances as the
+	 * counting pass found them (CSR as dest_idx), so that they are not
+	 * looked up again; NULL beyond BAL_LIST_CACHE entries */
+	uint32_t *cidx;
+	double *cdist;
+	size_t ccap;
 };
+
+/* Entries the counting pass keeps (12 bytes each: 48 MB); beyond, the
+ * lists are looked up a second time instead (Tokyo: 212,166). */
+#define BAL_LIST_CACHE 4000000u
 
 static int od_count(void *ud, uint32_t s, double d)
 {
-	(void)s;
-	(void)d;
+	(void)s, (void)d;
 	((struct odc *)ud)->m++;
 	return 0;
 }
 
 static int od_add(void *ud, uint32_t s, double d)
 {
-	struct odc *c = ud;
-
 	(void)d;
-	c->idx[c->m++] = s;
+	((struct odc *)ud)->idx[((struct odc *)ud)->m++] = s;
 	return 0;
 }
 
@@ -127,8 +134,7 @@ static int cmp_u32(const void *a, const void *b)
 
 static int not_self(const void *ud, uint32_t s)
 {
-	(void)ud;
-	(void)s;
+	(void)ud, (void)s;
 	return 1;
 }
 
@@ -218,9 +224,73 @@ static int alias_of(struct bs_demand *d, size_t s, const double *w,
 	return BS_E_INPUT;
 }
 
+/* The m candidates collected in c, by index, into idx and dist (and
+ * c->pos cleared again). Tokyo's origins reach nearly every station, so
+ * a long list is read off the station-indexed positions, O(n); a short
+ * one is sorted, O(m log m). Either way the same order, so the same
+ * tables. */
+static void sort_cands(struct odc *c, size_t n, uint32_t *idx, double *dist)
+{
+	size_t k, j = 0;
+
+	if (c->m * 16 < n) /* short: sort, then read off in that order */
+		qsort(c->idx, c->m, sizeof(uint32_t), cmp_u32);
+	for (k = 0; k < (c->m * 16 < n ? c->m : n) && j < c->m; k++) {
+		uint32_t x = c->m * 16 < n ? c->idx[k] : (uint32_t)k;
+		if (c->pos[x] == UINT32_MAX)
+			continue;
+		idx[j] = x;
+		dist[j++] = c->dd[c->pos[x]];
+		c->pos[x] = UINT32_MAX;
+	}
+}
+
+/* Keep origin s's m candidates (found by the counting pass in c->idx,
+ * c->dd; an OD row, or the nearest station when m is 0) at cache offset
+ * at, sorted; drop the cache when it would pass BAL_LIST_CACHE or cannot
+ * grow (the lists are then looked up again). Clears c->pos. */
+static void cache_row(struct odc *c, const struct bs_network *net,
+		      const struct od_tab *od, size_t s, size_t at)
+{
+	size_t k, m = c->m ? c->m : 1, odm = od_total(od, s) > 0.0;
+
+	if (c->cidx && at + m > c->ccap) {
+		size_t cap = 2 * (at + m);
+		uint32_t *ni = at + m <= BAL_LIST_CACHE ? realloc(c->cidx, cap * sizeof(uint32_t)) : NULL;
+		double *nd = ni ? realloc(c->cdist, cap * sizeof(double)) : NULL;
+		c->cidx = ni ? ni : c->cidx;
+		c->cdist = nd ? nd : c->cdist;
+		c->ccap = nd ? cap : c->ccap;
+		if (!nd) {
+			free(c->cidx);
+			free(c->cdist);
+			c->cidx = NULL;
+			c->cdist = NULL;
+		}
+	}
+	if (!c->cidx) {
+		for (k = 0; k < c->m && !odm; k++)
+			c->pos[c->idx[k]] = UINT32_MAX;
+		return;
+	}
+	if (odm) {
+		for (k = 0; k < m; k++) {
+			c->cidx[at + k] = od->d[od->off[s] + k];
+			c->cdist[at + k] = 0.0;
+		}
+	} else if (c->m == 0) {
+		double dd;
+		c->cidx[at] = bs_network_nearest(net, (uint32_t)s, 0, not_self, NULL, &dd);
+		c->cdist[at] = bs_network_dist(net, (uint32_t)s, c->cidx[at]);
+	} else {
+		sort_cands(c, net->n, c->cidx + at, c->cdist + at);
+	}
+}
+
 /* The size of every origin's candidate list (an OD table's row, or the
  * stations within max_trip_m), the tables and the scratch for the
- * largest. 0, BS_E_NOMEM, or BS_E_LIMIT with err filled. */
+ * largest (balanced: the lists themselves, cache_row). 0, BS_E_NOMEM, or
+ * BS_E_LIMIT with err filled. */
 static int size_tables(struct bs_demand *d, const struct bs_network *net,
 		       const struct bs_params *p,
 		       const struct bs_demand_input *in, struct od_tab *od,
@@ -228,18 +298,33 @@ static int size_tables(struct bs_demand *d, const struct bs_network *net,
 {
 	size_t s, total = 0, maxm = 0;
 
+	int bal = in && in->balance && in->arr;
+
 	d->dest_off = calloc(net->n + 1, sizeof(size_t));
 	if (!d->dest_off)
 		return BS_E_NOMEM;
 	if (in && in->nod && od_group(in, net->n, od))
 		return BS_E_NOMEM;
+	if (bal) {
+		c->idx = malloc(net->n * sizeof(uint32_t));
+		c->dd = malloc(net->n * sizeof(double));
+		c->pos = malloc(net->n * sizeof(uint32_t));
+		c->cidx = malloc(1024 * sizeof(uint32_t));
+		c->cdist = malloc(1024 * sizeof(double));
+		c->ccap = 1024;
+		if (!c->idx || !c->dd || !c->pos || !c->cidx || !c->cdist)
+			return BS_E_NOMEM;
+		memset(c->pos, 0xff, net->n * sizeof(uint32_t));
+	}
 	for (s = 0; s < net->n; s++) {
 		c->m = 0;
 		if (od_total(od, s) > 0.0)
 			c->m = od->off[s + 1] - od->off[s];
 		else
 			bs_network_for_within(net, (uint32_t)s, p->max_trip_m,
-					      od_count, c);
+					      bal ? od_add_dist : od_count, c);
+		if (bal)
+			cache_row(c, net, od, s, total);
 		if (c->m == 0)
 			c->m = 1; /* falls back to the nearest other station */
 		total += c->m;
@@ -257,46 +342,16 @@ static int size_tables(struct bs_demand *d, const struct bs_network *net,
 	d->dest_idx = malloc(total * sizeof(uint32_t));
 	d->dest_F = malloc(total * sizeof(double));
 	d->dest_A = malloc(total * sizeof(uint32_t));
-	c->idx = malloc(maxm * sizeof(uint32_t));
+	if (!bal)
+		c->idx = malloc(maxm * sizeof(uint32_t));
 	c->w = malloc(maxm * sizeof(double));
 	c->work = malloc(bs_alias_compact_work_size(maxm)); /* the larger */
 	if (!d->dest_idx || !d->dest_F || !d->dest_A || !c->idx || !c->w ||
 	    !c->work)
 		return BS_E_NOMEM;
-	if (in && in->balance && in->arr) {
-		c->dd = malloc(maxm * sizeof(double));
-		c->pos = malloc(net->n * sizeof(uint32_t));
-		if (!c->dd || !c->pos)
-			return BS_E_NOMEM;
-		memset(c->pos, 0xff, net->n * sizeof(uint32_t));
-	}
+	if (c->cidx)
+		memcpy(d->dest_idx, c->cidx, total * sizeof(uint32_t));
 	return 0;
-}
-
-/* The m candidates collected in c, by index, into idx and dist (and
- * c->pos cleared again). Tokyo's origins reach nearly every station, so
- * a long list is read off the station-indexed positions, O(n); a short
- * one is sorted, O(m log m). Either way the same order, so the same
- * tables. */
-static void sort_cands(struct odc *c, size_t n, uint32_t *idx, double *dist)
-{
-	size_t k, j = 0;
-
-	if (c->m * 16 >= n) {
-		for (k = 0; k < n && j < c->m; k++)
-			if (c->pos[k] != UINT32_MAX) {
-				idx[j] = (uint32_t)k;
-				dist[j++] = c->dd[c->pos[k]];
-				c->pos[k] = UINT32_MAX;
-			}
-		return;
-	}
-	qsort(c->idx, c->m, sizeof(uint32_t), cmp_u32);
-	for (k = 0; k < c->m; k++) {
-		idx[k] = c->idx[k];
-		dist[k] = c->dd[c->pos[idx[k]]];
-		c->pos[idx[k]] = UINT32_MAX;
-	}
 }
 
 /* Candidates of every origin (sorted by index; the nearest other station
@@ -323,16 +378,21 @@ static void balanced_lists(struct bs_demand *d, const struct bs_network *net,
 			}
 			continue;
 		}
-		bs_network_for_within(net, (uint32_t)s, p->max_trip_m,
-				      od_add_dist, c);
-		if (c->m == 0) {
-			double dd;
-			idx[0] = bs_network_nearest(net, (uint32_t)s, 0,
-						    not_self, NULL, &dd);
-			dist[o] = bs_network_dist(net, (uint32_t)s, idx[0]);
-			c->m = 1;
+		if (c->cidx) { /* kept by the counting pass */
+			c->m = d->dest_off[s + 1] - o;
+			memcpy(dist + o, c->cdist + o, c->m * sizeof(double));
 		} else {
-			sort_cands(c, net->n, idx, dist + o);
+			bs_network_for_within(net, (uint32_t)s, p->max_trip_m,
+					      od_add_dist, c);
+			if (c->m == 0) {
+				double dd;
+				idx[0] = bs_network_nearest(net, (uint32_t)s, 0,
+							    not_self, NULL, &dd);
+				dist[o] = bs_network_dist(net, (uint32_t)s, idx[0]);
+				c->m = 1;
+			} else {
+				sort_cands(c, net->n, idx, dist + o);
+			}
 		}
 		for (k = 0; k < c->m; k++)
 			kern[o + k] = exp(-dist[o + k] / p->decay_m);
@@ -541,7 +601,7 @@ static int build_gravity_od(struct bs_demand *d, const struct bs_network *net,
 			    const struct bs_demand_input *in,
 			    struct bs_error *err)
 {
-	struct odc c = {NULL, NULL, 0, NULL, NULL, NULL};
+	struct odc c = {NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0};
 	struct od_tab od = {NULL, NULL, NULL};
 	int rc = size_tables(d, net, p, in, &od, &c, err);
 
@@ -555,6 +615,8 @@ static int build_gravity_od(struct bs_demand *d, const struct bs_network *net,
 	free(c.w);
 	free(c.dd);
 	free(c.pos);
+	free(c.cidx);
+	free(c.cdist);
 	free(od.off);
 	free(od.d);
 	free(od.w);
