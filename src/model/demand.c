@@ -502,6 +502,10 @@ static int build_balanced(struct bs_demand *d, const struct bs_network *net,
 	if (!kern || !dist || !d->dest_od || !d->dest_w)
 		goto out;
 	balanced_lists(d, net, p, od, c, kern, dist);
+	free(c->cidx); /* read: 12 bytes an entry less at the peak */
+	free(c->cdist);
+	c->cidx = NULL;
+	c->cdist = NULL;
 	for (s = 0; s < net->n; s++)
 		nod += d->dest_od[s];
 	rc = 0;
