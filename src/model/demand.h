@@ -36,7 +36,7 @@
  *             balance.c); P(d | o, h) is proportional to
  *             w(d, h) * exp(-dist / decay), one compact alias table per
  *             origin and hour with requests (exact, one uniform per draw;
- *             6 bytes per candidate and hour with requests: 18.5 MB for
+ *             6 bytes per candidate and hour with requests: 19.6 MB for
  *             Tokyo, shared by all replications). Without balance the
  *             weight is the station's arrivals per day (docks when the
  *             table has none).
@@ -70,9 +70,8 @@
 /* The balancing's cap and tolerance: it stops once at most this share of
  * the day's expected arrivals falls in another (station, hour) than the
  * table's, or once it stops improving, else after this many passes with
- * a warning (each pass costs
- * O(candidate entries x 24 x (2 + hours a ride spans)); Tokyo: about
- * 160 M instructions). */
+ * a warning (each pass costs O(candidate entries x 24 x (1 + hours a
+ * ride spans)); Tokyo: about 24 M instructions, 12 passes). */
 #define BS_BALANCE_TOL 1e-3
 #define BS_BALANCE_MAX_PASSES 60
 
