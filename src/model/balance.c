@@ -454,6 +454,18 @@ static inline void v4_store(float *p, bal_v4 v)
 	memcpy(p, &v, sizeof(v));
 }
 
+/* 24 floats from six vectors */
+static inline void v4_store6(float *p, bal_v4 a0, bal_v4 a1, bal_v4 a2,
+			     bal_v4 a3, bal_v4 a4, bal_v4 a5)
+{
+	v4_store(p, a0);
+	v4_store(p + 4, a1);
+	v4_store(p + 8, a2);
+	v4_store(p + 12, a3);
+	v4_store(p + 16, a4);
+	v4_store(p + 20, a5);
+}
+
 /* acc[0..24) += sum over e < m of f[e * fs] x x(e)[0..24), x(e) = base +
  * 24 idx[e]. */
 static void sum24(float *acc, const float *base, const uint32_t *idx,
@@ -474,12 +486,7 @@ static void sum24(float *acc, const float *base, const uint32_t *idx,
 		a4 += k * v4_load(x + 16);
 		a5 += k * v4_load(x + 20);
 	}
-	v4_store(acc, a0);
-	v4_store(acc + 4, a1);
-	v4_store(acc + 8, a2);
-	v4_store(acc + 12, a3);
-	v4_store(acc + 16, a4);
-	v4_store(acc + 20, a5);
+	v4_store6(acc, a0, a1, a2, a3, a4, a5);
 }
 
 /* The same for two bins at once, acc and acc + 24 with f[e * fs] and
@@ -504,18 +511,8 @@ static void sum24x2(float *acc, const float *base, const uint32_t *idx,
 		v = v4_load(x + 16); a4 += ka * v; b4 += kb * v;
 		v = v4_load(x + 20); a5 += ka * v; b5 += kb * v;
 	}
-	v4_store(acc, a0);
-	v4_store(acc + 4, a1);
-	v4_store(acc + 8, a2);
-	v4_store(acc + 12, a3);
-	v4_store(acc + 16, a4);
-	v4_store(acc + 20, a5);
-	v4_store(acc + 24, b0);
-	v4_store(acc + 28, b1);
-	v4_store(acc + 32, b2);
-	v4_store(acc + 36, b3);
-	v4_store(acc + 40, b4);
-	v4_store(acc + 44, b5);
+	v4_store6(acc, a0, a1, a2, a3, a4, a5);
+	v4_store6(acc + 24, b0, b1, b2, b3, b4, b5);
 }
 #else
 static void sum24(float *acc, const float *base, const uint32_t *idx,
