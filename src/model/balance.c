@@ -4,7 +4,6 @@
  */
 #include "model/balance.h"
 
-#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,21 +32,22 @@
  * What it costs, and how it is kept cheap (docs/performance.md):
  * - q depends on the pair through the ride's fixed part c = detour x
  *   dist / speed only, so it is computed on a grid of c once (every
- *   BS_BAL_STEP_MIN minutes up to the longest pair: 3,250 points for
+ *   BS_BAL_STEP_MIN minutes up to the longest pair: 3,252 points for
  *   Tokyo, not 212,166 pairs) and interpolated linearly. Error: each
  *   P(arrival hour >= h + j) is 1/60-Lipschitz in c (its derivative is
  *   E[X; the ride ends in that hour] / 60 <= E[X] / 60), so the
  *   interpolated q_j is within 2 x step / 120 = 3.3e-4 of the exact one
  *   whatever the noise; for a log-normal noise (smooth in c) the error is
  *   second order, below 1e-6 at the shipped noise_sd of 0.3 (largest
- *   near the min_min floor)
- *   (check_demand: test_ride_shift_table).
+ *   near the min_min floor; check_demand: test_ride_shift_table). A
+ *   pair's trailing hours below BAL_FIT_TAIL are merged (fit_bins).
  * - One pass is the expected flows of the current weights: per origin
  *   the normaliser z(o, h) (24 products per candidate pair), per
  *   destination C(d, j, h), the flow into d requested in h and arriving
- *   j hours later (24 products per pair and hour a ride spans, 2 to 3 in
- *   a city), each in one contiguous sweep (origins by row, destinations
- *   by column: the 24 hours innermost, vectorised), in single precision:
+ *   j hours later (24 products per pair and hour a ride spans, about 3
+ *   for Tokyo's pairs), each in one contiguous sweep (origins by row,
+ *   destinations by column, the 24 hours in registers: sum24), in
+ *   single precision:
  *   a sum of m positive terms in float is within m x 2^-24 of its value
  *   (4 parts in 10^5 for Tokyo's 460 candidates; typically the square
  *   root of that), far below the 0.1% the fit aims at; what is summed
@@ -264,7 +264,7 @@ struct bal {
 	const struct bs_demand_input *in;
 	float *kf;      /* [entries] kern / the origin's largest, by row */
 	size_t *ioff;   /* [n + 1] the pairs into each destination */
-	uint32_t *isrc; /* their origins, ascending */
+	uint32_t *isrc; /* their origins, by bins then ascending */
 	uint8_t *ij;    /* their hours of q */
 	float *kq;      /* kf x q_j, j < ij, packed in the same order */
 	double qg[24];  /* exponential rides: the one q, applied per station */
