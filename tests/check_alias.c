@@ -217,6 +217,69 @@ START_TEST(test_bad_weights_refused)
 }
 END_TEST
 
+/*
+ * Compact tables (the balanced model's hourly destinations): every
+ * outcome's probability read back from the tables is its weight's share
+ * within the stated bound, 2^-33 (plus the rounding of the shares, 1e-15
+ * here), for weights of every shape and for both index widths; zero
+ * weights are never an outcome; and 10^6 draws pass a chi-square test.
+ */
+START_TEST(test_compact_exact)
+{
+	enum { KM = 300 };
+	double w[KM], work[KM * 2];
+	uint32_t F[KM], A32[KM];
+	uint16_t A16[KM];
+	gsl_rng *wr = bs_rng_alloc(), *r = bs_rng_alloc();
+	int shape, wide;
+	size_t K, k, i;
+
+	bs_rng_seed(wr, 21, 0, 0, 0);
+	for (shape = 0; shape < 60; shape++)
+		for (wide = 0; wide < 2; wide++) {
+			double sum = 0.0;
+			K = 1 + (size_t)(shape * 37) % KM;
+			weights(wr, shape, K, w);
+			for (k = 0; k < K; k++)
+				sum += w[k];
+			ck_assert_int_eq(bs_alias_build_compact(K, w, F, wide ? NULL : A16,
+								wide ? A32 : NULL, work), 0);
+			for (k = 0; k < K; k++) {
+				double p = bs_alias_compact_pdf(K, F, wide ? NULL : A16,
+								wide ? A32 : NULL, k);
+				ck_assert_msg(fabs(p - w[k] / sum) <= ldexp(1.0, -33) + 1e-15,
+					      "shape %d, K %zu, outcome %zu: %.17g against %.17g",
+					      shape, K, k, p, w[k] / sum);
+				if (w[k] == 0.0)
+					ck_assert_double_eq(p, 0.0);
+			}
+		}
+	/* draws: one chi-square over 20 outcomes of weights 1..20 */
+	{
+		double chi2 = 0.0, sum = 210.0;
+		size_t count[20] = {0}, N = 1000000;
+		for (k = 0; k < 20; k++)
+			w[k] = (double)(k + 1);
+		ck_assert_int_eq(bs_alias_build_compact(20, w, F, A16, NULL, work), 0);
+		bs_rng_seed(r, 12, 0, 0, 0);
+		for (i = 0; i < N; i++)
+			count[bs_alias_draw_compact(20, F, A16, NULL, r)]++;
+		for (k = 0; k < 20; k++) {
+			double e = (double)N * w[k] / sum;
+			chi2 += ((double)count[k] - e) * ((double)count[k] - e) / e;
+		}
+		ck_assert_msg(gsl_cdf_chisq_Q(chi2, 19) > 1e-6, "chi-square %.2f", chi2);
+	}
+	/* nothing to draw from, or too many outcomes for 16-bit indices */
+	w[0] = 0.0;
+	ck_assert_int_eq(bs_alias_build_compact(1, w, F, A16, NULL, work), BS_E_INPUT);
+	ck_assert_int_eq(bs_alias_build_compact(BS_ALIAS16_MAX_K + 1, w, F, A16, NULL, work),
+			 BS_E_INPUT);
+	gsl_rng_free(wr);
+	gsl_rng_free(r);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("alias");
@@ -228,6 +291,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_chi_square);
 	tcase_add_test(tc, test_zero_weight_never_drawn);
 	tcase_add_test(tc, test_bad_weights_refused);
+	tcase_add_test(tc, test_compact_exact);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -11,6 +11,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "model/demand.h"
+#include "model/balance.h"
 #include "engine/rng.h"
 #include "testutil.h"
 
@@ -484,6 +485,99 @@ START_TEST(test_balance_warns)
 }
 END_TEST
 
+/*
+ * The ride-time shifts the fit reads from its table against the exact
+ * ones (the log-normal integrals), at 2,000 ride lengths up to an hour
+ * and a quarter: within the first-order bound of balance.c (step / 30)
+ * for a ride time with no noise (kinks at min_min and at the hours),
+ * within 1e-6 for the shipped noise (0.3, smooth: second order; the
+ * largest errors are near the 2-minute floor), and every shift sums
+ * to 1 (no ride lost).
+ */
+START_TEST(test_ride_shift_table)
+{
+	struct bs_params p;
+	double sds[] = {0.0, 0.3}, q[24], qt[24];
+	size_t i, j, k;
+
+	memset(&p, 0, sizeof(p));
+	p.dur = BS_DUR_DISTANCE;
+	p.speed_kmh = 12.0;
+	p.detour = 1.3;
+	p.min_min = 2.0;
+	for (k = 0; k < 2; k++) {
+		double worst = 0.0, bound = k == 0 ? BS_BAL_STEP_MIN / 30.0 : 1e-6;
+		p.noise_sd = sds[k];
+		for (i = 0; i < 2000; i++) {
+			double c = 75.0 * ((double)i + 0.37) / 2000.0, sum = 0.0;
+			size_t used = bs__ride_shift(&p, c, q);
+			ck_assert_int_eq(bs__ride_shift_table(&p, 75.0, c, qt), 0);
+			for (j = 0; j < used; j++) {
+				if (fabs(qt[j] - q[j]) > worst)
+					worst = fabs(qt[j] - q[j]);
+				sum += qt[j];
+			}
+			ck_assert_double_eq_tol(sum, 1.0, 1e-11);
+		}
+		ck_assert_msg(worst <= bound, "noise %g: worst error %g, bound %g",
+			      sds[k], worst, bound);
+	}
+}
+END_TEST
+
+/*
+ * The balanced model's candidate lists, kept from the counting pass: for
+ * a short radius (lists sorted, 9 of 400 stations) and a long one (read
+ * off the station index, every station), each origin's candidates are
+ * exactly the other stations within max_trip_m, ascending.
+ */
+START_TEST(test_balanced_lists)
+{
+	struct bs_network *net = bs_network_synthetic(400, 20, 1, 300.0, 1000.0, NULL);
+	double dep[400 * 24], arr[400 * 24], radius[] = {450.0, 1e5};
+	size_t k, s, x, i;
+
+	ck_assert_ptr_nonnull(net);
+	for (i = 0; i < 400 * 24; i++) {
+		dep[i] = 1.0 + (double)(i % 7);
+		arr[i] = 1.0 + (double)(i % 5);
+	}
+	for (k = 0; k < 2; k++) {
+		struct bs_params p;
+		struct bs_demand_input in;
+		struct bs_error err;
+		struct bs_demand *d;
+		memset(&p, 0, sizeof(p));
+		p.demand = BS_DEMAND_RATES;
+		p.decay_m = 1500.0;
+		p.max_trip_m = radius[k];
+		p.weekend_factor = 1.0;
+		p.dur = BS_DUR_EXPONENTIAL;
+		p.mean_min = 15.0;
+		memset(&in, 0, sizeof(in));
+		in.dep = dep;
+		in.arr = arr;
+		in.balance = 1;
+		in.max_passes = 2;
+		d = bs_demand_new_from(net, &p, &in, &err);
+		ck_assert_msg(d != NULL, "%s", err.text);
+		for (s = 0; s < 400; s++) {
+			size_t o = d->dest_off[s], j = 0;
+			for (x = 0; x < 400; x++) {
+				if (x == s || bs_network_dist(net, (uint32_t)s, (uint32_t)x) > radius[k])
+					continue;
+				ck_assert_uint_lt(o + j, d->dest_off[s + 1]);
+				ck_assert_uint_eq(d->dest_idx[o + j], x);
+				j++;
+			}
+			ck_assert_uint_eq(o + j, d->dest_off[s + 1]);
+		}
+		bs_demand_free(d);
+	}
+	bs_network_free(net);
+}
+END_TEST
+
 START_TEST(test_gravity_table_limit)
 {
 	struct bs_network *net = grid(10000, 1);
@@ -516,6 +610,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_balanced_arrival_hours);
 	tcase_add_test(tc, test_balanced_draw_exact);
 	tcase_add_test(tc, test_balance_warns);
+	tcase_add_test(tc, test_ride_shift_table);
+	tcase_add_test(tc, test_balanced_lists);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -68,4 +68,51 @@ static inline size_t bs_alias_draw(size_t K, const double *F,
  */
 double bs_alias_pdf(size_t K, const double *F, const uint32_t *A, size_t k);
 
+/*
+ * Compact tables (the balanced model's hourly destinations, millions of
+ * outcomes in all): Vose's construction, each cell's own share kept as a
+ * 32-bit fraction F (UINT32_MAX and the cell itself as its alias for a
+ * share of 1) and the alias as a 16-bit index where K <= 65,536, else
+ * 32-bit: 6 bytes an outcome instead of 12. Not GSL's tables (other
+ * pairings, so other draws); exact to the fraction's rounding: a cell's
+ * share is off by at most 2^-33, so an outcome's probability is within
+ * 2^-33 of its weight's share (check_alias: test_compact_exact): finer
+ * than a 32-bit generator's uniform, whose u x K has steps of K x 2^-32,
+ * resolves anyway.
+ */
+#define BS_ALIAS16_MAX_K 65536u
+
+/* Bytes of work space bs_alias_build_compact needs: K doubles and K
+ * indices; 0 when K is 0 or beyond BS_ALIAS_MAX_K. */
+size_t bs_alias_compact_work_size(size_t K);
+
+/*
+ * Fill F[0..K) and A16[0..K) (K <= BS_ALIAS16_MAX_K) or A32[0..K) (the
+ * other NULL) for weights w[0..K). Returns 0, or BS_E_INPUT as
+ * bs_alias_build. O(K) time, no allocation.
+ */
+int bs_alias_build_compact(size_t K, const double *w, uint32_t *F,
+			   uint16_t *A16, uint32_t *A32, void *work);
+
+/* One draw from compact tables: one gsl_rng_uniform; u x K's integer
+ * part is the cell, its fraction is compared with the cell's share. */
+static inline size_t bs_alias_draw_compact(size_t K, const uint32_t *F,
+					   const uint16_t *A16,
+					   const uint32_t *A32,
+					   const gsl_rng *r)
+{
+	double u = gsl_rng_uniform(r) * (double)K;
+	size_t c = (size_t)u;
+
+	if (c >= K)
+		c = K - 1;
+	if ((u - (double)c) * 4294967296.0 < (double)F[c])
+		return c;
+	return A16 ? A16[c] : A32[c];
+}
+
+/* Probability of outcome k under compact tables (O(K)); for tests. */
+double bs_alias_compact_pdf(size_t K, const uint32_t *F, const uint16_t *A16,
+			    const uint32_t *A32, size_t k);
+
 #endif

@@ -4,8 +4,8 @@
  * (demand.c builds the alias tables from the result). Internal to the
  * model layer.
  *
- * Ownership: the caller owns struct bal (zeroed or filled by
- * bs__balance_arrivals) and frees its arrays with bs__bal_release.
+ * Ownership: bs__balance_arrivals allocates its work space and frees it
+ * before it returns; the caller owns w.
  */
 #ifndef BSSIM_BALANCE_H
 #define BSSIM_BALANCE_H
@@ -14,30 +14,33 @@
 
 #include "model/demand.h"
 
-/* The fitting's work space. Cost: entries x (one double, one offset, the
- * bins of q used: 2 to 4 for city rides) + stations x 24 x 27 doubles. */
-struct bal {
-	size_t n;
-	const double *kern; /* [entries] */
-	size_t *qoff;       /* [entries + 1] into q */
-	double *q;
-	double *w, *g, *A, *T; /* [n * 24] */
-	double *C;             /* [n * 24 * 24]: C[d][j][h] / w(d, h) */
-};
-
-void bs__bal_release(struct bal *b);
+/* The ride-time shifts q(j | c) tabulated against the ride's fixed part
+ * c = detour x dist / speed (minutes), every BS_BAL_STEP_MIN minutes and
+ * interpolated linearly between; see balance.c for the error bound. */
+#define BS_BAL_STEP_MIN 0.02
 
 /*
- * Fit w(d, h) (into b->w, [n][24], each hour's largest 1) for the
- * candidates of d (dest_off/dest_idx, dest_od filled) with kernel kern
- * [entries]. Fills *residual; a fit that does not reach BS_BALANCE_TOL
- * is reported through in->warn. 0 or BS_E_NOMEM (b is then released by
- * the caller as usual).
+ * Fit w(d, h) (into w, [n][24] caller-allocated, each hour's largest 1)
+ * for the candidates of d (dest_off/dest_idx, dest_od filled) with kernel
+ * kern and great-circle distance dist [entries]. Fills *residual and
+ * *passes; a fit that does not reach BS_BALANCE_TOL within its cap is
+ * reported through in->warn. 0 or BS_E_NOMEM. Memory while it runs: about
+ * 12 bytes per entry plus 24 x 24 floats per station.
  */
 int bs__balance_arrivals(const struct bs_demand *d,
 			 const struct bs_network *net,
 			 const struct bs_params *p, const double *kern,
-			 const struct bs_demand_input *in, struct bal *b,
-			 double *residual);
+			 const double *dist, const struct bs_demand_input *in,
+			 double *w, double *residual, int *passes);
+
+/* The folded shifts q[0..24) of a ride whose fixed part is c minutes
+ * (exact: the log-normal integrals), and how many leading hours are used
+ * (at least 1). For tests of the table's interpolation. */
+size_t bs__ride_shift(const struct bs_params *p, double c, double *q);
+
+/* The same, read from a table of step BS_BAL_STEP_MIN as the fit reads
+ * it (built for cmax minutes; c must not exceed it). 0 or BS_E_NOMEM. */
+int bs__ride_shift_table(const struct bs_params *p, double cmax, double c,
+			 double *q);
 
 #endif

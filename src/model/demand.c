@@ -84,21 +84,43 @@ struct odc {
 	double *w;
 	size_t m;
 	void *work; /* alias tables' work space for maxm candidates */
+	double *dd; /* balanced: the candidates' distances, as collected */
+	uint32_t *pos; /* balanced: [n] where a station is in idx, or
+			* UINT32_MAX */
+	/* balanced: every origin's sorted candidates and distances as the
+	 * counting pass found them (CSR as dest_idx), so that they are not
+	 * looked up again; NULL beyond BAL_LIST_CACHE entries */
+	uint32_t *cidx;
+	double *cdist;
+	size_t ccap;
 };
+
+/* Entries the counting pass keeps (12 bytes each: 48 MB); beyond, the
+ * lists are looked up a second time instead (Tokyo: 212,166). */
+#define BAL_LIST_CACHE 4000000u
 
 static int od_count(void *ud, uint32_t s, double d)
 {
-	(void)s;
-	(void)d;
+	(void)s, (void)d;
 	((struct odc *)ud)->m++;
 	return 0;
 }
 
 static int od_add(void *ud, uint32_t s, double d)
 {
+	(void)d;
+	((struct odc *)ud)->idx[((struct odc *)ud)->m++] = s;
+	return 0;
+}
+
+/* A candidate with its distance (which bs_network_for_within computed
+ * already: the same value as bs_network_dist, not computed again). */
+static int od_add_dist(void *ud, uint32_t s, double d)
+{
 	struct odc *c = ud;
 
-	(void)d;
+	c->pos[s] = (uint32_t)c->m;
+	c->dd[c->m] = d;
 	c->idx[c->m++] = s;
 	return 0;
 }
@@ -112,8 +134,7 @@ static int cmp_u32(const void *a, const void *b)
 
 static int not_self(const void *ud, uint32_t s)
 {
-	(void)ud;
-	(void)s;
+	(void)ud, (void)s;
 	return 1;
 }
 
@@ -203,9 +224,73 @@ static int alias_of(struct bs_demand *d, size_t s, const double *w,
 	return BS_E_INPUT;
 }
 
+/* The m candidates collected in c, by index, into idx and dist (and
+ * c->pos cleared again). Tokyo's origins reach nearly every station, so
+ * a long list is read off the station-indexed positions, O(n); a short
+ * one is sorted, O(m log m). Either way the same order, so the same
+ * tables. */
+static void sort_cands(struct odc *c, size_t n, uint32_t *idx, double *dist)
+{
+	size_t k, j = 0;
+
+	if (c->m * 16 < n) /* short: sort, then read off in that order */
+		qsort(c->idx, c->m, sizeof(uint32_t), cmp_u32);
+	for (k = 0; k < (c->m * 16 < n ? c->m : n) && j < c->m; k++) {
+		uint32_t x = c->m * 16 < n ? c->idx[k] : (uint32_t)k;
+		if (c->pos[x] == UINT32_MAX)
+			continue;
+		idx[j] = x;
+		dist[j++] = c->dd[c->pos[x]];
+		c->pos[x] = UINT32_MAX;
+	}
+}
+
+/* Keep origin s's m candidates (found by the counting pass in c->idx,
+ * c->dd; an OD row, or the nearest station when m is 0) at cache offset
+ * at, sorted; drop the cache when it would pass BAL_LIST_CACHE or cannot
+ * grow (the lists are then looked up again). Clears c->pos. */
+static void cache_row(struct odc *c, const struct bs_network *net,
+		      const struct od_tab *od, size_t s, size_t at)
+{
+	size_t k, m = c->m ? c->m : 1, odm = od_total(od, s) > 0.0;
+
+	if (c->cidx && at + m > c->ccap) {
+		size_t cap = 2 * (at + m);
+		uint32_t *ni = at + m <= BAL_LIST_CACHE ? realloc(c->cidx, cap * sizeof(uint32_t)) : NULL;
+		double *nd = ni ? realloc(c->cdist, cap * sizeof(double)) : NULL;
+		c->cidx = ni ? ni : c->cidx;
+		c->cdist = nd ? nd : c->cdist;
+		c->ccap = nd ? cap : c->ccap;
+		if (!nd) {
+			free(c->cidx);
+			free(c->cdist);
+			c->cidx = NULL;
+			c->cdist = NULL;
+		}
+	}
+	if (!c->cidx) {
+		for (k = 0; k < c->m && !odm; k++)
+			c->pos[c->idx[k]] = UINT32_MAX;
+		return;
+	}
+	if (odm) {
+		for (k = 0; k < m; k++) {
+			c->cidx[at + k] = od->d[od->off[s] + k];
+			c->cdist[at + k] = 0.0;
+		}
+	} else if (c->m == 0) {
+		double dd;
+		c->cidx[at] = bs_network_nearest(net, (uint32_t)s, 0, not_self, NULL, &dd);
+		c->cdist[at] = bs_network_dist(net, (uint32_t)s, c->cidx[at]);
+	} else {
+		sort_cands(c, net->n, c->cidx + at, c->cdist + at);
+	}
+}
+
 /* The size of every origin's candidate list (an OD table's row, or the
  * stations within max_trip_m), the tables and the scratch for the
- * largest. 0, BS_E_NOMEM, or BS_E_LIMIT with err filled. */
+ * largest (balanced: the lists themselves, cache_row). 0, BS_E_NOMEM, or
+ * BS_E_LIMIT with err filled. */
 static int size_tables(struct bs_demand *d, const struct bs_network *net,
 		       const struct bs_params *p,
 		       const struct bs_demand_input *in, struct od_tab *od,
@@ -213,18 +298,33 @@ static int size_tables(struct bs_demand *d, const struct bs_network *net,
 {
 	size_t s, total = 0, maxm = 0;
 
+	int bal = in && in->balance && in->arr;
+
 	d->dest_off = calloc(net->n + 1, sizeof(size_t));
 	if (!d->dest_off)
 		return BS_E_NOMEM;
 	if (in && in->nod && od_group(in, net->n, od))
 		return BS_E_NOMEM;
+	if (bal) {
+		c->idx = malloc(net->n * sizeof(uint32_t));
+		c->dd = malloc(net->n * sizeof(double));
+		c->pos = malloc(net->n * sizeof(uint32_t));
+		c->cidx = malloc(1024 * sizeof(uint32_t));
+		c->cdist = malloc(1024 * sizeof(double));
+		c->ccap = 1024;
+		if (!c->idx || !c->dd || !c->pos || !c->cidx || !c->cdist)
+			return BS_E_NOMEM;
+		memset(c->pos, 0xff, net->n * sizeof(uint32_t));
+	}
 	for (s = 0; s < net->n; s++) {
 		c->m = 0;
 		if (od_total(od, s) > 0.0)
 			c->m = od->off[s + 1] - od->off[s];
 		else
 			bs_network_for_within(net, (uint32_t)s, p->max_trip_m,
-					      od_count, c);
+					      bal ? od_add_dist : od_count, c);
+		if (bal)
+			cache_row(c, net, od, s, total);
 		if (c->m == 0)
 			c->m = 1; /* falls back to the nearest other station */
 		total += c->m;
@@ -242,62 +342,71 @@ static int size_tables(struct bs_demand *d, const struct bs_network *net,
 	d->dest_idx = malloc(total * sizeof(uint32_t));
 	d->dest_F = malloc(total * sizeof(double));
 	d->dest_A = malloc(total * sizeof(uint32_t));
-	c->idx = malloc(maxm * sizeof(uint32_t));
+	if (!bal)
+		c->idx = malloc(maxm * sizeof(uint32_t));
 	c->w = malloc(maxm * sizeof(double));
-	c->work = malloc(bs_alias_work_size(maxm));
+	c->work = malloc(bs_alias_compact_work_size(maxm)); /* the larger */
 	if (!d->dest_idx || !d->dest_F || !d->dest_A || !c->idx || !c->w ||
 	    !c->work)
 		return BS_E_NOMEM;
+	if (c->cidx)
+		memcpy(d->dest_idx, c->cidx, total * sizeof(uint32_t));
 	return 0;
 }
 
 /* Candidates of every origin (sorted by index; the nearest other station
  * when none is within max_trip_m, an OD table's row for the origins it
- * lists) and their kernel: exp(-dist / decay), or the table's trips. */
+ * lists) with their distance (0 on OD rows, which the fit leaves out)
+ * and their kernel: exp(-dist / decay), or the table's trips. */
 static void balanced_lists(struct bs_demand *d, const struct bs_network *net,
 			   const struct bs_params *p, const struct od_tab *od,
-			   struct odc *c, double *kern)
+			   struct odc *c, double *kern, double *dist)
 {
 	size_t s, k;
 
 	for (s = 0; s < net->n; s++) {
+		size_t o = d->dest_off[s];
+		uint32_t *idx = d->dest_idx + o;
 		d->dest_od[s] = od_total(od, s) > 0.0;
 		c->m = 0;
 		if (d->dest_od[s]) {
 			c->m = od->off[s + 1] - od->off[s];
-			for (k = 0; k < c->m; k++)
-				c->idx[k] = od->d[od->off[s] + k];
+			for (k = 0; k < c->m; k++) {
+				idx[k] = od->d[od->off[s] + k];
+				kern[o + k] = od->w[od->off[s] + k];
+				dist[o + k] = 0.0;
+			}
+			continue;
+		}
+		if (c->cidx) { /* kept by the counting pass */
+			c->m = d->dest_off[s + 1] - o;
+			memcpy(dist + o, c->cdist + o, c->m * sizeof(double));
 		} else {
 			bs_network_for_within(net, (uint32_t)s, p->max_trip_m,
-					      od_add, c);
+					      od_add_dist, c);
 			if (c->m == 0) {
 				double dd;
-				c->idx[0] = bs_network_nearest(net, (uint32_t)s, 0,
-							      not_self, NULL, &dd);
+				idx[0] = bs_network_nearest(net, (uint32_t)s, 0,
+							    not_self, NULL, &dd);
+				dist[o] = bs_network_dist(net, (uint32_t)s, idx[0]);
 				c->m = 1;
+			} else {
+				sort_cands(c, net->n, idx, dist + o);
 			}
-			qsort(c->idx, c->m, sizeof(uint32_t), cmp_u32);
 		}
-		for (k = 0; k < c->m; k++) {
-			double dist = bs_network_dist(net, (uint32_t)s, c->idx[k]);
-			d->dest_idx[d->dest_off[s] + k] = c->idx[k];
-			kern[d->dest_off[s] + k] = d->dest_od[s]
-				? od->w[od->off[s] + k]
-				: exp(-dist / p->decay_m);
-		}
+		for (k = 0; k < c->m; k++)
+			kern[o + k] = exp(-dist[o + k] / p->decay_m);
 	}
 }
 
-/* The alias tables of the balanced model: per origin its all-day table
- * (an OD row's trips, else arrivals per day (docks without them) x kern:
- * what bs_demand_dest draws from), and for origins off the OD table one
- * per hour over w(d, h) x kern; an hour in which none of o's candidates
- * has weight (nobody arrives near o then) uses the all-day table. */
-static int balanced_tables(struct bs_demand *d, const struct bs_network *net,
-			   const double *attr, const double *kern,
-			   const double *w, struct odc *c, struct bs_error *err)
+/* The all-day table of every origin of the balanced model (an OD row's
+ * trips, else arrivals per day (docks without them) x kern: what
+ * bs_demand_dest draws from). */
+static int balanced_day(struct bs_demand *d, const struct bs_network *net,
+			const double *attr, const double *kern, struct odc *c,
+			struct bs_error *err)
 {
-	size_t s, k, h;
+	size_t s, k;
 	int rc = 0;
 
 	for (s = 0; s < net->n && !rc; s++) {
@@ -313,31 +422,69 @@ static int balanced_tables(struct bs_demand *d, const struct bs_network *net,
 			for (k = 0; k < m; k++)
 				c->w[k] = 1.0; /* nobody arrives near: any */
 		rc = alias_of(d, s, c->w, c->work, err);
-		for (h = 0; h < 24 && !rc && !d->dest_od[s]; h++) {
-			double *F = d->dest_hF + 24 * o + h * m;
-			uint32_t *A = d->dest_hA + 24 * o + h * m;
-			wsum = 0.0;
-			for (k = 0; k < m; k++) {
-				c->w[k] = w[(size_t)d->dest_idx[o + k] * 24 + h] * kern[o + k];
-				wsum += c->w[k];
-			}
-			if (wsum > 0.0 &&
-			    bs_alias_build(m, c->w, F, A, c->work) == 0)
-				continue;
-			memcpy(F, d->dest_F + o, m * sizeof(double));
-			memcpy(A, d->dest_A + o, m * sizeof(uint32_t));
-		}
 	}
 	return rc;
 }
 
+/* The hourly tables: for origins off the OD table, one per hour with
+ * requests over w(d, h) x kern (compact, alias.h). An hour in which none
+ * of o's candidates has weight (nobody arrives near o then or in the next
+ * hour) keeps BS_DEMAND_NO_TABLE: the all-day table. Memory: 6 bytes per
+ * candidate and hour with requests (Tokyo: 3.27 million, 19.6 MB); hours
+ * without requests (a third of Tokyo's, most at night) cost nothing, as
+ * no request is ever drawn in them. */
+static int balanced_hours(struct bs_demand *d, const struct bs_network *net,
+			  const double *dep, const double *kern, struct odc *c)
+{
+	size_t s, k, h, cells = 0, maxm = 0, at = 0;
+
+	d->dest_hoff = malloc(net->n * 24 * sizeof(size_t));
+	if (!d->dest_hoff)
+		return BS_E_NOMEM;
+	for (s = 0; s < net->n; s++) {
+		size_t m = d->dest_off[s + 1] - d->dest_off[s];
+		maxm = m > maxm ? m : maxm;
+		for (h = 0; h < 24; h++)
+			if (!d->dest_od[s] && dep[s * 24 + h] > 0.0)
+				cells += m;
+	}
+	d->dest_hF = malloc((cells ? cells : 1) * sizeof(uint32_t));
+	if (maxm <= BS_ALIAS16_MAX_K)
+		d->dest_hA16 = malloc((cells ? cells : 1) * sizeof(uint16_t));
+	else
+		d->dest_hA32 = malloc((cells ? cells : 1) * sizeof(uint32_t));
+	if (!d->dest_hF || (!d->dest_hA16 && !d->dest_hA32))
+		return BS_E_NOMEM;
+	for (s = 0; s < net->n; s++) {
+		size_t o = d->dest_off[s], m = d->dest_off[s + 1] - o;
+		for (h = 0; h < 24; h++) {
+			double wsum = 0.0;
+			d->dest_hoff[s * 24 + h] = BS_DEMAND_NO_TABLE;
+			if (d->dest_od[s] || !(dep[s * 24 + h] > 0.0))
+				continue;
+			for (k = 0; k < m; k++) {
+				c->w[k] = d->dest_w[(size_t)d->dest_idx[o + k] * 24 + h] * kern[o + k];
+				wsum += c->w[k];
+			}
+			if (!(wsum > 0.0) ||
+			    bs_alias_build_compact(m, c->w, d->dest_hF + at,
+						   d->dest_hA16 ? d->dest_hA16 + at : NULL,
+						   d->dest_hA32 ? d->dest_hA32 + at : NULL,
+						   c->work))
+				continue;
+			d->dest_hoff[s * 24 + h] = at;
+			at += m;
+		}
+	}
+	return 0;
+}
+
 /*
- * The rates model balanced by the hour of arrival (see balance_arrivals):
- * 24 alias tables per origin, one per hour of the request, so a draw is
- * one uniform and exact. Memory: 12 bytes x 24 x the candidate entries
- * (Tokyo: 212,166 entries, 61 MB), built once per world and shared
- * read-only by every replication and thread; the fitting's work space
- * (about 3 doubles per entry) is freed before the run.
+ * The rates model balanced by the hour of arrival (balance.c): an alias
+ * table per origin and hour of the request, so a draw is one uniform and
+ * exact. Built once per world and shared read-only by every replication
+ * and thread; the fit's work space (about 20 bytes per candidate pair)
+ * and the distances are freed before the tables are built.
  */
 static int build_balanced(struct bs_demand *d, const struct bs_network *net,
 			  const struct bs_params *p,
@@ -346,38 +493,41 @@ static int build_balanced(struct bs_demand *d, const struct bs_network *net,
 			  struct bs_error *err)
 {
 	size_t s, nod = 0, total = d->dest_off[net->n];
-	struct bal b;
-	int rc = 0;
+	int rc = BS_E_NOMEM;
 	double *kern = malloc(total * sizeof(double));
+	double *dist = malloc(total * sizeof(double));
 
-	memset(&b, 0, sizeof(b));
 	d->dest_od = calloc(net->n, 1);
-	if (!kern || !d->dest_od) {
-		free(kern);
-		return BS_E_NOMEM;
-	}
-	balanced_lists(d, net, p, od, c, kern);
+	d->dest_w = calloc(net->n * 24, sizeof(double));
+	if (!kern || !dist || !d->dest_od || !d->dest_w)
+		goto out;
+	balanced_lists(d, net, p, od, c, kern, dist);
+	free(c->cidx); /* read: 12 bytes an entry less at the peak */
+	free(c->cdist);
+	c->cidx = NULL;
+	c->cdist = NULL;
 	for (s = 0; s < net->n; s++)
 		nod += d->dest_od[s];
-	if (nod < net->n) {
-		d->dest_hF = malloc(24 * total * sizeof(double));
-		d->dest_hA = malloc(24 * total * sizeof(uint32_t));
-		if (!d->dest_hF || !d->dest_hA)
-			rc = BS_E_NOMEM;
-		if (!rc)
-			rc = bs__balance_arrivals(d, net, p, kern, in, &b,
-						  &d->balance_residual);
-	}
+	rc = 0;
+	if (nod < net->n)
+		rc = bs__balance_arrivals(d, net, p, kern, dist, in, d->dest_w,
+					  &d->balance_residual,
+					  &d->balance_passes);
+	free(dist);
+	dist = NULL;
 	if (!rc)
-		rc = balanced_tables(d, net, in->attr, kern, b.w, c, err);
-	d->dest_w = b.w; /* kept: the fitted weights (tests, checks) */
-	b.w = NULL;
-	bs__bal_release(&b);
+		rc = balanced_day(d, net, in->attr, kern, c, err);
+	if (!rc && nod < net->n)
+		rc = balanced_hours(d, net, in->dep, kern, c);
+out:
 	free(kern);
+	free(dist);
 	if (nod == net->n) {
 		/* every origin on the OD table: nothing to balance */
 		free(d->dest_od);
 		d->dest_od = NULL;
+		free(d->dest_w);
+		d->dest_w = NULL;
 	}
 	return rc;
 }
@@ -455,7 +605,7 @@ static int build_gravity_od(struct bs_demand *d, const struct bs_network *net,
 			    const struct bs_demand_input *in,
 			    struct bs_error *err)
 {
-	struct odc c = {NULL, NULL, 0, NULL};
+	struct odc c = {NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0};
 	struct od_tab od = {NULL, NULL, NULL};
 	int rc = size_tables(d, net, p, in, &od, &c, err);
 
@@ -467,6 +617,10 @@ static int build_gravity_od(struct bs_demand *d, const struct bs_network *net,
 	free(c.work);
 	free(c.idx);
 	free(c.w);
+	free(c.dd);
+	free(c.pos);
+	free(c.cidx);
+	free(c.cdist);
 	free(od.off);
 	free(od.d);
 	free(od.w);
@@ -820,8 +974,10 @@ void bs_demand_free(struct bs_demand *d)
 	free(d->tr_off);
 	free(d->tr_t);
 	free(d->tr_dest);
+	free(d->dest_hoff);
 	free(d->dest_hF);
-	free(d->dest_hA);
+	free(d->dest_hA16);
+	free(d->dest_hA32);
 	free(d->dest_w);
 	free(d->dest_od);
 	free(d->day_f);

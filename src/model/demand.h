@@ -33,12 +33,13 @@
  *             expected arrivals at every station, counted in the hour the
  *             ride ends (ride times as trip.duration draws them), take the
  *             table's share of each hour's arrivals (demand.c,
- *             balance_arrivals); P(d | o, h) is proportional to
- *             w(d, h) * exp(-dist / decay), one alias table per origin and
- *             hour (exact, one uniform per draw; 12 bytes x 24 per
- *             candidate entry, 61 MB for Tokyo, shared by all
- *             replications). Without balance the weight is the station's
- *             arrivals per day (docks when the table has none).
+ *             balance.c); P(d | o, h) is proportional to
+ *             w(d, h) * exp(-dist / decay), one compact alias table per
+ *             origin and hour with requests (exact, one uniform per draw;
+ *             6 bytes per candidate and hour with requests: 19.6 MB for
+ *             Tokyo, shared by all replications). Without balance the
+ *             weight is the station's arrivals per day (docks when the
+ *             table has none).
  *   trace   - a trip log replayed: each station's logged requests, sorted
  *             by time, with their logged destinations (tr_off/tr_t/tr_dest;
  *             the simulator walks them with a cursor carried in its arrival
@@ -63,12 +64,14 @@
 
 #define BS_HOURS_PER_WEEK 168
 
+/* dest_hoff of an (origin, hour) without an hourly table */
+#define BS_DEMAND_NO_TABLE SIZE_MAX
+
 /* The balancing's cap and tolerance: it stops once at most this share of
  * the day's expected arrivals falls in another (station, hour) than the
  * table's, or once it stops improving, else after this many passes with
- * a warning (each pass costs
- * O(candidate entries x 24 x (2 + hours a ride spans)); Tokyo: about
- * 160 M instructions). */
+ * a warning (each pass costs O(candidate entries x 24 x (1 + hours a
+ * ride spans)); Tokyo: about 24 M instructions, 12 passes). */
 #define BS_BALANCE_TOL 1e-3
 #define BS_BALANCE_MAX_PASSES 60
 
@@ -97,16 +100,22 @@ struct bs_demand {
 	double *dest_F;    /* alias tables of the candidates, CSR as dest_idx */
 	uint32_t *dest_A;
 
-	/* rates, balanced: one alias table per origin and hour of the
-	 * request, that of (s, h) at 24 * dest_off[s] + h * (its candidates),
-	 * over dest_idx[dest_off[s] ..]; NULL otherwise (and for origins on
-	 * an OD table, which draw from dest_F/dest_A at every hour) */
-	double *dest_hF;
-	uint32_t *dest_hA;
+	/* rates, balanced: one compact alias table (alias.h) per origin and
+	 * hour of the request with requests, over dest_idx[dest_off[s] ..]:
+	 * dest_hoff[s * 24 + h] is its first cell in dest_hF and dest_hA16
+	 * (every origin with at most 65,536 candidates) or dest_hA32;
+	 * BS_DEMAND_NO_TABLE for an hour without requests or without any
+	 * weight, and for origins on an OD table, which draw from
+	 * dest_F/dest_A then. All NULL unless balanced. */
+	size_t *dest_hoff;
+	uint32_t *dest_hF;
+	uint16_t *dest_hA16;
+	uint32_t *dest_hA32;
 	double *dest_w;          /* [n*24] the fitted w(d, h), each hour's
 				  * largest 1; P(d | o, h) is proportional
 				  * to w(d, h) x exp(-dist / decay) */
 	uint8_t *dest_od;        /* [n] origin uses an OD table; NULL unless balanced */
+	int balance_passes;      /* the fit's passes (balance.h) */
 	double balance_residual; /* share of arrivals the fit leaves misplaced */
 
 	/* calendar: day k of the run (k < nday) has its rate times
@@ -217,15 +226,19 @@ static inline uint32_t bs_demand_dest(const struct bs_demand *d, uint32_t s,
 static inline uint32_t bs_demand_dest_at(const struct bs_demand *d,
 					 uint32_t s, double t, gsl_rng *r)
 {
-	size_t o, m, h;
+	size_t o, c, h;
 
-	if (!d->dest_hF || d->dest_od[s])
+	if (!d->dest_hoff)
 		return bs_demand_dest(d, s, r);
 	h = (size_t)(fmod(t + d->week_offset, 1440.0) / 60.0) % 24u;
+	c = d->dest_hoff[(size_t)s * 24 + h];
+	if (c == BS_DEMAND_NO_TABLE)
+		return bs_demand_dest(d, s, r);
 	o = d->dest_off[s];
-	m = d->dest_off[s + 1] - o;
-	return d->dest_idx[o + bs_alias_draw(m, d->dest_hF + 24 * o + h * m,
-					     d->dest_hA + 24 * o + h * m, r)];
+	return d->dest_idx[o + bs_alias_draw_compact(
+				       d->dest_off[s + 1] - o, d->dest_hF + c,
+				       d->dest_hA16 ? d->dest_hA16 + c : NULL,
+				       d->dest_hA32 ? d->dest_hA32 + c : NULL, r)];
 }
 
 /*
