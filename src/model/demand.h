@@ -178,6 +178,10 @@ struct bs_demand *bs_demand_new_from(const struct bs_network *net,
  * every factor is 1). */
 void bs__demand_fill_cum(const double *shape, double *rate, double *cum);
 void bs__demand_mark_flat(struct bs_demand *d);
+/* demand_trace.c: the logged requests of in grouped by origin, sorted by
+ * time (d->tr_*): 0 or BS_E_NOMEM. */
+int bs__demand_build_trace(struct bs_demand *d,
+			   const struct bs_demand_input *in);
 int bs__demand_calendar(struct bs_demand *d, const struct bs_params *p);
 
 /* The general inversion (any profile); bs_demand_next's slow path. */
