@@ -63,22 +63,22 @@ enum { O, D, N, F, P, T };
 
 static void write_day(void)
 {
-	tu_write(dir, "st.csv",
+	free(tu_write(dir, "st.csv",
 		 "station_id,name,ward,lat,lon,capacity\n"
 		 "O,Origin,W,35.700,139.750,10\n"
 		 "D,Destination,W,35.710,139.750,1\n"
 		 "N,Near,W,35.711,139.750,1\n"
 		 "F,Far,W,35.719,139.750,10\n"
 		 "P,Border,W,35.700,139.759,10\n"
-		 "T,Across,V,35.700,139.760,10\n");
-	tu_write(dir, "stock.csv", "station_id,bikes\nO,5\nD,1\n");
-	tu_write(dir, "trips.csv",
+		 "T,Across,V,35.700,139.760,10\n"));
+	free(tu_write(dir, "stock.csv", "station_id,bikes\nO,5\nD,1\n"));
+	free(tu_write(dir, "trips.csv",
 		 "starttime,stoptime,start station id,end station id\n"
 		 "2019-01-01 08:00:00,2019-01-01 08:10:00,O,D\n"
 		 "2019-01-01 08:30:00,2019-01-01 08:40:00,O,D\n"
 		 "2019-01-01 09:00:00,2019-01-01 09:10:00,O,F\n"
-		 "2019-01-01 09:30:00,2019-01-01 09:40:00,O,T\n");
-	tu_write(dir, "day.json",
+		 "2019-01-01 09:30:00,2019-01-01 09:40:00,O,T\n"));
+	free(tu_write(dir, "day.json",
 		 "{\"bssim\": 1, \"name\": \"day\", \"seed\": 1, \"replications\": 2,"
 		 " \"horizon\": {\"days\": 1, \"warmup_days\": 0},"
 		 " \"network\": {\"stations\": \"st.csv\"},"
@@ -89,7 +89,7 @@ static void write_day(void)
 		 " \"behaviour\": {\"walk_radius_m\": 300, \"on_full\": \"nearest\","
 		 "   \"forbidden_return\": \"truncate\"},"
 		 " \"agreement\": {\"type\": \"isolated\"},"
-		 " \"output\": {\"trips\": true}}");
+		 " \"output\": {\"trips\": true}}"));
 }
 
 static double dist(int a, int b)
@@ -296,13 +296,13 @@ START_TEST(test_every_output_lists_them)
 
 	snprintf(json, sizeof(json), BASE_JSON, "iso",
 		 tu_abspath(tu_fixture("six.csv")), "isolated");
-	tu_write(dir, "iso.json", json);
+	free(tu_write(dir, "iso.json", json));
 	snprintf(json, sizeof(json), BASE_JSON, "full",
 		 tu_abspath(tu_fixture("six.csv")), "full");
-	tu_write(dir, "full.json", json);
-	tu_write(dir, "sw.json",
+	free(tu_write(dir, "full.json", json));
+	free(tu_write(dir, "sw.json",
 		 "{\"bssim_sweep\": 1, \"base\": \"full.json\", \"replications\": 2,"
-		 " \"vary\": {\"agreement.type\": [\"isolated\", \"full\"]}}");
+		 " \"vary\": {\"agreement.type\": [\"isolated\", \"full\"]}}"));
 	rc = tu_cli(dir, &out, &err, "run iso.json -o iso -q && '%s' run full.json -o full -q"
 		    " && '%s' sweep sw.json -o sw -q", tu_abspath(tu_bssim()),
 		    tu_abspath(tu_bssim()));
@@ -375,7 +375,7 @@ START_TEST(test_compare_metrics_option)
 		 " \"network\": {\"stations\": \"%s\"}, \"fleet\": {\"bikes\": 14},"
 		 " \"demand\": {\"model\": \"gravity\", \"trips_per_day\": 300}}",
 		 tu_abspath(tu_fixture("six.csv")));
-	tu_write(dir, "x.json", json);
+	free(tu_write(dir, "x.json", json));
 	rc = tu_cli(dir, &out, &err,
 		    "compare x.json x.json --set agreement.type=isolated"
 		    " --metrics reach_level,service_level");
@@ -407,7 +407,7 @@ START_TEST(test_show_order)
 		 " \"network\": {\"stations\": \"%s\"}, \"fleet\": {\"bikes\": 14},"
 		 " \"demand\": {\"model\": \"gravity\", \"trips_per_day\": 300}}",
 		 tu_abspath(tu_fixture("six.csv")));
-	tu_write(dir, "x.json", json);
+	free(tu_write(dir, "x.json", json));
 	rc = tu_cli(dir, &out, &err, "run x.json -o x -q && '%s' show x",
 		    tu_abspath(tu_bssim()));
 	ck_assert_msg(rc == 0, "%s", err);

@@ -81,14 +81,14 @@ static void write_two_ports(int C, int K, double lam, double mu)
 		 "station_id,name,ward,lat,lon,capacity,physical_limit\n"
 		 "A,a,A,35.68,139.76,%d,%d\nB,b,B,35.69,139.77,2000,2000\n",
 		 C, K);
-	tu_write(dir, "st.csv", buf);
+	free(tu_write(dir, "st.csv", buf));
 	used = (size_t)snprintf(buf, sizeof(buf),
 				"station_id,hour,departures_per_hour\n");
 	for (h = 0; h < 24; h++)
 		used += (size_t)snprintf(buf + used, sizeof(buf) - used,
 					 "A,%d,%g\nB,%d,%g\n", h, lam, h, mu);
-	tu_write(dir, "rates.csv", buf);
-	tu_write(dir, "od.csv", "origin_id,destination_id,trips\nA,B,1\nB,A,1\n");
+	free(tu_write(dir, "rates.csv", buf));
+	free(tu_write(dir, "od.csv", "origin_id,destination_id,trips\nA,B,1\nB,A,1\n"));
 }
 
 START_TEST(test_mm1k_soft_port)
