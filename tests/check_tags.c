@@ -212,7 +212,7 @@ static Suite *suite(void)
 	TCase *tc = tcase_create("tags");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 0);
+	tcase_set_timeout(tc, 600); /* a hang detector, as in every suite (x10 in tests/run.sh) */
 	tcase_add_test(tc, test_tag_metrics);
 	tcase_add_test(tc, test_names_and_boundaries);
 	tcase_add_test(tc, test_shipped_tags);
