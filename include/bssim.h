@@ -276,6 +276,25 @@ BS_API const struct bs_warnings *bs_scenario_notes(const bs_scenario *sc);
 
 BS_API void bs_scenario_free(bs_scenario *sc);
 
+/*
+ * A finished run's scenario again (`bssim run --again DIR`): the resolved
+ * scenario DIR's summary.json recorded (its --set overrides, seed and
+ * replications applied), reading every input file at the absolute path
+ * the run recorded ("run"."inputs"), whatever the current folder and
+ * wherever the scenario file went: the file itself is not read. Each
+ * input's sha256 now must be the recorded one ("inputs"): a changed file
+ * is BS_E_INPUT naming it and both digests, unless force (then it is read
+ * as it is now, and a line in notes says so). notes (may be NULL) also
+ * says when DIR was interrupted (the rerun runs every replication).
+ * bs_run_to of the scenario writes the run's files again byte for byte,
+ * but for summary.json's "run". NULL with err filled: DIR not a run's
+ * folder, summary.json malformed or without the records, an input
+ * missing or changed.
+ */
+BS_API bs_scenario *bs_scenario_again(const char *dir, int force,
+				      struct bs_warnings *notes,
+				      struct bs_error *err);
+
 /* ---- watching long work ------------------------------------------------ */
 
 /*

@@ -1,6 +1,7 @@
 /*
  * cmd_run.c - `bssim run SCENARIO.json [-o DIR] [--seed N]
- * [--replications N] [--jobs N] [--set KEY=VALUE]... [--quiet]`.
+ * [--replications N] [--jobs N] [--set KEY=VALUE]... [--quiet]`, and
+ * `bssim run --again DIR [-o NEW]`: a finished run again from its folder.
  *
  * Order of work: read and check every input first (exit 2 on bad input,
  * nothing written), make sure the output folder is writable (exit 1 before
@@ -11,19 +12,35 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
 static const char RUN_HELP[] =
 	"usage: bssim run SCENARIO.json [options]\n"
+	"       bssim run --again DIR [-o NEW] [--jobs N] [--force] [--quiet]\n"
 	"\n"
 	"Run the scenario's replications and write summary.json,\n"
 	"replications.csv, stations.csv, timeseries.csv, flows.csv (and\n"
 	"trips.csv when output.trips is true, stations.geojson when\n"
-	"output.geojson is true) into the output folder.\n"
+	"output.geojson is true) into the output folder. summary.json records\n"
+	"every input file read, by sha256 (\"inputs\") and absolute path\n"
+	"(\"run\".\"inputs\").\n"
+	"\n"
+	"With --again DIR, run the finished run in DIR again: its resolved\n"
+	"scenario as summary.json recorded it (the --set overrides, seed and\n"
+	"replications it was run with), each input read at its recorded\n"
+	"absolute path and refused when its sha256 changed. The scenario file\n"
+	"is not read (it may have moved). The results go to a new folder, NEW\n"
+	"(default: DIR-again), never to DIR, and are the same bytes as DIR's\n"
+	"but for summary.json's \"run\".\n"
 	"\n"
 	"options:\n"
-	"  -o, --output DIR       output folder (default: out/<scenario name>)\n"
+	"  -o, --output DIR       output folder (default: out/<scenario name>;\n"
+	"                         with --again, DIR-again)\n"
+	"      --again DIR        run the finished run in DIR again (above);\n"
+	"                         no SCENARIO, --set, --seed, --replications\n"
+	"                         or --geojson: it runs what DIR recorded\n"
 	"      --seed N           base seed (overrides the scenario's seed)\n"
 	"      --replications N   number of replications (1 to 10000)\n"
 	"  -j, --jobs N           run replications on N threads (default 1);\n"
@@ -40,7 +57,9 @@ static const char RUN_HELP[] =
 	"                         slower, same results; for bug reports)\n"
 	"      --force            write into a folder holding files bssim did not\n"
 	"                         write, or another command's results (a\n"
-	"                         sweep's); refused otherwise: see docs/outputs.md\n"
+	"                         sweep's); refused otherwise: see docs/outputs.md;\n"
+	"                         with --again, also rerun with inputs whose\n"
+	"                         sha256 changed (a note names each)\n"
 	"  -h, --help             this help\n"
 	"\n"
 	"One bssim writes into a folder at a time: another one is refused at\n"
@@ -49,10 +68,14 @@ static const char RUN_HELP[] =
 	"write finish, and says so.\n"
 	"\n"
 	"exit status: 0 success, 1 the run failed or was interrupted,\n"
-	"2 bad usage or bad input (then nothing is written).\n";
+	"2 bad usage or bad input (then nothing is written); with --again\n"
+	"also 2 when DIR is not a finished run's folder, its summary.json is\n"
+	"malformed or an input is missing or changed (naming the file and\n"
+	"both sha256).\n";
 
 struct run_cli {
 	const char *scenario;
+	const char *again; /* --again DIR */
 	const char *outdir;
 	unsigned jobs;
 	int quiet;
@@ -76,6 +99,7 @@ static int parse(int argc, char **argv, struct run_cli *c)
 		{"help", no_argument, NULL, 'h'},
 		{"paranoid", no_argument, NULL, 'P'},
 		{"geojson", no_argument, NULL, 'G'},
+		{"again", required_argument, NULL, 'A'},
 		{NULL, 0, NULL, 0}};
 	int ch;
 	uint64_t v;
@@ -134,6 +158,12 @@ static int parse(int argc, char **argv, struct run_cli *c)
 			c->sets[c->nset].key = "output.geojson";
 			c->sets[c->nset++].value = "true";
 			break;
+		case 'A':
+			if (bs_cli_nonempty("run", "--again", optarg,
+					    "the folder of a finished run"))
+				return BS_EXIT_USAGE;
+			c->again = optarg;
+			break;
 		case 'h':
 			fputs(RUN_HELP, stdout);
 			return -1; /* done: exit 0 (stdout checked by main) */
@@ -142,9 +172,79 @@ static int parse(int argc, char **argv, struct run_cli *c)
 			return bs_cli_bad_option("run", "run", ch, argv);
 		}
 	}
+	if (c->again) {
+		if (optind < argc)
+			return bs_cli_usage("run", "unexpected argument '%s': --again runs what %s recorded, not a scenario file",
+					    argv[optind], c->again);
+		if (c->nset)
+			return bs_cli_usage("run", "--again runs the scenario %s recorded as it was; --set, --seed, --replications and --geojson cannot change it (run the scenario file with them instead)",
+					    c->again);
+		return 0;
+	}
 	return bs_cli_one_operand("run", argc, argv,
 				  "SCENARIO.json; usage: bssim run SCENARIO.json [-o DIR] [options]",
 				  "a scenario file", &c->scenario);
+}
+
+/* The folder a rerun writes by default: DIR-again (DIR without its
+ * trailing slashes), into buf; NULL when DIR has no name of its own
+ * (".", "/"): then -o must say. */
+static const char *again_folder(const char *dir, char *buf, size_t sz)
+{
+	size_t n = strlen(dir);
+	const char *base;
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	for (base = dir + n; base > dir && base[-1] != '/'; base--)
+		;
+	if ((size_t)(base - dir) == n || (dir + n - base == 1 && *base == '.') ||
+	    (dir + n - base == 2 && !strncmp(base, "..", 2)))
+		return NULL;
+	if ((size_t)snprintf(buf, sz, "%.*s-again", (int)n, dir) >= sz)
+		return NULL;
+	return buf;
+}
+
+/* Whether a and b name the same existing folder (a rerun never writes
+ * over the run it reproduces: with --force and a changed input that would
+ * lose the original). */
+static int same_folder(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
+	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* The scenario of --again DIR, and the folder it goes to (c->outdir set
+ * when it was not); NULL with the error printed and *status set. */
+static bs_scenario *load_again(struct run_cli *c, char *buf, size_t sz,
+			       int *status)
+{
+	struct bs_warnings notes;
+	struct bs_error err;
+	bs_scenario *sc;
+
+	if (!c->outdir && !(c->outdir = again_folder(c->again, buf, sz))) {
+		*status = bs_cli_usage("run", "--again '%s': give the new folder with -o (the default, DIR-again, needs a folder name)",
+				       c->again);
+		return NULL;
+	}
+	if (same_folder(c->outdir, c->again)) {
+		*status = bs_cli_usage("run", "-o '%s' is the folder --again reruns; expected a new folder (default: %s-again)",
+				       c->outdir, c->again);
+		return NULL;
+	}
+	memset(&notes, 0, sizeof(notes));
+	bs_error_clear(&err);
+	if (!(sc = bs_scenario_again(c->again, c->force, &notes, &err))) {
+		*status = bs_cli_fail(&err, 0);
+		return NULL;
+	}
+	if (!c->quiet)
+		bs_cli_notes(&notes);
+	return sc;
 }
 
 /* A few headline metrics, for a glance at the terminal. */
@@ -213,14 +313,21 @@ int bs_cmd_run(int argc, char **argv)
 	uint32_t ndone;
 	double days;
 	int rc, status;
+	char againbuf[4096];
 
 	bs_error_clear(&err);
 	if ((status = parse(argc, argv, &c)) != 0) {
 		free(c.sets);
 		return status < 0 ? BS_EXIT_OK : status;
 	}
-	if (!(sc = bs_scenario_load(c.scenario, c.sets, c.nset, &err)) ||
-	    (rc = bs_scenario_check(sc, &err))) {
+	if (c.again) {
+		if (!(sc = load_again(&c, againbuf, sizeof(againbuf), &status)))
+			goto out;
+	} else if (!(sc = bs_scenario_load(c.scenario, c.sets, c.nset, &err))) {
+		status = bs_cli_fail(&err, 0);
+		goto out;
+	}
+	if ((rc = bs_scenario_check(sc, &err))) {
 		status = bs_cli_fail(&err, 0);
 		goto out;
 	}

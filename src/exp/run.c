@@ -208,7 +208,7 @@ bs_result *bs_run(bs_scenario *sc, const struct bs_run_opts *o,
 	bs_result *res = NULL;
 
 	assert(sc);
-	if (bs_scenario_check(sc, err))
+	if (bs_scenario_check(sc, err) || bs__scenario_inputs(sc, err))
 		return NULL;
 	if (run(sc, &ro, NULL, NULL, &res, err) && res &&
 	    !bs_result_interrupted(res)) {
@@ -245,7 +245,10 @@ int bs_run_to(bs_scenario *sc, const char *dir, const struct bs_run_opts *o,
 	assert(sc);
 	if (res)
 		*res = NULL;
-	if ((rc = bs_scenario_check(sc, err)))
+	/* the inputs' checksums for summary.json, just after the check
+	 * read them and before the folder is claimed */
+	if ((rc = bs_scenario_check(sc, err)) ||
+	    (rc = bs__scenario_inputs(sc, err)))
 		return rc;
 	if (!dir) {
 		snprintf(buf, sizeof(buf), "out/%s", sc->name);

@@ -748,6 +748,11 @@ struct bs_scenario *bs_scenario_load(const char *path,
 		return NULL;
 	}
 	sc = bs_scenario_from_json(root, path, text + off, sets, nset, err);
+	/* the bytes parsed, BOM included: what sha256sum says of the file */
+	if (sc && bs__scenario_origin(sc, path, text, len, err)) {
+		bs_scenario_free(sc);
+		sc = NULL;
+	}
 	free(text);
 	return sc;
 }
@@ -779,6 +784,11 @@ void bs_scenario_free(struct bs_scenario *sc)
 	free(sc->file);
 	free(sc->dir);
 	free(sc->text);
+	bs__input_file_release(&sc->origin);
+	for (i = 0; sc->inputs && i < sc->ninputs; i++)
+		bs__input_file_release(&sc->inputs[i]);
+	free(sc->inputs);
+	free(sc->again_of);
 	bs__scenario_unbind(sc);
 	free(sc);
 }

@@ -29,6 +29,7 @@
 #include <jansson.h>
 
 #include "base/common.h"
+#include "base/sha256.h"
 #include "model/params.h"
 
 /* struct bs_set (one --set KEY=VALUE override) is in bssim.h. */
@@ -68,6 +69,16 @@ struct bs_wardlists {
 	size_t n;                 /* lists */
 	size_t *off;              /* [n + 1]: list i is ward[off[i]..off[i+1]) */
 	struct bs_wardname *ward;
+};
+
+/* A file a run read (provenance.c; summary.json's "inputs"): the
+ * scenario file itself (key "scenario") or the value of a path key of
+ * the table (network.stations, fleet.initial, demand.rates, ...). */
+struct bs_input_file {
+	const char *key;   /* static: "scenario" or the key table's path */
+	char *path;        /* absolute, symbolic links resolved */
+	char sha256[BS_SHA256_HEX];
+	uint64_t bytes;
 };
 
 struct bs_scenario {
@@ -114,6 +125,15 @@ struct bs_scenario {
 	 * it: this layer does not know what a world is */
 	struct bs_world *world;
 	void (*world_free)(struct bs_world *w);
+	/* the files it read: the scenario file as bs_scenario_load parsed
+	 * it (origin.key NULL when not from a file), and every path key
+	 * that applies, hashed once by bs__scenario_inputs (provenance.c) */
+	struct bs_input_file origin;
+	struct bs_input_file *inputs;
+	size_t ninputs;
+	int inputs_done;
+	char *again_of; /* a rerun: the absolute folder it reran, else NULL */
+
 	/* references beyond the owner's (results hold one): the last
 	 * bs_scenario_free frees */
 	atomic_int extra_refs;
@@ -174,6 +194,58 @@ int bs__scenario_check_value(const struct bs_scenario *sc, const char *key,
  * its JSON type in words ("a number"). */
 void bs__json_show(const json_t *v, char *buf, size_t sz);
 const char *bs__json_type_name(const json_t *v);
+
+/* provenance.c: the files a run reads, for summary.json ("inputs",
+ * "run"."inputs") and `bssim run --again`. */
+
+/* The scenario file's record from the bytes that were parsed: its
+ * absolute path and their sha256. 0, BS_E_NOMEM, or BS_E_INPUT (the path
+ * cannot be made absolute) with err filled. */
+int bs__scenario_origin(struct bs_scenario *sc, const char *path,
+			const void *bytes, size_t len, struct bs_error *err);
+
+/* Every path key that applies (table order): its file's absolute path,
+ * sha256 and length. Done once (later calls return 0 at once): the world
+ * is built from the files once too. Reads each file whole, O(bytes); call
+ * just after bs_scenario_check, before the scenario is shared between
+ * threads. 0 or BS_E_INPUT / BS_E_NOMEM with err filled, naming the key. */
+int bs__scenario_inputs(struct bs_scenario *sc, struct bs_error *err);
+
+/* Give the path key `key` (bound, applying) the file `path` instead of
+ * the one its value names relative to the scenario (a rerun reads the
+ * absolute path the run recorded). 0, BS_E_NOMEM, or BS_E_INPUT when key
+ * is not a path key that this scenario reads. */
+int bs__scenario_repath(struct bs_scenario *sc, const char *key,
+			const char *path);
+
+/* The records as summary.json has them: with_paths 0, {KEY: {"sha256",
+ * "bytes"}} (the deterministic part); 1, {KEY: "/absolute/path"} (for
+ * "run": paths differ between machines and checkouts). New reference,
+ * NULL on NOMEM; {} when nothing was read from files. */
+json_t *bs__scenario_inputs_json(const struct bs_scenario *sc, int with_paths);
+
+/*
+ * A rerun's inputs (`bssim run --again`, exp/again.c): for every path key
+ * the scenario reads, the file at the absolute path the run recorded
+ * (paths: summary.json's "run"."inputs") instead of the one its value
+ * names, and its sha256 now against the recorded one (sums: "inputs").
+ * A changed file is BS_E_INPUT naming it and both digests, unless
+ * a->force (then a line in a->notes). The scenario file's record is
+ * carried over as it was. A missing record, a record of a key the
+ * scenario does not read, a file that cannot be read: BS_E_INPUT with
+ * err filled. Before bs_scenario_check; O(bytes of the inputs).
+ */
+struct bs_again {
+	const char *dir;          /* the run's folder, for messages */
+	const char *summary;      /* its summary.json, for messages */
+	int force;
+	struct bs_warnings *notes; /* may be NULL */
+};
+int bs__scenario_adopt_inputs(struct bs_scenario *sc, json_t *sums,
+			      json_t *paths, const struct bs_again *a,
+			      struct bs_error *err);
+
+void bs__input_file_release(struct bs_input_file *f);
 
 void bs_scenario_free(struct bs_scenario *sc);
 

@@ -163,6 +163,9 @@ json_t *bs_output_summary_json(const struct bs_scenario *sc,
 	 * station): deterministic, so outside "run" */
 	json_object_set_new(doc, "input_warnings",
 			    json_integer((json_int_t)input_warnings));
+	/* the files read, by checksum: the same on every machine; their
+	 * absolute paths go under "run" (they differ between checkouts) */
+	json_object_set_new(doc, "inputs", bs__scenario_inputs_json(sc, 0));
 	if (info && info->resp_on) {
 		json_t *dr = json_object();
 		json_object_set_new(dr, "iterations",
@@ -189,6 +192,9 @@ json_t *bs_output_summary_json(const struct bs_scenario *sc,
 		json_object_set_new(run, "interrupted",
 				    json_boolean(info->interrupted));
 	}
+	json_object_set_new(run, "inputs", bs__scenario_inputs_json(sc, 1));
+	if (sc->again_of)
+		json_object_set_new(run, "again", json_string(sc->again_of));
 	json_object_set_new(doc, "run", run);
 	return doc;
 }
