@@ -11,23 +11,46 @@
 #include "cli.h"
 
 static const char CALIBRATE_HELP[] =
-	"usage: bssim calibrate status SERIES --stations F -o rates.csv\n"
-	"                              [--profile F] [--truck-jump K]\n"
-	"                              [--moves F] [--ops-policy F]\n"
-	"                              [--stations-out F]\n"
-	"       bssim calibrate trips LOG.csv --stations F -o rates.csv\n"
-	"                             [--od F] [--profile F] [--days N]\n"
+	"usage: bssim calibrate status SERIES --stations F -o rates.csv [options]\n"
+	"       bssim calibrate trips LOG.csv --stations F -o rates.csv [options]\n"
 	"\n"
 	"Write a `rates` demand table (station_id,hour,departures_per_hour,\n"
 	"arrivals_per_hour: 24 rows per station, per day) for the scenario key\n"
-	"demand.rates.\n"
+	"demand.rates, from a GBFS status time series or a trip log. See\n"
+	"bssim calibrate status --help and bssim calibrate trips --help.\n"
 	"\n"
-	"status: from a GBFS status time series (CSV station_id,minute,bikes,\n"
-	"docks, gzip or plain, or a folder of station_status JSON files): a fall\n"
-	"in a port's bikes between two observations is departures, a rise is\n"
-	"arrivals; a change of K bikes or more is a truck move, not users.\n"
+	"options:\n"
+	"  -h, --help         this help\n"
 	"\n"
-	"options (status):\n"
+	"exit status: 0 success, 1 cannot write, 2 bad usage or bad input.\n";
+
+/* the options both sources take, at the end of each one's help */
+#define COMMON_OPTIONS                                                        \
+	"  --stations F       the network (stations CSV); every station of the\n" \
+	"                     input must be in it\n"                               \
+	"  --profile F        also write ward,hour,departures,arrivals,\n"         \
+	"                     truck_pickups,truck_dropoffs (per day)\n"            \
+	"  -o, --output F     the rates CSV\n"                                     \
+	"  -q, --quiet        print nothing but errors and warnings\n"             \
+	"  -h, --help         this help\n"                                         \
+	"\n"                                                                       \
+	"exit status: 0 success, 1 cannot write, 2 bad usage or bad input.\n"
+
+static const char STATUS_HELP[] =
+	"usage: bssim calibrate status SERIES --stations F -o rates.csv\n"
+	"                              [--profile F] [--truck-jump K]\n"
+	"                              [--max-gap MIN] [--utc-offset MIN]\n"
+	"                              [--moves F] [--ops-policy F]\n"
+	"                              [--stations-out F]\n"
+	"\n"
+	"Write a `rates` demand table (station_id,hour,departures_per_hour,\n"
+	"arrivals_per_hour: 24 rows per station, per day) for demand.rates from\n"
+	"a GBFS status time series (CSV station_id,minute,bikes,docks, gzip or\n"
+	"plain, or a folder of station_status JSON files): a fall in a port's\n"
+	"bikes between two observations is departures, a rise is arrivals; a\n"
+	"change of K bikes or more is a truck move, not users.\n"
+	"\n"
+	"options:\n"
 	"  --truck-jump K     (default 4) see docs/model.md, \"Calibration\"\n"
 	"  --max-gap MIN      observations further apart are not used (default 10)\n"
 	"  --utc-offset MIN   local time of JSON status files (default 540)\n"
@@ -41,25 +64,22 @@ static const char CALIBRATE_HELP[] =
 	"                     dock), physical_limit = the most bikes it held\n"
 	"                     (for capacity.physical \"data\"); every station\n"
 	"                     must be in the series\n"
+	COMMON_OPTIONS;
+
+static const char TRIPS_HELP[] =
+	"usage: bssim calibrate trips LOG.csv --stations F -o rates.csv\n"
+	"                             [--od F] [--profile F] [--days N]\n"
 	"\n"
-	"trips: from a trip log (Citi Bike's layout): departures by start station\n"
-	"and hour, arrivals by end station and hour, per day of the log.\n"
+	"Write a `rates` demand table (station_id,hour,departures_per_hour,\n"
+	"arrivals_per_hour: 24 rows per station, per day) for demand.rates from\n"
+	"a trip log (Citi Bike's layout): departures by start station and hour,\n"
+	"arrivals by end station and hour, per day of the log.\n"
 	"\n"
-	"options (trips):\n"
+	"options:\n"
 	"  --od F             also write the origin-destination table\n"
 	"                     (origin_id,destination_id,trips) for demand.od\n"
 	"  --days N           days the log covers (default: first to last start)\n"
-	"\n"
-	"options:\n"
-	"  --stations F       the network (stations CSV); every station of the\n"
-	"                     input must be in it\n"
-	"  --profile F        also write ward,hour,departures,arrivals,\n"
-	"                     truck_pickups,truck_dropoffs (per day)\n"
-	"  -o, --output F     the rates CSV\n"
-	"  -q, --quiet        print nothing but errors and warnings\n"
-	"  -h, --help         this help\n"
-	"\n"
-	"exit status: 0 success, 1 cannot write, 2 bad usage or bad input.\n";
+	COMMON_OPTIONS;
 
 /* Run the calibration co asks for and say what it made. */
 static int calibrate(struct bs_calibrate_opts *co, int is_status, int quiet)
@@ -189,7 +209,7 @@ int bs_cmd_calibrate(int argc, char **argv)
 			break;
 		}
 		case 'h':
-			fputs(CALIBRATE_HELP, stdout);
+			fputs(is_status ? STATUS_HELP : TRIPS_HELP, stdout);
 			return 0;
 		case ':':
 		default:

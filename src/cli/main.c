@@ -15,6 +15,8 @@ static const char HELP[] =
 	"usage:\n"
 	"  bssim run SCENARIO.json [-o DIR] [--seed N] [--replications N]\n"
 	"            [--jobs N] [--set KEY=VALUE]... [--quiet]\n"
+	"  bssim run --again DIR [-o NEW]\n"
+	"                              a finished run again, from its folder\n"
 	"  bssim check SCENARIO.json [--set KEY=VALUE]... [--json]\n"
 	"  bssim sweep SWEEP.json [-o DIR] [--jobs N] [--resume | --fresh]\n"
 	"            [--shard I/N] [--check] [--quiet]\n"
@@ -46,9 +48,40 @@ static const char HELP[] =
 	"\n"
 	"exit status: 0 success, 1 the run failed, 2 bad usage or bad input.\n";
 
+/* The commands, in the order of the help. A command added here is
+ * dispatched, named in the "unknown command" message, and checked by
+ * check_cli for the shape of its --help (usage, options, exit status):
+ * the test reads this list from that message. */
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+} CMDS[] = {
+	{"run", bs_cmd_run},         {"check", bs_cmd_check},
+	{"sweep", bs_cmd_sweep},     {"merge", bs_cmd_merge},
+	{"compare", bs_cmd_compare}, {"show", bs_cmd_show},
+	{"keys", bs_cmd_keys},       {"limits", bs_cmd_limits},
+	{"schema", bs_cmd_schema},   {"import", bs_cmd_import},
+	{"calibrate", bs_cmd_calibrate}, {"report", bs_cmd_report},
+	{"plotdata", bs_cmd_plotdata}};
+enum { NCMDS = sizeof(CMDS) / sizeof(CMDS[0]) };
+
+static int unknown(const char *cmd)
+{
+	char list[512];
+	size_t i, l = 0;
+
+	for (i = 0; i < NCMDS && l < sizeof(list); i++)
+		l += (size_t)snprintf(list + l, sizeof(list) - l, "%s%s",
+				      i == 0 ? "" : i + 1 == NCMDS ? " or " : ", ",
+				      CMDS[i].name);
+	return bs_cli_usage(NULL, "unknown command '%s'; expected %s (see bssim --help)",
+			    cmd, list);
+}
+
 static int dispatch(int argc, char **argv)
 {
 	const char *cmd;
+	size_t i;
 
 	if (argc < 2) {
 		fputs(HELP, stderr);
@@ -63,34 +96,10 @@ static int dispatch(int argc, char **argv)
 		printf("bssim %s\n", bs_version());
 		return 0;
 	}
-	if (!strcmp(cmd, "run"))
-		return bs_cmd_run(argc - 1, argv + 1);
-	if (!strcmp(cmd, "check"))
-		return bs_cmd_check(argc - 1, argv + 1);
-	if (!strcmp(cmd, "sweep"))
-		return bs_cmd_sweep(argc - 1, argv + 1);
-	if (!strcmp(cmd, "merge"))
-		return bs_cmd_merge(argc - 1, argv + 1);
-	if (!strcmp(cmd, "compare"))
-		return bs_cmd_compare(argc - 1, argv + 1);
-	if (!strcmp(cmd, "show"))
-		return bs_cmd_show(argc - 1, argv + 1);
-	if (!strcmp(cmd, "keys"))
-		return bs_cmd_keys(argc - 1, argv + 1);
-	if (!strcmp(cmd, "limits"))
-		return bs_cmd_limits(argc - 1, argv + 1);
-	if (!strcmp(cmd, "schema"))
-		return bs_cmd_schema(argc - 1, argv + 1);
-	if (!strcmp(cmd, "import"))
-		return bs_cmd_import(argc - 1, argv + 1);
-	if (!strcmp(cmd, "calibrate"))
-		return bs_cmd_calibrate(argc - 1, argv + 1);
-	if (!strcmp(cmd, "report"))
-		return bs_cmd_report(argc - 1, argv + 1);
-	if (!strcmp(cmd, "plotdata"))
-		return bs_cmd_plotdata(argc - 1, argv + 1);
-	return bs_cli_usage(NULL, "unknown command '%s'; expected run, check, sweep, merge, compare, show, keys, limits, schema, import, calibrate, report or plotdata (see bssim --help)",
-			    cmd);
+	for (i = 0; i < NCMDS; i++)
+		if (!strcmp(cmd, CMDS[i].name))
+			return CMDS[i].fn(argc - 1, argv + 1);
+	return unknown(cmd);
 }
 
 int main(int argc, char **argv)
