@@ -9,6 +9,7 @@
 What is here, each as the `bssim` command of the same name does it:
 
     load, parse, run            scenarios (Scenario) and runs (Result)
+    again                       a finished run's scenario, to run it again
     open_result, labels         a run's folder; names side by side
     compare, compare_sweep      paired comparisons (Comparison, Paired)
     sweep, open_sweep, merge    parameter sweeps (SweepResult)
@@ -35,7 +36,7 @@ from ._data import calibrate, import_gbfs, import_trips
 from ._errors import (Error, FileError, InputError, Interrupted, OutOfMemory,
                       RunError)
 from ._result import Result, Stat, open_result
-from ._scenario import Scenario, load, parse
+from ._scenario import Scenario, again, load, parse
 from ._sweep import SweepResult, merge, open_sweep, sweep
 from ._tables import use_pandas
 
@@ -145,7 +146,7 @@ def folder_check(dir, kind="run", force=False):  # noqa: A002
 __all__ = [
     "Comparison", "Error", "FileError", "InputError", "Interrupted",
     "Metric", "OutOfMemory", "Paired", "Result", "RunError", "Scenario",
-    "Stat", "SweepResult", "calibrate", "compare", "compare_sweep",
+    "Stat", "SweepResult", "again", "calibrate", "compare", "compare_sweep",
     "folder_check", "import_gbfs", "import_trips", "interrupt",
     "interrupted", "keys_markdown", "labels", "library_path",
     "limits_markdown", "load", "merge", "metrics", "open_result",

@@ -161,6 +161,8 @@ PROTOTYPES = {
     "bs_scenario_unused": (c_size, [c_p, P(P(c_str))]),
     "bs_scenario_warnings": (P(Warnings_), [c_p]),
     "bs_scenario_free": (None, [c_p]),
+    "bs_scenario_again": (c_p, [c_str, ctypes.c_int, P(Warnings_),
+                                P(Error_)]),
     "bs_run_opts_init_size": (None, [c_p, c_size]),
     "bs_run_opts_init": (None, [c_p]),  # the library's size: tests
     "bs_run": (c_p, [c_p, P(RunOpts_), P(Error_)]),

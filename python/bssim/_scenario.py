@@ -100,6 +100,28 @@ def parse(text, name="<string>", dir=None, set=None):  # noqa: A002
     return sc
 
 
+def again(dir, force=False):  # noqa: A002 - as `bssim run --again DIR`
+    """The finished run in folder `dir` again, as `bssim run --again DIR`
+    reads it: the resolved scenario its summary.json recorded (its
+    overrides, seed and replications), every input read at its recorded
+    absolute path after its sha256 is checked. InputError naming the file
+    and both digests when an input changed, unless force (then the notes
+    say so: Scenario.again_notes). Its run(output=NEW) writes the same
+    files as dir's but for summary.json's "run"; it takes no overrides
+    (no set, seed or replications: ValueError)."""
+    err = E.new()
+    notes = N.Warnings_()
+    p = N.lib.bs_scenario_again(N.cstr(dir, "dir", path=True),
+                                1 if force else 0, ctypes.byref(notes),
+                                ctypes.byref(err))
+    if not p:
+        raise E.from_struct(err)
+    sc = Scenario(p)
+    sc._origin = ("again", os.fspath(dir))
+    sc.again_notes = warnings_dict(notes)
+    return sc
+
+
 def _new_from_file(path, sets):
     arr, n = set_array(sets)
     err = E.new()
@@ -142,6 +164,11 @@ class Scenario(Handle):
         if not extra and not always:
             return None
         o = self._origin
+        if o[0] == "again":
+            raise ValueError("a scenario of again(%r) runs what the run "
+                             "recorded; it takes no set, seed or "
+                             "replications (load its scenario file "
+                             "instead)" % o[1])
         if o[0] == "file":
             sc = _new_from_file(o[1], o[2] + extra)
             sc._origin = (o[0], o[1], o[2] + extra)

@@ -604,6 +604,10 @@ def corpus_call(argv):
     for s in o.get("--set", []):
         k, _, v = s.partition("=")
         sets.append((k, v))
+    if cmd == "run" and "--again" in o:
+        return lambda: bssim.again(one(o, "--again"),
+                                   force="--force" in o).run(
+            output=one(o, "-o"), jobs=one(o, "--jobs", int) or 1)
     if cmd == "run":
         if "--geojson" in o:
             sets.append(("output.geojson", "true"))
@@ -871,6 +875,43 @@ class RunTests(Tables):
         self.assertIsInstance(st["capacity"], int)
         self.assertIsInstance(st["rentals"], float)
         self.assertIsInstance(records(r.timeseries)[0]["t_min"], int)
+
+    def test_again(self):
+        """bssim.again(DIR) of a `bssim run` folder: run(output=NEW)
+        writes its files again, summary.json the same but for "run"; no
+        overrides; a changed input refused unless force."""
+        d = cli_run("tokyo4_full")
+        out = tmp("py-again-%s" % self.PANDAS)
+        with bssim.again(d) as sc:
+            self.assertEqual(sc.again_notes["count"], 0)
+            with self.assertRaises(ValueError):
+                sc.run(seed=3)
+            sc.run(output=out, jobs=2)
+        self.assertEqual(sorted(os.listdir(out)), sorted(os.listdir(d)))
+        for f in os.listdir(d):
+            if f != "summary.json":
+                self.assertEqual(slurp(os.path.join(out, f)),
+                                 slurp(os.path.join(d, f)), f)
+        a = json.loads(slurp(os.path.join(d, "summary.json")))
+        b = json.loads(slurp(os.path.join(out, "summary.json")))
+        self.assertEqual(b["run"]["again"], os.path.realpath(d))
+        self.assertEqual(b["run"]["inputs"], a["run"]["inputs"])
+        a.pop("run")
+        b.pop("run")
+        self.assertEqual(a, b)
+        # an input that changed: the record names its digest
+        doc = json.loads(slurp(os.path.join(d, "summary.json")))
+        doc["inputs"]["demand.rates"]["sha256"] = "0" * 64
+        edited = tmp("py-again-edited-%s" % self.PANDAS)
+        os.makedirs(edited, exist_ok=True)
+        with open(os.path.join(edited, "summary.json"), "w") as f:
+            json.dump(doc, f)
+        with self.assertRaises(bssim.InputError) as cm:
+            bssim.again(edited)
+        self.assertEqual(cm.exception.key, "demand.rates")
+        self.assertIn("its sha256 was " + "0" * 64, cm.exception.text)
+        with bssim.again(edited, force=True) as sc:
+            self.assertEqual(sc.again_notes["count"], 1)
 
     def test_run_to_folder(self):
         """output=DIR writes the folder as `bssim run -o DIR`."""
