@@ -54,8 +54,12 @@ struct bs_rep_result *bs_rep_result_alloc(const struct bs_model *m)
 	r->st = calloc(r->n * BS_ST_N, sizeof(double));
 	r->ts_t = calloc(ns ? ns : 1, sizeof(double));
 	r->ts = calloc((ns ? ns : 1) * (W + 1) * BS_TS_N, sizeof(uint32_t));
+	r->ndays = bs__days_count(p, &r->day_first);
+	r->day_min = calloc(r->ndays ? r->ndays : 1, sizeof(double));
+	r->day_raw = calloc((r->ndays ? r->ndays : 1) * (W + 1) * BS_RAW_N,
+			    sizeof(double));
 	if (!r->raw || !r->flows || !r->settle || !r->st || !r->ts_t ||
-	    !r->ts) {
+	    !r->ts || !r->day_min || !r->day_raw) {
 		bs_rep_result_free(r);
 		return NULL;
 	}
@@ -72,6 +76,8 @@ void bs_rep_result_free(struct bs_rep_result *r)
 	free(r->st);
 	free(r->ts_t);
 	free(r->ts);
+	free(r->day_min);
+	free(r->day_raw);
 	free(r);
 }
 
@@ -644,6 +650,7 @@ static int reset(struct bs_sim *S, uint32_t rep)
 	S->sample_i = 0;
 	S->ts_k0 = ceil(S->warm / p->ts_step_min);
 	S->rep = rep;
+	bs__days_reset(S);
 	/* the depots' bikes are numbered on from b by their process */
 	return b == m->fleet ? 0 : BS_E_RUN;
 }
@@ -745,6 +752,8 @@ int bs_sim_run(struct bs_sim *S, uint32_t rep,
 		goto nomem;
 	while (bs_engine_next(&S->eng, &ev)) {
 		double t = ev.t;
+		if (t >= S->day_next)
+			bs__days_cut(S, t);
 		if (S->draining && t > drain_end) {
 			/* Still riding a day after the horizon: only possible
 			 * when docks run out everywhere the bike may go. */
@@ -828,6 +837,7 @@ int bs_sim_run(struct bs_sim *S, uint32_t rep,
 	if (paranoid && (rc = bs__conservation(S, S->horizon, 1, err)))
 		return rc;
 	finish(S, out);
+	bs__days_finish(S);
 	out->events = events;
 	return bs__check_finite(S, out, err);
 fail:

@@ -130,6 +130,21 @@ struct bs_rep_result {
 	/* capacity.physical is not "published": timeseries.csv shows the
 	 * ports refusing returns too (without, the file is as before) */
 	int soft;
+	/* output.days (simdays.c): the raw sums of each calendar day of the
+	 * window [warm-up, horizon), day_first the number of the first
+	 * (days from the start, day 0 = horizon.start_weekday), day_min
+	 * each day's measured minutes (a partial first or last day is
+	 * shorter). Counters belong to the day their event happened (a
+	 * trip requested before midnight and returned after it counts its
+	 * request on one day, its return on the next; the queue's drain
+	 * after the horizon counts on the last day); time integrals are cut
+	 * at midnight. Summed over days they give raw, up to rounding in
+	 * the integrals. Sums made only at the end (truck and crew hours,
+	 * costs, settlement, depot stock) are not split: 0 in every day. */
+	size_t ndays;
+	uint32_t day_first;
+	double *day_min;     /* [ndays] */
+	double *day_raw;     /* [ndays * (nwards + 1) * BS_RAW_N] */
 };
 
 struct bs_rep_result *bs_rep_result_alloc(const struct bs_model *m);

@@ -47,4 +47,9 @@ int bs__xlsx_write(FILE *out, const char *dir, const struct bs_scenario *sc,
 		   struct bs_rep_result *const *reps, size_t nreps,
 		   struct bs_error *err);
 
+/* days.c: days.csv (output.days) onto fp; weekday0 the weekday of day 0
+ * (0: Monday). */
+void bs__write_days(FILE *fp, const struct bs_network *net, int weekday0,
+		    struct bs_rep_result *const *reps, size_t nreps);
+
 #endif

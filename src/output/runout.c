@@ -239,6 +239,13 @@ static void write_stations(FILE *fp, const struct bs_network *net,
 	}
 }
 
+/* output.timeseries_replications: the first k replications (0: all) */
+static size_t ts_reps(const struct bs_scenario *sc, size_t nreps)
+{
+	return sc && sc->p.ts_reps && sc->p.ts_reps < nreps ? sc->p.ts_reps
+							    : nreps;
+}
+
 static void write_timeseries(FILE *fp, const struct bs_network *net,
 			     struct bs_rep_result *const *reps, size_t nreps)
 {
@@ -396,8 +403,10 @@ size_t bs_output_run_names(const struct bs_scenario *sc, const char **names)
 		names[n++] = "trips.csv";
 	if (sc->p.xlsx)
 		names[n++] = "results.xlsx";
+	if (sc->p.days_out)
+		names[n++] = "days.csv";
 	/* summary, replications, stations, timeseries, flows, stations and
-	 * wards GeoJSON, trips, results.xlsx: 9 of BS_RUN_FILES_MAX */
+	 * wards GeoJSON, trips, results.xlsx, days: 10 of BS_RUN_FILES_MAX */
 	return n;
 }
 
@@ -469,8 +478,14 @@ int bs_output_write_run(const char *dir, const struct bs_scenario *sc,
 	});
 	STAGE("timeseries.csv", {
 		csv_bom(fp, sc);
-		write_timeseries(fp, net, reps, nreps);
+		write_timeseries(fp, net, reps, ts_reps(sc, nreps));
 	});
+	if (sc->p.days_out)
+		STAGE("days.csv", {
+			csv_bom(fp, sc);
+			bs__write_days(fp, net, sc->p.start_weekday, reps,
+				       nreps);
+		});
 	STAGE("flows.csv", {
 		csv_bom(fp, sc);
 		write_flows(fp, net, reps, nreps);
@@ -512,6 +527,8 @@ int bs_output_write_run(const char *dir, const struct bs_scenario *sc,
 #undef STAGE
 	/* optional files of an earlier run would describe another run */
 	if ((!trips && (rc = bs_staged_remove(&st, "trips.csv", err))) ||
+	    (!sc->p.days_out &&
+	     (rc = bs_staged_remove(&st, "days.csv", err))) ||
 	    (!sc->p.geojson &&
 	     (rc = bs_staged_remove(&st, "stations.geojson", err))) ||
 	    ((!sc->p.geojson || !net->boundaries) &&
