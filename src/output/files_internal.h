@@ -47,6 +47,13 @@ int bs__xlsx_write(FILE *out, const char *dir, const struct bs_scenario *sc,
 		   struct bs_rep_result *const *reps, size_t nreps,
 		   struct bs_error *err);
 
+/* gzout.c (output.gzip): a stream whose bytes are gzip-compressed into
+ * dst (not closed with it); NULL when out of memory. bs__gz_close ends
+ * the gzip data into dst and frees the stream: 0, or -1 when a write
+ * into dst failed (dst's close then names the reason). */
+FILE *bs__gz_open(FILE *dst);
+int bs__gz_close(FILE *fp);
+
 /* days.c: days.csv (output.days) onto fp; weekday0 the weekday of day 0
  * (0: Monday). */
 void bs__write_days(FILE *fp, const struct bs_network *net, int weekday0,
