@@ -722,6 +722,18 @@ static void finish(struct bs_sim *S, struct bs_rep_result *o)
 			all[i] += o->raw[w * BS_RAW_N + i];
 }
 
+/* A time-series sample at t, and the next one scheduled. */
+static int on_sample(struct bs_sim *S, double t)
+{
+	double next;
+
+	bs__take_sample(S, t);
+	next = (S->ts_k0 + (double)S->sample_i) * S->m->p.ts_step_min;
+	return next < S->horizon
+		       ? bs_engine_schedule(&S->eng, next, EV_SAMPLE, 0, 0, 0)
+		       : 0;
+}
+
 /* Sequence numbers the engine packs in its keys (engine.h); less a margin
  * of one check interval. */
 #define MAX_SEQ ((UINT64_C(1) << (64 - BS__SLOT_BITS)) - 2 * CHECK_EVERY)
@@ -785,14 +797,7 @@ int bs_sim_run(struct bs_sim *S, uint32_t rep,
 		case EV_SAMPLE:
 			if (paranoid && (rc = bs__conservation(S, t, 1, err)))
 				return rc;
-			bs__take_sample(S, t);
-			{
-				double next = (S->ts_k0 + (double)S->sample_i) *
-					      S->m->p.ts_step_min;
-				if (next < S->horizon)
-					rc = bs_engine_schedule(&S->eng, next,
-								EV_SAMPLE, 0, 0, 0);
-			}
+			rc = on_sample(S, t);
 			break;
 		case EV_WARMUP:
 			flush_all(S, t);

@@ -487,6 +487,33 @@ static int end_csv(FILE *fp, FILE *raw)
 	return fp && fp != raw ? bs__gz_close(fp) : 0;
 }
 
+/* Within bs_output_write_run: a CSV, the body writing to fp (compressed
+ * with output.gzip); a failed write into the staged file shows at its
+ * close. */
+#define STAGE_CSV(plain, body)                                             \
+do {                                                               \
+	const char *name = csv_name(sc, plain, gzname, sizeof(gzname)); \
+	FILE *raw;                                                 \
+	fp = open_csv(&st, sc, name, &raw, &bad, err);             \
+	if (!raw) {                                                \
+		rc = code_of(err, BS_E_IO);                        \
+		goto out;                                          \
+	}                                                          \
+	if (fp) {                                                  \
+		csv_bom(fp, sc);                                   \
+		body;                                              \
+		(void)end_csv(fp, raw);                            \
+	}                                                          \
+	if ((rc = bs_staged_close(&st, raw, name, err)))           \
+		goto out;                                          \
+	if (bad) {                                                 \
+		rc = BS_E_NOMEM;                                   \
+		bs_error_set(err, rc, dir, 0, 0, name,             \
+			     "out of memory writing the file");    \
+		goto out;                                          \
+	}                                                          \
+} while (0)
+
 int bs_output_write_run(const char *dir, const struct bs_scenario *sc,
 			const struct bs_network *net, long input_warnings,
 			const struct bs_summary *s,
@@ -514,31 +541,6 @@ int bs_output_write_run(const char *dir, const struct bs_scenario *sc,
 		bad = 0;                                                   \
 		body;                                                      \
 		if ((rc = bs_staged_close(&st, fp, name, err)))            \
-			goto out;                                          \
-		if (bad) {                                                 \
-			rc = BS_E_NOMEM;                                   \
-			bs_error_set(err, rc, dir, 0, 0, name,             \
-				     "out of memory writing the file");    \
-			goto out;                                          \
-		}                                                          \
-	} while (0)
-	/* A CSV: the body writes to fp, compressed with output.gzip; a
-	 * failed write into the staged file shows at its close. */
-#define STAGE_CSV(plain, body)                                             \
-	do {                                                               \
-		const char *name = csv_name(sc, plain, gzname, sizeof(gzname)); \
-		FILE *raw;                                                 \
-		fp = open_csv(&st, sc, name, &raw, &bad, err);             \
-		if (!raw) {                                                \
-			rc = code_of(err, BS_E_IO);                        \
-			goto out;                                          \
-		}                                                          \
-		if (fp) {                                                  \
-			csv_bom(fp, sc);                                   \
-			body;                                              \
-			(void)end_csv(fp, raw);                            \
-		}                                                          \
-		if ((rc = bs_staged_close(&st, raw, name, err)))           \
 			goto out;                                          \
 		if (bad) {                                                 \
 			rc = BS_E_NOMEM;                                   \
