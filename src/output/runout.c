@@ -487,32 +487,54 @@ static int end_csv(FILE *fp, FILE *raw)
 	return fp && fp != raw ? bs__gz_close(fp) : 0;
 }
 
-/* Within bs_output_write_run: a CSV, the body writing to fp (compressed
- * with output.gzip); a failed write into the staged file shows at its
- * close. */
+/* Close a staged file whose body is written: 0, or the error (the write's,
+ * or BS_E_NOMEM when the body ran out of memory: bad). */
+static int close_staged(struct bs_staged *st, FILE *fp, const char *name,
+			int bad, const char *dir, struct bs_error *err)
+{
+	int rc = bs_staged_close(st, fp, name, err);
+
+	if (!rc && bad) {
+		rc = BS_E_NOMEM;
+		bs_error_set(err, rc, dir, 0, 0, name,
+			     "out of memory writing the file");
+	}
+	return rc;
+}
+
+/* Within bs_output_write_run. A write error shows at the file's close,
+ * which names the file and the system's reason; a body fails on its own
+ * only when out of memory (or, for the trip log, when a part cannot be
+ * read back). STAGE_CSV: a CSV, the body writing to fp, compressed with
+ * output.gzip into the staged file under it. */
+#define STAGE(name, body)                                                  \
+	do {                                                               \
+		if (!(fp = bs_staged_open(&st, name, err))) {              \
+			rc = code_of(err, BS_E_IO);                        \
+			goto out;                                          \
+		}                                                          \
+		bad = 0;                                                   \
+		body;                                                      \
+		if ((rc = close_staged(&st, fp, name, bad, dir, err)))     \
+			goto out;                                          \
+	} while (0)
 #define STAGE_CSV(plain, body)                                             \
-do {                                                               \
-	const char *name = csv_name(sc, plain, gzname, sizeof(gzname)); \
-	FILE *raw;                                                 \
-	fp = open_csv(&st, sc, name, &raw, &bad, err);             \
-	if (!raw) {                                                \
-		rc = code_of(err, BS_E_IO);                        \
-		goto out;                                          \
-	}                                                          \
-	if (fp) {                                                  \
-		csv_bom(fp, sc);                                   \
-		body;                                              \
-		(void)end_csv(fp, raw);                            \
-	}                                                          \
-	if ((rc = bs_staged_close(&st, raw, name, err)))           \
-		goto out;                                          \
-	if (bad) {                                                 \
-		rc = BS_E_NOMEM;                                   \
-		bs_error_set(err, rc, dir, 0, 0, name,             \
-			     "out of memory writing the file");    \
-		goto out;                                          \
-	}                                                          \
-} while (0)
+	do {                                                               \
+		const char *name = csv_name(sc, plain, gzname, sizeof(gzname)); \
+		FILE *raw;                                                 \
+		fp = open_csv(&st, sc, name, &raw, &bad, err);             \
+		if (!raw) {                                                \
+			rc = code_of(err, BS_E_IO);                        \
+			goto out;                                          \
+		}                                                          \
+		if (fp) {                                                  \
+			csv_bom(fp, sc);                                   \
+			body;                                              \
+			(void)end_csv(fp, raw);                            \
+		}                                                          \
+		if ((rc = close_staged(&st, raw, name, bad, dir, err)))    \
+			goto out;                                          \
+	} while (0)
 
 int bs_output_write_run(const char *dir, const struct bs_scenario *sc,
 			const struct bs_network *net, long input_warnings,
@@ -529,26 +551,6 @@ int bs_output_write_run(const char *dir, const struct bs_scenario *sc,
 
 	if ((rc = bs_staged_init(&st, dir, err)))
 		goto out;
-	/* A write error shows at the file's close, which names the file and
-	 * the system's reason; a body fails on its own only when out of
-	 * memory (or, for the trip log, when a part cannot be read back). */
-#define STAGE(name, body)                                                  \
-	do {                                                               \
-		if (!(fp = bs_staged_open(&st, name, err))) {              \
-			rc = code_of(err, BS_E_IO);                        \
-			goto out;                                          \
-		}                                                          \
-		bad = 0;                                                   \
-		body;                                                      \
-		if ((rc = bs_staged_close(&st, fp, name, err)))            \
-			goto out;                                          \
-		if (bad) {                                                 \
-			rc = BS_E_NOMEM;                                   \
-			bs_error_set(err, rc, dir, 0, 0, name,             \
-				     "out of memory writing the file");    \
-			goto out;                                          \
-		}                                                          \
-	} while (0)
 	doc = bs_output_summary_json(sc, net, input_warnings, s, info);
 	if (!doc) {
 		rc = BS_E_NOMEM;
