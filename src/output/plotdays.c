@@ -41,11 +41,13 @@ struct days_load {
 	size_t n, cap;
 };
 
+/* Column c (of cols) of row r is not what: BS_E_INPUT naming it. */
 static int bad_num(const struct days_load *L, const struct bs_csv_row *r,
-		   const char *col, const char *what, struct bs_error *err)
+		   const char *const *cols, int c, const char *what,
+		   struct bs_error *err)
 {
-	bs_error_row(err, L->file, r->row, col, "'%s': expected %s",
-		     r->f[L->idx[0]], what);
+	bs_error_row(err, L->file, r->row, cols[c], "'%s': expected %s",
+		     r->f[L->idx[c]], what);
 	return BS_E_INPUT;
 }
 
@@ -73,9 +75,9 @@ static int day_row(void *ud, const struct bs_csv_row *r, struct bs_error *err)
 	if (strcmp(r->f[L->idx[3]], L->ward) != 0)
 		return 0;
 	if (bs_parse_u64(r->f[L->idx[0]], &rep) || rep == 0)
-		return bad_num(L, r, cols[0], "a replication number from 1", err);
+		return bad_num(L, r, cols, 0, "a replication number from 1", err);
 	if (bs_parse_u64(r->f[L->idx[1]], &day))
-		return bad_num(L, r, cols[1], "a day number from 0", err);
+		return bad_num(L, r, cols, 1, "a day number from 0", err);
 	if (L->n == L->cap) {
 		size_t nc = L->cap ? L->cap * 2 : 1024;
 		struct day_row *s = realloc(L->s, nc * sizeof(*s));
@@ -89,12 +91,8 @@ static int day_row(void *ud, const struct bs_csv_row *r, struct bs_error *err)
 	d->day = (double)day;
 	snprintf(d->weekday, sizeof(d->weekday), "%s", r->f[L->idx[2]]);
 	for (c = 0; c < NM; c++)
-		if (bs__plot_parse_num(r->f[L->idx[4 + c]], &d->v[c])) {
-			bs_error_row(err, L->file, r->row, TREND[c],
-				     "'%s': expected a number",
-				     r->f[L->idx[4 + c]]);
-			return BS_E_INPUT;
-		}
+		if (bs__plot_parse_num(r->f[L->idx[4 + c]], &d->v[c]))
+			return bad_num(L, r, cols, 4 + c, "a number", err);
 	L->n++;
 	return 0;
 }
