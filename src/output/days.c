@@ -39,6 +39,25 @@ static const int DAY_METRICS[] = {
 static const char *const WEEKDAY[7] = {"mon", "tue", "wed", "thu",
 				       "fri", "sat", "sun"};
 
+size_t bs__day_columns(const int **metrics)
+{
+	*metrics = DAY_METRICS;
+	return NDM;
+}
+
+const char *bs__day_weekday(int weekday0, uint32_t day)
+{
+	return WEEKDAY[((unsigned)weekday0 + day) % 7];
+}
+
+void bs__day_view(const struct bs_rep_result *r, size_t k,
+		  struct bs_rep_result *day)
+{
+	*day = *r;
+	day->window_min = r->day_min[k];
+	day->raw = r->day_raw + k * (r->nwards + 1) * BS_RAW_N;
+}
+
 void bs__write_days(FILE *fp, const struct bs_network *net, int weekday0,
 		    struct bs_rep_result *const *reps, size_t nreps)
 {
@@ -51,15 +70,13 @@ void bs__write_days(FILE *fp, const struct bs_network *net, int weekday0,
 	fputc('\n', fp);
 	for (r = 0; r < nreps; r++)
 		for (k = 0; k < reps[r]->ndays; k++) {
-			/* a one-day view of the replication */
-			struct bs_rep_result day = *reps[r];
+			struct bs_rep_result day;
 			uint32_t d = reps[r]->day_first + (uint32_t)k;
-			day.window_min = reps[r]->day_min[k];
-			day.raw = reps[r]->day_raw + k * (W + 1) * BS_RAW_N;
+			bs__day_view(reps[r], k, &day);
 			for (w = 0; w <= W; w++) {
 				bs_metrics_compute(&day, net, w, v);
 				fprintf(fp, "%u,%u,%s,", reps[r]->rep, d,
-					WEEKDAY[((unsigned)weekday0 + d) % 7]);
+					bs__day_weekday(weekday0, d));
 				bs_csv_put(fp, w < W ? net->ward_names[w] : "all");
 				fputc(',', fp);
 				bs_csv_num(fp, day.window_min);

@@ -58,5 +58,15 @@ int bs__gz_close(FILE *fp);
  * (0: Monday). */
 void bs__write_days(FILE *fp, const struct bs_network *net, int weekday0,
 		    struct bs_rep_result *const *reps, size_t nreps);
+/* days.c, for results.xlsx's "days" sheet: the metrics of days.csv's
+ * columns (their count; *metrics borrowed), day's weekday name, and a
+ * one-day view of replication r (day k; day borrows r's arrays). */
+size_t bs__day_columns(const int **metrics);
+const char *bs__day_weekday(int weekday0, uint32_t day);
+void bs__day_view(const struct bs_rep_result *r, size_t k,
+		  struct bs_rep_result *day);
+/* runout.c: how many replications timeseries.csv holds (the first ones;
+ * output.timeseries_replications). */
+size_t bs__ts_reps(const struct bs_scenario *sc, size_t nreps);
 
 #endif

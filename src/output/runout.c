@@ -240,7 +240,7 @@ static void write_stations(FILE *fp, const struct bs_network *net,
 }
 
 /* output.timeseries_replications: the first k replications (0: all) */
-static size_t ts_reps(const struct bs_scenario *sc, size_t nreps)
+size_t bs__ts_reps(const struct bs_scenario *sc, size_t nreps)
 {
 	return sc && sc->p.ts_reps && sc->p.ts_reps < nreps ? sc->p.ts_reps
 							    : nreps;
@@ -565,7 +565,7 @@ int bs_output_write_run(const char *dir, const struct bs_scenario *sc,
 	STAGE_CSV("replications.csv", write_replications(fp, net, s, reps));
 	STAGE_CSV("stations.csv", write_stations(fp, net, s));
 	STAGE_CSV("timeseries.csv",
-		  write_timeseries(fp, net, reps, ts_reps(sc, nreps)));
+		  write_timeseries(fp, net, reps, bs__ts_reps(sc, nreps)));
 	if (sc->p.days_out)
 		STAGE_CSV("days.csv", bs__write_days(fp, net, sc->p.start_weekday,
 						     reps, nreps));
