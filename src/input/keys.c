@@ -539,7 +539,7 @@ const struct bs_key bs_keys[] = {
 	 "write days.csv: one row per replication, day and ward with the day's service, reach, trips, losses, empty and full port shares and low-battery bikes (docs/outputs.md); absent: true when horizon.days is over 31, else false", NULL},
 	{"output.timeseries_replications", BS_KT_INT, 0, 10000, 0, NULL, NULL, NULL,
 	 PU32(ts_reps),
-	 "how many replications (the first ones) timeseries.csv holds; 0: all; absent: 1 when horizon.days is over 31 (a year at 5-minute steps of 20 replications would be 263 MB), else all", NULL},
+	 "how many replications (the first ones) keep their time series (timeseries.csv, results.xlsx, the API's timeseries table; the others' samples are not even kept in memory); 0: all; absent: 1 when horizon.days is over 31 (a year at 5-minute steps of 20 replications would be 263 MB), else all", NULL},
 	{"output.gzip", BS_KT_BOOL, 0, 0, 0, NULL, NULL, NULL,
 	 PI(gzip),
 	 "write the run's CSV files compressed, as NAME.csv.gz (gzip; bssim's readers, pandas and R read them as they are); absent: false", NULL},

@@ -31,6 +31,12 @@ _Static_assert(sizeof(struct bs__station) == 64,
 
 struct bs_rep_result *bs_rep_result_alloc(const struct bs_model *m)
 {
+	return bs_rep_result_alloc_rep(m, 0);
+}
+
+struct bs_rep_result *bs_rep_result_alloc_rep(const struct bs_model *m,
+					      uint32_t rep)
+{
 	struct bs_rep_result *r = calloc(1, sizeof(*r));
 	const struct bs_params *p = &m->p;
 	size_t W = m->net->nwards, ns = 0;
@@ -45,7 +51,8 @@ struct bs_rep_result *bs_rep_result_alloc(const struct bs_model *m)
 	r->soft = p->phys_mode != BS_PHYS_CAPACITY;
 	k0 = ceil(warm / p->ts_step_min);
 	k1 = ceil(hor / p->ts_step_min);
-	if (k1 > k0)
+	/* output.timeseries_replications: later replications keep none */
+	if (k1 > k0 && !(rep && p->ts_reps && rep > p->ts_reps))
 		ns = (size_t)(k1 - k0);
 	r->nsamples = ns;
 	r->raw = calloc((W + 1) * BS_RAW_N, sizeof(double));

@@ -148,6 +148,12 @@ struct bs_rep_result {
 };
 
 struct bs_rep_result *bs_rep_result_alloc(const struct bs_model *m);
+/* The result of replication rep (1-based): without time-series samples
+ * when rep is past output.timeseries_replications (memory: a year at
+ * 5-minute steps is 10.5 MB of samples a replication); rep 0: any
+ * replication, with every sample (bs_rep_result_alloc). */
+struct bs_rep_result *bs_rep_result_alloc_rep(const struct bs_model *m,
+					      uint32_t rep);
 void bs_rep_result_free(struct bs_rep_result *r);
 
 enum bs_outcome {
