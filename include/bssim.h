@@ -494,6 +494,10 @@ BS_API uint64_t bs_sweep_tasks(const bs_sweep *sw);
 /* "point 2 (agreement.type=\"full\", fleet.bikes=2000)" for point p
  * (0-based): its number and its values of the varied keys as JSON. */
 BS_API char *bs_sweep_point_label(const bs_sweep *sw, size_t p);
+/* Simulated days of one replication of point p (0-based): its resolved
+ * horizon.days, known once the sweep is planned (bs_sweep_check or
+ * bs_sweep_job_open); NaN before. For progress lines. */
+BS_API double bs_sweep_point_days(const bs_sweep *sw, size_t p);
 /* Check every point of a loaded sweep as bs_sweep_run would before it
  * starts (each point's scenario and world), on jobs threads, running
  * nothing and writing nothing: 0, or BS_E_INPUT naming the lowest

@@ -157,6 +157,7 @@ cap() {
 		empty_full) echo "$2：区別・時刻別の、自転車のないポート（左）と空きラックのないポート（右）。" ;;
 		flows) echo "$2：貸出区（行）から返却区（列）への1日あたりの利用回数。" ;;
 		map) echo "$2：各ポート。色は自転車のない時間の割合、面積はラック数に比例。線は区の境界。" ;;
+		days) echo "$2：日ごとの推移（全体）：サービス水準、到達率、自転車のないポートの時間の割合、電池残量不足の自転車（反復の平均、帯は95%信頼区間）。" ;;
 		esac
 		return 0
 	fi
@@ -165,6 +166,7 @@ cap() {
 	empty_full) echo "$2: ports with no bike (left) and with no free dock (right) in each ward by time of day." ;;
 	flows) echo "$2: completed trips per day from the renting ward (row) to the return ward (column)." ;;
 	map) echo "$2: each port, coloured by the share of time it had no bike, its area proportional to its docks." ;;
+	days) echo "$2: the trend over the days, whole network: service level, reach level, share of time ports had no bike, docked bikes too low to rent (mean over replications; band: 95% confidence interval)." ;;
 	esac
 }
 
@@ -185,6 +187,12 @@ tables() {
 		fi
 	else
 		echo "plots.sh: $run has no stations.geojson, so no map (run with --geojson, or output.geojson: true)" >&2
+	fi
+	# the trend over the days: with days.csv (output.days) of more than
+	# one day (a header and two rows at least)
+	if [ -f "$run/days.csv" ] || [ -f "$run/days.csv.gz" ]; then
+		"$BSSIM" plotdata days "$run" >"$d/days.csv"
+		[ "$(wc -l <"$d/days.csv")" -gt 2 ] || rm -f "$d/days.csv"
 	fi
 }
 
@@ -231,6 +239,10 @@ draw() {
 		[ -f "$d/bounds.csv" ] && b="bounds='$d/bounds.csv'; "
 		gp map "in='$d/ports.csv'; wards='$d/wards.csv'; ${b}out='$stage/${p}map.png'; title='$t'${gplang:+; $gplang}"
 		add map "${p}map.png" "$(cap map "$t")"
+	fi
+	if [ -f "$d/days.csv" ]; then
+		gp days "in='$d/days.csv'; out='$stage/${p}days.png'; title='$t'${gplang:+; $gplang}"
+		add days "${p}days.png" "$(cap days "$t")"
 	fi
 }
 
@@ -368,7 +380,7 @@ fi
 
 # the report: every plot in order, then the runs or the sweep
 set --
-for kind in metric docked empty_full flows map; do
+for kind in metric days docked empty_full flows map; do
 	[ -f "$tmp/plots.$kind" ] || continue
 	while IFS='	' read -r f c; do
 		set -- "$@" --plot "$stage/$f=$c"

@@ -804,6 +804,76 @@ START_TEST(test_corpus_is_large)
 }
 END_TEST
 
+/*
+ * --progress: lines on stderr also when it is not a terminal (a pipe
+ * here). Not timed: the interval is tiny so lines may come often, and
+ * the test reads only what was printed: every line's done count is
+ * monotone, and the last says all were done with all simulated days.
+ * Without --progress and no terminal: no progress line at all.
+ */
+static void progress_lines(const char *err, const char *unit, unsigned total,
+			   double days)
+{
+	const char *p = err;
+	unsigned last = 0, done, of, n = 0;
+	double simd = 0.0, alld = 0.0;
+	char want[64];
+
+	snprintf(want, sizeof(want), " %s done, ", unit);
+	while ((p = strstr(p, "bssim: progress: "))) {
+		const char *q = strchr(p + 17, ':');
+		ck_assert_ptr_nonnull(q);
+		ck_assert_int_eq(sscanf(q + 1, " %u/%u", &done, &of), 2);
+		ck_assert_ptr_nonnull(strstr(q, want));
+		ck_assert_int_eq(sscanf(strstr(q, want) + strlen(want),
+					"%lf of %lf simulated days", &simd, &alld), 2);
+		ck_assert_uint_eq(of, total);
+		ck_assert_msg(done >= last, "progress went back: %u after %u", done, last);
+		ck_assert_double_eq_tol(alld, days, 1e-9);
+		ck_assert(simd <= alld + 1e-9);
+		last = done;
+		n++;
+		p = q;
+	}
+	ck_assert_uint_ge(n, 1);
+	ck_assert_uint_eq(last, total);
+	ck_assert_double_eq_tol(simd, days, 1e-9);
+}
+
+START_TEST(test_progress_lines)
+{
+	char args[4096], *out, *err, *sc = small_scenario("");
+
+	snprintf(args, sizeof(args), "run %s -o %s/p --progress=0.000001", sc, dir);
+	ck_assert_int_eq(run(args, &out, &err), 0);
+	progress_lines(err, "replications", 4, 4 * 2.0);
+	free(out);
+	free(err);
+	/* not a terminal, not asked: nothing */
+	snprintf(args, sizeof(args), "run %s -o %s/p", sc, dir);
+	ck_assert_int_eq(run(args, &out, &err), 0);
+	ck_assert_ptr_null(strstr(err, "progress"));
+	free(out);
+	free(err);
+	/* quiet wins */
+	snprintf(args, sizeof(args), "run %s -o %s/p --progress -q", sc, dir);
+	ck_assert_int_eq(run(args, &out, &err), 0);
+	ck_assert_str_eq(err, "");
+	free(out);
+	free(err);
+	/* a sweep: tasks, the days of every point's horizon */
+	free(tu_write(dir, "sw.json",
+		      "{ \"bssim_sweep\": 1, \"base\": \"small.json\", \"replications\": 2,"
+		      " \"vary\": { \"horizon.days\": [2, 3] } }"));
+	snprintf(args, sizeof(args), "sweep %s/sw.json -o %s/s --progress=0.000001", dir, dir);
+	ck_assert_int_eq(run(args, &out, &err), 0);
+	progress_lines(err, "tasks", 4, 2 * 2.0 + 2 * 3.0);
+	free(out);
+	free(err);
+	free(sc);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("cli");
@@ -825,6 +895,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_keys_doc_current);
 	tcase_add_test(tc, test_limits_doc_current);
 	tcase_add_test(tc, test_output_folder_policy);
+	tcase_add_test(tc, test_progress_lines);
 	suite_add_tcase(s, tc);
 	load_cases();
 	tcase_add_checked_fixture(tb, setup, teardown);

@@ -402,6 +402,315 @@ START_TEST(test_csv_and_json_numbers)
 }
 END_TEST
 
+/* ---- days.csv, long runs, output.gzip ------------------------------------ */
+
+/* The small run of these tests: six ports, batteries (low-battery bikes
+ * count), `extra` keys appended to the scenario; into dir/NAME. */
+static void small_run(const char *name, const char *extra)
+{
+	char json[2048], *sc, *out, *err;
+
+	snprintf(json, sizeof(json),
+		 "{\"bssim\": 1, \"name\": \"days\", \"seed\": 7, \"replications\": 3,"
+		 " \"network\": {\"stations\": \"%s\"}, \"fleet\": {\"bikes\": 14},"
+		 " \"demand\": {\"model\": \"uniform\", \"rate_per_station_per_hour\": 3},"
+		 " \"trip\": {\"duration\": {\"dist\": \"exponential\", \"mean_min\": 20}},"
+		 " \"battery\": {\"enabled\": true}%s}",
+		 tu_abspath(tu_fixture("six.csv")), extra);
+	sc = tu_write(dir, "days.json", json);
+	ck_assert_msg(tu_cli(NULL, &out, &err, "run %s -o %s/%s -q", sc, dir, name) == 0,
+		      "%s", err);
+	free(out);
+	free(err);
+	free(sc);
+}
+
+/* Field k of a CSV line without quotes (the fixture's wards have none). */
+static double field(const char *line, int k, char *word, size_t sz)
+{
+	const char *p = line;
+	size_t n;
+
+	while (k-- > 0 && (p = strchr(p, ',')))
+		p++;
+	ck_assert_ptr_nonnull(p);
+	n = strcspn(p, ",\n");
+	if (word)
+		snprintf(word, sz, "%.*s", (int)n, p);
+	return strtod(p, NULL);
+}
+
+static int column(const char *header, const char *name)
+{
+	char w[64];
+	int k;
+
+	for (k = 0; k < 40; k++) {
+		field(header, k, w, sizeof(w));
+		if (!strcmp(w, name))
+			return k;
+	}
+	ck_abort_msg("no column %s", name);
+	return -1;
+}
+
+/* replications.csv's value of (rep, ward, metric). */
+static double rep_value(const char *reps, unsigned rep, const char *ward,
+			const char *metric)
+{
+	char key[200];
+	const char *p;
+
+	snprintf(key, sizeof(key), "\n%u,%s,%s,", rep, ward, metric);
+	ck_assert_msg((p = strstr(reps, key)) != NULL, "no %s", key);
+	return strtod(p + strlen(key), NULL);
+}
+
+static void near(double a, double b, const char *what)
+{
+	/* the files keep 12 significant digits, and a day's sum is a
+	 * difference of cumulative sums: 1e-9 relative is rounding only */
+	ck_assert_msg(fabs(a - b) <= 1e-9 * fmax(1.0, fabs(b)),
+		      "%s: days give %.15g, replications.csv %.15g", what, a, b);
+}
+
+/*
+ * days.csv against replications.csv, exactly (up to rounding): with n_d
+ * a day's measured minutes and m_d its metric, a count per day or a time
+ * average of the run is sum n_d m_d / sum n_d; service and reach levels
+ * are ratios of sums: sum c_d / sum q_d with c_d = completed (reached)
+ * and q_d = requested trips of day d (m_d n_d / 1440 each). The window
+ * starts and ends at noon (warm-up 0.5, horizon 4.5 days): the first and
+ * last days have 720 minutes, three whole days between.
+ */
+START_TEST(test_days_agree_with_replications)
+{
+	static const char *const MEANS[] = {
+		"trips_requested", "trips_completed", "lost_no_bike",
+		"full_diversions", "cross_ward_trips", "empty_station_frac",
+		"full_station_frac", "bikes_in_use_mean", "bikes_docked_mean",
+		"bikes_low_battery_mean", "battery_swaps", "revenue_yen"};
+	static const char *const WARDS[] = {"Alpha", "Beta", "Gamma", "all"};
+	enum { NMEAN = sizeof(MEANS) / sizeof(MEANS[0]) };
+	char path[600], word[64], *days, *reps, *line;
+	int cm[NMEAN], cmin, creq, ccomp, creach, cday, crep, cward;
+	size_t r, w, m, rows = 0;
+
+	small_run("d", ", \"horizon\": {\"days\": 4.5, \"warmup_days\": 0.5},"
+		       " \"output\": {\"days\": true}");
+	snprintf(path, sizeof(path), "%s/d/days.csv", dir);
+	days = tu_slurp(path, NULL);
+	snprintf(path, sizeof(path), "%s/d/replications.csv", dir);
+	reps = tu_slurp(path, NULL);
+	ck_assert_ptr_nonnull(days);
+	ck_assert_ptr_nonnull(reps);
+	crep = column(days, "replication");
+	cday = column(days, "day");
+	cward = column(days, "ward");
+	cmin = column(days, "minutes");
+	creq = column(days, "trips_requested");
+	ccomp = column(days, "trips_completed");
+	creach = column(days, "trips_reached");
+	for (m = 0; m < NMEAN; m++)
+		cm[m] = column(days, MEANS[m]);
+	for (r = 1; r <= 3; r++)
+		for (w = 0; w < 4; w++) {
+			double n = 0.0, q = 0.0, c = 0.0, rc = 0.0, sum[NMEAN] = {0};
+			int nd = 0;
+			for (line = strchr(days, '\n'); line && line[1]; line = strchr(line + 1, '\n')) {
+				const char *l = line + 1;
+				double mins;
+				field(l, cward, word, sizeof(word));
+				if ((unsigned)field(l, crep, NULL, 0) != r || strcmp(word, WARDS[w]))
+					continue;
+				mins = field(l, cmin, NULL, 0);
+				/* days 0 to 4: noon to midnight, three whole, midnight to noon */
+				ck_assert_double_eq(field(l, cday, NULL, 0), nd);
+				ck_assert_double_eq(mins, nd == 0 || nd == 4 ? 720.0 : 1440.0);
+				n += mins;
+				q += field(l, creq, NULL, 0) * mins / 1440.0;
+				c += field(l, ccomp, NULL, 0) * mins / 1440.0;
+				rc += field(l, creach, NULL, 0) * mins / 1440.0;
+				for (m = 0; m < NMEAN; m++)
+					sum[m] += field(l, cm[m], NULL, 0) * mins;
+				nd++;
+				rows++;
+			}
+			ck_assert_int_eq(nd, 5);
+			ck_assert_double_eq(n, 4.0 * 1440.0);
+			for (m = 0; m < NMEAN; m++)
+				near(sum[m] / n, rep_value(reps, (unsigned)r, WARDS[w], MEANS[m]),
+				     MEANS[m]);
+			near(c / q, rep_value(reps, (unsigned)r, WARDS[w], "service_level"),
+			     "service_level");
+			near(rc / q, rep_value(reps, (unsigned)r, WARDS[w], "reach_level"),
+			     "reach_level");
+		}
+	ck_assert_uint_eq(rows, 3 * 5 * 4);
+	/* the test can fail: low-battery bikes and trips are there */
+	ck_assert(rep_value(reps, 1, "all", "bikes_low_battery_mean") > 0.0);
+	ck_assert(rep_value(reps, 1, "all", "trips_completed") > 100.0);
+	free(days);
+	free(reps);
+}
+END_TEST
+
+/*
+ * The split itself (a sum over days only checks that the days telescope):
+ * with no demand nothing moves, so every day's time shares and means are
+ * the run's (no swap crews either), whatever part of a day it covers; a cut that lost the piece
+ * since a port's last change, or counted it twice, would show here.
+ */
+START_TEST(test_days_split_still_network)
+{
+	static const char *const M[] = {"empty_station_frac", "full_station_frac",
+					"bikes_docked_mean",
+					"bikes_low_battery_mean"};
+	char json[2048], path[600], word[64], *sc, *out, *err, *days, *reps, *line;
+	size_t m, rows = 0;
+
+	snprintf(json, sizeof(json),
+		 "{\"bssim\": 1, \"seed\": 3, \"replications\": 2,"
+		 " \"horizon\": {\"days\": 3.25, \"warmup_days\": 0.5},"
+		 " \"network\": {\"stations\": \"%s\"},"
+		 " \"demand\": {\"model\": \"uniform\", \"rate_per_station_per_hour\": 0},"
+		 " \"battery\": {\"enabled\": true, \"initial_min\": 0, \"min_rentable\": 0.5, \"crews_per_ward\": 0}, \"fleet\": {\"bikes\": 5}, \"output\": {\"days\": true}}",
+		 tu_abspath(tu_fixture("six.csv")));
+	sc = tu_write(dir, "still.json", json);
+	ck_assert_msg(tu_cli(NULL, &out, &err, "run %s -o %s/s -q", sc, dir) == 0, "%s", err);
+	free(out);
+	free(err);
+	snprintf(path, sizeof(path), "%s/s/days.csv", dir);
+	ck_assert_ptr_nonnull(days = tu_slurp(path, NULL));
+	snprintf(path, sizeof(path), "%s/s/replications.csv", dir);
+	ck_assert_ptr_nonnull(reps = tu_slurp(path, NULL));
+	for (line = strchr(days, '\n'); line && line[1]; line = strchr(line + 1, '\n')) {
+		const char *l = line + 1;
+		unsigned r = (unsigned)field(l, column(days, "replication"), NULL, 0);
+		field(l, column(days, "ward"), word, sizeof(word));
+		for (m = 0; m < sizeof(M) / sizeof(M[0]); m++)
+			near(field(l, column(days, M[m]), NULL, 0),
+			     rep_value(reps, r, word, M[m]), M[m]);
+		rows++;
+	}
+	ck_assert_uint_eq(rows, 2 * 4 * 4); /* days 0-3 of 2 replications, 3 wards and all */
+	/* the check can fail: some ports empty, some bikes too low */
+	ck_assert(rep_value(reps, 1, "all", "empty_station_frac") > 0.0);
+	ck_assert(rep_value(reps, 1, "all", "bikes_low_battery_mean") > 0.0);
+	free(days);
+	free(reps);
+	free(sc);
+}
+END_TEST
+
+/* Replication numbers present in a timeseries.csv (bit r-1 set). */
+static unsigned ts_reps_of(const char *d)
+{
+	char path[600], *ts, *line;
+	unsigned mask = 0;
+
+	snprintf(path, sizeof(path), "%s/timeseries.csv", d);
+	ck_assert_ptr_nonnull(ts = tu_slurp(path, NULL));
+	for (line = strchr(ts, '\n'); line && line[1]; line = strchr(line + 1, '\n'))
+		mask |= 1u << (atoi(line + 1) - 1);
+	free(ts);
+	return mask;
+}
+
+/*
+ * The long-run rule (BS_LONG_RUN_DAYS = 31): up to 31 days no days.csv
+ * and every replication's series, as before; beyond, days.csv and the
+ * first replication's series unless the scenario says otherwise.
+ */
+START_TEST(test_long_run_defaults)
+{
+	char d[600];
+
+	small_run("m31", ", \"horizon\": {\"days\": 31}");
+	snprintf(d, sizeof(d), "%s/m31", dir);
+	ck_assert(!tu_exists(tu_path(d, "days.csv")));
+	ck_assert_uint_eq(ts_reps_of(d), 7u);
+	small_run("m32", ", \"horizon\": {\"days\": 32}");
+	snprintf(d, sizeof(d), "%s/m32", dir);
+	ck_assert(tu_exists(tu_path(d, "days.csv")));
+	ck_assert_uint_eq(ts_reps_of(d), 1u);
+	small_run("m32b", ", \"horizon\": {\"days\": 32}, \"output\": {\"days\": false,"
+			  " \"timeseries_replications\": 0}");
+	snprintf(d, sizeof(d), "%s/m32b", dir);
+	ck_assert(!tu_exists(tu_path(d, "days.csv")));
+	ck_assert_uint_eq(ts_reps_of(d), 7u);
+	small_run("m2", ", \"horizon\": {\"days\": 2}, \"output\": {\"timeseries_replications\": 2}");
+	snprintf(d, sizeof(d), "%s/m2", dir);
+	ck_assert_uint_eq(ts_reps_of(d), 3u);
+	tu_paths_free();
+}
+END_TEST
+
+/* gunzip -c of path into a new string */
+static char *gunzip(const char *path)
+{
+	char cmd[700], *out;
+
+	snprintf(cmd, sizeof(cmd), "gzip -dc '%s'", path);
+	ck_assert_int_eq(tu_run(cmd, &out, NULL), 0);
+	return out;
+}
+
+/*
+ * output.gzip: every CSV as NAME.csv.gz holding the very bytes of the
+ * plain run's NAME.csv, no plain CSV beside them; bssim's readers take
+ * the folder as before; a plain run into the folder removes the .gz.
+ */
+START_TEST(test_gzip_outputs)
+{
+	static const char *const CSV[] = {"replications.csv", "stations.csv",
+					  "timeseries.csv", "flows.csv",
+					  "days.csv", "trips.csv"};
+	const char *keys = ", \"horizon\": {\"days\": 3}, \"output\": {\"days\": true, \"trips\": true";
+	char extra[300], p[600], g[600], *a, *b, *out, *err, *out2;
+	size_t i;
+
+	snprintf(extra, sizeof(extra), "%s}", keys);
+	small_run("plain", extra);
+	snprintf(extra, sizeof(extra), "%s, \"gzip\": true}", keys);
+	small_run("gz", extra);
+	for (i = 0; i < sizeof(CSV) / sizeof(CSV[0]); i++) {
+		snprintf(p, sizeof(p), "%s/plain/%s", dir, CSV[i]);
+		snprintf(g, sizeof(g), "%s/gz/%s.gz", dir, CSV[i]);
+		ck_assert_ptr_nonnull(a = tu_slurp(p, NULL));
+		b = gunzip(g);
+		ck_assert_msg(strcmp(a, b) == 0, "%s differs from %s", g, p);
+		free(a);
+		free(b);
+		snprintf(p, sizeof(p), "%s/gz/%s", dir, CSV[i]);
+		ck_assert_msg(!tu_exists(p), "%s beside its .gz", p);
+	}
+	/* readers: plotdata and compare of finished folders */
+	ck_assert_int_eq(tu_cli(NULL, &out, &err, "plotdata timeofday %s/gz empty_stations", dir), 0);
+	free(err);
+	ck_assert_int_eq(tu_cli(NULL, &out2, &err, "plotdata timeofday %s/plain empty_stations", dir), 0);
+	ck_assert_str_eq(out, out2);
+	free(out);
+	free(out2);
+	free(err);
+	ck_assert_int_eq(tu_cli(NULL, &out, &err, "plotdata days %s/gz", dir), 0);
+	ck_assert_uint_eq(tu_lines(out), 4); /* a header and three days */
+	free(out);
+	free(err);
+	ck_assert_int_eq(tu_cli(NULL, &out, &err, "compare %s/plain %s/gz", dir, dir), 0);
+	ck_assert_ptr_nonnull(strstr(out, "3 paired replications"));
+	free(out);
+	free(err);
+	/* back to plain in the same folder: the .gz files go */
+	snprintf(extra, sizeof(extra), "%s}", keys);
+	small_run("gz", extra);
+	for (i = 0; i < sizeof(CSV) / sizeof(CSV[0]); i++) {
+		snprintf(g, sizeof(g), "%s/gz/%s.gz", dir, CSV[i]);
+		ck_assert_msg(!tu_exists(g), "%s left beside a plain run", g);
+	}
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("output");
@@ -419,6 +728,10 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_nonregular_and_planted);
 	tcase_add_test(tc, test_unwritable_folder);
 	tcase_add_test(tc, test_csv_and_json_numbers);
+	tcase_add_test(tc, test_days_agree_with_replications);
+	tcase_add_test(tc, test_days_split_still_network);
+	tcase_add_test(tc, test_long_run_defaults);
+	tcase_add_test(tc, test_gzip_outputs);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -138,6 +138,59 @@ START_TEST(test_no_geojson_no_map)
 }
 END_TEST
 
+/*
+ * The trend over days: a run with days.csv of more than one day gets
+ * days.png (its four panels' lines drawn in their colours) and the report
+ * shows it; the table's line is the mean over replications of days.csv's
+ * values; a run of one measured day gets no trend plot.
+ */
+START_TEST(test_days_trend)
+{
+	char d[1024], p[1100], cmd[1200], *err, *tab, *days, *line;
+	double sum = 0.0, mean;
+	int n = 0;
+
+	small_run("long", "--set horizon.days=5 --set output.days=true");
+	snprintf(d, sizeof(d), "%s/long", dir);
+	ck_assert_int_eq(plots(d, &err), 0);
+	free(err);
+	assert_plot(d, "days.png");
+	assert_colour(d, "days.png", 0x0072B2, 500); /* service level */
+	assert_colour(d, "days.png", 0x009E73, 500); /* reach level */
+	assert_colour(d, "days.png", 0xD55E00, 500); /* empty ports */
+	assert_report(d, 4);                         /* docked, empty_full, flows, days */
+	/* day 2 of the table against days.csv's rows of day 2, ward all */
+	snprintf(cmd, sizeof(cmd), "%s plotdata days %s", tu_bssim(), d);
+	ck_assert_int_eq(tu_run(cmd, &tab, NULL), 0);
+	ck_assert_uint_eq(tu_lines(tab), 1 + 4); /* days 1 to 4 */
+	ck_assert_ptr_nonnull(line = strstr(tab, "\n2,"));
+	ck_assert_int_eq(sscanf(strchr(line + 3, ',') + 1, "%lf", &mean), 1);
+	snprintf(p, sizeof(p), "%s/days.csv", d);
+	ck_assert_ptr_nonnull(days = tu_slurp(p, NULL));
+	for (line = days; (line = strchr(line, '\n')) && line[1]; line++) {
+		unsigned r, day;
+		char ward[32];
+		double v;
+		if (sscanf(line + 1, "%u,%u,%*3s,%31[^,],%*f,%*f,%*f,%*f,%*f,%*f,%lf",
+			   &r, &day, ward, &v) == 4 && day == 2 && !strcmp(ward, "all")) {
+			sum += v;
+			n++;
+		}
+	}
+	ck_assert_int_eq(n, 3);
+	ck_assert_double_eq_tol(mean, sum / n, 1e-9);
+	free(days);
+	free(tab);
+	/* one measured day: no trend to draw */
+	small_run("one", "--set output.days=true");
+	snprintf(d, sizeof(d), "%s/one", dir);
+	ck_assert_int_eq(plots(d, &err), 0);
+	free(err);
+	snprintf(p, sizeof(p), "%s/days.png", d);
+	ck_assert(!tu_exists(p));
+}
+END_TEST
+
 /* Two runs: each one's plots, and headline metrics side by side (two of
  * them here, through METRICS, to keep the test short; the sweep test
  * draws all six with the same script). */
@@ -448,6 +501,7 @@ static Suite *suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_no_geojson_no_map);
+	tcase_add_test(tc, test_days_trend);
 	tcase_add_test(tc, test_two_runs);
 	tcase_add_test(tc, test_sweep);
 	tcase_add_test(tc, test_comparisons_read_right);

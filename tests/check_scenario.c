@@ -531,6 +531,9 @@ START_TEST(test_keys_bind)
 				   : lo + (hi - lo) * 0.013 + (k->min_open ? 1e-6 : 0);
 			if (k->type == BS_KT_INT)
 				want = ceil(want) < hi ? ceil(want) : hi;
+			/* the sampling step must divide the day */
+			if (!strcmp(k->path, "output.timeseries_step_min"))
+				want = 20.0;
 			snprintf(val, sizeof(val), "%.17g", want);
 		}
 		sets[n].key = k->path;

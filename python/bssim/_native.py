@@ -206,6 +206,7 @@ PROTOTYPES = {
     "bs_sweep_replications": (c_u32, [c_p]),
     "bs_sweep_tasks": (c_u64, [c_p]),
     "bs_sweep_point_label": (c_p, [c_p, c_size]),
+    "bs_sweep_point_days": (ctypes.c_double, [c_p, c_size]),
     "bs_sweep_opts_init_size": (None, [c_p, c_size]),
     "bs_sweep_opts_init": (None, [c_p]),  # the library's size: tests
     "bs_shard_parse": (ctypes.c_int, [c_str, P(c_u32), P(c_u32)]),

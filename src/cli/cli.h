@@ -122,9 +122,28 @@ struct bs_cli_watch {
 	int progress_on;
 	double t0, last;
 	const char *label;
+	/* --progress[=SECONDS] (bs_cli_watch_lines): a line every `every`
+	 * seconds and one at the end, instead of the terminal's bar */
+	double every, days_total;
+	const char *unit;
+	uint64_t done, total;
+	double frac;
+	int lines, final_said;
 };
 void bs_cli_monitor(struct bs_monitor *m, struct bs_cli_watch *w,
 		    const char *label, int quiet);
+/* Progress as lines (unless quiet): "bssim: progress: LABEL: D/T UNIT
+ * done, X of Y simulated days, E s elapsed, about L s left", one every
+ * `every` seconds (the first after `every` seconds) and one at the end
+ * (bs_cli_watch_end), whether stderr is a terminal or a log file.
+ * days_total: the simulated days of all units (NaN: not said). */
+void bs_cli_watch_lines(struct bs_cli_watch *w, double every,
+			double days_total, const char *unit, int quiet);
+/* --progress[=SECONDS]: the interval, from optarg (NULL: the default,
+ * BS_CLI_PROGRESS_S); 0, or -1 when it is not a number of seconds in
+ * (0, 86400]. */
+#define BS_CLI_PROGRESS_S 10.0
+int bs_cli_progress_arg(const char *optarg_, double *every);
 /* Did an interrupt come (during the write, or before it)? */
 int bs_cli_interrupted(void);
 /* Clear the progress line (when it was drawn). */

@@ -22,6 +22,11 @@ static const char PLOTDATA_HELP[] =
 	"                         days) and its 95% confidence interval;\n"
 	"                         COLUMN of timeseries.csv: bikes_docked,\n"
 	"                         empty_stations or full_stations\n"
+	"  days RUN               the trend over the run's days (days.csv,\n"
+	"                         output.days): per day, the mean over\n"
+	"                         replications of service_level, reach_level,\n"
+	"                         empty_station_frac, bikes_low_battery_mean\n"
+	"                         with 95% intervals, of --ward (default all)\n"
 	"  matrix RUN [NAME]      summary.json's ward x ward matrix NAME:\n"
 	"                         flows (default) or settlement_yen\n"
 	"  ports RUN              stations.geojson as a table: station_id,\n"
@@ -45,13 +50,13 @@ static const char PLOTDATA_HELP[] =
 	"                         replications, else refused)\n"
 	"\n"
 	"options:\n"
-	"      --ward W           ward of a sweep (default: all, the whole\n"
-	"                         network)\n"
+	"      --ward W           ward of a sweep or of days (default: all,\n"
+	"                         the whole network)\n"
 	"      --x KEY            varied key on the x axis (default: the\n"
 	"                         first numeric key that varies)\n"
 	"  -h, --help             this help\n"
 	"\n"
-	"Series tables (timeofday, sweep) have the columns\n"
+	"Series tables (timeofday, days, sweep) have the columns\n"
 	"X,label,S1,S1_lo,S1_hi,S2,... (see docs/plots.md).\n"
 	"\n"
 	"exit status: 0 success, 1 cannot write to standard output, 2 bad\n"
@@ -100,7 +105,7 @@ int bs_cmd_plotdata(int argc, char **argv)
 		return BS_EXIT_USAGE;
 	if (n < 1)
 		return bs_cli_usage("plotdata",
-				    "missing KIND; expected timeofday, matrix, ports, wards, names, boundaries, compare, sweep or diff (see bssim plotdata --help)");
+				    "missing KIND; expected timeofday, days, matrix, ports, wards, names, boundaries, compare, sweep or diff (see bssim plotdata --help)");
 	kind = pos[0];
 #define NEED(lo, hi, usage)                                                    \
 	do {                                                                   \
@@ -110,6 +115,8 @@ int bs_cmd_plotdata(int argc, char **argv)
 	} while (0)
 	if (!strcmp(kind, "timeofday")) {
 		NEED(2, 2, "timeofday RUN COLUMN");
+	} else if (!strcmp(kind, "days")) {
+		NEED(1, 1, "days RUN [--ward W]");
 	} else if (!strcmp(kind, "matrix")) {
 		NEED(1, 2, "matrix RUN [flows|settlement_yen]");
 		if (n > 2 && strcmp(pos[2], "flows") && strcmp(pos[2], "settlement_yen"))
@@ -132,7 +139,7 @@ int bs_cmd_plotdata(int argc, char **argv)
 		NEED(2, 100001, "diff SWEEP METRIC [--ward W] [--x KEY], or diff METRIC RUN RUN...");
 	} else {
 		return bs_cli_usage("plotdata",
-				    "unknown kind '%s'; expected timeofday, matrix, ports, wards, names, boundaries, compare, sweep or diff",
+				    "unknown kind '%s'; expected timeofday, days, matrix, ports, wards, names, boundaries, compare, sweep or diff",
 				    kind);
 	}
 #undef NEED

@@ -23,9 +23,10 @@ static const char RUN_HELP[] =
 	"Run the scenario's replications and write summary.json,\n"
 	"replications.csv, stations.csv, timeseries.csv, flows.csv (and\n"
 	"trips.csv when output.trips is true, stations.geojson when\n"
-	"output.geojson is true) into the output folder. summary.json records\n"
-	"every input file read, by sha256 (\"inputs\") and absolute path\n"
-	"(\"run\".\"inputs\").\n"
+	"output.geojson is true, days.csv when output.days is true: by\n"
+	"default in runs over 31 days; NAME.csv.gz with output.gzip) into the\n"
+	"output folder. summary.json records every input file read, by\n"
+	"sha256 (\"inputs\") and absolute path (\"run\".\"inputs\").\n"
 	"\n"
 	"With --again DIR, run the finished run in DIR again: its resolved\n"
 	"scenario as summary.json recorded it (the --set overrides, seed and\n"
@@ -51,6 +52,11 @@ static const char RUN_HELP[] =
 	"                         KEY=null removes the key (repeatable)\n"
 	"      --geojson          also write stations.geojson (the same as\n"
 	"                         --set output.geojson=true)\n"
+	"      --progress[=S]     a progress line on stderr every S seconds\n"
+	"                         (default 10) and one at the end, also when\n"
+	"                         stderr is a log file: replications done,\n"
+	"                         simulated days, elapsed, time left (without\n"
+	"                         it: a bar when stderr is a terminal)\n"
 	"  -q, --quiet            print nothing but errors\n"
 	"      --paranoid         check after every event that every bike is\n"
 	"                         docked or riding exactly once (several times\n"
@@ -81,6 +87,7 @@ struct run_cli {
 	int quiet;
 	int force;
 	int paranoid;
+	double progress; /* --progress: seconds between lines; 0: off */
 	struct bs_set *sets;
 	size_t nset;
 	char seedbuf[BS_CLI_NUMBUF], repbuf[BS_CLI_NUMBUF];
@@ -100,6 +107,7 @@ static int parse(int argc, char **argv, struct run_cli *c)
 		{"paranoid", no_argument, NULL, 'P'},
 		{"geojson", no_argument, NULL, 'G'},
 		{"again", required_argument, NULL, 'A'},
+		{"progress", optional_argument, NULL, 'p'},
 		{NULL, 0, NULL, 0}};
 	int ch;
 	uint64_t v;
@@ -153,6 +161,12 @@ static int parse(int argc, char **argv, struct run_cli *c)
 			break;
 		case 'P':
 			c->paranoid = 1;
+			break;
+		case 'p':
+			if (bs_cli_progress_arg(optarg, &c->progress))
+				return bs_cli_usage("run",
+						    "--progress='%s': expected seconds between progress lines, more than 0 and at most 86400",
+						    optarg);
 			break;
 		case 'G':
 			c->sets[c->nset].key = "output.geojson";
@@ -337,6 +351,10 @@ int bs_cmd_run(int argc, char **argv)
 		warn_unused(sc);
 	}
 	bs_cli_monitor(&mon, &watch, bs_scenario_name(sc), c.quiet);
+	bs_cli_watch_lines(&watch, c.progress,
+			   number_of(sc, "horizon.days") *
+				   number_of(sc, "replications"),
+			   "replications", c.quiet);
 	bs_run_opts_init(&ro);
 	ro.jobs = c.jobs;
 	ro.paranoid = c.paranoid;

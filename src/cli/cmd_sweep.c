@@ -26,6 +26,7 @@ struct sweep_cli {
 	int force;
 	int paranoid;
 	int check; /* --check: list the points and tasks, run nothing */
+	double progress; /* --progress: seconds between lines; 0: off */
 	uint32_t shard_i, shard_n; /* 1/1 when not sharded */
 };
 
@@ -50,6 +51,10 @@ static const char SWEEP_HELP[] =
 	"                     write nothing\n"
 	"      --shard I/N    run only the I-th of N slices of the tasks (for\n"
 	"                     job arrays); join the folders with bssim merge\n"
+	"      --progress[=S] a progress line on stderr every S seconds\n"
+	"                     (default 10) and one at the end, also when\n"
+	"                     stderr is a log file: tasks done of all,\n"
+	"                     simulated days, elapsed, time left\n"
 	"  -q, --quiet        print nothing but errors\n"
 	"      --paranoid     check after every event that every bike is\n"
 	"                     docked or riding exactly once (several times\n"
@@ -69,6 +74,17 @@ static const char SWEEP_HELP[] =
 	"\n"
 	"exit status: 0 success, 1 the sweep failed or was interrupted (run it\n"
 	"again with --resume), 2 bad usage or bad input (nothing is written).\n";
+
+/* Simulated days of every task of the sweep, for progress lines. */
+static double sweep_days(const bs_sweep *sw)
+{
+	double d = 0.0;
+	size_t p;
+
+	for (p = 0; p < bs_sweep_points(sw); p++)
+		d += bs_sweep_point_days(sw, p) * bs_sweep_replications(sw);
+	return d;
+}
 
 static const char MERGE_HELP[] =
 	"usage: bssim merge DIR... -o DIR [--quiet] [--force]\n"
@@ -101,6 +117,7 @@ static int sweep_parse(int argc, char **argv, struct sweep_cli *c)
 		{"force", no_argument, NULL, 'F'},
 		{"help", no_argument, NULL, 'h'},
 		{"paranoid", no_argument, NULL, 'P'},
+		{"progress", optional_argument, NULL, 'p'},
 		{NULL, 0, NULL, 0}};
 	int ch;
 	uint64_t v;
@@ -150,6 +167,12 @@ static int sweep_parse(int argc, char **argv, struct sweep_cli *c)
 			break;
 		case 'C':
 			c->check = 1;
+			break;
+		case 'p':
+			if (bs_cli_progress_arg(optarg, &c->progress))
+				return bs_cli_usage("sweep",
+						    "--progress='%s': expected seconds between progress lines, more than 0 and at most 86400",
+						    optarg);
 			break;
 		case 'h':
 			if (!bs_cli_mute)
@@ -281,6 +304,7 @@ int bs_cmd_sweep(int argc, char **argv)
 		goto out;
 	}
 	bs_sweep_job_outcome(j, &o);
+	bs_cli_watch_lines(&watch, c.progress, sweep_days(sw), "tasks", c.quiet);
 	if (o.resumed && c.resume == BS_SWEEP_KEEP && !c.quiet)
 		bs_cli_say("note: %s holds %llu recorded task%s of this sweep; running only the rest (--fresh starts afresh)",
 			   bs_sweep_job_dir(j), (unsigned long long)o.resumed,

@@ -6,10 +6,12 @@
 #include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -302,10 +304,42 @@ static void progress_line(struct bs_cli_watch *w, uint64_t done,
 	fflush(stderr);
 }
 
+/* One line of --progress; frac the share of all work done. */
+static void say_progress(struct bs_cli_watch *w, double now)
+{
+	double el = now - w->t0, f = w->frac;
+	char days[96] = "", left[48] = "";
+
+	if (isfinite(w->days_total))
+		snprintf(days, sizeof(days), ", %.1f of %.6g simulated days",
+			 f * w->days_total, w->days_total);
+	if (f > 0.0 && f < 1.0)
+		snprintf(left, sizeof(left), ", about %.0f s left",
+			 el / f - el);
+	fprintf(stderr, "bssim: progress: %s: %llu/%llu %s done%s, %.1f s elapsed%s\n",
+		w->label, (unsigned long long)w->done,
+		(unsigned long long)w->total, w->unit, days, el, left);
+	fflush(stderr);
+}
+
 static void on_progress(void *ud, uint64_t done, uint64_t total, double frac)
 {
 	struct bs_cli_watch *w = ud;
+	double now;
 
+	if (w->lines) {
+		/* frac may step back a little as tasks in flight finish and
+		 * others start: the line keeps the highest */
+		w->done = done;
+		w->total = total;
+		if (frac > w->frac)
+			w->frac = frac > 1.0 ? 1.0 : frac;
+		if ((now = bs_cli_now()) - w->last >= w->every) {
+			w->last = now;
+			say_progress(w, now);
+		}
+		return;
+	}
 	if (w->progress_on)
 		progress_line(w, done, total, frac);
 }
@@ -319,6 +353,7 @@ static void on_writing(void *ud, const char *what, int begin)
 void bs_cli_monitor(struct bs_monitor *m, struct bs_cli_watch *w,
 		    const char *label, int quiet)
 {
+	memset(w, 0, sizeof(*w));
 	w->progress_on = !quiet && !bs_cli_mute && isatty(STDERR_FILENO);
 	w->t0 = bs_cli_now();
 	w->last = 0.0;
@@ -328,8 +363,46 @@ void bs_cli_monitor(struct bs_monitor *m, struct bs_cli_watch *w,
 	m->ud = w;
 }
 
+void bs_cli_watch_lines(struct bs_cli_watch *w, double every,
+			double days_total, const char *unit, int quiet)
+{
+	if (quiet || bs_cli_mute || !(every > 0.0))
+		return;
+	w->lines = 1;
+	w->progress_on = 0;
+	w->every = every;
+	w->days_total = days_total;
+	w->unit = unit;
+	w->last = w->t0;
+}
+
+int bs_cli_progress_arg(const char *optarg_, double *every)
+{
+	char *end;
+	double v;
+
+	if (!optarg_) {
+		*every = BS_CLI_PROGRESS_S;
+		return 0;
+	}
+	errno = 0;
+	v = strtod(optarg_, &end);
+	if (end == optarg_ || *end || errno || !(v > 0.0) || v > 86400.0)
+		return -1;
+	*every = v;
+	return 0;
+}
+
 void bs_cli_watch_end(struct bs_cli_watch *w)
 {
+	if (w->lines) {
+		/* the last line: what was done when the work ended */
+		w->lines = 0;
+		if (w->total && w->done == w->total)
+			w->frac = 1.0;
+		say_progress(w, bs_cli_now());
+		return;
+	}
 	if (w->progress_on) {
 		fprintf(stderr, "\r\033[K");
 		fflush(stderr);

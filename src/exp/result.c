@@ -16,6 +16,7 @@
 #include "input/csvread.h"
 #include "input/jsonpos.h"
 #include "input/scenario.h"
+#include "output/output.h"
 
 /* The wards of a summary, in its order. */
 static int wards_of(struct bs_result *r)
@@ -166,8 +167,13 @@ struct bs_result *bs_result_open(const char *dir, struct bs_error *err)
 		goto nomem;
 	for (size_t i = 0; i < n; i++)
 		r->vals[i] = (double)NAN;
-	if (!(path = bs_path_join(dir, strlen(dir), "replications.csv")))
-		goto nomem;
+	{
+		/* replications.csv, or .csv.gz (output.gzip) */
+		char buf[4096];
+		if (!(path = bs_strdup(bs_output_input_file(
+			      dir, "replications.csv", buf, sizeof(buf)))))
+			goto nomem;
+	}
 	memset(&L, 0, sizeof(L));
 	L.r = r;
 	L.file = path;

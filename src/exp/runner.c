@@ -36,7 +36,7 @@ static int run_rep(void *ud, void *ws, uint64_t t,
 	struct run *R = ud;
 	uint32_t rep = (uint32_t)t + 1;
 	struct bs_run_hooks hooks;
-	struct bs_rep_result *res = bs_rep_result_alloc(R->m);
+	struct bs_rep_result *res = bs_rep_result_alloc_rep(R->m, rep);
 	int rc;
 
 	bs_hooks_from_ctl(&hooks, ctl);

@@ -16,6 +16,7 @@
  * the MPI runner hands tasks to ranks and sends their records to rank 0.
  */
 #include <assert.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -156,6 +157,18 @@ char *bs_sweep_point_label(const bs_sweep *sw, size_t p)
 	assert(sw && p < sw->npoints);
 	bs_sweep_label_of(sw, p, buf, sizeof(buf));
 	return bs_strdup(buf);
+}
+
+double bs_sweep_point_days(const bs_sweep *sw, size_t p)
+{
+	json_t *d;
+
+	assert(sw && p < sw->npoints);
+	d = json_object_get(json_object_get(json_object_get(bs_sweep_point(sw, p),
+							    "scenario"),
+					    "horizon"),
+			    "days");
+	return json_is_number(d) ? json_number_value(d) : (double)NAN;
 }
 
 /* ---- running one task ------------------------------------------------------ */

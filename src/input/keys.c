@@ -514,7 +514,7 @@ const struct bs_key bs_keys[] = {
 	 "what is written", NULL},
 	{"output.timeseries_step_min", BS_KT_NUM, 1, 1440, 0, "15", NULL, NULL,
 	 PD(ts_step_min),
-	 "minutes between time-series samples", NULL},
+	 "minutes between time-series samples; must divide the day (1440 minutes), so that every day has the same samples", NULL},
 	{"output.trips", BS_KT_BOOL, 0, 0, 0, "false", NULL, NULL,
 	 PI(trips_log),
 	 "write trips.csv, one row per trip (streamed to disk)", NULL},
@@ -531,6 +531,18 @@ const struct bs_key bs_keys[] = {
 	{"output.xlsx", BS_KT_BOOL, 0, 0, 0, NULL, NULL, NULL,
 	 PI(xlsx),
 	 "write results.xlsx beside the CSVs: a sheet per table, headline metrics with intervals first, station ids as text (docs/analysts.md); absent: false", NULL},
+	/* No defaults either for the three keys below: their absent values
+	 * depend on horizon.days (BS_LONG_RUN_DAYS, scenario.c), so that
+	 * every run of 31 days or fewer keeps its files byte for byte. */
+	{"output.days", BS_KT_BOOL, 0, 0, 0, NULL, NULL, NULL,
+	 PI(days_out),
+	 "write days.csv: one row per replication, day and ward with the day's service, reach, trips, losses, empty and full port shares and low-battery bikes (docs/outputs.md); absent: true when horizon.days is over 31, else false", NULL},
+	{"output.timeseries_replications", BS_KT_INT, 0, 10000, 0, NULL, NULL, NULL,
+	 PU32(ts_reps),
+	 "how many replications (the first ones) keep their time series (timeseries.csv, results.xlsx, the API's timeseries table; the others' samples are not even kept in memory); 0: all; absent: 1 when horizon.days is over 31 (a year at 5-minute steps of 20 replications would be 263 MB), else all", NULL},
+	{"output.gzip", BS_KT_BOOL, 0, 0, 0, NULL, NULL, NULL,
+	 PI(gzip),
+	 "write the run's CSV files compressed, as NAME.csv.gz (gzip; bssim's readers, pandas and R read them as they are); absent: false", NULL},
 	{"output.csv_bom", BS_KT_BOOL, 0, 0, 0, NULL, NULL, NULL,
 	 PI(csv_bom),
 	 "start the run's CSV files with a UTF-8 byte-order mark, so that Excel shows Japanese names right when it opens them; absent: false (no mark)", NULL},

@@ -446,6 +446,16 @@ static int check_operations(struct bs_scenario *sc, struct bs_error *err)
 	}
 
 	/* output */
+	if (fmod(BS_MINUTES_PER_DAY, p->ts_step_min) != 0.0)
+		return serr(sc, err, "output.timeseries_step_min",
+			    "%g minutes do not divide the day; expected a step that divides 1440 minutes (5, 10, 15, 30, 60, 120, ...)",
+			    p->ts_step_min);
+	/* long runs: days.csv and one replication's time series unless
+	 * the scenario says otherwise (BS_LONG_RUN_DAYS) */
+	if (!bs_json_path(sc->root, "output.days"))
+		p->days_out = p->days > BS_LONG_RUN_DAYS;
+	if (!bs_json_path(sc->root, "output.timeseries_replications"))
+		p->ts_reps = p->days > BS_LONG_RUN_DAYS ? 1 : 0;
 	if (p->days * BS_MINUTES_PER_DAY / p->ts_step_min > BS_MAX_SAMPLES)
 		return serr(sc, err, "output.timeseries_step_min",
 			    "%g-minute samples over %g days make more than %g samples per replication; expected a longer step",

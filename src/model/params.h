@@ -154,6 +154,18 @@ struct bs_params {
 	int xlsx;            /* write results.xlsx */
 	int csv_bom;         /* the run's CSVs start with a UTF-8 BOM */
 	int language;        /* output.language: enum bs_language */
+	/* long runs (docs/outputs.md): days.csv, the replications whose
+	 * series timeseries.csv holds (0: all), .csv.gz files; their
+	 * absent values follow BS_LONG_RUN_DAYS (scenario.c) */
+	int days_out;
+	uint32_t ts_reps;
+	int gzip;
 };
+
+/* A run longer than this many days is long: days.csv is written and
+ * timeseries.csv holds one replication unless the scenario says
+ * otherwise. 31: the longest shipped scenario (jc_*.json), so that every
+ * shipped run keeps its files byte for byte. */
+#define BS_LONG_RUN_DAYS 31.0
 
 #endif

@@ -31,6 +31,12 @@ _Static_assert(sizeof(struct bs__station) == 64,
 
 struct bs_rep_result *bs_rep_result_alloc(const struct bs_model *m)
 {
+	return bs_rep_result_alloc_rep(m, 0);
+}
+
+struct bs_rep_result *bs_rep_result_alloc_rep(const struct bs_model *m,
+					      uint32_t rep)
+{
 	struct bs_rep_result *r = calloc(1, sizeof(*r));
 	const struct bs_params *p = &m->p;
 	size_t W = m->net->nwards, ns = 0;
@@ -45,7 +51,8 @@ struct bs_rep_result *bs_rep_result_alloc(const struct bs_model *m)
 	r->soft = p->phys_mode != BS_PHYS_CAPACITY;
 	k0 = ceil(warm / p->ts_step_min);
 	k1 = ceil(hor / p->ts_step_min);
-	if (k1 > k0)
+	/* output.timeseries_replications: later replications keep none */
+	if (k1 > k0 && !(rep && p->ts_reps && rep > p->ts_reps))
 		ns = (size_t)(k1 - k0);
 	r->nsamples = ns;
 	r->raw = calloc((W + 1) * BS_RAW_N, sizeof(double));
@@ -54,8 +61,12 @@ struct bs_rep_result *bs_rep_result_alloc(const struct bs_model *m)
 	r->st = calloc(r->n * BS_ST_N, sizeof(double));
 	r->ts_t = calloc(ns ? ns : 1, sizeof(double));
 	r->ts = calloc((ns ? ns : 1) * (W + 1) * BS_TS_N, sizeof(uint32_t));
+	r->ndays = bs__days_count(p, &r->day_first);
+	r->day_min = calloc(r->ndays ? r->ndays : 1, sizeof(double));
+	r->day_raw = calloc((r->ndays ? r->ndays : 1) * (W + 1) * BS_RAW_N,
+			    sizeof(double));
 	if (!r->raw || !r->flows || !r->settle || !r->st || !r->ts_t ||
-	    !r->ts) {
+	    !r->ts || !r->day_min || !r->day_raw) {
 		bs_rep_result_free(r);
 		return NULL;
 	}
@@ -72,6 +83,8 @@ void bs_rep_result_free(struct bs_rep_result *r)
 	free(r->st);
 	free(r->ts_t);
 	free(r->ts);
+	free(r->day_min);
+	free(r->day_raw);
 	free(r);
 }
 
@@ -644,6 +657,7 @@ static int reset(struct bs_sim *S, uint32_t rep)
 	S->sample_i = 0;
 	S->ts_k0 = ceil(S->warm / p->ts_step_min);
 	S->rep = rep;
+	bs__days_reset(S);
 	/* the depots' bikes are numbered on from b by their process */
 	return b == m->fleet ? 0 : BS_E_RUN;
 }
@@ -715,6 +729,18 @@ static void finish(struct bs_sim *S, struct bs_rep_result *o)
 			all[i] += o->raw[w * BS_RAW_N + i];
 }
 
+/* A time-series sample at t, and the next one scheduled. */
+static int on_sample(struct bs_sim *S, double t)
+{
+	double next;
+
+	bs__take_sample(S, t);
+	next = (S->ts_k0 + (double)S->sample_i) * S->m->p.ts_step_min;
+	return next < S->horizon
+		       ? bs_engine_schedule(&S->eng, next, EV_SAMPLE, 0, 0, 0)
+		       : 0;
+}
+
 /* Sequence numbers the engine packs in its keys (engine.h); less a margin
  * of one check interval. */
 #define MAX_SEQ ((UINT64_C(1) << (64 - BS__SLOT_BITS)) - 2 * CHECK_EVERY)
@@ -745,6 +771,8 @@ int bs_sim_run(struct bs_sim *S, uint32_t rep,
 		goto nomem;
 	while (bs_engine_next(&S->eng, &ev)) {
 		double t = ev.t;
+		if (t >= S->day_next)
+			bs__days_cut(S, t);
 		if (S->draining && t > drain_end) {
 			/* Still riding a day after the horizon: only possible
 			 * when docks run out everywhere the bike may go. */
@@ -776,14 +804,7 @@ int bs_sim_run(struct bs_sim *S, uint32_t rep,
 		case EV_SAMPLE:
 			if (paranoid && (rc = bs__conservation(S, t, 1, err)))
 				return rc;
-			bs__take_sample(S, t);
-			{
-				double next = (S->ts_k0 + (double)S->sample_i) *
-					      S->m->p.ts_step_min;
-				if (next < S->horizon)
-					rc = bs_engine_schedule(&S->eng, next,
-								EV_SAMPLE, 0, 0, 0);
-			}
+			rc = on_sample(S, t);
 			break;
 		case EV_WARMUP:
 			flush_all(S, t);
@@ -828,6 +849,7 @@ int bs_sim_run(struct bs_sim *S, uint32_t rep,
 	if (paranoid && (rc = bs__conservation(S, S->horizon, 1, err)))
 		return rc;
 	finish(S, out);
+	bs__days_finish(S);
 	out->events = events;
 	return bs__check_finite(S, out, err);
 fail:

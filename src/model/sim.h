@@ -130,9 +130,30 @@ struct bs_rep_result {
 	/* capacity.physical is not "published": timeseries.csv shows the
 	 * ports refusing returns too (without, the file is as before) */
 	int soft;
+	/* output.days (simdays.c): the raw sums of each calendar day of the
+	 * window [warm-up, horizon), day_first the number of the first
+	 * (days from the start, day 0 = horizon.start_weekday), day_min
+	 * each day's measured minutes (a partial first or last day is
+	 * shorter). Counters belong to the day their event happened (a
+	 * trip requested before midnight and returned after it counts its
+	 * request on one day, its return on the next; the queue's drain
+	 * after the horizon counts on the last day); time integrals are cut
+	 * at midnight. Summed over days they give raw, up to rounding in
+	 * the integrals. Sums made only at the end (truck and crew hours,
+	 * costs, settlement, depot stock) are not split: 0 in every day. */
+	size_t ndays;
+	uint32_t day_first;
+	double *day_min;     /* [ndays] */
+	double *day_raw;     /* [ndays * (nwards + 1) * BS_RAW_N] */
 };
 
 struct bs_rep_result *bs_rep_result_alloc(const struct bs_model *m);
+/* The result of replication rep (1-based): without time-series samples
+ * when rep is past output.timeseries_replications (memory: a year at
+ * 5-minute steps is 10.5 MB of samples a replication); rep 0: any
+ * replication, with every sample (bs_rep_result_alloc). */
+struct bs_rep_result *bs_rep_result_alloc_rep(const struct bs_model *m,
+					      uint32_t rep);
 void bs_rep_result_free(struct bs_rep_result *r);
 
 enum bs_outcome {

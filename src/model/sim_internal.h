@@ -190,6 +190,10 @@ struct bs_sim {
 	void *proc[BS__NPROC];
 
 	double warm, horizon;
+	/* output.days: the next midnight to cut the day's sums at
+	 * (HUGE_VAL: none), and the day being summed (simdays.c) */
+	double day_next;
+	size_t day_i;
 	int integrating, draining;
 	size_t sample_i;
 	double ts_k0;
@@ -262,6 +266,17 @@ static inline void bs__ward_low_touch(struct bs_sim *S, uint32_t w, double t)
 #else
 #define BS__HOT inline
 #endif
+
+/* simdays.c (output.days): the days of the window, for the result's
+ * arrays (0 when days are not asked); at reset, the first midnight to
+ * cut at; in the loop, before an event at t >= S->day_next, the cut(s)
+ * (O(stations + wards) a day, never per event); at the end (after the
+ * sums of finish), the last day, and every day's sums from the
+ * cumulative ones. */
+size_t bs__days_count(const struct bs_params *p, uint32_t *first);
+void bs__days_reset(struct bs_sim *S);
+void bs__days_cut(struct bs_sim *S, double t);
+void bs__days_finish(struct bs_sim *S);
 
 /* sim_check.c: bikes conserved across ports, riders, trucks and depots
  * at t (full: also every port's stack, O(stations + fleet); else the

@@ -47,4 +47,26 @@ int bs__xlsx_write(FILE *out, const char *dir, const struct bs_scenario *sc,
 		   struct bs_rep_result *const *reps, size_t nreps,
 		   struct bs_error *err);
 
+/* gzout.c (output.gzip): a stream whose bytes are gzip-compressed into
+ * dst (not closed with it); NULL when out of memory. bs__gz_close ends
+ * the gzip data into dst and frees the stream: 0, or -1 when a write
+ * into dst failed (dst's close then names the reason). */
+FILE *bs__gz_open(FILE *dst);
+int bs__gz_close(FILE *fp);
+
+/* days.c: days.csv (output.days) onto fp; weekday0 the weekday of day 0
+ * (0: Monday). */
+void bs__write_days(FILE *fp, const struct bs_network *net, int weekday0,
+		    struct bs_rep_result *const *reps, size_t nreps);
+/* days.c, for results.xlsx's "days" sheet: the metrics of days.csv's
+ * columns (their count; *metrics borrowed), day's weekday name, and a
+ * one-day view of replication r (day k; day borrows r's arrays). */
+size_t bs__day_columns(const int **metrics);
+const char *bs__day_weekday(int weekday0, uint32_t day);
+void bs__day_view(const struct bs_rep_result *r, size_t k,
+		  struct bs_rep_result *day);
+/* runout.c: how many replications timeseries.csv holds (the first ones;
+ * output.timeseries_replications). */
+size_t bs__ts_reps(const struct bs_scenario *sc, size_t nreps);
+
 #endif

@@ -272,7 +272,8 @@ int bs_output_write_files(const struct bs_outfile *outs, size_t n,
 			  struct bs_error *err);
 
 /* runs.c: finished runs, for plotdata, the report and results. */
-/* dir/name (in buf) when path is a folder, else path itself. */
+/* dir/name (in buf) when path is a folder (dir/name.gz when only that
+ * one exists: output.gzip), else path itself. */
 const char *bs_output_input_file(const char *path, const char *name, char *buf,
 			      size_t sz);
 /* A summary.json (new reference), or NULL with err filled. */

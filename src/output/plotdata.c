@@ -657,6 +657,10 @@ int bs_plotdata(const char *kind, const char *const *args, size_t nargs,
 			bs_output_input_file(args[0], "timeseries.csv", buf,
 					     sizeof(buf)),
 			args[1], out, err);
+	if (!strcmp(kind, "days") && nargs == 1)
+		return bs_plotdata_days(bs_output_input_file(args[0], "days.csv",
+							     buf, sizeof(buf)),
+					ward, out, err);
 	if (!strcmp(kind, "matrix") && (nargs == 1 || nargs == 2)) {
 		const char *f, *name = nargs > 1 ? args[1] : "flows";
 		json_t *doc;
@@ -707,7 +711,7 @@ int bs_plotdata(const char *kind, const char *const *args, size_t nargs,
 		return bs_plotdata_diff_runs(args + 1, nargs - 1, args[0], ward,
 					     out, err);
 	bs_error_set(err, BS_E_INPUT, NULL, 0, 0, "kind",
-		     "'%s' with %zu argument%s: expected timeofday RUN COLUMN, matrix RUN [NAME], ports RUN, wards RUN, names RUN, boundaries RUN, compare RUN..., sweep SWEEP METRIC, diff SWEEP METRIC or diff METRIC RUN RUN...",
+		     "'%s' with %zu argument%s: expected timeofday RUN COLUMN, days RUN, matrix RUN [NAME], ports RUN, wards RUN, names RUN, boundaries RUN, compare RUN..., sweep SWEEP METRIC, diff SWEEP METRIC or diff METRIC RUN RUN...",
 		     kind, nargs, nargs == 1 ? "" : "s");
 	return BS_E_INPUT;
 }

@@ -42,6 +42,15 @@
  * in the order of the file. column: bikes_docked, empty_stations or
  * full_stations (any numeric column of the file works).
  */
+/*
+ * The trend over days (plotdays.c): from days.csv, for ward (NULL: all),
+ * per day the mean over replications of service_level, reach_level,
+ * empty_station_frac and bikes_low_battery_mean with their 95% intervals.
+ * A series table: X = day, label = weekday, one series per metric.
+ */
+int bs_plotdata_days(const char *days_csv, const char *ward, FILE *out,
+		     struct bs_error *err);
+
 int bs_plotdata_timeofday(const char *timeseries_csv, const char *column,
 			  FILE *out, struct bs_error *err);
 

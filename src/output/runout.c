@@ -245,6 +245,13 @@ static void write_stations(FILE *fp, const struct bs_network *net,
 	}
 }
 
+/* output.timeseries_replications: the first k replications (0: all) */
+size_t bs__ts_reps(const struct bs_scenario *sc, size_t nreps)
+{
+	return sc && sc->p.ts_reps && sc->p.ts_reps < nreps ? sc->p.ts_reps
+							    : nreps;
+}
+
 static void write_timeseries(FILE *fp, const struct bs_network *net,
 			     struct bs_rep_result *const *reps, size_t nreps)
 {
@@ -385,25 +392,32 @@ int bs_output_write_table(FILE *fp, const char *table,
 	return 0;
 }
 
+static const char *const RUN_CSV[] = {"replications.csv", "stations.csv",
+				      "timeseries.csv", "flows.csv",
+				      "days.csv", "trips.csv"};
+static const char *const RUN_CSV_GZ[] = {
+	"replications.csv.gz", "stations.csv.gz", "timeseries.csv.gz",
+	"flows.csv.gz", "days.csv.gz", "trips.csv.gz"};
+
 size_t bs_output_run_names(const struct bs_scenario *sc, const char **names)
 {
-	size_t n = 0;
+	size_t n = 0, i;
 
 	names[n++] = "summary.json";
-	names[n++] = "replications.csv";
-	names[n++] = "stations.csv";
-	names[n++] = "timeseries.csv";
-	names[n++] = "flows.csv";
+	for (i = 0; i < 4; i++)
+		names[n++] = sc->p.gzip ? RUN_CSV_GZ[i] : RUN_CSV[i];
 	if (sc->p.geojson)
 		names[n++] = "stations.geojson";
 	if (sc->p.geojson && sc->bounds_path)
 		names[n++] = "wards.geojson";
 	if (sc->p.trips_log)
-		names[n++] = "trips.csv";
+		names[n++] = sc->p.gzip ? RUN_CSV_GZ[5] : RUN_CSV[5];
 	if (sc->p.xlsx)
 		names[n++] = "results.xlsx";
+	if (sc->p.days_out)
+		names[n++] = sc->p.gzip ? RUN_CSV_GZ[4] : RUN_CSV[4];
 	/* summary, replications, stations, timeseries, flows, stations and
-	 * wards GeoJSON, trips, results.xlsx: 9 of BS_RUN_FILES_MAX */
+	 * wards GeoJSON, trips, results.xlsx, days: 10 of BS_RUN_FILES_MAX */
 	return n;
 }
 
@@ -415,10 +429,118 @@ static void csv_bom(FILE *fp, const struct bs_scenario *sc)
 		fputs("\xEF\xBB\xBF", fp);
 }
 
+/* The run's CSVs (RUN_CSV) are written as NAME or, with output.gzip,
+ * NAME.gz; the other form of each is removed at the commit, with both
+ * forms of the optional ones this run does not write. */
+
+static const char *csv_name(const struct bs_scenario *sc, const char *name,
+			    char *buf, size_t sz)
+{
+	if (!sc->p.gzip)
+		return name;
+	snprintf(buf, sz, "%s.gz", name);
+	return buf;
+}
+
+static int remove_other_csvs(struct bs_staged *st,
+			     const struct bs_scenario *sc, int trips,
+			     struct bs_error *err)
+{
+	char gz[64];
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(RUN_CSV) / sizeof(RUN_CSV[0]); i++) {
+		int written = (strcmp(RUN_CSV[i], "days.csv") || sc->p.days_out) &&
+			      (strcmp(RUN_CSV[i], "trips.csv") || trips);
+		snprintf(gz, sizeof(gz), "%s.gz", RUN_CSV[i]);
+		if ((!written || sc->p.gzip) &&
+		    (rc = bs_staged_remove(st, RUN_CSV[i], err)))
+			return rc;
+		if ((!written || !sc->p.gzip) &&
+		    (rc = bs_staged_remove(st, gz, err)))
+			return rc;
+	}
+	return 0;
+}
+
 static int code_of(const struct bs_error *err, int dflt)
 {
 	return err && err->code ? err->code : dflt;
 }
+
+/* Open the staged file of a CSV (compressed with output.gzip): the
+ * stream to write and, in *raw, the staged file under it. */
+static FILE *open_csv(struct bs_staged *st, const struct bs_scenario *sc,
+		      const char *name, FILE **raw, int *nomem,
+		      struct bs_error *err)
+{
+	FILE *fp;
+
+	*nomem = 0;
+	if (!(*raw = bs_staged_open(st, name, err)))
+		return NULL;
+	if (!sc->p.gzip)
+		return *raw;
+	if (!(fp = bs__gz_open(*raw)))
+		*nomem = 1;
+	return fp;
+}
+
+/* End a CSV's stream (the gzip data into the staged file): 0, or -1. */
+static int end_csv(FILE *fp, FILE *raw)
+{
+	return fp && fp != raw ? bs__gz_close(fp) : 0;
+}
+
+/* Close a staged file whose body is written: 0, or the error (the write's,
+ * or BS_E_NOMEM when the body ran out of memory: bad). */
+static int close_staged(struct bs_staged *st, FILE *fp, const char *name,
+			int bad, const char *dir, struct bs_error *err)
+{
+	int rc = bs_staged_close(st, fp, name, err);
+
+	if (!rc && bad) {
+		rc = BS_E_NOMEM;
+		bs_error_set(err, rc, dir, 0, 0, name,
+			     "out of memory writing the file");
+	}
+	return rc;
+}
+
+/* Within bs_output_write_run. A write error shows at the file's close,
+ * which names the file and the system's reason; a body fails on its own
+ * only when out of memory (or, for the trip log, when a part cannot be
+ * read back). STAGE_CSV: a CSV, the body writing to fp, compressed with
+ * output.gzip into the staged file under it. */
+#define STAGE(name, body)                                                  \
+	do {                                                               \
+		if (!(fp = bs_staged_open(&st, name, err))) {              \
+			rc = code_of(err, BS_E_IO);                        \
+			goto out;                                          \
+		}                                                          \
+		bad = 0;                                                   \
+		body;                                                      \
+		if ((rc = close_staged(&st, fp, name, bad, dir, err)))     \
+			goto out;                                          \
+	} while (0)
+#define STAGE_CSV(plain, body)                                             \
+	do {                                                               \
+		const char *name = csv_name(sc, plain, gzname, sizeof(gzname)); \
+		FILE *raw;                                                 \
+		fp = open_csv(&st, sc, name, &raw, &bad, err);             \
+		if (!raw) {                                                \
+			rc = code_of(err, BS_E_IO);                        \
+			goto out;                                          \
+		}                                                          \
+		if (fp) {                                                  \
+			csv_bom(fp, sc);                                   \
+			body;                                              \
+			(void)end_csv(fp, raw);                            \
+		}                                                          \
+		if ((rc = close_staged(&st, raw, name, bad, dir, err)))    \
+			goto out;                                          \
+	} while (0)
 
 int bs_output_write_run(const char *dir, const struct bs_scenario *sc,
 			const struct bs_network *net, long input_warnings,
@@ -429,31 +551,12 @@ int bs_output_write_run(const char *dir, const struct bs_scenario *sc,
 {
 	struct bs_staged st;
 	json_t *doc = NULL;
+	char gzname[64];
 	FILE *fp;
 	int rc, bad;
 
 	if ((rc = bs_staged_init(&st, dir, err)))
 		goto out;
-	/* A write error shows at the file's close, which names the file and
-	 * the system's reason; a body fails on its own only when out of
-	 * memory (or, for the trip log, when a part cannot be read back). */
-#define STAGE(name, body)                                                  \
-	do {                                                               \
-		if (!(fp = bs_staged_open(&st, name, err))) {              \
-			rc = code_of(err, BS_E_IO);                        \
-			goto out;                                          \
-		}                                                          \
-		bad = 0;                                                   \
-		body;                                                      \
-		if ((rc = bs_staged_close(&st, fp, name, err)))            \
-			goto out;                                          \
-		if (bad) {                                                 \
-			rc = BS_E_NOMEM;                                   \
-			bs_error_set(err, rc, dir, 0, 0, name,             \
-				     "out of memory writing the file");    \
-			goto out;                                          \
-		}                                                          \
-	} while (0)
 	doc = bs_output_summary_json(sc, net, input_warnings, s, info);
 	if (!doc) {
 		rc = BS_E_NOMEM;
@@ -465,22 +568,14 @@ int bs_output_write_run(const char *dir, const struct bs_scenario *sc,
 				 JSON_INDENT(2) | JSON_REAL_PRECISION(12)) != 0;
 		fputc('\n', fp);
 	});
-	STAGE("replications.csv", {
-		csv_bom(fp, sc);
-		write_replications(fp, net, s, reps);
-	});
-	STAGE("stations.csv", {
-		csv_bom(fp, sc);
-		write_stations(fp, net, s);
-	});
-	STAGE("timeseries.csv", {
-		csv_bom(fp, sc);
-		write_timeseries(fp, net, reps, nreps);
-	});
-	STAGE("flows.csv", {
-		csv_bom(fp, sc);
-		write_flows(fp, net, reps, nreps);
-	});
+	STAGE_CSV("replications.csv", write_replications(fp, net, s, reps));
+	STAGE_CSV("stations.csv", write_stations(fp, net, s));
+	STAGE_CSV("timeseries.csv",
+		  write_timeseries(fp, net, reps, bs__ts_reps(sc, nreps)));
+	if (sc->p.days_out)
+		STAGE_CSV("days.csv", bs__write_days(fp, net, sc->p.start_weekday,
+						     reps, nreps));
+	STAGE_CSV("flows.csv", write_flows(fp, net, reps, nreps));
 	if (sc->p.xlsx)
 		STAGE("results.xlsx", {
 			if ((rc = bs__xlsx_write(fp, dir, sc, net, s, reps,
@@ -500,24 +595,24 @@ int bs_output_write_run(const char *dir, const struct bs_scenario *sc,
 		});
 	if (trips) {
 		uint32_t rep = 0;
-		int e;
-		STAGE("trips.csv", {
-			csv_bom(fp, sc);
-			if ((e = bs__trips_join(trips, (uint32_t)nreps, fp, &rep))) {
-				char *p = bs__join(dir, "trips.csv");
-				fclose(fp);
-				bs_error_set(err, BS_E_IO, p ? p : dir, 0, 0, NULL,
-					     "cannot read back the trip log of replication %u: %s; the previous results are left as they were",
-					     rep, strerror(e));
-				free(p);
-				rc = BS_E_IO;
-				goto out;
-			}
-		});
+		int e = 0;
+		STAGE_CSV("trips.csv",
+			  e = bs__trips_join(trips, (uint32_t)nreps, fp, &rep));
+		if (e) {
+			/* the staged file is left out of the commit */
+			char *p = bs__join(dir, "trips.csv");
+			bs_error_set(err, BS_E_IO, p ? p : dir, 0, 0, NULL,
+				     "cannot read back the trip log of replication %u: %s; the previous results are left as they were",
+				     rep, strerror(e));
+			free(p);
+			rc = BS_E_IO;
+			goto out;
+		}
 	}
 #undef STAGE
+#undef STAGE_CSV
 	/* optional files of an earlier run would describe another run */
-	if ((!trips && (rc = bs_staged_remove(&st, "trips.csv", err))) ||
+	if ((rc = remove_other_csvs(&st, sc, trips != NULL, err)) ||
 	    (!sc->p.geojson &&
 	     (rc = bs_staged_remove(&st, "stations.geojson", err))) ||
 	    ((!sc->p.geojson || !net->boundaries) &&

@@ -18,7 +18,13 @@ const char *bs_output_input_file(const char *path, const char *name, char *buf,
 	struct stat sb;
 
 	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-		snprintf(buf, sz, "%s/%s", path, name);
+		size_t l;
+		/* a run written with output.gzip has NAME.gz instead */
+		snprintf(buf, sz, "%s/%s.gz", path, name);
+		l = strlen(buf);
+		if (l > 3 && stat(buf, &sb) == 0)
+			return buf;
+		buf[l > 3 ? l - 3 : l] = '\0';
 		return buf;
 	}
 	return path;

@@ -6,7 +6,9 @@
  * interval for `all` and each ward, the headline metrics first), "run"
  * (what was run, and which sheets were left out), "stations",
  * "replications", "flows" (as flows.csv), "flow_matrix" and "settlement"
- * (ward by ward means) and "timeseries" when it is small enough. Sheet
+ * (ward by ward means), "timeseries" (the replications timeseries.csv
+ * holds) when it is small enough, and "days" (as days.csv) with
+ * output.days. Sheet
  * names are the same in every language, so scripts can name them; the
  * header row follows output.language (xlsx_header). Cells hold the same
  * doubles as the CSVs hold in %.12g, so a reader finds the same numbers;
@@ -90,6 +92,9 @@ static const char *xlsx_header(const char *en, int lang)
 		{"from \\ to", "貸出区 \\ 返却区"},
 		{"owes \\ to", "支払区 \\ 受取区"},
 		{"item", "項目"},
+		{"day", "日"},
+		{"weekday", "曜日"},
+		{"minutes", "計測時間(分)"},
 	};
 	size_t i;
 
@@ -353,6 +358,49 @@ static void sheet_timeseries(struct xw *x, const struct bs_network *net,
 			}
 }
 
+static size_t day_rows(const struct bs_network *net,
+		       struct bs_rep_result *const *reps, size_t nreps)
+{
+	size_t r, n = 0;
+
+	for (r = 0; r < nreps; r++)
+		n += reps[r]->ndays * (net->nwards + 1);
+	return n;
+}
+
+/* days: as days.csv (output.days), the same doubles. */
+static void sheet_days(struct xw *x, const struct bs_scenario *sc,
+		       const struct bs_network *net,
+		       struct bs_rep_result *const *reps, size_t nreps)
+{
+	const char *cols[5 + BS_METRIC_N] = {"replication", "day", "weekday",
+					     "ward", "minutes"};
+	const int *m;
+	size_t nm = bs__day_columns(&m), r, k, w, i, W = net->nwards, row = 1;
+	double v[BS_METRIC_N];
+
+	for (i = 0; i < nm; i++)
+		cols[5 + i] = bs_metric_names[m[i]];
+	sheet(x, "days", cols, 5 + nm);
+	for (r = 0; r < nreps && !x->e; r++)
+		for (k = 0; k < reps[r]->ndays; k++) {
+			struct bs_rep_result day;
+			uint32_t d = reps[r]->day_first + (uint32_t)k;
+			bs__day_view(reps[r], k, &day);
+			for (w = 0; w <= W; w++, row++) {
+				bs_metrics_compute(&day, net, w, v);
+				put_num(x, row, 0, reps[r]->rep, XF_INT);
+				put_num(x, row, 1, d, XF_INT);
+				put_str(x, row, 2, bs__day_weekday(sc->p.start_weekday, d));
+				put_str(x, row, 3, ward_of(net, w));
+				put_num(x, row, 4, day.window_min, XF_INT);
+				for (i = 0; i < nm; i++)
+					put_num(x, row, 5 + i, v[m[i]],
+						metric_fmt(bs_metric_names[m[i]]));
+			}
+		}
+}
+
 /* run: what was run, and the sheets left out with why. */
 static void sheet_run(struct xw *x, const struct bs_scenario *sc,
 		      const struct bs_summary *s, const char *const *left,
@@ -408,11 +456,14 @@ static void write_sheets(struct xw *x, const struct bs_scenario *sc,
 			 const struct bs_summary *s,
 			 struct bs_rep_result *const *reps, size_t nreps)
 {
-	char why[3][160];
-	const char *left[3];
+	char why[4][160];
+	const char *left[4];
 	size_t nleft = 0, W = net->nwards;
 	size_t nrep_rows = s->nreps * (W + 1) * BS_METRIC_N;
-	size_t nflow_rows = nreps * W * W, nts = ts_rows(net, reps, nreps);
+	/* the time series of the replications timeseries.csv holds */
+	size_t nts_reps = bs__ts_reps(sc, nreps);
+	size_t nflow_rows = nreps * W * W, nts = ts_rows(net, reps, nts_reps);
+	size_t ndays = sc->p.days_out ? day_rows(net, reps, nreps) : 0;
 
 #define LEFT_OUT(name, rows)                                                 \
 	do {                                                                 \
@@ -428,6 +479,8 @@ static void write_sheets(struct xw *x, const struct bs_scenario *sc,
 		LEFT_OUT("flows", nflow_rows);
 	if (nts > XLSX_MAX_ROWS)
 		LEFT_OUT("timeseries", nts);
+	if (ndays > XLSX_MAX_ROWS)
+		LEFT_OUT("days", ndays);
 #undef LEFT_OUT
 	formats(x);
 	sheet_metrics(x, net, s);
@@ -441,7 +494,9 @@ static void write_sheets(struct xw *x, const struct bs_scenario *sc,
 	sheet_matrix(x, "flow_matrix", "from \\ to", net, s->flows, XF_COUNT);
 	sheet_matrix(x, "settlement", "owes \\ to", net, s->settle, XF_YEN);
 	if (nts <= XLSX_MAX_ROWS)
-		sheet_timeseries(x, net, reps, nreps);
+		sheet_timeseries(x, net, reps, nts_reps);
+	if (sc->p.days_out && ndays <= XLSX_MAX_ROWS)
+		sheet_days(x, sc, net, reps, nreps);
 }
 
 /* Copy the file at path to out. 0 or an errno. */

@@ -154,6 +154,25 @@ class TestWorkbook(unittest.TestCase):
 
 @unittest.skipUnless(HAVE, "pandas or openpyxl missing "
                      "(scripts/install-deps.sh python)")
+class TestDays(TestWorkbook):
+    """days.csv's sheet, and the time series of the replications
+    timeseries.csv holds (output.timeseries_replications): the same
+    numbers as the CSVs; every other table as before."""
+    @classmethod
+    def setUpClass(cls):
+        cls.dir, _ = run("days", "output.xlsx=true", "output.days=true",
+                         "horizon.days=3", "output.timeseries_replications=1")
+        cls.book = pandas.read_excel(os.path.join(cls.dir, "results.xlsx"),
+                                     sheet_name=None, dtype=IDS)
+
+    def test_days_as_csv(self):
+        self.assertSameTable("days", "days.csv")
+        self.assertEqual(set(self.book["timeseries"]["replication"]), {1})
+        self.assertEqual(len(self.book["days"]), 2 * 3 * 5)
+
+
+@unittest.skipUnless(HAVE, "pandas or openpyxl missing "
+                     "(scripts/install-deps.sh python)")
 class TestJapanese(unittest.TestCase):
     def test_headers_ja_numbers_same(self):
         en, _ = run("ja-en", "output.xlsx=true")
