@@ -25,12 +25,12 @@
 #   JA_FONT  the font of Japanese plots (default IPAexGothic, else
 #            Noto Sans CJK JP: whichever fc-match resolves to a CJK font)
 #
-# Language: a run whose output.language is "ja" (the first run's, when
-# runs are side by side) gets Japanese titles, labels, captions and ward
-# names (from its names table, via `bssim plotdata names`). Without a CJK
-# font the plots would show boxes for every Japanese glyph, so plots.sh
-# then warns and draws them in English (install one with
-# scripts/install-deps.sh plots). Sweeps are drawn in English.
+# Language: a run or sweep whose output.language is "ja" (the first run's,
+# when runs are side by side; a sweep's first point's) gets Japanese
+# titles, labels, legends, captions and ward names (from its names table,
+# via `bssim plotdata names`). Without a CJK font the plots would show
+# boxes for every Japanese glyph, so plots.sh then warns and draws them in
+# English (install one with scripts/install-deps.sh plots).
 #
 # Everything is drawn in a temporary folder and moved into place at the
 # end, so a failure leaves no half-drawn set behind. The output folder is
@@ -119,10 +119,11 @@ cjk_font() {
 	done
 }
 
-# lang_of RUN: the run's language and ward display names ($tmp/names.csv);
-# sets olang (en or ja) and gplang (gnuplot assignments for style.gp)
+# lang_of RUN: the run's (or sweep's) language and ward display names
+# ($tmp/names.csv); sets olang (en or ja) and gplang (gnuplot assignments
+# for style.gp)
 lang_of() {
-	[ -f "$1/summary.json" ] || return 0
+	[ -f "$1/summary.json" ] || [ -f "$1/sweep.json" ] || return 0
 	"$BSSIM" plotdata names "$1" >"$tmp/names.csv"
 	[ "$(head -n 1 "$tmp/names.csv" | cut -d, -f2)" = ja ] || return 0
 	font=$(cjk_font)
@@ -252,9 +253,35 @@ metric_ja() {
 	return 0
 }
 
-# metric_plots TABLE PREFIX XLABEL: each of $METRICS against the x key
+# key_ja KEY: a varied key's name on a Japanese axis (others as they are)
+key_ja() {
+	case $1 in
+	run) echo "実行" ;;
+	agreement | agreement.type) echo "協定" ;;
+	fleet.bikes) echo "自転車の台数" ;;
+	rebalancing.trucks_per_ward) echo "区あたりのトラック台数" ;;
+	rebalancing.pooled) echo "トラック共同運用" ;;
+	rebalancing.policy) echo "再配置の方式" ;;
+	behaviour.walk_radius_m) echo "徒歩圏（m）" ;;
+	fees.price_yen) echo "料金（円）" ;;
+	fees.cross_surcharge_yen) echo "区をまたぐ追加料金（円）" ;;
+	demand.trips_per_day) echo "1日あたりの利用要求" ;;
+	*) printf '%s\n' "$1" ;;
+	esac
+}
+
+# xlabel_of TABLE XLABEL: the x axis: XLABEL, else the table's first
+# header cell (the varied key), in the plots' language
+xlabel_of() {
+	x=$2
+	[ -n "$x" ] || x=$(head -n 1 "$1" | cut -d, -f1)
+	if [ "$olang" = ja ]; then key_ja "$x"; else printf '%s\n' "$x"; fi
+}
+
+# metric_plots TABLE PREFIX XLABEL [RUN]: each of $METRICS against the x
+# key (with RUN: labels in RUN's language, for runs side by side)
 metric_plots() {
-	table=$1 p=$2 xl=$3
+	table=$1 p=$2 xl=$3 lrun=${4:-}
 	for m in $METRICS; do
 		case $m in
 		service_level) yl="service level (%)" sc=100 ti="Service level: trips completed / requested (truncated trips count)" ;;
@@ -272,14 +299,18 @@ metric_plots() {
 		esac
 		[ "$olang" = ja ] && metric_ja "$m"
 		set -- "$table" "$m"
+		[ -n "$lrun" ] && [ "$olang" = ja ] && set -- "$@" "$lrun"
 		[ -n "$X" ] && set -- "$@" --x "$X"
 		if ! "$BSSIM" plotdata sweep "$@" >"$tmp/series.csv" 2>"$tmp/err"; then
 			echo "plots.sh: no plot of $m: $(cat "$tmp/err")" >&2
 			continue
 		fi
-		[ -n "$xl" ] || xl=$(head -n 1 "$tmp/series.csv" | cut -d, -f1)
-		gp sweep "in='$tmp/series.csv'; out='$stage/${p}$m.png'; ylabel='$yl'; scale=$sc; title='$ti'; xlabel='$(safe "$xl")'$layout${gplang:+; $gplang}"
-		add metric "${p}$m.png" "$ti ($m, whole network): mean over replications with its 95% confidence interval."
+		gp sweep "in='$tmp/series.csv'; out='$stage/${p}$m.png'; ylabel='$yl'; scale=$sc; title='$ti'; xlabel='$(safe "$(xlabel_of "$tmp/series.csv" "$xl")")'$layout${gplang:+; $gplang}"
+		if [ "$olang" = ja ]; then
+			add metric "${p}$m.png" "$ti（$m、ネットワーク全体）：反復の平均と95%信頼区間。"
+		else
+			add metric "${p}$m.png" "$ti ($m, whole network): mean over replications with its 95% confidence interval."
+		fi
 	done
 }
 
@@ -296,6 +327,15 @@ diff_plots() {
 		revenue_yen) yl="difference (million yen per day)" sc=0.000001 ;;
 		*) yl="difference ($m)" sc=1 ;;
 		esac
+		ti="$m: paired difference B - A"
+		if [ "$olang" = ja ]; then
+			case $m in
+			service_level | reach_level | *_frac) yl="差（ポイント）" ;;
+			revenue_yen) yl="差（1日あたり百万円）" ;;
+			*) yl="差（$m）" ;;
+			esac
+			ti="$m：対応のある差 B − A"
+		fi
 		if [ -f "$1/sweep.csv" ]; then
 			set -- "$1" "$m"
 			[ -n "$X" ] && set -- "$@" --x "$X"
@@ -308,10 +348,12 @@ diff_plots() {
 			echo "plots.sh: no paired plot of $m: $(cat "$tmp/err")" >&2
 			continue
 		fi
-		xd=$xl
-		[ -n "$xd" ] || xd=$(head -n 1 "$tmp/diff.csv" | cut -d, -f1)
-		gp sweep "in='$tmp/diff.csv'; out='$stage/${p}diff-$m.png'; ylabel='$yl'; scale=$sc; diff=1; title='$m: paired difference B - A'; xlabel='$(safe "$xd")'$layout${gplang:+; $gplang}"
-		add metric "${p}diff-$m.png" "$m (whole network): paired differences B - A with their paired 95% confidence intervals (common random numbers: replication r of every run sees the same random streams)."
+		gp sweep "in='$tmp/diff.csv'; out='$stage/${p}diff-$m.png'; ylabel='$yl'; scale=$sc; diff=1; title='$ti'; xlabel='$(safe "$(xlabel_of "$tmp/diff.csv" "$xl")")'$layout${gplang:+; $gplang}"
+		if [ "$olang" = ja ]; then
+			add metric "${p}diff-$m.png" "$m（ネットワーク全体）：対応のある差 B − A と、その対応のある95%信頼区間（共通乱数：すべての実行の反復rは同じ乱数列を使う）。"
+		else
+			add metric "${p}diff-$m.png" "$m (whole network): paired differences B - A with their paired 95% confidence intervals (common random numbers: replication r of every run sees the same random streams)."
+		fi
 	done
 }
 
@@ -322,6 +364,7 @@ layout=
 
 if [ $# -eq 0 ]; then
 	if [ -f "$out/sweep.csv" ]; then
+		lang_of "$out"
 		metric_plots "$out/sweep.csv" sweep- ""
 		diff_plots sweep- "" "$out"
 		printf '%s\n' "$out" >>"$tmp/dirs"
@@ -358,7 +401,7 @@ else
 	# runs on different networks are not drawn in one plot: each keeps
 	# its own plots, and plotdata says why
 	if "$BSSIM" plotdata compare "$@" >"$stage/compare.csv" 2>"$tmp/err"; then
-		metric_plots "$stage/compare.csv" compare- "run"
+		metric_plots "$stage/compare.csv" compare- "run" "$1"
 		diff_plots compare- "run" "$@"
 	else
 		echo "plots.sh: no comparison plots: $(cat "$tmp/err")" >&2
