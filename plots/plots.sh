@@ -104,7 +104,7 @@ safe() {
 
 # ---- language (output.language) -------------------------------------------
 
-olang=en gplang=""
+olang=en gplang="" sweep_in=""
 # cjk_font: the first of $JA_FONT, IPAexGothic, Noto Sans CJK JP that
 # fc-match resolves to a font file fontconfig lists as Japanese, on
 # stdout as the family name; nothing when there is none.
@@ -119,6 +119,19 @@ cjk_font() {
 	done
 }
 
+cjk=$(cjk_font)
+
+# title_of NAME: a run's name as a plot title: safe's, but without a CJK
+# font only ASCII (a run of other characters becomes one _), since cairo
+# would draw a box for each (docs/plots.md)
+title_of() {
+	if [ -n "$cjk" ]; then
+		safe "$1"
+	else
+		printf '%s' "$1" | LC_ALL=C tr -c 'A-Za-z0-9._-' '_' | tr -s '_'
+	fi
+}
+
 # lang_of RUN: the run's (or sweep's) language and ward display names
 # ($tmp/names.csv); sets olang (en or ja) and gplang (gnuplot assignments
 # for style.gp)
@@ -126,9 +139,18 @@ lang_of() {
 	[ -f "$1/summary.json" ] || [ -f "$1/sweep.json" ] || return 0
 	"$BSSIM" plotdata names "$1" >"$tmp/names.csv"
 	[ "$(head -n 1 "$tmp/names.csv" | cut -d, -f2)" = ja ] || return 0
-	font=$(cjk_font)
+	font=$cjk
 	if [ -z "$font" ]; then
 		echo "plots.sh: warning: $1 asks for Japanese plots (output.language ja) but no CJK font is installed; drawing them in English (install fonts-ipaexfont: scripts/install-deps.sh plots)" >&2
+		# a sweep's labels would follow its language: read its tables
+		# without sweep.json (default labels, in English)
+		if [ -f "$1/sweep.csv" ]; then
+			mkdir "$tmp/en"
+			ln -s "$(cd "$1" && pwd)/sweep.csv" "$tmp/en/sweep.csv"
+			[ -f "$1/sweep_replications.csv" ] &&
+				ln -s "$(cd "$1" && pwd)/sweep_replications.csv" "$tmp/en/sweep_replications.csv"
+			sweep_in=$tmp/en
+		fi
 		return 0
 	fi
 	case $font in *"'"*) die "JA_FONT holds a quote: $font" ;; esac
@@ -365,13 +387,13 @@ layout=
 if [ $# -eq 0 ]; then
 	if [ -f "$out/sweep.csv" ]; then
 		lang_of "$out"
-		metric_plots "$out/sweep.csv" sweep- ""
-		diff_plots sweep- "" "$out"
+		metric_plots "${sweep_in:-$out}/sweep.csv" sweep- ""
+		diff_plots sweep- "" "${sweep_in:-$out}"
 		printf '%s\n' "$out" >>"$tmp/dirs"
 	elif [ -f "$out/summary.json" ]; then
 		lang_of "$out"
 		tables "$out" 1
-		draw 1 "" "$(safe "$(basename "$out")")" ""
+		draw 1 "" "$(title_of "$(basename "$out")")" ""
 		printf '%s\n' "$out" >>"$tmp/dirs"
 	else
 		die "$out holds neither summary.json (a run) nor sweep.csv (a sweep); to compare runs: plots.sh OUT RUN RUN..."
@@ -379,7 +401,7 @@ if [ $# -eq 0 ]; then
 elif [ $# -eq 1 ]; then
 	lang_of "$1"
 	tables "$1" 1
-	draw 1 "" "$(safe "$(basename "$1")")" ""
+	draw 1 "" "$(title_of "$(basename "$1")")" ""
 	printf '%s\n' "$1" >>"$tmp/dirs"
 else
 	k=0 ks=
@@ -396,7 +418,7 @@ else
 	for run in "$@"; do
 		k=$((k + 1))
 		name=$(safe "$(basename "$run")")
-		draw "$k" "$name-" "$name" "ymax=$ydocked; yports=$yports; vmax=$vflows"
+		draw "$k" "$name-" "$(title_of "$(basename "$run")")" "ymax=$ydocked; yports=$yports; vmax=$vflows"
 	done
 	# runs on different networks are not drawn in one plot: each keeps
 	# its own plots, and plotdata says why
