@@ -179,7 +179,7 @@ check-repeat: deps
 
 check-browser: deps
 	@scripts/install-deps.sh plots browser python
-	@$(MAKE) --no-print-directory check-run
+	@BSSIM_CHECK_BROWSER=1 $(MAKE) --no-print-directory check-run
 
 check-run: all test-bins $(if $(HAVE_MPI),$(BUILD)/bssim-mpi)
 	@$(if $(HAVE_MPI),,echo "  skip  MPI sweep test: mpicc/mpirun not found (scripts/install-deps.sh mpi)")
