@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "output/report.h"
+#include "stats/metrics.h"
 #include "testpng.h"
 #include "testutil.h"
 
@@ -294,6 +295,110 @@ START_TEST(test_png_size)
 }
 END_TEST
 
+/* The official names of the fixture's wards in Japanese, and a run (or
+ * sweep base) in Japanese: output.language ja with that names table. */
+static char *ja_base(void)
+{
+	char json[2048], *names, *sc;
+
+	names = tu_write(dir, "names.csv",
+			 "kind,id,en,ja\nward,Alpha,Minato,港区\n"
+			 "ward,Beta,Chuo,中央区\nward,Gamma,Koto,江東区\n");
+	snprintf(json, sizeof(json),
+		 "{\"bssim\": 1, \"name\": \"ja\", \"seed\": 4, \"replications\": 3,"
+		 " \"horizon\": {\"days\": 2, \"warmup_days\": 1},"
+		 " \"network\": {\"stations\": \"%s\", \"names\": \"%s\"},"
+		 " \"fleet\": {\"bikes\": 14},"
+		 " \"demand\": {\"model\": \"gravity\", \"trips_per_day\": 300},"
+		 " \"output\": {\"language\": \"ja\", \"geojson\": true}}",
+		 tu_abspath(tu_fixture("six.csv")), names);
+	free(names);
+	sc = tu_write(dir, "ja.json", json);
+	return sc;
+}
+
+static void ja_run(const char *name, const char *agreement)
+{
+	char args[4096], *sc = ja_base(), *err = NULL;
+
+	snprintf(args, sizeof(args), "run %s -o '%s/%s' -q --set agreement.type=%s",
+		 sc, dir, name, agreement);
+	ck_assert_msg(bssim(args, NULL, &err) == 0, "%s", err);
+	free(err);
+	free(sc);
+}
+
+/* The page's escaping of a text (as report.c's esc writes it). */
+static void html_escape(const char *s, char *buf, size_t sz)
+{
+	size_t n = 0;
+
+	for (; *s && n + 7 < sz; s++) {
+		const char *e = *s == '&' ? "&amp;" : *s == '<' ? "&lt;"
+			      : *s == '>' ? "&gt;" : *s == '"' ? "&quot;"
+			      : *s == '\'' ? "&#39;" : NULL;
+		if (e) {
+			memcpy(buf + n, e, strlen(e));
+			n += strlen(e);
+		} else {
+			buf[n++] = *s;
+		}
+	}
+	buf[n] = '\0';
+}
+
+/* A Japanese report (output.language ja) says everything in Japanese:
+ * every metric's description has its Japanese (a metric added later
+ * without one fails here), and the sentences with numbers, the notes and
+ * the footer were translated, not left in English as before (the
+ * settlement note's apostrophes never matched its phrase). */
+START_TEST(test_report_japanese)
+{
+	char args[4096], page[1024], esc_help[1024], *html;
+	size_t i;
+	static const char *const english[] = {
+		"days with", "Whole network", "Made by", "trips per day still riding",
+		"row's ward owes", "The same statistics for each ward",
+		"Every key of the resolved scenario", "a rider who rode",
+		"owes &#8595; to", "Differences B", "Reach of each agreement",
+	};
+
+	for (i = 0; i < BS_METRIC_N; i++) {
+		html_escape(bs_metric_helptext[i], esc_help, sizeof(esc_help));
+		ck_assert_msg(bs__report_ja_phrase(esc_help) != NULL,
+			      "no Japanese for %s's description '%s'",
+			      bs_metric_names[i], esc_help);
+	}
+	for (i = 0; i < BS_TAGM_N; i++) {
+		html_escape(bs_tag_metric_helptext[i], esc_help, sizeof(esc_help));
+		ck_assert_msg(bs__report_ja_phrase(esc_help) != NULL,
+			      "no Japanese for the tag metric %s", bs_tag_metric_names[i]);
+	}
+	ja_run("iso", "isolated");
+	ja_run("full", "full");
+	snprintf(page, sizeof(page), "%s/r.html", dir);
+	snprintf(args, sizeof(args), "report -o %s %s/iso %s/full", page, dir, dir);
+	ck_assert_int_eq(bssim(args, NULL, NULL), 0);
+	html = report_text(page);
+	ck_assert_ptr_nonnull(strstr(html, "<html lang=\"ja\">"));
+	for (i = 0; i < sizeof(english) / sizeof(english[0]); i++)
+		ck_assert_msg(strstr(html, english[i]) == NULL,
+			      "'%s' left in English", english[i]);
+	ck_assert_ptr_nonnull(strstr(html, "；2日（うち助走1日）、反復3回、シード4"));
+	ck_assert_ptr_nonnull(strstr(html, "シナリオの料金規則のもとで、行の区が列の区に支払う"));
+	ck_assert_ptr_nonnull(strstr(html, "作成：bssim "));
+	ck_assert_ptr_nonnull(strstr(html, "<code>settlement_net_yen</code> （中央区）"));
+	ck_assert_ptr_nonnull(strstr(html, "<td class=\"text\">全区相互利用</td>"));
+	/* values and keys stay as written */
+	ck_assert_ptr_nonnull(strstr(html, "<code>agreement.type</code>"));
+	ck_assert_ptr_nonnull(strstr(html, "<td class=\"text\">isolated</td>"));
+	/* a ward's name is not broken in two in the wards' table */
+	ck_assert_ptr_nonnull(strstr(html, "table.wards th[scope=row]{white-space:nowrap}"));
+	assert_offline(html);
+	free(html);
+}
+END_TEST
+
 /* ---- in a real browser -------------------------------------------------- */
 
 /* The browser to test with, or NULL: $BSSIM_CHROMIUM ("none": skip),
@@ -434,39 +539,6 @@ START_TEST(test_chromium)
 END_TEST
 
 /* ---- Japanese in a real browser ------------------------------------------ */
-
-/* The official names of the fixture's wards in Japanese, and a run (or
- * sweep base) in Japanese: output.language ja with that names table. */
-static char *ja_base(void)
-{
-	char json[2048], *names, *sc;
-
-	names = tu_write(dir, "names.csv",
-			 "kind,id,en,ja\nward,Alpha,Minato,港区\n"
-			 "ward,Beta,Chuo,中央区\nward,Gamma,Koto,江東区\n");
-	snprintf(json, sizeof(json),
-		 "{\"bssim\": 1, \"name\": \"ja\", \"seed\": 4, \"replications\": 3,"
-		 " \"horizon\": {\"days\": 2, \"warmup_days\": 1},"
-		 " \"network\": {\"stations\": \"%s\", \"names\": \"%s\"},"
-		 " \"fleet\": {\"bikes\": 14},"
-		 " \"demand\": {\"model\": \"gravity\", \"trips_per_day\": 300},"
-		 " \"output\": {\"language\": \"ja\", \"geojson\": true}}",
-		 tu_abspath(tu_fixture("six.csv")), names);
-	free(names);
-	sc = tu_write(dir, "ja.json", json);
-	return sc;
-}
-
-static void ja_run(const char *name, const char *agreement)
-{
-	char args[4096], *sc = ja_base(), *err = NULL;
-
-	snprintf(args, sizeof(args), "run %s -o '%s/%s' -q --set agreement.type=%s",
-		 sc, dir, name, agreement);
-	ck_assert_msg(bssim(args, NULL, &err) == 0, "%s", err);
-	free(err);
-	free(sc);
-}
 
 /* plots/plots.sh ARGS: the real plots (gnuplot, the CJK font) and the
  * report. */
@@ -679,6 +751,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_report_bad_input);
 	tcase_add_test(tc, test_report_of_sweep);
 	tcase_add_test(tc, test_png_size);
+	tcase_add_test(tc, test_report_japanese);
 	tcase_add_test(tc, test_chromium);
 	tcase_add_test(tc, test_chromium_japanese);
 	tcase_add_test(tc, test_chromium_japanese_sweep_compare);
