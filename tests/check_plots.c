@@ -585,6 +585,40 @@ START_TEST(test_english_fallback)
 }
 END_TEST
 
+/* Issue 16, "maps": no ward boundaries, though the data ships them. With
+ * network.boundaries the map draws each ward's outline (grey #555555
+ * lines, thousands of pixels more than the ports' rims alone) and spans
+ * the wards whole. */
+START_TEST(test_map_boundaries)
+{
+	char cmd[4096], a[1024], b[1024], *err = NULL;
+	long with, without;
+
+	free(tu_write(dir, "b.geojson",
+		      "{\"type\":\"FeatureCollection\",\"features\":["
+		      "{\"type\":\"Feature\",\"properties\":{\"ward\":\"Alpha\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[139.747,35.695],[139.753,35.695],[139.753,35.703],[139.747,35.703],[139.747,35.695]]]}},"
+		      "{\"type\":\"Feature\",\"properties\":{\"ward\":\"Beta\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[139.753,35.695],[139.759,35.695],[139.759,35.703],[139.753,35.703],[139.753,35.695]]]}},"
+		      "{\"type\":\"Feature\",\"properties\":{\"ward\":\"Gamma\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[139.759,35.695],[139.765,35.695],[139.765,35.703],[139.759,35.703],[139.759,35.695]]]}}]}\n"));
+	snprintf(cmd, sizeof(cmd), "--geojson --set network.boundaries=%s/b.geojson", dir);
+	small_run("b", cmd);
+	small_run("nb", "--geojson");
+	snprintf(a, sizeof(a), "%s/b", dir);
+	snprintf(b, sizeof(b), "%s/nb", dir);
+	snprintf(cmd, sizeof(cmd), "%s/b/wards.geojson", dir);
+	ck_assert(tu_exists(cmd));
+	ck_assert_int_eq(plots(a, &err), 0);
+	free(err);
+	ck_assert_int_eq(plots(b, NULL), 0);
+	assert_plot(a, "map.png");
+	snprintf(cmd, sizeof(cmd), "%s/b/map.png", dir);
+	with = tp_png_count_colour(cmd, 0x555555);
+	snprintf(cmd, sizeof(cmd), "%s/nb/map.png", dir);
+	without = tp_png_count_colour(cmd, 0x555555);
+	ck_assert_msg(with > without + 2000, "boundary lines: %ld grey pixels, %ld without",
+		      with, without);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("plots");
@@ -601,6 +635,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_japanese_plots);
 	tcase_add_test(tc, test_japanese_sweep);
 	tcase_add_test(tc, test_english_fallback);
+	tcase_add_test(tc, test_map_boundaries);
 	suite_add_tcase(s, tc);
 	return s;
 }
