@@ -3,8 +3,9 @@
 #   make            build/bssim, build/libbssim.{a,so} and build/examples/hello
 #   make check      install missing packages, build, run every test
 #   make check-repeat N=20   the suite N times in a row, stop at a failure
-#                   (the report's browser test runs when chromium is
-#                   installed; `make check-browser` installs it first)
+#   make check-browser  install chromium and run every test with the
+#                   browser tests (the reports, English and Japanese, in
+#                   headless Chromium), which make check skips
 #   make demo       install, build, run the default four-ward comparison
 #                   (isolated, one bilateral pair, full: service_level and
 #                   reach_level with paired intervals), draw plots and report

@@ -622,13 +622,17 @@ static int plot_names(const char *in, FILE *out, struct bs_error *err)
 	char buf[4096], sj[4096];
 	const char *f = bs_output_input_file(in, "summary.json", buf, sizeof(buf));
 	size_t len = strlen(in);
+	int sweep = len >= 10 && !strcmp(in + len - 10, "sweep.json");
 	json_t *doc, *pt;
 	int rc;
 
-	/* a sweep's folder (sweep.json, no summary.json) or its sweep.json */
-	if (f != in && access(f, F_OK) != 0)
-		f = bs_output_input_file(in, "sweep.json", sj, sizeof(sj));
-	if (!(len >= 10 && !strcmp(in + len - 10, "sweep.json")) && f != sj) {
+	/* a folder without summary.json but with sweep.json: a sweep's */
+	if (!sweep && f != in && access(f, F_OK) != 0 &&
+	    access(bs_output_input_file(in, "sweep.json", sj, sizeof(sj)), F_OK) == 0) {
+		f = sj;
+		sweep = 1;
+	}
+	if (!sweep) {
 		if (!(doc = bs_output_load_summary(f, err)))
 			return err && err->code ? err->code : BS_E_INPUT;
 		rc = bs_plotdata_names(doc, out, err);
