@@ -300,6 +300,16 @@ xlabel_of() {
 	if [ "$olang" = ja ]; then key_ja "$x"; else printf '%s\n' "$x"; fi
 }
 
+# series_ja FILE METRIC NAME: in Japanese, a table's single series named
+# after the metric (nothing else varies) named NAME in the legend
+series_ja() {
+	[ "$olang" = ja ] || return 0
+	awk -F, -v OFS=, -v m="$2" -v n="$3" 'NR == 1 { for (i = 3; i <= NF; i++)
+		if ($i == m) $i = n; else if ($i == m "_lo") $i = n "_lo"; else if ($i == m "_hi") $i = n "_hi" }
+		{ print }' "$1" >"$1.ja"
+	mv "$1.ja" "$1"
+}
+
 # metric_plots TABLE PREFIX XLABEL [RUN]: each of $METRICS against the x
 # key (with RUN: labels in RUN's language, for runs side by side)
 metric_plots() {
@@ -327,6 +337,7 @@ metric_plots() {
 			echo "plots.sh: no plot of $m: $(cat "$tmp/err")" >&2
 			continue
 		fi
+		case $ti in *：*) series_ja "$tmp/series.csv" "$m" "${ti%%：*}" ;; esac
 		gp sweep "in='$tmp/series.csv'; out='$stage/${p}$m.png'; ylabel='$yl'; scale=$sc; title='$ti'; xlabel='$(safe "$(xlabel_of "$tmp/series.csv" "$xl")")'$layout${gplang:+; $gplang}"
 		if [ "$olang" = ja ]; then
 			add metric "${p}$m.png" "$ti（$m、ネットワーク全体）：反復の平均と95%信頼区間。"
@@ -351,12 +362,16 @@ diff_plots() {
 		esac
 		ti="$m: paired difference B - A"
 		if [ "$olang" = ja ]; then
+			# the metric's Japanese name (metric_ja's title up to "：")
+			ti=$m
+			metric_ja "$m"
+			case $ti in *：*) ti=${ti%%：*} ;; esac
+			ti="$ti：対応のある差 B − A"
 			case $m in
 			service_level | reach_level | *_frac) yl="差（ポイント）" ;;
 			revenue_yen) yl="差（1日あたり百万円）" ;;
 			*) yl="差（$m）" ;;
 			esac
-			ti="$m：対応のある差 B − A"
 		fi
 		if [ -f "$1/sweep.csv" ]; then
 			set -- "$1" "$m"
@@ -370,6 +385,7 @@ diff_plots() {
 			echo "plots.sh: no paired plot of $m: $(cat "$tmp/err")" >&2
 			continue
 		fi
+		series_ja "$tmp/diff.csv" "$m" "差"
 		gp sweep "in='$tmp/diff.csv'; out='$stage/${p}diff-$m.png'; ylabel='$yl'; scale=$sc; diff=1; title='$ti'; xlabel='$(safe "$(xlabel_of "$tmp/diff.csv" "$xl")")'$layout${gplang:+; $gplang}"
 		if [ "$olang" = ja ]; then
 			add metric "${p}diff-$m.png" "$m（ネットワーク全体）：対応のある差 B − A と、その対応のある95%信頼区間（共通乱数：すべての実行の反復rは同じ乱数列を使う）。"

@@ -482,6 +482,13 @@ START_TEST(test_japanese_sweep)
 	char cmd[4096], p[1024], *out = NULL, *err = NULL, *html;
 
 	ck_assert(cjk_font_resolves());
+	/* every text a script translates has its Japanese in lang/ja.gp (a
+	 * missing one stays English, as the paired plots' note did) */
+	ck_assert_int_eq(tu_run("for k in $(grep -oh 'tr(\"[a-z_]*\"' plots/*.gp | sort -u | "
+				"sed 's/tr(\"//; s/\"//'); do grep -q \"^L_$k \" plots/lang/ja.gp || "
+				"echo \"$k\"; done", &out, NULL), 0);
+	ck_assert_msg(out && !*out, "plots/lang/ja.gp lacks: %s", out);
+	free(out);
 	lang_sweep("sw", "ja");
 	snprintf(cmd, sizeof(cmd), "%s plotdata names %s/sw", tu_bssim(), dir);
 	ck_assert_int_eq(tu_run(cmd, &out, NULL), 0);
@@ -493,6 +500,13 @@ START_TEST(test_japanese_sweep)
 				   "二区間相互利用 甲区–乙区,", 80) == 0, "%s", out);
 	free(out);
 	snprintf(p, sizeof(p), "%s/sw", dir);
+	/* the paired differences' ticks too */
+	snprintf(cmd, sizeof(cmd), "%s plotdata diff %s/sw service_level --x agreement",
+		 tu_bssim(), dir);
+	ck_assert_int_eq(tu_run(cmd, &out, NULL), 0);
+	ck_assert_msg(strstr(out, "\n1,各区単独,") && strstr(out, "\n2,二区間相互利用 甲区–乙区,"),
+		      "%s", out);
+	free(out);
 	ck_assert_int_eq(plots(p, &err), 0);
 	ck_assert_msg(!strstr(err, "warning"), "%s", err);
 	free(err);
