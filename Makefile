@@ -3,8 +3,9 @@
 #   make            build/bssim, build/libbssim.{a,so} and build/examples/hello
 #   make check      install missing packages, build, run every test
 #   make check-repeat N=20   the suite N times in a row, stop at a failure
-#                   (the report's browser test runs when chromium is
-#                   installed; `make check-browser` installs it first)
+#   make check-browser  install chromium and run every test with the
+#                   browser tests (the reports, English and Japanese, in
+#                   headless Chromium), which make check skips
 #   make demo       install, build, run the default four-ward comparison
 #                   (isolated, one bilateral pair, full: service_level and
 #                   reach_level with paired intervals), draw plots and report
@@ -179,7 +180,7 @@ check-repeat: deps
 
 check-browser: deps
 	@scripts/install-deps.sh plots browser python
-	@$(MAKE) --no-print-directory check-run
+	@BSSIM_CHECK_BROWSER=1 $(MAKE) --no-print-directory check-run
 
 check-run: all test-bins $(if $(HAVE_MPI),$(BUILD)/bssim-mpi)
 	@$(if $(HAVE_MPI),,echo "  skip  MPI sweep test: mpicc/mpirun not found (scripts/install-deps.sh mpi)")

@@ -739,9 +739,10 @@ BS_API int bs_calibrate(const struct bs_calibrate_opts *o,
  * A table shaped for plotting onto out (CSV with a header): kind and its
  * arguments as `bssim plotdata KIND ARG...` takes them (timeofday RUN
  * COLUMN, matrix RUN [NAME], ports RUN, wards RUN, compare RUN..., sweep
- * SWEEP METRIC); for sweep, ward (NULL: the whole network) and the varied
- * key x on the axis (NULL: the first numeric one). A write error on out
- * is the caller's to see (ferror).
+ * SWEEP METRIC [RUN]: labels in RUN's language, names RUN or SWEEP);
+ * for sweep, ward (NULL: the whole network) and the varied key x on the
+ * axis (NULL: the first numeric one). A write error on out is the
+ * caller's to see (ferror).
  */
 BS_API int bs_plotdata(const char *kind, const char *const *args,
 		       size_t nargs, const char *ward, const char *x,

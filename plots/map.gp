@@ -50,9 +50,18 @@ set output out
 set title tr("map_title", "Ports: share of time empty, and capacity").(exists("title") ? "\n".title : "")
 set xlabel tr("lon", "longitude (°E)")
 set ylabel tr("lat", "latitude (°N)")
-# enough decimals that neighbouring ticks differ on a small network
-set format x ((lon1 - lon0) < 0.05 ? "%.3f" : "%.2f")
-set format y ((lat1 - lat0) < 0.05 ? "%.3f" : "%.2f")
+# About five ticks a side at a round step (1, 2 or 5 x 10^k degrees), with
+# just enough decimals that neighbouring ticks differ: labels of seven
+# characters never run into each other, even on a small network or in a
+# wider (CJK) font.
+nice(raw) = (m = 10 ** floor(log10(raw)), r = raw / m, (r < 1.5 ? 1 : r < 3.5 ? 2 : r < 7.5 ? 5 : 10) * m)
+decs(step) = (d = -floor(log10(step) + 1e-9), d < 0 ? 0 : d)
+xstep = nice((lon1 - lon0 + 2 * pad / kx) / 5)
+ystep = nice((lat1 - lat0 + 2 * pad) / 6)
+set xtics xstep
+set ytics ystep
+set format x sprintf("%%.%df", decs(xstep))
+set format y sprintf("%%.%df", decs(ystep))
 set grid lc rgb "#eeeeee"
 set cbrange [0:100]
 set cblabel tr("map_cb", "time empty (%)")

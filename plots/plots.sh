@@ -25,12 +25,12 @@
 #   JA_FONT  the font of Japanese plots (default IPAexGothic, else
 #            Noto Sans CJK JP: whichever fc-match resolves to a CJK font)
 #
-# Language: a run whose output.language is "ja" (the first run's, when
-# runs are side by side) gets Japanese titles, labels, captions and ward
-# names (from its names table, via `bssim plotdata names`). Without a CJK
-# font the plots would show boxes for every Japanese glyph, so plots.sh
-# then warns and draws them in English (install one with
-# scripts/install-deps.sh plots). Sweeps are drawn in English.
+# Language: a run or sweep whose output.language is "ja" (the first run's,
+# when runs are side by side; a sweep's first point's) gets Japanese
+# titles, labels, legends, captions and ward names (from its names table,
+# via `bssim plotdata names`). Without a CJK font the plots would show
+# boxes for every Japanese glyph, so plots.sh then warns and draws them in
+# English (install one with scripts/install-deps.sh plots).
 #
 # Everything is drawn in a temporary folder and moved into place at the
 # end, so a failure leaves no half-drawn set behind. The output folder is
@@ -104,7 +104,7 @@ safe() {
 
 # ---- language (output.language) -------------------------------------------
 
-olang=en gplang=""
+olang=en gplang="" sweep_in=""
 # cjk_font: the first of $JA_FONT, IPAexGothic, Noto Sans CJK JP that
 # fc-match resolves to a font file fontconfig lists as Japanese, on
 # stdout as the family name; nothing when there is none.
@@ -119,15 +119,38 @@ cjk_font() {
 	done
 }
 
-# lang_of RUN: the run's language and ward display names ($tmp/names.csv);
-# sets olang (en or ja) and gplang (gnuplot assignments for style.gp)
+cjk=$(cjk_font)
+
+# title_of NAME: a run's name as a plot title: safe's, but without a CJK
+# font only ASCII (a run of other characters becomes one _), since cairo
+# would draw a box for each (docs/plots.md)
+title_of() {
+	if [ -n "$cjk" ]; then
+		safe "$1"
+	else
+		printf '%s' "$1" | LC_ALL=C tr -c 'A-Za-z0-9._-' '_' | tr -s '_'
+	fi
+}
+
+# lang_of RUN: the run's (or sweep's) language and ward display names
+# ($tmp/names.csv); sets olang (en or ja) and gplang (gnuplot assignments
+# for style.gp)
 lang_of() {
-	[ -f "$1/summary.json" ] || return 0
+	[ -f "$1/summary.json" ] || [ -f "$1/sweep.json" ] || return 0
 	"$BSSIM" plotdata names "$1" >"$tmp/names.csv"
 	[ "$(head -n 1 "$tmp/names.csv" | cut -d, -f2)" = ja ] || return 0
-	font=$(cjk_font)
+	font=$cjk
 	if [ -z "$font" ]; then
 		echo "plots.sh: warning: $1 asks for Japanese plots (output.language ja) but no CJK font is installed; drawing them in English (install fonts-ipaexfont: scripts/install-deps.sh plots)" >&2
+		# a sweep's labels would follow its language: read its tables
+		# without sweep.json (default labels, in English)
+		if [ -f "$1/sweep.csv" ]; then
+			mkdir "$tmp/en"
+			ln -s "$(cd "$1" && pwd)/sweep.csv" "$tmp/en/sweep.csv"
+			[ -f "$1/sweep_replications.csv" ] &&
+				ln -s "$(cd "$1" && pwd)/sweep_replications.csv" "$tmp/en/sweep_replications.csv"
+			sweep_in=$tmp/en
+		fi
 		return 0
 	fi
 	case $font in *"'"*) die "JA_FONT holds a quote: $font" ;; esac
@@ -264,9 +287,45 @@ metric_ja() {
 	return 0
 }
 
-# metric_plots TABLE PREFIX XLABEL: each of $METRICS against the x key
+# key_ja KEY: a varied key's name on a Japanese axis (others as they are)
+key_ja() {
+	case $1 in
+	run) echo "実行" ;;
+	agreement | agreement.type) echo "協定" ;;
+	fleet.bikes) echo "自転車の台数" ;;
+	rebalancing.trucks_per_ward) echo "区あたりのトラック台数" ;;
+	rebalancing.pooled) echo "トラック共同運用" ;;
+	rebalancing.policy) echo "再配置の方式" ;;
+	behaviour.walk_radius_m) echo "徒歩圏（m）" ;;
+	fees.price_yen) echo "料金（円）" ;;
+	fees.cross_surcharge_yen) echo "区をまたぐ追加料金（円）" ;;
+	demand.trips_per_day) echo "1日あたりの利用要求" ;;
+	*) printf '%s\n' "$1" ;;
+	esac
+}
+
+# xlabel_of TABLE XLABEL: the x axis: XLABEL, else the table's first
+# header cell (the varied key), in the plots' language
+xlabel_of() {
+	x=$2
+	[ -n "$x" ] || x=$(head -n 1 "$1" | cut -d, -f1)
+	if [ "$olang" = ja ]; then key_ja "$x"; else printf '%s\n' "$x"; fi
+}
+
+# series_ja FILE METRIC NAME: in Japanese, a table's single series named
+# after the metric (nothing else varies) named NAME in the legend
+series_ja() {
+	[ "$olang" = ja ] || return 0
+	awk -F, -v OFS=, -v m="$2" -v n="$3" 'NR == 1 { for (i = 3; i <= NF; i++)
+		if ($i == m) $i = n; else if ($i == m "_lo") $i = n "_lo"; else if ($i == m "_hi") $i = n "_hi" }
+		{ print }' "$1" >"$1.ja"
+	mv "$1.ja" "$1"
+}
+
+# metric_plots TABLE PREFIX XLABEL [RUN]: each of $METRICS against the x
+# key (with RUN: labels in RUN's language, for runs side by side)
 metric_plots() {
-	table=$1 p=$2 xl=$3
+	table=$1 p=$2 xl=$3 lrun=${4:-}
 	for m in $METRICS; do
 		case $m in
 		service_level) yl="service level (%)" sc=100 ti="Service level: trips completed / requested (truncated trips count)" ;;
@@ -284,14 +343,19 @@ metric_plots() {
 		esac
 		[ "$olang" = ja ] && metric_ja "$m"
 		set -- "$table" "$m"
+		[ -n "$lrun" ] && [ "$olang" = ja ] && set -- "$@" "$lrun"
 		[ -n "$X" ] && set -- "$@" --x "$X"
 		if ! "$BSSIM" plotdata sweep "$@" >"$tmp/series.csv" 2>"$tmp/err"; then
 			echo "plots.sh: no plot of $m: $(cat "$tmp/err")" >&2
 			continue
 		fi
-		[ -n "$xl" ] || xl=$(head -n 1 "$tmp/series.csv" | cut -d, -f1)
-		gp sweep "in='$tmp/series.csv'; out='$stage/${p}$m.png'; ylabel='$yl'; scale=$sc; title='$ti'; xlabel='$(safe "$xl")'$layout${gplang:+; $gplang}"
-		add metric "${p}$m.png" "$ti ($m, whole network): mean over replications with its 95% confidence interval."
+		case $ti in *：*) series_ja "$tmp/series.csv" "$m" "${ti%%：*}" ;; esac
+		gp sweep "in='$tmp/series.csv'; out='$stage/${p}$m.png'; ylabel='$yl'; scale=$sc; title='$ti'; xlabel='$(safe "$(xlabel_of "$tmp/series.csv" "$xl")")'$layout${gplang:+; $gplang}"
+		if [ "$olang" = ja ]; then
+			add metric "${p}$m.png" "$ti（$m、ネットワーク全体）：反復の平均と95%信頼区間。"
+		else
+			add metric "${p}$m.png" "$ti ($m, whole network): mean over replications with its 95% confidence interval."
+		fi
 	done
 }
 
@@ -308,6 +372,19 @@ diff_plots() {
 		revenue_yen) yl="difference (million yen per day)" sc=0.000001 ;;
 		*) yl="difference ($m)" sc=1 ;;
 		esac
+		ti="$m: paired difference B - A"
+		if [ "$olang" = ja ]; then
+			# the metric's Japanese name (metric_ja's title up to "：")
+			ti=$m
+			metric_ja "$m"
+			case $ti in *：*) ti=${ti%%：*} ;; esac
+			ti="$ti：対応のある差 B − A"
+			case $m in
+			service_level | reach_level | *_frac) yl="差（ポイント）" ;;
+			revenue_yen) yl="差（1日あたり百万円）" ;;
+			*) yl="差（$m）" ;;
+			esac
+		fi
 		if [ -f "$1/sweep.csv" ]; then
 			set -- "$1" "$m"
 			[ -n "$X" ] && set -- "$@" --x "$X"
@@ -320,10 +397,13 @@ diff_plots() {
 			echo "plots.sh: no paired plot of $m: $(cat "$tmp/err")" >&2
 			continue
 		fi
-		xd=$xl
-		[ -n "$xd" ] || xd=$(head -n 1 "$tmp/diff.csv" | cut -d, -f1)
-		gp sweep "in='$tmp/diff.csv'; out='$stage/${p}diff-$m.png'; ylabel='$yl'; scale=$sc; diff=1; title='$m: paired difference B - A'; xlabel='$(safe "$xd")'$layout${gplang:+; $gplang}"
-		add metric "${p}diff-$m.png" "$m (whole network): paired differences B - A with their paired 95% confidence intervals (common random numbers: replication r of every run sees the same random streams)."
+		series_ja "$tmp/diff.csv" "$m" "差"
+		gp sweep "in='$tmp/diff.csv'; out='$stage/${p}diff-$m.png'; ylabel='$yl'; scale=$sc; diff=1; title='$ti'; xlabel='$(safe "$(xlabel_of "$tmp/diff.csv" "$xl")")'$layout${gplang:+; $gplang}"
+		if [ "$olang" = ja ]; then
+			add metric "${p}diff-$m.png" "$m（ネットワーク全体）：対応のある差 B − A と、その対応のある95%信頼区間（共通乱数：すべての実行の反復rは同じ乱数列を使う）。"
+		else
+			add metric "${p}diff-$m.png" "$m (whole network): paired differences B - A with their paired 95% confidence intervals (common random numbers: replication r of every run sees the same random streams)."
+		fi
 	done
 }
 
@@ -334,13 +414,14 @@ layout=
 
 if [ $# -eq 0 ]; then
 	if [ -f "$out/sweep.csv" ]; then
-		metric_plots "$out/sweep.csv" sweep- ""
-		diff_plots sweep- "" "$out"
+		lang_of "$out"
+		metric_plots "${sweep_in:-$out}/sweep.csv" sweep- ""
+		diff_plots sweep- "" "${sweep_in:-$out}"
 		printf '%s\n' "$out" >>"$tmp/dirs"
 	elif [ -f "$out/summary.json" ]; then
 		lang_of "$out"
 		tables "$out" 1
-		draw 1 "" "$(safe "$(basename "$out")")" ""
+		draw 1 "" "$(title_of "$(basename "$out")")" ""
 		printf '%s\n' "$out" >>"$tmp/dirs"
 	else
 		die "$out holds neither summary.json (a run) nor sweep.csv (a sweep); to compare runs: plots.sh OUT RUN RUN..."
@@ -348,7 +429,7 @@ if [ $# -eq 0 ]; then
 elif [ $# -eq 1 ]; then
 	lang_of "$1"
 	tables "$1" 1
-	draw 1 "" "$(safe "$(basename "$1")")" ""
+	draw 1 "" "$(title_of "$(basename "$1")")" ""
 	printf '%s\n' "$1" >>"$tmp/dirs"
 else
 	k=0 ks=
@@ -365,12 +446,12 @@ else
 	for run in "$@"; do
 		k=$((k + 1))
 		name=$(safe "$(basename "$run")")
-		draw "$k" "$name-" "$name" "ymax=$ydocked; yports=$yports; vmax=$vflows"
+		draw "$k" "$name-" "$(title_of "$(basename "$run")")" "ymax=$ydocked; yports=$yports; vmax=$vflows"
 	done
 	# runs on different networks are not drawn in one plot: each keeps
 	# its own plots, and plotdata says why
 	if "$BSSIM" plotdata compare "$@" >"$stage/compare.csv" 2>"$tmp/err"; then
-		metric_plots "$stage/compare.csv" compare- "run"
+		metric_plots "$stage/compare.csv" compare- "run" "$1"
 		diff_plots compare- "run" "$@"
 	else
 		echo "plots.sh: no comparison plots: $(cat "$tmp/err")" >&2

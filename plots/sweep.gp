@@ -44,10 +44,12 @@ stats in using (strlen(strcol(2))) nooutput
 maxlabel = int(STATS_max)
 
 # Tick labels never overlap: when the longest does not fit its share of
-# the width (about 0.55 em a character), tilt them by 30 degrees; when the
-# ticks are closer than two lines of text even tilted, stand them upright.
+# the width (about 0.55 em a character; 1 em in Japanese, whose
+# characters are full width), tilt them by 30 degrees; when the ticks are
+# closer than two lines of text even tilted, stand them upright.
 # (plotdata cuts labels at 40 characters.)
-charpx = 0.55 * fontsize * 1.33
+charem = exists("lang") && lang eq "ja" ? 1.0 : 0.55
+charpx = charem * fontsize * 1.33
 tickpx = 0.72 * width / (nx > 0 ? nx : 1)
 xrot = maxlabel * charpx <= 0.9 * tickpx ? 0 : (tickpx >= 2.2 * fontsize * 1.33 ? 30 : 90)
 
@@ -68,7 +70,7 @@ if (exists("diff") && diff) {
 		at screen 0.01,0.025 font sprintf(",%d", fontsize - 5) tc rgb "#555555"
 }
 # room under the axis for tilted labels (in character heights)
-set bmargin (xrot == 0 ? 5 : 4 + ceil(maxlabel * (xrot == 90 ? 0.55 : 0.3)))
+set bmargin (xrot == 0 ? 5 : 4 + ceil(maxlabel * (xrot == 90 ? 0.55 : 0.3) * charem / 0.55))
 
 # an interval that does not exist (one replication) is drawn as no bar,
 # not as no point

@@ -382,6 +382,39 @@ START_TEST(test_value_labels)
 		ck_assert_msg(strcmp(buf, c[i].want) == 0, "%s=%s: '%s', expected '%s'",
 			      c[i].key, c[i].text, buf, c[i].want);
 	}
+	/* in Japanese (output.language ja): wards by their names from the
+	 * names table, the enum words and yes/no in Japanese; a run's name
+	 * ("full" as a folder) and other text as they are */
+	{
+		static const struct {
+			const char *key, *text, *want;
+		} j[] = {
+			{"agreement", "{\"type\":\"bilateral\",\"pairs\":[[\"Minato\",\"Koto\"]]}",
+			 "二区間相互利用 港区\xe2\x80\x93江東区"},
+			{"agreement.type", "isolated", "各区単独"},
+			{"agreement.type", "full", "全区相互利用"},
+			{"run", "full", "full"},
+			{"rebalancing.pooled", "true", "トラック共同運用：あり"},
+			{"fleet.bikes", "{\"Minato\":10,\"Koto\":12}", "港区：10, 江東区：12"},
+			{"fleet.bikes", "2726", "2726"},
+			{"ward", "Koto", "江東区"},
+			{"ward", "Chuo", "Chuo"},
+		};
+		json_t *names = json_loads(
+			"{\"wards\": {\"Minato\": {\"en\": \"Minato\", \"ja\": \"港区\"},"
+			" \"Koto\": {\"en\": \"Koto\", \"ja\": \"江東区\"}}}", 0, NULL);
+		ck_assert_ptr_nonnull(names);
+		for (i = 0; i < sizeof(j) / sizeof(j[0]); i++) {
+			bs_value_label_lang(j[i].key, j[i].text, names, 1, buf, sizeof(buf));
+			ck_assert_msg(strcmp(buf, j[i].want) == 0, "%s=%s: '%s', expected '%s'",
+				      j[i].key, j[i].text, buf, j[i].want);
+			/* the same names in English change nothing */
+			bs_value_label_lang(j[i].key, j[i].text, names, 0, buf, sizeof(buf));
+			bs_value_label(j[i].key, j[i].text, buf + 100, 100);
+			ck_assert_str_eq(buf, buf + 100);
+		}
+		json_decref(names);
+	}
 	/* cut with an ellipsis, never inside a character */
 	strcpy(buf, "\xe6\xb8\xaf\xe5\x8c\xba\xe3\x83\x86\xe3\x82\xb9\xe3\x83\x88");
 	bs_label_cut(buf, 4);

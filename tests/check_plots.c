@@ -493,6 +493,199 @@ START_TEST(test_japanese_plots)
 }
 END_TEST
 
+/* dir/NAME: a sweep of the six-port network over fleet size and two
+ * agreements (one a bilateral pair), its base scenario in language LANG
+ * with the names table dir/names.csv. */
+static void lang_sweep(const char *name, const char *lang)
+{
+	char json[2048], cmd[4096], *names, *base, *sw, *err = NULL;
+
+	names = tu_write(dir, "names.csv",
+			 "kind,id,en,ja\nward,Alpha,Alpha,甲区\nward,Beta,Beta,乙区\n"
+			 "ward,Gamma,Gamma,丙区\n");
+	snprintf(json, sizeof(json),
+		 "{\"bssim\": 1, \"name\": \"small\", \"seed\": 4, \"replications\": 3,"
+		 " \"horizon\": {\"days\": 2, \"warmup_days\": 1},"
+		 " \"network\": {\"stations\": \"%s\", \"names\": \"%s\"},"
+		 " \"fleet\": {\"bikes\": 14}, \"output\": {\"language\": \"%s\"},"
+		 " \"demand\": {\"model\": \"gravity\", \"trips_per_day\": 300}}",
+		 tu_abspath(tu_fixture("six.csv")), names, lang);
+	snprintf(cmd, sizeof(cmd), "%s-base.json", name);
+	base = tu_write(dir, cmd, json);
+	snprintf(json, sizeof(json),
+		 "{\"bssim_sweep\": 1, \"base\": \"%s\", \"vary\": {"
+		 "\"fleet.bikes\": [10, 20], \"agreement\": [{\"type\": \"isolated\"},"
+		 " {\"type\": \"bilateral\", \"pairs\": [[\"Alpha\", \"Beta\"]]}]}}",
+		 base);
+	snprintf(cmd, sizeof(cmd), "%s-sweep.json", name);
+	sw = tu_write(dir, cmd, json);
+	snprintf(cmd, sizeof(cmd), "%s sweep %s -o %s/%s -q", tu_bssim(), sw, dir, name);
+	ck_assert_msg(tu_run(cmd, NULL, &err) == 0, "%s: %s", cmd, err);
+	free(err);
+	free(names);
+	free(base);
+	free(sw);
+}
+
+/* Issue 16's leftover: sweeps were drawn and reported only in English. A
+ * sweep in Japanese gets Japanese legends (agreements, ward names from the
+ * names table), axes, captions and report. */
+START_TEST(test_japanese_sweep)
+{
+	char cmd[4096], p[1024], *out = NULL, *err = NULL, *html;
+
+	ck_assert(cjk_font_resolves());
+	/* every text a script translates has its Japanese in lang/ja.gp (a
+	 * missing one stays English, as the paired plots' note did) */
+	ck_assert_int_eq(tu_run("for k in $(grep -oh 'tr(\"[a-z_]*\"' plots/*.gp | sort -u | "
+				"sed 's/tr(\"//; s/\"//'); do grep -q \"^L_$k \" plots/lang/ja.gp || "
+				"echo \"$k\"; done", &out, NULL), 0);
+	ck_assert_msg(out && !*out, "plots/lang/ja.gp lacks: %s", out);
+	free(out);
+	lang_sweep("sw", "ja");
+	snprintf(cmd, sizeof(cmd), "%s plotdata names %s/sw", tu_bssim(), dir);
+	ck_assert_int_eq(tu_run(cmd, &out, NULL), 0);
+	ck_assert_str_eq(out, "ward,ja\nAlpha,甲区\nBeta,乙区\nGamma,丙区\n");
+	free(out);
+	snprintf(cmd, sizeof(cmd), "%s plotdata sweep %s/sw service_level", tu_bssim(), dir);
+	ck_assert_int_eq(tu_run(cmd, &out, NULL), 0);
+	ck_assert_msg(strncmp(out, "fleet.bikes,label,各区単独,各区単独_lo,各区単独_hi,"
+				   "二区間相互利用 甲区–乙区,", 80) == 0, "%s", out);
+	free(out);
+	snprintf(p, sizeof(p), "%s/sw", dir);
+	/* the paired differences' ticks too */
+	snprintf(cmd, sizeof(cmd), "%s plotdata diff %s/sw service_level --x agreement",
+		 tu_bssim(), dir);
+	ck_assert_int_eq(tu_run(cmd, &out, NULL), 0);
+	ck_assert_msg(strstr(out, "\n1,各区単独,") && strstr(out, "\n2,二区間相互利用 甲区–乙区,"),
+		      "%s", out);
+	free(out);
+	ck_assert_int_eq(plots(p, &err), 0);
+	ck_assert_msg(!strstr(err, "warning"), "%s", err);
+	free(err);
+	assert_plot(p, "sweep-service_level.png");
+	assert_plot(p, "sweep-diff-service_level.png");
+	snprintf(p, sizeof(p), "%s/sw/report.html", dir);
+	html = tu_slurp(p, NULL);
+	ck_assert_ptr_nonnull(strstr(html, "<html lang=\"ja\">"));
+	ck_assert_ptr_nonnull(strstr(html, "スイープの各点"));
+	ck_assert_ptr_nonnull(strstr(html, "<td class=\"text\">二区間相互利用 甲区–乙区</td>"));
+	ck_assert_ptr_nonnull(strstr(html, "サービス水準：完了した利用 / 利用要求（service_level、ネットワーク全体）"));
+	ck_assert_ptr_nonnull(strstr(html, "対応のある差 B − A"));
+	free(html);
+	/* the English sweep is as it was */
+	lang_sweep("en", "en");
+	snprintf(cmd, sizeof(cmd), "%s plotdata sweep %s/en service_level", tu_bssim(), dir);
+	ck_assert_int_eq(tu_run(cmd, &out, NULL), 0);
+	ck_assert(strncmp(out, "fleet.bikes,label,isolated,isolated_lo,isolated_hi,"
+			       "bilateral Alpha–Beta,", 60) == 0);
+	free(out);
+}
+END_TEST
+
+/* Japanese asked for, no CJK font (fontconfig pointed at DejaVu alone):
+ * one clear warning, and the plots are the English ones, pixel for pixel,
+ * never boxes: a run's four plots, and a sweep's (whose legends would
+ * otherwise follow its language). */
+START_TEST(test_english_fallback)
+{
+	static const char *const pngs[] = {"docked.png", "empty_full.png",
+					   "flows.png", "map.png"};
+	char cmd[4096], a[1100], b[1100], *fonts = tu_no_cjk_fontconfig(dir);
+	char *err = NULL, *html, *w;
+	size_t i;
+
+	ck_assert_ptr_nonnull(fonts);
+	free(tu_write(dir, "names.csv", "kind,id,en,ja\nward,Alpha,Alpha,甲区\n"));
+	snprintf(cmd, sizeof(cmd), "--geojson --set output.language=ja --set network.names=%s/names.csv", dir);
+	small_run("ja/run", cmd);
+	small_run("en/run", "--geojson");
+	snprintf(cmd, sizeof(cmd), "FONTCONFIG_FILE=%s BSSIM=%s plots/plots.sh %s/ja/run",
+		 fonts, tu_bssim(), dir);
+	ck_assert_int_eq(tu_run(cmd, NULL, &err), 0);
+	w = strstr(err, "plots.sh: warning: ");
+	ck_assert_msg(w && strstr(w, "no CJK font is installed; drawing them in English"), "%s", err);
+	ck_assert_msg(!strstr(w + strlen("plots.sh: warning: "), "warning"),
+		      "more than one warning: %s", err);
+	free(err);
+	snprintf(cmd, sizeof(cmd), "FONTCONFIG_FILE=%s BSSIM=%s plots/plots.sh %s/en/run",
+		 fonts, tu_bssim(), dir);
+	ck_assert_int_eq(tu_run(cmd, NULL, NULL), 0);
+	for (i = 0; i < sizeof(pngs) / sizeof(pngs[0]); i++) {
+		snprintf(a, sizeof(a), "%s/ja/run/%s", dir, pngs[i]);
+		snprintf(b, sizeof(b), "%s/en/run/%s", dir, pngs[i]);
+		tp_assert_plot(a, 600, 400);
+		ck_assert_msg(tp_png_diff(a, b) == 0, "%s: not the English plot", pngs[i]);
+	}
+	snprintf(a, sizeof(a), "%s/ja/run/report.html", dir);
+	html = tu_slurp(a, NULL);
+	ck_assert_ptr_nonnull(strstr(html, "run: bikes docked in each ward by time of day"));
+	free(html);
+	/* a Japanese run name in the title: ASCII without the font (港区 is
+	 * drawn as "_"), as an English run named "_" */
+	snprintf(cmd, sizeof(cmd), "--geojson --set output.language=ja --set network.names=%s/names.csv", dir);
+	small_run("ja/港区", cmd);
+	small_run("en/_", "--geojson");
+	snprintf(cmd, sizeof(cmd), "FONTCONFIG_FILE=%s BSSIM=%s plots/plots.sh %s/ja/港区 2>/dev/null && "
+		 "FONTCONFIG_FILE=%s BSSIM=%s plots/plots.sh %s/en/_",
+		 fonts, tu_bssim(), dir, fonts, tu_bssim(), dir);
+	ck_assert_int_eq(tu_run(cmd, NULL, NULL), 0);
+	snprintf(a, sizeof(a), "%s/ja/港区/docked.png", dir);
+	snprintf(b, sizeof(b), "%s/en/_/docked.png", dir);
+	ck_assert_msg(tp_png_diff(a, b) == 0, "a Japanese run name drawn without a CJK font");
+
+	lang_sweep("swja", "ja");
+	lang_sweep("swen", "en");
+	snprintf(cmd, sizeof(cmd), "FONTCONFIG_FILE=%s BSSIM=%s plots/plots.sh %s/swja && "
+		 "FONTCONFIG_FILE=%s BSSIM=%s plots/plots.sh %s/swen",
+		 fonts, tu_bssim(), dir, fonts, tu_bssim(), dir);
+	ck_assert_int_eq(tu_run(cmd, NULL, &err), 0);
+	ck_assert_ptr_nonnull(strstr(err, "no CJK font is installed"));
+	free(err);
+	snprintf(a, sizeof(a), "%s/swja/sweep-service_level.png", dir);
+	snprintf(b, sizeof(b), "%s/swen/sweep-service_level.png", dir);
+	ck_assert_int_eq(tp_png_diff(a, b), 0);
+	snprintf(a, sizeof(a), "%s/swja/sweep-diff-service_level.png", dir);
+	snprintf(b, sizeof(b), "%s/swen/sweep-diff-service_level.png", dir);
+	ck_assert_int_eq(tp_png_diff(a, b), 0);
+	free(fonts);
+}
+END_TEST
+
+/* Issue 16, "maps": no ward boundaries, though the data ships them. With
+ * network.boundaries the map draws each ward's outline (grey #555555
+ * lines, thousands of pixels more than the ports' rims alone) and spans
+ * the wards whole. */
+START_TEST(test_map_boundaries)
+{
+	char cmd[4096], a[1024], b[1024], *err = NULL;
+	long with, without;
+
+	free(tu_write(dir, "b.geojson",
+		      "{\"type\":\"FeatureCollection\",\"features\":["
+		      "{\"type\":\"Feature\",\"properties\":{\"ward\":\"Alpha\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[139.747,35.695],[139.753,35.695],[139.753,35.703],[139.747,35.703],[139.747,35.695]]]}},"
+		      "{\"type\":\"Feature\",\"properties\":{\"ward\":\"Beta\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[139.753,35.695],[139.759,35.695],[139.759,35.703],[139.753,35.703],[139.753,35.695]]]}},"
+		      "{\"type\":\"Feature\",\"properties\":{\"ward\":\"Gamma\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[139.759,35.695],[139.765,35.695],[139.765,35.703],[139.759,35.703],[139.759,35.695]]]}}]}\n"));
+	snprintf(cmd, sizeof(cmd), "--geojson --set network.boundaries=%s/b.geojson", dir);
+	small_run("b", cmd);
+	small_run("nb", "--geojson");
+	snprintf(a, sizeof(a), "%s/b", dir);
+	snprintf(b, sizeof(b), "%s/nb", dir);
+	snprintf(cmd, sizeof(cmd), "%s/b/wards.geojson", dir);
+	ck_assert(tu_exists(cmd));
+	ck_assert_int_eq(plots(a, &err), 0);
+	free(err);
+	ck_assert_int_eq(plots(b, NULL), 0);
+	assert_plot(a, "map.png");
+	snprintf(cmd, sizeof(cmd), "%s/b/map.png", dir);
+	with = tp_png_count_colour(cmd, 0x555555);
+	snprintf(cmd, sizeof(cmd), "%s/nb/map.png", dir);
+	without = tp_png_count_colour(cmd, 0x555555);
+	ck_assert_msg(with > without + 2000, "boundary lines: %ld grey pixels, %ld without",
+		      with, without);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("plots");
@@ -508,6 +701,9 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_make_plots);
 	tcase_add_test(tc, test_bad_input);
 	tcase_add_test(tc, test_japanese_plots);
+	tcase_add_test(tc, test_japanese_sweep);
+	tcase_add_test(tc, test_english_fallback);
+	tcase_add_test(tc, test_map_boundaries);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -27,6 +27,10 @@ const char *tu_bssim(void);
 /* Run a shell command line; stdout/stderr captured (caller frees either,
  * may pass NULL). Returns the exit status, or -1. */
 int tu_run(const char *cmd, char **out, char **err);
+/* dir/no-cjk-fonts.conf: a fontconfig file (FONTCONFIG_FILE) that knows
+ * only the folder of DejaVu Sans, as a machine without a CJK font; the
+ * path (caller frees), or NULL when fc-match cannot find DejaVu Sans. */
+char *tu_no_cjk_fontconfig(const char *dir);
 /* dir/base.json: a scenario of a few milliseconds on the six-port
  * fixture (2 replications of 2 days, 300 trips a day). */
 void tu_write_small_base(const char *dir);

@@ -145,3 +145,26 @@ int tp_png_write_test(const char *path, unsigned w, unsigned h)
 	free(buf);
 	return ok ? 0 : -1;
 }
+
+long tp_png_diff(const char *a, const char *b)
+{
+	unsigned wa, ha, wb, hb;
+	char why[256];
+	unsigned char *pa = decode(a, &wa, &ha, why, sizeof(why));
+	unsigned char *pb = pa ? decode(b, &wb, &hb, why, sizeof(why)) : NULL;
+	size_t i, n;
+	long k = 0;
+
+	if (!pa || !pb || wa != wb || ha != hb) {
+		free(pa);
+		free(pb);
+		return -1;
+	}
+	n = (size_t)wa * ha;
+	for (i = 0; i < n; i++)
+		if (memcmp(pa + 4 * i, pb + 4 * i, 4) != 0)
+			k++;
+	free(pa);
+	free(pb);
+	return k;
+}

@@ -29,6 +29,10 @@ void tp_assert_plot(const char *path, unsigned min_w, unsigned min_h);
  * cannot be decoded. Evidence that a line of a given colour was drawn. */
 long tp_png_count_colour(const char *path, unsigned long rgb);
 
+/* Pixels that differ between two PNGs of one size; -1 when either cannot
+ * be decoded or their sizes differ. */
+long tp_png_diff(const char *a, const char *b);
+
 /* Write a small w x h test image (a gradient) to path; 0 or -1. */
 int tp_png_write_test(const char *path, unsigned w, unsigned h);
 

@@ -433,3 +433,21 @@ int tu_root(void)
 {
 	return geteuid() == 0;
 }
+
+char *tu_no_cjk_fontconfig(const char *dir)
+{
+	char conf[4096], *font = NULL, *slash;
+
+	if (tu_run("fc-match -f '%{file}' 'DejaVu Sans'", &font, NULL) != 0 ||
+	    !font || !(slash = strrchr(font, '/'))) {
+		free(font);
+		return NULL;
+	}
+	*slash = '\0';
+	snprintf(conf, sizeof(conf),
+		 "<?xml version=\"1.0\"?>\n<!DOCTYPE fontconfig SYSTEM \"fonts.dtd\">\n"
+		 "<fontconfig><dir>%s</dir><cachedir>%s/fc-cache</cachedir></fontconfig>\n",
+		 font, dir);
+	free(font);
+	return tu_write(dir, "no-cjk-fonts.conf", conf);
+}

@@ -33,14 +33,17 @@ static const char PLOTDATA_HELP[] =
 	"                         ward, lon, lat, capacity, empty_frac, ...\n"
 	"  wards RUN              each ward's centre (mean port position),\n"
 	"                         ports and docks, from stations.geojson\n"
-	"  names RUN              the wards' display names in the run's\n"
-	"                         output.language: ward,LANG (en or ja)\n"
+	"  names RUN              the wards' display names in the run's (or\n"
+	"                         a sweep's first point's) output.language:\n"
+	"                         ward,LANG (en or ja)\n"
 	"  boundaries RUN         wards.geojson's rings as lon,lat lines, a\n"
 	"                         blank line after each ring\n"
 	"  compare RUN RUN...     runs side by side in sweep.csv's format\n"
 	"                         (varied keys: run, agreement.type)\n"
-	"  sweep SWEEP METRIC     one metric of a sweep.csv against a varied\n"
-	"                         key, one series per value of the others\n"
+	"  sweep SWEEP METRIC [RUN]  one metric of a sweep.csv against a\n"
+	"                         varied key, one series per value of the\n"
+	"                         others; labels in the sweep's language (or\n"
+	"                         RUN's: for the compare.csv of runs)\n"
 	"  diff SWEEP METRIC      paired differences B - A with their paired\n"
 	"                         95% intervals (from sweep_replications.csv):\n"
 	"                         each series minus the first at the same x,\n"
@@ -134,7 +137,7 @@ int bs_cmd_plotdata(int argc, char **argv)
 	} else if (!strcmp(kind, "compare")) {
 		NEED(1, 100000, "compare RUN RUN...");
 	} else if (!strcmp(kind, "sweep")) {
-		NEED(2, 2, "sweep SWEEP METRIC [--ward W] [--x KEY]");
+		NEED(2, 3, "sweep SWEEP METRIC [RUN] [--ward W] [--x KEY]");
 	} else if (!strcmp(kind, "diff")) {
 		NEED(2, 100001, "diff SWEEP METRIC [--ward W] [--x KEY], or diff METRIC RUN RUN...");
 	} else {

@@ -257,6 +257,9 @@ static json_t *point_json(const struct bs_sweep *sw, size_t p,
 	if (json_object_get(pt, "labels"))
 		json_object_set(o, "labels", json_object_get(pt, "labels"));
 	json_object_set(o, "scenario", json_object_get(pt, "scenario"));
+	/* the wards' display names (network.names), for Japanese plots */
+	if (json_object_get(pt, "names"))
+		json_object_set(o, "names", json_object_get(pt, "names"));
 	json_object_set_new(o, "replications", json_integer(sw->reps));
 	json_object_set_new(o, "metrics", metrics_json(pw->stat, pw->W));
 	for (w = 0; w < pw->W; w++) {

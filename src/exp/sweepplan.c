@@ -66,6 +66,7 @@ struct planner {
 	json_t **pts;         /* [npoints] plan entries */
 	uint64_t *st_hash;    /* [npoints] stations file hash */
 	unsigned char *has_st;
+	json_t **names;       /* [npoints] display names (network.names) */
 };
 
 /* Check point p as a run would (scenario and world), and describe it. */
@@ -138,6 +139,7 @@ static int plan_point(struct planner *P, size_t p, char **last_path,
 		json_object_set_new(pt, "wards", wards);
 		json_object_set(pt, "scenario", sc->root);
 		P->pts[p] = pt;
+		P->names[p] = bs_output_names_json(w->net);
 	} else {
 		json_decref(pt);
 		json_decref(values);
@@ -227,7 +229,8 @@ int bs_sweep_plan(struct bs_sweep *sw, unsigned jobs, struct bs_error *err)
 	P.pts = calloc(sw->npoints, sizeof(json_t *));
 	P.st_hash = calloc(sw->npoints, sizeof(uint64_t));
 	P.has_st = calloc(sw->npoints, 1);
-	if (!points || !keys || !P.pts || !P.st_hash || !P.has_st ||
+	P.names = calloc(sw->npoints, sizeof(json_t *));
+	if (!points || !keys || !P.pts || !P.st_hash || !P.has_st || !P.names ||
 	    pthread_mutex_init(&P.mu, NULL)) {
 		free(P.pts);
 		P.pts = NULL;
@@ -274,6 +277,14 @@ int bs_sweep_plan(struct bs_sweep *sw, unsigned jobs, struct bs_error *err)
 		 (unsigned long long)h);
 	if (add_labels(sw, P.pts))
 		goto out;
+	/* display names, like labels, after the fingerprint: renaming a
+	 * ward in the names table changes what is shown, not what is run */
+	for (p = 0; p < sw->npoints; p++)
+		if (P.names[p]) {
+			/* (set_new takes the reference even when it fails) */
+			json_object_set_new(P.pts[p], "names", P.names[p]);
+			P.names[p] = NULL;
+		}
 	plan = json_object();
 	if (!plan)
 		goto out;
@@ -301,6 +312,10 @@ out:
 	if (P.pts)
 		for (p = 0; p < sw->npoints; p++)
 			json_decref(P.pts[p]);
+	if (P.names)
+		for (p = 0; p < sw->npoints; p++)
+			json_decref(P.names[p]);
+	free(P.names);
 	free(P.pts);
 	free(P.st_hash);
 	free(P.has_st);

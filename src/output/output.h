@@ -221,6 +221,11 @@ void bs_trips_free(struct bs_trips *t);
 
 /* The summary.json document of a run of sc over net; input_warnings:
  * the inputs' rows skipped safely. New reference. */
+/* "names": {"wards": {WARD: {"en", "ja", "code"}}} from network.names
+ * (wards without a row left out), as summary.json and sweep.json's points
+ * hold it; NULL without a names table. */
+json_t *bs_output_names_json(const struct bs_network *net);
+
 json_t *bs_output_summary_json(const struct bs_scenario *sc,
 			       const struct bs_network *net,
 			       long input_warnings,

@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/fmt.h"
 #include "input/csvread.h"
@@ -614,16 +615,69 @@ out:
 	return rc;
 }
 
-static int plot_sweep(const char *in, const char *metric, const char *ward,
-		      const char *x, FILE *out, struct bs_error *err)
+/* names RUN: a run's folder or summary.json, or a sweep's folder or
+ * sweep.json (the names of its first point) */
+static int plot_names(const char *in, FILE *out, struct bs_error *err)
 {
-	char buf[4096];
+	char buf[4096], sj[4096];
+	const char *f = bs_output_input_file(in, "summary.json", buf, sizeof(buf));
+	size_t len = strlen(in);
+	int sweep = len >= 10 && !strcmp(in + len - 10, "sweep.json");
+	json_t *doc, *pt;
+	int rc;
+
+	/* a folder without summary.json but with sweep.json: a sweep's */
+	if (!sweep && f != in && access(f, F_OK) != 0 &&
+	    access(bs_output_input_file(in, "sweep.json", sj, sizeof(sj)), F_OK) == 0) {
+		f = sj;
+		sweep = 1;
+	}
+	if (!sweep) {
+		if (!(doc = bs_output_load_summary(f, err)))
+			return err && err->code ? err->code : BS_E_INPUT;
+		rc = bs_plotdata_names(doc, out, err);
+		json_decref(doc);
+		return rc;
+	}
+	doc = bs_json_load_file(f, BS_MAX_JSON_FILE, "a sweep's sweep.json", 0, err);
+	if (!doc)
+		return err && err->code ? err->code : BS_E_INPUT;
+	pt = json_array_get(json_object_get(doc, "points"), 0);
+	if (!json_is_object(pt)) {
+		bs_error_set(err, BS_E_INPUT, f, 0, 0, "points",
+			     "missing or empty; expected a bssim sweep.json");
+		json_decref(doc);
+		return BS_E_INPUT;
+	}
+	rc = bs_plotdata_names(pt, out, err);
+	json_decref(doc);
+	return rc;
+}
+
+/* sweep SWEEP METRIC [RUN]: with RUN, labels in RUN's language and ward
+ * names (the compare.csv of runs side by side has no sweep.json) */
+static int plot_sweep(const char *in, const char *metric, const char *lang,
+		      const char *ward, const char *x, FILE *out,
+		      struct bs_error *err)
+{
+	char buf[4096], sb[4096];
 	const char *f = bs_output_input_file(in, "sweep.csv", buf, sizeof(buf));
 	struct bs_plotdata_sweep *sw = bs_plotdata_sweep_load(f, err);
 	int k, rc;
 
 	if (!sw)
 		return err && err->code ? err->code : BS_E_INPUT;
+	if (lang) {
+		const char *s = bs_output_input_file(lang, "summary.json", sb,
+						     sizeof(sb));
+		json_t *doc = bs_output_load_summary(s, err);
+		if (!doc) {
+			bs_plotdata_sweep_free(sw);
+			return err && err->code ? err->code : BS_E_INPUT;
+		}
+		bs_plotdata_sweep_language(sw, doc);
+		json_decref(doc);
+	}
 	k = bs_plotdata_sweep_pick_x(sw, x, err);
 	if (k < 0) {
 		if (err)
@@ -686,16 +740,8 @@ int bs_plotdata(const char *kind, const char *const *args, size_t nargs,
 							      "stations.geojson",
 							      buf, sizeof(buf)),
 					 out, err);
-	if (!strcmp(kind, "names") && nargs == 1) {
-		const char *f = bs_output_input_file(args[0], "summary.json", buf,
-						     sizeof(buf));
-		json_t *doc = bs_output_load_summary(f, err);
-		if (!doc)
-			return err && err->code ? err->code : BS_E_INPUT;
-		rc = bs_plotdata_names(doc, out, err);
-		json_decref(doc);
-		return rc;
-	}
+	if (!strcmp(kind, "names") && nargs == 1)
+		return plot_names(args[0], out, err);
 	if (!strcmp(kind, "boundaries") && nargs == 1)
 		return bs_plotdata_boundaries(
 			bs_output_input_file(args[0], "wards.geojson", buf,
@@ -703,15 +749,16 @@ int bs_plotdata(const char *kind, const char *const *args, size_t nargs,
 			out, err);
 	if (!strcmp(kind, "compare") && nargs >= 1)
 		return plot_compare(args, nargs, out, err);
-	if (!strcmp(kind, "sweep") && nargs == 2)
-		return plot_sweep(args[0], args[1], ward, x, out, err);
+	if (!strcmp(kind, "sweep") && (nargs == 2 || nargs == 3))
+		return plot_sweep(args[0], args[1], nargs > 2 ? args[2] : NULL,
+				  ward, x, out, err);
 	if (!strcmp(kind, "diff") && nargs == 2)
 		return bs_plotdata_diff_sweep(args[0], args[1], ward, x, out, err);
 	if (!strcmp(kind, "diff") && nargs >= 3)
 		return bs_plotdata_diff_runs(args + 1, nargs - 1, args[0], ward,
 					     out, err);
 	bs_error_set(err, BS_E_INPUT, NULL, 0, 0, "kind",
-		     "'%s' with %zu argument%s: expected timeofday RUN COLUMN, days RUN, matrix RUN [NAME], ports RUN, wards RUN, names RUN, boundaries RUN, compare RUN..., sweep SWEEP METRIC, diff SWEEP METRIC or diff METRIC RUN RUN...",
+		     "'%s' with %zu argument%s: expected timeofday RUN COLUMN, days RUN, matrix RUN [NAME], ports RUN, wards RUN, names RUN, boundaries RUN, compare RUN..., sweep SWEEP METRIC [RUN], diff SWEEP METRIC or diff METRIC RUN RUN...",
 		     kind, nargs, nargs == 1 ? "" : "s");
 	return BS_E_INPUT;
 }

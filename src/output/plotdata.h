@@ -125,6 +125,12 @@ struct bs_plotdata_sweep {
 	 * ...}): sweep.json's points' "labels" objects, by point - 1; NULL
 	 * when there is no sweep.json beside sweep.csv or it has none. */
 	json_t *labels;
+	/* The language of the sweep's (or the first run's) output.language:
+	 * 1 for "ja"; and the wards' display names ({"wards": {id: {"en",
+	 * "ja", "code"}}}: point 1's "names" in sweep.json, or the first
+	 * run's summary.json "names"), or NULL. Labels follow them. */
+	int ja;
+	json_t *names;
 };
 
 /* At most this many characters of a label go into a plot table: a longer
@@ -135,6 +141,11 @@ struct bs_plotdata_sweep {
  * (vlabel.c): "bilateral Minato–Koto", "pooled: yes"; never a bare JSON
  * text. Into buf (sz bytes). */
 void bs_value_label(const char *key, const char *text, char *buf, size_t sz);
+/* The same in the run's language: with ja, ward ids as their Japanese
+ * names from names ({"wards": {id: {"ja": ...}}}, summary.json's "names";
+ * may be NULL) and known words in Japanese ("二区間相互利用 港区–江東区"). */
+void bs_value_label_lang(const char *key, const char *text, json_t *names,
+			 int ja, char *buf, size_t sz);
 /* Cut s (UTF-8) to fewer than maxchars characters with an ellipsis when it
  * is longer; a last character cut in two by a full buffer is dropped. */
 void bs_label_cut(char *s, size_t maxchars);
@@ -160,6 +171,11 @@ bs_plotdata_sweep_from_runs(json_t *const *summaries,
 			    const char *const *labels,
 			    const char *const *files, size_t n,
 			    struct bs_error *err);
+
+/* Labels in the language and with the ward names of doc: a run's
+ * summary.json, or a point of sweep.json (both hold "scenario" and, with
+ * network.names, "names"). Borrows doc's names (a reference). */
+void bs_plotdata_sweep_language(struct bs_plotdata_sweep *sw, json_t *doc);
 
 /* Write in sweep.csv's format. 0 or BS_E_IO. */
 int bs_plotdata_sweep_write_csv(const struct bs_plotdata_sweep *sw,

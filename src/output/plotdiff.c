@@ -287,6 +287,9 @@ diff_sweep(const struct bs_plotdata_sweep *sw, int xkey, const size_t *match,
 	if (!d->keys[0] || (has_series && !(d->keys[1] = bs_strdup("series"))))
 		goto nomem;
 	d->labels = json_incref(sw->labels);
+	/* the x values' labels in the sweep's language */
+	d->ja = sw->ja;
+	d->names = json_incref(sw->names);
 	for (j = 0; j < nm; j++) {
 		const struct bs_plotdata_row *r = &sw->rows[match[j]];
 		const struct bs_plotdata_row *q;

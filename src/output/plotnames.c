@@ -32,19 +32,28 @@ const char *bs_summary_ward_name(json_t *summary, const char *ward, int ja)
 							   : ward;
 }
 
+static void put_name(FILE *out, json_t *summary, const char *w, int ja)
+{
+	bs_csv_put(out, w);
+	fputc(',', out);
+	bs_csv_put(out, bs_summary_ward_name(summary, w, ja));
+	fputc('\n', out);
+}
+
 int bs_plotdata_names(json_t *summary, FILE *out, struct bs_error *err)
 {
 	int ja = bs_summary_language(summary);
+	json_t *wards = json_object_get(summary, "wards"), *v;
 	const char *w;
-	json_t *v;
+	size_t i;
 
 	fprintf(out, "ward,%s\n", ja ? "ja" : "en");
-	json_object_foreach(json_object_get(summary, "wards"), w, v) {
-		bs_csv_put(out, w);
-		fputc(',', out);
-		bs_csv_put(out, bs_summary_ward_name(summary, w, ja));
-		fputc('\n', out);
-	}
+	/* a summary's wards are an object, a sweep point's a list of ids */
+	json_object_foreach(wards, w, v)
+		put_name(out, summary, w, ja);
+	json_array_foreach(wards, i, v)
+		if (json_is_string(v))
+			put_name(out, summary, json_string_value(v), ja);
 	return bs__plot_finish(out, err);
 }
 

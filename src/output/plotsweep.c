@@ -160,7 +160,19 @@ static void load_labels(struct bs_plotdata_sweep *sw, const char *csv)
 		json_decref(sw->labels);
 		sw->labels = NULL;
 	}
+	/* the language and names of point 1 (bs_plotdata_sweep_language) */
+	pt = json_array_get(pts, 0);
+	bs_plotdata_sweep_language(sw, pt);
 	json_decref(doc);
+}
+
+void bs_plotdata_sweep_language(struct bs_plotdata_sweep *sw, json_t *doc)
+{
+	json_t *names = json_object_get(doc, "names");
+
+	sw->ja = bs_summary_language(doc);
+	json_decref(sw->names);
+	sw->names = json_is_object(names) ? json_incref(names) : NULL;
 }
 
 const char *bs_plotdata_shown(const struct bs_plotdata_sweep *sw,
@@ -176,7 +188,8 @@ const char *bs_plotdata_shown(const struct bs_plotdata_sweep *sw,
 	if (own)
 		bs_strlcpy(buf, own, sz);
 	else
-		bs_value_label(sw->keys[k], r->val[k], buf, sz);
+		bs_value_label_lang(sw->keys[k], r->val[k], sw->names, sw->ja,
+				    buf, sz);
 	return buf;
 }
 
@@ -275,6 +288,8 @@ bs_plotdata_sweep_from_runs(json_t *const *summaries,
 				goto nomem;
 		}
 	}
+	if (n)
+		bs_plotdata_sweep_language(sw, summaries[0]);
 	return sw;
 nomem:
 	bs_plotdata_sweep_free(sw);
@@ -599,6 +614,7 @@ void bs_plotdata_sweep_free(struct bs_plotdata_sweep *sw)
 			free(sw->keys[k]);
 	free(sw->keys);
 	json_decref(sw->labels);
+	json_decref(sw->names);
 	free(sw);
 }
 

@@ -74,4 +74,9 @@ void bs__report_stat(FILE *o, const char *metric, double mean, double lo,
 void bs__report_stat_json(FILE *o, const char *metric, const json_t *st);
 int bs__report_paired(FILE *o, const struct bs_report *rep);
 
+/* The Japanese of an exact English text node of the page (HTML-escaped
+ * as written there), or NULL (reportja.c; the tests ask it about every
+ * metric's description). */
+const char *bs__report_ja_phrase(const char *en);
+
 #endif

@@ -78,7 +78,12 @@ static void put_reach(FILE *o, const struct bs_report *rep)
 						"agreement"),
 					JSON_COMPACT | JSON_ENCODE_ANY);
 		char label[400];
-		bs_value_label("agreement", text ? text : "", label, sizeof(label));
+		/* in the page's language (reportja.c translates whole phrases,
+		 * not labels made of names) */
+		bs_value_label_lang("agreement", text ? text : "",
+				    json_object_get(rep->runs[0].summary, "names"),
+				    bs_summary_language(rep->runs[0].summary),
+				    label, sizeof(label));
 		free(text);
 		fprintf(o, "<tr><th scope=\"row\">");
 		bs__report_esc(o, rep->runs[i].label);

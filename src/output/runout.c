@@ -66,9 +66,7 @@ static json_t *matrix_json(const struct bs_network *net, const double *x)
 	return o;
 }
 
-/* "names": {"wards": {WARD: {"en", "ja", "code"}}} from network.names
- * (wards without a row left out); NULL without a names table. */
-static json_t *names_json(const struct bs_network *net)
+json_t *bs_output_names_json(const struct bs_network *net)
 {
 	json_t *o, *w;
 	size_t k;
@@ -177,7 +175,7 @@ json_t *bs_output_summary_json(const struct bs_scenario *sc,
 	/* only with a names table or tagged ports: other runs' summary.json
 	 * stay as they were, byte for byte */
 	if (net->ward_en)
-		json_object_set_new(doc, "names", names_json(net));
+		json_object_set_new(doc, "names", bs_output_names_json(net));
 	if (s->ntags)
 		json_object_set_new(doc, "tags", tags_json(net, s));
 	run = json_object();

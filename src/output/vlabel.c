@@ -10,6 +10,11 @@
  * other members: {"type": "bilateral", "pairs": [["Minato", "Koto"]]} is
  * "bilateral Minato–Koto"; pairs of names are joined by an en dash, other
  * members as "name: value". Cost: linear in the value's text.
+ *
+ * In Japanese (bs_value_label_lang with ja, output.language "ja"), ward
+ * ids become their names from the run's names table (港区), and the enum
+ * words and yes/no of JA_WORDS their Japanese: "二区間相互利用 港区–江東区",
+ * "トラック共同運用：あり". Other text is shown as it is.
  */
 #include "output/plotdata.h"
 
@@ -22,7 +27,40 @@
 struct lbuf {
 	char *s;
 	size_t sz, n; /* n: bytes written (capped) */
+	json_t *names; /* Japanese labels: the run's names table, or NULL */
+	int ja;
 };
+
+/* Japanese words of the values a sweep most often varies (the enum
+ * values of agreement.type and rebalancing.policy) and of the last parts
+ * of boolean keys; a word not here stays as it is. */
+static const char *const JA_WORDS[][2] = {
+	{"isolated", "各区単独"},	  {"full", "全区相互利用"},
+	{"bilateral", "二区間相互利用"}, {"matrix", "個別協定"},
+	{"none", "なし"},		  {"threshold", "しきい値再配置"},
+	{"repatriate", "所属区への返送"}, {"pooled", "トラック共同運用"},
+	{"yes", "あり"},		  {"no", "なし"},
+	{"default", "既定"},		  {"enabled", "有効"},
+};
+
+/* The text to show of a name or word t: in Japanese a ward's display
+ * name or a known word's, else t. */
+static const char *word(const struct lbuf *b, const char *t)
+{
+	const char *ja;
+	size_t i;
+
+	if (!b->ja)
+		return t;
+	ja = json_string_value(json_object_get(
+		json_object_get(json_object_get(b->names, "wards"), t), "ja"));
+	if (ja && *ja)
+		return ja;
+	for (i = 0; i < sizeof(JA_WORDS) / sizeof(JA_WORDS[0]); i++)
+		if (!strcmp(JA_WORDS[i][0], t))
+			return JA_WORDS[i][1];
+	return t;
+}
 
 static void put(struct lbuf *b, const char *t)
 {
@@ -69,7 +107,7 @@ static void put_array(struct lbuf *b, const json_t *v, int depth)
 		for (i = 0; i < json_array_size(v); i++) {
 			if (i)
 				put(b, "\xe2\x80\x93"); /* an en dash */
-			put(b, json_string_value(json_array_get(v, i)));
+			put(b, word(b, json_string_value(json_array_get(v, i))));
 		}
 		return;
 	}
@@ -92,7 +130,7 @@ static void put_object(struct lbuf *b, const json_t *v, int depth)
 		return;
 	}
 	if (json_is_string(type))
-		put(b, json_string_value(type));
+		put(b, word(b, json_string_value(type)));
 	json_object_foreach((json_t *)v, k, m) {
 		if (m == type && json_is_string(type))
 			continue;
@@ -103,8 +141,8 @@ static void put_object(struct lbuf *b, const json_t *v, int depth)
 			put(b, " ");
 		if (!json_is_boolean(m) && !json_is_null(m) &&
 		    strcmp(k, "pairs") != 0) {
-			put(b, k);
-			put(b, ": ");
+			put(b, word(b, k));
+			put(b, b->ja ? "：" : ": ");
 		}
 		put_value(b, m, k, depth + 1);
 	}
@@ -117,12 +155,14 @@ static void put_value(struct lbuf *b, const json_t *v, const char *name,
 
 	if (json_is_boolean(v) || json_is_null(v)) {
 		if (name) {
-			put(b, last_part(name));
-			put(b, ": ");
+			put(b, word(b, last_part(name)));
+			put(b, b->ja ? "：" : ": ");
 		}
-		put(b, json_is_true(v) ? "yes" : json_is_false(v) ? "no" : "default");
+		put(b, word(b, json_is_true(v)    ? "yes"
+			       : json_is_false(v) ? "no"
+						  : "default"));
 	} else if (json_is_string(v)) {
-		put(b, json_string_value(v));
+		put(b, word(b, json_string_value(v)));
 	} else if (json_is_integer(v)) {
 		snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(v));
 		put(b, num);
@@ -138,7 +178,13 @@ static void put_value(struct lbuf *b, const json_t *v, const char *name,
 
 void bs_value_label(const char *key, const char *text, char *buf, size_t sz)
 {
-	struct lbuf b = {buf, sz, 0};
+	bs_value_label_lang(key, text, NULL, 0, buf, sz);
+}
+
+void bs_value_label_lang(const char *key, const char *text, json_t *names,
+			 int ja, char *buf, size_t sz)
+{
+	struct lbuf b = {buf, sz, 0, names, ja};
 	json_t *v = NULL;
 
 	if (!sz)
@@ -150,7 +196,15 @@ void bs_value_label(const char *key, const char *text, char *buf, size_t sz)
 	    !strcmp(text, "false") || !strcmp(text, "null"))
 		v = json_loads(text, JSON_DECODE_ANY, NULL);
 	if (!v) {
-		bs_strlcpy(buf, text, sz);
+		/* a string's own text; in Japanese, a ward's name, and the
+		 * word of an enum key (agreement.type, rebalancing.policy),
+		 * never a run's name ("full") */
+		const char *last = last_part(key);
+		const char *shown = word(&b, text);
+		if (strcmp(last, "type") && strcmp(last, "policy") &&
+		    !json_object_get(json_object_get(names, "wards"), text))
+			shown = text;
+		bs_strlcpy(buf, shown, sz);
 		return;
 	}
 	put_value(&b, v, key, 0);
