@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "calib/world.h"
 
@@ -50,6 +51,7 @@ struct bs_exec {
 	struct entry *live;     /* short list: about one per worker */
 	struct world *worlds;   /* held and idle: workers + idle bound */
 	uint64_t built, tick;
+	double build_s;              /* in bs_world_build, summed */
 	size_t alive, max_alive;     /* points */
 	size_t wlive, max_wlive;     /* worlds */
 };
@@ -60,6 +62,14 @@ struct bs_exec_worker {
 	struct bs_sim *sim;
 	struct bs_rep_result *res;
 };
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
 
 struct bs_exec *bs_exec_new(const struct bs_exec_source *src)
 {
@@ -162,6 +172,7 @@ static struct world *world_hold_locked(struct bs_exec *x, char *key,
 				       struct bs_error *err)
 {
 	struct world *wd;
+	double t0;
 
 	for (;;) {
 		for (wd = x->worlds; wd; wd = wd->next)
@@ -189,10 +200,13 @@ static struct world *world_hold_locked(struct bs_exec *x, char *key,
 	if (++x->wlive > x->max_wlive)
 		x->max_wlive = x->wlive;
 	pthread_mutex_unlock(&x->mu);
+	t0 = now_s();
 	wd->w = bs_world_build(sc, err);
+	t0 = now_s() - t0;
 	pthread_mutex_lock(&x->mu);
 	wd->building = 0;
 	x->built++;
+	x->build_s += t0;
 	pthread_cond_broadcast(&x->cv);
 	if (!wd->w) {
 		world_unlink(x, wd);
@@ -391,10 +405,11 @@ void bs_exec_stats(struct bs_exec *x, uint64_t *built, size_t *max_alive)
 }
 
 void bs_exec_world_stats(struct bs_exec *x, uint64_t *built,
-			 size_t *max_worlds)
+			 size_t *max_worlds, double *build_s)
 {
 	pthread_mutex_lock(&x->mu);
 	*built = x->built;
 	*max_worlds = x->max_wlive;
+	*build_s = x->build_s;
 	pthread_mutex_unlock(&x->mu);
 }

@@ -65,10 +65,11 @@ int bs_exec_task(struct bs_exec_worker *wk, uint64_t t,
 		 const struct bs_run_hooks *hooks, struct bs_task_rec *rec,
 		 struct bs_error *err);
 
-/* Worlds built so far, and the most points alive at once; and the most
- * worlds alive at once, held or idle (for tests). */
+/* Worlds built so far, and the most points alive at once (for tests);
+ * and the most worlds alive at once, held or idle, and the seconds spent
+ * building worlds, summed over the workers (sweep.json's "run"). */
 void bs_exec_stats(struct bs_exec *x, uint64_t *built, size_t *max_alive);
 void bs_exec_world_stats(struct bs_exec *x, uint64_t *built,
-			 size_t *max_worlds);
+			 size_t *max_worlds, double *build_s);
 
 #endif

@@ -66,6 +66,7 @@ struct checked {
 	json_t *wards;        /* the network's ward names */
 	uint64_t st_hash;     /* the stations file's bytes, when has_st */
 	int has_st;
+	size_t first;         /* the lowest point with this key */
 	struct checked *next; /* in its bucket */
 };
 
@@ -76,6 +77,7 @@ struct planner {
 	json_t **pts;         /* [npoints] plan entries */
 	uint64_t *st_hash;    /* [npoints] stations file hash */
 	unsigned char *has_st;
+	struct checked **of;  /* [npoints] each point's world */
 	struct checked **bucket; /* [nbuckets] worlds checked, by key hash */
 	size_t nbuckets;      /* npoints rounded up to a power of two */
 };
@@ -92,14 +94,17 @@ static struct checked *checked_find(struct planner *P, const char *key)
 }
 
 /* Record a world checked (taking key over). Lock held. 0 or -1. */
-static int checked_add(struct planner *P, char *key, json_t *wards,
-		       uint64_t st_hash, int has_st)
+static int checked_add(struct planner *P, size_t p, char *key,
+		       json_t *wards, uint64_t st_hash, int has_st)
 {
 	uint64_t h = fnv(BS_FNV_INIT, key, strlen(key));
-	struct checked *c;
+	struct checked *c = checked_find(P, key);
 
-	if (checked_find(P, key)) { /* another worker checked it meanwhile */
+	if (c) { /* another worker checked it meanwhile */
 		free(key);
+		if (p < c->first)
+			c->first = p;
+		P->of[p] = c;
 		return 0;
 	}
 	if (!(c = calloc(1, sizeof(*c)))) {
@@ -110,6 +115,8 @@ static int checked_add(struct planner *P, char *key, json_t *wards,
 	c->wards = json_incref(wards);
 	c->st_hash = st_hash;
 	c->has_st = has_st;
+	c->first = p;
+	P->of[p] = c;
 	c->next = P->bucket[h & (P->nbuckets - 1)];
 	P->bucket[h & (P->nbuckets - 1)] = c;
 	return 0;
@@ -137,8 +144,8 @@ static void checked_free_all(struct planner *P)
  * hash. 0, or an error code with err filled (a failed build is not
  * recorded: each point that needs it fails for itself).
  */
-static int check_world(struct planner *P, const struct bs_scenario *sc,
-		       char **last_path, uint64_t *last_hash, json_t **wards,
+static int check_world(struct planner *P, size_t p,
+		       const struct bs_scenario *sc, char **last_path, uint64_t *last_hash, json_t **wards,
 		       uint64_t *st_hash, int *has_st, struct bs_error *err)
 {
 	char *key = bs_world_key(sc);
@@ -154,6 +161,9 @@ static int check_world(struct planner *P, const struct bs_scenario *sc,
 		*wards = json_incref(c->wards);
 		*st_hash = c->st_hash;
 		*has_st = c->has_st;
+		if (p < c->first)
+			c->first = p;
+		P->of[p] = c;
 	}
 	pthread_mutex_unlock(&P->mu);
 	if (c) {
@@ -183,7 +193,7 @@ static int check_world(struct planner *P, const struct bs_scenario *sc,
 			   w->net->nwards);
 	bs_world_free(w);
 	pthread_mutex_lock(&P->mu);
-	if (!*wards || checked_add(P, key, *wards, *st_hash, *has_st))
+	if (!*wards || checked_add(P, p, key, *wards, *st_hash, *has_st))
 		rc = BS_E_NOMEM;
 	pthread_mutex_unlock(&P->mu);
 	return rc;
@@ -224,7 +234,7 @@ static int plan_point(struct planner *P, size_t p, char **last_path,
 		bs_scenario_free(sc);
 		return rc;
 	}
-	if ((rc = check_world(P, sc, last_path, last_hash, &wards,
+	if ((rc = check_world(P, p, sc, last_path, last_hash, &wards,
 			      &P->st_hash[p], &has_st, err))) {
 		if (rc == BS_E_NOMEM && !err->code)
 			bs_error_set(err, BS_E_NOMEM, sw->file, 0, 0, NULL,
@@ -339,8 +349,9 @@ int bs_sweep_plan(struct bs_sweep *sw, unsigned jobs, struct bs_error *err)
 	for (P.nbuckets = 1; P.nbuckets < sw->npoints; P.nbuckets *= 2)
 		;
 	P.bucket = calloc(P.nbuckets, sizeof(*P.bucket));
+	P.of = calloc(sw->npoints, sizeof(*P.of));
 	if (!points || !keys || !P.pts || !P.st_hash || !P.has_st ||
-	    !P.bucket ||
+	    !P.bucket || !P.of ||
 	    pthread_mutex_init(&P.mu, NULL)) {
 		free(P.pts);
 		P.pts = NULL;
@@ -355,6 +366,12 @@ int bs_sweep_plan(struct bs_sweep *sw, unsigned jobs, struct bs_error *err)
 	po.ud = &P;
 	rc = bs_pool_run(&po, NULL, err);
 	pthread_mutex_destroy(&P.mu);
+	free(sw->world_of);
+	sw->world_of = NULL;
+	if (!rc && !(sw->world_of = calloc(sw->npoints, sizeof(size_t))))
+		rc = BS_E_NOMEM;
+	for (p = 0; !rc && p < sw->npoints; p++)
+		sw->world_of[p] = P.of[p]->first;
 	checked_free_all(&P);
 	P.bucket = NULL;
 	if (rc)
@@ -419,6 +436,7 @@ out:
 	free(P.pts);
 	free(P.st_hash);
 	free(P.has_st);
+	free(P.of);
 	checked_free_all(&P);
 	json_decref(points);
 	json_decref(keys);
