@@ -819,10 +819,11 @@ void bs_keys_write_markdown(FILE *out)
 				if (*c == '|')
 					*c = '/';
 			/* a needed key has no default: say so where one would be */
-			fprintf(out, "| `%s` | %s | %s%s%s%s | %s | %s |\n", k->path,
+			fprintf(out, "| `%s` | %s | %s%s%s%s | %s | %s%s |\n", k->path,
 				t, k->def ? "`" : "", k->def ? k->def : "",
 				k->def ? "`" : "", k->needs ? "**required**" : "",
-				wh, k->help);
+				wh, k->help,
+				k->feeds == BS_FEEDS_SIM ? " *(simulation only)*" : "");
 		}
 	}
 }
