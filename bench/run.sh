@@ -1,8 +1,8 @@
 #!/bin/sh
 # make bench: time bssim against the lean reference loop (bench/lean.c) on
 # the homogeneous network at 100, 2,000 and 20,000 ports, one Tokyo day with
-# every operation on, and a sweep with --jobs 1 against --jobs 2; write
-# bench/results.csv.
+# every operation on, a sweep with --jobs 1 against --jobs 2, and the
+# 10,000-task sweep of the Tokyo day; write bench/results.csv.
 #
 # The machine is shared and noisy: every timing is the best of REPEAT runs,
 # and bssim and the lean loop are run alternately so that both see the same
@@ -71,5 +71,33 @@ speedup=$(awk -v a="$j1" -v b="$j2" 'BEGIN{printf "%.2f", a/b}')
 echo "sweep-jobs,2000,26000,3,8,,$j1,,,,,,$j2,$speedup" >>"$OUT"
 echo
 echo "sweep --jobs 1: ${j1}s  --jobs 2: ${j2}s  speed-up ${speedup}x (bench/sweep.json, 8 tasks; same sweep.csv)"
+
+# The 10,000-task sweep of the Tokyo day (bench/sweep_10k.json: 1,000
+# points on 10 worlds, 10 replications each), once with --jobs 1 and once
+# with --jobs 2 (minutes each; SWEEP10K=0 skips it): tasks per second, and
+# the setup's share of the wall time: checking every point before the
+# first task (sweep.json's run.setup_s) plus building worlds while tasks
+# run (run.world_build_s, summed over the threads, divided by them).
+if [ "${SWEEP10K:-1}" != 0 ]; then
+	for j in 1 2; do
+		s=$(date +%s.%N)
+		"$B/bssim" sweep bench/sweep_10k.json -o "$TMP/k$j" -q --jobs "$j"
+		e=$(date +%s.%N)
+		python3 - "$TMP/k$j/sweep.json" "$s" "$e" "$j" >>"$OUT" <<'PY'
+import json, sys
+run = json.load(open(sys.argv[1]))["run"]
+wall = float(sys.argv[3]) - float(sys.argv[2])
+jobs = int(sys.argv[4])
+setup = run["setup_s"] + run["world_build_s"] / jobs
+print("sweep-10k-jobs%d,464,,1,10000,%.3f,%.3f,,,,%.1f,,%d,%.4f"
+      % (jobs, setup, wall, 10000 / wall, run["world_builds"], setup / wall))
+PY
+		tail -n 1 "$OUT" | awk -F, '{printf "%-26s %8.1f tasks/s  %7.1f s  setup %.2f s (%.1f %%), %d worlds built\n", $1, $11, $7, $6, 100 * $14, $13}'
+	done
+	cmp -s "$TMP/k1/sweep.csv" "$TMP/k2/sweep.csv" || {
+		echo "bench: the 10,000-task sweep wrote different sweep.csv with --jobs 1 and 2" >&2
+		exit 1
+	}
+fi
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "wrote $OUT (for the sweep-jobs row, run_s is --jobs 1, lean_trips_per_s holds --jobs 2 seconds, ratio the speed-up)"
+echo "wrote $OUT (for the sweep-jobs row, run_s is --jobs 1, lean_trips_per_s holds --jobs 2 seconds, ratio the speed-up; for the sweep-10k rows, replications is tasks, setup_s the setup, run_s the wall time, trips_per_s tasks per second, lean_trips_per_s the worlds built, ratio the setup's share)"

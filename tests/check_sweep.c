@@ -2,8 +2,11 @@
  * check_sweep.c - sweep files: the cartesian product in order (last key
  * fastest), set and replications applied to every point, errors located
  * in the sweep file and naming the point, the plan and its fingerprint,
- * shards, the shared world cache and its records (equal to `run`'s), and
- * outputs refused while tasks are missing.
+ * shards, the shared world cache and its records (equal to `run`'s),
+ * outputs refused while tasks are missing; worlds shared by points that
+ * differ only in simulation-only keys (the key table's classification
+ * checked key by key), and the cost of a 20,000-task sweep's outputs,
+ * counted.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +18,10 @@
 #include "exp/sweep.h"
 #include "exp/sweepexec.h"
 #include "calib/world.h"
+#include "base/idindex.h"
+#include "input/keys.h"
+#include "model/demand.h"
+#include "model/ops.h"
 #include "testutil.h"
 
 static char *dir;
@@ -424,6 +431,322 @@ START_TEST(test_outputs_need_every_task)
 }
 END_TEST
 
+/* ---- shared worlds ------------------------------------------------------- */
+
+/* What a world is, as numbers: the stations, neighbours, agreement, ops,
+ * initial stock and the demand's expected requests per station and hour.
+ * FNV-1a over them: equal worlds have equal digests, and any of these
+ * changed changes it. */
+static uint64_t world_digest(const struct bs_world *w)
+{
+	const struct bs_network *n = w->net;
+	uint64_t h = BS_FNV_INIT;
+	size_t s, k;
+
+	h = bs_fnv1a(h, &n->n, sizeof(n->n));
+	h = bs_fnv1a(h, n->ward, n->n * sizeof(*n->ward));
+	h = bs_fnv1a(h, n->cap, n->n * sizeof(*n->cap));
+	h = bs_fnv1a(h, n->lim, n->n * sizeof(*n->lim));
+	h = bs_fnv1a(h, n->nb_off, (n->n + 1) * sizeof(*n->nb_off));
+	h = bs_fnv1a(h, n->nb_idx, n->nb_off[n->n] * sizeof(*n->nb_idx));
+	h = bs_fnv1a(h, w->init_stock, n->n * sizeof(*w->init_stock));
+	h = bs_fnv1a(h, w->owned, n->nwards * sizeof(*w->owned));
+	h = bs_fnv1a(h, &w->fleet_bikes, sizeof(w->fleet_bikes));
+	h = bs_fnv1a(h, &w->model.fleet, sizeof(w->model.fleet));
+	h = bs_fnv1a(h, &w->agr->kind, sizeof(w->agr->kind));
+	h = bs_fnv1a(h, w->agr->allow, n->nwards * n->nwards);
+	h = bs_fnv1a(h, w->agr->price_yen, n->nwards * sizeof(double));
+	if (w->ops) {
+		h = bs_fnv1a(h, &w->ops->ntrucks, sizeof(w->ops->ntrucks));
+		h = bs_fnv1a(h, &w->ops->ncrews, sizeof(w->ops->ncrews));
+		h = bs_fnv1a(h, w->ops->depot, n->nwards * sizeof(uint32_t));
+	}
+	for (s = 0; s < n->n; s++)
+		for (k = 0; k < 24; k++) {
+			double e = bs_demand_expected(w->dem, (uint32_t)s,
+						      60.0 * (double)k,
+						      60.0 * (double)(k + 1));
+			h = bs_fnv1a(h, &e, sizeof(e));
+		}
+	return h;
+}
+
+/* A change of every key the table marks BS_FEEDS_SIM (a case may need
+ * several keys at once: user shares sum to 1). */
+static const struct bs_set sim_cases[][3] = {
+	{{"seed", "99"}},
+	{{"behaviour.on_full", "\"random\""}},
+	{{"behaviour.forbidden_return", "\"lost\""}},
+	{{"behaviour.retry_min", "9"}},
+	{{"behaviour.choice", "\"off\""}},
+	{{"behaviour.walk_tolerance", "\"step\""}, {"behaviour.walk_tolerance_m", "120"}},
+	{{"behaviour.walk_decay_per_m", "0.01"}},
+	{{"behaviour.price_elasticity", "-1.5"}},
+	{{"behaviour.reference_fare_yen", "220"}},
+	{{"fees.block_min", "15"}},
+	{{"fees.cross_surcharge_yen", "50"}},
+	{{"fees.users.pay_per_ride", "0.5"}, {"fees.users.monthly", "0.3"}, {"fees.users.day_pass", "0.2"}},
+	{{"fees.monthly_yen", "1000"}, {"fees.monthly_free_min", "45"}, {"fees.monthly_rides", "10"}},
+	{{"fees.day_pass_yen", "500"}, {"fees.day_pass_rides", "3"}},
+	{{"fees.settlement", "\"owner\""}},
+	{{"fees.foreign_dock_fee_yen", "10"}, {"fees.night_hour", "4"}},
+	{{"fees.repatriation_yen", "100"}},
+	{{"rebalancing.truck_capacity", "5"}, {"rebalancing.speed_kmh", "20"}, {"rebalancing.detour", "1.2"}},
+	{{"rebalancing.load_min_per_bike", "2"}, {"rebalancing.lookahead_min", "30"}, {"rebalancing.reach_m", "900"}},
+	{{"rebalancing.low", "0.1"}, {"rebalancing.high", "0.9"}, {"rebalancing.target", "0.6"}},
+	{{"battery.use_per_km", "0.03"}, {"battery.min_rentable", "0.1"}, {"battery.swap_below", "0.5"}},
+	{{"battery.initial_min", "0.4"}, {"battery.speed_kmh", "20"}, {"battery.swap_min", "2"}},
+	{{"costs.truck_hour_yen", "3000"}, {"costs.truck_km_yen", "40"}},
+	{{"costs.crew_hour_yen", "2500"}, {"costs.swap_yen", "30"}},
+};
+
+static size_t case_len(const struct bs_set *c)
+{
+	size_t n = 0;
+
+	while (n < 3 && c[n].key)
+		n++;
+	return n;
+}
+
+static struct bs_world *build_with(const char *base, const struct bs_set *sets,
+				   size_t n, char **key)
+{
+	struct bs_error err;
+	struct bs_scenario *sc = bs_scenario_load(base, sets, n, &err);
+	struct bs_world *w;
+
+	ck_assert_msg(sc != NULL, "%s: %s", n ? sets[0].key : "base", err.text);
+	w = bs_world_build(sc, &err);
+	ck_assert_msg(w != NULL, "%s: %s", n ? sets[0].key : "base", err.text);
+	*key = bs_world_key(sc);
+	ck_assert_ptr_nonnull(*key);
+	bs_scenario_free(sc);
+	return w;
+}
+
+/*
+ * The key table's classification holds: changing any simulation-only key
+ * leaves the world key and every number of the world the same, while a
+ * world key (fleet, demand, walk radius, price) changes both. Every key
+ * marked BS_FEEDS_SIM has a case here (a key newly marked without one
+ * fails).
+ */
+START_TEST(test_sim_keys_leave_world)
+{
+	static const struct bs_set world_cases[] = {
+		{"fleet.bikes", "10"}, {"demand.trips_per_day", "150"},
+		{"horizon.start_weekday", "\"sat\""}, {"fees.price_yen", "200"},
+		{"behaviour.walk_radius_m", "900"},
+	};
+	char *base, *key0, *key;
+	struct bs_world *w0, *w;
+	uint64_t d0;
+	size_t c, i, k;
+
+	base = tu_write(dir, "rich.json",
+			"{\"bssim\": 1, \"seed\": 3, \"replications\": 2, \"horizon\": {\"days\": 1},\n"
+			" \"network\": {\"stations\": \"six.csv\"}, \"fleet\": {\"bikes\": 14},\n"
+			" \"demand\": {\"model\": \"gravity\", \"trips_per_day\": 200},\n"
+			" \"behaviour\": {\"choice\": \"on\"},\n"
+			" \"rebalancing\": {\"policy\": \"threshold\"}, \"battery\": {\"enabled\": true}}\n");
+	free(tu_write(dir, "six.csv", tu_slurp(tu_fixture("six.csv"), NULL)));
+	w0 = build_with(base, NULL, 0, &key0);
+	d0 = world_digest(w0);
+	for (c = 0; c < sizeof(sim_cases) / sizeof(sim_cases[0]); c++) {
+		w = build_with(base, sim_cases[c], case_len(sim_cases[c]), &key);
+		ck_assert_msg(world_digest(w) == d0, "%s changed the world",
+			      sim_cases[c][0].key);
+		ck_assert_msg(!strcmp(key, key0), "%s changed the world key",
+			      sim_cases[c][0].key);
+		bs_world_free(w);
+		free(key);
+	}
+	for (c = 0; c < sizeof(world_cases) / sizeof(world_cases[0]); c++) {
+		w = build_with(base, &world_cases[c], 1, &key);
+		ck_assert_msg(strcmp(key, key0), "%s kept the world key",
+			      world_cases[c].key);
+		if (c < 4) /* the walk radius: six.csv's neighbours are closer */
+			ck_assert_msg(world_digest(w) != d0, "%s kept the world",
+				      world_cases[c].key);
+		bs_world_free(w);
+		free(key);
+	}
+	for (k = 0; k < bs_nkeys; k++) {
+		int found = 0;
+		if (bs_keys[k].feeds != BS_FEEDS_SIM)
+			continue;
+		for (c = 0; c < sizeof(sim_cases) / sizeof(sim_cases[0]); c++)
+			for (i = 0; i < case_len(sim_cases[c]); i++)
+				found |= !strcmp(sim_cases[c][i].key, bs_keys[k].path);
+		ck_assert_msg(found, "%s is marked BS_FEEDS_SIM and has no case here",
+			      bs_keys[k].path);
+	}
+	bs_world_free(w0);
+	free(key0);
+	free(base);
+}
+END_TEST
+
+/*
+ * Points differing only in simulation-only keys share a world, built once
+ * whatever the order of the keys (fleet.bikes, a world key, varies
+ * fastest here: tasks are grouped by world); each task's record is what
+ * a world built for that point alone gives, and the outputs are the same
+ * bytes with 1 and 2 threads.
+ */
+START_TEST(test_worlds_shared)
+{
+	static const char *text =
+		"{\"bssim_sweep\": 1, \"base\": \"base.json\", \"replications\": 2,\n"
+		" \"set\": {\"behaviour.choice\": \"on\"},\n"
+		" \"vary\": {\"fees.cross_surcharge_yen\": [0, 300], \"seed\": [3, 4],\n"
+		"          \"fleet.bikes\": [10, 14]}}\n";
+	struct bs_error err;
+	struct bs_sweep *sw = load(text, &err);
+	struct bs_sweep_opts o;
+	struct bs_taskindex *ix;
+	char out1[600], out2[600], *a, *b, *log;
+	json_t *js, *run;
+	size_t p, len;
+	uint64_t t;
+
+	ck_assert_msg(sw != NULL, "%s", err.text);
+	ck_assert_uint_eq(sw->npoints, 8);
+	bs_sweep_opts_init(&o);
+	o.paranoid = 1;
+	snprintf(out1, sizeof(out1), "%s/j1", dir);
+	ck_assert_msg(bs_sweep_run(sw, out1, &o, NULL, &err) == 0, "%s", err.text);
+	for (p = 0; p < 8; p++)
+		ck_assert_uint_eq(sw->world_of[p], p % 2);
+	/* one thread: the log is in the order tasks were handed out, the
+	 * points of the first world (odd numbers) first */
+	log = tu_slurp(tu_path(out1, "sweep_tasks.jsonl"), &len);
+	{
+		const char *l = strchr(log, '\n') + 1;
+		for (t = 0; t < 16; t++, l = strchr(l, '\n') + 1) {
+			uint64_t task = strtoull(l + strlen("{\"task\":"), NULL, 10);
+			uint64_t want = t < 8 ? (t / 2) * 4 + t % 2
+					      : ((t - 8) / 2) * 4 + 2 + t % 2;
+			ck_assert_uint_eq(task, want);
+		}
+	}
+	free(log);
+	js = json_load_file(tu_path(out1, "sweep.json"), 0, NULL);
+	run = json_object_get(js, "run");
+	ck_assert_int_eq(json_integer_value(json_object_get(run, "world_builds")), 2);
+	ck_assert(json_real_value(json_object_get(run, "setup_s")) > 0.0);
+	json_decref(js);
+	/* each record as from a world of its own */
+	ix = bs_taskindex_new(sw->ntasks, sw->fingerprint);
+	ck_assert_int_eq(bs_taskindex_add(ix, out1, NULL, &err), 0);
+	for (p = 0; p < sw->npoints; p++) {
+		struct bs_scenario *sc = bs_sweep_scenario(sw, p, &err);
+		struct bs_world *w = bs_world_build(sc, &err);
+		struct bs_rep_result *res[2];
+		struct bs_runner_opts ro;
+		uint32_t nd, r;
+		memset(&ro, 0, sizeof(ro));
+		ro.nreps = 2;
+		w->model.p = sc->p;
+		ck_assert_int_eq(bs_run_replications(&w->model, &ro, res, &nd, &err), 0);
+		for (r = 0; r < 2; r++) {
+			double m[BS_METRIC_N];
+			struct bs_task_rec rec;
+			memset(&rec, 0, sizeof(rec));
+			ck_assert_int_eq(bs_taskindex_read(ix, p * 2 + r, &rec, &err), 0);
+			bs_metrics_compute(res[r], w->net, w->net->nwards, m);
+			ck_assert_int_eq(memcmp(m, rec.m + w->net->nwards * BS_METRIC_N,
+						sizeof(m)), 0);
+			bs_task_rec_release(&rec);
+			bs_rep_result_free(res[r]);
+		}
+		bs_world_free(w);
+		bs_scenario_free(sc);
+	}
+	bs_taskindex_free(ix);
+	/* the surcharge and the seed did change the results */
+	a = tu_slurp(tu_path(out1, "sweep.csv"), &len);
+	o.jobs = 2;
+	snprintf(out2, sizeof(out2), "%s/j2", dir);
+	ck_assert_msg(bs_sweep_run(sw, out2, &o, NULL, &err) == 0, "%s", err.text);
+	b = tu_slurp(tu_path(out2, "sweep.csv"), &len);
+	ck_assert_str_eq(a, b);
+	free(a);
+	free(b);
+	bs_sweep_free(sw);
+}
+END_TEST
+
+/*
+ * A finished sweep of 20,000 tasks re-typed: the resume scans each log
+ * line once, the index once more, and the outputs fetch each record
+ * exactly once (counted: the cost per task does not grow with the
+ * sweep). The records are made up (the outputs are a function of them),
+ * so nothing is simulated.
+ */
+START_TEST(test_outputs_linear)
+{
+	struct bs_error err;
+	struct bs_sweep *sw = load(
+		"{\"bssim_sweep\": 1, \"base\": \"base.json\", \"replications\": 100,\n"
+		" \"vary\": {\"seed\": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20],\n"
+		"          \"fees.block_min\": [10, 20, 30, 40, 50, 60, 70, 80, 90, 100]}}\n", &err);
+	struct bs_tasklog_counts c0, c1;
+	struct bs_sweep_opts o;
+	struct bs_sweep_outcome res;
+	struct bs_tasklog *lg;
+	char out[600];
+	uint8_t *done;
+	uint64_t t, n;
+	size_t W, i;
+	FILE *fp;
+
+	ck_assert_msg(sw != NULL, "%s", err.text);
+	ck_assert_uint_eq(sw->ntasks, 20000);
+	ck_assert_int_eq(bs_sweep_plan(sw, 1, &err), 0);
+	W = json_array_size(json_object_get(bs_sweep_point(sw, 0), "wards"));
+	snprintf(out, sizeof(out), "%s/big", dir);
+	done = calloc(sw->ntasks, 1);
+	lg = bs_tasklog_open(out, sw->fingerprint, sw->ntasks, 0, done, &n,
+			     NULL, &err);
+	ck_assert_msg(lg != NULL, "%s", err.text);
+	bs_tasklog_close(lg);
+	free(done);
+	fp = fopen(tu_path(out, "sweep_tasks.jsonl"), "ab");
+	for (t = sw->ntasks; t-- > 0;) {
+		struct bs_task_rec r;
+		char *line;
+		ck_assert_int_eq(bs_task_rec_init(&r, W), 0);
+		r.task = t;
+		r.point = (uint32_t)(t / 100 + 1);
+		r.rep = (uint32_t)(t % 100 + 1);
+		for (i = 0; i < (W + 1) * BS_METRIC_N; i++)
+			r.m[i] = (double)((t + i) % 5);
+		line = bs_task_rec_encode(&r);
+		fputs(line, fp);
+		free(line);
+		bs_task_rec_release(&r);
+	}
+	ck_assert_int_eq(fclose(fp), 0);
+	bs_sweep_opts_init(&o);
+	o.resume = BS_SWEEP_KEEP;
+	o.force = 1; /* a log this test wrote */
+	bs_tasklog_counts(&c0);
+	ck_assert_msg(bs_sweep_run(sw, out, &o, &res, &err) == 0, "%s", err.text);
+	bs_tasklog_counts(&c1);
+	ck_assert_uint_eq(res.resumed, 20000);
+	ck_assert_uint_eq(res.ran, 0);
+	ck_assert(res.complete);
+	/* the resume and the index: header and records, once each */
+	ck_assert_uint_eq(c1.lines_scanned - c0.lines_scanned, 2 * 20001);
+	ck_assert_uint_eq(c1.records_read - c0.records_read, 20000);
+	ck_assert_uint_eq(tu_lines(tu_slurp(tu_path(out, "sweep_replications.csv"), NULL)),
+			  1 + 20000 * (W + 1) * BS_METRIC_N);
+	bs_sweep_free(sw);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("sweep");
@@ -440,6 +763,9 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_plan_roundtrip);
 	tcase_add_test(tc, test_exec_matches_runner);
 	tcase_add_test(tc, test_outputs_need_every_task);
+	tcase_add_test(tc, test_sim_keys_leave_world);
+	tcase_add_test(tc, test_worlds_shared);
+	tcase_add_test(tc, test_outputs_linear);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -676,6 +676,102 @@ START_TEST(test_progress_on_tty)
 }
 END_TEST
 
+/* A sweep whose points share worlds (the seed feeds only the simulation),
+ * the world key (fleet.bikes) varying fastest: 6 points, 2 worlds. */
+static void write_shared(const char *name, int days)
+{
+	char text[600];
+
+	snprintf(text, sizeof(text),
+		 "{ \"bssim_sweep\": 1, \"base\": \"base.json\", \"replications\": 2,\n"
+		 "  \"set\": { \"horizon.days\": %d },\n"
+		 "  \"vary\": { \"seed\": [3, 4, 5], \"fleet.bikes\": [10, 20] } }\n",
+		 days);
+	free(tu_write(dir, name, text));
+}
+
+static long world_builds(const char *sub)
+{
+	char *j = file_in(sub, "sweep.json"), *at = strstr(j, "\"world_builds\": ");
+	long n;
+
+	ck_assert_ptr_nonnull(at);
+	n = strtol(at + strlen("\"world_builds\": "), NULL, 10);
+	free(j);
+	return n;
+}
+
+/*
+ * Shared worlds keep the bytes however the work is split: one thread,
+ * two, shards merged, MPI ranks, an interrupted run resumed; each world
+ * is built once by the threads (tasks grouped by world), and a point's
+ * rows are those of `bssim run` of that point alone.
+ */
+START_TEST(test_shared_worlds_same_bytes)
+{
+	const char *mpi = getenv("BSSIM_MPI");
+	char *a, *b, *out;
+	pid_t pid;
+
+	write_shared("shared.json", 3);
+	ck_assert_int_eq(run("sweep shared.json -o j1 -q --jobs 1", NULL, NULL), 0);
+	ck_assert_int_eq(world_builds("j1"), 2);
+	ck_assert_int_eq(run("sweep shared.json -o j2 -q --jobs 2", NULL, NULL), 0);
+	ck_assert_int_eq(world_builds("j2"), 2);
+	same_results("j1", "j2");
+	ck_assert_int_eq(run("sweep shared.json -o s1 -q --shard 1/2", NULL, NULL), 0);
+	ck_assert_int_eq(run("sweep shared.json -o s2 -q --shard 2/2 --jobs 2", NULL, NULL), 0);
+	ck_assert_int_eq(run("merge s2 s1 -o m -q", NULL, NULL), 0);
+	same_results("j1", "m");
+	if (mpi && *mpi) {
+		char cmd[4096], *err = NULL;
+		int st;
+		snprintf(cmd, sizeof(cmd),
+			 "cd '%s' && ASAN_OPTIONS=\"${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0\" "
+			 "mpirun --oversubscribe --allow-run-as-root -x ASAN_OPTIONS -np 2 '%s' sweep shared.json -o mp",
+			 dir, tu_abspath(mpi));
+		st = tu_run(cmd, NULL, &err);
+		ck_assert_msg(st == 0, "mpirun: exit %d: %.600s", st, err ? err : "");
+		free(err);
+		same_results("j1", "mp");
+	}
+	/* point 4 (seed 4, 20 bikes) is what `bssim run` gives it */
+	ck_assert_int_eq(run("run base.json -o p4 -q --replications 2 --set horizon.days=3 --set seed=4 --set fleet.bikes=20",
+			     NULL, NULL), 0);
+	a = file_in("p4", "replications.csv");
+	b = file_in("j1", "sweep_replications.csv");
+	{
+		/* "4,4,20,REP,..." rows of the sweep are "REP,..." of the run */
+		char *line = strchr(a, '\n') + 1, want[4096];
+		size_t rows = 0;
+		for (; *line; line = strchr(line, '\n') + 1) {
+			size_t len = (size_t)(strchr(line, '\n') - line);
+			snprintf(want, sizeof(want), "\n4,4,20,%.*s\n", (int)len, line);
+			ck_assert_msg(strstr(b, want), "missing in the sweep: %s", want + 1);
+			rows++;
+		}
+		ck_assert_uint_gt(rows, 0);
+	}
+	free(a);
+	free(b);
+	/* interrupted after 3 tasks, resumed: the same bytes */
+	write_shared("shared_long.json", 400);
+	ck_assert_int_eq(run("sweep shared_long.json -o lref -q --jobs 2", NULL, NULL), 0);
+	{
+		char o[1024], e[1200];
+		snprintf(o, sizeof(o), "%s/lint", dir);
+		snprintf(e, sizeof(e), "%s/lint.stderr", dir);
+		pid = tu_start(&(struct tu_spawn){.cwd = dir, .stop_at = "task-recorded:3", .err = e},
+			       "sweep", "shared_long.json", "-o", o, "-q", "--jobs=2", NULL);
+		tu_wait_stopped(pid);
+	}
+	ck_assert_int_eq(tu_signal_and_wait(pid, SIGINT), 1);
+	ck_assert_int_eq(run("sweep shared_long.json -o lint --jobs 2", &out, NULL), 0);
+	free(out);
+	same_results("lref", "lint");
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("sweep_cli");
@@ -695,6 +791,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_compare);
 	tcase_add_test(tc, test_labels);
 	tcase_add_test(tc, test_progress_on_tty);
+	tcase_add_test(tc, test_shared_worlds_same_bytes);
 	/* make check sets BSSIM_MPI when it could build build/bssim-mpi, and
 	 * says so when it could not */
 	if (mpi && *mpi)

@@ -2,7 +2,8 @@
  * check_tasklog.c - task records read back bit for bit; the log: fresh
  * and resumed opening, a torn last line cut off, another sweep's log
  * refused, a log that is not a regular file refused; the index over several logs: duplicates,
- * conflicts, damaged lines, and the joined log in task order.
+ * conflicts, damaged lines, and the joined log in task order; the cost
+ * of reading logs of 10,000 and 20,000 tasks, counted: each line once.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -346,18 +347,105 @@ START_TEST(test_index)
 }
 END_TEST
 
+/*
+ * The cost of reading a log is linear in its tasks: on logs of 10,000
+ * and 20,000 tasks (written in reverse task order, as finishing tasks
+ * would), a resume scans every line once and reads every byte once,
+ * indexing does the same, and fetching every record reads each record's
+ * bytes once (the outputs fetch each task once: check_sweep). Counted,
+ * not timed.
+ */
+static void cost_of(uint64_t n)
+{
+	struct bs_tasklog_counts c0, c1;
+	struct bs_taskindex *ix;
+	struct bs_tasklog *lg;
+	struct bs_task_rec r;
+	struct bs_error err;
+	char path[600], *sub, name[32];
+	uint8_t *done = calloc(n, 1);
+	uint64_t t, ndone, size, head;
+	struct stat sb;
+	FILE *fp;
+	size_t i;
+
+	snprintf(name, sizeof(name), "cost%llu", (unsigned long long)n);
+	sub = subdir(name);
+	ck_assert_int_eq(mkdir(sub, 0777), 0);
+	snprintf(path, sizeof(path), "%s/%s", sub, BS_TASKLOG_NAME);
+	fp = fopen(path, "wb");
+	ck_assert_ptr_nonnull(fp);
+	head = (uint64_t)fprintf(fp, "{\"bssim_sweep_log\":1,\"fingerprint\":\"00000000000000aa\",\"tasks\":%llu}\n",
+				 (unsigned long long)n);
+	for (t = n; t-- > 0;) {
+		char *line;
+		ck_assert_int_eq(bs_task_rec_init(&r, 1), 0);
+		r.task = t;
+		r.point = (uint32_t)(t / 4 + 1);
+		r.rep = (uint32_t)(t % 4 + 1);
+		for (i = 0; i < 2 * BS_METRIC_N; i++)
+			r.m[i] = (double)((t + i) % 7);
+		r.flows[0] = 1.0;
+		r.settle[0] = 2.0;
+		line = bs_task_rec_encode(&r);
+		ck_assert_ptr_nonnull(line);
+		fputs(line, fp);
+		free(line);
+		bs_task_rec_release(&r);
+	}
+	ck_assert_int_eq(fclose(fp), 0);
+	ck_assert_int_eq(stat(path, &sb), 0);
+	size = (uint64_t)sb.st_size;
+
+	bs_tasklog_counts(&c0);
+	lg = bs_tasklog_open(sub, "00000000000000aa", n, 1, done, &ndone, NULL,
+			     &err);
+	ck_assert_msg(lg != NULL, "%s", err.text);
+	bs_tasklog_close(lg);
+	bs_tasklog_counts(&c1);
+	ck_assert_uint_eq(ndone, n);
+	ck_assert_uint_eq(c1.lines_scanned - c0.lines_scanned, n + 1);
+	ck_assert_uint_eq(c1.bytes_read - c0.bytes_read, size);
+
+	ix = bs_taskindex_new(n, "00000000000000aa");
+	ck_assert_int_eq(bs_taskindex_add(ix, sub, NULL, &err), 0);
+	bs_tasklog_counts(&c0);
+	ck_assert_uint_eq(c0.lines_scanned - c1.lines_scanned, n + 1);
+	ck_assert_uint_eq(c0.bytes_read - c1.bytes_read, size);
+	memset(&r, 0, sizeof(r));
+	for (t = 0; t < n; t++)
+		ck_assert_int_eq(bs_taskindex_read(ix, t, &r, &err), 0);
+	bs_task_rec_release(&r);
+	bs_tasklog_counts(&c1);
+	ck_assert_uint_eq(c1.records_read - c0.records_read, n);
+	ck_assert_uint_eq(c1.bytes_read - c0.bytes_read, size - head - n); /* no newlines */
+	ck_assert_uint_eq(c1.lines_scanned, c0.lines_scanned);
+	bs_taskindex_free(ix);
+	free(done);
+	free(sub);
+}
+
+START_TEST(test_cost_linear)
+{
+	cost_of(10000);
+	cost_of(20000);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("tasklog");
 	TCase *tc = tcase_create("tasklog");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60); /* 30,000 records written and read */
 	tcase_add_test(tc, test_roundtrip_exact);
 	tcase_add_test(tc, test_decode_rejects);
 	tcase_add_test(tc, test_log_resume);
 	tcase_add_test(tc, test_log_not_regular);
 	tcase_add_test(tc, test_damaged_line);
 	tcase_add_test(tc, test_index);
+	tcase_add_test(tc, test_cost_linear);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -47,6 +47,18 @@ struct bs_world *bs_world_build(const struct bs_scenario *sc,
 
 void bs_world_free(struct bs_world *w);
 
+/*
+ * What sc's world depends on, as a canonical text (worldkey.c): the
+ * resolved scenario without the keys the key table marks as feeding only
+ * the simulation (bs_key.feeds BS_FEEDS_SIM), and the folder its paths are resolved
+ * against. Scenarios with equal keys build identical worlds and may share
+ * one, each with its own struct bs_params (a sweep's points: sweepexec.c,
+ * sweepplan.c). Files named by the scenario are the same names, not
+ * necessarily the same bytes: a sharer reads them once. New string
+ * (free), or NULL when out of memory. O(keys in the scenario x table).
+ */
+char *bs_world_key(const struct bs_scenario *sc);
+
 /* Each ward's expected requests per measured day (after the warm-up),
  * into req[nwards]: what `check` shows and fleet.ownership "demand"
  * shares by. O(n). */

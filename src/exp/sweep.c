@@ -708,6 +708,7 @@ void bs_sweep_free(struct bs_sweep *sw)
 		free(sw->dims[i].key);
 	free(sw->dims);
 	json_decref(sw->plan);
+	free(sw->world_of);
 	json_decref(sw->base);
 	json_decref(sw->doc);
 	free(sw->base_text);

@@ -71,6 +71,11 @@ struct bs_sweep {
 
 	json_t *plan;          /* after bs_sweep_plan / bs_sweep_plan_load */
 	char fingerprint[17];  /* 16 hex digits */
+	/* After bs_sweep_plan (NULL from a plan file): [npoints], the first
+	 * point with point p's world key (bs_world_key): points sharing a
+	 * world have the same number. The job hands tasks out grouped by it
+	 * (sweeprun.c), so each world is built about once. */
+	size_t *world_of;
 };
 
 /*
@@ -136,6 +141,14 @@ struct bs_sweep_info {
 	unsigned workers;       /* threads or ranks */
 	uint64_t resumed;       /* tasks found done in the folder */
 	size_t nsources;        /* folders merged */
+	/* a job's (0 for a merge): seconds from the start to the first
+	 * task (every point checked, the folder, the log, the plan), and
+	 * the worlds its threads built while the tasks ran (none for
+	 * MPI ranks' worlds) and the seconds they took, summed */
+	double setup_s;
+	int ran_here;           /* the job's threads ran its tasks */
+	uint64_t world_builds;
+	double world_build_s;
 };
 
 /*

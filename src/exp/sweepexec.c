@@ -7,14 +7,36 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "calib/world.h"
 
-/* A point's world while some worker holds it. */
+/*
+ * A world shared by the points whose world key (bs_world_key) is the
+ * same: held while some point uses it, then kept idle for the next such
+ * point, up to BS_EXEC_IDLE_WORLDS idle worlds (the least recently
+ * released goes first). Tasks come in point order, so points sharing a
+ * world are mostly close together: with the points' worlds varying on
+ * the fastest key (fleet.bikes last), as many idle worlds as that key
+ * has values would be needed to build each once; beyond the bound, a
+ * world is built again.
+ */
+struct world {
+	char *key;              /* bs_world_key of its points */
+	struct bs_world *w;     /* NULL while building */
+	unsigned holders;       /* points holding it */
+	int building;
+	uint64_t released;      /* tick of the last release (LRU) */
+	struct world *next;
+};
+
+/* A point while some worker holds it: its scenario, and its model: the
+ * shared world's, with the point's own parameters. */
 struct entry {
 	size_t point;
-	struct bs_world *w;
 	struct bs_scenario *sc;
+	struct world *world;    /* NULL: sc->world, built by the caller */
+	struct bs_model model;
 	unsigned holders;
 	int building;
 	int failed;             /* the build failed: err says why */
@@ -27,16 +49,27 @@ struct bs_exec {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct entry *live;     /* short list: about one per worker */
-	uint64_t built;
-	size_t alive, max_alive;
+	struct world *worlds;   /* held and idle: workers + idle bound */
+	uint64_t built, tick;
+	double build_s;              /* in bs_world_build, summed */
+	size_t alive, max_alive;     /* points */
+	size_t wlive, max_wlive;     /* worlds */
 };
 
 struct bs_exec_worker {
 	struct bs_exec *x;
-	struct entry *held;     /* the world this worker's sim is sized for */
+	struct entry *held;     /* the point this worker's sim is sized for */
 	struct bs_sim *sim;
 	struct bs_rep_result *res;
 };
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
 
 struct bs_exec *bs_exec_new(const struct bs_exec_source *src)
 {
@@ -57,11 +90,18 @@ struct bs_exec *bs_exec_new(const struct bs_exec_source *src)
 	return x;
 }
 
+static void world_free(struct world *wd)
+{
+	bs_world_free(wd->w);
+	free(wd->key);
+	free(wd);
+}
+
 static void entry_free(struct entry *e)
 {
 	if (!e)
 		return;
-	bs_scenario_free(e->sc); /* and its world, e->w */
+	bs_scenario_free(e->sc); /* and a world of its own, sc->world */
 	free(e);
 }
 
@@ -74,12 +114,110 @@ void bs_exec_free(struct bs_exec *x)
 		x->live = e->next;
 		entry_free(e);
 	}
+	while (x->worlds) {
+		struct world *wd = x->worlds;
+		x->worlds = wd->next;
+		world_free(wd);
+	}
 	pthread_cond_destroy(&x->cv);
 	pthread_mutex_destroy(&x->mu);
 	free(x);
 }
 
-/* Drop a hold; the last holder frees the world. Lock held. */
+static void world_unlink(struct bs_exec *x, struct world *wd)
+{
+	struct world **pp;
+
+	for (pp = &x->worlds; *pp; pp = &(*pp)->next)
+		if (*pp == wd) {
+			*pp = wd->next;
+			break;
+		}
+	x->wlive--;
+}
+
+/* Drop a point's hold on its world; keep it idle, and free the least
+ * recently released idle worlds beyond the bound. Lock held. O(worlds
+ * alive) per release, a short list. */
+static void world_release_locked(struct bs_exec *x, struct world *wd)
+{
+	size_t idle = 0;
+	struct world *it, *old;
+
+	if (--wd->holders > 0)
+		return;
+	wd->released = ++x->tick;
+	for (;;) {
+		idle = 0;
+		old = NULL;
+		for (it = x->worlds; it; it = it->next)
+			if (!it->holders && !it->building) {
+				idle++;
+				if (!old || it->released < old->released)
+					old = it;
+			}
+		if (idle <= BS_EXEC_IDLE_WORLDS)
+			return;
+		world_unlink(x, old);
+		world_free(old);
+	}
+}
+
+/* Hold the world of sc (key: its world key, taken over), building it
+ * when nobody has it. Lock held on entry and exit, released while
+ * building. NULL with err filled (a failed build is not kept: each point
+ * that needs it tries, and fails, for itself). */
+static struct world *world_hold_locked(struct bs_exec *x, char *key,
+				       const struct bs_scenario *sc,
+				       struct bs_error *err)
+{
+	struct world *wd;
+	double t0;
+
+	for (;;) {
+		for (wd = x->worlds; wd; wd = wd->next)
+			if (!strcmp(wd->key, key))
+				break;
+		if (!wd || !wd->building)
+			break;
+		pthread_cond_wait(&x->cv, &x->mu);
+	}
+	if (wd) {
+		free(key);
+		wd->holders++;
+		return wd;
+	}
+	if (!(wd = calloc(1, sizeof(*wd)))) {
+		free(key);
+		bs_error_set(err, BS_E_NOMEM, NULL, 0, 0, NULL, "out of memory");
+		return NULL;
+	}
+	wd->key = key;
+	wd->building = 1;
+	wd->holders = 1;
+	wd->next = x->worlds;
+	x->worlds = wd;
+	if (++x->wlive > x->max_wlive)
+		x->max_wlive = x->wlive;
+	pthread_mutex_unlock(&x->mu);
+	t0 = now_s();
+	wd->w = bs_world_build(sc, err);
+	t0 = now_s() - t0;
+	pthread_mutex_lock(&x->mu);
+	wd->building = 0;
+	x->built++;
+	x->build_s += t0;
+	pthread_cond_broadcast(&x->cv);
+	if (!wd->w) {
+		world_unlink(x, wd);
+		world_free(wd);
+		return NULL;
+	}
+	return wd;
+}
+
+/* Drop a hold; the last holder frees the point (and lets its world go
+ * idle). Lock held. */
 static void release_locked(struct bs_exec *x, struct entry *e)
 {
 	struct entry **pp;
@@ -92,10 +230,38 @@ static void release_locked(struct bs_exec *x, struct entry *e)
 			break;
 		}
 	x->alive--;
+	if (e->world)
+		world_release_locked(x, e->world);
 	entry_free(e);
 }
 
-/* Hold point p's world, building it when nobody has it. NULL with err. */
+/* The world of e's scenario: the caller's (a comparison checks, and may
+ * solve, both scenarios first) or the shared one of its world key. Lock
+ * held. 0 or an error code with e->err filled. */
+static int point_world_locked(struct bs_exec *x, struct entry *e)
+{
+	const struct bs_world *w = e->sc->world;
+	char *key;
+
+	if (!w) {
+		if (!(key = bs_world_key(e->sc))) {
+			bs_error_set(&e->err, BS_E_NOMEM, NULL, 0, 0, NULL,
+				     "out of memory");
+			return BS_E_NOMEM;
+		}
+		if (!(e->world = world_hold_locked(x, key, e->sc, &e->err)))
+			return e->err.code ? e->err.code : BS_E_INPUT;
+		w = e->world->w;
+	}
+	/* the world's model, run with this point's parameters: they
+	 * differ at most in keys that only the simulation reads */
+	e->model = w->model;
+	e->model.p = e->sc->p;
+	return 0;
+}
+
+/* Hold point p, making its scenario and finding its world when nobody
+ * has it. NULL with err. */
 static struct entry *acquire(struct bs_exec *x, size_t p, struct bs_error *err)
 {
 	struct entry *e;
@@ -135,16 +301,9 @@ static struct entry *acquire(struct bs_exec *x, size_t p, struct bs_error *err)
 		x->max_alive = x->alive;
 	/* Scenarios copy shared JSON: one at a time. */
 	e->sc = x->src.scenario(x->src.ud, p, &e->err);
-	pthread_mutex_unlock(&x->mu);
-	/* the world lives in its scenario: built here unless the caller
-	 * built it already (a comparison checks both first) */
-	if (e->sc && bs_scenario_check(e->sc, &e->err) == 0)
-		e->w = e->sc->world;
-	pthread_mutex_lock(&x->mu);
-	e->building = 0;
-	x->built++;
-	if (!e->w)
+	if (!e->sc || point_world_locked(x, e))
 		e->failed = 1;
+	e->building = 0;
 	pthread_cond_broadcast(&x->cv);
 	if (e->failed) {
 		*err = e->err;
@@ -211,7 +370,7 @@ int bs_exec_task(struct bs_exec_worker *wk, uint64_t t,
 		wk->held = acquire(x, p, err);
 		if (!wk->held)
 			return err->code ? err->code : BS_E_INPUT;
-		m = &wk->held->w->model;
+		m = &wk->held->model;
 		wk->sim = bs_sim_alloc(m);
 		wk->res = bs_rep_result_alloc(m);
 		if (!wk->sim || !wk->res) {
@@ -221,7 +380,7 @@ int bs_exec_task(struct bs_exec_worker *wk, uint64_t t,
 			return BS_E_NOMEM;
 		}
 	}
-	m = &wk->held->w->model;
+	m = &wk->held->model;
 	h.paranoid = x->src.paranoid;
 	rc = bs_sim_run(wk->sim, rep, &h, wk->res, err);
 	if (rc)
@@ -242,5 +401,15 @@ void bs_exec_stats(struct bs_exec *x, uint64_t *built, size_t *max_alive)
 	pthread_mutex_lock(&x->mu);
 	*built = x->built;
 	*max_alive = x->max_alive;
+	pthread_mutex_unlock(&x->mu);
+}
+
+void bs_exec_world_stats(struct bs_exec *x, uint64_t *built,
+			 size_t *max_worlds, double *build_s)
+{
+	pthread_mutex_lock(&x->mu);
+	*built = x->built;
+	*max_worlds = x->max_wlive;
+	*build_s = x->build_s;
 	pthread_mutex_unlock(&x->mu);
 }

@@ -290,6 +290,14 @@ static json_t *run_json(const struct bs_sweep_info *info)
 	if (info->nsources)
 		json_object_set_new(o, "merged_folders",
 				    json_integer((json_int_t)info->nsources));
+	if (info->setup_s > 0.0)
+		json_object_set_new(o, "setup_s", bs_json_num(info->setup_s));
+	if (info->ran_here) {
+		json_object_set_new(o, "world_builds",
+				    json_integer((json_int_t)info->world_builds));
+		json_object_set_new(o, "world_build_s",
+				    bs_json_num(info->world_build_s));
+	}
 	return o;
 }
 

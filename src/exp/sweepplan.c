@@ -59,15 +59,154 @@ static json_t *str_array(const char *const *s, size_t n)
 	return a;
 }
 
+/* A world checked once for all the points with its world key
+ * (bs_world_key): what the plan keeps of it. */
+struct checked {
+	char *key;
+	json_t *wards;        /* the network's ward names */
+	json_t *names;        /* its display names (network.names) */
+	uint64_t st_hash;     /* the stations file's bytes, when has_st */
+	int has_st;
+	size_t first;         /* the lowest point with this key */
+	struct checked *next; /* in its bucket */
+};
+
 /* Checking the points on the worker pool. */
 struct planner {
 	struct bs_sweep *sw;
-	pthread_mutex_t mu;   /* shared JSON (the base, doc) */
+	pthread_mutex_t mu;   /* shared JSON (the base, doc), the table */
 	json_t **pts;         /* [npoints] plan entries */
 	uint64_t *st_hash;    /* [npoints] stations file hash */
 	unsigned char *has_st;
 	json_t **names;       /* [npoints] display names (network.names) */
+	struct checked **of;  /* [npoints] each point's world */
+	struct checked **bucket; /* [nbuckets] worlds checked, by key hash */
+	size_t nbuckets;      /* npoints rounded up to a power of two */
 };
+
+/* The world checked with this key, or NULL. Lock held. O(1) expected. */
+static struct checked *checked_find(struct planner *P, const char *key)
+{
+	uint64_t h = fnv(BS_FNV_INIT, key, strlen(key));
+	struct checked *c = P->bucket[h & (P->nbuckets - 1)];
+
+	while (c && strcmp(c->key, key))
+		c = c->next;
+	return c;
+}
+
+/* Record a world checked (taking key over). Lock held. 0 or -1. */
+static int checked_add(struct planner *P, size_t p, char *key,
+		       json_t *wards, json_t *names, uint64_t st_hash,
+		       int has_st)
+{
+	uint64_t h = fnv(BS_FNV_INIT, key, strlen(key));
+	struct checked *c = checked_find(P, key);
+
+	if (c) { /* another worker checked it meanwhile */
+		free(key);
+		if (p < c->first)
+			c->first = p;
+		P->of[p] = c;
+		return 0;
+	}
+	if (!(c = calloc(1, sizeof(*c)))) {
+		free(key);
+		return -1;
+	}
+	c->key = key;
+	c->wards = json_incref(wards);
+	c->names = json_incref(names);
+	c->st_hash = st_hash;
+	c->has_st = has_st;
+	c->first = p;
+	P->of[p] = c;
+	c->next = P->bucket[h & (P->nbuckets - 1)];
+	P->bucket[h & (P->nbuckets - 1)] = c;
+	return 0;
+}
+
+static void checked_free_all(struct planner *P)
+{
+	size_t i;
+
+	for (i = 0; P->bucket && i < P->nbuckets; i++)
+		while (P->bucket[i]) {
+			struct checked *c = P->bucket[i];
+			P->bucket[i] = c->next;
+			free(c->key);
+			json_decref(c->wards);
+			json_decref(c->names);
+			free(c);
+		}
+	free(P->bucket);
+}
+
+/*
+ * Point p's world, checked as a run would check it: built, unless a point
+ * with the same world key was (its world is the same, and so is every
+ * message its build would give). Its wards (new reference) and stations
+ * hash. 0, or an error code with err filled (a failed build is not
+ * recorded: each point that needs it fails for itself).
+ */
+static int check_world(struct planner *P, size_t p,
+		       const struct bs_scenario *sc, char **last_path,
+		       uint64_t *last_hash, json_t **wards, json_t **names,
+		       uint64_t *st_hash, int *has_st, struct bs_error *err)
+{
+	char *key = bs_world_key(sc);
+	struct checked *c;
+	struct bs_world *w;
+	int rc = 0;
+
+	if (!key)
+		return BS_E_NOMEM;
+	pthread_mutex_lock(&P->mu);
+	c = checked_find(P, key);
+	if (c) {
+		*wards = json_incref(c->wards);
+		*names = json_incref(c->names);
+		*st_hash = c->st_hash;
+		*has_st = c->has_st;
+		if (p < c->first)
+			c->first = p;
+		P->of[p] = c;
+	}
+	pthread_mutex_unlock(&P->mu);
+	if (c) {
+		free(key);
+		return 0;
+	}
+	if (!(w = bs_world_build(sc, err))) {
+		free(key);
+		return err->code ? err->code : BS_E_INPUT;
+	}
+	*has_st = 0;
+	*st_hash = 0;
+	if (sc->stations_path) {
+		/* the stations' bytes: the same path may hold another file on
+		 * another machine or another day */
+		if (!*last_path || strcmp(*last_path, sc->stations_path)) {
+			*last_hash = BS_FNV_INIT;
+			free(*last_path);
+			*last_path = bs_strdup(sc->stations_path);
+			if (fnv_file(sc->stations_path, last_hash))
+				*last_hash = 0;
+		}
+		*st_hash = *last_hash;
+		*has_st = 1;
+	}
+	*wards = str_array((const char *const *)w->net->ward_names,
+			   w->net->nwards);
+	*names = bs_output_names_json(w->net);
+	bs_world_free(w);
+	pthread_mutex_lock(&P->mu);
+	if (!*wards || checked_add(P, p, key, *wards, *names, *st_hash,
+				   *has_st))
+		rc = BS_E_NOMEM;
+	pthread_mutex_unlock(&P->mu);
+	return rc;
+}
 
 /* Check point p as a run would (scenario and world), and describe it. */
 static int plan_point(struct planner *P, size_t p, char **last_path,
@@ -75,10 +214,9 @@ static int plan_point(struct planner *P, size_t p, char **last_path,
 {
 	struct bs_sweep *sw = P->sw;
 	struct bs_scenario *sc;
-	struct bs_world *w;
-	json_t *pt, *values, *wards;
+	json_t *pt, *values, *wards = NULL, *names = NULL;
 	size_t idx[64], k;
-	int rc = 0;
+	int rc = 0, has_st = 0;
 
 	/* scenarios copy the shared base: one at a time */
 	pthread_mutex_lock(&P->mu);
@@ -105,30 +243,22 @@ static int plan_point(struct planner *P, size_t p, char **last_path,
 		bs_scenario_free(sc);
 		return rc;
 	}
-	w = bs_world_build(sc, err);
-	if (!w) {
-		bs__sweep_remap(sw, p, err);
+	if ((rc = check_world(P, p, sc, last_path, last_hash, &wards, &names,
+			      &P->st_hash[p], &has_st, err))) {
+		json_decref(wards);
+		json_decref(names);
+		if (rc == BS_E_NOMEM && !err->code)
+			bs_error_set(err, BS_E_NOMEM, sw->file, 0, 0, NULL,
+				     "out of memory planning the sweep");
+		else
+			bs__sweep_remap(sw, p, err);
 		bs_scenario_free(sc);
-		return err->code ? err->code : BS_E_INPUT;
+		return rc;
 	}
-	if (sc->stations_path) {
-		/* the stations' bytes: the same path may hold another file on
-		 * another machine or another day */
-		if (!*last_path || strcmp(*last_path, sc->stations_path)) {
-			*last_hash = BS_FNV_INIT;
-			free(*last_path);
-			*last_path = bs_strdup(sc->stations_path);
-			if (fnv_file(sc->stations_path, last_hash))
-				*last_hash = 0;
-		}
-		P->st_hash[p] = *last_hash;
-		P->has_st[p] = 1;
-	}
+	P->has_st[p] = (unsigned char)has_st;
 	pthread_mutex_lock(&P->mu);
 	pt = json_object();
 	values = json_object();
-	wards = str_array((const char *const *)w->net->ward_names,
-			  w->net->nwards);
 	bs__sweep_point_index(sw, p, idx);
 	if (pt && values && wards) {
 		for (k = 0; k < sw->ndims; k++)
@@ -139,18 +269,18 @@ static int plan_point(struct planner *P, size_t p, char **last_path,
 		json_object_set_new(pt, "wards", wards);
 		json_object_set(pt, "scenario", sc->root);
 		P->pts[p] = pt;
-		P->names[p] = bs_output_names_json(w->net);
+		P->names[p] = names;
 	} else {
 		json_decref(pt);
 		json_decref(values);
 		json_decref(wards);
+		json_decref(names);
 		bs_error_set(err, BS_E_NOMEM, sw->file, 0, 0, NULL,
 			     "out of memory planning the sweep");
 		rc = BS_E_NOMEM;
 	}
 	bs_scenario_free(sc);
 	pthread_mutex_unlock(&P->mu);
-	bs_world_free(w);
 	return rc;
 }
 
@@ -230,7 +360,12 @@ int bs_sweep_plan(struct bs_sweep *sw, unsigned jobs, struct bs_error *err)
 	P.st_hash = calloc(sw->npoints, sizeof(uint64_t));
 	P.has_st = calloc(sw->npoints, 1);
 	P.names = calloc(sw->npoints, sizeof(json_t *));
+	for (P.nbuckets = 1; P.nbuckets < sw->npoints; P.nbuckets *= 2)
+		;
+	P.bucket = calloc(P.nbuckets, sizeof(*P.bucket));
+	P.of = calloc(sw->npoints, sizeof(*P.of));
 	if (!points || !keys || !P.pts || !P.st_hash || !P.has_st || !P.names ||
+	    !P.bucket || !P.of ||
 	    pthread_mutex_init(&P.mu, NULL)) {
 		free(P.pts);
 		P.pts = NULL;
@@ -245,6 +380,14 @@ int bs_sweep_plan(struct bs_sweep *sw, unsigned jobs, struct bs_error *err)
 	po.ud = &P;
 	rc = bs_pool_run(&po, NULL, err);
 	pthread_mutex_destroy(&P.mu);
+	free(sw->world_of);
+	sw->world_of = NULL;
+	if (!rc && !(sw->world_of = calloc(sw->npoints, sizeof(size_t))))
+		rc = BS_E_NOMEM;
+	for (p = 0; !rc && p < sw->npoints; p++)
+		sw->world_of[p] = P.of[p]->first;
+	checked_free_all(&P);
+	P.bucket = NULL;
 	if (rc)
 		goto out;
 	rc = BS_E_NOMEM;
@@ -319,6 +462,8 @@ out:
 	free(P.pts);
 	free(P.st_hash);
 	free(P.has_st);
+	free(P.of);
+	checked_free_all(&P);
 	json_decref(points);
 	json_decref(keys);
 	json_decref(plan);

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,22 @@
 #include <jansson.h>
 
 #include "output/output.h"
+
+/* What reading logs cost, process-wide (bs_tasklog_counts). Relaxed
+ * atomics: a count, not a synchronisation. */
+static atomic_uint_least64_t n_bytes, n_lines, n_records;
+
+static void count(atomic_uint_least64_t *c, uint64_t n)
+{
+	atomic_fetch_add_explicit(c, n, memory_order_relaxed);
+}
+
+void bs_tasklog_counts(struct bs_tasklog_counts *c)
+{
+	c->bytes_read = atomic_load_explicit(&n_bytes, memory_order_relaxed);
+	c->lines_scanned = atomic_load_explicit(&n_lines, memory_order_relaxed);
+	c->records_read = atomic_load_explicit(&n_records, memory_order_relaxed);
+}
 
 /* ---- records ------------------------------------------------------------- */
 
@@ -262,6 +279,7 @@ static int next_line(struct lines *L, const char **line, size_t *len,
 					continue;
 				return -1;
 			}
+			count(&n_bytes, (uint64_t)got);
 			if (got == 0)
 				L->eof = 1;
 			L->len += (size_t)got;
@@ -333,6 +351,7 @@ static int scan_fd(int fd, const char *path, const char *fingerprint,
 	while ((k = next_line(&L, &line, &len, &off, &torn)) == 1) {
 		char why[256];
 		lineno++;
+		count(&n_lines, 1);
 		*empty = 0;
 		if (lineno == 1) {
 			char fp[64];
@@ -642,6 +661,7 @@ static int pread_all(int fd, char *buf, size_t n, off_t off)
 			continue;
 		if (got <= 0)
 			return -1;
+		count(&n_bytes, (uint64_t)got);
 		buf += got;
 		n -= (size_t)got;
 		off += got;
@@ -777,6 +797,7 @@ int bs_taskindex_read(struct bs_taskindex *ix, uint64_t task,
 		return BS_E_INPUT;
 	}
 	s = &ix->slot[task];
+	count(&n_records, 1);
 	buf = malloc(s->len ? s->len : 1);
 	if (!buf) {
 		bs_error_set(err, BS_E_NOMEM, NULL, 0, 0, NULL, "out of memory");

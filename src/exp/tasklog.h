@@ -128,4 +128,19 @@ int bs_taskindex_copy(struct bs_taskindex *ix, FILE *fp,
 
 void bs_taskindex_free(struct bs_taskindex *ix);
 
+/* ---- cost ---------------------------------------------------------------- */
+
+/*
+ * What reading task logs has cost so far in this process: bytes read
+ * (read and pread), log lines scanned (the header and every record, by
+ * bs_tasklog_open's resume and bs_taskindex_add), and records fetched by
+ * bs_taskindex_read. Each is O(tasks) for a sweep: a resume scans every
+ * line once, the outputs fetch every record once (check_tasklog and
+ * check_sweep count them on logs of 20,000 tasks). For tests and benches.
+ */
+struct bs_tasklog_counts {
+	uint64_t bytes_read, lines_scanned, records_read;
+};
+void bs_tasklog_counts(struct bs_tasklog_counts *c);
+
 #endif

@@ -54,6 +54,8 @@ enum bs_kctype {
 	BS_KC_WLIST   /* struct bs_wardlists */
 };
 
+enum bs_kfeeds { BS_FEEDS_WORLD, BS_FEEDS_SIM };
+
 struct bs_key {
 	const char *path;
 	enum bs_ktype type;
@@ -71,6 +73,12 @@ struct bs_key {
 	 * 'LEAF'; NEEDS" that names the parent. The schema says the same
 	 * (keyschema.c); the condition is a sibling key or the parent itself. */
 	const char *needs;
+	/* BS_FEEDS_SIM: the key feeds only the simulation (the replications,
+	 * through struct bs_params), never bs_world_build (calib/world.c
+	 * and what it calls): points of a sweep that differ only in such keys
+	 * share one world (bs_world_key, calib/world.h). BS_FEEDS_WORLD, the
+	 * conservative choice: the world may depend on the key. */
+	enum bs_kfeeds feeds;
 };
 
 extern const struct bs_key bs_keys[];
