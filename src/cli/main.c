@@ -23,6 +23,9 @@ static const char HELP[] =
 	"  bssim compare A.json B.json [options]\n"
 	"                              paired differences (common random numbers)\n"
 	"  bssim compare DIR_A DIR_B   the same, of two finished runs\n"
+	"  bssim optimize FILE [-o DIR] [--jobs N] [--select]\n"
+	"                              allocate a fleet over ports, or select the\n"
+	"                              best scenario (docs/optimize.md)\n"
 	"  bssim show DIR [DIR...] [--ward W]\n"
 	"                              metrics of runs side by side, or a sweep's\n"
 	"  bssim keys                  every scenario key, as a Markdown table\n"
@@ -73,6 +76,8 @@ static int dispatch(int argc, char **argv)
 		return bs_cmd_merge(argc - 1, argv + 1);
 	if (!strcmp(cmd, "compare"))
 		return bs_cmd_compare(argc - 1, argv + 1);
+	if (!strcmp(cmd, "optimize"))
+		return bs_cmd_optimize(argc - 1, argv + 1);
 	if (!strcmp(cmd, "show"))
 		return bs_cmd_show(argc - 1, argv + 1);
 	if (!strcmp(cmd, "keys"))
@@ -89,7 +94,7 @@ static int dispatch(int argc, char **argv)
 		return bs_cmd_report(argc - 1, argv + 1);
 	if (!strcmp(cmd, "plotdata"))
 		return bs_cmd_plotdata(argc - 1, argv + 1);
-	return bs_cli_usage(NULL, "unknown command '%s'; expected run, check, sweep, merge, compare, show, keys, limits, schema, import, calibrate, report or plotdata (see bssim --help)",
+	return bs_cli_usage(NULL, "unknown command '%s'; expected run, check, sweep, merge, compare, optimize, show, keys, limits, schema, import, calibrate, report or plotdata (see bssim --help)",
 			    cmd);
 }
 
