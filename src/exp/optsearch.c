@@ -126,6 +126,31 @@ static int cmp_move(const void *pa, const void *pb)
 	return a->from < b->from ? -1 : (a->from > b->from);
 }
 
+/* Keep the best c of the sorted moves mv[0..k) that share no port with a
+ * better one kept (the pool of an at_most budget may repeat): c tests of
+ * c different ports, rather than c tests of one donor whose proxy says
+ * it loses nothing. Falls back on the next best when too few are
+ * disjoint. O(k c). */
+static size_t distinct(struct move *mv, size_t k, size_t c)
+{
+	size_t kept = 0, i, j;
+
+	for (i = 0; i < k && kept < c; i++) {
+		int clash = 0;
+		for (j = 0; j < kept && !clash; j++)
+			clash = (mv[i].from != UINT32_MAX &&
+				 (mv[i].from == mv[j].from || mv[i].from == mv[j].to)) ||
+				(mv[i].to != UINT32_MAX &&
+				 (mv[i].to == mv[j].to || mv[i].to == mv[j].from));
+		if (!clash) {
+			struct move t = mv[i];
+			memmove(mv + kept + 1, mv + kept, (i - kept) * sizeof(*mv));
+			mv[kept++] = t;
+		}
+	}
+	return kept < c && k > kept ? (k < c ? k : c) : kept;
+}
+
 /* The best moves at block b by the proxy into mv[] (room for
  * (W + 1) x (c x c + 2 c)); how many, sorted best first. */
 static size_t rank_moves(const struct search *S, uint32_t b, size_t c,
@@ -163,7 +188,7 @@ static size_t rank_moves(const struct search *S, uint32_t b, size_t c,
 		}
 	}
 	qsort(mv, k, sizeof(*mv), cmp_move);
-	return k < c ? k : c;
+	return distinct(mv, k, c);
 }
 
 static int push_step(struct bs_opt_search *out, const struct bs_opt_step *st)
