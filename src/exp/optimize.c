@@ -133,8 +133,19 @@ static json_t *step_move_json(const struct bs_network *net,
 
 	if (!j)
 		return NULL;
-	json_object_set_new(j, "from", json_string(port_id(net, s->from)));
-	json_object_set_new(j, "to", json_string(port_id(net, s->to)));
+	{
+	json_t *from = json_array(), *to = json_array();
+	size_t k;
+
+	json_array_append_new(from, json_string(port_id(net, s->from)));
+	json_array_append_new(to, json_string(port_id(net, s->to)));
+	for (k = 0; k < s->nmore; k++) {
+		json_array_append_new(from, json_string(port_id(net, s->more[2 * k])));
+		json_array_append_new(to, json_string(port_id(net, s->more[2 * k + 1])));
+	}
+	json_object_set_new(j, "from", from);
+	json_object_set_new(j, "to", to);
+	}
 	json_object_set_new(j, "bikes", json_integer(s->bikes));
 	json_object_set_new(j, "predicted", bs_json_num(s->predicted));
 	json_object_set_new(j, "gain", pair_json(&s->diff));
@@ -228,6 +239,30 @@ static void write_alloc(const struct bs_network *net, const uint32_t *a,
 	}
 }
 
+/* The ports a step's move takes bikes from (to: those it brings them to),
+ * joined by ';' for a compound move, as one CSV field. */
+static void put_ports(FILE *fp, const struct bs_network *net,
+		      const struct bs_opt_step *st, int to)
+{
+	size_t len = strlen(port_id(net, to ? st->to : st->from)) + 1, j;
+	char *buf;
+
+	for (j = 0; j < st->nmore; j++)
+		len += strlen(port_id(net, st->more[2 * j + (size_t)to])) + 1;
+	if (!(buf = malloc(len))) {
+		fputs("?", fp); /* the stream's own errors are checked at close */
+		return;
+	}
+	bs_strlcpy(buf, port_id(net, to ? st->to : st->from), len);
+	for (j = 0; j < st->nmore; j++) {
+		size_t l = strlen(buf);
+		snprintf(buf + l, len - l, ";%s",
+			 port_id(net, st->more[2 * j + (size_t)to]));
+	}
+	bs_csv_put(fp, buf);
+	free(buf);
+}
+
 static void write_trace(const struct bs_network *net,
 			const struct bs_opt_search *s, FILE *fp)
 {
@@ -245,9 +280,9 @@ static void write_trace(const struct bs_network *net,
 		bs_csv_num(fp, st->cur.hi);
 		fputc(',', fp);
 		if (k) {
-			bs_csv_put(fp, port_id(net, st->from));
+			put_ports(fp, net, st, 0);
 			fputc(',', fp);
-			bs_csv_put(fp, port_id(net, st->to));
+			put_ports(fp, net, st, 1);
 			fprintf(fp, ",%u,", st->bikes);
 		} else {
 			fputs(",,,", fp);
@@ -412,10 +447,11 @@ static void allocate_text(const struct bs_optimize *o,
 		if (s->best_rejected >= 0) {
 			const struct bs_opt_step *b = &s->steps[s->best_rejected];
 			snprintf(t + l, sz - l,
-				 "no improvement found: the best move tested (%u bikes %s -> %s) gains %.6g [%.6g, %.6g], an interval that does not exclude zero\n",
+				 "no improvement found: the best move tested (%u bikes %s -> %s%s) gains %.6g [%.6g, %.6g], an interval that does not exclude zero\n",
 				 b->bikes, port_id(o->sc->world->net, b->from),
-				 port_id(o->sc->world->net, b->to), b->diff.mean,
-				 b->diff.lo, b->diff.hi);
+				 port_id(o->sc->world->net, b->to),
+				 b->nmore ? " and more, together" : "",
+				 b->diff.mean, b->diff.lo, b->diff.hi);
 		} else {
 			snprintf(t + l, sz - l, "no improvement found: no move could be tested\n");
 		}

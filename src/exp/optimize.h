@@ -110,6 +110,10 @@ struct bs_opt_step {
 	uint32_t evaluation;
 	uint32_t from, to;       /* station indices; UINT32_MAX: the pool */
 	uint32_t bikes;
+	/* a compound move: nmore further (from, to) pairs of `bikes` each,
+	 * made together with the first (more[] owned by the search result) */
+	uint32_t nmore;
+	uint32_t *more;          /* [2 nmore] from, to, from, to, ... */
 	double predicted;        /* the proxy's gain */
 	struct bs_opt_pair diff; /* improvement (sign applied) */
 	int accepted;

@@ -126,11 +126,19 @@ static int cmp_move(const void *pa, const void *pb)
 	return a->from < b->from ? -1 : (a->from > b->from);
 }
 
+/* Do two moves touch a common port (the pool of an at_most budget,
+ * UINT32_MAX, apart)? */
+static int share_port(const struct move *a, const struct move *b)
+{
+	return (a->from != UINT32_MAX &&
+		(a->from == b->from || a->from == b->to)) ||
+	       (a->to != UINT32_MAX && (a->to == b->to || a->to == b->from));
+}
+
 /* Keep the best c of the sorted moves mv[0..k) that share no port with a
- * better one kept (the pool of an at_most budget may repeat): c tests of
- * c different ports, rather than c tests of one donor whose proxy says
- * it loses nothing. Falls back on the next best when too few are
- * disjoint. O(k c). */
+ * better one kept: c tests of c different ports, rather than c tests of
+ * one donor whose proxy says it loses nothing. Falls back on the next
+ * best when too few are disjoint. O(k c). */
 static size_t distinct(struct move *mv, size_t k, size_t c)
 {
 	size_t kept = 0, i, j;
@@ -138,10 +146,7 @@ static size_t distinct(struct move *mv, size_t k, size_t c)
 	for (i = 0; i < k && kept < c; i++) {
 		int clash = 0;
 		for (j = 0; j < kept && !clash; j++)
-			clash = (mv[i].from != UINT32_MAX &&
-				 (mv[i].from == mv[j].from || mv[i].from == mv[j].to)) ||
-				(mv[i].to != UINT32_MAX &&
-				 (mv[i].to == mv[j].to || mv[i].to == mv[j].from));
+			clash = share_port(&mv[i], &mv[j]);
 		if (!clash) {
 			struct move t = mv[i];
 			memmove(mv + kept + 1, mv + kept, (i - kept) * sizeof(*mv));
@@ -342,52 +347,100 @@ out:
 	return rc;
 }
 
-/* One round at block b: 1 when a move was accepted, 0 when none was, or
- * a negative code. */
+/* Simulate the moves mv[0..k) made together (k > 1: a compound move)
+ * from the current allocation; the step filled, the state moved on when
+ * it is confirmed. 1 accepted, 0 not, or a negative code. */
+static int try_moves(struct search *S, struct bs_opt_search *out,
+		     const struct move *mv, size_t k, uint32_t b,
+		     struct bs_opt_step *st, struct bs_error *err)
+{
+	struct bs_optimize *o = S->o;
+	size_t j;
+	int rc;
+
+	memset(st, 0, sizeof(*st));
+	memcpy(S->cand, S->cur, S->n * sizeof(uint32_t));
+	for (j = 0; j < k; j++) {
+		if (mv[j].from != UINT32_MAX)
+			S->cand[mv[j].from] -= b;
+		if (mv[j].to != UINT32_MAX)
+			S->cand[mv[j].to] += b;
+		st->predicted += mv[j].score;
+	}
+	if ((rc = bs__opt_evaluate(S->m, S->cand, 0, o->reps, S->jobs, &o->obj,
+				   o->ward, S->cand_obj, S->off, S->f_cand, err)))
+		return rc;
+	out->evaluations++;
+	st->evaluation = out->evaluations;
+	st->from = mv[0].from;
+	st->to = mv[0].to;
+	st->bikes = b;
+	if (k > 1) {
+		if (!(st->more = malloc(2 * (k - 1) * sizeof(uint32_t))))
+			return BS_E_NOMEM;
+		st->nmore = (uint32_t)(k - 1);
+		for (j = 1; j < k; j++) {
+			st->more[2 * (j - 1)] = mv[j].from;
+			st->more[2 * (j - 1) + 1] = mv[j].to;
+		}
+	}
+	improvement(S, S->cand_obj, S->cur_obj, o->reps, o->confidence,
+		    &st->diff);
+	st->accepted = st->diff.n >= 2 && st->diff.lo > 0.0;
+	if (st->accepted) {
+		for (j = 0; j < k; j++)
+			apply(S, &mv[j], b, 1);
+		swap_d(&S->cur_obj, &S->cand_obj);
+		swap_d(&S->f_cur, &S->f_cand);
+		out->accepted++;
+	}
+	st->iteration = out->accepted;
+	bs__opt_mean(S->cur_obj, o->reps, o->confidence, &st->cur);
+	st->objective = st->cur.mean;
+	if (push_step(out, st)) {
+		free(st->more);
+		return BS_E_NOMEM;
+	}
+	return st->accepted;
+}
+
+/* Do the moves share no port? O(k^2). */
+static int disjoint(const struct move *mv, size_t k)
+{
+	size_t i, j;
+
+	for (i = 0; i < k; i++)
+		for (j = 0; j < i; j++)
+			if (share_port(&mv[i], &mv[j]))
+				return 0;
+	return 1;
+}
+
+/* One round at block b: first the candidates together (when they share
+ * no port and the proxy predicts a gain for each), then each alone. 1
+ * when a move was accepted, 0 when none was, 2 when none was possible,
+ * or a negative code. */
 static int round_at(struct search *S, struct bs_opt_search *out, uint32_t b,
 		    struct move *mv, uint32_t *rv, uint32_t *dn,
 		    struct bs_error *err)
 {
 	struct bs_optimize *o = S->o;
 	size_t k = rank_moves(S, b, o->candidates, rv, dn, mv), c;
+	struct bs_opt_step st;
 	double best = -HUGE_VAL;
-	int rc;
+	int got;
 
 	out->best_rejected = -1;
+	if (k > 1 && disjoint(mv, k) && mv[k - 1].score > 0.0 &&
+	    out->evaluations < o->max_evals) {
+		if ((got = try_moves(S, out, mv, k, b, &st, err)))
+			return got;
+		best = st.diff.mean;
+		out->best_rejected = (int)out->nsteps - 1;
+	}
 	for (c = 0; c < k && out->evaluations < o->max_evals; c++) {
-		struct bs_opt_step st;
-		memset(&st, 0, sizeof(st));
-		memcpy(S->cand, S->cur, S->n * sizeof(uint32_t));
-		if (mv[c].from != UINT32_MAX)
-			S->cand[mv[c].from] -= b;
-		if (mv[c].to != UINT32_MAX)
-			S->cand[mv[c].to] += b;
-		if ((rc = bs__opt_evaluate(S->m, S->cand, 0, o->reps, S->jobs,
-					   &o->obj, o->ward, S->cand_obj,
-					   S->off, S->f_cand, err)))
-			return rc;
-		out->evaluations++;
-		st.evaluation = out->evaluations;
-		st.from = mv[c].from;
-		st.to = mv[c].to;
-		st.bikes = b;
-		st.predicted = mv[c].score;
-		improvement(S, S->cand_obj, S->cur_obj, o->reps, o->confidence,
-			    &st.diff);
-		st.accepted = st.diff.n >= 2 && st.diff.lo > 0.0;
-		if (st.accepted) {
-			apply(S, &mv[c], b, 1);
-			swap_d(&S->cur_obj, &S->cand_obj);
-			swap_d(&S->f_cur, &S->f_cand);
-			out->accepted++;
-		}
-		st.iteration = out->accepted;
-		bs__opt_mean(S->cur_obj, o->reps, o->confidence, &st.cur);
-		st.objective = st.cur.mean;
-		if (push_step(out, &st))
-			return BS_E_NOMEM;
-		if (st.accepted)
-			return 1;
+		if ((got = try_moves(S, out, &mv[c], 1, b, &st, err)))
+			return got;
 		if (st.diff.mean > best || out->best_rejected < 0) {
 			best = st.diff.mean;
 			out->best_rejected = (int)out->nsteps - 1;
@@ -488,6 +541,10 @@ out:
 
 void bs__opt_search_release(struct bs_opt_search *s)
 {
+	size_t i;
+
+	for (i = 0; i < s->nsteps; i++)
+		free(s->steps[i].more);
 	free(s->alloc);
 	free(s->steps);
 	memset(s, 0, sizeof(*s));
