@@ -33,16 +33,12 @@ static int oerr(const struct bs_optimize *o, struct bs_error *err,
 		const char *path, const char *fmt, ...)
 {
 	char msg[900];
-	long line = 0, col = 0;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (o->text)
-		bs_json_locate(o->text, o->textlen, path, &line, &col);
-	bs_error_set(err, BS_E_INPUT, o->file, line, col, path, "%s", msg);
-	return BS_E_INPUT;
+	return bs_json_error_at(err, o->file, o->text, o->textlen, path, msg);
 }
 
 /* Only the listed members in obj (at path; "" is the top). */
@@ -275,15 +271,6 @@ static int resolve_ward(struct bs_optimize *o, const struct bs_network *net,
 
 /* ---- scenarios ----------------------------------------------------------- */
 
-static char *dir_join(const char *file, const char *rel)
-{
-	const char *slash = strrchr(file, '/');
-
-	if (rel[0] == '/' || !slash)
-		return bs_strdup(rel);
-	return bs_path_join(file, (size_t)(slash - file), rel);
-}
-
 /* A scenario named by the file (at path), with `set` and replications
  * applied as --set overrides, its world built. An error an override
  * caused points at it in the optimise file. */
@@ -295,7 +282,7 @@ static struct bs_scenario *load_scenario(struct bs_optimize *o,
 	size_t n = json_object_size(set) + 1, k = 0, i;
 	struct bs_set *sets = calloc(n, sizeof(*sets));
 	char **texts = calloc(n, sizeof(char *));
-	char *file = dir_join(o->file, rel), repbuf[32];
+	char *file = bs_path_beside(o->file, rel), repbuf[32];
 	struct bs_scenario *sc = NULL;
 	const char *key;
 
