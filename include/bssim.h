@@ -761,7 +761,8 @@ struct bs_optimize_opts {
 	size_t size;       /* set by bs_optimize_opts_init */
 	unsigned jobs;     /* threads (default 1); results identical for any */
 	int force;         /* write into a folder bssim did not write */
-	const struct bs_monitor *monitor; /* may be NULL (writing only) */
+	const struct bs_monitor *monitor; /* may be NULL; progress counts
+				* evaluations of search.max_evaluations */
 };
 BS_API void bs_optimize_opts_init_size(struct bs_optimize_opts *o,
 				       size_t size);

@@ -128,7 +128,10 @@ int bs_cmd_optimize(int argc, char **argv)
 				    "--select: %s has no \"select\" block; expected an optimise file with \"select\": {\"scenarios\": [...], ...}",
 				    c.file);
 	}
-	bs_cli_monitor(&mon, &watch, bs_optimize_name(o), 1);
+	/* progress: allocations simulated of search.max_evaluations (an
+	 * upper bound: the search usually stops sooner) */
+	bs_cli_monitor(&mon, &watch, bs_optimize_name(o),
+		       c.quiet || bs_optimize_is_select(o));
 	bs_optimize_opts_init(&oo);
 	oo.jobs = c.jobs;
 	oo.force = c.force;

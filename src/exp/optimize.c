@@ -522,6 +522,7 @@ int bs_optimize_run(bs_optimize *o, const char *dir,
 	if ((rc = bs_outdir_check(dir, BS_KIND_OPTIMIZE, op.force, err)))
 		return rc;
 	w.o = o;
+	o->monitor = op.monitor;
 	out->select = o->mode == BS_OPT_SELECT;
 	if (o->mode == BS_OPT_SELECT) {
 		if ((rc = bs__opt_select(o, op.jobs, &k, err)))
@@ -560,6 +561,7 @@ int bs_optimize_run(bs_optimize *o, const char *dir,
 	if (op.monitor && op.monitor->writing)
 		op.monitor->writing(op.monitor->ud, dir, 0);
 out:
+	o->monitor = NULL;
 	json_decref(w.doc);
 	bs__opt_search_release(&s);
 	bs__kn_release(&k);

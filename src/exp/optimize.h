@@ -68,6 +68,7 @@ struct bs_optimize {
 	uint64_t *ward_budget; /* [nwards]; UINT64_MAX: ward not named */
 	uint32_t block, candidates, max_evals, final_reps;
 	uint32_t *start;       /* [n] the starting allocation */
+	const struct bs_monitor *monitor; /* of the run in progress, or NULL */
 
 	/* select */
 	size_t nsys;

@@ -371,6 +371,10 @@ static int try_moves(struct search *S, struct bs_opt_search *out,
 				   o->ward, S->cand_obj, S->off, S->f_cand, err)))
 		return rc;
 	out->evaluations++;
+	if (o->monitor && o->monitor->progress)
+		o->monitor->progress(o->monitor->ud, out->evaluations,
+				     o->max_evals,
+				     (double)out->evaluations / o->max_evals);
 	st->evaluation = out->evaluations;
 	st->from = mv[0].from;
 	st->to = mv[0].to;
