@@ -14,8 +14,9 @@
  * the `candidates` best are simulated in that order, each on the same R
  * replications. The first whose paired interval of the improvement
  * (candidate - current, signed so that larger is better) lies above 0 is
- * accepted and becomes the state; the next round starts from it. When
- * none is confirmed, b halves.
+ * accepted and becomes the state; the next round starts from it, at
+ * twice the block (up to search.block). When none is confirmed, b
+ * halves.
  *
  * Stopping rule: when a round at b = 1 confirms no move (no improving
  * move among the candidates whose paired interval excludes zero), when
@@ -503,8 +504,14 @@ int bs__opt_search(struct bs_optimize *o, unsigned jobs,
 			rc = got;
 			goto out;
 		}
-		if (got == 1)
+		if (got == 1) {
+			/* expand on success, up to the first block: one
+			 * unlucky round at a large block does not end large
+			 * moves for good */
+			if (b < o->block)
+				b = 2 * b < o->block ? 2 * b : o->block;
 			continue;
+		}
 		if (b > 1) {
 			b /= 2;
 			continue;
