@@ -442,7 +442,12 @@ static void allocate_text(const struct bs_optimize *o,
 		snprintf(t + l, sz - l, " (%u fresh replications from %u)\n",
 			 o->final_reps, o->reps + 1);
 	}
-	if (!s->accepted) {
+	if (s->accepted) {
+		l = strlen(t);
+		snprintf(t + l, sz - l,
+			 "run it: bssim run %s --set fleet.initial=DIR/allocation.csv --set fleet.ownership=stock\n",
+			 o->sc->file);
+	} else {
 		l = strlen(t);
 		if (s->best_rejected >= 0) {
 			const struct bs_opt_step *b = &s->steps[s->best_rejected];
