@@ -764,6 +764,64 @@ BS_API void bs_report_opts_init(struct bs_report_opts *o);
 BS_API int bs_report(const char *const *dirs, size_t n,
 		     const struct bs_report_opts *o, struct bs_error *err);
 
+/* ---- optimisation (docs/optimize.md) --------------------------------------- */
+
+typedef struct bs_optimize bs_optimize;
+
+/*
+ * Load an optimise file {"bssim_optimize": 1, ...}: an objective (a
+ * metric or a linear expression of metrics to maximise or minimise) with
+ * either a base scenario and a fleet budget to allocate over its ports,
+ * or a "select" block of scenarios to choose the best from. Every
+ * scenario is checked and its world built; NULL with err filled on bad
+ * input (file, line and column of the key at fault).
+ */
+BS_API bs_optimize *bs_optimize_load(const char *path, struct bs_error *err);
+BS_API const char *bs_optimize_name(const bs_optimize *o);
+/* 1 for a selection among scenarios, 0 for an allocation. */
+BS_API int bs_optimize_is_select(const bs_optimize *o);
+
+struct bs_optimize_opts {
+	size_t size;       /* set by bs_optimize_opts_init */
+	unsigned jobs;     /* threads (default 1); results identical for any */
+	int force;         /* write into a folder bssim did not write */
+	const struct bs_monitor *monitor; /* may be NULL; progress counts
+				* evaluations of search.max_evaluations */
+};
+BS_API void bs_optimize_opts_init_size(struct bs_optimize_opts *o,
+				       size_t size);
+BS_API void bs_optimize_opts_init(struct bs_optimize_opts *o);
+#define bs_optimize_opts_init(o) bs_optimize_opts_init_size((o), sizeof(*(o)))
+
+/* What an optimisation found. An allocation that cannot improve is a
+ * success (improved 0, text gives the evidence). */
+struct bs_optimize_outcome {
+	int select;            /* 1: a selection */
+	int improved;          /* allocation: a move was accepted */
+	uint32_t moves, evaluations;
+	double before, after;  /* objective means, the search's replications */
+	double gain, gain_lo, gain_hi; /* paired, fresh replications (the
+				* search's when final_replications is 0) */
+	size_t winner;         /* selection: index of the chosen scenario */
+	int capped;            /* selection: the cap ended it */
+	double pcs;            /* 1 - alpha; NaN when capped */
+	uint64_t replications; /* selection: in all */
+	double wall_s;
+	char text[4096];       /* what happened, lines for people */
+};
+
+/*
+ * Run it and write its files into dir (NULL: out/<name>), claimed as an
+ * "optimize" folder: allocation.csv, trace.csv and optimize.json, or
+ * selection.csv and optimize.json. 0, BS_E_INTERRUPTED (nothing
+ * written), or a failure with err filled.
+ */
+BS_API int bs_optimize_run(bs_optimize *o, const char *dir,
+			   const struct bs_optimize_opts *opts,
+			   struct bs_optimize_outcome *out,
+			   struct bs_error *err);
+BS_API void bs_optimize_free(bs_optimize *o);
+
 #ifdef __cplusplus
 }
 #endif

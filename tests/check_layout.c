@@ -257,7 +257,7 @@ END_TEST
 START_TEST(test_man_page_covers_the_help)
 {
 	static const char *const cmds[] = {
-		"run", "check", "sweep", "merge", "compare", "show", "keys", "limits",
+		"run", "check", "sweep", "merge", "compare", "optimize", "show", "keys", "limits",
 		"schema", "import gbfs", "import trips", "calibrate status",
 		"calibrate trips", "report", "plotdata"};
 	char *man = tu_slurp("docs/bssim.1", NULL);

@@ -81,6 +81,22 @@ class SweepOutcome_(ctypes.Structure):
         ("complete", ctypes.c_int), ("wall_s", ctypes.c_double)]
 
 
+class OptimizeOpts_(ctypes.Structure):
+    _fields_ = [("size", c_size), ("jobs", ctypes.c_uint),
+                ("force", ctypes.c_int),
+                ("monitor", ctypes.POINTER(Monitor_))]
+
+
+class OptimizeOutcome_(ctypes.Structure):
+    _fields_ = [("select", ctypes.c_int), ("improved", ctypes.c_int),
+                ("moves", ctypes.c_uint32), ("evaluations", ctypes.c_uint32)] + [
+        (f, ctypes.c_double) for f in ("before", "after", "gain", "gain_lo",
+                                       "gain_hi")] + [
+        ("winner", c_size), ("capped", ctypes.c_int),
+        ("pcs", ctypes.c_double), ("replications", c_u64),
+        ("wall_s", ctypes.c_double), ("text", ctypes.c_char * 4096)]
+
+
 class DataReport_(ctypes.Structure):
     _fields_ = [("stations", c_size), ("feed_stations", c_size),
                 ("outside", c_size), ("capacity_raised", c_size),
@@ -127,7 +143,9 @@ C_STRUCTS = {Error_: "bs_error", Warnings_: "bs_warnings", Set_: "bs_set",
              DataReport_: "bs_data_report",
              ImportGbfsOpts_: "bs_import_gbfs_opts",
              ImportTripsOpts_: "bs_import_trips_opts",
-             CalibrateOpts_: "bs_calibrate_opts"}
+             CalibrateOpts_: "bs_calibrate_opts",
+             OptimizeOpts_: "bs_optimize_opts",
+             OptimizeOutcome_: "bs_optimize_outcome"}
 
 P = ctypes.POINTER
 # name: (restype, argtypes). A `char *` the caller frees is c_p (kept as an
@@ -231,6 +249,14 @@ PROTOTYPES = {
     "bs_import_trips_opts_init": (None, [c_p]),  # the library's size: tests
     "bs_import_trips": (ctypes.c_int, [P(ImportTripsOpts_), P(DataReport_),
                                        P(Error_)]),
+    "bs_optimize_load": (c_p, [c_str, P(Error_)]),
+    "bs_optimize_name": (c_str, [c_p]),
+    "bs_optimize_is_select": (ctypes.c_int, [c_p]),
+    "bs_optimize_opts_init_size": (None, [c_p, c_size]),
+    "bs_optimize_opts_init": (None, [c_p]),  # the library's size: tests
+    "bs_optimize_run": (ctypes.c_int, [c_p, c_str, P(OptimizeOpts_),
+                                       P(OptimizeOutcome_), P(Error_)]),
+    "bs_optimize_free": (None, [c_p]),
     "bs_calibrate_opts_init_size": (None, [c_p, c_size]),
     "bs_calibrate_opts_init": (None, [c_p]),  # the library's size: tests
     "bs_calibrate": (ctypes.c_int, [P(CalibrateOpts_), P(DataReport_),
@@ -346,7 +372,8 @@ def opts_default(stem):
 OPTION_STRUCTS = {"run": RunOpts_, "sweep": SweepOpts_,
                   "import_gbfs": ImportGbfsOpts_,
                   "import_trips": ImportTripsOpts_,
-                  "calibrate": CalibrateOpts_}
+                  "calibrate": CalibrateOpts_,
+                  "optimize": OptimizeOpts_}
 
 
 def library_opts_size(stem):

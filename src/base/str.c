@@ -82,3 +82,12 @@ char *bs_name_of_file(const char *path, const char *fallback, char *buf,
 		bs_strlcpy(buf, fallback, sz);
 	return buf;
 }
+
+char *bs_path_beside(const char *file, const char *rel)
+{
+	const char *slash = strrchr(file, '/');
+
+	if (rel[0] == '/' || !slash)
+		return bs_strdup(rel);
+	return bs_path_join(file, (size_t)(slash - file), rel);
+}

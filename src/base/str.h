@@ -23,6 +23,11 @@ char *bs_strdup(const char *s);
  * NULL when out of memory. */
 char *bs_path_join(const char *dir, size_t dirlen, const char *name);
 
+/* rel resolved against the folder of file (rel itself when absolute or
+ * when file has no folder): a file named by another. New string, or
+ * NULL when out of memory. */
+char *bs_path_beside(const char *file, const char *rel);
+
 /*
  * Checked size arithmetic: returns 0 and stores a*b (a+b) in *out, or
  * BS_E_LIMIT when it would overflow size_t.

@@ -27,6 +27,7 @@ int bs_cmd_report(int argc, char **argv);
 int bs_cmd_sweep(int argc, char **argv);
 int bs_cmd_merge(int argc, char **argv);
 int bs_cmd_compare(int argc, char **argv);
+int bs_cmd_optimize(int argc, char **argv);
 
 /* When nonzero, bs_cli_error and bs_cli_usage print nothing (MPI ranks
  * other than 0, which see the same inputs). Set before any thread. */

@@ -25,6 +25,9 @@ static const char HELP[] =
 	"  bssim compare A.json B.json [options]\n"
 	"                              paired differences (common random numbers)\n"
 	"  bssim compare DIR_A DIR_B   the same, of two finished runs\n"
+	"  bssim optimize FILE [-o DIR] [--jobs N] [--select]\n"
+	"                              allocate a fleet over ports, or select the\n"
+	"                              best scenario (docs/optimize.md)\n"
 	"  bssim show DIR [DIR...] [--ward W]\n"
 	"                              metrics of runs side by side, or a sweep's\n"
 	"  bssim keys                  every scenario key, as a Markdown table\n"
@@ -58,11 +61,11 @@ static const struct {
 } CMDS[] = {
 	{"run", bs_cmd_run},         {"check", bs_cmd_check},
 	{"sweep", bs_cmd_sweep},     {"merge", bs_cmd_merge},
-	{"compare", bs_cmd_compare}, {"show", bs_cmd_show},
-	{"keys", bs_cmd_keys},       {"limits", bs_cmd_limits},
-	{"schema", bs_cmd_schema},   {"import", bs_cmd_import},
-	{"calibrate", bs_cmd_calibrate}, {"report", bs_cmd_report},
-	{"plotdata", bs_cmd_plotdata}};
+	{"compare", bs_cmd_compare}, {"optimize", bs_cmd_optimize},
+	{"show", bs_cmd_show},       {"keys", bs_cmd_keys},
+	{"limits", bs_cmd_limits},   {"schema", bs_cmd_schema},
+	{"import", bs_cmd_import},   {"calibrate", bs_cmd_calibrate},
+	{"report", bs_cmd_report},   {"plotdata", bs_cmd_plotdata}};
 enum { NCMDS = sizeof(CMDS) / sizeof(CMDS[0]) };
 
 static int unknown(const char *cmd)

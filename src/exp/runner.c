@@ -29,12 +29,12 @@ static void worker_free(void *ud, void *ws)
 	bs_sim_free(ws);
 }
 
-/* Task t is replication t + 1. */
+/* Task t is replication rep0 + t + 1, into results[t]. */
 static int run_rep(void *ud, void *ws, uint64_t t,
 		   const struct bs_pool_ctl *ctl, struct bs_error *err)
 {
 	struct run *R = ud;
-	uint32_t rep = (uint32_t)t + 1;
+	uint32_t rep = R->o->rep0 + (uint32_t)t + 1;
 	struct bs_run_hooks hooks;
 	struct bs_rep_result *res = bs_rep_result_alloc_rep(R->m, rep);
 	int rc;
@@ -69,7 +69,7 @@ static int run_rep(void *ud, void *ws, uint64_t t,
 		return rc;
 	}
 	pthread_mutex_lock(&R->mu);
-	R->results[rep - 1] = res;
+	R->results[t] = res;
 	pthread_mutex_unlock(&R->mu);
 	bs_test_point(BS_TP_REP_DONE);
 	return 0;

@@ -27,7 +27,7 @@
 
 struct bs_runner_opts {
 	unsigned jobs;       /* threads; 0 means 1 */
-	uint32_t nreps;      /* replications 1..nreps */
+	uint32_t nreps;      /* replications rep0 + 1 .. rep0 + nreps */
 	int paranoid;        /* full conservation checks (tests) */
 	atomic_int *stop;    /* may be NULL */
 	/* Progress: replications done, total, and the share of all work
@@ -40,6 +40,10 @@ struct bs_runner_opts {
 	int (*rep_begin)(void *ud, uint32_t rep, struct bs_run_hooks *hooks);
 	int (*rep_end)(void *ud, uint32_t rep, int rc);
 	void *rep_ud;
+	/* Replication numbers start after rep0 (0: from 1), and results[i]
+	 * holds replication rep0 + 1 + i: the optimiser's confirmation runs
+	 * take fresh replications, independent of those the search used. */
+	uint32_t rep0;
 };
 
 /*

@@ -75,15 +75,6 @@ fail:
 	return NULL;
 }
 
-static char *dir_join(const char *file, const char *rel)
-{
-	const char *slash = strrchr(file, '/');
-
-	if (rel[0] == '/' || !slash)
-		return bs_strdup(rel);
-	return bs_path_join(file, (size_t)(slash - file), rel);
-}
-
 /* A value as compact JSON text that reads back to the same value; a real
  * with the fewest digits that do (0.4, not 0.40000000000000002), since
  * the text is also what messages show. New string. */
@@ -116,16 +107,12 @@ static int serr(const struct bs_sweep *sw, struct bs_error *err,
 		const char *path, const char *fmt, ...)
 {
 	char msg[900];
-	long line = 0, col = 0;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (sw->text)
-		bs_json_locate(sw->text, sw->textlen, path, &line, &col);
-	bs_error_set(err, BS_E_INPUT, sw->file, line, col, path, "%s", msg);
-	return BS_E_INPUT;
+	return bs_json_error_at(err, sw->file, sw->text, sw->textlen, path, msg);
 }
 
 static int name_ok(const char *s)
@@ -487,7 +474,7 @@ struct bs_sweep *bs_sweep_load(const char *path, struct bs_error *err)
 	if (rc)
 		goto fail;
 
-	sw->base_file = dir_join(path, json_string_value(
+	sw->base_file = bs_path_beside(path, json_string_value(
 					       json_object_get(sw->doc, "base")));
 	if (!sw->base_file)
 		goto nomem;

@@ -276,3 +276,15 @@ json_t *bs_json_load_file(const char *path, size_t max, const char *what,
 			     "invalid JSON: %s; expected %s", je.text, what);
 	return NULL;
 }
+
+int bs_json_error_at(struct bs_error *err, const char *file,
+		     const char *text, size_t len, const char *path,
+		     const char *msg)
+{
+	long line = 0, col = 0;
+
+	if (text)
+		bs_json_locate(text, len, path, &line, &col);
+	bs_error_set(err, BS_E_INPUT, file, line, col, path, "%s", msg);
+	return BS_E_INPUT;
+}

@@ -28,6 +28,12 @@
 int bs_json_locate(const char *text, size_t len, const char *path,
 		   long *line, long *col);
 
+/* Fill err (BS_E_INPUT) with msg about the value at path of file, whose
+ * text (may be NULL: no position) locates it. Returns BS_E_INPUT. */
+int bs_json_error_at(struct bs_error *err, const char *file,
+		     const char *text, size_t len, const char *path,
+		     const char *msg);
+
 /*
  * jansson cannot always tell a failed allocation from bad text (its lexer
  * reports "invalid token" when a string cannot be stored). bs_json_setup

@@ -208,6 +208,8 @@ static const char *kind_holds(const char *k)
 		return "a sweep's results (bssim sweep or merge)";
 	if (!strcmp(k, BS_KIND_COMPARE))
 		return "a comparison's results (bssim compare -o)";
+	if (!strcmp(k, BS_KIND_OPTIMIZE))
+		return "an optimisation's results (bssim optimize)";
 	return "results of another kind";
 }
 
@@ -217,6 +219,8 @@ static const char *kind_folder(const char *k)
 		return "a run's folder";
 	if (!strcmp(k, BS_KIND_SWEEP))
 		return "a sweep's folder";
+	if (!strcmp(k, BS_KIND_OPTIMIZE))
+		return "an optimisation's folder";
 	return "a comparison's folder";
 }
 

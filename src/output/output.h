@@ -75,6 +75,7 @@ struct bs_run_info {
 #define BS_KIND_RUN "run"
 #define BS_KIND_SWEEP "sweep"
 #define BS_KIND_COMPARE "compare"
+#define BS_KIND_OPTIMIZE "optimize"
 
 /* Create dir (and parents). 0, BS_E_INPUT when dir exists and is not a
  * folder, or BS_E_IO with err filled. */
