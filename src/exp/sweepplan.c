@@ -82,6 +82,7 @@ struct planner {
 	struct checked **of;  /* [npoints] each point's world */
 	struct checked **bucket; /* [nbuckets] worlds checked, by key hash */
 	size_t nbuckets;      /* npoints rounded up to a power of two */
+	int ready;            /* the tables above and mu are set up */
 };
 
 /* The world checked with this key, or NULL. Lock held. O(1) expected. */
@@ -345,6 +346,54 @@ static int add_labels(const struct bs_sweep *sw, json_t **pts)
 	return 0;
 }
 
+/* The planner's tables for sw's points (mu is destroyed by the caller
+ * once the pool has run); 0, or -1 out of memory (then nothing to
+ * release). */
+static int planner_init(struct planner *P, struct bs_sweep *sw)
+{
+	memset(P, 0, sizeof(*P));
+	P->sw = sw;
+	P->pts = calloc(sw->npoints, sizeof(json_t *));
+	P->st_hash = calloc(sw->npoints, sizeof(uint64_t));
+	P->has_st = calloc(sw->npoints, 1);
+	P->names = calloc(sw->npoints, sizeof(json_t *));
+	for (P->nbuckets = 1; P->nbuckets < sw->npoints; P->nbuckets *= 2)
+		;
+	P->bucket = calloc(P->nbuckets, sizeof(*P->bucket));
+	P->of = calloc(sw->npoints, sizeof(*P->of));
+	if (P->pts && P->st_hash && P->has_st && P->names && P->bucket &&
+	    P->of && !pthread_mutex_init(&P->mu, NULL)) {
+		P->ready = 1;
+		return 0;
+	}
+	free(P->pts);
+	free(P->st_hash);
+	free(P->has_st);
+	free(P->names);
+	free(P->bucket);
+	free(P->of);
+	memset(P, 0, sizeof(*P));
+	return -1;
+}
+
+static void planner_release(struct planner *P)
+{
+	size_t p;
+
+	if (!P->ready)
+		return;
+	for (p = 0; p < P->sw->npoints; p++) {
+		json_decref(P->pts[p]);
+		json_decref(P->names[p]);
+	}
+	free(P->names);
+	free(P->pts);
+	free(P->st_hash);
+	free(P->has_st);
+	free(P->of);
+	checked_free_all(P);
+}
+
 int bs_sweep_plan(struct bs_sweep *sw, unsigned jobs, struct bs_error *err)
 {
 	json_t *points = json_array(), *keys = json_array(), *plan = NULL;
@@ -355,22 +404,8 @@ int bs_sweep_plan(struct bs_sweep *sw, unsigned jobs, struct bs_error *err)
 	int rc = BS_E_NOMEM;
 
 	memset(&P, 0, sizeof(P));
-	P.sw = sw;
-	P.pts = calloc(sw->npoints, sizeof(json_t *));
-	P.st_hash = calloc(sw->npoints, sizeof(uint64_t));
-	P.has_st = calloc(sw->npoints, 1);
-	P.names = calloc(sw->npoints, sizeof(json_t *));
-	for (P.nbuckets = 1; P.nbuckets < sw->npoints; P.nbuckets *= 2)
-		;
-	P.bucket = calloc(P.nbuckets, sizeof(*P.bucket));
-	P.of = calloc(sw->npoints, sizeof(*P.of));
-	if (!points || !keys || !P.pts || !P.st_hash || !P.has_st || !P.names ||
-	    !P.bucket || !P.of ||
-	    pthread_mutex_init(&P.mu, NULL)) {
-		free(P.pts);
-		P.pts = NULL;
+	if (!points || !keys || planner_init(&P, sw))
 		goto out;
-	}
 	memset(&po, 0, sizeof(po));
 	po.jobs = jobs;
 	po.ntasks = sw->npoints;
@@ -452,18 +487,7 @@ out:
 	if (rc == BS_E_NOMEM && err && err->code != BS_E_NOMEM)
 		bs_error_set(err, BS_E_NOMEM, sw->file, 0, 0, NULL,
 			     "out of memory planning the sweep");
-	if (P.pts)
-		for (p = 0; p < sw->npoints; p++)
-			json_decref(P.pts[p]);
-	if (P.names)
-		for (p = 0; p < sw->npoints; p++)
-			json_decref(P.names[p]);
-	free(P.names);
-	free(P.pts);
-	free(P.st_hash);
-	free(P.has_st);
-	free(P.of);
-	checked_free_all(&P);
+	planner_release(&P);
 	json_decref(points);
 	json_decref(keys);
 	json_decref(plan);
