@@ -74,14 +74,15 @@ echo "sweep --jobs 1: ${j1}s  --jobs 2: ${j2}s  speed-up ${speedup}x (bench/swee
 
 # The 10,000-task sweep of the Tokyo day (bench/sweep_10k.json: 1,000
 # points on 10 worlds, 10 replications each), once with --jobs 1 and once
-# with --jobs 2 (minutes each; SWEEP10K=0 skips it): tasks per second, and
+# with --jobs 2 (minutes each; SWEEP10K=0 skips it, SWEEP10K_FILE=F runs
+# another sweep file in its place): tasks per second, and
 # the setup's share of the wall time: checking every point before the
 # first task (sweep.json's run.setup_s) plus building worlds while tasks
 # run (run.world_build_s, summed over the threads, divided by them).
 if [ "${SWEEP10K:-1}" != 0 ]; then
 	for j in 1 2; do
 		s=$(date +%s.%N)
-		"$B/bssim" sweep bench/sweep_10k.json -o "$TMP/k$j" -q --jobs "$j"
+		"$B/bssim" sweep "${SWEEP10K_FILE:-bench/sweep_10k.json}" -o "$TMP/k$j" -q --jobs "$j"
 		e=$(date +%s.%N)
 		python3 - "$TMP/k$j/sweep.json" "$s" "$e" "$j" >>"$OUT" <<'PY'
 import json, sys
@@ -89,8 +90,10 @@ run = json.load(open(sys.argv[1]))["run"]
 wall = float(sys.argv[3]) - float(sys.argv[2])
 jobs = int(sys.argv[4])
 setup = run["setup_s"] + run["world_build_s"] / jobs
-print("sweep-10k-jobs%d,464,,1,10000,%.3f,%.3f,,,,%.1f,,%d,%.4f"
-      % (jobs, setup, wall, 10000 / wall, run["world_builds"], setup / wall))
+doc = json.load(open(sys.argv[1]))
+tasks = doc["points_total"] * doc["replications"]
+print("sweep-10k-jobs%d,464,,1,%d,%.3f,%.3f,,,,%.1f,,%d,%.4f"
+      % (jobs, tasks, setup, wall, tasks / wall, run["world_builds"], setup / wall))
 PY
 		tail -n 1 "$OUT" | awk -F, '{printf "%-26s %8.1f tasks/s  %7.1f s  setup %.2f s (%.1f %%), %d worlds built\n", $1, $11, $7, $6, 100 * $14, $13}'
 	done
