@@ -273,7 +273,7 @@ START_TEST(test_kn_pcs)
 	struct bs_kn_result r;
 	struct bs_error err;
 	unsigned M = 300, correct = 0, m;
-	double alpha = 0.05, p;
+	double alpha = 0.05, p, lo, hi;
 	uint64_t reps = 0;
 
 	for (m = 0; m < M; m++) {
@@ -287,8 +287,11 @@ START_TEST(test_kn_pcs)
 	}
 	/* P(X <= correct) for X ~ Binomial(M, 1 - alpha) */
 	p = gsl_cdf_binomial_P(correct, 1.0 - alpha, M);
-	fprintf(stderr, "KN: %u of %u correct selections (%.3f; 1 - alpha = %.2f), P(X <= %u) = %.3g, %.1f replications per selection\n",
-		correct, M, (double)correct / M, 1.0 - alpha, correct, p,
+	/* the PCS's 95% Clopper-Pearson interval, for the record */
+	lo = correct ? gsl_cdf_beta_Pinv(0.025, correct, M - correct + 1) : 0.0;
+	hi = correct < M ? gsl_cdf_beta_Pinv(0.975, correct + 1, M - correct) : 1.0;
+	fprintf(stderr, "KN: %u of %u correct selections (%.3f, 95%% interval %.3f .. %.3f; 1 - alpha = %.2f), P(X <= %u) = %.3g, %.1f replications per selection\n",
+		correct, M, (double)correct / M, lo, hi, 1.0 - alpha, correct, p,
 		(double)reps / M);
 	ck_assert_msg(p >= 0.001, "%u of %u correct: below 1 - alpha", correct, M);
 }
