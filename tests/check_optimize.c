@@ -234,6 +234,63 @@ START_TEST(test_homogeneous_mean_field)
 }
 END_TEST
 
+/* Budgets hold: a named ward keeps exactly its bikes, the rest keeps the
+ * others', every port stays within 0..capacity; at_most never exceeds. */
+START_TEST(test_budgets_hold)
+{
+	static const char *const files[] = {"wopt.json", "mopt.json"};
+	struct bs_error err;
+	int f;
+
+	free(tu_write(dir, "two.json",
+		      "{\"bssim\": 1, \"name\": \"two\", \"seed\": 5, \"replications\": 6,"
+		      " \"horizon\": {\"days\": 2, \"warmup_days\": 0},"
+		      " \"network\": {\"synthetic\": {\"stations\": 12, \"capacity\": 6, \"wards\": 2}},"
+		      " \"fleet\": {\"bikes\": 40},"
+		      " \"demand\": {\"model\": \"uniform\", \"rate_per_station_per_hour\": 3},"
+		      " \"trip\": {\"duration\": {\"dist\": \"exponential\", \"mean_min\": 20}},"
+		      " \"behaviour\": {\"walk_radius_m\": 0, \"on_full\": \"random\"},"
+		      " \"agreement\": {\"type\": \"isolated\"}, \"rebalancing\": {\"policy\": \"none\"},"
+		      " \"output\": {\"timeseries_step_min\": 60}}"));
+	/* W1 gets 8 bikes of 30 (the scenario had 20 there): W2 the other 22 */
+	free(tu_write(dir, "wopt.json",
+		      "{\"bssim_optimize\": 1, \"base\": \"two.json\","
+		      " \"objective\": {\"maximize\": \"reach_level\"},"
+		      " \"budget\": {\"bikes\": 30, \"wards\": {\"W1\": 8}},"
+		      " \"search\": {\"block\": 2, \"max_evaluations\": 40, \"final_replications\": 0}}"));
+	free(tu_write(dir, "mopt.json",
+		      "{\"bssim_optimize\": 1, \"base\": \"two.json\","
+		      " \"objective\": {\"minimize\": \"lost_no_bike\"},"
+		      " \"budget\": {\"bikes\": 50, \"mode\": \"at_most\"},"
+		      " \"search\": {\"block\": 4, \"max_evaluations\": 40, \"final_replications\": 0}}"));
+	for (f = 0; f < 2; f++) {
+		struct bs_optimize *o = load(files[f]);
+		const struct bs_network *net = o->sc->world->net;
+		struct bs_opt_search s;
+		uint64_t w[2] = {0, 0};
+		size_t i;
+
+		ck_assert_int_eq(bs__opt_search(o, 2, &s, &err), 0);
+		for (i = 0; i < net->n; i++) {
+			ck_assert_uint_le(s.alloc[i], net->cap[i]);
+			w[net->ward[i]] += s.alloc[i];
+		}
+		if (f == 0) {
+			ck_assert_uint_eq(w[0], 8);
+			ck_assert_uint_eq(w[1], 22);
+			ck_assert_uint_eq(s.fleet_before, 30);
+		} else {
+			/* fewer bikes lose more riders: it adds, within 50 */
+			ck_assert_uint_le(w[0] + w[1], 50);
+			ck_assert_uint_gt(w[0] + w[1], 40);
+		}
+		ck_assert_uint_eq(s.fleet_after, w[0] + w[1]);
+		bs__opt_search_release(&s);
+		bs__optimize_free(o);
+	}
+}
+END_TEST
+
 /* ---- 4. KN --------------------------------------------------------------------- */
 
 struct normal_sys {
@@ -273,7 +330,7 @@ START_TEST(test_kn_pcs)
 	struct bs_kn_result r;
 	struct bs_error err;
 	unsigned M = 300, correct = 0, m;
-	double alpha = 0.05, p;
+	double alpha = 0.05, p, lo, hi;
 	uint64_t reps = 0;
 
 	for (m = 0; m < M; m++) {
@@ -287,8 +344,11 @@ START_TEST(test_kn_pcs)
 	}
 	/* P(X <= correct) for X ~ Binomial(M, 1 - alpha) */
 	p = gsl_cdf_binomial_P(correct, 1.0 - alpha, M);
-	fprintf(stderr, "KN: %u of %u correct selections (%.3f; 1 - alpha = %.2f), P(X <= %u) = %.3g, %.1f replications per selection\n",
-		correct, M, (double)correct / M, 1.0 - alpha, correct, p,
+	/* the PCS's 95% Clopper-Pearson interval, for the record */
+	lo = correct ? gsl_cdf_beta_Pinv(0.025, correct, M - correct + 1) : 0.0;
+	hi = correct < M ? gsl_cdf_beta_Pinv(0.975, correct + 1, M - correct) : 1.0;
+	fprintf(stderr, "KN: %u of %u correct selections (%.3f, 95%% interval %.3f .. %.3f; 1 - alpha = %.2f), P(X <= %u) = %.3g, %.1f replications per selection\n",
+		correct, M, (double)correct / M, lo, hi, 1.0 - alpha, correct, p,
 		(double)reps / M);
 	ck_assert_msg(p >= 0.001, "%u of %u correct: below 1 - alpha", correct, M);
 }
@@ -415,6 +475,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_bd_convex);
 	tcase_add_test(tc, test_one_port_ctmc);
 	tcase_add_test(tc, test_homogeneous_mean_field);
+	tcase_add_test(tc, test_budgets_hold);
 	tcase_add_test(tc, test_kn_pcs);
 	tcase_add_test(tc, test_kn_batch_and_clear_winner);
 	tcase_add_test(tc, test_cannot_improve_cli);

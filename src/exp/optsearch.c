@@ -421,6 +421,27 @@ static int disjoint(const struct move *mv, size_t k)
 	return 1;
 }
 
+/* Do the moves, made together, keep within the budgets? Each alone does
+ * (rank_moves); together the bikes they add from the unused budget of
+ * an at_most search must fit too, in all and in each group. O(k W). */
+static int fits(const struct search *S, const struct move *mv, size_t k,
+		uint32_t b)
+{
+	uint64_t add = 0;
+	size_t j, g;
+
+	for (g = 0; g <= S->W; g++) {
+		uint64_t in = 0;
+		for (j = 0; j < k; j++)
+			if (mv[j].from == UINT32_MAX && S->grp[mv[j].to] == g)
+				in += b;
+		if (S->gsum[g] + in > S->gcap[g])
+			return 0;
+		add += in;
+	}
+	return S->total + add <= S->o->budget;
+}
+
 /* One round at block b: first the candidates together (when they share
  * no port and the proxy predicts a gain for each), then each alone. 1
  * when a move was accepted, 0 when none was, 2 when none was possible,
@@ -436,7 +457,7 @@ static int round_at(struct search *S, struct bs_opt_search *out, uint32_t b,
 	int got;
 
 	out->best_rejected = -1;
-	if (k > 1 && disjoint(mv, k) && mv[k - 1].score > 0.0 &&
+	if (k > 1 && disjoint(mv, k) && fits(S, mv, k, b) && mv[k - 1].score > 0.0 &&
 	    out->evaluations < o->max_evals) {
 		if ((got = try_moves(S, out, mv, k, b, &st, err)))
 			return got;
