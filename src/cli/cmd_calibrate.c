@@ -17,6 +17,8 @@ static const char CALIBRATE_HELP[] =
 	"                              [--stations-out F]\n"
 	"       bssim calibrate trips LOG.csv --stations F -o rates.csv\n"
 	"                             [--od F] [--profile F] [--days N]\n"
+	"       bssim calibrate od SCENARIO.json -o fit.json ... (see\n"
+	"                             bssim calibrate od --help)\n"
 	"\n"
 	"Write a `rates` demand table (station_id,hour,departures_per_hour,\n"
 	"arrivals_per_hour: 24 rows per station, per day) for the scenario key\n"
@@ -142,9 +144,11 @@ int bs_cmd_calibrate(int argc, char **argv)
 		return argc < 2 ? BS_EXIT_USAGE : 0;
 	}
 	what = argv[1];
+	if (!strcmp(what, "od"))
+		return bs_cmd_calibrate_od(argc - 1, argv + 1);
 	if (strcmp(what, "status") && strcmp(what, "trips"))
 		return bs_cli_usage("calibrate",
-				    "unknown source '%s'; expected status or trips",
+				    "unknown source '%s'; expected status, trips or od",
 				    what);
 	is_status = !strcmp(what, "status");
 	argc--;

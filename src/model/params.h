@@ -154,6 +154,11 @@ struct bs_params {
 	int xlsx;            /* write results.xlsx */
 	int csv_bom;         /* the run's CSVs start with a UTF-8 BOM */
 	int language;        /* output.language: enum bs_language */
+
+	/* round trips (demand.round_trip_share): the share of requests
+	 * that return to their own port, and their mean ride minutes */
+	double round_trip_share;
+	double round_trip_min;
 };
 
 #endif
