@@ -637,6 +637,10 @@ struct bs_data_report {
 	double truck_pickups, truck_dropoffs; /* calibrate status: per day */
 	size_t imputed;         /* calibrate status: station-hours imputed */
 	struct bs_warnings warnings; /* rows skipped safely */
+	/* calibrate trips: rides that end at their start (round trips),
+	 * and the median of their ride minutes */
+	uint64_t round_trips;
+	double round_trip_min;
 };
 
 struct bs_import_gbfs_opts {

@@ -90,7 +90,8 @@ class DataReport_(ctypes.Structure):
                 ("arrivals", ctypes.c_double),
                 ("truck_pickups", ctypes.c_double),
                 ("truck_dropoffs", ctypes.c_double), ("imputed", c_size),
-                ("warnings", Warnings_)]
+                ("warnings", Warnings_), ("round_trips", c_u64),
+                ("round_trip_min", ctypes.c_double)]
 
 
 class ImportGbfsOpts_(ctypes.Structure):

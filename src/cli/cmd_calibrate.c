@@ -92,8 +92,15 @@ static int calibrate(struct bs_calibrate_opts *co, int is_status, int quiet)
 			       co->truck_jump, rep.truck_pickups, rep.truck_dropoffs,
 			       rep.imputed);
 		else
-			printf("  %.0f rides over %g days; %zu origin-destination pairs\n",
-			       (double)rep.rows, rep.days, rep.od_pairs);
+			printf("  %.0f rides over %g days; %zu origin-destination pairs\n"
+			       "  round trips (back to the start port): %.0f, %.2f %% of rides, median ride %.1f min\n"
+			       "  snippet: { \"demand\": { \"round_trip_share\": %.4f, \"round_trip_min\": %.1f } }\n",
+			       (double)rep.rows, rep.days, rep.od_pairs,
+			       (double)rep.round_trips,
+			       rep.rows ? 100.0 * (double)rep.round_trips / (double)rep.rows : 0.0,
+			       rep.round_trip_min,
+			       rep.rows ? (double)rep.round_trips / (double)rep.rows : 0.0,
+			       rep.round_trip_min);
 		printf("  warnings: %ld\n", rep.warnings.count);
 	}
 	return rc;
