@@ -180,6 +180,7 @@ struct fit {
 	int evals, converged;
 	double *wf;           /* [W*W] fitted factors, or NULL */
 	int passes, ipf_ok;
+	int rounds;           /* decay and factors fitted in turn this often */
 	double ipf_diff;      /* largest |model - evidence| row share */
 	struct bs_error *err;
 	int rc;               /* the first evaluation's error */
@@ -307,10 +308,12 @@ static int fit_factors(struct fit *f, const double *ev, int max_iter,
 	size_t a, b, W = f->m.net->nwards;
 	int rc;
 
-	if (!(f->wf = malloc(W * W * sizeof(double))))
-		return BS_E_NOMEM;
-	for (a = 0; a < W * W; a++)
-		f->wf[a] = 1.0;
+	if (!f->wf) {
+		if (!(f->wf = malloc(W * W * sizeof(double))))
+			return BS_E_NOMEM;
+		for (a = 0; a < W * W; a++)
+			f->wf[a] = 1.0;
+	}
 	if ((rc = bs_od_evaluate(&f->m, f->decay, f->wf, &f->e, f->err)))
 		return rc;
 	for (f->passes = 0;; f->passes++) {
@@ -419,8 +422,9 @@ static json_t *fit_json(const struct od_out *x)
 			"evaluations", f->evals, "converged", f->converged));
 	if (f->wf) {
 		json_object_set_new(doc, "ward_factors", ward_matrix(x->net, f->wf, 0));
-		json_object_set_new(doc, "ipf", json_pack("{s:i,s:f,s:f,s:b}",
-			"passes", f->passes, "max_share_diff", f->ipf_diff,
+		json_object_set_new(doc, "ipf", json_pack("{s:i,s:i,s:f,s:f,s:b}",
+			"passes", f->passes, "rounds", f->rounds,
+			"max_share_diff", f->ipf_diff,
 			"tolerance", x->o->tol, "converged", f->ipf_ok));
 	}
 	json_object_set_new(doc, "model", json_pack("{s:f,s:f,s:f,s:f,s:f,s:i,s:o,s:o}",
@@ -560,13 +564,29 @@ static int fit_all(struct fit *f, const struct evid *ev,
 {
 	int rc;
 
-	if (f->target >= 0)
+	int round;
+
+	if (f->target < 0) {
+		f->decay = o->decay_m;
+		rc = bs_od_evaluate(&f->m, f->decay, NULL, &f->e, f->err);
+		if (!rc && o->factors)
+			rc = fit_factors(f, ev->od, o->max_iter, o->tol);
+		return rc;
+	}
+	/* Both: the decay with the factors so far, the factors at that
+	 * decay, until the decay settles (coordinate descent; each step
+	 * meets its own target, so a fixed point meets both). */
+	for (round = 0, rc = 0; round < 30 && !rc; round++) {
+		double before = f->decay;
 		rc = fit_decay(f, o->decay_min_m, o->decay_max_m);
-	else
-		rc = bs_od_evaluate(&f->m, f->decay = o->decay_m, NULL, &f->e,
-				    f->err);
-	if (!rc && o->factors)
-		rc = fit_factors(f, ev->od, o->max_iter, o->tol);
+		if (!rc && o->factors)
+			rc = fit_factors(f, ev->od, o->max_iter, o->tol);
+		f->rounds = round + 1;
+		if (!o->factors || fabs(f->decay - before) <= 1e-5 * f->decay)
+			break;
+	}
+	if (!rc && o->factors && f->rounds == 30)
+		f->ipf_ok = 0; /* the two never settled together */
 	if (!rc && f->target >= 0)
 		f->got = metric(&f->e, f->target);
 	return rc;
