@@ -89,7 +89,7 @@ START_TEST(test_help_and_version)
 			"run", "check", "sweep", "merge", "compare", "show", "keys",
 			"limits", "schema",
 			"import", "import gbfs", "import trips", "calibrate",
-			"calibrate status", "calibrate trips", "report",
+			"calibrate status", "calibrate trips", "calibrate od", "report",
 			"plotdata"};
 		char line[128];
 		size_t i;
@@ -725,6 +725,56 @@ START_TEST(test_corpus_is_large)
 }
 END_TEST
 
+
+static void exists_in(const char *d, const char *name)
+{
+	char *p = file_in(d, name);
+
+	ck_assert_msg(tu_exists(p), "%s", p);
+	free(p);
+}
+
+/* calibrate od end to end: a target met exits 0 and writes fit.json and
+ * the factors; a target out of reach exits 1 with the fit written and a
+ * warning. calibrate trips reports the Jersey City log's round trips
+ * (422 of 19,676 rides, data/SOURCES.md). */
+START_TEST(test_calibrate_od_cli)
+{
+	char *out = NULL, *err = NULL, args[8192];
+	char *sc = tu_write(dir, "g.json",
+		"{\"bssim\": 1, \"network\": {\"synthetic\": {\"stations\": 36, \"capacity\": 10, \"wards\": 3}},"
+		" \"fleet\": {\"fill\": 0.5}, \"demand\": {\"model\": \"gravity\", \"trips_per_day\": 900}}");
+	char *od = tu_write(dir, "od.csv",
+		"from,to,trips\nW1,W1,50\nW1,W2,40\nW1,W3,10\nW2,W1,30\nW2,W2,40\nW2,W3,30\n"
+		"W3,W1,10\nW3,W2,40\nW3,W3,50\n");
+
+	snprintf(args, sizeof(args), "calibrate od %s --od %s --factors -o %s/fit.json --factors-out %s/f.csv",
+		 sc, od, dir, dir);
+	ck_assert_int_eq(run(args, &out, &err), 0);
+	ck_assert_ptr_nonnull(strstr(out, "decay_m "));
+	ck_assert_ptr_nonnull(strstr(out, "\"ward_factors\""));
+	exists_in(dir, "fit.json");
+	exists_in(dir, "f.csv");
+	free(out);
+	free(err);
+	snprintf(args, sizeof(args), "calibrate od %s --cross-share 0.999 -o %s/fit2.json", sc, dir);
+	ck_assert_int_eq(run(args, &out, &err), 1);
+	ck_assert_ptr_nonnull(strstr(err, "did not meet its target"));
+	exists_in(dir, "fit2.json");
+	free(out);
+	free(err);
+	snprintf(args, sizeof(args), "calibrate trips %s --stations %s -o %s/r.csv",
+		 tu_abspath("data/raw/JC-201901-citibike-tripdata.csv"),
+		 tu_abspath("data/jc_201901_stations.csv"), dir);
+	ck_assert_int_eq(run(args, &out, &err), 0);
+	ck_assert_ptr_nonnull(strstr(out, "round trips (back to the start port): 422, 2.14 % of rides"));
+	free(out);
+	free(err);
+	free(sc);
+	free(od);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("cli");
@@ -746,6 +796,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_keys_doc_current);
 	tcase_add_test(tc, test_limits_doc_current);
 	tcase_add_test(tc, test_output_folder_policy);
+	tcase_add_test(tc, test_calibrate_od_cli);
 	suite_add_tcase(s, tc);
 	load_cases();
 	tcase_add_checked_fixture(tb, setup, teardown);

@@ -181,6 +181,7 @@ struct fit {
 	double *wf;           /* [W*W] fitted factors, or NULL */
 	int passes, ipf_ok;
 	int rounds;           /* decay and factors fitted in turn this often */
+	int from_table;       /* the decay's target is the ward table's share */
 	double ipf_diff;      /* largest |model - evidence| row share */
 	struct bs_error *err;
 	int rc;               /* the first evaluation's error */
@@ -530,7 +531,7 @@ static int choose_target(const struct bs_calibrate_od_opts *o,
 	if (ev->rides > 0.0)
 		return *want = ev->mean_m, T_LENGTH;
 	if (ev->od)
-		return *want = ev->cross, T_CROSS;
+		return *want = ev->cross, T_CROSS; /* fit.from_table */
 	bs_error_set(err, BS_E_INPUT, NULL, 0, 0, "--cross-share",
 		     "nothing to fit; expected evidence (--od, --trips) or a target (--cross-share, --mean-length, --mean-duration)");
 	return -2;
@@ -575,14 +576,19 @@ static int fit_all(struct fit *f, const struct evid *ev,
 	}
 	/* Both: the decay with the factors so far, the factors at that
 	 * decay, until the decay settles (coordinate descent; each step
-	 * meets its own target, so a fixed point meets both). */
+	 * meets its own target, so a fixed point meets both). When the
+	 * decay's target is the table's own cross-ward share, the factors
+	 * alone can meet both at any decay: the decay is then the one that
+	 * meets the table's share with factors 1, once, and the factors fit
+	 * the rest. */
 	for (round = 0, rc = 0; round < 30 && !rc; round++) {
 		double before = f->decay;
 		rc = fit_decay(f, o->decay_min_m, o->decay_max_m);
 		if (!rc && o->factors)
 			rc = fit_factors(f, ev->od, o->max_iter, o->tol);
 		f->rounds = round + 1;
-		if (!o->factors || fabs(f->decay - before) <= 1e-5 * f->decay)
+		if (!o->factors || f->from_table ||
+		    fabs(f->decay - before) <= 1e-5 * f->decay)
 			break;
 	}
 	if (!rc && o->factors && f->rounds == 30)
@@ -633,6 +639,7 @@ int bs_calibrate_od(const struct bs_calibrate_od_opts *o,
 		rc = BS_E_INPUT;
 		goto out;
 	}
+	f.from_table = f.target == T_CROSS && r_.cross_share < 0.0;
 	if ((rc = model_ok(sc, &f, &r_, err)) ||
 	    (rc = bs_demand_tables_load(sc, w->net, &w->warn, &tab, err)))
 		goto out;

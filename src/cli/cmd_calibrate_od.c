@@ -46,6 +46,7 @@ static const char OD_HELP[] =
 	"  -o, --output F     the fit as JSON (values, residuals, model shares\n"
 	"                     by ward, a scenario snippet)\n"
 	"  -q, --quiet        print nothing but errors and warnings\n"
+	"  -h, --help         this help\n"
 	"\n"
 	"exit status: 0 fitted; 1 the target was not met (outside the decay\n"
 	"range, or IPF stopped at --max-iter: the fit is written, with its\n"

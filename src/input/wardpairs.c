@@ -106,12 +106,12 @@ static int wp_row(void *ud, const struct bs_csv_row *r, struct bs_error *err)
 		return rc;
 	col = L->cols[t->col];
 	s = r->f[L->ival];
-	if (bs_parse_double(s, &v) || !(L->lo_open ? v > L->lo : v >= L->lo) ||
-	    v > L->hi) {
+	rc = bs_parse_double(s, &v);
+	if (rc || !(L->lo_open ? v > L->lo : v >= L->lo) || v > L->hi) {
 		bs_error_row(err, L->file, r->row, col,
 			     "'%s' is %s; expected a number from %g%s to %g", s,
-			     *s ? "not a number in range" : "empty", L->lo,
-			     L->lo_open ? " (excluded)" : "", L->hi);
+			     !*s ? "empty" : rc ? "not a number" : "out of range",
+			     L->lo, L->lo_open ? " (excluded)" : "", L->hi);
 		return BS_E_INPUT;
 	}
 	k = (size_t)a * t->W + (size_t)b;
