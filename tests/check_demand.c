@@ -675,7 +675,7 @@ START_TEST(test_round_trips)
 	const double share = 0.2, rmin = 40.0;
 	char json[2048], *dir = tu_tmpdir();
 	struct tu_run R, R0;
-	double sh[TU_RUN_REPS], tm[TU_RUN_REPS], m, half;
+	double sh[TU_RUN_REPS], m, half;
 	size_t r, a, W;
 
 	rt_json(json, sizeof(json), ", \"round_trip_share\": 0.2, \"round_trip_min\": 40");
@@ -702,7 +702,6 @@ START_TEST(test_round_trips)
 	half = t999(sh, TU_RUN_REPS, &m);
 	ck_assert_msg(fabs(m - share) <= half, "round-trip share %g, expected %g +- %g",
 		      m, share, half);
-	(void)tm;
 	{
 		const struct bs_stat *st = bs_summary_stat(R.sum, W, BS_M_MEAN_TRIP_MIN);
 		double want = (1.0 - share) * 10.0 + share * rmin;

@@ -117,6 +117,23 @@ class CalibrateOpts_(ctypes.Structure):
         ("ops_policy", c_str), ("stations_out", c_str)]
 
 
+class CalibrateOdOpts_(ctypes.Structure):
+    _fields_ = [("size", c_size), ("scenario", c_str),
+                ("sets", ctypes.POINTER(Set_)), ("nset", c_size),
+                ("od", c_str), ("trips", c_str)] + [
+        (f, ctypes.c_double) for f in (
+            "cross_share", "mean_length_m", "mean_duration_min", "decay_m",
+            "decay_min_m", "decay_max_m")] + [
+        ("factors", ctypes.c_int), ("max_iter", ctypes.c_int),
+        ("tol", ctypes.c_double), ("output", c_str), ("factors_out", c_str),
+        ("monitor", ctypes.POINTER(Monitor_))]
+
+
+class OdReport_(ctypes.Structure):
+    _fields_ = [("decay_m", ctypes.c_double), ("converged", ctypes.c_int),
+                ("text", ctypes.c_char * 4096), ("warnings", Warnings_)]
+
+
 # Every struct above and its name in bssim.h: tests/python/test_bssim.py
 # (TestLayout) compiles bssim.h and checks each one's size and every
 # field's offset against these, so a field added to the header and not
@@ -128,7 +145,9 @@ C_STRUCTS = {Error_: "bs_error", Warnings_: "bs_warnings", Set_: "bs_set",
              DataReport_: "bs_data_report",
              ImportGbfsOpts_: "bs_import_gbfs_opts",
              ImportTripsOpts_: "bs_import_trips_opts",
-             CalibrateOpts_: "bs_calibrate_opts"}
+             CalibrateOpts_: "bs_calibrate_opts",
+             CalibrateOdOpts_: "bs_calibrate_od_opts",
+             OdReport_: "bs_od_report"}
 
 P = ctypes.POINTER
 # name: (restype, argtypes). A `char *` the caller frees is c_p (kept as an
@@ -233,6 +252,10 @@ PROTOTYPES = {
     "bs_calibrate_opts_init": (None, [c_p]),  # the library's size: tests
     "bs_calibrate": (ctypes.c_int, [P(CalibrateOpts_), P(DataReport_),
                                     P(Error_)]),
+    "bs_calibrate_od_opts_init_size": (None, [c_p, c_size]),
+    "bs_calibrate_od_opts_init": (None, [c_p]),  # the library's size: tests
+    "bs_calibrate_od": (ctypes.c_int, [P(CalibrateOdOpts_), P(OdReport_),
+                                       P(Error_)]),
 }
 
 
@@ -344,7 +367,8 @@ def opts_default(stem):
 OPTION_STRUCTS = {"run": RunOpts_, "sweep": SweepOpts_,
                   "import_gbfs": ImportGbfsOpts_,
                   "import_trips": ImportTripsOpts_,
-                  "calibrate": CalibrateOpts_}
+                  "calibrate": CalibrateOpts_,
+                  "calibrate_od": CalibrateOdOpts_}
 
 
 def library_opts_size(stem):

@@ -109,7 +109,6 @@ int bs_cmd_calibrate_od(int argc, char **argv)
 	struct bs_calibrate_od_opts o;
 	struct bs_set *sets = calloc((size_t)argc + 1, sizeof(*sets));
 	const char *file;
-	double v;
 	uint64_t n;
 	int ch, quiet = 0, rc = 0;
 
@@ -154,7 +153,6 @@ int bs_cmd_calibrate_od(int argc, char **argv)
 			rc = bs_cli_bad_option("calibrate", "calibrate", ch, argv);
 		}
 	}
-	(void)v;
 	if (!rc)
 		rc = bs_cli_one_operand("calibrate", argc, argv, "the scenario",
 					"a scenario file", &file);
