@@ -719,6 +719,61 @@ START_TEST(test_od_target_not_met)
 }
 END_TEST
 
+/* A trip log as evidence, counted by hand from trips_small.csv on three
+ * ports of three wards: 5 rides with both stations (the NULL one
+ * skipped), 4 of them to another ward, 1 round trip (3 -> 3); the mean
+ * great-circle length of the other 4 is (3 d(1,2) + d(1,3)) / 4; the
+ * mean ride (5 + 5 + 10 + 2 + 6 2/3) / 5 min. --factors refuses the
+ * log's empty pairs. */
+START_TEST(test_od_trip_log_evidence)
+{
+	struct bs_calibrate_od_opts o;
+	struct bs_od_report rep;
+	struct bs_error err;
+	struct bs_network *net;
+	char out[4096];
+	json_t *doc, *lg;
+	json_error_t je;
+	double d12, d13;
+
+	free(tu_write(dir, "st3.csv", "station_id,name,ward,lat,lon,capacity\n"
+				   "1,One,A,40.71,-74.03,7\n2,Two,B,40.72,-74.04,7\n"
+				   "3,Three,C,40.73,-74.02,7\n"));
+	free(tu_write(dir, "g3.json",
+		      "{\"bssim\": 1, \"network\": {\"stations\": \"st3.csv\"},"
+		      " \"fleet\": {\"fill\": 0.5}, \"demand\": {\"model\": \"gravity\", \"trips_per_day\": 100}}"));
+	net = bs_stations_load(tu_path(dir, "st3.csv"), 0.0, &err);
+	ck_assert_ptr_nonnull(net);
+	d12 = bs_network_dist(net, 0, 1);
+	d13 = bs_network_dist(net, 0, 2);
+	bs_network_free(net);
+	snprintf(out, sizeof(out), "%s/fit3.json", dir);
+	bs_calibrate_od_opts_init(&o);
+	o.scenario = tu_path(dir, "g3.json");
+	o.trips = tu_fixture("trips_small.csv");
+	o.decay_m = 1000.0;
+	o.output = out;
+	ck_assert_msg(bs_calibrate_od(&o, &rep, &err) == 0, "%s", err.text);
+	doc = json_load_file(out, 0, &je);
+	ck_assert_ptr_nonnull(doc);
+	lg = json_object_get(json_object_get(doc, "evidence"), "log");
+	ck_assert_double_eq(json_number_value(json_object_get(lg, "rides")), 5.0);
+	ck_assert_double_eq_tol(json_number_value(json_object_get(lg, "round_trip_share")), 0.2, 1e-12);
+	ck_assert_double_eq_tol(json_number_value(json_object_get(lg, "mean_length_m")),
+				(3.0 * d12 + d13) / 4.0, 1e-6);
+	ck_assert_double_eq_tol(json_number_value(json_object_get(lg, "mean_ride_min")),
+				(22.0 + 20.0 / 3.0) / 5.0, 1e-9);
+	ck_assert_double_eq_tol(jnum(doc, "evidence", "cross_share"), 0.8, 1e-12);
+	json_decref(doc);
+	remove(out);
+	o.factors = 1;
+	ck_assert_int_eq(bs_calibrate_od(&o, &rep, &err), BS_E_INPUT);
+	ck_assert_str_eq(err.key, "--factors");
+	ck_assert_ptr_nonnull(strstr(err.text, "no rides from A to A"));
+	ck_assert(!tu_exists(out));
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("calibrate");
@@ -747,6 +802,7 @@ static Suite *suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_od_recovers_decay_and_factors);
 	tcase_add_test(tc, test_od_target_not_met);
+	tcase_add_test(tc, test_od_trip_log_evidence);
 	suite_add_tcase(s, tc);
 	return s;
 }

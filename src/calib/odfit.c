@@ -169,6 +169,24 @@ static int log_load(const char *path, const struct bs_network *net,
 	return 0;
 }
 
+/* The IPF scales each factor by its pair's share: a pair without rides
+ * would get a factor of 0 (and its row divided by it). */
+static int cells_positive(const struct evid *ev, const struct bs_network *net,
+			  struct bs_error *err)
+{
+	size_t a, b, W = net->nwards;
+
+	for (a = 0; a < W; a++)
+		for (b = 0; b < W; b++)
+			if (!(ev->od[a * W + b] > 0.0)) {
+				bs_error_set(err, BS_E_INPUT, ev->src, 0, 0, "--factors",
+					     "no rides from %s to %s; expected rides on every pair of wards to fit ward factors",
+					     net->ward_names[a], net->ward_names[b]);
+				return BS_E_INPUT;
+			}
+	return 0;
+}
+
 /* ---- the fits ------------------------------------------------------------ */
 
 struct fit {
@@ -634,6 +652,8 @@ int bs_calibrate_od(const struct bs_calibrate_od_opts *o,
 	if ((r_.od && (rc = table_load(r_.od, w->net, r_.factors, &ev, err))) ||
 	    (!r_.od && r_.trips &&
 	     (rc = log_load(r_.trips, w->net, &ev, &w->warn, err))))
+		goto out;
+	if (r_.factors && (rc = cells_positive(&ev, w->net, err)))
 		goto out;
 	if ((f.target = choose_target(&r_, &ev, &f.want, err)) == -2) {
 		rc = BS_E_INPUT;

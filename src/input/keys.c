@@ -161,7 +161,7 @@ const struct bs_key bs_keys[] = {
 	 "the gravity model needs it"},
 	{"demand.decay_m", BS_KT_NUM, 0, 1e6, 1, "1500", NULL, "demand.model=gravity|rates",
 	 PD(decay_m),
-	 "distance-decay length of destination choice, metres", NULL},
+	 "distance-decay length of destination choice, metres (1500: an assumption; the shipped tokyo4_* scenarios set 1080, fitted by bssim calibrate od to docomo's published mean ride length, docs/validation.md section 10)", NULL},
 	{"demand.max_trip_m", BS_KT_NUM, 0, 1e7, 1, "10000", NULL, "demand.model=gravity|rates",
 	 PD(max_trip_m),
 	 "farthest destination considered, metres", NULL},
