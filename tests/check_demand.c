@@ -717,6 +717,41 @@ START_TEST(test_round_trips)
 }
 END_TEST
 
+/* Round-trip shares per port (the rates CSV's column): a port's own
+ * share where given, the network's (demand.round_trip_share) where NAN;
+ * every share 0 draws nothing (round_p NULL: byte-identical results). */
+START_TEST(test_round_trip_shares_per_port)
+{
+	struct bs_network *net = grid(4, 1);
+	struct bs_params p;
+	struct bs_demand_input in;
+	struct bs_demand *d;
+	struct bs_error err;
+	double col[4] = {0.5, NAN, 0.0, 1.0}, zero[4] = {0.0, 0.0, NAN, 0.0};
+
+	base_params(&p, BS_DEMAND_GRAVITY);
+	memset(&in, 0, sizeof(in));
+	in.round_share = col;
+	p.round_trip_share = 0.1;
+	d = bs_demand_new_from(net, &p, &in, &err);
+	ck_assert_ptr_nonnull(d);
+	ck_assert_ptr_nonnull(d->round_p);
+	ck_assert_double_eq(d->round_p[0], 0.5);
+	ck_assert_double_eq(d->round_p[1], 0.1);
+	ck_assert_double_eq(d->round_p[2], 0.0);
+	ck_assert_double_eq(d->round_p[3], 1.0);
+	ck_assert_double_eq(d->round_min, BS_ROUND_TRIP_MIN); /* key absent */
+	bs_demand_free(d);
+	in.round_share = zero;
+	p.round_trip_share = 0.0;
+	d = bs_demand_new_from(net, &p, &in, &err);
+	ck_assert_ptr_nonnull(d);
+	ck_assert_ptr_null(d->round_p);
+	bs_demand_free(d);
+	bs_network_free(net);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("demand");
@@ -737,6 +772,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_balanced_lists);
 	tcase_add_test(tc, test_ward_factors_fold);
 	tcase_add_test(tc, test_round_trips);
+	tcase_add_test(tc, test_round_trip_shares_per_port);
 	suite_add_tcase(s, tc);
 	return s;
 }

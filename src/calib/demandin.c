@@ -4,6 +4,7 @@
 #include "calib/demandin.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -65,11 +66,15 @@ static int rates_tables(const struct bs_scenario *sc,
 	t->dep = malloc(net->n * 24 * sizeof(double));
 	t->arr = malloc(net->n * 24 * sizeof(double));
 	t->attr = calloc(net->n, sizeof(double));
-	if (!t->dep || !t->arr || !t->attr)
+	t->round = malloc((net->n ? net->n : 1) * sizeof(double));
+	if (!t->dep || !t->arr || !t->attr || !t->round)
 		return BS_E_NOMEM;
-	if ((rc = bs_rates_load(sc->rates_path, net, t->dep, t->arr, &has_arr,
-				err)))
+	if ((rc = bs_rates_load_round(sc->rates_path, net, t->dep, t->arr,
+				      &has_arr, t->round, err)))
 		return rc;
+	for (i = 0; i < net->n; i++)
+		if (!isnan(t->round[i]))
+			t->in.round_share = t->round;
 	for (i = 0; i < net->n; i++)
 		for (h = 0; h < 24; h++)
 			t->attr[i] += t->arr[i * 24 + h];
@@ -145,6 +150,7 @@ void bs_demand_tables_release(struct bs_demand_tables *t)
 	free(t->odo);
 	free(t->odd);
 	free(t->odw);
+	free(t->round);
 	bs_trace_release(&t->tr);
 	bs_wardpairs_release(&t->wf);
 	memset(t, 0, sizeof(*t));

@@ -19,6 +19,7 @@
 struct bs_demand_tables {
 	struct bs_demand_input in; /* what bs_demand_new_from reads */
 	double *dep, *arr, *attr, *odw;
+	double *round; /* [n] the rates CSV's round_trip_share, NAN: none */
 	uint32_t *odo, *odd;
 	struct bs_trace tr;        /* trace: the log, with its warnings */
 	struct bs_wardpairs wf;    /* demand.ward_factors (m NULL: none) */

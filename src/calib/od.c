@@ -37,14 +37,11 @@ static double ride_mean(const struct bs_params *p, double c)
 
 /* The mean minutes of a round trip: round_trip_min x the variate, at
  * least min_min under the distance model (sim.c, round_minutes). */
-static double round_mean(const struct bs_params *p)
+static double round_mean(const struct bs_params *p, double minutes)
 {
-	struct bs_params q = *p;
-
 	if (p->dur == BS_DUR_EXPONENTIAL)
-		return p->round_trip_min;
-	q.detour = 1.0;
-	return ride_mean(&q, p->round_trip_min);
+		return minutes;
+	return ride_mean(p, minutes);
 }
 
 /* Origin s's expected requests in each hour of the run's first day into
@@ -79,7 +76,7 @@ static void add_origin(struct bs_od_model *m, const struct bs_demand *d,
 		}
 		if (r > 0.0) {
 			e->od[ws * W + ws] += q * r;
-			*mins += q * r * round_mean(p);
+			*mins += q * r * round_mean(p, d->round_min);
 		}
 	}
 }

@@ -635,6 +635,29 @@ static int build_gravity_od(struct bs_demand *d, const struct bs_network *net,
 	return rc;
 }
 
+/* Each port's round-trip share: the rates CSV's where it gives one, else
+ * demand.round_trip_share; none at all (every share 0) leaves round_p
+ * NULL, and then no round-trip stream is drawn. */
+static int round_trips(struct bs_demand *d, const struct bs_network *net,
+		       const struct bs_params *p, const struct bs_demand_input *in)
+{
+	const double *col = in ? in->round_share : NULL;
+	int any = 0;
+	size_t s;
+
+	for (s = 0; s < net->n && !any; s++)
+		any = (col && !isnan(col[s]) ? col[s] : p->round_trip_share) > 0.0;
+	if (!any)
+		return 0;
+	if (!(d->round_p = malloc(net->n * sizeof(double))))
+		return BS_E_NOMEM;
+	for (s = 0; s < net->n; s++)
+		d->round_p[s] = col && !isnan(col[s]) ? col[s] : p->round_trip_share;
+	d->round_min = p->round_trip_min > 0.0 ? p->round_trip_min
+					       : BS_ROUND_TRIP_MIN;
+	return 0;
+}
+
 /* A profile with one rate all week needs no inversion: the next arrival is
  * t + e / rate (exact; the general path would give the same time up to
  * rounding, at five times the cost). */
@@ -721,13 +744,9 @@ struct bs_demand *bs_demand_new_from(const struct bs_network *net,
 				      (double)net->total_docks;
 		rc = build_gravity_od(d, net, p, in, err);
 	}
-	if (!rc && p->round_trip_share > 0.0 && p->demand != BS_DEMAND_TRACE) {
-		d->round_p = malloc(net->n * sizeof(double));
-		if (!d->round_p)
-			goto nomem;
-		for (s = 0; s < net->n; s++)
-			d->round_p[s] = p->round_trip_share;
-	}
+	if (!rc && p->demand != BS_DEMAND_TRACE &&
+	    (rc = round_trips(d, net, p, in)) == BS_E_NOMEM)
+		goto nomem;
 	if (!rc)
 		rc = bs__demand_calendar(d, p);
 	bs__demand_mark_flat(d);

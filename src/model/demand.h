@@ -64,6 +64,11 @@
 
 #define BS_HOURS_PER_WEEK 168
 
+/* A round trip's mean minutes when the rates CSV gives round-trip shares
+ * and demand.round_trip_min is absent: its default (the Jersey City
+ * log's median, keys.c). */
+#define BS_ROUND_TRIP_MIN 17.7
+
 /* dest_hoff of an (origin, hour) without an hourly table */
 #define BS_DEMAND_NO_TABLE SIZE_MAX
 
@@ -137,6 +142,9 @@ struct bs_demand {
 	 * station's own RS_ROUND stream after its destination; NULL when
 	 * none, and then no stream is drawn (byte-identical results) */
 	double *round_p;
+	double round_min; /* a round trip's mean ride minutes (the key, or
+			   * BS_ROUND_TRIP_MIN when only the rates CSV
+			   * gives shares) */
 
 	/* trace: requests of station s are tr_t/tr_dest[tr_off[s] ..
 	 * tr_off[s+1]), by time (ties in log order); NULL otherwise */
@@ -162,6 +170,9 @@ struct bs_demand_input {
 			       * (from's row, to's column) multiplying the
 			       * gravity kernel, or NULL: none (the
 			       * demand.ward_factors CSV) */
+	const double *round_share; /* [n] a port's round-trip share (the
+				    * rates CSV's round_trip_share column;
+				    * NAN: demand.round_trip_share), or NULL */
 	size_t ntrace;      /* trace: requests, any order */
 	const double *tr_t; /* minutes from t = 0 */
 	const uint32_t *tr_o, *tr_d;

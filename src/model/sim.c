@@ -345,12 +345,13 @@ static int lost(struct bs_sim *S, uint32_t o, uint32_t d, double t,
 }
 
 /* Rent the bike at stack position pos of r and send it to target. */
-/* A round trip (demand.round_trip_share) rides round_trip_min x its
+/* A round trip (demand.round_trip_share) rides its mean minutes x its
  * variate (at least min_min under the distance model), not the
  * distance to its port: out and back again. */
-static double round_minutes(const struct bs_params *p, double variate)
+static double round_minutes(const struct bs_params *p, double minutes,
+			    double variate)
 {
-	double v = p->round_trip_min * variate;
+	double v = minutes * variate;
 
 	return p->dur != BS_DUR_EXPONENTIAL && v < p->min_min ? p->min_min : v;
 }
@@ -385,7 +386,9 @@ static int start_ride(struct bs_sim *S, uint32_t o, uint32_t r, uint32_t pos,
 	S->w_inuse[S->st[r].ward]++;
 	S->inuse_total++;
 	if (bs_engine_schedule(&S->eng,
-			       t + (round ? round_minutes(&S->m->p, variate)
+			       t + (round ? round_minutes(&S->m->p,
+							  S->m->dem->round_min,
+							  variate)
 					  : leg_minutes(S, r, target, variate)),
 			       EV_RETURN, b, target, 0))
 		return BS_E_NOMEM;
