@@ -660,6 +660,10 @@ struct bs_data_report {
 	double truck_pickups, truck_dropoffs; /* calibrate status: per day */
 	size_t imputed;         /* calibrate status: station-hours imputed */
 	struct bs_warnings warnings; /* rows skipped safely */
+	/* calibrate trips: rides that end at their start (round trips),
+	 * and the median of their ride minutes */
+	uint64_t round_trips;
+	double round_trip_min;
 };
 
 struct bs_import_gbfs_opts {
@@ -732,6 +736,51 @@ BS_API void bs_calibrate_opts_init(struct bs_calibrate_opts *o);
 /* A rates table (demand.rates) from a status series or a trip log. */
 BS_API int bs_calibrate(const struct bs_calibrate_opts *o,
 			struct bs_data_report *rep, struct bs_error *err);
+
+/*
+ * Destinations fitted to evidence (`bssim calibrate od`, docs/model.md,
+ * "Calibrating destinations"): the scenario's demand.decay_m, and with
+ * `factors` its demand.ward_factors, fitted to a cross-ward share, a mean
+ * ride length or time, a ward x ward OD table (from,to,trips|share) or a
+ * trip log, with the simulator's own destination model. Writes `output`
+ * (the fit as JSON) and, with factors, `factors_out` (the ward-factors
+ * CSV). Returns 0 when the fit was made (rep->converged says whether it
+ * met its target: 0 means the target lies outside the decay range or the
+ * factors stopped at max_iter, and rep->text says by how much), else a
+ * BS_E_* code with err filled (bad evidence: file, row and column named;
+ * nothing written).
+ */
+struct bs_calibrate_od_opts {
+	size_t size;
+	const char *scenario;        /* required */
+	const struct bs_set *sets;   /* --set overrides, nset of them */
+	size_t nset;
+	const char *od;              /* ward OD evidence CSV, or NULL */
+	const char *trips;           /* a trip log (the network's stations), or NULL */
+	double cross_share;          /* target share of rides ending in another ward; < 0: none */
+	double mean_length_m;        /* target mean great-circle metres of rides; < 0: none */
+	double mean_duration_min;    /* target mean ride minutes; < 0: none */
+	double decay_m;              /* > 0: keep this decay (fit factors only) */
+	double decay_min_m, decay_max_m; /* the search range (300, 20000) */
+	int factors;                 /* fit ward factors (needs od or trips) */
+	int max_iter;                /* IPF passes (50) */
+	double tol;                  /* largest share difference the IPF leaves (1e-4) */
+	const char *output;          /* fit.json; required */
+	const char *factors_out;     /* the ward factors CSV, or NULL */
+	const struct bs_monitor *monitor;
+};
+struct bs_od_report {
+	double decay_m;      /* the fitted (or kept) decay */
+	int converged;
+	char text[4096];     /* what was fitted, the residuals, the snippet */
+	struct bs_warnings warnings;
+};
+BS_API void bs_calibrate_od_opts_init_size(struct bs_calibrate_od_opts *o,
+					   size_t size);
+BS_API void bs_calibrate_od_opts_init(struct bs_calibrate_od_opts *o);
+#define bs_calibrate_od_opts_init(o) bs_calibrate_od_opts_init_size((o), sizeof(*(o)))
+BS_API int bs_calibrate_od(const struct bs_calibrate_od_opts *o,
+			   struct bs_od_report *rep, struct bs_error *err);
 
 /* ---- plots and the report ---------------------------------------------- */
 

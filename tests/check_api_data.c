@@ -251,9 +251,15 @@ START_TEST(test_calibrate_trips)
 	same_file(at("api_prof.csv"), at("cli_prof.csv"));
 	snprintf(want, sizeof(want),
 		 "%s: %zu stations x 24 hours; per day %.0f departures, %.0f arrivals\n"
-		 "  %.0f rides over %g days; %zu origin-destination pairs\n  warnings: %ld\n",
+		 "  %.0f rides over %g days; %zu origin-destination pairs\n"
+		 "  round trips (back to the start port): %.0f, %.2f %% of rides, median ride %.1f min\n"
+		 "  snippet: { \"demand\": { \"round_trip_share\": %.4f, \"round_trip_min\": %.1f } }\n"
+		 "  warnings: %ld\n",
 		 at("cli_rates.csv"), rep.stations, rep.departures, rep.arrivals,
-		 (double)rep.rows, rep.days, rep.od_pairs, rep.warnings.count);
+		 (double)rep.rows, rep.days, rep.od_pairs, (double)rep.round_trips,
+		 100.0 * (double)rep.round_trips / (double)rep.rows, rep.round_trip_min,
+		 (double)rep.round_trips / (double)rep.rows, rep.round_trip_min,
+		 rep.warnings.count);
 	same_output(out, msg, want, &rep.warnings);
 	/* --days */
 	o.days = 4.0;

@@ -8,7 +8,9 @@
  * series, a FIFO as the series or inside its folder; and rides before
  * 1970 counted in the right hour. Soft capacity from a series (published
  * capacity, physical limit) on a hand-made series, and a network port the
- * series lacks.
+ * series lacks. The destination fit (calibrate od) recovers a decay and
+ * ward factors from a sample drawn from the model itself, within that
+ * sample's own error.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -19,7 +21,11 @@
 #include "input/stations.h"
 #include "input/status.h"
 #include "input/triplog.h"
+#include "engine/rng.h"
 #include "testutil.h"
+
+#include <gsl/gsl_rng.h>
+#include <jansson.h>
 
 static char *dir;
 
@@ -533,6 +539,241 @@ START_TEST(test_soft_capacity_port_not_observed)
 }
 END_TEST
 
+
+/* ---- calibrate od ---------------------------------------------------- */
+
+#define OD_W 4
+static const double OD_F0[OD_W * OD_W] = {1.0, 0.5, 0.3, 0.8, 1.6, 1.0, 0.7, 0.4,
+					 0.5, 1.2, 1.0, 2.0, 0.9, 0.6, 1.5, 1.0};
+
+static void od_scenario(const char *name, double decay, const char *factors)
+{
+	char json[2048];
+
+	snprintf(json, sizeof(json),
+		 "{\"bssim\": 1, \"seed\": 3, \"replications\": 1,"
+		 " \"network\": {\"synthetic\": {\"stations\": 100, \"capacity\": 10, \"wards\": %d, \"spacing_m\": 300}},"
+		 " \"fleet\": {\"fill\": 0.5},"
+		 " \"demand\": {\"model\": \"gravity\", \"trips_per_day\": 5000, \"decay_m\": %g, \"max_trip_m\": 4000%s%s%s},"
+		 " \"trip\": {\"duration\": {\"dist\": \"distance\"}}}",
+		 OD_W, decay, factors ? ", \"ward_factors\": \"" : "",
+		 factors ? factors : "", factors ? "\"" : "");
+	free(tu_write(dir, name, json));
+}
+
+/* model.mean_length_m of a fit.json written by bs_calibrate_od at a kept
+ * decay (the truth's factors), and the whole document for the rest. */
+static json_t *od_fit(const char *scenario, double decay, double length,
+		      const char *od, int factors, struct bs_od_report *rep)
+{
+	struct bs_calibrate_od_opts o;
+	struct bs_error err;
+	json_error_t je;
+	json_t *doc;
+	char out[4096];
+
+	snprintf(out, sizeof(out), "%s/fit.json", dir);
+	remove(out);
+	bs_calibrate_od_opts_init(&o);
+	o.scenario = tu_path(dir, scenario);
+	o.decay_m = decay;
+	o.mean_length_m = length;
+	o.od = od ? tu_path(dir, od) : NULL;
+	o.factors = factors;
+	o.tol = 1e-7;
+	o.max_iter = 500;
+	o.output = out;
+	ck_assert_msg(bs_calibrate_od(&o, rep, &err) == 0, "%s", err.text);
+	doc = json_load_file(out, 0, &je);
+	ck_assert_msg(doc != NULL, "%s", je.text);
+	return doc;
+}
+
+static double jnum(json_t *doc, const char *a, const char *b)
+{
+	json_t *v = json_object_get(doc, a);
+
+	if (b)
+		v = json_object_get(v, b);
+	ck_assert_msg(json_is_number(v), "%s.%s", a, b ? b : "");
+	return json_number_value(v);
+}
+
+/*
+ * A sample of 400,000 destinations drawn with the simulator's own draw
+ * from a model of decay d0 = 700 m and ward factors F0 (not 1): its ward
+ * table and mean length, given to the fit (which starts from 1500 m and
+ * factors 1), must give back d0 and F0 within the sample's error: the
+ * decay within 5 standard errors of the mean length over the slope of
+ * length against decay (the model's own, from two fits at d0 x 1.05^+-1),
+ * each factor's log within 5 x sqrt(1/n_ab + 1/n_aa) (the multinomial
+ * error of a log share ratio), and each within the fit's own tolerance.
+ */
+START_TEST(test_od_recovers_decay_and_factors)
+{
+	const double d0 = 700.0, N = 400000.0;
+	struct bs_scenario *sc;
+	struct bs_world *w;
+	struct bs_error err;
+	struct bs_od_report rep;
+	double T[OD_W * OD_W] = {0}, len = 0.0, len2 = 0.0, mean, sd, lp, lm,
+	       slope, dfit, tol;
+	char buf[4096], *csv = buf;
+	gsl_rng *r = bs_rng_alloc();
+	json_t *doc, *wf;
+	size_t s, a, b, used = 0;
+	long i;
+
+	used += (size_t)snprintf(buf, sizeof(buf), "from,to,factor\n");
+	for (a = 0; a < OD_W; a++)
+		for (b = 0; b < OD_W; b++)
+			used += (size_t)snprintf(buf + used, sizeof(buf) - used,
+						 "W%zu,W%zu,%g\n", a + 1, b + 1,
+						 OD_F0[a * OD_W + b]);
+	free(tu_write(dir, "f0.csv", csv));
+	od_scenario("truth.json", d0, "f0.csv");
+	od_scenario("start.json", 1500.0, NULL);
+	{
+		char *text = tu_slurp(tu_path(dir, "truth.json"), NULL);
+		sc = tu_scenario(dir, text, &err);
+		free(text);
+	}
+	ck_assert_msg(sc != NULL, "%s", err.text);
+	w = bs_world_build(sc, &err);
+	ck_assert_msg(w != NULL, "%s", err.text);
+	bs_rng_seed(r, 77, 1, BS_RNG_DESTINATION, 0);
+	for (s = 0; s < w->net->n; s++) /* equal docks: equal requests */
+		for (i = 0; i < (long)(N / (double)w->net->n); i++) {
+			uint32_t d = bs_demand_dest(w->dem, (uint32_t)s, r);
+			double x = bs_network_dist(w->net, (uint32_t)s, d);
+			T[w->net->ward[s] * OD_W + w->net->ward[d]] += 1.0;
+			len += x;
+			len2 += x * x;
+		}
+	mean = len / N;
+	sd = sqrt(len2 / N - mean * mean);
+	used = (size_t)snprintf(buf, sizeof(buf), "from,to,trips\n");
+	for (a = 0; a < OD_W; a++)
+		for (b = 0; b < OD_W; b++)
+			used += (size_t)snprintf(buf + used, sizeof(buf) - used,
+						 "W%zu,W%zu,%.0f\n", a + 1, b + 1,
+						 T[a * OD_W + b]);
+	free(tu_write(dir, "od.csv", buf));
+
+	/* the slope of the model's mean length against the decay at d0 */
+	doc = od_fit("truth.json", d0 * 1.05, -1.0, NULL, 0, &rep);
+	lp = jnum(doc, "model", "mean_length_m");
+	json_decref(doc);
+	doc = od_fit("truth.json", d0 / 1.05, -1.0, NULL, 0, &rep);
+	lm = jnum(doc, "model", "mean_length_m");
+	json_decref(doc);
+	slope = (lp - lm) / (d0 * (1.05 - 1.0 / 1.05));
+	ck_assert_double_gt(slope, 0.0);
+
+	doc = od_fit("start.json", -1.0, mean, "od.csv", 1, &rep);
+	ck_assert_msg(rep.converged, "%s", rep.text);
+	dfit = jnum(doc, "decay_m", NULL);
+	tol = 5.0 * sd / sqrt(N) / slope + 1e-3 * d0;
+	ck_assert_msg(fabs(dfit - d0) <= tol, "decay %g, expected %g +- %g\n%s",
+		      dfit, d0, tol, rep.text);
+	wf = json_object_get(doc, "ward_factors");
+	for (a = 0; a < OD_W; a++)
+		for (b = 0; b < OD_W; b++) {
+			char fa[8], fb[8];
+			double f, e;
+			snprintf(fa, sizeof(fa), "W%zu", a + 1);
+			snprintf(fb, sizeof(fb), "W%zu", b + 1);
+			f = json_number_value(json_object_get(json_object_get(wf, fa), fb));
+			e = 5.0 * sqrt(1.0 / T[a * OD_W + b] + 1.0 / T[a * OD_W + a]) + 1e-3;
+			ck_assert_msg(fabs(log(f) - log(OD_F0[a * OD_W + b])) <= e,
+				      "factor %s -> %s: %g, expected %g (log within %g)",
+				      fa, fb, f, OD_F0[a * OD_W + b], e);
+		}
+	json_decref(doc);
+	bs_world_free(w);
+	bs_scenario_free(sc);
+	gsl_rng_free(r);
+}
+END_TEST
+
+/* A target the decay range cannot reach is not met: the fit is written
+ * with the nearest decay and says so (the CLI exits 1 on it). */
+START_TEST(test_od_target_not_met)
+{
+	struct bs_calibrate_od_opts o;
+	struct bs_od_report rep;
+	struct bs_error err;
+	char out[4096];
+
+	od_scenario("start.json", 1500.0, NULL);
+	snprintf(out, sizeof(out), "%s/fit.json", dir);
+	bs_calibrate_od_opts_init(&o);
+	o.scenario = tu_path(dir, "start.json");
+	o.mean_length_m = 1e5; /* farther than max_trip_m */
+	o.output = out;
+	ck_assert_int_eq(bs_calibrate_od(&o, &rep, &err), 0);
+	ck_assert_int_eq(rep.converged, 0);
+	ck_assert_double_eq_tol(rep.decay_m, 20000.0, 1e-6);
+	ck_assert_ptr_nonnull(strstr(rep.text, "NOT MET"));
+	ck_assert(tu_exists(out));
+}
+END_TEST
+
+/* A trip log as evidence, counted by hand from trips_small.csv on three
+ * ports of three wards: 5 rides with both stations (the NULL one
+ * skipped), 4 of them to another ward, 1 round trip (3 -> 3); the mean
+ * great-circle length of the other 4 is (3 d(1,2) + d(1,3)) / 4; the
+ * mean ride (5 + 5 + 10 + 2 + 6 2/3) / 5 min. --factors refuses the
+ * log's empty pairs. */
+START_TEST(test_od_trip_log_evidence)
+{
+	struct bs_calibrate_od_opts o;
+	struct bs_od_report rep;
+	struct bs_error err;
+	struct bs_network *net;
+	char out[4096];
+	json_t *doc, *lg;
+	json_error_t je;
+	double d12, d13;
+
+	free(tu_write(dir, "st3.csv", "station_id,name,ward,lat,lon,capacity\n"
+				   "1,One,A,40.71,-74.03,7\n2,Two,B,40.72,-74.04,7\n"
+				   "3,Three,C,40.73,-74.02,7\n"));
+	free(tu_write(dir, "g3.json",
+		      "{\"bssim\": 1, \"network\": {\"stations\": \"st3.csv\"},"
+		      " \"fleet\": {\"fill\": 0.5}, \"demand\": {\"model\": \"gravity\", \"trips_per_day\": 100}}"));
+	net = bs_stations_load(tu_path(dir, "st3.csv"), 0.0, &err);
+	ck_assert_ptr_nonnull(net);
+	d12 = bs_network_dist(net, 0, 1);
+	d13 = bs_network_dist(net, 0, 2);
+	bs_network_free(net);
+	snprintf(out, sizeof(out), "%s/fit3.json", dir);
+	bs_calibrate_od_opts_init(&o);
+	o.scenario = tu_path(dir, "g3.json");
+	o.trips = tu_fixture("trips_small.csv");
+	o.decay_m = 1000.0;
+	o.output = out;
+	ck_assert_msg(bs_calibrate_od(&o, &rep, &err) == 0, "%s", err.text);
+	doc = json_load_file(out, 0, &je);
+	ck_assert_ptr_nonnull(doc);
+	lg = json_object_get(json_object_get(doc, "evidence"), "log");
+	ck_assert_double_eq(json_number_value(json_object_get(lg, "rides")), 5.0);
+	ck_assert_double_eq_tol(json_number_value(json_object_get(lg, "round_trip_share")), 0.2, 1e-12);
+	ck_assert_double_eq_tol(json_number_value(json_object_get(lg, "mean_length_m")),
+				(3.0 * d12 + d13) / 4.0, 1e-6);
+	ck_assert_double_eq_tol(json_number_value(json_object_get(lg, "mean_ride_min")),
+				(22.0 + 20.0 / 3.0) / 5.0, 1e-9);
+	ck_assert_double_eq_tol(jnum(doc, "evidence", "cross_share"), 0.8, 1e-12);
+	json_decref(doc);
+	remove(out);
+	o.factors = 1;
+	ck_assert_int_eq(bs_calibrate_od(&o, &rep, &err), BS_E_INPUT);
+	ck_assert_str_eq(err.key, "--factors");
+	ck_assert_ptr_nonnull(strstr(err.text, "no rides from A to A"));
+	ck_assert(!tu_exists(out));
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("calibrate");
@@ -555,6 +796,13 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_status_fifo);
 	tcase_add_test(tc, test_soft_capacity_by_hand);
 	tcase_add_test(tc, test_soft_capacity_port_not_observed);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("od");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_od_recovers_decay_and_factors);
+	tcase_add_test(tc, test_od_target_not_met);
+	tcase_add_test(tc, test_od_trip_log_evidence);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -170,13 +170,13 @@ START_TEST(test_help_and_version)
 	free(err);
 	ck_assert_uint_ge(ncmd, 13);
 	free(top);
-	/* the subcommands are found: import and calibrate have two each */
+	/* the subcommands are found: import has two, calibrate three */
 	{
 		char sub[8][32];
 		ck_assert_uint_eq(subcommands("import", sub, 8), 2);
 		ck_assert_str_eq(sub[0], "gbfs");
 		ck_assert_str_eq(sub[1], "trips");
-		ck_assert_uint_eq(subcommands("calibrate", sub, 8), 2);
+		ck_assert_uint_eq(subcommands("calibrate", sub, 8), 3);
 		ck_assert_uint_eq(subcommands("run", sub, 8), 0);
 	}
 	/* each import's and calibration's help is its own (trips once
@@ -871,6 +871,50 @@ START_TEST(test_progress_lines)
 	free(out);
 	free(err);
 	free(sc);
+
+static void exists_in(const char *d, const char *name)
+{
+	ck_assert_msg(tu_exists(tu_path(d, name)), "%s/%s", d, name);
+}
+
+/* calibrate od end to end: a target met exits 0 and writes fit.json and
+ * the factors; a target out of reach exits 1 with the fit written and a
+ * warning. calibrate trips reports the Jersey City log's round trips
+ * (422 of 19,676 rides, data/SOURCES.md). */
+START_TEST(test_calibrate_od_cli)
+{
+	char *out = NULL, *err = NULL, args[8192];
+	char *sc = tu_write(dir, "g.json",
+		"{\"bssim\": 1, \"network\": {\"synthetic\": {\"stations\": 36, \"capacity\": 10, \"wards\": 3}},"
+		" \"fleet\": {\"fill\": 0.5}, \"demand\": {\"model\": \"gravity\", \"trips_per_day\": 900}}");
+	char *od = tu_write(dir, "od.csv",
+		"from,to,trips\nW1,W1,50\nW1,W2,40\nW1,W3,10\nW2,W1,30\nW2,W2,40\nW2,W3,30\n"
+		"W3,W1,10\nW3,W2,40\nW3,W3,50\n");
+
+	snprintf(args, sizeof(args), "calibrate od %s --od %s --factors -o %s/fit.json --factors-out %s/f.csv",
+		 sc, od, dir, dir);
+	ck_assert_int_eq(run(args, &out, &err), 0);
+	ck_assert_ptr_nonnull(strstr(out, "decay_m "));
+	ck_assert_ptr_nonnull(strstr(out, "\"ward_factors\""));
+	exists_in(dir, "fit.json");
+	exists_in(dir, "f.csv");
+	free(out);
+	free(err);
+	snprintf(args, sizeof(args), "calibrate od %s --cross-share 0.999 -o %s/fit2.json", sc, dir);
+	ck_assert_int_eq(run(args, &out, &err), 1);
+	ck_assert_ptr_nonnull(strstr(err, "did not meet its target"));
+	exists_in(dir, "fit2.json");
+	free(out);
+	free(err);
+	snprintf(args, sizeof(args), "calibrate trips %s --stations %s -o %s/r.csv",
+		 tu_abspath("data/raw/JC-201901-citibike-tripdata.csv"),
+		 tu_abspath("data/jc_201901_stations.csv"), dir);
+	ck_assert_int_eq(run(args, &out, &err), 0);
+	ck_assert_ptr_nonnull(strstr(out, "round trips (back to the start port): 422, 2.14 % of rides"));
+	free(out);
+	free(err);
+	free(sc);
+	free(od);
 }
 END_TEST
 
@@ -896,6 +940,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_limits_doc_current);
 	tcase_add_test(tc, test_output_folder_policy);
 	tcase_add_test(tc, test_progress_lines);
+	tcase_add_test(tc, test_calibrate_od_cli);
 	suite_add_tcase(s, tc);
 	load_cases();
 	tcase_add_checked_fixture(tb, setup, teardown);

@@ -594,6 +594,164 @@ START_TEST(test_gravity_table_limit)
 }
 END_TEST
 
+
+/* Ward-pair factors are folded into the destination tables: with factors
+ * f, P_f(d | o) = P(d | o) f(w_o, w_d) / sum_j P(j | o) f(w_o, w_j),
+ * exactly (read back from the alias tables the draw uses), for the plain
+ * gravity model and for the balanced rates model's all-day tables. */
+START_TEST(test_ward_factors_fold)
+{
+	struct bs_network *net = grid(36, 3);
+	struct bs_params p;
+	struct bs_demand_input in;
+	struct bs_demand *d0, *d1;
+	struct bs_error err;
+	double f[9] = {1.0, 0.25, 2.0, 3.0, 1.0, 0.5, 0.1, 4.0, 1.0};
+	double p0[36], p1[36];
+	size_t s, k, m;
+
+	base_params(&p, BS_DEMAND_GRAVITY);
+	memset(&in, 0, sizeof(in));
+	d0 = bs_demand_new_from(net, &p, &in, &err);
+	in.ward_f = f;
+	d1 = bs_demand_new_from(net, &p, &in, &err);
+	ck_assert_ptr_nonnull(d0);
+	ck_assert_ptr_nonnull(d1);
+	for (s = 0; s < net->n; s++) {
+		double z = 0.0;
+		m = bs_demand_dest_probs(d0, (uint32_t)s, 8, p0);
+		ck_assert_uint_eq(bs_demand_dest_probs(d1, (uint32_t)s, 8, p1), m);
+		for (k = 0; k < m; k++)
+			z += p0[k] * f[net->ward[s] * 3 + net->ward[d0->dest_idx[d0->dest_off[s] + k]]];
+		for (k = 0; k < m; k++) {
+			uint32_t x = d0->dest_idx[d0->dest_off[s] + k];
+			double want = p0[k] * f[net->ward[s] * 3 + net->ward[x]] / z;
+			ck_assert_uint_eq(d1->dest_idx[d1->dest_off[s] + k], x);
+			ck_assert_double_eq_tol(p1[k], want, 1e-12 + 1e-9 * want);
+		}
+	}
+	bs_demand_free(d0);
+	bs_demand_free(d1);
+	bs_network_free(net);
+}
+END_TEST
+
+/* The share of requests' draws that are round trips: uniform
+ * destinations never pick the origin, so on a network of one port per
+ * ward the renting ward's own flows are the round trips alone, and their
+ * share of each replication's trips estimates demand.round_trip_share
+ * (within the 99.9 % t-interval of the replications' shares). Round
+ * trips ride round_trip_min x Exp(1), the others mean_min x Exp(1): the
+ * mean trip is their mix. Requests and their times are the same with
+ * round trips off (their own stream: common random numbers). */
+static void rt_json(char *buf, size_t sz, const char *round)
+{
+	snprintf(buf, sz,
+		 "{\"bssim\": 1, \"seed\": 5, \"replications\": %d,"
+		 " \"horizon\": {\"days\": 2, \"warmup_days\": 0},"
+		 " \"network\": {\"synthetic\": {\"stations\": 16, \"capacity\": 400, \"wards\": 16}},"
+		 " \"fleet\": {\"fill\": 0.5},"
+		 " \"demand\": {\"model\": \"uniform\", \"rate_per_station_per_hour\": 4%s},"
+		 " \"trip\": {\"duration\": {\"dist\": \"exponential\", \"mean_min\": 10}},"
+		 " \"behaviour\": {\"walk_radius_m\": 0, \"on_full\": \"random\"}}",
+		 TU_RUN_REPS, round);
+}
+
+static double t999(const double *x, size_t n, double *mean)
+{
+	double m = 0.0, v = 0.0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		m += x[i] / (double)n;
+	for (i = 0; i < n; i++)
+		v += (x[i] - m) * (x[i] - m) / (double)(n - 1);
+	*mean = m;
+	return gsl_cdf_tdist_Qinv(0.0005, (double)(n - 1)) * sqrt(v / (double)n);
+}
+
+START_TEST(test_round_trips)
+{
+	const double share = 0.2, rmin = 40.0;
+	char json[2048], *dir = tu_tmpdir();
+	struct tu_run R, R0;
+	double sh[TU_RUN_REPS], m, half;
+	size_t r, a, W;
+
+	rt_json(json, sizeof(json), ", \"round_trip_share\": 0.2, \"round_trip_min\": 40");
+	tu_run_json(&R, dir, json);
+	rt_json(json, sizeof(json), "");
+	tu_run_json(&R0, dir, json);
+	W = R.w->net->nwards;
+	ck_assert_uint_eq(W, 16);
+	for (r = 0; r < TU_RUN_REPS; r++) {
+		double diag = 0.0, all = 0.0, diag0 = 0.0;
+		const struct bs_rep_result *x = R.reps[r], *y = R0.reps[r];
+		for (a = 0; a < W * W; a++)
+			all += x->flows[a];
+		for (a = 0; a < W; a++) {
+			diag += x->flows[a * W + a];
+			diag0 += y->flows[a * W + a];
+		}
+		sh[r] = diag / all;
+		ck_assert_double_eq(diag0, 0.0);
+		/* the same requests, replication by replication */
+		ck_assert_double_eq(x->raw[W * BS_RAW_N + BS_RAW_REQUESTED],
+				    y->raw[W * BS_RAW_N + BS_RAW_REQUESTED]);
+	}
+	half = t999(sh, TU_RUN_REPS, &m);
+	ck_assert_msg(fabs(m - share) <= half, "round-trip share %g, expected %g +- %g",
+		      m, share, half);
+	{
+		const struct bs_stat *st = bs_summary_stat(R.sum, W, BS_M_MEAN_TRIP_MIN);
+		double want = (1.0 - share) * 10.0 + share * rmin;
+		double h = gsl_cdf_tdist_Qinv(0.0005, TU_RUN_REPS - 1) * st->sd /
+			   sqrt((double)TU_RUN_REPS);
+		ck_assert_msg(fabs(st->mean - want) <= h,
+			      "mean trip %g min, expected %g +- %g", st->mean, want, h);
+	}
+	tu_run_free(&R);
+	tu_run_free(&R0);
+	tu_rmrf(dir);
+	free(dir);
+}
+END_TEST
+
+/* Round-trip shares per port (the rates CSV's column): a port's own
+ * share where given, the network's (demand.round_trip_share) where NAN;
+ * every share 0 draws nothing (round_p NULL: byte-identical results). */
+START_TEST(test_round_trip_shares_per_port)
+{
+	struct bs_network *net = grid(4, 1);
+	struct bs_params p;
+	struct bs_demand_input in;
+	struct bs_demand *d;
+	struct bs_error err;
+	double col[4] = {0.5, NAN, 0.0, 1.0}, zero[4] = {0.0, 0.0, NAN, 0.0};
+
+	base_params(&p, BS_DEMAND_GRAVITY);
+	memset(&in, 0, sizeof(in));
+	in.round_share = col;
+	p.round_trip_share = 0.1;
+	d = bs_demand_new_from(net, &p, &in, &err);
+	ck_assert_ptr_nonnull(d);
+	ck_assert_ptr_nonnull(d->round_p);
+	ck_assert_double_eq(d->round_p[0], 0.5);
+	ck_assert_double_eq(d->round_p[1], 0.1);
+	ck_assert_double_eq(d->round_p[2], 0.0);
+	ck_assert_double_eq(d->round_p[3], 1.0);
+	ck_assert_double_eq(d->round_min, BS_ROUND_TRIP_MIN); /* key absent */
+	bs_demand_free(d);
+	in.round_share = zero;
+	p.round_trip_share = 0.0;
+	d = bs_demand_new_from(net, &p, &in, &err);
+	ck_assert_ptr_nonnull(d);
+	ck_assert_ptr_null(d->round_p);
+	bs_demand_free(d);
+	bs_network_free(net);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("demand");
@@ -612,6 +770,9 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_balance_warns);
 	tcase_add_test(tc, test_ride_shift_table);
 	tcase_add_test(tc, test_balanced_lists);
+	tcase_add_test(tc, test_ward_factors_fold);
+	tcase_add_test(tc, test_round_trips);
+	tcase_add_test(tc, test_round_trip_shares_per_port);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -499,6 +499,10 @@ START_TEST(test_keys_bind)
 			if (eq)
 				snprintf(cond_val, sizeof(cond_val), "\"%.*s\"",
 					 (int)strcspn(eq + 1, "|"), eq + 1);
+			else if (bs_key_find(cond_key)->type == BS_KT_NUM)
+				/* a number that, given, switches a feature on
+				 * (demand.round_trip_share) */
+				snprintf(cond_val, sizeof(cond_val), "0.5");
 			else
 				snprintf(cond_val, sizeof(cond_val), "true");
 			/* an object as condition (network.synthetic) is there */

@@ -13,7 +13,7 @@ What is here, each as the `bssim` command of the same name does it:
     open_result, labels         a run's folder; names side by side
     compare, compare_sweep      paired comparisons (Comparison, Paired)
     sweep, open_sweep, merge    parameter sweeps (SweepResult)
-    import_gbfs, import_trips, calibrate    real data in
+    import_gbfs, import_trips, calibrate, calibrate_od    real data in
     metrics, keys_markdown, limits_markdown, schema, version   reference
     interrupt, interrupted      stop the calls in flight (as Ctrl-C does)
     use_pandas                  DataFrames, or lists of dicts
@@ -32,7 +32,7 @@ import json as _json
 from . import _native, _scenario
 from ._calls import interrupt, interrupted
 from ._compare import Comparison, Paired, compare, compare_sweep
-from ._data import calibrate, import_gbfs, import_trips
+from ._data import calibrate, calibrate_od, import_gbfs, import_trips
 from ._errors import (Error, FileError, InputError, Interrupted, OutOfMemory,
                       RunError)
 from ._result import Result, Stat, open_result
@@ -146,7 +146,8 @@ def folder_check(dir, kind="run", force=False):  # noqa: A002
 __all__ = [
     "Comparison", "Error", "FileError", "InputError", "Interrupted",
     "Metric", "OutOfMemory", "Paired", "Result", "RunError", "Scenario",
-    "Stat", "SweepResult", "again", "calibrate", "compare", "compare_sweep",
+    "Stat", "SweepResult", "again", "calibrate", "calibrate_od", "compare",
+    "compare_sweep",
     "folder_check", "import_gbfs", "import_trips", "interrupt",
     "interrupted", "keys_markdown", "labels", "library_path",
     "limits_markdown", "load", "merge", "metrics", "open_result",

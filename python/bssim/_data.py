@@ -1,4 +1,5 @@
-"""Data in: bssim.import_gbfs, bssim.import_trips, bssim.calibrate.
+"""Data in: bssim.import_gbfs, bssim.import_trips, bssim.calibrate,
+bssim.calibrate_od.
 
 Each mirrors its options struct of bssim.h and its `bssim` command; an
 argument left None takes the library's default (the struct's _init). The
@@ -13,7 +14,7 @@ from . import _calls as C
 from . import _errors as E
 from . import _native as N
 from ._result import end_call
-from ._scenario import warnings_dict
+from ._scenario import set_array, warnings_dict
 
 REPORT_FIELDS = [f for f, _ in N.DataReport_._fields_ if f != "warnings"]
 
@@ -147,3 +148,47 @@ def calibrate(source, input, stations, output, profile=None,  # noqa: A002
     if days is not None:
         o.days = float(_int_in("days", days, 1, 36600))
     return _run(N.lib.bs_calibrate, o, progress, output)
+
+
+def calibrate_od(scenario, output, set=(), od=None, trips=None,  # noqa: A002
+                 cross_share=None, mean_length_m=None,
+                 mean_duration_min=None, decay_m=None, factors=False,
+                 factors_out=None, decay_min_m=None, decay_max_m=None,
+                 max_iter=None, tol=None):
+    """The destinations' decay (and with factors, ward-pair factors) fitted
+    to evidence, as `bssim calibrate od SCENARIO`: od a ward table
+    (from,to,trips|share), trips a trip log, or one target (cross_share,
+    mean_length_m, mean_duration_min; decay_m keeps a decay). Writes
+    output (the fit as JSON) and factors_out. The report: decay_m,
+    converged (False: the target was not met, the fit is written), text,
+    warnings."""
+    o = N.opts_default("calibrate_od")
+    o.scenario = _arg("scenario", scenario, True, True)
+    o.output = _arg("output", output, True, True)
+    o.od = _arg("od", od, True, False)
+    o.trips = _arg("trips", trips, True, False)
+    o.factors_out = _arg("factors_out", factors_out, True, False)
+    arr, n = set_array([(k, v) for k, v in (set.items() if hasattr(set, "items") else set)])
+    o.sets, o.nset = arr, n
+    for field, v in (("cross_share", cross_share),
+                     ("mean_length_m", mean_length_m),
+                     ("mean_duration_min", mean_duration_min),
+                     ("decay_m", decay_m), ("decay_min_m", decay_min_m),
+                     ("decay_max_m", decay_max_m), ("tol", tol)):
+        if v is not None:
+            setattr(o, field, float(v))
+    if max_iter is not None:
+        o.max_iter = _int_in("max_iter", max_iter, 1, 10000)
+    o.factors = 1 if factors else 0
+    rep, err = N.OdReport_(), E.new()
+    mon = C.Monitor(None)
+    o.monitor = mon.pointer()
+    r = C.run(lambda: N.lib.bs_calibrate_od(ctypes.byref(o), ctypes.byref(rep),
+                                            ctypes.byref(err)))
+    report = None
+    if r.value == 0:
+        report = {"decay_m": rep.decay_m, "converged": bool(rep.converged),
+                  "text": rep.text.decode("utf-8", "replace"),
+                  "warnings": warnings_dict(rep.warnings)}
+    end_call(r, err, "%s is complete" % output, report, mon)
+    return report

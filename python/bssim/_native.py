@@ -106,7 +106,8 @@ class DataReport_(ctypes.Structure):
                 ("arrivals", ctypes.c_double),
                 ("truck_pickups", ctypes.c_double),
                 ("truck_dropoffs", ctypes.c_double), ("imputed", c_size),
-                ("warnings", Warnings_)]
+                ("warnings", Warnings_), ("round_trips", c_u64),
+                ("round_trip_min", ctypes.c_double)]
 
 
 class ImportGbfsOpts_(ctypes.Structure):
@@ -132,6 +133,23 @@ class CalibrateOpts_(ctypes.Structure):
         ("ops_policy", c_str), ("stations_out", c_str)]
 
 
+class CalibrateOdOpts_(ctypes.Structure):
+    _fields_ = [("size", c_size), ("scenario", c_str),
+                ("sets", ctypes.POINTER(Set_)), ("nset", c_size),
+                ("od", c_str), ("trips", c_str)] + [
+        (f, ctypes.c_double) for f in (
+            "cross_share", "mean_length_m", "mean_duration_min", "decay_m",
+            "decay_min_m", "decay_max_m")] + [
+        ("factors", ctypes.c_int), ("max_iter", ctypes.c_int),
+        ("tol", ctypes.c_double), ("output", c_str), ("factors_out", c_str),
+        ("monitor", ctypes.POINTER(Monitor_))]
+
+
+class OdReport_(ctypes.Structure):
+    _fields_ = [("decay_m", ctypes.c_double), ("converged", ctypes.c_int),
+                ("text", ctypes.c_char * 4096), ("warnings", Warnings_)]
+
+
 # Every struct above and its name in bssim.h: tests/python/test_bssim.py
 # (TestLayout) compiles bssim.h and checks each one's size and every
 # field's offset against these, so a field added to the header and not
@@ -145,7 +163,9 @@ C_STRUCTS = {Error_: "bs_error", Warnings_: "bs_warnings", Set_: "bs_set",
              ImportTripsOpts_: "bs_import_trips_opts",
              CalibrateOpts_: "bs_calibrate_opts",
              OptimizeOpts_: "bs_optimize_opts",
-             OptimizeOutcome_: "bs_optimize_outcome"}
+             OptimizeOutcome_: "bs_optimize_outcome",
+             CalibrateOdOpts_: "bs_calibrate_od_opts",
+             OdReport_: "bs_od_report"}
 
 P = ctypes.POINTER
 # name: (restype, argtypes). A `char *` the caller frees is c_p (kept as an
@@ -261,6 +281,10 @@ PROTOTYPES = {
     "bs_calibrate_opts_init": (None, [c_p]),  # the library's size: tests
     "bs_calibrate": (ctypes.c_int, [P(CalibrateOpts_), P(DataReport_),
                                     P(Error_)]),
+    "bs_calibrate_od_opts_init_size": (None, [c_p, c_size]),
+    "bs_calibrate_od_opts_init": (None, [c_p]),  # the library's size: tests
+    "bs_calibrate_od": (ctypes.c_int, [P(CalibrateOdOpts_), P(OdReport_),
+                                       P(Error_)]),
 }
 
 
@@ -373,7 +397,8 @@ OPTION_STRUCTS = {"run": RunOpts_, "sweep": SweepOpts_,
                   "import_gbfs": ImportGbfsOpts_,
                   "import_trips": ImportTripsOpts_,
                   "calibrate": CalibrateOpts_,
-                  "optimize": OptimizeOpts_}
+                  "optimize": OptimizeOpts_,
+                  "calibrate_od": CalibrateOdOpts_}
 
 
 def library_opts_size(stem):

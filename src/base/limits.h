@@ -92,6 +92,10 @@
 #define BS_MAX_MOVE_T 5256000.0
 #define BS_MAX_OPS_BIKES 100000.0
 #define BS_MAX_OD_TRIPS 1e9
+/* Largest ward-pair factor of demand.ward_factors (and smallest is above
+ * 0): kernels times it stay far from overflow (exp() <= 1, docks or
+ * arrivals below 1e9). */
+#define BS_MAX_WARD_FACTOR 1e6
 /* An hour's weight of a demand profile: 24 of them sum to a finite number
  * (24 x 1e308 overflowed to inf and gave no trips at all). */
 #define BS_MAX_HOUR_WEIGHT 1e15

@@ -279,7 +279,43 @@ struct tc {
 	uint64_t *pairs; /* (o << 32 | d) per ride */
 	size_t np, cap;
 	double first, last;
+	double *rmin;     /* round trips' ride minutes */
+	size_t nr, rcap;
 };
+
+/* A round trip's ride minutes, kept for their median. */
+static int keep_round(struct tc *c, double minutes)
+{
+	if (c->nr == c->rcap) {
+		size_t nc = c->rcap ? c->rcap * 2 : 256;
+		double *p = realloc(c->rmin, nc * sizeof(double));
+		if (!p)
+			return BS_E_NOMEM;
+		c->rmin = p;
+		c->rcap = nc;
+	}
+	c->rmin[c->nr++] = minutes;
+	return 0;
+}
+
+static int cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The median of the round trips' minutes: a log's durations have rides
+ * of several days (bikes kept, docks that failed to record), which would
+ * dominate a mean. O(r log r). */
+static double round_median(struct tc *c)
+{
+	if (c->nr == 0)
+		return 0.0;
+	qsort(c->rmin, c->nr, sizeof(double), cmp_dbl);
+	return c->nr % 2 ? c->rmin[c->nr / 2]
+			 : 0.5 * (c->rmin[c->nr / 2 - 1] + c->rmin[c->nr / 2]);
+}
 
 /* The hour of the day (0 to 23) of a time in minutes since 1970: times
  * before 1970 are negative, and fmod keeps the sign, so -30 min (23:30 on
@@ -319,6 +355,11 @@ static int tc_row(void *ud, const struct bs_trip_row *t, struct bs_error *err)
 		c->cap = nc;
 	}
 	c->pairs[c->np++] = (uint64_t)o << 32 | d;
+	if (o == d) {
+		c->r->round += 1.0;
+		if (keep_round(c, t->end_min - t->start_min))
+			return BS_E_NOMEM;
+	}
 	if (c->r->rides == 0.0 || t->start_min < c->first)
 		c->first = t->start_min;
 	if (c->r->rides == 0.0 || t->start_min > c->last)
@@ -358,9 +399,13 @@ int bs_calibrate_trips(const struct bs_network *net, const char *log,
 	}
 	if (rc) {
 		free(c.pairs);
+		free(c.rmin);
 		bs_rates_release(out);
 		return rc;
 	}
+	out->round_median_min = round_median(&c);
+	free(c.rmin);
+	c.rmin = NULL;
 	if (days <= 0.0)
 		days = floor(c.last / 1440.0) - floor(c.first / 1440.0) + 1.0;
 	out->days = days;

@@ -52,6 +52,10 @@ struct bs_rates {
 	uint32_t *od_o, *od_d;
 	double *od_trips;
 	struct bs_warnings warn;
+	/* trip log: rides that end where they started (round trips) and
+	 * the median of their ride minutes (0 when none) */
+	double round;
+	double round_median_min;
 };
 
 struct bs_calib_opts {

@@ -412,6 +412,8 @@ int bs_calibrate(const struct bs_calibrate_opts *o, struct bs_data_report *rep,
 		rep->rows = (uint64_t)r.rides;
 		rep->days = r.days;
 		rep->od_pairs = r.nod;
+		rep->round_trips = (uint64_t)r.round;
+		rep->round_trip_min = r.round_median_min;
 		if (series)
 			warnings_add(&rep->warnings, &series->warn);
 		warnings_add(&rep->warnings, &r.warn);

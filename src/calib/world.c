@@ -18,6 +18,7 @@
 #include "input/inputs.h"
 #include "input/names.h"
 #include "input/stations.h"
+#include "calib/demandin.h"
 
 static void ward_list(const struct bs_network *net, char *buf, size_t sz)
 {
@@ -236,8 +237,6 @@ out:
 
 /* ---- depots ------------------------------------------------------------- */
 
-static int table_ok(const struct bs_scenario *sc, const char *key,
-		    const char *path, const char *what, struct bs_error *err);
 
 /* Where the four Tokyo wards' offices stand (WGS84, from the wards' own
  * address pages, read off a map to ~50 m): the default place of a ward's
@@ -355,7 +354,7 @@ static int build_depots(const struct bs_scenario *sc, struct bs_world *w,
 	if (!p->dep_enabled)
 		return 0;
 	if (p->dep_ops == BS_DEPOT_OPS_REPLAY &&
-	    ((rc = table_ok(sc, "depots.replay", sc->dep_replay_path,
+	    ((rc = bs__table_ok(sc, "depots.replay", sc->dep_replay_path,
 			    "a moves CSV", err)) ||
 	     (rc = bs_moves_load(sc->dep_replay_path, w->net, &mv, err))))
 		return rc;
@@ -378,7 +377,7 @@ static int build_depots(const struct bs_scenario *sc, struct bs_world *w,
 	    (rc = depot_counts(sc, w->net, w->depots, err)))
 		return rc;
 	if (p->dep_ops == BS_DEPOT_OPS_POLICY &&
-	    ((rc = table_ok(sc, "depots.policy", sc->dep_policy_path,
+	    ((rc = bs__table_ok(sc, "depots.policy", sc->dep_policy_path,
 			    "an operations policy CSV", err)) ||
 	     (rc = bs_ops_policy_load(sc->dep_policy_path, w->net,
 				      w->depots->bring, w->depots->take, err))))
@@ -388,102 +387,29 @@ static int build_depots(const struct bs_scenario *sc, struct bs_world *w,
 
 /* A table the scenario names must be a readable regular file; else an
  * error at its key (as for network.stations). */
-static int table_ok(const struct bs_scenario *sc, const char *key,
-		    const char *path, const char *what, struct bs_error *err)
-{
-	const char *why;
-	int fd = bs_open_regular(path, &why); /* a FIFO must not block */
 
-	if (fd < 0) {
-		bs_scenario_error(sc, err, key,
-				  "cannot read '%s': %s; expected %s (path relative to the scenario file)",
-				  path, why ? why : strerror(errno), what);
-		return BS_E_INPUT;
-	}
-	close(fd);
-	return 0;
-}
-
-/* The tables of the rates and trace models, then the demand. */
+/* The tables of the rates and trace models (demandin.c), then the
+ * demand. */
 static int build_demand(struct bs_world *w, const struct bs_scenario *sc,
 			struct bs_error *err)
 {
-	const struct bs_params *p = &sc->p;
-	const struct bs_network *net = w->net;
-	struct bs_demand_input in;
-	struct bs_trace tr;
-	double *dep = NULL, *arr = NULL, *attr = NULL, *odw = NULL;
-	uint32_t *odo = NULL, *odd = NULL;
-	int rc = 0, has_arr = 0;
-	size_t i, h;
+	struct bs_demand_tables t;
+	int rc = bs_demand_tables_load(sc, w->net, &w->warn, &t, err);
 
-	memset(&in, 0, sizeof(in));
-	memset(&tr, 0, sizeof(tr));
-	if (p->demand == BS_DEMAND_RATES) {
-		if ((rc = table_ok(sc, "demand.rates", sc->rates_path,
-				   "a rates CSV", err)) ||
-		    (sc->od_path && (rc = table_ok(sc, "demand.od", sc->od_path,
-						   "an OD CSV", err))))
-			goto out;
-		dep = malloc(net->n * 24 * sizeof(double));
-		arr = malloc(net->n * 24 * sizeof(double));
-		attr = calloc(net->n, sizeof(double));
-		if (!dep || !arr || !attr) {
-			rc = BS_E_NOMEM;
-			goto out;
-		}
-		if ((rc = bs_rates_load(sc->rates_path, net, dep, arr, &has_arr,
-					err)))
-			goto out;
-		for (i = 0; i < net->n; i++)
-			for (h = 0; h < 24; h++)
-				attr[i] += arr[i * 24 + h];
-		in.dep = dep;
-		in.attr = has_arr ? attr : NULL;
-		in.arr = has_arr ? arr : NULL;
-		in.balance = p->balance;
-		in.warn = &w->warn;
-		if (sc->od_path &&
-		    (rc = bs_od_load(sc->od_path, net, &in.nod, &odo, &odd, &odw,
-				     err)))
-			goto out;
-		in.od_o = odo;
-		in.od_d = odd;
-		in.od_w = odw;
-	} else if (p->demand == BS_DEMAND_TRACE) {
-		if ((rc = table_ok(sc, "demand.trips", sc->trips_path,
-				   "a trip log CSV", err)) ||
-		    (rc = bs_trace_load(sc->trips_path, net, sc->trace_day0,
-					p->days * BS_MINUTES_PER_DAY, &tr, err)))
-			goto out;
-		if (tr.n >= UINT32_MAX) {
-			rc = bs_scenario_error(sc, err, "demand.trips",
-					       "%zu rides in the horizon; expected fewer than %u",
-					       tr.n, UINT32_MAX);
-			goto out;
-		}
-		w->warn = tr.warn;
-		w->trace_rows = tr.rows;
-		w->trace_kept = tr.n;
-		in.ntrace = tr.n;
-		in.tr_t = tr.t;
-		in.tr_o = tr.o;
-		in.tr_d = tr.d;
+	if (rc)
+		return rc;
+	if (sc->p.demand == BS_DEMAND_TRACE) {
+		w->warn = t.tr.warn;
+		w->trace_rows = t.tr.rows;
+		w->trace_kept = t.tr.n;
 	}
-	w->dem = bs_demand_new_from(net, p, &in, err);
+	w->dem = bs_demand_new_from(w->net, &sc->p, &t.in, err);
 	if (!w->dem)
 		rc = err && err->code ? err->code : BS_E_NOMEM;
-out:
 	if (rc == BS_E_NOMEM && err && !err->code)
 		bs_error_set(err, BS_E_NOMEM, sc->file, 0, 0, NULL,
 			     "out of memory reading the demand tables");
-	free(dep);
-	free(arr);
-	free(attr);
-	free(odo);
-	free(odd);
-	free(odw);
-	bs_trace_release(&tr);
+	bs_demand_tables_release(&t);
 	return rc;
 }
 
@@ -710,7 +636,7 @@ static int build_fleet(struct bs_world *w, const struct bs_scenario *sc,
 	    !(w->owned = calloc(w->net->nwards, sizeof(uint32_t))))
 		return BS_E_NOMEM;
 	if (sc->initial_path) {
-		if (table_ok(sc, "fleet.initial", sc->initial_path,
+		if (bs__table_ok(sc, "fleet.initial", sc->initial_path,
 			     "a stock CSV station_id,bikes", err))
 			return BS_E_INPUT;
 		if ((rc = bs_stock_load(sc->initial_path, w->net, w->init_stock,

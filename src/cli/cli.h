@@ -22,6 +22,7 @@ int bs_cmd_limits(int argc, char **argv);
 int bs_cmd_schema(int argc, char **argv);
 int bs_cmd_import(int argc, char **argv);
 int bs_cmd_calibrate(int argc, char **argv);
+int bs_cmd_calibrate_od(int argc, char **argv);
 int bs_cmd_plotdata(int argc, char **argv);
 int bs_cmd_report(int argc, char **argv);
 int bs_cmd_sweep(int argc, char **argv);

@@ -13,11 +13,14 @@
 static const char CALIBRATE_HELP[] =
 	"usage: bssim calibrate status SERIES --stations F -o rates.csv [options]\n"
 	"       bssim calibrate trips LOG.csv --stations F -o rates.csv [options]\n"
+	"       bssim calibrate od SCENARIO.json -o fit.json [options]\n"
 	"\n"
 	"Write a `rates` demand table (station_id,hour,departures_per_hour,\n"
 	"arrivals_per_hour: 24 rows per station, per day) for the scenario key\n"
-	"demand.rates, from a GBFS status time series or a trip log. See\n"
-	"bssim calibrate status --help and bssim calibrate trips --help.\n"
+	"demand.rates, from a GBFS status time series or a trip log; or fit\n"
+	"the destinations' distance decay and ward factors to evidence (od).\n"
+	"See bssim calibrate status --help, bssim calibrate trips --help and\n"
+	"bssim calibrate od --help.\n"
 	"\n"
 	"options:\n"
 	"  -h, --help         this help\n"
@@ -110,8 +113,15 @@ static int calibrate(struct bs_calibrate_opts *co, int is_status, int quiet)
 			       co->truck_jump, rep.truck_pickups, rep.truck_dropoffs,
 			       rep.imputed);
 		else
-			printf("  %.0f rides over %g days; %zu origin-destination pairs\n",
-			       (double)rep.rows, rep.days, rep.od_pairs);
+			printf("  %.0f rides over %g days; %zu origin-destination pairs\n"
+			       "  round trips (back to the start port): %.0f, %.2f %% of rides, median ride %.1f min\n"
+			       "  snippet: { \"demand\": { \"round_trip_share\": %.4f, \"round_trip_min\": %.1f } }\n",
+			       (double)rep.rows, rep.days, rep.od_pairs,
+			       (double)rep.round_trips,
+			       rep.rows ? 100.0 * (double)rep.round_trips / (double)rep.rows : 0.0,
+			       rep.round_trip_min,
+			       rep.rows ? (double)rep.round_trips / (double)rep.rows : 0.0,
+			       rep.round_trip_min);
 		printf("  warnings: %ld\n", rep.warnings.count);
 	}
 	return rc;
@@ -162,9 +172,11 @@ int bs_cmd_calibrate(int argc, char **argv)
 		return argc < 2 ? BS_EXIT_USAGE : 0;
 	}
 	what = argv[1];
+	if (!strcmp(what, "od"))
+		return bs_cmd_calibrate_od(argc - 1, argv + 1);
 	if (strcmp(what, "status") && strcmp(what, "trips"))
 		return bs_cli_usage("calibrate",
-				    "unknown source '%s'; expected status or trips",
+				    "unknown source '%s'; expected status, trips or od",
 				    what);
 	is_status = !strcmp(what, "status");
 	argc--;

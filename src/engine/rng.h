@@ -45,6 +45,7 @@ enum bs_rng_purpose {
 	BS_RNG_NETWORK,       /* synthetic network layout */
 	BS_RNG_USER,          /* user type of each request, per origin station */
 	BS_RNG_CHOICE,        /* riders' walk tolerance and price, per station */
+	BS_RNG_ROUND,         /* round trip or not, per origin station */
 	BS_RNG_PURPOSES
 };
 

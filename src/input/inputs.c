@@ -152,18 +152,48 @@ int bs_stock_load(const char *path, const struct bs_network *net,
 struct rates_ld {
 	const char *file;
 	const struct bs_network *net;
-	long idx[4];
+	long idx[5];
 	double *dep, *arr;
 	uint8_t *seen;
+	double *round;  /* [n] a port's round_trip_share, NAN: none; or NULL */
+	long *round_row; /* [n] the row that gave it */
 };
+
+/* The optional round_trip_share column: one share per port, the same on
+ * every row that gives one (0 to 1). */
+static int round_cell(struct rates_ld *L, const struct bs_csv_row *r,
+		      uint32_t s, struct bs_error *err)
+{
+	const char *f = r->f[L->idx[4]];
+	double v;
+
+	if (!*f)
+		return 0; /* left empty: the network's share */
+	if (bs_parse_double(f, &v) || !(v >= 0.0 && v <= 1.0)) {
+		bs_error_row(err, L->file, r->row, "round_trip_share",
+			     "'%s' is not a share; expected a number from 0 to 1 (or empty)",
+			     f);
+		return BS_E_INPUT;
+	}
+	if (L->round_row[s] && L->round[s] != v) {
+		bs_error_row(err, L->file, r->row, "round_trip_share",
+			     "station '%s' has %s here and %.10g in row %ld; expected one share per station",
+			     L->net->ids[s], f, L->round[s], L->round_row[s]);
+		return BS_E_INPUT;
+	}
+	L->round[s] = v;
+	L->round_row[s] = r->row;
+	return 0;
+}
 
 static int rates_row(void *ud, const struct bs_csv_row *r,
 		     struct bs_error *err)
 {
-	static const char *const cols[4] = {"station_id", "hour",
+	static const char *const cols[5] = {"station_id", "hour",
 					    "departures_per_hour",
-					    "arrivals_per_hour"};
-	static const int req[4] = {1, 1, 1, 0};
+					    "arrivals_per_hour",
+					    "round_trip_share"};
+	static const int req[5] = {1, 1, 1, 0, 0};
 	struct rates_ld *L = ud;
 	uint32_t s;
 	uint64_t h;
@@ -172,8 +202,8 @@ static int rates_row(void *ud, const struct bs_csv_row *r,
 	int rc;
 
 	if (r->row == 1)
-		return bs_csv_header(r, L->file, 4, cols, req, L->idx,
-				     "station_id,hour,departures_per_hour[,arrivals_per_hour]",
+		return bs_csv_header(r, L->file, 5, cols, req, L->idx,
+				     "station_id,hour,departures_per_hour[,arrivals_per_hour][,round_trip_share]",
 				     err);
 	if ((rc = station_of(L->net, L->file, r, L->idx[0], "station_id", &s,
 			     err)))
@@ -202,14 +232,17 @@ static int rates_row(void *ud, const struct bs_csv_row *r,
 			return rc;
 		L->arr[(size_t)s * 24 + h] = v;
 	}
+	if (L->idx[4] >= 0 && L->round && (rc = round_cell(L, r, s, err)))
+		return rc;
 	return 0;
 }
 
-int bs_rates_load(const char *path, const struct bs_network *net,
-		  double *dep, double *arr, int *has_arr,
-		  struct bs_error *err)
+int bs_rates_load_round(const char *path, const struct bs_network *net,
+			double *dep, double *arr, int *has_arr, double *round,
+			struct bs_error *err)
 {
 	struct rates_ld L;
+	size_t i;
 	int rc;
 
 	memset(&L, 0, sizeof(L));
@@ -217,16 +250,30 @@ int bs_rates_load(const char *path, const struct bs_network *net,
 	L.net = net;
 	L.dep = dep;
 	L.arr = arr;
+	L.round = round;
 	memset(dep, 0, net->n * 24 * sizeof(double));
 	memset(arr, 0, net->n * 24 * sizeof(double));
+	for (i = 0; round && i < net->n; i++)
+		round[i] = NAN;
 	L.seen = calloc(net->n * 24, 1);
-	if (!L.seen)
+	L.round_row = round ? calloc(net->n ? net->n : 1, sizeof(long)) : NULL;
+	if (!L.seen || (round && !L.round_row)) {
+		free(L.seen);
+		free(L.round_row);
 		return BS_E_NOMEM;
+	}
 	rc = bs_csv_read_noted(path, "a rates CSV file", L.net->notes,
 			       rates_row, &L, err);
 	free(L.seen);
+	free(L.round_row);
 	*has_arr = L.idx[3] >= 0;
 	return rc;
+}
+
+int bs_rates_load(const char *path, const struct bs_network *net, double *dep,
+		  double *arr, int *has_arr, struct bs_error *err)
+{
+	return bs_rates_load_round(path, net, dep, arr, has_arr, NULL, err);
 }
 
 /* ---- OD ------------------------------------------------------------------- */

@@ -37,6 +37,12 @@ int bs_stock_load(const char *path, const struct bs_network *net,
 int bs_rates_load(const char *path, const struct bs_network *net,
 		  double *dep, double *arr, int *has_arr,
 		  struct bs_error *err);
+/* The same, and an optional round_trip_share column into round[n] (NAN
+ * for the stations it leaves empty or does not list): one share per
+ * station, from 0 to 1, the same on each of its rows. */
+int bs_rates_load_round(const char *path, const struct bs_network *net,
+			double *dep, double *arr, int *has_arr, double *round,
+			struct bs_error *err);
 
 /* OD triples from origin_id,destination_id,trips (weights >= 0; repeated
  * pairs add up). *o, *d, *w are new arrays of *n entries. */

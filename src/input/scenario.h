@@ -107,6 +107,7 @@ struct bs_scenario {
 	char *initial_path; /* fleet.initial */
 	char *rates_path;   /* demand.rates */
 	char *od_path;      /* demand.od */
+	char *ward_factors_path; /* demand.ward_factors */
 	char *trips_path;   /* demand.trips */
 	long trace_day0;    /* demand.trace_start, days since 1970; -1: auto */
 

@@ -205,3 +205,35 @@ double bs_alias_compact_pdf(size_t K, const uint32_t *F, const uint16_t *A16,
 	}
 	return p / (double)K;
 }
+
+void bs_alias_probs(size_t K, const double *F, const uint32_t *A, double *p)
+{
+	size_t i;
+
+	for (i = 0; i < K; i++)
+		p[i] = 0.0;
+	for (i = 0; i < K; i++) {
+		double f = (double)K * F[i] - (double)i;
+		p[i] += f / (double)K;
+		if (A[i] != i)
+			p[A[i]] += (1.0 - f) / (double)K;
+	}
+}
+
+void bs_alias_compact_probs(size_t K, const uint32_t *F, const uint16_t *A16,
+			    const uint32_t *A32, double *p)
+{
+	size_t i;
+
+	for (i = 0; i < K; i++)
+		p[i] = 0.0;
+	for (i = 0; i < K; i++) {
+		double f = (double)F[i] / 4294967296.0;
+		size_t a = A16 ? A16[i] : A32[i];
+		if (F[i] == UINT32_MAX && a == i)
+			f = 1.0;
+		p[i] += f / (double)K;
+		if (a != i)
+			p[a] += (1.0 - f) / (double)K;
+	}
+}

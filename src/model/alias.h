@@ -115,4 +115,11 @@ static inline size_t bs_alias_draw_compact(size_t K, const uint32_t *F,
 double bs_alias_compact_pdf(size_t K, const uint32_t *F, const uint16_t *A16,
 			    const uint32_t *A32, size_t k);
 
+/* Every outcome's probability p[0..K) at once, read back from the
+ * tables (O(K); bs_alias_pdf and bs_alias_compact_pdf give one each in
+ * O(K)): what a calibration fits against (calib/od.c). */
+void bs_alias_probs(size_t K, const double *F, const uint32_t *A, double *p);
+void bs_alias_compact_probs(size_t K, const uint32_t *F, const uint16_t *A16,
+			    const uint32_t *A32, double *p);
+
 #endif

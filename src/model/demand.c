@@ -360,7 +360,8 @@ static int size_tables(struct bs_demand *d, const struct bs_network *net,
  * and their kernel: exp(-dist / decay), or the table's trips. */
 static void balanced_lists(struct bs_demand *d, const struct bs_network *net,
 			   const struct bs_params *p, const struct od_tab *od,
-			   struct odc *c, double *kern, double *dist)
+			   const double *wf, struct odc *c, double *kern,
+			   double *dist)
 {
 	size_t s, k;
 
@@ -396,6 +397,10 @@ static void balanced_lists(struct bs_demand *d, const struct bs_network *net,
 		}
 		for (k = 0; k < c->m; k++)
 			kern[o + k] = exp(-dist[o + k] / p->decay_m);
+		if (wf)
+			for (k = 0; k < c->m; k++)
+				kern[o + k] *= wf[(size_t)net->ward[s] * net->nwards +
+						  net->ward[idx[k]]];
 	}
 }
 
@@ -501,7 +506,7 @@ static int build_balanced(struct bs_demand *d, const struct bs_network *net,
 	d->dest_w = calloc(net->n * 24, sizeof(double));
 	if (!kern || !dist || !d->dest_od || !d->dest_w)
 		goto out;
-	balanced_lists(d, net, p, od, c, kern, dist);
+	balanced_lists(d, net, p, od, in->ward_f, c, kern, dist);
 	free(c->cidx); /* read: 12 bytes an entry less at the peak */
 	free(c->cdist);
 	c->cidx = NULL;
@@ -535,8 +540,8 @@ out:
 /* Plain gravity (attractiveness x decay), or the OD table's weights. */
 static int build_plain(struct bs_demand *d, const struct bs_network *net,
 		       const struct bs_params *p, const double *attr,
-		       const struct od_tab *od, struct odc *c,
-		       struct bs_error *err)
+		       const double *wf, const struct od_tab *od,
+		       struct odc *c, struct bs_error *err)
 {
 	size_t s;
 	int rc = 0;
@@ -574,6 +579,9 @@ static int build_plain(struct bs_demand *d, const struct bs_network *net,
 			c->w[k] = c->m == 1 && dist > p->max_trip_m
 					 ? 1.0
 					 : a * exp(-dist / p->decay_m);
+			if (wf) /* folded in here: the draw stays one uniform */
+				c->w[k] *= wf[(size_t)net->ward[s] * net->nwards +
+					      net->ward[c->idx[k]]];
 			if (!(c->w[k] > 0.0))
 				c->w[k] = attr && !(a > 0.0) ? 0.0 : 1e-300; /* far beyond decay: tiny, legal */
 			wsum += c->w[k];
@@ -612,8 +620,8 @@ static int build_gravity_od(struct bs_demand *d, const struct bs_network *net,
 	if (!rc)
 		rc = in && in->balance && in->arr
 			     ? build_balanced(d, net, p, in, &od, &c, err)
-			     : build_plain(d, net, p, in ? in->attr : NULL, &od,
-					   &c, err);
+			     : build_plain(d, net, p, in ? in->attr : NULL,
+					   in ? in->ward_f : NULL, &od, &c, err);
 	free(c.work);
 	free(c.idx);
 	free(c.w);
@@ -625,6 +633,29 @@ static int build_gravity_od(struct bs_demand *d, const struct bs_network *net,
 	free(od.d);
 	free(od.w);
 	return rc;
+}
+
+/* Each port's round-trip share: the rates CSV's where it gives one, else
+ * demand.round_trip_share; none at all (every share 0) leaves round_p
+ * NULL, and then no round-trip stream is drawn. */
+static int round_trips(struct bs_demand *d, const struct bs_network *net,
+		       const struct bs_params *p, const struct bs_demand_input *in)
+{
+	const double *col = in ? in->round_share : NULL;
+	int any = 0;
+	size_t s;
+
+	for (s = 0; s < net->n && !any; s++)
+		any = (col && !isnan(col[s]) ? col[s] : p->round_trip_share) > 0.0;
+	if (!any)
+		return 0;
+	if (!(d->round_p = malloc(net->n * sizeof(double))))
+		return BS_E_NOMEM;
+	for (s = 0; s < net->n; s++)
+		d->round_p[s] = col && !isnan(col[s]) ? col[s] : p->round_trip_share;
+	d->round_min = p->round_trip_min > 0.0 ? p->round_trip_min
+					       : BS_ROUND_TRIP_MIN;
+	return 0;
 }
 
 /* A profile with one rate all week needs no inversion: the next arrival is
@@ -711,8 +742,11 @@ struct bs_demand *bs_demand_new_from(const struct bs_network *net,
 		for (s = 0; s < net->n; s++)
 			d->scale[s] = p->trips_per_day * (double)net->cap[s] /
 				      (double)net->total_docks;
-		rc = build_gravity_od(d, net, p, NULL, err);
+		rc = build_gravity_od(d, net, p, in, err);
 	}
+	if (!rc && p->demand != BS_DEMAND_TRACE &&
+	    (rc = round_trips(d, net, p, in)) == BS_E_NOMEM)
+		goto nomem;
 	if (!rc)
 		rc = bs__demand_calendar(d, p);
 	bs__demand_mark_flat(d);
@@ -728,6 +762,26 @@ nomem:
 	bs_error_set(err, BS_E_NOMEM, NULL, 0, 0, "demand",
 		     "out of memory building the demand tables");
 	return NULL;
+}
+
+size_t bs_demand_dest_probs(const struct bs_demand *d, uint32_t s, int h,
+			    double *p)
+{
+	size_t o, m, c = BS_DEMAND_NO_TABLE;
+
+	if (d->uniform_dest || !d->dest_off)
+		return 0;
+	o = d->dest_off[s];
+	m = d->dest_off[s + 1] - o;
+	if (d->dest_hoff)
+		c = d->dest_hoff[(size_t)s * 24 + (size_t)h];
+	if (c == BS_DEMAND_NO_TABLE)
+		bs_alias_probs(m, d->dest_F + o, d->dest_A + o, p);
+	else
+		bs_alias_compact_probs(m, d->dest_hF + c,
+				       d->dest_hA16 ? d->dest_hA16 + c : NULL,
+				       d->dest_hA32 ? d->dest_hA32 + c : NULL, p);
+	return m;
 }
 
 void bs_demand_free(struct bs_demand *d)
@@ -756,5 +810,6 @@ void bs_demand_free(struct bs_demand *d)
 	free(d->day_f);
 	free(d->base_rate);
 	free(d->base_prof);
+	free(d->round_p);
 	free(d);
 }

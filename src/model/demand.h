@@ -64,6 +64,11 @@
 
 #define BS_HOURS_PER_WEEK 168
 
+/* A round trip's mean minutes when the rates CSV gives round-trip shares
+ * and demand.round_trip_min is absent: its default (the Jersey City
+ * log's median, keys.c). */
+#define BS_ROUND_TRIP_MIN 17.7
+
 /* dest_hoff of an (origin, hour) without an hourly table */
 #define BS_DEMAND_NO_TABLE SIZE_MAX
 
@@ -132,6 +137,15 @@ struct bs_demand {
 	double *base_rate;   /* [base_nprof][168] */
 	uint32_t *base_prof; /* [n] */
 
+	/* round trips: round_p[s] is the share of station s's requests
+	 * that return to s (demand.round_trip_share), drawn from the
+	 * station's own RS_ROUND stream after its destination; NULL when
+	 * none, and then no stream is drawn (byte-identical results) */
+	double *round_p;
+	double round_min; /* a round trip's mean ride minutes (the key, or
+			   * BS_ROUND_TRIP_MIN when only the rates CSV
+			   * gives shares) */
+
 	/* trace: requests of station s are tr_t/tr_dest[tr_off[s] ..
 	 * tr_off[s+1]), by time (ties in log order); NULL otherwise */
 	size_t *tr_off;
@@ -152,6 +166,13 @@ struct bs_demand_input {
 	size_t nod;         /* rates: OD triples (may be 0) */
 	const uint32_t *od_o, *od_d;
 	const double *od_w;
+	const double *ward_f; /* gravity, rates: [W*W] ward-pair factors
+			       * (from's row, to's column) multiplying the
+			       * gravity kernel, or NULL: none (the
+			       * demand.ward_factors CSV) */
+	const double *round_share; /* [n] a port's round-trip share (the
+				    * rates CSV's round_trip_share column;
+				    * NAN: demand.round_trip_share), or NULL */
 	size_t ntrace;      /* trace: requests, any order */
 	const double *tr_t; /* minutes from t = 0 */
 	const uint32_t *tr_o, *tr_d;
@@ -254,6 +275,18 @@ static inline uint32_t bs_demand_dest_at(const struct bs_demand *d,
  * 0 or BS_E_NOMEM (d unchanged). O(n x 168).
  */
 int bs_demand_set_response(struct bs_demand *d, const double *f);
+
+/*
+ * The exact probabilities of the destination draw of a request at origin
+ * s in hour h of a weekday (0..23; ignored by tables without hours), over
+ * the origin's candidates dest_idx[dest_off[s] ..] (p holds as many):
+ * read back from the alias tables the draw uses, so that a calibration
+ * fits the very distribution the simulator draws from (round trips not
+ * included: see round_p). Uniform destinations and the trace give none:
+ * returns 0 there, else the number of candidates. O(candidates).
+ */
+size_t bs_demand_dest_probs(const struct bs_demand *d, uint32_t s, int h,
+			    double *p);
 
 void bs_demand_free(struct bs_demand *d);
 

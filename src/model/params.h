@@ -160,6 +160,11 @@ struct bs_params {
 	int days_out;
 	uint32_t ts_reps;
 	int gzip;
+
+	/* round trips (demand.round_trip_share): the share of requests
+	 * that return to their own port, and their mean ride minutes */
+	double round_trip_share;
+	double round_trip_min;
 };
 
 /* A run longer than this many days is long: days.csv is written and

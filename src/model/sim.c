@@ -113,7 +113,8 @@ struct bs_sim *bs_sim_alloc(const struct bs_model *m)
 	S->r_beh = bs_rng_alloc();
 	S->r_bat = bs_rng_alloc();
 	if (bs_rng_block_alloc(&S->rs, n,
-			       m->p.choice		? RS_N
+			       m->dem->round_p	? RS_N
+			       : m->p.choice		? RS_ROUND
 			       : bs__users_on(&m->p) ? RS_CHOICE
 						     : RS_USER) ||
 	    !S->r_beh || !S->r_bat)
@@ -357,9 +358,20 @@ static int lost(struct bs_sim *S, uint32_t o, uint32_t d, double t,
 }
 
 /* Rent the bike at stack position pos of r and send it to target. */
+/* A round trip (demand.round_trip_share) rides its mean minutes x its
+ * variate (at least min_min under the distance model), not the
+ * distance to its port: out and back again. */
+static double round_minutes(const struct bs_params *p, double minutes,
+			    double variate)
+{
+	double v = minutes * variate;
+
+	return p->dur != BS_DUR_EXPONENTIAL && v < p->min_min ? p->min_min : v;
+}
+
 static int start_ride(struct bs_sim *S, uint32_t o, uint32_t r, uint32_t pos,
 		      uint32_t d, uint32_t target, double t, int counted,
-		      double variate, uint32_t user)
+		      double variate, uint32_t user, int round)
 {
 	uint32_t b = bs__take(S, r, pos, t, BS_RIDING);
 	struct bs__trip *tr;
@@ -386,7 +398,11 @@ static int start_ride(struct bs_sim *S, uint32_t o, uint32_t r, uint32_t pos,
 	ward_inuse_touch(S, S->st[r].ward, t);
 	S->w_inuse[S->st[r].ward]++;
 	S->inuse_total++;
-	if (bs_engine_schedule(&S->eng, t + leg_minutes(S, r, target, variate),
+	if (bs_engine_schedule(&S->eng,
+			       t + (round ? round_minutes(&S->m->p,
+							  S->m->dem->round_min,
+							  variate)
+					  : leg_minutes(S, r, target, variate)),
 			       EV_RETURN, b, target, 0))
 		return BS_E_NOMEM;
 	return 0;
@@ -401,7 +417,7 @@ static int on_arrival(struct bs_sim *S, uint32_t o, uint32_t cursor, double t)
 	const struct bs_agreement *agr = m->agr;
 	uint32_t d, r, target, pos_ok, pos_any, user;
 	double tn, variate;
-	int counted = t >= S->warm;
+	int counted = t >= S->warm, round = 0;
 
 	/* Draw everything this user needs first, whatever happens next, so
 	 * the station's streams stay aligned across scenarios. */
@@ -420,6 +436,14 @@ static int on_arrival(struct bs_sim *S, uint32_t o, uint32_t cursor, double t)
 		if (tn < S->horizon)
 			bs_engine_set_slot(&S->eng, o, tn, EV_ARRIVAL, o, 0, 0);
 		d = bs_demand_dest_at(m->dem, o, t, bs__rs(S, o, RS_DST));
+		/* a round trip: drawn after (and whatever) the destination,
+		 * from its own stream, so that switching round trips on
+		 * keeps every other draw where it was */
+		if (m->dem->round_p &&
+		    gsl_rng_uniform(bs__rs(S, o, RS_ROUND)) < m->dem->round_p[o]) {
+			d = o;
+			round = 1;
+		}
 	}
 	variate = draw_variate(p, bs__rs(S, o, RS_DUR));
 	user = bs__user_draw(S, o);
@@ -432,7 +456,7 @@ static int on_arrival(struct bs_sim *S, uint32_t o, uint32_t cursor, double t)
 		if (why)
 			return lost(S, o, d, t, counted, why);
 		return start_ride(S, o, r, pos_ok, d, target, t, counted,
-				  variate, user);
+				  variate, user, round);
 	}
 
 	r = bs__rental_port(S, o);
@@ -456,7 +480,7 @@ static int on_arrival(struct bs_sim *S, uint32_t o, uint32_t cursor, double t)
 		pos_ok = pos_any;
 	}
 	return start_ride(S, o, r, pos_ok, d, target, t, counted, variate,
-			  user);
+			  user, round);
 }
 
 static uint32_t divert_target(struct bs_sim *S, uint32_t b, uint32_t x)
@@ -601,6 +625,9 @@ static int reset(struct bs_sim *S, uint32_t rep)
 		if (p->choice)
 			bs_rng_seed(bs__rs(S, s, RS_CHOICE), seed, rep,
 				    BS_RNG_CHOICE, i);
+		if (m->dem->round_p)
+			bs_rng_seed(bs__rs(S, s, RS_ROUND), seed, rep,
+				    BS_RNG_ROUND, i);
 	}
 	bs_rng_seed(S->r_beh, seed, rep, BS_RNG_BEHAVIOUR, 0);
 	bs_rng_seed(S->r_bat, seed, rep, BS_RNG_BATTERY, 0);

@@ -210,7 +210,10 @@ struct bs_sim {
  * off a station's generators stay three, in two cache lines. Each is
  * seeded and drawn only when its feature is on, so that scenarios keep
  * common random numbers. */
-enum { RS_ARR, RS_DST, RS_DUR, RS_USER, RS_CHOICE, RS_N };
+/* RS_ROUND (is this request a round trip: one uniform per request,
+ * demand.round_trip_share) comes last for the same reason: allocated and
+ * drawn only when round trips are on. */
+enum { RS_ARR, RS_DST, RS_DUR, RS_USER, RS_CHOICE, RS_ROUND, RS_N };
 
 /*
  * An Exp(1) variate: gsl_ran_exponential(r, 1.0) inlined. GSL 2.x computes

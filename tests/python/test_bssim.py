@@ -599,7 +599,8 @@ def corpus_call(argv):
     cmd, rest = argv[0], argv[1:]
     if cmd in ("import", "calibrate"):
         cmd, rest = cmd + " " + rest[0], rest[1:]
-    pos, o = options(rest, flags=("-q", "--force", "--geojson", "--resume"))
+    pos, o = options(rest, flags=("-q", "--force", "--geojson", "--resume",
+                                  "--factors"))
     sets = []
     for s in o.get("--set", []):
         k, _, v = s.partition("=")
@@ -643,6 +644,11 @@ def corpus_call(argv):
         return lambda: bssim.import_trips(pos[0], one(o, "-o"),
                                           ward=one(o, "--ward"),
                                           capacity=one(o, "--capacity", int))
+    if cmd == "calibrate od":
+        return lambda: bssim.calibrate_od(
+            pos[0], one(o, "-o"), set=sets, od=one(o, "--od"),
+            trips=one(o, "--trips"), factors="--factors" in o,
+            factors_out=one(o, "--factors-out"))
     if cmd.startswith("calibrate "):
         return lambda: bssim.calibrate(
             cmd.split()[1], pos[0], one(o, "--stations"), one(o, "-o"),
