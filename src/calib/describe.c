@@ -40,7 +40,7 @@ static void put_demand(FILE *o, const struct bs_scenario *sc,
 		fprintf(o, "  demand      rates: %s; destinations %s%s%s, decay %g m, farthest %g m\n",
 			sc->rates_path, sc->od_path ? "from " : "gravity",
 			sc->od_path ? sc->od_path : "",
-			w->dem->dest_hF ? " balanced to each hour's arrivals" : "",
+			w->dem->dest_hoff ? " balanced to each hour's arrivals" : "",
 			p->decay_m, p->max_trip_m);
 	else if (p->demand == BS_DEMAND_TRACE)
 		fprintf(o, "  demand      trace: %s; %zu rides, %zu of them in the horizon\n",

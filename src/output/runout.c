@@ -159,6 +159,11 @@ json_t *bs_output_summary_json(const struct bs_scenario *sc,
 			    matrix_json(net, s->settle));
 	json_object_set_new(doc, "version", json_string(BSSIM_VERSION));
 	json_object_set_new(doc, "seed", json_integer((json_int_t)sc->p.seed));
+	/* the random streams' version: 2 for rng philox (other numbers, so
+	 * other results); absent for the original taus2 streams (version 1),
+	 * so that their summary.json stays as it was, byte for byte */
+	if (sc->p.rng == BS_RNGK_PHILOX)
+		json_object_set_new(doc, "streams", json_integer(2));
 	/* rows of the inputs skipped safely (e.g. trip-log rows without a
 	 * station): deterministic, so outside "run" */
 	json_object_set_new(doc, "input_warnings",
