@@ -1,6 +1,7 @@
 #!/bin/sh
 # make bench: time bssim against the lean reference loop (bench/lean.c) on
-# the homogeneous network at 100, 2,000 and 20,000 ports, one Tokyo day with
+# the homogeneous network at 100, 2,000 and 20,000 ports (default streams and
+# rng philox), one Tokyo day with
 # every operation on, and a sweep with --jobs 1 against --jobs 2; write
 # bench/results.csv.
 #
@@ -29,25 +30,37 @@ best() {
 }
 
 echo "benchmark,stations,bikes,days,replications,setup_s,run_s,events,completed_trips,events_per_s,trips_per_s,peak_rss_mib,lean_trips_per_s,ratio_to_lean" >"$OUT"
-printf '%-26s %9s %10s %12s %12s %9s %12s %7s\n' benchmark ports bikes events/s trips/s "RSS MiB" "lean trips/s" ratio
+printf '%-32s %9s %10s %12s %12s %9s %12s %7s\n' benchmark ports bikes events/s trips/s "RSS MiB" "lean trips/s" ratio
+# Each size twice: the default streams (taus2) and rng "philox" (the
+# counter-based streams, docs/model.md), the same model otherwise; both
+# against the same lean-loop figure, measured between them.
 for spec in "100 1300 100" "2000 26000 10" "20000 260000 2"; do
 	set -- $spec
 	n=$1 bikes=$2 days=$3
+	ph=$TMP/homog_${n}_philox.json
+	sed -e 's/"seed": 1,/"seed": 1, "rng": "philox",/' \
+		-e 's/"name": "\([^"]*\)"/"name": "\1-philox"/' bench/homog_$n.json >"$ph"
 	line=$(best "$H bench/homog_$n.json" 11)
 	lean=$(best "$L $n 26 $bikes 2 20 $days 1 | awk '{print \$1\",\"\$4}'" 2)
+	pline=$(best "$H $ph" 11)
 	lt=$(echo "$lean" | cut -d, -f2)
-	bt=$(echo "$line" | cut -d, -f11)
-	ratio=$(awk -v a="$bt" -v b="$lt" 'BEGIN{printf "%.2f", a/b}')
-	echo "$line,$lt,$ratio" >>"$OUT"
-	echo "$line" | awk -F, -v lt="$lt" -v r="$ratio" '{printf "%-26s %9s %10s %12.0f %12.0f %9.1f %12.0f %7s\n", $1, $2, $3, $10, $11, $12, lt, r}'
+	for l in "$line" "$pline"; do
+		bt=$(echo "$l" | cut -d, -f11)
+		ratio=$(awk -v a="$bt" -v b="$lt" 'BEGIN{printf "%.2f", a/b}')
+		echo "$l,$lt,$ratio" >>"$OUT"
+		echo "$l" | awk -F, -v lt="$lt" -v r="$ratio" '{printf "%-32s %9s %10s %12.0f %12.0f %9.1f %12.0f %7s\n", $1, $2, $3, $10, $11, $12, lt, r}'
+	done
 done
 line=$(best "$H bench/tokyo_day.json" 11)
 echo "$line,," >>"$OUT"
-echo "$line" | awk -F, '{printf "%-26s %9s %10s %12.0f %12.0f %9.1f %12s %7s\n", $1, $2, $3, $10, $11, $12, "-", "-"}'
+echo "$line" | awk -F, '{printf "%-32s %9s %10s %12.0f %12.0f %9.1f %12s %7s\n", $1, $2, $3, $10, $11, $12, "-", "-"}'
 
 # --jobs: wall time of the same CPU-bound sweep (bench/sweep.json: 2 points
 # x 4 replications of the 2,000-port network, 3 days each) on 1 and 2 threads
 wall() {
+	# a fresh folder each time: into the last run's folder the sweep
+	# would resume, find every point done and time nothing
+	rm -rf "$TMP/jobs$1"
 	s=$(date +%s.%N)
 	"$B/bssim" sweep bench/sweep.json -o "$TMP/jobs$1" -q --jobs "$1"
 	e=$(date +%s.%N)
