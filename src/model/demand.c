@@ -440,6 +440,22 @@ static double hour_weights(const struct bs_demand *d, const double *kern,
 	return wsum;
 }
 
+/* Origin s's table for hour h into F and A16 or A32, when it has one
+ * (requests in that hour, off the OD table, some weight): 1; else 0 and
+ * dest_hoff says BS_DEMAND_NO_TABLE (the caller sets it when 1). */
+static int hour_table(struct bs_demand *d, const double *dep,
+		      const double *kern, struct odc *c, size_t s, size_t h,
+		      uint32_t *F, uint16_t *A16, uint32_t *A32)
+{
+	size_t m = d->dest_off[s + 1] - d->dest_off[s];
+
+	d->dest_hoff[s * 24 + h] = BS_DEMAND_NO_TABLE;
+	if (d->dest_od[s] || !(dep[s * 24 + h] > 0.0))
+		return 0;
+	return hour_weights(d, kern, c, s, h) > 0.0 &&
+	       bs_alias_build_compact(m, c->w, F, A16, A32, c->work) == 0;
+}
+
 /* balanced_hours for networks whose station ids fit 16 bits: the same
  * compact tables, built per origin and hour into scratch and packed into
  * dest_hcell with the stations they stand for (demand.h). */
@@ -460,11 +476,7 @@ static int packed_hours(struct bs_demand *d, const struct bs_network *net,
 	for (s = 0; s < net->n; s++) {
 		size_t o = d->dest_off[s], m = d->dest_off[s + 1] - o;
 		for (h = 0; h < 24; h++) {
-			d->dest_hoff[s * 24 + h] = BS_DEMAND_NO_TABLE;
-			if (d->dest_od[s] || !(dep[s * 24 + h] > 0.0))
-				continue;
-			if (!(hour_weights(d, kern, c, s, h) > 0.0) ||
-			    bs_alias_build_compact(m, c->w, F, A, NULL, c->work))
+			if (!hour_table(d, dep, kern, c, s, h, F, A, NULL))
 				continue;
 			for (k = 0; k < m; k++) {
 				struct bs_dcell *x = &d->dest_hcell[at + k];
@@ -516,14 +528,9 @@ static int balanced_hours(struct bs_demand *d, const struct bs_network *net,
 	for (s = 0; s < net->n; s++) {
 		size_t o = d->dest_off[s], m = d->dest_off[s + 1] - o;
 		for (h = 0; h < 24; h++) {
-			d->dest_hoff[s * 24 + h] = BS_DEMAND_NO_TABLE;
-			if (d->dest_od[s] || !(dep[s * 24 + h] > 0.0))
-				continue;
-			if (!(hour_weights(d, kern, c, s, h) > 0.0) ||
-			    bs_alias_build_compact(m, c->w, d->dest_hF + at,
-						   d->dest_hA16 ? d->dest_hA16 + at : NULL,
-						   d->dest_hA32 ? d->dest_hA32 + at : NULL,
-						   c->work))
+			if (!hour_table(d, dep, kern, c, s, h, d->dest_hF + at,
+					d->dest_hA16 ? d->dest_hA16 + at : NULL,
+					d->dest_hA32 ? d->dest_hA32 + at : NULL))
 				continue;
 			d->dest_hoff[s * 24 + h] = at;
 			at += m;

@@ -278,6 +278,14 @@ static inline double draw_variate(const struct bs_params *p, gsl_rng *r)
 
 /* ---- arrival: did the rider get where they wanted? ------------------- */
 
+/* The ward of a trip's origin: its renting port's (kept in the trip)
+ * unless the rider walked to another port to rent. */
+static inline uint32_t origin_ward(const struct bs_sim *S,
+				   const struct bs__trip *tr)
+{
+	return tr->origin == tr->rent_st ? tr->rent_w : S->st[tr->origin].ward;
+}
+
 /* Metres the rider walks from return port x to destination d: 0 at d
  * itself, so the usual trip costs no sine. */
 static inline double walk_after_m(const struct bs_sim *S, uint32_t x,
@@ -298,11 +306,11 @@ static inline double walk_after_m(const struct bs_sim *S, uint32_t x,
 static inline void count_arrival(struct bs_sim *S, const struct bs__trip *tr,
 				 uint32_t x)
 {
-	size_t w = S->st[tr->origin].ward;
+	size_t w = origin_ward(S, tr);
 	double walk = walk_after_m(S, x, tr->dest);
 
 	*bs__raw(S, w, BS_RAW_WALK_AFTER_M) += walk;
-	if (!tr->truncated && (x == tr->dest || walk <= S->m->p.walk_radius_m))
+	if (!(tr->flags & BS__TRIP_TRUNCATED) && (x == tr->dest || walk <= S->m->p.walk_radius_m))
 		*bs__raw(S, w, BS_RAW_REACHED) += 1.0;
 }
 
@@ -324,7 +332,7 @@ static int report_trip(struct bs_sim *S, const struct bs__trip *tr,
 	rec.rent_t = tr->rent_t;
 	rec.return_t = t;
 	rec.diversions = tr->diversions;
-	rec.truncated = tr->truncated;
+	rec.truncated = (tr->flags & BS__TRIP_TRUNCATED) != 0;
 	rec.bike = bike;
 	rec.owner = bike == BS_NO_STATION ? 0 : S->owner[bike];
 	rec.fare_yen = fare;
@@ -372,10 +380,11 @@ static int start_ride(struct bs_sim *S, uint32_t o, uint32_t r, uint32_t pos,
 	tr->dest = d;
 	tr->km = 0.0f;
 	tr->diversions = 0;
-	tr->counted = (uint8_t)counted;
-	tr->truncated = target != d;
+	tr->rent_w = (uint8_t)S->st[r].ward;
+	tr->flags = (uint8_t)((counted ? BS__TRIP_COUNTED : 0u) |
+			      (target != d ? BS__TRIP_TRUNCATED : 0u));
 	if (counted) {
-		if (tr->truncated)
+		if (target != d)
 			*bs__raw(S, S->st[o].ward, BS_RAW_TRUNCATED) += 1.0;
 		if (r != o)
 			*bs__raw(S, S->st[o].ward, BS_RAW_WALKED) += 1.0;
@@ -502,8 +511,8 @@ static int on_return(struct bs_sim *S, uint32_t b, uint32_t x, double t)
 		double variate;
 		if (tr->diversions < UINT16_MAX)
 			tr->diversions++;
-		if (tr->counted)
-			*bs__raw(S, S->st[tr->origin].ward, BS_RAW_DIVERSIONS) += 1.0;
+		if (tr->flags & BS__TRIP_COUNTED)
+			*bs__raw(S, origin_ward(S, tr), BS_RAW_DIVERSIONS) += 1.0;
 		y = divert_target(S, b, x);
 		if (y == BS_NO_STATION) {
 			/* waiting at x: a leg from x to x */
@@ -535,17 +544,17 @@ static int on_return(struct bs_sim *S, uint32_t b, uint32_t x, double t)
 	bs__dock(S, x, b, t);
 	if (S->integrating)
 		st->returns++;
-	rw = S->st[tr->rent_st].ward;
+	rw = tr->rent_w;
 	count_visitor(S, x, rw);
 	ward_inuse_touch(S, rw, t);
 	S->w_inuse[rw]--;
 	S->inuse_total--;
-	if (!tr->counted)
+	if (!(tr->flags & BS__TRIP_COUNTED))
 		return 0;
 	fare = bs__fare(m, S->user ? S->user[b] : BS_USER_PAY, dur, rw,
 			st->ward);
-	*bs__raw(S, S->st[tr->origin].ward, BS_RAW_COMPLETED) += 1.0;
-	*bs__raw(S, S->st[tr->origin].ward, BS_RAW_TRIP_MIN) += dur;
+	*bs__raw(S, origin_ward(S, tr), BS_RAW_COMPLETED) += 1.0;
+	*bs__raw(S, origin_ward(S, tr), BS_RAW_TRIP_MIN) += dur;
 	count_arrival(S, tr, x);
 	*bs__raw(S, rw, BS_RAW_REVENUE) += fare;
 	if (st->ward != rw)
@@ -796,7 +805,8 @@ int bs_sim_run(struct bs_sim *S, uint32_t rep,
 		if (S->draining && t > drain_end) {
 			/* Still riding a day after the horizon: only possible
 			 * when docks run out everywhere the bike may go. */
-			if (ev.type == EV_RETURN && S->trip[ev.a].counted) {
+			if (ev.type == EV_RETURN &&
+			    (S->trip[ev.a].flags & BS__TRIP_COUNTED)) {
 				struct bs__trip *tr = &S->trip[ev.a];
 				*bs__raw(S, S->st[tr->origin].ward,
 					 BS_RAW_UNFINISHED) += 1.0;

@@ -74,9 +74,14 @@ struct bs__trip {
 	float leg_km;
 	float km;          /* ridden so far, legs ended (distance rides) */
 	uint16_t diversions;
-	uint8_t counted;
-	uint8_t truncated;
+	/* the renting port's ward (BS_MAX_WARDS is 256), kept so that a
+	 * return does not load the renting port's record for it */
+	uint8_t rent_w;
+	uint8_t flags;     /* BS__TRIP_COUNTED | BS__TRIP_TRUNCATED */
 };
+#define BS__TRIP_COUNTED 1u   /* requested after the warm-up */
+#define BS__TRIP_TRUNCATED 2u /* the agreement stops it short of dest */
+_Static_assert(sizeof(struct bs__trip) == 32, "a trip is 32 bytes");
 
 enum bs__vmode { V_OFF, V_IDLE, V_TO_PICK, V_TO_DROP, V_TO_DEPOT };
 
