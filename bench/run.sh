@@ -9,6 +9,9 @@
 # and bssim and the lean loop are run alternately so that both see the same
 # machine. Ratios are what to compare between runs, not raw rates.
 #   bench/run.sh BUILD_DIR        (REPEAT=n to change the 3 repetitions)
+#   BASE=OTHER_BUILD_DIR bench/run.sh BUILD_DIR   also rows "...-base" of
+#       OTHER_BUILD_DIR/bench/harness (another commit's build), interleaved
+#       with the rest: before and after in one run
 set -eu
 B=${1:-build}
 REPEAT=${REPEAT:-3}
@@ -40,11 +43,29 @@ for spec in "100 1300 100" "2000 26000 10" "20000 260000 2"; do
 	ph=$TMP/homog_${n}_philox.json
 	sed -e 's/"seed": 1,/"seed": 1, "rng": "philox",/' \
 		-e 's/"name": "\([^"]*\)"/"name": "\1-philox"/' bench/homog_$n.json >"$ph"
-	line=$(best "$H bench/homog_$n.json" 11)
-	lean=$(best "$L $n 26 $bikes 2 20 $days 1 | awk '{print \$1\",\"\$4}'" 2)
-	pline=$(best "$H $ph" 11)
+	# interleaved: each repetition runs the three in turn, so that a
+	# change of the machine's load between repetitions hits all three
+	i=0
+	: >"$TMP/b1"
+	: >"$TMP/b2"
+	: >"$TMP/b3"
+	: >"$TMP/b4"
+	while [ "$i" -lt "$REPEAT" ]; do
+		$H bench/homog_$n.json >>"$TMP/b1"
+		$L $n 26 $bikes 2 20 $days 1 | awk '{print $1","$4}' >>"$TMP/b2"
+		$H "$ph" >>"$TMP/b3"
+		if [ -n "${BASE:-}" ]; then
+			"$BASE/bench/harness" bench/homog_$n.json |
+				sed 's/^\([^,]*\),/\1-base,/' >>"$TMP/b4"
+		fi
+		i=$((i + 1))
+	done
+	line=$(sort -t, -k11 -g "$TMP/b1" | tail -n 1)
+	lean=$(sort -t, -k2 -g "$TMP/b2" | tail -n 1)
+	pline=$(sort -t, -k11 -g "$TMP/b3" | tail -n 1)
+	bline=$(sort -t, -k11 -g "$TMP/b4" | tail -n 1)
 	lt=$(echo "$lean" | cut -d, -f2)
-	for l in "$line" "$pline"; do
+	for l in $bline "$line" "$pline"; do
 		bt=$(echo "$l" | cut -d, -f11)
 		ratio=$(awk -v a="$bt" -v b="$lt" 'BEGIN{printf "%.2f", a/b}')
 		echo "$l,$lt,$ratio" >>"$OUT"
