@@ -1,13 +1,17 @@
 #!/bin/sh
 # make bench: time bssim against the lean reference loop (bench/lean.c) on
-# the homogeneous network at 100, 2,000 and 20,000 ports, one Tokyo day with
-# every operation on, a sweep with --jobs 1 against --jobs 2, and the
-# 10,000-task sweep of the Tokyo day; write bench/results.csv.
+# the homogeneous network at 100, 2,000 and 20,000 ports (default streams and
+# rng philox), one Tokyo day with every operation on, a sweep with --jobs 1
+# against --jobs 2, and the 10,000-task sweep of the Tokyo day; write
+# bench/results.csv.
 #
 # The machine is shared and noisy: every timing is the best of REPEAT runs,
 # and bssim and the lean loop are run alternately so that both see the same
 # machine. Ratios are what to compare between runs, not raw rates.
 #   bench/run.sh BUILD_DIR        (REPEAT=n to change the 3 repetitions)
+#   BASE=OTHER_BUILD_DIR bench/run.sh BUILD_DIR   also rows "...-base" of
+#       OTHER_BUILD_DIR/bench/harness (another commit's build), interleaved
+#       with the rest: before and after in one run
 set -eu
 B=${1:-build}
 REPEAT=${REPEAT:-3}
@@ -29,25 +33,55 @@ best() {
 }
 
 echo "benchmark,stations,bikes,days,replications,setup_s,run_s,events,completed_trips,events_per_s,trips_per_s,peak_rss_mib,lean_trips_per_s,ratio_to_lean" >"$OUT"
-printf '%-26s %9s %10s %12s %12s %9s %12s %7s\n' benchmark ports bikes events/s trips/s "RSS MiB" "lean trips/s" ratio
+printf '%-32s %9s %10s %12s %12s %9s %12s %7s\n' benchmark ports bikes events/s trips/s "RSS MiB" "lean trips/s" ratio
+# Each size twice: the default streams (taus2) and rng "philox" (the
+# counter-based streams, docs/model.md), the same model otherwise; both
+# against the same lean-loop figure, measured between them.
 for spec in "100 1300 100" "2000 26000 10" "20000 260000 2"; do
 	set -- $spec
 	n=$1 bikes=$2 days=$3
-	line=$(best "$H bench/homog_$n.json" 11)
-	lean=$(best "$L $n 26 $bikes 2 20 $days 1 | awk '{print \$1\",\"\$4}'" 2)
+	ph=$TMP/homog_${n}_philox.json
+	sed -e 's/"seed": 1,/"seed": 1, "rng": "philox",/' \
+		-e 's/"name": "\([^"]*\)"/"name": "\1-philox"/' bench/homog_$n.json >"$ph"
+	# interleaved: each repetition runs the three in turn, so that a
+	# change of the machine's load between repetitions hits all three
+	i=0
+	: >"$TMP/b1"
+	: >"$TMP/b2"
+	: >"$TMP/b3"
+	: >"$TMP/b4"
+	while [ "$i" -lt "$REPEAT" ]; do
+		$H bench/homog_$n.json >>"$TMP/b1"
+		$L $n 26 $bikes 2 20 $days 1 | awk '{print $1","$4}' >>"$TMP/b2"
+		$H "$ph" >>"$TMP/b3"
+		if [ -n "${BASE:-}" ]; then
+			"$BASE/bench/harness" bench/homog_$n.json |
+				sed 's/^\([^,]*\),/\1-base,/' >>"$TMP/b4"
+		fi
+		i=$((i + 1))
+	done
+	line=$(sort -t, -k11 -g "$TMP/b1" | tail -n 1)
+	lean=$(sort -t, -k2 -g "$TMP/b2" | tail -n 1)
+	pline=$(sort -t, -k11 -g "$TMP/b3" | tail -n 1)
+	bline=$(sort -t, -k11 -g "$TMP/b4" | tail -n 1)
 	lt=$(echo "$lean" | cut -d, -f2)
-	bt=$(echo "$line" | cut -d, -f11)
-	ratio=$(awk -v a="$bt" -v b="$lt" 'BEGIN{printf "%.2f", a/b}')
-	echo "$line,$lt,$ratio" >>"$OUT"
-	echo "$line" | awk -F, -v lt="$lt" -v r="$ratio" '{printf "%-26s %9s %10s %12.0f %12.0f %9.1f %12.0f %7s\n", $1, $2, $3, $10, $11, $12, lt, r}'
+	for l in $bline "$line" "$pline"; do
+		bt=$(echo "$l" | cut -d, -f11)
+		ratio=$(awk -v a="$bt" -v b="$lt" 'BEGIN{printf "%.2f", a/b}')
+		echo "$l,$lt,$ratio" >>"$OUT"
+		echo "$l" | awk -F, -v lt="$lt" -v r="$ratio" '{printf "%-32s %9s %10s %12.0f %12.0f %9.1f %12.0f %7s\n", $1, $2, $3, $10, $11, $12, lt, r}'
+	done
 done
 line=$(best "$H bench/tokyo_day.json" 11)
 echo "$line,," >>"$OUT"
-echo "$line" | awk -F, '{printf "%-26s %9s %10s %12.0f %12.0f %9.1f %12s %7s\n", $1, $2, $3, $10, $11, $12, "-", "-"}'
+echo "$line" | awk -F, '{printf "%-32s %9s %10s %12.0f %12.0f %9.1f %12s %7s\n", $1, $2, $3, $10, $11, $12, "-", "-"}'
 
 # --jobs: wall time of the same CPU-bound sweep (bench/sweep.json: 2 points
 # x 4 replications of the 2,000-port network, 3 days each) on 1 and 2 threads
 wall() {
+	# a fresh folder each time: into the last run's folder the sweep
+	# would resume, find every point done and time nothing
+	rm -rf "$TMP/jobs$1"
 	s=$(date +%s.%N)
 	"$B/bssim" sweep bench/sweep.json -o "$TMP/jobs$1" -q --jobs "$1"
 	e=$(date +%s.%N)

@@ -18,7 +18,7 @@ need=""
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 want() { for p in "$@"; do have_pkg "$p" || need="$need $p"; done; }
 
-want libgsl-dev libcsv-dev libjansson-dev zlib1g-dev libxlsxwriter-dev check pkg-config make gcc libpng-dev \
+want libgsl-dev libcsv-dev libjansson-dev zlib1g-dev libxlsxwriter-dev check pkg-config make gcc libpng-dev librandom123-dev \
 	python3 python3-jsonschema
 for extra in "$@"; do
 	case "$extra" in

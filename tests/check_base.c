@@ -176,6 +176,55 @@ END_TEST
 /* Issue 16: yen and counts printed as "2.932e+06 +- 1.6e+04". Numbers for
  * people are grouped and rounded to the interval's second digit; shares
  * have 3 significant digits. */
+/* bs_fmt_num writes what %.12g writes (and "0" for -0, "NaN" for NaN),
+ * on whole numbers on both sides of 10^12, fractions, tiny and huge
+ * values, and pseudo-random doubles of every magnitude. */
+static void same_as_printf(double v)
+{
+	char a[64], b[64];
+	size_t n = bs_fmt_num(a, v);
+
+	a[n] = '\0';
+	if (isnan(v))
+		strcpy(b, "NaN");
+	else if (v == 0.0)
+		strcpy(b, "0");
+	else
+		snprintf(b, sizeof(b), "%.12g", v);
+	ck_assert_msg(strcmp(a, b) == 0, "%.17g: \"%s\", printf \"%s\"", v, a, b);
+}
+
+START_TEST(test_fmt_num_as_printf)
+{
+	static const double fixed[] = {
+		1, -1, 7, 10, 15, 1440, 525600, 4294967295.0, 999999999999.0,
+		-999999999999.0, 1e12, 1e12 + 1, 123456789012345.0, 1e15, 1e300,
+		0.5, -2.25, 1e-7, 3.0000000000001, 0.1 + 0.2, 9007199254740993.0,
+		-0.0};
+	unsigned long long x = 0x9e3779b97f4a7c15ull;
+	size_t i;
+	char d[20];
+
+	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		same_as_printf(fixed[i]);
+	same_as_printf(NAN);
+	for (i = 0; i < 20000; i++) {
+		double v;
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		/* a whole number of 1 to 16 digits, or a scaled fraction */
+		v = (double)(x % 10000000000000000ull) /
+		    pow(10.0, (double)((x >> 59) % 17u));
+		same_as_printf((i & 1) ? v : floor(v));
+		same_as_printf(-v);
+	}
+	ck_assert_uint_eq(bs_fmt_u64(d, 0), 1);
+	ck_assert_uint_eq(bs_fmt_u64(d, 18446744073709551615ull), 20);
+	ck_assert(memcmp(d, "18446744073709551615", 20) == 0);
+}
+END_TEST
+
 START_TEST(test_fmt_human)
 {
 	char b[96];
@@ -222,6 +271,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_idindex);
 	tcase_add_test(tc, test_name_of_file);
 	tcase_add_test(tc, test_fmt_human);
+	tcase_add_test(tc, test_fmt_num_as_printf);
 	suite_add_tcase(s, tc);
 	return s;
 }

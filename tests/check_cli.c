@@ -232,6 +232,61 @@ END_TEST
 
 /* Every contracted file, with exactly the contracted header, and the
  * summary's contracted structure. */
+/* rng philox end to end: summary.json says "streams": 2 right after the
+ * seed and the resolved scenario keeps the key; the default streams
+ * write no "streams" member; the two runs' numbers differ (other random
+ * numbers) and each run reproduces itself byte for byte. */
+START_TEST(test_rng_philox_streams_version)
+{
+	/* both are dir/small.json: the second replaces the first */
+	char *sc = small_scenario(""), *ph;
+	char args[4096], p[1024], *a, *b, *c;
+	json_t *d0, *d1;
+	json_error_t je;
+	const char *k, *prev = NULL, *after_seed = NULL;
+	json_t *v;
+
+	snprintf(args, sizeof(args), "run %s -o %s/t -q", sc, dir);
+	ck_assert_int_eq(run(args, NULL, NULL), 0);
+	ph = small_scenario(", \"rng\": \"philox\"");
+	snprintf(args, sizeof(args), "run %s -o %s/p1 -q", ph, dir);
+	ck_assert_int_eq(run(args, NULL, NULL), 0);
+	snprintf(args, sizeof(args), "run %s -o %s/p2 -q", ph, dir);
+	ck_assert_int_eq(run(args, NULL, NULL), 0);
+	snprintf(p, sizeof(p), "%s/t/summary.json", dir);
+	d0 = json_load_file(p, JSON_PRESERVE_ORDER, &je);
+	snprintf(p, sizeof(p), "%s/p1/summary.json", dir);
+	d1 = json_load_file(p, JSON_PRESERVE_ORDER, &je);
+	ck_assert_ptr_nonnull(d0);
+	ck_assert_ptr_nonnull(d1);
+	ck_assert_ptr_null(json_object_get(d0, "streams"));
+	ck_assert_int_eq(json_integer_value(json_object_get(d1, "streams")), 2);
+	json_object_foreach(d1, k, v) {
+		if (prev && !strcmp(prev, "seed"))
+			after_seed = k;
+		prev = k;
+	}
+	ck_assert_str_eq(after_seed, "streams");
+	ck_assert_str_eq(json_string_value(json_object_get(
+				 json_object_get(d1, "scenario"), "rng")), "philox");
+	a = file_in(dir, "t/replications.csv");
+	b = file_in(dir, "p1/replications.csv");
+	c = file_in(dir, "p2/replications.csv");
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_str_ne(a, b);
+	ck_assert_str_eq(b, c);
+	free(a);
+	free(b);
+	free(c);
+	json_decref(d0);
+	json_decref(d1);
+	free(sc);
+	free(ph);
+}
+END_TEST
+
 START_TEST(test_run_writes_contract)
 {
 	char *sc = small_scenario(""), args[2048], *out, *t;
@@ -927,6 +982,7 @@ static Suite *suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_help_and_version);
 	tcase_add_test(tc, test_run_writes_contract);
+	tcase_add_test(tc, test_rng_philox_streams_version);
 	tcase_add_test(tc, test_timeseries_refusing_column);
 	tcase_add_test(tc, test_jobs_same_bytes);
 	tcase_add_test(tc, test_seed_and_set);

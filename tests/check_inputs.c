@@ -233,7 +233,8 @@ START_TEST(test_balanced_destinations)
 	in.balance = 1;
 	d = bs_demand_new_from(net, &p, &in, &err);
 	ck_assert_ptr_nonnull(d);
-	ck_assert_ptr_nonnull(d->dest_hF);
+	ck_assert_ptr_nonnull(d->dest_hoff);
+	ck_assert_ptr_nonnull(d->dest_hcell); /* 16-bit station ids: packed */
 	bs_rng_seed(r, 5, 1, BS_RNG_DESTINATION, 0);
 	for (k = 0; k < 3; k++) {
 		double obs[9], sa = 0.0, sd = 0.0, chi = 0.0, N = 0.0;

@@ -85,6 +85,17 @@ static struct bs_world *six(struct bs_scenario **scp, ...)
 }
 
 /* The real four-ward network, gravity demand. */
+/* The four-ward fixture's scenario text into json[8192]. */
+static void tokyo_json(char *json, size_t sz)
+{
+	snprintf(json, sz,
+		 "{\"bssim\": 1, \"seed\": 5, \"replications\": 3,"
+		 " \"horizon\": {\"days\": 2, \"warmup_days\": 1},"
+		 " \"network\": {\"stations\": \"%s\"}, \"fleet\": {\"bikes\": 2700},"
+		 " \"demand\": {\"model\": \"gravity\", \"trips_per_day\": 20000}}",
+		 tu_abspath("data/tokyo4_stations.csv"));
+}
+
 static struct bs_world *tokyo(struct bs_scenario **scp, ...)
 {
 	char json[8192];
@@ -92,12 +103,7 @@ static struct bs_world *tokyo(struct bs_scenario **scp, ...)
 	va_list ap;
 	size_t n = 0;
 
-	snprintf(json, sizeof(json),
-		 "{\"bssim\": 1, \"seed\": 5, \"replications\": 3,"
-		 " \"horizon\": {\"days\": 2, \"warmup_days\": 1},"
-		 " \"network\": {\"stations\": \"%s\"}, \"fleet\": {\"bikes\": 2700},"
-		 " \"demand\": {\"model\": \"gravity\", \"trips_per_day\": 20000}}",
-		 tu_abspath("data/tokyo4_stations.csv"));
+	tokyo_json(json, sizeof(json));
 	va_start(ap, scp);
 	while (n < 15 && (sets[n] = va_arg(ap, const char *)) != NULL)
 		n++;
@@ -656,6 +662,108 @@ START_TEST(test_runner_threads)
 }
 END_TEST
 
+/* ---- counter-based streams (rng philox) ------------------------------ */
+
+/* Every request of a run as (origin, request time, destination). */
+struct reqlog {
+	size_t n, cap;
+	double (*v)[3];
+};
+
+static int log_request(void *ud, const struct bs_trip_record *tr)
+{
+	struct reqlog *L = ud;
+
+	if (L->n == L->cap) {
+		L->cap = L->cap ? 2 * L->cap : 4096;
+		L->v = realloc(L->v, L->cap * sizeof(*L->v));
+		ck_assert_ptr_nonnull(L->v);
+	}
+	L->v[L->n][0] = tr->origin;
+	L->v[L->n][1] = tr->req_t;
+	L->v[L->n][2] = tr->dest;
+	L->n++;
+	return 0;
+}
+
+static int cmp_req(const void *a, const void *b)
+{
+	const double *x = a, *y = b;
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (x[i] != y[i])
+			return x[i] < y[i] ? -1 : 1;
+	return 0;
+}
+
+/* The requests of replication rep of the Tokyo fixture with the given
+ * --set overrides (NULL-ended), sorted by station and time; *cross gets
+ * its cross-ward trips. */
+static struct reqlog requests_of(uint32_t rep, double *cross, ...)
+{
+	const char *sets[8];
+	struct bs_scenario *sc;
+	struct bs_world *w;
+	struct bs_run_hooks h;
+	struct bs_rep_result *r;
+	struct reqlog L = {0, 0, NULL};
+	char json[8192];
+	size_t n = 0;
+	va_list ap;
+
+	va_start(ap, cross);
+	while (n < 7 && (sets[n] = va_arg(ap, const char *)) != NULL)
+		n++;
+	va_end(ap);
+	sets[n] = NULL;
+	tokyo_json(json, sizeof(json));
+	w = world_from(json, sets, &sc);
+	memset(&h, 0, sizeof(h));
+	h.on_trip = log_request;
+	h.trip_ud = &L;
+	r = run1(w, rep, &h);
+	*cross = raw(r, w->net->nwards, BS_RAW_CROSS);
+	qsort(L.v, L.n, sizeof(*L.v), cmp_req);
+	bs_rep_result_free(r);
+	done(w, sc);
+	return L;
+}
+
+static int same_requests(const struct reqlog *a, const struct reqlog *b)
+{
+	return a->n == b->n && !memcmp(a->v, b->v, a->n * sizeof(*a->v));
+}
+
+/* Common random numbers with rng philox: scenarios that differ in the
+ * agreement see, replication by replication, the same requests at every
+ * station (time and destination, so the same arrival sequence), though
+ * the agreement changes what the riders do (cross-ward trips); and the
+ * philox streams are not the taus2 ones (the key is in force). */
+START_TEST(test_philox_common_random_numbers)
+{
+	uint32_t rep;
+
+	for (rep = 1; rep <= 2; rep++) {
+		double cf, ci, ct;
+		struct reqlog full = requests_of(rep, &cf, "rng=philox", NULL);
+		struct reqlog iso = requests_of(rep, &ci, "rng=philox",
+						"agreement.type=isolated", NULL);
+		struct reqlog taus = requests_of(rep, &ct, NULL);
+		ck_assert_uint_gt(full.n, 1000);
+		ck_assert_msg(same_requests(&full, &iso),
+			      "replication %u: %zu requests under full, %zu under isolated, or other times",
+			      rep, full.n, iso.n);
+		ck_assert_double_gt(cf, 0.0);
+		ck_assert_double_eq(ci, 0.0);
+		ck_assert(!same_requests(&full, &taus));
+		free(full.v);
+		free(iso.v);
+		free(taus.v);
+	}
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("sim");
@@ -677,6 +785,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_stop_flag);
 	tcase_add_test(tc, test_runner_threads);
 	tcase_add_test(tc, test_infinite_sum_is_a_bug_not_a_result);
+	tcase_add_test(tc, test_philox_common_random_numbers);
 	suite_add_tcase(s, tc);
 	return s;
 }

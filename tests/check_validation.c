@@ -180,15 +180,16 @@ static double mean_of(const struct tu_run *R, int m)
 	return bs_summary_stat(R->sum, R->sum->nwards, m)->mean;
 }
 
+/* extra: more top-level keys (", \"rng\": \"philox\"") or "" */
 static void check_mean_field(int N, int K, double s, double lambda_h,
-			     double mean_min)
+			     double mean_min, const char *extra)
 {
 	struct tu_run R;
 	double rho = solve_rho(K, s, lambda_h / 60.0 * mean_min), e, f;
 	double allow = 0.25 / N, tol;
 
 	mf_shares(K, rho, &e, &f);
-	run_homogeneous(&R, N, K, s, lambda_h, mean_min, "");
+	run_homogeneous(&R, N, K, s, lambda_h, mean_min, extra);
 	tol = half999(&R, BS_M_EMPTY_STATION_FRAC) + allow;
 	ck_assert_msg(fabs(mean_of(&R, BS_M_EMPTY_STATION_FRAC) - e) <= tol,
 		      "N=%d K=%d s=%g: empty share %.5f, mean field %.5f, tolerance %.5f",
@@ -216,21 +217,33 @@ static void check_mean_field(int N, int K, double s, double lambda_h,
 START_TEST(test_mean_field_balanced)
 {
 	ck_assert_double_eq_tol(solve_rho(10, 6.0, 1.0), 1.0, 1e-9);
-	check_mean_field(200, 10, 6.0, 3.0, 20.0);
+	check_mean_field(200, 10, 6.0, 3.0, 20.0, "");
 }
 END_TEST
 
 /* few bikes: rho < 1, ports often empty */
 START_TEST(test_mean_field_short_of_bikes)
 {
-	check_mean_field(150, 8, 3.0, 2.0, 30.0);
+	check_mean_field(150, 8, 3.0, 2.0, 30.0, "");
 }
 END_TEST
 
 /* many bikes: rho > 1, ports often full */
 START_TEST(test_mean_field_crowded)
 {
-	check_mean_field(200, 15, 10.0, 4.0, 15.0);
+	check_mean_field(200, 15, 10.0, 4.0, 15.0, "");
+}
+END_TEST
+
+/* The same three regimes with the counter-based streams (rng philox):
+ * the mean field holds to the same tolerances, from the run's own
+ * intervals, with other random numbers. */
+#define PHILOX ", \"rng\": \"philox\""
+START_TEST(test_mean_field_philox)
+{
+	check_mean_field(200, 10, 6.0, 3.0, 20.0, PHILOX);
+	check_mean_field(150, 8, 3.0, 2.0, 30.0, PHILOX);
+	check_mean_field(200, 15, 10.0, 4.0, 15.0, PHILOX);
 }
 END_TEST
 
@@ -238,7 +251,7 @@ END_TEST
  * L - lambda_eff W has mean zero within its own 99.9% interval plus the
  * edge effect of rides that straddle the window ends (a ride or two per
  * port, relative size mean ride / window). */
-START_TEST(test_littles_law)
+static void check_littles_law(const char *extra)
 {
 	struct tu_run R;
 	double d[REPS], L = 0.0;
@@ -246,7 +259,7 @@ START_TEST(test_littles_law)
 	int r;
 	size_t W;
 
-	run_homogeneous(&R, 100, 12, 7.0, 3.0, 25.0, "");
+	run_homogeneous(&R, 100, 12, 7.0, 3.0, 25.0, extra);
 	W = R.sum->nwards;
 	for (r = 0; r < REPS; r++) {
 		const double *v = R.sum->vals + ((size_t)r * (W + 1) + W) * BS_METRIC_N;
@@ -260,11 +273,17 @@ START_TEST(test_littles_law)
 		      "L - lambda W = %.4f (sd %.4f), L = %.2f", st.mean, st.sd, L);
 	tu_run_free(&R);
 }
+
+START_TEST(test_littles_law)
+{
+	check_littles_law("");
+	check_littles_law(PHILOX);
+}
 END_TEST
 
 /* Requests per day are Poisson(N lambda 24) a day; fares follow the
  * tariff exactly when no ride is diverted (docks to spare). */
-START_TEST(test_demand_and_fares)
+static void check_demand_and_fares(const char *extra)
 {
 	struct tu_run R;
 	double want = 60 * 2.0 * 24.0, price = 165.0, mean = 20.0;
@@ -273,7 +292,7 @@ START_TEST(test_demand_and_fares)
 	size_t W;
 	int r;
 
-	run_homogeneous(&R, 60, 80, 8.0, 2.0, mean, "");
+	run_homogeneous(&R, 60, 80, 8.0, 2.0, mean, extra);
 	ck_assert_double_eq(mean_of(&R, BS_M_FULL_DIVERSIONS), 0.0);
 	/* the mean of 20 replications of 10 days: sd sqrt(want / 10 / 20) */
 	ck_assert_double_le(fabs(mean_of(&R, BS_M_TRIPS_REQUESTED) - want),
@@ -289,6 +308,12 @@ START_TEST(test_demand_and_fares)
 		      "fare per ride %.3f, expected %.3f", st.mean,
 		      price / (1.0 - exp(-30.0 / mean)));
 	tu_run_free(&R);
+}
+
+START_TEST(test_demand_and_fares)
+{
+	check_demand_and_fares("");
+	check_demand_and_fares(PHILOX);
 }
 END_TEST
 
@@ -536,6 +561,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_mean_field_balanced);
 	tcase_add_test(tc, test_mean_field_short_of_bikes);
 	tcase_add_test(tc, test_mean_field_crowded);
+	tcase_add_test(tc, test_mean_field_philox);
 	tcase_add_test(tc, test_littles_law);
 	tcase_add_test(tc, test_demand_and_fares);
 	tcase_add_test(tc, test_response_fixed_point);

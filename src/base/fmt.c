@@ -25,14 +25,50 @@ void bs_csv_put(FILE *fp, const char *s)
 	fputc('"', fp);
 }
 
+size_t bs_fmt_u64(char *buf, unsigned long long v)
+{
+	char tmp[20];
+	size_t n = 0, i;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10u);
+		v /= 10u;
+	} while (v);
+	for (i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	return n;
+}
+
+size_t bs_fmt_num(char *buf, double v)
+{
+	int n;
+
+	if (isnan(v)) {
+		memcpy(buf, "NaN", 3);
+		return 3;
+	}
+	if (v == 0.0) {
+		buf[0] = '0'; /* never "-0" */
+		return 1;
+	}
+	/* below 10^12, %.12g writes a whole number in full, no point and
+	 * no exponent: the same digits */
+	if (fabs(v) < 1e12 && v == floor(v)) {
+		if (v < 0.0) {
+			buf[0] = '-';
+			return 1 + bs_fmt_u64(buf + 1, (unsigned long long)-v);
+		}
+		return bs_fmt_u64(buf, (unsigned long long)v);
+	}
+	n = snprintf(buf, 32, "%.12g", v);
+	return n > 0 && n < 32 ? (size_t)n : 0;
+}
+
 void bs_csv_num(FILE *fp, double v)
 {
-	if (isnan(v))
-		fputs("NaN", fp);
-	else if (v == 0.0)
-		fputc('0', fp); /* never "-0" */
-	else
-		fprintf(fp, "%.12g", v);
+	char buf[32];
+
+	fwrite(buf, 1, bs_fmt_num(buf, v), fp);
 }
 
 json_t *bs_json_num(double v)

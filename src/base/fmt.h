@@ -17,6 +17,14 @@
 void bs_csv_put(FILE *fp, const char *s);
 /* Write a number as CSV/JSON-friendly text (%.12g; NaN as "NaN"). */
 void bs_csv_num(FILE *fp, double v);
+/* The text bs_csv_num writes for v, into buf (at least 32 bytes, not
+ * terminated): its length. Whole numbers below 10^12 in magnitude, the
+ * counts and minutes of most rows, are written digit by digit (what
+ * %.12g gives for them, without printf's cost); others by %.12g. */
+size_t bs_fmt_num(char *buf, double v);
+/* The decimal digits of v into buf (at least 20 bytes, not
+ * terminated): their number. */
+size_t bs_fmt_u64(char *buf, unsigned long long v);
 /* ",mean,sd,lo,hi\n": the end of a row of statistics. */
 void bs_csv_stat_end(FILE *fp, double mean, double sd, double lo, double hi);
 

@@ -40,7 +40,7 @@ static void put_demand(FILE *o, const struct bs_scenario *sc,
 		fprintf(o, "  demand      rates: %s; destinations %s%s%s, decay %g m, farthest %g m\n",
 			sc->rates_path, sc->od_path ? "from " : "gravity",
 			sc->od_path ? sc->od_path : "",
-			w->dem->dest_hF ? " balanced to each hour's arrivals" : "",
+			w->dem->dest_hoff ? " balanced to each hour's arrivals" : "",
 			p->decay_m, p->max_trip_m);
 	else if (p->demand == BS_DEMAND_TRACE)
 		fprintf(o, "  demand      trace: %s; %zu rides, %zu of them in the horizon\n",
@@ -225,10 +225,11 @@ static void describe(FILE *o, const struct bs_scenario *sc,
 		bikes[net->ward[i]] += w->init_stock[i];
 	}
 	fprintf(o, "%s: OK (%s)\n", sc->name, sc->file);
-	fprintf(o, "  horizon     %g day%s from a %s, warm-up %g (%g measured); %u replication%s, seed %llu\n",
+	fprintf(o, "  horizon     %g day%s from a %s, warm-up %g (%g measured); %u replication%s, seed %llu%s\n",
 		p->days, p->days == 1.0 ? "" : "s", WEEKDAYS[p->start_weekday],
 		p->warmup_days, mdays, p->replications,
-		p->replications == 1 ? "" : "s", (unsigned long long)p->seed);
+		p->replications == 1 ? "" : "s", (unsigned long long)p->seed,
+		p->rng == BS_RNGK_PHILOX ? " (rng philox: streams version 2)" : "");
 	if (sc->stations_path)
 		fprintf(o, "  network     %zu stations, %llu docks, %zu wards (%s)\n",
 			net->n, (unsigned long long)net->total_docks, net->nwards,

@@ -81,6 +81,53 @@ void bs_rng_seed(gsl_rng *r, uint64_t seed, uint64_t replication,
 	gsl_rng_set(r, bs_rng_seed_of(seed, replication, purpose, index));
 }
 
+/* ---- counter-based streams (rng.h) ------------------------------------ */
+
+static void ctr_set(void *state, unsigned long s)
+{
+	struct bs_ctr *c = state;
+
+	memset(c, 0, sizeof(*c));
+	c->key[0] = (uint32_t)(s & 0xffffffffu);
+	c->pos = 4;
+}
+
+static inline uint32_t ctr_word(struct bs_ctr *c)
+{
+	if (c->pos == 4) {
+		bs_philox(c->ctr, c->key, c->buf);
+		c->ctr[3]++; /* 2^32 blocks a stream: more than any request draws */
+		c->pos = 0;
+	}
+	return c->buf[c->pos++];
+}
+
+static unsigned long ctr_get(void *state)
+{
+	return ctr_word(state);
+}
+
+static double ctr_get_double(void *state)
+{
+	uint32_t w0 = ctr_word(state);
+
+	return bs_ctr_double(w0, ctr_word(state));
+}
+
+static const gsl_rng_type ctr_type = {
+	"bs-philox4x32-10", 0xffffffffUL, 0, sizeof(struct bs_ctr),
+	ctr_set, ctr_get, ctr_get_double};
+const gsl_rng_type *const bs_rng_philox = &ctr_type;
+
+void bs_ctr_key(uint32_t key[2], uint64_t seed, uint64_t replication)
+{
+	/* purpose 0 is no stream's (enum bs_rng_purpose starts at 1) */
+	uint64_t h = bs_rng_mix(seed, replication, 0, 0);
+
+	key[0] = (uint32_t)(h & 0xffffffffu);
+	key[1] = (uint32_t)(h >> 32);
+}
+
 void bs_rng_setup(void)
 {
 	gsl_set_error_handler_off();

@@ -34,6 +34,7 @@
 #include <stdint.h>
 
 #include <gsl/gsl_rng.h>
+#include <Random123/philox.h>
 
 enum bs_rng_purpose {
 	BS_RNG_ARRIVAL = 1,   /* inter-arrival times, per station */
@@ -80,6 +81,93 @@ static inline gsl_rng *bs_rng_block_get(const struct bs_rng_block *b,
 /* Seed r as stream (seed, replication, purpose, index). */
 void bs_rng_seed(gsl_rng *r, uint64_t seed, uint64_t replication,
 		 uint32_t purpose, uint64_t index);
+
+/*
+ * Counter-based streams (scenario key rng "philox"): Philox4x32-10
+ * (Salmon, Moraes, Dror, Shaw, SC'11; Debian's librandom123-dev), a
+ * keyed bijection of a 128-bit counter. A draw is a pure function of
+ * (key, counter) with key = bs_ctr_key(seed, replication) and counter =
+ * (index, draw, purpose, block): the station, the number of the request
+ * at that station, the enum bs_rng_purpose, and the block of four 32-bit
+ * words within that request's draws. So nothing per station is kept or
+ * loaded: an arrival carries its draw number in its event and builds
+ * its streams on the stack, where a per-station taus2 stream is 24 bytes
+ * of state on its own cache line to load and store at every request.
+ *
+ * Cost: ten rounds of two 32x32->64 multiplications per four words
+ * (about 60 instructions; taus2 is about 15 per word), paid to remove
+ * the generator's cache misses, which dominate on large networks
+ * (docs/performance.md). Streams of distinct (index, draw, purpose) never
+ * overlap (distinct counters), unlike seeded taus2 streams, whose 32-bit
+ * seeds may coincide (above).
+ *
+ * A stream as a gsl_rng (bs_ctr_rng): the 32-bit words of blocks 0, 1,
+ * 2, ... in order; a uniform double takes two words, 53 bits:
+ * ((w0 >> 5) 2^26 + (w1 >> 6)) / 2^53, in [0, 1). bs_ctr_u01 is the
+ * first uniform of a stream, inline, without the gsl_rng.
+ */
+struct bs_ctr {
+	uint32_t key[2];
+	uint32_t ctr[4];
+	uint32_t buf[4];
+	uint32_t pos; /* next word of buf; 4: the block is to be made */
+};
+
+/* The GSL type of struct bs_ctr streams ("bs-philox4x32-10"). Seeding it
+ * through gsl_rng_set(r, s) gives the stream of key (s, 0), counter 0. */
+extern const gsl_rng_type *const bs_rng_philox;
+
+/* The 64-bit key of replication `replication` of `seed`, as two words. */
+void bs_ctr_key(uint32_t key[2], uint64_t seed, uint64_t replication);
+
+/* Point r (a gsl_rng whose state is a struct bs_ctr, type bs_rng_philox)
+ * at the stream (index, draw, purpose) under key: O(1), no draw. */
+static inline void bs_ctr_start(gsl_rng *r, const uint32_t key[2],
+				uint32_t index, uint32_t draw,
+				uint32_t purpose)
+{
+	struct bs_ctr *c = (struct bs_ctr *)r->state;
+
+	c->key[0] = key[0];
+	c->key[1] = key[1];
+	c->ctr[0] = index;
+	c->ctr[1] = draw;
+	c->ctr[2] = purpose;
+	c->ctr[3] = 0;
+	c->pos = 4;
+}
+
+/* Philox4x32-10 of counter c under key k, into out[4]. */
+static inline void bs_philox(const uint32_t c[4], const uint32_t k[2],
+			     uint32_t out[4])
+{
+	philox4x32_ctr_t x = {{c[0], c[1], c[2], c[3]}};
+	philox4x32_key_t y = {{k[0], k[1]}};
+	philox4x32_ctr_t r = philox4x32(x, y);
+
+	out[0] = r.v[0];
+	out[1] = r.v[1];
+	out[2] = r.v[2];
+	out[3] = r.v[3];
+}
+
+/* Two words as a uniform double in [0, 1), 53 bits. */
+static inline double bs_ctr_double(uint32_t w0, uint32_t w1)
+{
+	return ((double)(w0 >> 5) * 67108864.0 + (double)(w1 >> 6)) *
+	       (1.0 / 9007199254740992.0);
+}
+
+/* The first uniform of stream (index, draw, purpose) under key: what
+ * gsl_rng_uniform gives first after bs_ctr_start, with no gsl_rng. */
+static inline double bs_ctr_u01(const uint32_t key[2], uint32_t index,
+				uint32_t draw, uint32_t purpose)
+{
+	uint32_t c[4] = {index, draw, purpose, 0}, w[4];
+
+	bs_philox(c, key, w);
+	return bs_ctr_double(w[0], w[1]);
+}
 
 /*
  * Process-wide set-up: turn GSL's abort-on-error handler off so that GSL

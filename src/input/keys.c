@@ -58,6 +58,11 @@ const struct bs_key bs_keys[] = {
 	{"seed", BS_KT_INT, 0, MAX_SEED, 0, "1", NULL, NULL,
 	 PU64(seed),
 	 "base seed of every random stream", NULL, SIM},
+	/* no default on purpose (as behaviour.choice): a default would be
+	 * written into every resolved scenario and change summary.json */
+	{"rng", BS_KT_ENUM, 0, 0, 0, NULL, "taus2|philox", NULL,
+	 PI(rng),
+	 "generator of the per-station streams (arrivals, destinations, ride times, user types, choice; docs/model.md \"Random numbers\"): taus2 (absent: a seeded GSL taus2 stream per station and purpose, results as before) or philox (counter-based Philox4x32-10 keyed by seed, replication, station, purpose and the request's number at the station: no per-station state, faster on large networks; other random numbers, so other results, marked \"streams\": 2 in summary.json)", NULL, WORLD},
 	{"replications", BS_KT_INT, 1, 10000, 0, "10", NULL, NULL,
 	 PU32(replications),
 	 "independent replications (common random numbers across scenarios)", NULL, WORLD},

@@ -431,6 +431,74 @@ static int balanced_day(struct bs_demand *d, const struct bs_network *net,
 	return rc;
 }
 
+/* Origin s's weights in hour h into c->w (w(d, h) x kern); their sum. */
+static double hour_weights(const struct bs_demand *d, const double *kern,
+			   struct odc *c, size_t s, size_t h)
+{
+	size_t o = d->dest_off[s], m = d->dest_off[s + 1] - o, k;
+	double wsum = 0.0;
+
+	for (k = 0; k < m; k++) {
+		c->w[k] = d->dest_w[(size_t)d->dest_idx[o + k] * 24 + h] * kern[o + k];
+		wsum += c->w[k];
+	}
+	return wsum;
+}
+
+/* Origin s's table for hour h into F and A16 or A32, when it has one
+ * (requests in that hour, off the OD table, some weight): 1; else 0 and
+ * dest_hoff says BS_DEMAND_NO_TABLE (the caller sets it when 1). */
+static int hour_table(struct bs_demand *d, const double *dep,
+		      const double *kern, struct odc *c, size_t s, size_t h,
+		      uint32_t *F, uint16_t *A16, uint32_t *A32)
+{
+	size_t m = d->dest_off[s + 1] - d->dest_off[s];
+
+	d->dest_hoff[s * 24 + h] = BS_DEMAND_NO_TABLE;
+	if (d->dest_od[s] || !(dep[s * 24 + h] > 0.0))
+		return 0;
+	return hour_weights(d, kern, c, s, h) > 0.0 &&
+	       bs_alias_build_compact(m, c->w, F, A16, A32, c->work) == 0;
+}
+
+/* balanced_hours for networks whose station ids fit 16 bits: the same
+ * compact tables, built per origin and hour into scratch and packed into
+ * dest_hcell with the stations they stand for (demand.h). */
+static int packed_hours(struct bs_demand *d, const struct bs_network *net,
+			const double *dep, const double *kern, struct odc *c,
+			size_t cells, size_t maxm)
+{
+	uint32_t *F = malloc((maxm ? maxm : 1) * sizeof(uint32_t));
+	uint16_t *A = malloc((maxm ? maxm : 1) * sizeof(uint16_t));
+	size_t s, k, h, at = 0;
+	int rc = 0;
+
+	d->dest_hcell = malloc((cells ? cells : 1) * sizeof(struct bs_dcell));
+	if (!F || !A || !d->dest_hcell) {
+		rc = BS_E_NOMEM;
+		goto out;
+	}
+	for (s = 0; s < net->n; s++) {
+		size_t o = d->dest_off[s], m = d->dest_off[s + 1] - o;
+		for (h = 0; h < 24; h++) {
+			if (!hour_table(d, dep, kern, c, s, h, F, A, NULL))
+				continue;
+			for (k = 0; k < m; k++) {
+				struct bs_dcell *x = &d->dest_hcell[at + k];
+				x->F = F[k];
+				x->self = (uint16_t)d->dest_idx[o + k];
+				x->alias = (uint16_t)d->dest_idx[o + A[k]];
+			}
+			d->dest_hoff[s * 24 + h] = at;
+			at += m;
+		}
+	}
+out:
+	free(F);
+	free(A);
+	return rc;
+}
+
 /* The hourly tables: for origins off the OD table, one per hour with
  * requests over w(d, h) x kern (compact, alias.h). An hour in which none
  * of o's candidates has weight (nobody arrives near o then or in the next
@@ -441,7 +509,7 @@ static int balanced_day(struct bs_demand *d, const struct bs_network *net,
 static int balanced_hours(struct bs_demand *d, const struct bs_network *net,
 			  const double *dep, const double *kern, struct odc *c)
 {
-	size_t s, k, h, cells = 0, maxm = 0, at = 0;
+	size_t s, h, cells = 0, maxm = 0, at = 0;
 
 	d->dest_hoff = malloc(net->n * 24 * sizeof(size_t));
 	if (!d->dest_hoff)
@@ -453,6 +521,8 @@ static int balanced_hours(struct bs_demand *d, const struct bs_network *net,
 			if (!d->dest_od[s] && dep[s * 24 + h] > 0.0)
 				cells += m;
 	}
+	if (net->n <= UINT16_MAX + (size_t)1)
+		return packed_hours(d, net, dep, kern, c, cells, maxm);
 	d->dest_hF = malloc((cells ? cells : 1) * sizeof(uint32_t));
 	if (maxm <= BS_ALIAS16_MAX_K)
 		d->dest_hA16 = malloc((cells ? cells : 1) * sizeof(uint16_t));
@@ -463,19 +533,9 @@ static int balanced_hours(struct bs_demand *d, const struct bs_network *net,
 	for (s = 0; s < net->n; s++) {
 		size_t o = d->dest_off[s], m = d->dest_off[s + 1] - o;
 		for (h = 0; h < 24; h++) {
-			double wsum = 0.0;
-			d->dest_hoff[s * 24 + h] = BS_DEMAND_NO_TABLE;
-			if (d->dest_od[s] || !(dep[s * 24 + h] > 0.0))
-				continue;
-			for (k = 0; k < m; k++) {
-				c->w[k] = d->dest_w[(size_t)d->dest_idx[o + k] * 24 + h] * kern[o + k];
-				wsum += c->w[k];
-			}
-			if (!(wsum > 0.0) ||
-			    bs_alias_build_compact(m, c->w, d->dest_hF + at,
-						   d->dest_hA16 ? d->dest_hA16 + at : NULL,
-						   d->dest_hA32 ? d->dest_hA32 + at : NULL,
-						   c->work))
+			if (!hour_table(d, dep, kern, c, s, h, d->dest_hF + at,
+					d->dest_hA16 ? d->dest_hA16 + at : NULL,
+					d->dest_hA32 ? d->dest_hA32 + at : NULL))
 				continue;
 			d->dest_hoff[s * 24 + h] = at;
 			at += m;
@@ -805,6 +865,7 @@ void bs_demand_free(struct bs_demand *d)
 	free(d->dest_hF);
 	free(d->dest_hA16);
 	free(d->dest_hA32);
+	free(d->dest_hcell);
 	free(d->dest_w);
 	free(d->dest_od);
 	free(d->day_f);

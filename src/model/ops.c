@@ -614,9 +614,13 @@ static uint32_t choose_swap(const struct bs_sim *S, const struct bs__vehicle *v)
 		if (!low)
 			continue;
 		dead = st->stock - st->usable;
+		/* the distance only breaks ties: not computed for a port
+		 * that loses on (dead, low) already (the same choice, a
+		 * great-circle distance saved per port passed over) */
+		if (dead < bd || (dead == bd && low < bl))
+			continue;
 		d = bs_network_dist(S->m->net, v->at, s);
-		if (dead > bd || (dead == bd && (low > bl ||
-						 (low == bl && d < best_d)))) {
+		if (dead > bd || low > bl || d < best_d) {
 			best = s;
 			bd = dead;
 			bl = low;

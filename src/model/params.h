@@ -23,6 +23,8 @@ enum bs_forbidden { BS_FORBID_TRUNCATE, BS_FORBID_LOST };
 enum bs_choice { BS_CHOICE_OFF, BS_CHOICE_ON };
 enum bs_walk_tol { BS_WALK_EXPONENTIAL, BS_WALK_STEP };
 enum bs_language { BS_LANG_EN, BS_LANG_JA };
+/* rng, in the key's choice order: the per-station streams' generator */
+enum bs_rng_kind { BS_RNGK_TAUS2, BS_RNGK_PHILOX };
 enum bs_settlement { BS_SETTLE_RENTING, BS_SETTLE_OWNER, BS_SETTLE_SPLIT_TIME };
 enum bs_reb_policy { BS_REB_NONE, BS_REB_THRESHOLD, BS_REB_REPATRIATE };
 enum bs_agreement_kind {
@@ -165,6 +167,11 @@ struct bs_params {
 	 * that return to their own port, and their mean ride minutes */
 	double round_trip_share;
 	double round_trip_min;
+
+	/* rng: the per-station streams' generator (enum bs_rng_kind): seeded
+	 * taus2 streams (absent: results as before) or counter-based
+	 * Philox4x32-10 (engine/rng.h), stream version 2 */
+	int rng;
 };
 
 /* A run longer than this many days is long: days.csv is written and

@@ -112,7 +112,13 @@ struct bs_sim *bs_sim_alloc(const struct bs_model *m)
 		goto err;
 	S->r_beh = bs_rng_alloc();
 	S->r_bat = bs_rng_alloc();
-	if (bs_rng_block_alloc(&S->rs, n,
+	S->ctr_on = m->p.rng == BS_RNGK_PHILOX;
+	for (size_t j = 0; j < RS_N; j++) {
+		S->ctr_rng[j].type = bs_rng_philox;
+		S->ctr_rng[j].state = &S->ctr_mem[j];
+	}
+	/* with philox, no per-station generator at all */
+	if (bs_rng_block_alloc(&S->rs, S->ctr_on ? 0 : n,
 			       m->dem->round_p	? RS_N
 			       : m->p.choice		? RS_ROUND
 			       : bs__users_on(&m->p) ? RS_CHOICE
@@ -257,17 +263,34 @@ static int free_allowed_dock(const void *ud, uint32_t s)
 	       bs_agreement_allows(p->agr, p->owner, st->ward);
 }
 
+/* Minutes of a leg from `from` to `to`, and in *km the kilometres it
+ * will add to the trip (0 for timed rides). One distance at most. */
 static double leg_minutes(const struct bs_sim *S, uint32_t from, uint32_t to,
-			  double variate)
+			  double variate, float *km)
 {
 	const struct bs_params *p = &S->m->p;
 	double d, v;
 
-	if (p->dur == BS_DUR_EXPONENTIAL)
+	if (p->dur == BS_DUR_EXPONENTIAL) {
+		*km = 0.0f;
 		return p->mean_min * variate;
+	}
 	d = bs_network_dist(S->m->net, from, to);
+	*km = (float)(p->detour * d / 1000.0);
 	v = p->detour * d / (p->speed_kmh * 1000.0 / 60.0) * variate;
 	return v < p->min_min ? p->min_min : v;
+}
+
+/* The kilometres of a leg from x back to x (0 for timed rides): a rider
+ * waiting at a full port, a round trip. */
+static float stay_km(const struct bs_sim *S, uint32_t x)
+{
+	const struct bs_params *p = &S->m->p;
+
+	return p->dur == BS_DUR_DISTANCE
+		       ? (float)(p->detour * bs_network_dist(S->m->net, x, x) /
+				 1000.0)
+		       : 0.0f;
 }
 
 /* One duration variate: Exp(1) or a mean-one log-normal factor. */
@@ -280,6 +303,14 @@ static inline double draw_variate(const struct bs_params *p, gsl_rng *r)
 }
 
 /* ---- arrival: did the rider get where they wanted? ------------------- */
+
+/* The ward of a trip's origin: its renting port's (kept in the trip)
+ * unless the rider walked to another port to rent. */
+static inline uint32_t origin_ward(const struct bs_sim *S,
+				   const struct bs__trip *tr)
+{
+	return tr->origin == tr->rent_st ? tr->rent_w : S->st[tr->origin].ward;
+}
 
 /* Metres the rider walks from return port x to destination d: 0 at d
  * itself, so the usual trip costs no sine. */
@@ -301,11 +332,11 @@ static inline double walk_after_m(const struct bs_sim *S, uint32_t x,
 static inline void count_arrival(struct bs_sim *S, const struct bs__trip *tr,
 				 uint32_t x)
 {
-	size_t w = S->st[tr->origin].ward;
+	size_t w = origin_ward(S, tr);
 	double walk = walk_after_m(S, x, tr->dest);
 
 	*bs__raw(S, w, BS_RAW_WALK_AFTER_M) += walk;
-	if (!tr->truncated && (x == tr->dest || walk <= S->m->p.walk_radius_m))
+	if (!(tr->flags & BS__TRIP_TRUNCATED) && (x == tr->dest || walk <= S->m->p.walk_radius_m))
 		*bs__raw(S, w, BS_RAW_REACHED) += 1.0;
 }
 
@@ -327,7 +358,7 @@ static int report_trip(struct bs_sim *S, const struct bs__trip *tr,
 	rec.rent_t = tr->rent_t;
 	rec.return_t = t;
 	rec.diversions = tr->diversions;
-	rec.truncated = tr->truncated;
+	rec.truncated = (tr->flags & BS__TRIP_TRUNCATED) != 0;
 	rec.bike = bike;
 	rec.owner = bike == BS_NO_STATION ? 0 : S->owner[bike];
 	rec.fare_yen = fare;
@@ -384,13 +415,13 @@ static int start_ride(struct bs_sim *S, uint32_t o, uint32_t r, uint32_t pos,
 	tr->origin = o;
 	tr->rent_st = r;
 	tr->dest = d;
-	tr->leg_from = r;
 	tr->km = 0.0f;
 	tr->diversions = 0;
-	tr->counted = (uint8_t)counted;
-	tr->truncated = target != d;
+	tr->rent_w = (uint8_t)S->st[r].ward;
+	tr->flags = (uint8_t)((counted ? BS__TRIP_COUNTED : 0u) |
+			      (target != d ? BS__TRIP_TRUNCATED : 0u));
 	if (counted) {
-		if (tr->truncated)
+		if (target != d)
 			*bs__raw(S, S->st[o].ward, BS_RAW_TRUNCATED) += 1.0;
 		if (r != o)
 			*bs__raw(S, S->st[o].ward, BS_RAW_WALKED) += 1.0;
@@ -398,11 +429,14 @@ static int start_ride(struct bs_sim *S, uint32_t o, uint32_t r, uint32_t pos,
 	ward_inuse_touch(S, S->st[r].ward, t);
 	S->w_inuse[S->st[r].ward]++;
 	S->inuse_total++;
+	if (round) /* out and back: the leg from r to r */
+		tr->leg_km = stay_km(S, r);
 	if (bs_engine_schedule(&S->eng,
 			       t + (round ? round_minutes(&S->m->p,
 							  S->m->dem->round_min,
 							  variate)
-					  : leg_minutes(S, r, target, variate)),
+					  : leg_minutes(S, r, target, variate,
+							&tr->leg_km)),
 			       EV_RETURN, b, target, 0))
 		return BS_E_NOMEM;
 	return 0;
@@ -410,7 +444,11 @@ static int start_ride(struct bs_sim *S, uint32_t o, uint32_t r, uint32_t pos,
 
 /* ---- arrivals ---------------------------------------------------------- */
 
-static int on_arrival(struct bs_sim *S, uint32_t o, uint32_t cursor, double t)
+/* Request number `draw` of station o (counted from 0 in each
+ * replication; carried in its slot event, so it costs no state), at t;
+ * cursor: its row of the trip log (trace demand). */
+static int on_arrival(struct bs_sim *S, uint32_t o, uint32_t cursor,
+		      uint32_t draw, double t)
 {
 	const struct bs_model *m = S->m;
 	const struct bs_params *p = &m->p;
@@ -419,6 +457,7 @@ static int on_arrival(struct bs_sim *S, uint32_t o, uint32_t cursor, double t)
 	double tn, variate;
 	int counted = t >= S->warm, round = 0;
 
+	S->ctr_draw = draw;
 	/* Draw everything this user needs first, whatever happens next, so
 	 * the station's streams stay aligned across scenarios. */
 	if (m->dem->tr_off) {
@@ -429,12 +468,13 @@ static int on_arrival(struct bs_sim *S, uint32_t o, uint32_t cursor, double t)
 		if (cursor + 1 < m->dem->tr_off[o + 1] &&
 		    m->dem->tr_t[cursor + 1] < S->horizon)
 			bs_engine_set_slot(&S->eng, o, m->dem->tr_t[cursor + 1],
-					   EV_ARRIVAL, o, cursor + 1, 0);
+					   EV_ARRIVAL, o, cursor + 1, draw + 1);
 	} else {
 		tn = bs_demand_next(m->dem, o, t,
-				    bs__exp1(bs__rs(S, o, RS_ARR)));
+				    bs__arrival_exp1(S, o, draw + 1));
 		if (tn < S->horizon)
-			bs_engine_set_slot(&S->eng, o, tn, EV_ARRIVAL, o, 0, 0);
+			bs_engine_set_slot(&S->eng, o, tn, EV_ARRIVAL, o, 0,
+					   draw + 1);
 		d = bs_demand_dest_at(m->dem, o, t, bs__rs(S, o, RS_DST));
 		/* a round trip: drawn after (and whatever) the destination,
 		 * from its own stream, so that switching round trips on
@@ -517,24 +557,26 @@ static int on_return(struct bs_sim *S, uint32_t b, uint32_t x, double t)
 	double fare, dur;
 
 	if (p->dur == BS_DUR_DISTANCE)
-		tr->km += (float)(p->detour *
-				  bs_network_dist(m->net, tr->leg_from, x) / 1000.0);
+		tr->km += tr->leg_km;
 	if (st->stock >= st->lim) {
 		double variate;
 		if (tr->diversions < UINT16_MAX)
 			tr->diversions++;
-		if (tr->counted)
-			*bs__raw(S, S->st[tr->origin].ward, BS_RAW_DIVERSIONS) += 1.0;
-		tr->leg_from = x;
+		if (tr->flags & BS__TRIP_COUNTED)
+			*bs__raw(S, origin_ward(S, tr), BS_RAW_DIVERSIONS) += 1.0;
 		y = divert_target(S, b, x);
-		if (y == BS_NO_STATION)
+		if (y == BS_NO_STATION) {
+			/* waiting at x: a leg from x to x */
+			tr->leg_km = stay_km(S, x);
 			return bs_engine_schedule(&S->eng, t + p->retry_min,
 						  EV_RETURN, b, x, 0)
 				       ? BS_E_NOMEM
 				       : 0;
+		}
 		variate = draw_variate(p, S->r_beh);
 		return bs_engine_schedule(&S->eng,
-					  t + leg_minutes(S, x, y, variate),
+					  t + leg_minutes(S, x, y, variate,
+							  &tr->leg_km),
 					  EV_RETURN, b, y, 0)
 			       ? BS_E_NOMEM
 			       : 0;
@@ -549,17 +591,17 @@ static int on_return(struct bs_sim *S, uint32_t b, uint32_t x, double t)
 	bs__dock(S, x, b, t);
 	if (S->integrating)
 		st->returns++;
-	rw = S->st[tr->rent_st].ward;
+	rw = tr->rent_w;
 	count_visitor(S, x, rw);
 	ward_inuse_touch(S, rw, t);
 	S->w_inuse[rw]--;
 	S->inuse_total--;
-	if (!tr->counted)
+	if (!(tr->flags & BS__TRIP_COUNTED))
 		return 0;
 	fare = bs__fare(m, S->user ? S->user[b] : BS_USER_PAY, dur, rw,
 			st->ward);
-	*bs__raw(S, S->st[tr->origin].ward, BS_RAW_COMPLETED) += 1.0;
-	*bs__raw(S, S->st[tr->origin].ward, BS_RAW_TRIP_MIN) += dur;
+	*bs__raw(S, origin_ward(S, tr), BS_RAW_COMPLETED) += 1.0;
+	*bs__raw(S, origin_ward(S, tr), BS_RAW_TRIP_MIN) += dur;
 	count_arrival(S, tr, x);
 	*bs__raw(S, rw, BS_RAW_REVENUE) += fare;
 	if (st->ward != rw)
@@ -615,7 +657,8 @@ static int reset(struct bs_sim *S, uint32_t rep)
 	size_t i;
 
 	bs_engine_reset(&S->eng);
-	for (i = 0; i < S->n; i++) {
+	bs_ctr_key(S->ctr_key, seed, rep);
+	for (i = 0; i < S->n && !S->ctr_on; i++) {
 		uint32_t s = (uint32_t)i;
 		bs_rng_seed(bs__rs(S, s, RS_ARR), seed, rep, BS_RNG_ARRIVAL, i);
 		bs_rng_seed(bs__rs(S, s, RS_DST), seed, rep, BS_RNG_DESTINATION, i);
@@ -718,7 +761,7 @@ static int schedule_start(struct bs_sim *S)
 			continue;
 		}
 		t = bs_demand_next(m->dem, (uint32_t)i, 0.0,
-				   bs__exp1(bs__rs(S, (uint32_t)i, RS_ARR)));
+				   bs__arrival_exp1(S, (uint32_t)i, 0));
 		if (t < S->horizon)
 			bs_engine_set_slot(&S->eng, (uint32_t)i, t, EV_ARRIVAL,
 					   (uint32_t)i, 0, 0);
@@ -762,10 +805,22 @@ static int on_sample(struct bs_sim *S, double t)
 	double next;
 
 	bs__take_sample(S, t);
+	/* sample_i counts the samples taken, this one included */
 	next = (S->ts_k0 + (double)S->sample_i) * S->m->p.ts_step_min;
-	return next < S->horizon
-		       ? bs_engine_schedule(&S->eng, next, EV_SAMPLE, 0, 0, 0)
-		       : 0;
+	if (next < S->horizon)
+		return bs_engine_schedule(&S->eng, next, EV_SAMPLE, 0, 0, 0);
+	return 0;
+}
+
+/* With rng philox, station s's next request would be number 2^32: its
+ * number would wrap and repeat the station's streams, so the run stops
+ * (4.3 billion requests at one port in one replication). */
+static int numbers_wrap(uint32_t s, uint32_t rep, struct bs_error *err)
+{
+	bs_error_set(err, BS_E_RUN, NULL, 0, 0, NULL,
+		     "station %u passed 4294967295 requests in replication %u; with rng philox a station's requests are numbered in 32 bits",
+		     s, rep);
+	return BS_E_RUN;
 }
 
 /* Sequence numbers the engine packs in its keys (engine.h); less a margin
@@ -803,7 +858,8 @@ int bs_sim_run(struct bs_sim *S, uint32_t rep,
 		if (S->draining && t > drain_end) {
 			/* Still riding a day after the horizon: only possible
 			 * when docks run out everywhere the bike may go. */
-			if (ev.type == EV_RETURN && S->trip[ev.a].counted) {
+			if (ev.type == EV_RETURN &&
+			    (S->trip[ev.a].flags & BS__TRIP_COUNTED)) {
 				struct bs__trip *tr = &S->trip[ev.a];
 				*bs__raw(S, S->st[tr->origin].ward,
 					 BS_RAW_UNFINISHED) += 1.0;
@@ -823,7 +879,9 @@ int bs_sim_run(struct bs_sim *S, uint32_t rep,
 		}
 		switch (ev.type) {
 		case EV_ARRIVAL:
-			rc = on_arrival(S, ev.a, ev.b, t);
+			if (S->ctr_on && ev.c == UINT32_MAX)
+				return numbers_wrap(ev.a, rep, err);
+			rc = on_arrival(S, ev.a, ev.b, ev.c, t);
 			break;
 		case EV_RETURN:
 			rc = on_return(S, ev.a, ev.b, t);

@@ -67,12 +67,21 @@ struct bs__trip {
 	uint32_t origin;
 	uint32_t rent_st;
 	uint32_t dest;
-	uint32_t leg_from; /* station where the current leg started */
-	float km;          /* ridden so far (distance rides) */
+	/* the current leg's kilometres, as they will be added to km when it
+	 * ends (distance rides): computed with the leg's time, from the
+	 * same distance, so that a return costs no second great-circle
+	 * distance; 0 for timed rides */
+	float leg_km;
+	float km;          /* ridden so far, legs ended (distance rides) */
 	uint16_t diversions;
-	uint8_t counted;
-	uint8_t truncated;
+	/* the renting port's ward (BS_MAX_WARDS is 256), kept so that a
+	 * return does not load the renting port's record for it */
+	uint8_t rent_w;
+	uint8_t flags;     /* BS__TRIP_COUNTED | BS__TRIP_TRUNCATED */
 };
+#define BS__TRIP_COUNTED 1u   /* requested after the warm-up */
+#define BS__TRIP_TRUNCATED 2u /* the agreement stops it short of dest */
+_Static_assert(sizeof(struct bs__trip) == 32, "a trip is 32 bytes");
 
 enum bs__vmode { V_OFF, V_IDLE, V_TO_PICK, V_TO_DROP, V_TO_DEPOT };
 
@@ -144,6 +153,16 @@ struct bs_sim {
 
 	struct bs_rng_block rs; /* per station: arrival, destination, duration[, choice] */
 	gsl_rng *r_beh, *r_bat;
+	/* rng "philox" (ctr_on): no per-station generators (rs is empty);
+	 * the request being handled is number ctr_draw of its station, and
+	 * bs__rs points ctr_rng[which] (state ctr_mem[which]) at its stream
+	 * under the replication's key. Scratch shared by every station: it
+	 * stays in L1. */
+	int ctr_on;
+	uint32_t ctr_key[2];
+	uint32_t ctr_draw;
+	gsl_rng ctr_rng[6];       /* [RS_N] */
+	struct bs_ctr ctr_mem[6]; /* [RS_N] */
 
 	struct bs__station *st;
 	/* [n] returns of bikes rented in another ward, by event time in the
@@ -227,9 +246,41 @@ static inline double bs__exp1(gsl_rng *r)
 	return -log1p(-gsl_rng_uniform(r));
 }
 
-static inline gsl_rng *bs__rs(const struct bs_sim *S, uint32_t s, int which)
+_Static_assert(RS_N == 6, "ctr_rng and ctr_mem hold one stream per RS_*");
+
+/* The enum bs_rng_purpose of each RS_* (the counter streams' purpose). */
+static inline uint32_t bs__rs_purpose(int which)
 {
+	static const uint32_t P[RS_N] = {BS_RNG_ARRIVAL, BS_RNG_DESTINATION,
+					 BS_RNG_DURATION, BS_RNG_USER,
+					 BS_RNG_CHOICE, BS_RNG_ROUND};
+	return P[which];
+}
+
+/* Station s's stream `which` for the request being handled: its taus2
+ * generator, or with rng philox the counter stream (s, S->ctr_draw,
+ * purpose), started afresh (so a request's draws of one purpose are
+ * its own, however many another request took). */
+static inline gsl_rng *bs__rs(struct bs_sim *S, uint32_t s, int which)
+{
+	if (S->ctr_on) {
+		gsl_rng *r = &S->ctr_rng[which];
+		bs_ctr_start(r, S->ctr_key, s, S->ctr_draw,
+			     bs__rs_purpose(which));
+		return r;
+	}
 	return bs_rng_block_get(&S->rs, s, (size_t)which);
+}
+
+/* The Exp(1) gap before request `draw` of station s: from its RS_ARR
+ * stream (taus2: the stream's next; the caller keeps the order), or the
+ * first uniform of counter stream (s, draw, arrival), inline. */
+static inline double bs__arrival_exp1(struct bs_sim *S, uint32_t s,
+				      uint32_t draw)
+{
+	if (S->ctr_on)
+		return -log1p(-bs_ctr_u01(S->ctr_key, s, draw, BS_RNG_ARRIVAL));
+	return bs__exp1(bs_rng_block_get(&S->rs, s, RS_ARR));
 }
 
 static inline double *bs__raw(struct bs_sim *S, size_t w, int k)

@@ -157,6 +157,11 @@ json_t *bs_output_summary_json(const struct bs_scenario *sc,
 			    matrix_json(net, s->settle));
 	json_object_set_new(doc, "version", json_string(BSSIM_VERSION));
 	json_object_set_new(doc, "seed", json_integer((json_int_t)sc->p.seed));
+	/* the random streams' version: 2 for rng philox (other numbers, so
+	 * other results); absent for the original taus2 streams (version 1),
+	 * so that their summary.json stays as it was, byte for byte */
+	if (sc->p.rng == BS_RNGK_PHILOX)
+		json_object_set_new(doc, "streams", json_integer(2));
 	/* rows of the inputs skipped safely (e.g. trip-log rows without a
 	 * station): deterministic, so outside "run" */
 	json_object_set_new(doc, "input_warnings",
@@ -199,23 +204,98 @@ json_t *bs_output_summary_json(const struct bs_scenario *sc,
 
 /* ---- the run's files ----------------------------------------------------- */
 
+/*
+ * Rows of the long files (replications.csv, timeseries.csv) are put
+ * together in a line buffer and written with one fwrite: a few hundred
+ * thousand rows of a year or of many replications cost a stdio call a
+ * row instead of one a field, and the numbers go through bs_fmt_num
+ * (whole numbers digit by digit). The bytes are those of the field by
+ * field writers they replace. A row longer than the buffer (a ward name
+ * of hundreds of bytes) is written field by field, as before.
+ */
+#define ROW_MAX 512
+
+struct row {
+	char b[ROW_MAX];
+	size_t n;
+	int over; /* did not fit: write field by field */
+};
+
+static void row_raw(struct row *r, const char *s, size_t len)
+{
+	if (r->over || r->n + len > ROW_MAX - 32) {
+		r->over = 1;
+		return;
+	}
+	memcpy(r->b + r->n, s, len);
+	r->n += len;
+}
+
+static void row_field(struct row *r, const char *s)
+{
+	if (strpbrk(s, ",\"\r\n")) {
+		r->over = 1; /* quoting: bs_csv_put's business */
+		return;
+	}
+	row_raw(r, s, strlen(s));
+}
+
+static void row_u(struct row *r, unsigned long long v)
+{
+	char d[20];
+
+	row_raw(r, d, bs_fmt_u64(d, v));
+}
+
+static void row_num(struct row *r, double v)
+{
+	char d[32];
+
+	row_raw(r, d, bs_fmt_num(d, v));
+}
+
+/* Write the row (it ends with its own '\n'); 0, or -1 when it did not
+ * fit and the caller writes it field by field. */
+static int row_put(FILE *fp, struct row *r)
+{
+	int over = r->over;
+
+	if (!over)
+		fwrite(r->b, 1, r->n, fp);
+	r->n = 0;
+	r->over = 0;
+	return over ? -1 : 0;
+}
+
 static void write_replications(FILE *fp, const struct bs_network *net,
 			       const struct bs_summary *s,
 			       struct bs_rep_result *const *reps)
 {
 	size_t r, w, W = net->nwards;
+	struct row row = {{0}, 0, 0};
 	int m;
 
 	fputs("replication,ward,metric,value\n", fp);
 	for (r = 0; r < s->nreps; r++)
 		for (w = 0; w <= W; w++)
 			for (m = 0; m < BS_METRIC_N; m++) {
+				const char *wn = w < W ? net->ward_names[w] : "all";
+				double v = s->vals[(r * (W + 1) + w) * BS_METRIC_N +
+						   (size_t)m];
+				row_u(&row, reps[r]->rep);
+				row_raw(&row, ",", 1);
+				row_field(&row, wn);
+				row_raw(&row, ",", 1);
+				row_field(&row, bs_metric_names[m]);
+				row_raw(&row, ",", 1);
+				row_num(&row, v);
+				row_raw(&row, "\n", 1);
+				if (!row_put(fp, &row))
+					continue;
 				fprintf(fp, "%u,", reps[r]->rep);
-				bs_csv_put(fp, w < W ? net->ward_names[w] : "all");
+				bs_csv_put(fp, wn);
 				fprintf(fp, ",%s,", bs_metric_names[m]);
-				bs_csv_num(fp, s->vals[(r * (W + 1) + w) *
-							       BS_METRIC_N +
-						       (size_t)m]);
+				bs_csv_num(fp, v);
 				fputc('\n', fp);
 			}
 }
@@ -250,6 +330,41 @@ size_t bs__ts_reps(const struct bs_scenario *sc, size_t nreps)
 							    : nreps;
 }
 
+/* Row (sample k, ward w) of timeseries.csv through the line buffer: 0,
+ * or -1 when it did not fit (nothing written). */
+static int ts_row(FILE *fp, const struct bs_network *net,
+		  const struct bs_rep_result *rp, size_t k, size_t w, int soft,
+		  int dep)
+{
+	size_t W = net->nwards;
+	const uint32_t *x = rp->ts + (k * (W + 1) + w) * BS_TS_N;
+	struct row row;
+
+	row.n = 0;
+	row.over = 0;
+	row_u(&row, rp->rep);
+	row_raw(&row, ",", 1);
+	row_num(&row, rp->ts_t[k]);
+	row_raw(&row, ",", 1);
+	row_field(&row, w < W ? net->ward_names[w] : "all");
+	row_raw(&row, ",", 1);
+	row_u(&row, x[BS_TS_DOCKED]);
+	row_raw(&row, ",", 1);
+	row_u(&row, x[BS_TS_EMPTY]);
+	row_raw(&row, ",", 1);
+	row_u(&row, x[BS_TS_FULL]);
+	if (soft) {
+		row_raw(&row, ",", 1);
+		row_u(&row, x[BS_TS_REFUSING]);
+	}
+	if (dep) {
+		row_raw(&row, ",", 1);
+		row_u(&row, x[BS_TS_DEPOT]);
+	}
+	row_raw(&row, "\n", 1);
+	return row_put(fp, &row);
+}
+
 static void write_timeseries(FILE *fp, const struct bs_network *net,
 			     struct bs_rep_result *const *reps, size_t nreps)
 {
@@ -268,6 +383,8 @@ static void write_timeseries(FILE *fp, const struct bs_network *net,
 			for (w = 0; w <= W; w++) {
 				const uint32_t *row =
 					reps[r]->ts + (k * (W + 1) + w) * BS_TS_N;
+				if (!ts_row(fp, net, reps[r], k, w, soft, dep))
+					continue;
 				fprintf(fp, "%u,", reps[r]->rep);
 				bs_csv_num(fp, reps[r]->ts_t[k]);
 				fputc(',', fp);
