@@ -926,6 +926,8 @@ START_TEST(test_progress_lines)
 	free(out);
 	free(err);
 	free(sc);
+}
+END_TEST
 
 static void exists_in(const char *d, const char *name)
 {

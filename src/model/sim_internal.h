@@ -528,4 +528,7 @@ void bs__settle_fare(struct bs_sim *S, uint32_t rent_st, uint32_t ret_st,
  * each ward's settlement totals from the raw sums. */
 void bs__accounts_finish(struct bs_sim *S);
 
+/* The processes, in the order they start (sim_alloc.c). */
+extern const struct bs__process *const bs__processes[BS__NPROC];
+
 #endif
