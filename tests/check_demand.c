@@ -430,6 +430,44 @@ START_TEST(test_balanced_draw_exact)
 }
 END_TEST
 
+/* The probabilities bs_demand_dest_probs reads back from the balanced
+ * hourly tables (packed cells on networks of at most 65,536 stations,
+ * demand.h) are the documented w(x, h) exp(-dist / decay), normalised:
+ * calibrate od's expected flows rest on them. The tables' shares are 32-bit
+ * fractions, so each probability is off by at most K 2^-32 (K the
+ * candidates). Once the packed tables crashed this read-back. */
+START_TEST(test_balanced_probs_read_back)
+{
+	struct bs_network *net = bs_network_synthetic(BN, 50, 1, 600.0, 1000.0, NULL);
+	double dep[BN * 24], arr[BN * 24], p[BN];
+	struct bs_params prm;
+	struct bs_demand *d;
+	size_t s, x, h, m;
+
+	bal_tables(dep, arr);
+	d = bal_demand(net, &prm, 700.0, dep, arr, NULL);
+	ck_assert_ptr_nonnull(d->dest_hcell);
+	for (s = 0; s < BN; s++)
+		for (h = 0; h < 24; h++) {
+			double w[BN], sw = 0.0;
+			size_t o = d->dest_off[s];
+			m = bs_demand_dest_probs(d, (uint32_t)s, (int)h, p);
+			ck_assert_uint_eq(m, d->dest_off[s + 1] - o);
+			for (x = 0; x < m; x++) {
+				uint32_t y = d->dest_idx[o + x];
+				w[x] = d->dest_w[(size_t)y * 24 + h] *
+				       exp(-bs_network_dist(net, (uint32_t)s, y) / 700.0);
+				sw += w[x];
+			}
+			for (x = 0; x < m; x++)
+				ck_assert_double_eq_tol(p[x], w[x] / sw,
+							(double)m / 4294967296.0);
+		}
+	bs_demand_free(d);
+	bs_network_free(net);
+}
+END_TEST
+
 /* A table the fit cannot meet: two ports, each rider's only destination
  * is the other, so no weight can move an arrival; the fit settles (no
  * warning: it has converged, as close as the table allows) and keeps its
@@ -767,6 +805,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_gravity_table_limit);
 	tcase_add_test(tc, test_balanced_arrival_hours);
 	tcase_add_test(tc, test_balanced_draw_exact);
+	tcase_add_test(tc, test_balanced_probs_read_back);
 	tcase_add_test(tc, test_balance_warns);
 	tcase_add_test(tc, test_ride_shift_table);
 	tcase_add_test(tc, test_balanced_lists);

@@ -824,26 +824,6 @@ nomem:
 	return NULL;
 }
 
-size_t bs_demand_dest_probs(const struct bs_demand *d, uint32_t s, int h,
-			    double *p)
-{
-	size_t o, m, c = BS_DEMAND_NO_TABLE;
-
-	if (d->uniform_dest || !d->dest_off)
-		return 0;
-	o = d->dest_off[s];
-	m = d->dest_off[s + 1] - o;
-	if (d->dest_hoff)
-		c = d->dest_hoff[(size_t)s * 24 + (size_t)h];
-	if (c == BS_DEMAND_NO_TABLE)
-		bs_alias_probs(m, d->dest_F + o, d->dest_A + o, p);
-	else
-		bs_alias_compact_probs(m, d->dest_hF + c,
-				       d->dest_hA16 ? d->dest_hA16 + c : NULL,
-				       d->dest_hA32 ? d->dest_hA32 + c : NULL, p);
-	return m;
-}
-
 void bs_demand_free(struct bs_demand *d)
 {
 	if (!d)
