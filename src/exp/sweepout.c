@@ -358,7 +358,8 @@ int bs_sweep_write_outputs(const struct bs_sweep *sw, struct bs_taskindex *ix,
 			   int standalone, struct bs_error *err)
 {
 	struct bs_staged st;
-	FILE *csv = NULL, *reps = NULL, *js = NULL;
+	FILE *csv = NULL, *reps = NULL, *js = NULL, *sens = NULL;
+	struct bs_sens_acc *acc = NULL;
 	struct point_work pw;
 	size_t p, d;
 	int rc;
@@ -382,6 +383,14 @@ int bs_sweep_write_outputs(const struct bs_sweep *sw, struct bs_taskindex *ix,
 		rc = BS_E_IO;
 		goto out;
 	}
+	/* a designed sweep's indices (sweepsens.c) */
+	acc = bs__sens_new(sw, &rc);
+	if (rc)
+		goto nomem;
+	if (acc && !(sens = bs_staged_open(&st, "sweep_sensitivity.csv", err))) {
+		rc = BS_E_IO;
+		goto out;
+	}
 	fputs("point,", csv);
 	fputs("point,", reps);
 	for (d = 0; d < sw->ndims; d++) {
@@ -402,6 +411,8 @@ int bs_sweep_write_outputs(const struct bs_sweep *sw, struct bs_taskindex *ix,
 			goto out;
 		write_point_csv(csv, sw, p, values, wards, &pw);
 		write_point_reps(reps, sw, p, values, wards, &pw);
+		if (acc && bs__sens_add(acc, p, pw.vals, pw.W, sens))
+			goto nomem;
 		o = point_json(sw, p, &pw);
 		fputs("    ", js);
 		if (!o || put_json(js, o, 4)) {
@@ -414,7 +425,14 @@ int bs_sweep_write_outputs(const struct bs_sweep *sw, struct bs_taskindex *ix,
 	}
 	{
 		json_t *run = run_json(info);
-		fputs("  ],\n  \"run\": ", js);
+		fputs("  ],\n", js);
+		if (acc) {
+			fputs("  \"sensitivity\": ", js);
+			if (put_json(js, bs__sens_json(acc), 2))
+				goto nomem;
+			fputs(",\n", js);
+		}
+		fputs("  \"run\": ", js);
 		if (!run || put_json(js, run, 2)) {
 			json_decref(run);
 			goto nomem;
@@ -430,9 +448,14 @@ int bs_sweep_write_outputs(const struct bs_sweep *sw, struct bs_taskindex *ix,
 	if (!rc)
 		rc = bs_staged_close(&st, js, "sweep.json", err);
 	js = NULL;
+	if (!rc && sens)
+		rc = bs_staged_close(&st, sens, "sweep_sensitivity.csv", err);
+	sens = NULL;
 	if (rc)
 		goto out;
-	if ((standalone && (rc = write_standalone(sw, ix, dir, &st, err))) ||
+	/* an earlier designed sweep's indices do not outlive it */
+	if ((!acc && (rc = bs_staged_remove(&st, "sweep_sensitivity.csv", err))) ||
+	    (standalone && (rc = write_standalone(sw, ix, dir, &st, err))) ||
 	    (rc = bs_staged_drop_plots(&st, err)))
 		goto out;
 	rc = bs_staged_commit(&st, err);
@@ -447,6 +470,9 @@ out:
 		fclose(reps);
 	if (js)
 		fclose(js);
+	if (sens)
+		fclose(sens);
+	bs__sens_free(acc);
 	work_release(&pw);
 	bs_staged_release(&st);
 	return rc;
