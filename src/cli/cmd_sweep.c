@@ -226,6 +226,12 @@ static int sweep_check(const struct sweep_cli *c, bs_sweep *sw)
 	printf("%s: OK: %zu point%s x %u replication%s = %llu tasks (fingerprint %s)\n",
 	       bs_sweep_name(sw), np, np == 1 ? "" : "s", r, r == 1 ? "" : "s",
 	       (unsigned long long)bs_sweep_tasks(sw), bs_sweep_fingerprint(sw));
+	{
+		char *d = bs_sweep_design_summary(sw);
+		if (d)
+			printf("%s\n", d);
+		bs_free(d);
+	}
 	for (p = 0; p < np; p++) {
 		char *label = bs_sweep_point_label(sw, p);
 		if (!label)

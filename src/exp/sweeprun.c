@@ -158,6 +158,17 @@ char *bs_sweep_point_label(const bs_sweep *sw, size_t p)
 	return bs_strdup(buf);
 }
 
+char *bs_sweep_design_summary(const bs_sweep *sw)
+{
+	char buf[400];
+
+	assert(sw);
+	if (!sw->design.type)
+		return NULL;
+	bs__sweep_design_text(sw, buf, sizeof(buf));
+	return bs_strdup(buf);
+}
+
 /* ---- running one task ------------------------------------------------------ */
 
 /* The points' scenarios, for the world cache. */
