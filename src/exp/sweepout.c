@@ -324,6 +324,32 @@ static int write_json_head(FILE *fp, const struct bs_sweep *sw)
 	return 0;
 }
 
+/* The members of sweep.json after "points": a designed sweep's
+ * "sensitivity", then "run". */
+static int write_json_tail(FILE *js, struct bs_sens_acc *acc,
+			   const struct bs_sweep_info *info)
+{
+	json_t *run = run_json(info);
+
+	fputs("  ],\n", js);
+	if (acc) {
+		fputs("  \"sensitivity\": ", js);
+		if (put_json(js, bs__sens_json(acc), 2)) {
+			json_decref(run);
+			return -1;
+		}
+		fputs(",\n", js);
+	}
+	fputs("  \"run\": ", js);
+	if (!run || put_json(js, run, 2)) {
+		json_decref(run);
+		return -1;
+	}
+	json_decref(run);
+	fputs("\n}\n", js);
+	return 0;
+}
+
 /* A merged sweep's folder also holds the plan and the whole task log,
  * so that it reads (and resumes) like one sweep's. */
 static int write_standalone(const struct bs_sweep *sw, struct bs_taskindex *ix,
@@ -423,23 +449,8 @@ int bs_sweep_write_outputs(const struct bs_sweep *sw, struct bs_taskindex *ix,
 		fputs(p + 1 < sw->npoints ? ",\n" : "\n", js);
 		work_release(&pw);
 	}
-	{
-		json_t *run = run_json(info);
-		fputs("  ],\n", js);
-		if (acc) {
-			fputs("  \"sensitivity\": ", js);
-			if (put_json(js, bs__sens_json(acc), 2))
-				goto nomem;
-			fputs(",\n", js);
-		}
-		fputs("  \"run\": ", js);
-		if (!run || put_json(js, run, 2)) {
-			json_decref(run);
-			goto nomem;
-		}
-		json_decref(run);
-		fputs("\n}\n", js);
-	}
+	if (write_json_tail(js, acc, info))
+		goto nomem;
 	rc = bs_staged_close(&st, csv, "sweep.csv", err);
 	csv = NULL;
 	if (!rc)
