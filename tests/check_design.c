@@ -4,10 +4,11 @@
  * level (the fleet) and one that cannot touch it (the fare), whose
  * indices must say so within their own intervals; a Latin hypercube's
  * regression coefficients; a design crossed with a cartesian vary; the
- * same bytes with --jobs 1, --jobs 2 and shards merged; --check listing
- * the design's points.
+ * same bytes with --jobs 1, --jobs 2, shards merged and a killed sweep
+ * resumed; --check listing the design's points.
  */
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,6 +161,28 @@ START_TEST(test_sobol_end_to_end)
 }
 END_TEST
 
+/* A designed sweep killed after 40 of its 192 tasks and resumed writes
+ * the same files as one run: the design comes back from the plan. */
+START_TEST(test_killed_and_resumed)
+{
+	char out[1024];
+	pid_t pid;
+
+	ck_assert_int_eq(tu_cli(dir, NULL, NULL, "sweep sobol.json -o ref -q --jobs 2"), 0);
+	snprintf(out, sizeof(out), "%s/k", dir);
+	pid = tu_start(&(struct tu_spawn){.cwd = dir, .stop_at = "task-recorded:40"},
+		       "sweep", "sobol.json", "-o", out, "-q", NULL);
+	tu_wait_stopped(pid);
+	kill(pid, SIGKILL);
+	ck_assert_int_eq(tu_wait_exit(pid), 128 + SIGKILL);
+	snprintf(out, sizeof(out), "%s/k/sweep_sensitivity.csv", dir);
+	ck_assert(!tu_exists(out));
+	ck_assert_int_eq(tu_cli(dir, NULL, NULL, "sweep sobol.json -o k -q --jobs 2"), 0);
+	same_file("ref", "k", "sweep_sensitivity.csv");
+	same_json("ref", "k");
+}
+END_TEST
+
 /* A design crossed with a cartesian vary: each agreement (a cell) gets
  * its own coefficients. The fleet's standardised coefficient on the
  * service level is positive with its interval above 0 in both; the
@@ -230,6 +253,7 @@ static Suite *suite(void)
 	tcase_set_timeout(tc, 240);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_sobol_end_to_end);
+	tcase_add_test(tc, test_killed_and_resumed);
 	tcase_add_test(tc, test_lhs_cells);
 	tcase_add_test(tc, test_check_lists_design);
 	suite_add_tcase(s, tc);
