@@ -183,6 +183,28 @@ START_TEST(test_killed_and_resumed)
 }
 END_TEST
 
+/* The same design on two MPI ranks (when make check could build
+ * build/bssim-mpi): the same indices. */
+START_TEST(test_mpi_same_bytes)
+{
+	const char *mpi = getenv("BSSIM_MPI");
+	char cmd[4096], *err = NULL;
+	int st;
+
+	ck_assert_int_eq(tu_cli(dir, NULL, NULL, "sweep sobol.json -o j1 -q"), 0);
+	/* leak detection off for the ranks, as in check_sweep_cli */
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && ASAN_OPTIONS=\"${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0\" "
+		 "mpirun --oversubscribe --allow-run-as-root -x ASAN_OPTIONS -np 2 '%s' sweep sobol.json -o mp",
+		 dir, tu_abspath(mpi));
+	st = tu_run(cmd, NULL, &err);
+	ck_assert_msg(st == 0, "mpirun: exit %d: %.600s", st, err ? err : "");
+	free(err);
+	same_file("j1", "mp", "sweep_sensitivity.csv");
+	same_json("j1", "mp");
+}
+END_TEST
+
 /* A design crossed with a cartesian vary: each agreement (a cell) gets
  * its own coefficients. The fleet's standardised coefficient on the
  * service level is positive with its interval above 0 in both; the
@@ -256,6 +278,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_killed_and_resumed);
 	tcase_add_test(tc, test_lhs_cells);
 	tcase_add_test(tc, test_check_lists_design);
+	if (getenv("BSSIM_MPI") && *getenv("BSSIM_MPI"))
+		tcase_add_test(tc, test_mpi_same_bytes);
 	suite_add_tcase(s, tc);
 	return s;
 }
