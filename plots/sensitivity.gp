@@ -33,7 +33,7 @@ set ylabel "index (share of the output's variance)"
 set xrange [-0.6 : nk - 0.4]
 set yrange [*<-0.05 : 1.05<*]
 set xtics () rotate by 0
-set style fill solid 0.6 border -1
+set style fill solid 1.0 border -1
 set key top right
 bw = twob ? 0.34 : 0.5
 off = twob ? 0.19 : 0
