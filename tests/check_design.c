@@ -158,6 +158,18 @@ START_TEST(test_sobol_end_to_end)
 	same_file("j1", "m", "sweep_sensitivity.csv");
 	same_json("j1", "j2");
 	same_json("j1", "m");
+	/* a plan whose design does not fit its points is refused, named */
+	{
+		char *err = NULL, p[1024];
+		snprintf(p, sizeof(p),
+			 "cd '%s' && sed -i 's/\"rows\": 64/\"rows\": 63/' s1/sweep_plan.json",
+			 dir);
+		ck_assert_int_eq(tu_run(p, NULL, NULL), 0);
+		ck_assert_int_eq(tu_cli(dir, NULL, &err, "merge s1 s2 -o m3"), 2);
+		ck_assert_msg(strstr(err, "s1/sweep_plan.json: damaged sweep plan (design)"),
+			      "%s", err);
+		free(err);
+	}
 }
 END_TEST
 
