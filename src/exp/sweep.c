@@ -417,6 +417,9 @@ static int parse_doc(struct bs_sweep *sw, struct bs_error *err)
 	json_object_foreach(vary, k, v) {
 		char path[600];
 		snprintf(path, sizeof(path), "vary.%s", k);
+		if (!strcmp(k, "design"))
+			return serr(sw, err, path,
+				    "a design goes at the top of the sweep file, beside vary: {\"bssim_sweep\": 1, ..., \"design\": {\"type\": \"sobol\", \"points\": N, \"ranges\": {...}}}");
 		if ((rc = check_key(sw, "vary", k, err)))
 			return rc;
 		if (sw->ndims == 64)

@@ -24,10 +24,9 @@
 
 #include "input/keys.h"
 
-/* Points of one cell at most: the plan holds about 10 KB a point, and
- * the indices cost boot x points x keys. */
-#define DESIGN_MAX_ROWS 20000
-#define DESIGN_MAX_BOOT 100000
+/* Points of one cell and resamples at most (base/limits.h). */
+#define DESIGN_MAX_ROWS BS_DESIGN_MAX_ROWS
+#define DESIGN_MAX_BOOT BS_DESIGN_MAX_BOOT
 
 static const char *const DESIGN_KEYS[] = {"type", "points", "seed",
 					  "bootstrap", "ranges"};
