@@ -158,6 +158,15 @@ START_TEST(test_sobol_end_to_end)
 	same_file("j1", "m", "sweep_sensitivity.csv");
 	same_json("j1", "j2");
 	same_json("j1", "m");
+	/* bssim show: the points, then the design and its indices */
+	{
+		char *o = NULL;
+		ck_assert_int_eq(tu_cli(dir, &o, NULL, "show j1"), 0);
+		ck_assert_ptr_nonnull(strstr(o, "design: sobol, 16 base points"));
+		ck_assert_ptr_nonnull(strstr(o, "fees.price_yen               total_effect   0 (0 .. 0)"));
+		ck_assert_ptr_nonnull(strstr(o, "trips_requested      fleet.bikes                  first_order    undefined"));
+		free(o);
+	}
 	/* a plan whose design does not fit its points is refused, named */
 	{
 		char *err = NULL, p[1024];
