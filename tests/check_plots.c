@@ -204,15 +204,9 @@ END_TEST
  * indices (two colours), in the report. */
 START_TEST(test_design_sweep)
 {
-	char json[2048], cmd[4096], d[1024], p[1100], *sc, *err = NULL, *html;
+	char cmd[4096], d[1024], p[1100], *sc, *err = NULL, *html;
 
-	snprintf(json, sizeof(json),
-		 "{\"bssim\": 1, \"name\": \"small\", \"seed\": 4, \"replications\": 2,"
-		 " \"horizon\": {\"days\": 2, \"warmup_days\": 1},"
-		 " \"network\": {\"stations\": \"%s\"}, \"fleet\": {\"bikes\": 14},"
-		 " \"demand\": {\"model\": \"gravity\", \"trips_per_day\": 300}}",
-		 tu_abspath(tu_fixture("six.csv")));
-	free(tu_write(dir, "base.json", json));
+	tu_write_small_base(dir);
 	sc = tu_write(dir, "des.json",
 		      "{\"bssim_sweep\": 1, \"base\": \"base.json\",\n"
 		      " \"design\": {\"type\": \"sobol\", \"points\": 8, \"bootstrap\": 200,\n"
