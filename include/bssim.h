@@ -505,6 +505,10 @@ BS_API double bs_sweep_point_days(const bs_sweep *sw, size_t p);
  * folder's task log must carry to be resumed (NULL before). */
 BS_API int bs_sweep_check(bs_sweep *sw, unsigned jobs, struct bs_error *err);
 BS_API const char *bs_sweep_fingerprint(const bs_sweep *sw);
+/* A designed sweep's design in a line ("design: sobol, 16 base points x
+ * (2 keys + 2) = 64 points ..."; bs_free it), or NULL for a cartesian
+ * sweep (or out of memory). */
+BS_API char *bs_sweep_design_summary(const bs_sweep *sw);
 
 /*
  * What a sweep does with the tasks a folder holds: FRESH throws them away

@@ -407,6 +407,44 @@ diff_plots() {
 	done
 }
 
+# sens_plots DIR: a designed sweep's indices (sweep_sensitivity.csv), one
+# plot per metric of $METRICS that the table holds, the whole network,
+# for each cell of a cartesian vary crossed with the design (at most 4)
+sens_plots() {
+	f=$1/sweep_sensitivity.csv
+	[ -f "$f" ] || return 0
+	ncell=$(awk -F, 'NR > 1 { c[$1] = 1 } END { print length(c) }' "$f")
+	[ "$ncell" -le 4 ] || ncell=4
+	for m in $METRICS; do
+		c=1
+		while [ "$c" -le "$ncell" ]; do
+			# parameter, a, a_lo, a_hi, b, b_lo, b_hi: first order and
+			# total effect, or src (b NaN); the cart values are the
+			# trailing columns, never read here
+			awk -F, -v m="$m" -v c="$c" 'BEGIN { print "parameter,a,a_lo,a_hi,b,b_lo,b_hi" }
+				NR > 1 && $1 == c && $2 == m && $3 == "all" && $5 != "r2" {
+					if (!($4 in seen)) { seen[$4] = 1; order[++n] = $4; b[$4] = "NaN,NaN,NaN" }
+					v = $6 "," $7 "," $8
+					if ($5 == "total_effect") b[$4] = v; else a[$4] = v
+					if ($5 == "src") lhs = 1
+				}
+				END { for (i = 1; i <= n; i++) print order[i] "," a[order[i]] "," b[order[i]]
+				      if (lhs) print "#lhs" > "/dev/stderr" }' "$f" >"$tmp/sens.csv" 2>"$tmp/sens.kind"
+			if [ "$(wc -l <"$tmp/sens.csv")" -le 1 ]; then
+				c=$((c + 1))
+				continue
+			fi
+			labels=""
+			grep -q lhs "$tmp/sens.kind" && labels="; alabel='standardised regression coefficient'"
+			sfx=
+			[ "$ncell" -gt 1 ] && sfx="-cell$c"
+			gp sensitivity "in='$tmp/sens.csv'; out='$stage/sweep-sensitivity-$m$sfx.png'; title='$m: sensitivity to the design keys${sfx:+ (cell $c)}'$labels"
+			add metric "sweep-sensitivity-$m$sfx.png" "$m (whole network${sfx:+, cell $c of vary}): sensitivity to each key of the design, with 95% bootstrap intervals over the design's base points (sweep_sensitivity.csv; docs/sweeps.md, Designed experiments)."
+			c=$((c + 1))
+		done
+	done
+}
+
 # PLOTS_LAYOUT=FILE: sweep.gp appends the axes it chose (y range, tick
 # rotation) to FILE, one line per plot
 layout=
@@ -417,6 +455,7 @@ if [ $# -eq 0 ]; then
 		lang_of "$out"
 		metric_plots "${sweep_in:-$out}/sweep.csv" sweep- ""
 		diff_plots sweep- "" "${sweep_in:-$out}"
+		sens_plots "$out"
 		printf '%s\n' "$out" >>"$tmp/dirs"
 	elif [ -f "$out/summary.json" ]; then
 		lang_of "$out"

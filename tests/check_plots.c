@@ -253,6 +253,40 @@ START_TEST(test_sweep)
 }
 END_TEST
 
+/* A designed sweep's folder: its indices per key for each metric, both
+ * indices (two colours), in the report. */
+START_TEST(test_design_sweep)
+{
+	char cmd[4096], d[1024], p[1100], *sc, *err = NULL, *html;
+
+	tu_write_small_base(dir);
+	sc = tu_write(dir, "des.json",
+		      "{\"bssim_sweep\": 1, \"base\": \"base.json\",\n"
+		      " \"design\": {\"type\": \"sobol\", \"points\": 8, \"bootstrap\": 200,\n"
+		      "  \"ranges\": {\"fleet.bikes\": [4, 30], \"behaviour.walk_radius_m\": [0, 400]}}}\n");
+	snprintf(d, sizeof(d), "%s/des", dir);
+	snprintf(cmd, sizeof(cmd), "%s sweep %s -o %s -q --jobs 2", tu_bssim(), sc, d);
+	ck_assert_msg(tu_run(cmd, NULL, &err) == 0, "%s: %s", cmd, err);
+	free(err);
+	free(sc);
+	snprintf(cmd, sizeof(cmd), "METRICS='service_level revenue_yen' BSSIM=%s plots/plots.sh %s",
+		 tu_bssim(), d);
+	ck_assert_msg(tu_run(cmd, NULL, &err) == 0, "%s", err);
+	free(err);
+	assert_plot(d, "sweep-sensitivity-service_level.png");
+	assert_plot(d, "sweep-sensitivity-revenue_yen.png");
+	/* first-order bars blue, total-effect bars vermilion */
+	assert_colour(d, "sweep-sensitivity-service_level.png", 0x0072B2, 2000);
+	assert_colour(d, "sweep-sensitivity-service_level.png", 0xD55E00, 2000);
+	snprintf(p, sizeof(p), "%s/report.html", d);
+	html = tu_slurp(p, NULL);
+	ck_assert_ptr_nonnull(html);
+	/* each plot's caption, as its alt text and under it */
+	ck_assert_uint_eq(count(html, "sensitivity to each key of the design"), 2 * 2);
+	free(html);
+}
+END_TEST
+
 /* The layout sweep.gp chose for the plot named name (PLOTS_LAYOUT). */
 static char *layout_of(const char *layout, const char *name)
 {
@@ -697,6 +731,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_days_trend);
 	tcase_add_test(tc, test_two_runs);
 	tcase_add_test(tc, test_sweep);
+	tcase_add_test(tc, test_design_sweep);
 	tcase_add_test(tc, test_comparisons_read_right);
 	tcase_add_test(tc, test_make_plots);
 	tcase_add_test(tc, test_bad_input);

@@ -55,6 +55,10 @@
 /* ---- sweeps ---- */
 #define BS_SWEEP_MAX_POINTS 100000 /* the plan holds ~10 KB a point */
 #define BS_SWEEP_MAX_TASKS 10000000
+/* a design's points per cell: the analysis keeps a cell's point means
+ * and its block A's replications in memory */
+#define BS_DESIGN_MAX_ROWS 20000
+#define BS_DESIGN_MAX_BOOT 100000 /* resamples x points x keys per output */
 
 /* ---- files ---- */
 #define BS_MAX_SCENARIO_FILE ((size_t)64 << 20) /* scenario and sweep files */

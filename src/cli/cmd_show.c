@@ -22,7 +22,8 @@ static const char SHOW_HELP[] =
 	"digit, shares to 3 significant digits: the files keep every digit).\n"
 	"Columns are headed by the scenario names, or by the folders when two\n"
 	"runs share a name. A sweep's folder prints one line per point with its\n"
-	"headline metrics. A run that was interrupted is flagged under its\n"
+	"headline metrics, and a designed sweep's then its sensitivity indices\n"
+	"of those metrics. A run that was interrupted is flagged under its\n"
 	"column (its replications are fewer than asked).\n"
 	"\n"
 	"options:\n"
@@ -72,6 +73,49 @@ static int last_fields(char *line, char **f, int k)
 		p = c - 1;
 	}
 	return 0;
+}
+
+/* A designed sweep's indices of the ward for the metrics of the table,
+ * from sweep_sensitivity.csv (its first nine columns; one pass). Nothing
+ * for a cartesian sweep. */
+static void show_sensitivity(const char *dir, const bs_sweep *sw,
+			     const char *ward)
+{
+	char path[4200], line[8192], *f[9], *c;
+	char *d = bs_sweep_design_summary(sw);
+	size_t m;
+	int k;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/sweep_sensitivity.csv", dir);
+	if (!d || !(fp = fopen(path, "r"))) {
+		bs_free(d);
+		return;
+	}
+	printf("\n%s\n%-6s %-20s %-28s %-14s %s\n", d, "cell", "metric",
+	       "key", "index", "estimate (95% bootstrap interval)");
+	bs_free(d);
+	while (fgets(line, sizeof(line), fp)) {
+		line[strcspn(line, "\r\n")] = '\0';
+		for (k = 0, c = line; k < 9 && c; k++) {
+			f[k] = c;
+			if ((c = strchr(c, ',')))
+				*c++ = '\0';
+		}
+		if (k < 9 || strcmp(f[2], ward))
+			continue;
+		for (m = 0; m < NSWEEP_COLS && strcmp(f[1], SWEEP_COLS[m]); m++)
+			;
+		if (m == NSWEEP_COLS)
+			continue;
+		printf("%-6s %-20s %-28s %-14s ", f[0], f[1], f[3], f[4]);
+		if (isnan(strtod(f[5], NULL)))
+			printf("undefined (the metric does not vary)\n");
+		else
+			printf("%.3g (%.3g .. %.3g)\n", strtod(f[5], NULL),
+			       strtod(f[6], NULL), strtod(f[7], NULL));
+	}
+	fclose(fp);
 }
 
 /* A sweep's folder: one line per point, its label and headline metrics
@@ -156,6 +200,7 @@ static int show_sweep(const char *dir, const char *ward)
 		printf("\n");
 	}
 	free(v);
+	show_sensitivity(dir, sw, ward);
 	bs_sweep_free(sw);
 	return BS_EXIT_OK;
 }

@@ -34,8 +34,12 @@ static const char SWEEP_HELP[] =
 	"usage: bssim sweep SWEEP.json [options]\n"
 	"\n"
 	"Run every point of a sweep (a base scenario, keys set for all points,\n"
-	"keys varied over a cartesian product) and write sweep.csv,\n"
-	"sweep_replications.csv and sweep.json into the output folder.\n"
+	"keys varied over a cartesian product, and a designed experiment:\n"
+	"Latin hypercube or Sobol' points over ranges of keys) and write\n"
+	"sweep.csv, sweep_replications.csv and sweep.json into the output\n"
+	"folder; a design adds sweep_sensitivity.csv (Sobol' indices or\n"
+	"regression coefficients of the headline metrics, with bootstrap\n"
+	"intervals).\n"
 	"Every task (point, replication) is recorded in sweep_tasks.jsonl as\n"
 	"it finishes, so an interrupted sweep loses only the tasks in flight.\n"
 	"\n"
@@ -249,6 +253,12 @@ static int sweep_check(const struct sweep_cli *c, bs_sweep *sw)
 	printf("%s: OK: %zu point%s x %u replication%s = %llu tasks (fingerprint %s)\n",
 	       bs_sweep_name(sw), np, np == 1 ? "" : "s", r, r == 1 ? "" : "s",
 	       (unsigned long long)bs_sweep_tasks(sw), bs_sweep_fingerprint(sw));
+	{
+		char *d = bs_sweep_design_summary(sw);
+		if (d)
+			printf("%s\n", d);
+		bs_free(d);
+	}
 	for (p = 0; p < np; p++) {
 		char *label = bs_sweep_point_label(sw, p);
 		if (!label)

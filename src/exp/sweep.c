@@ -94,16 +94,13 @@ static char *dump_any(const json_t *v)
 				     JSON_REAL_PRECISION(17));
 }
 
-static int serr(const struct bs_sweep *sw, struct bs_error *err,
-		const char *path, const char *fmt, ...)
-#if defined(__GNUC__)
-	__attribute__((format(printf, 4, 5)))
-#endif
-	;
+#define serr bs__sweep_err
+#define check_key bs__sweep_check_key
+#define check_nesting bs__sweep_check_nesting
 
 /* An error about the value at path (dotted, as jsonpos.h) in the sweep
  * file. Returns BS_E_INPUT. */
-static int serr(const struct bs_sweep *sw, struct bs_error *err,
+int serr(const struct bs_sweep *sw, struct bs_error *err,
 		const char *path, const char *fmt, ...)
 {
 	char msg[900];
@@ -135,11 +132,18 @@ static char *default_name(const char *file)
 	return bs_strdup(bs_name_of_file(file, "sweep", buf, sizeof(buf)));
 }
 
-/* Index of each dimension's value at point p (last key fastest). */
+/* Index of each dimension's value at point p (last key fastest; the
+ * design's keys all at the point's row, the design fastest of all). */
 void bs__sweep_point_index(const struct bs_sweep *sw, size_t p, size_t *idx)
 {
-	size_t d = sw->ndims;
+	size_t d = sw->ndims - sw->design.k;
 
+	if (sw->design.type) {
+		size_t i, row = p % sw->design.rows;
+		for (i = d; i < sw->ndims; i++)
+			idx[i] = row;
+		p /= sw->design.rows;
+	}
 	while (d-- > 0) {
 		size_t n = json_array_size(sw->dims[d].values);
 		idx[d] = p % n;
@@ -230,7 +234,8 @@ out:
 /* ---- loading ------------------------------------------------------------- */
 
 static const char *const TOP_KEYS[] = {"bssim_sweep", "name", "description",
-				       "base", "replications", "set", "vary"};
+				       "base", "replications", "set", "vary",
+				       "design"};
 #define NTOP (sizeof(TOP_KEYS) / sizeof(TOP_KEYS[0]))
 
 static int check_top(const struct bs_sweep *sw, struct bs_error *err)
@@ -245,13 +250,13 @@ static int check_top(const struct bs_sweep *sw, struct bs_error *err)
 				break;
 		if (i == NTOP)
 			return serr(sw, err, k,
-				    "unknown key; expected bssim_sweep, name, description, base, replications, set or vary");
+				    "unknown key; expected bssim_sweep, name, description, base, replications, set, vary or design");
 	}
 	return 0;
 }
 
 /* A key of set or vary must be a scenario key. */
-static int check_key(const struct bs_sweep *sw, const char *where,
+int check_key(const struct bs_sweep *sw, const char *where,
 		     const char *key, struct bs_error *err)
 {
 	char path[600];
@@ -307,7 +312,7 @@ static int key_contains(const char *a, const char *b)
  * before it or set: which value would a point run? Refused, naming both.
  * O(set + varied keys) per varied key (at most 64 varied keys).
  */
-static int check_nesting(struct bs_sweep *sw, const char *path, const char *k,
+int check_nesting(struct bs_sweep *sw, const char *path, const char *k,
 			 json_t *set, struct bs_error *err)
 {
 	const char *j;
@@ -399,6 +404,9 @@ static int parse_doc(struct bs_sweep *sw, struct bs_error *err)
 	json_object_foreach(vary, k, v) {
 		char path[600];
 		snprintf(path, sizeof(path), "vary.%s", k);
+		if (!strcmp(k, "design"))
+			return serr(sw, err, path,
+				    "a design goes at the top of the sweep file, beside vary: {\"bssim_sweep\": 1, ..., \"design\": {\"type\": \"sobol\", \"points\": N, \"ranges\": {...}}}");
 		if ((rc = check_key(sw, "vary", k, err)))
 			return rc;
 		if (sw->ndims == 64)
@@ -433,8 +441,8 @@ static int parse_doc(struct bs_sweep *sw, struct bs_error *err)
 			return BS_E_NOMEM;
 		sw->ndims++;
 	}
-	sw->npoints = (size_t)points;
-	return 0;
+	return bs__sweep_design_parse(sw, json_object_get(d, "design"), set,
+				      vary, points, err);
 }
 
 struct bs_sweep *bs_sweep_load(const char *path, struct bs_error *err)
@@ -604,6 +612,9 @@ void bs__sweep_remap(const struct bs_sweep *sw, size_t p, struct bs_error *err)
 			if (i < sw->nfixed)
 				snprintf(path, sizeof(path), "%s%s",
 					 sw->fixed_origin[i], key + l);
+			else if (sw->dims[i - sw->nfixed].design)
+				snprintf(path, sizeof(path), "design.ranges.%s%s",
+					 k, key + l);
 			else
 				snprintf(path, sizeof(path), "vary.%s[%zu]%s", k,
 					 idx[i - sw->nfixed], key + l);
@@ -694,6 +705,7 @@ void bs_sweep_free(struct bs_sweep *sw)
 	for (i = 0; i < sw->ndims; i++)
 		free(sw->dims[i].key);
 	free(sw->dims);
+	json_decref(sw->design.values);
 	json_decref(sw->plan);
 	free(sw->world_of);
 	json_decref(sw->base);

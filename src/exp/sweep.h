@@ -39,13 +39,34 @@
 #include "base/limits.h"
 #include "input/scenario.h"
 #include "exp/tasklog.h"
+#include "stats/sens.h"
 
 #define BS_SWEEP_PLAN_NAME "sweep_plan.json"
 
 struct bs_sweep_dim {
 	char *key;      /* a scenario key, dotted */
 	json_t *values; /* non-empty array, borrowed from doc; an item may be
-			 * {"label": ..., "value": ...}: bs__sweep_value */
+			 * {"label": ..., "value": ...}: bs__sweep_value.
+			 * A design key's: its values at the design's rows,
+			 * borrowed from design.values */
+	int design;     /* a key of design.ranges (the last design.k dims) */
+};
+
+/*
+ * A designed experiment (sweepdesign.c, docs/sweeps.md "Designed
+ * experiments"): `rows` points over the design's k keys, crossed with the
+ * cartesian product of `vary` (the design fastest: point p is row
+ * p mod rows of cell p / rows). type NONE: a cartesian sweep only.
+ */
+struct bs_sweep_design {
+	enum bs_design_type type;
+	size_t n;        /* base points ("points") */
+	size_t k;        /* keys */
+	size_t rows;     /* points per cell: n, or n (k + 2) */
+	size_t cells;    /* points of the cartesian vary (1 without) */
+	uint64_t seed;   /* of the design and of the bootstrap */
+	size_t boot;     /* bootstrap resamples */
+	json_t *values;  /* [k] arrays of rows values (from a sweep file) */
 };
 
 struct bs_sweep {
@@ -64,7 +85,8 @@ struct bs_sweep {
 	size_t nfixed;
 
 	struct bs_sweep_dim *dims;
-	size_t ndims;
+	size_t ndims;      /* the varied keys, then the design's */
+	struct bs_sweep_design design;
 	size_t npoints;
 	uint32_t reps;
 	uint64_t ntasks;
@@ -171,5 +193,49 @@ void bs__sweep_point_index(const struct bs_sweep *sw, size_t p, size_t *idx);
 const json_t *bs__sweep_value(const struct bs_sweep *sw, size_t d, size_t i);
 const char *bs__sweep_label(const struct bs_sweep *sw, size_t d, size_t i);
 void bs__sweep_remap(const struct bs_sweep *sw, size_t p, struct bs_error *err);
+
+/* sweep.c, for sweepdesign.c: an error at a path of the sweep file
+ * (BS_E_INPUT); a set or varied key checked against the key table; a
+ * varied key against the keys holding it or held by it. */
+int bs__sweep_err(const struct bs_sweep *sw, struct bs_error *err,
+		  const char *path, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 4, 5)))
+#endif
+	;
+int bs__sweep_check_key(const struct bs_sweep *sw, const char *where,
+			const char *key, struct bs_error *err);
+int bs__sweep_check_nesting(struct bs_sweep *sw, const char *path,
+			    const char *k, json_t *set, struct bs_error *err);
+
+/* ---- designed experiments (sweepdesign.c) -------------------------------- */
+
+/* Read the sweep file's "design" (may be NULL: none), check it against
+ * set and vary, generate its points and append its keys to sw->dims.
+ * Call after the cartesian dims are read; sets sw->npoints. */
+int bs__sweep_design_parse(struct bs_sweep *sw, json_t *design, json_t *set,
+			   json_t *vary, double cart_points,
+			   struct bs_error *err);
+/* The plan's "design" member (NULL without a design: new reference). */
+json_t *bs__sweep_design_json(const struct bs_sweep *sw);
+/* Read it back from a plan: 0 or BS_E_INPUT (damaged). */
+int bs__sweep_design_load(struct bs_sweep *sw, const json_t *d);
+/* "lhs design of 64 points over 3 keys ..." for --check. */
+void bs__sweep_design_text(const struct bs_sweep *sw, char *buf, size_t size);
+
+/* ---- sensitivity (sweepsens.c) ------------------------------------------- */
+
+struct bs_sens_acc;
+/* An accumulator for the sweep's design (NULL without one, or *rc =
+ * BS_E_NOMEM). */
+struct bs_sens_acc *bs__sens_new(const struct bs_sweep *sw, int *rc);
+/* Point p's replications vals[reps][(W + 1) * BS_METRIC_N], in point
+ * order; at the end of each cell, its indices are written to csv (the
+ * header first, at point 0) and kept for sweep.json. 0 or BS_E_NOMEM. */
+int bs__sens_add(struct bs_sens_acc *a, size_t p, const double *vals,
+		 size_t W, FILE *csv);
+/* sweep.json's "sensitivity" (borrowed from a). */
+json_t *bs__sens_json(struct bs_sens_acc *a);
+void bs__sens_free(struct bs_sens_acc *a);
 
 #endif

@@ -335,6 +335,32 @@ static int write_json_head(FILE *fp, const struct bs_sweep *sw)
 	return 0;
 }
 
+/* The members of sweep.json after "points": a designed sweep's
+ * "sensitivity", then "run". */
+static int write_json_tail(FILE *js, struct bs_sens_acc *acc,
+			   const struct bs_sweep_info *info)
+{
+	json_t *run = run_json(info);
+
+	fputs("  ],\n", js);
+	if (acc) {
+		fputs("  \"sensitivity\": ", js);
+		if (put_json(js, bs__sens_json(acc), 2)) {
+			json_decref(run);
+			return -1;
+		}
+		fputs(",\n", js);
+	}
+	fputs("  \"run\": ", js);
+	if (!run || put_json(js, run, 2)) {
+		json_decref(run);
+		return -1;
+	}
+	json_decref(run);
+	fputs("\n}\n", js);
+	return 0;
+}
+
 /* A merged sweep's folder also holds the plan and the whole task log,
  * so that it reads (and resumes) like one sweep's. */
 static int write_standalone(const struct bs_sweep *sw, struct bs_taskindex *ix,
@@ -369,7 +395,8 @@ int bs_sweep_write_outputs(const struct bs_sweep *sw, struct bs_taskindex *ix,
 			   int standalone, struct bs_error *err)
 {
 	struct bs_staged st;
-	FILE *csv = NULL, *reps = NULL, *js = NULL;
+	FILE *csv = NULL, *reps = NULL, *js = NULL, *sens = NULL;
+	struct bs_sens_acc *acc = NULL;
 	struct point_work pw;
 	size_t p, d;
 	int rc;
@@ -393,6 +420,14 @@ int bs_sweep_write_outputs(const struct bs_sweep *sw, struct bs_taskindex *ix,
 		rc = BS_E_IO;
 		goto out;
 	}
+	/* a designed sweep's indices (sweepsens.c) */
+	acc = bs__sens_new(sw, &rc);
+	if (rc)
+		goto nomem;
+	if (acc && !(sens = bs_staged_open(&st, "sweep_sensitivity.csv", err))) {
+		rc = BS_E_IO;
+		goto out;
+	}
 	fputs("point,", csv);
 	fputs("point,", reps);
 	for (d = 0; d < sw->ndims; d++) {
@@ -413,6 +448,8 @@ int bs_sweep_write_outputs(const struct bs_sweep *sw, struct bs_taskindex *ix,
 			goto out;
 		write_point_csv(csv, sw, p, values, wards, &pw);
 		write_point_reps(reps, sw, p, values, wards, &pw);
+		if (acc && bs__sens_add(acc, p, pw.vals, pw.W, sens))
+			goto nomem;
 		o = point_json(sw, p, &pw);
 		fputs("    ", js);
 		if (!o || put_json(js, o, 4)) {
@@ -423,16 +460,8 @@ int bs_sweep_write_outputs(const struct bs_sweep *sw, struct bs_taskindex *ix,
 		fputs(p + 1 < sw->npoints ? ",\n" : "\n", js);
 		work_release(&pw);
 	}
-	{
-		json_t *run = run_json(info);
-		fputs("  ],\n  \"run\": ", js);
-		if (!run || put_json(js, run, 2)) {
-			json_decref(run);
-			goto nomem;
-		}
-		json_decref(run);
-		fputs("\n}\n", js);
-	}
+	if (write_json_tail(js, acc, info))
+		goto nomem;
 	rc = bs_staged_close(&st, csv, "sweep.csv", err);
 	csv = NULL;
 	if (!rc)
@@ -441,9 +470,14 @@ int bs_sweep_write_outputs(const struct bs_sweep *sw, struct bs_taskindex *ix,
 	if (!rc)
 		rc = bs_staged_close(&st, js, "sweep.json", err);
 	js = NULL;
+	if (!rc && sens)
+		rc = bs_staged_close(&st, sens, "sweep_sensitivity.csv", err);
+	sens = NULL;
 	if (rc)
 		goto out;
-	if ((standalone && (rc = write_standalone(sw, ix, dir, &st, err))) ||
+	/* an earlier designed sweep's indices do not outlive it */
+	if ((!acc && (rc = bs_staged_remove(&st, "sweep_sensitivity.csv", err))) ||
+	    (standalone && (rc = write_standalone(sw, ix, dir, &st, err))) ||
 	    (rc = bs_staged_drop_plots(&st, err)))
 		goto out;
 	rc = bs_staged_commit(&st, err);
@@ -458,6 +492,9 @@ out:
 		fclose(reps);
 	if (js)
 		fclose(js);
+	if (sens)
+		fclose(sens);
+	bs__sens_free(acc);
 	work_release(&pw);
 	bs_staged_release(&st);
 	return rc;

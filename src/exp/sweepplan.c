@@ -476,6 +476,13 @@ int bs_sweep_plan(struct bs_sweep *sw, unsigned jobs, struct bs_error *err)
 			    str_array(bs_metric_names, BS_METRIC_N));
 	json_object_set_new(plan, "keys", keys);
 	keys = NULL;
+	/* the design's type and bootstrap: how the points are read, not what
+	 * they run (their values are in the fingerprint) */
+	if (sw->design.type) {
+		json_t *dj = bs__sweep_design_json(sw);
+		if (!dj || json_object_set_new(plan, "design", dj))
+			goto out;
+	}
 	json_object_set(plan, "sweep", sw->doc);
 	json_object_set_new(plan, "points", points);
 	points = NULL;
@@ -596,6 +603,12 @@ struct bs_sweep *bs_sweep_plan_load(const char *dir, struct bs_error *err)
 			return NULL;
 		}
 		sw->ndims++;
+	}
+	if (bs__sweep_design_load(sw, json_object_get(plan, "design"))) {
+		bs_error_set(err, BS_E_INPUT, sw->file, 0, 0, NULL,
+			     "damaged sweep plan (design)");
+		bs_sweep_free(sw);
+		return NULL;
 	}
 	return sw;
 }

@@ -171,6 +171,17 @@ double bs_sweep_point_days(const bs_sweep *sw, size_t p)
 	return json_is_number(d) ? json_number_value(d) : (double)NAN;
 }
 
+char *bs_sweep_design_summary(const bs_sweep *sw)
+{
+	char buf[400];
+
+	assert(sw);
+	if (!sw->design.type)
+		return NULL;
+	bs__sweep_design_text(sw, buf, sizeof(buf));
+	return bs_strdup(buf);
+}
+
 /* ---- running one task ------------------------------------------------------ */
 
 /* The points' scenarios, for the world cache. */

@@ -347,6 +347,37 @@ static int scenario_rules(json_t *sc)
 					   "fill"));
 }
 
+/* A sweep file's "design" (docs/sweeps.md, exp/sweepdesign.c): keys of
+ * ranges are scenario keys; bssim refuses more (keys that take no
+ * number, low >= high, too few points for k keys), with the key. */
+static json_t *design_schema(json_t *names)
+{
+	return json_pack(
+		"{s:s, s:b, s:[s, s, s], s:{"
+		"s:{s:[s, s, s]}, s:{s:s, s:i, s:i}, s:{s:s, s:i, s:I},"
+		"s:{s:s, s:i, s:i},"
+		"s:{s:s, s:i, s:{s:O}, s:{s:["
+		"{s:s, s:{s:s}, s:i, s:i},"
+		"{s:s, s:b, s:[s, s], s:{s:{s:s}, s:{s:s}, s:{s:s}}}]}}},"
+		"s:s}",
+		"type", "object", "additionalProperties", 0, "required", "type",
+		"points", "ranges", "properties",
+		"type", "enum", "lhs", "sobol", "saltelli",
+		"points", "type", "integer", "minimum", 3, "maximum", 20000,
+		"seed", "type", "integer", "minimum", 0,
+		"maximum", (json_int_t)9007199254740991LL,
+		"bootstrap", "type", "integer", "minimum", 100, "maximum", 100000,
+		"ranges", "type", "object", "minProperties", 1, "propertyNames",
+		"enum", names, "additionalProperties", "oneOf",
+		"type", "array", "items", "type", "number", "minItems", 2,
+		"maxItems", 2,
+		"type", "object", "additionalProperties", 0, "required", "low",
+		"high", "properties", "low", "type", "number", "high", "type",
+		"number", "integer", "type", "boolean",
+		"description",
+		"a designed experiment: Latin hypercube (lhs) or Sobol' (sobol, saltelli: N (k + 2) points) points over ranges of scenario keys; bssim sweep writes their sensitivity indices (docs/sweeps.md)");
+}
+
 static json_t *sweep_schema(void)
 {
 	json_t *names = json_array(), *s;
@@ -380,6 +411,11 @@ static json_t *sweep_schema(void)
 		"additionalProperties", "type", "array", "minItems", 1,
 		"minProperties", 1,
 		"description", "scenario keys, each with a non-empty list of values");
+	if (s && json_object_set_new(json_object_get(s, "properties"), "design",
+				     design_schema(names))) {
+		json_decref(s);
+		s = NULL;
+	}
 	json_decref(names);
 	return s;
 }

@@ -23,6 +23,13 @@ const char *const bs_metric_helptext[BS_METRIC_N] = {
 #undef BS__METRIC_HELP
 };
 
+const char *const bs_metric_headline[BS_METRIC_HEADLINE_N] = {
+	"service_level", "reach_level", "trips_requested", "trips_completed",
+	"lost_no_bike", "lost_forbidden", "cross_ward_trips",
+	"empty_station_frac", "full_station_frac", "revenue_yen",
+	"settlement_net_yen", "operating_cost_yen", "net_yen",
+};
+
 int bs_metric_index(const char *name)
 {
 	int m;

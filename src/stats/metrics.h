@@ -67,6 +67,12 @@ enum bs_metric {
 extern const char *const bs_metric_names[BS_METRIC_N];
 extern const char *const bs_metric_helptext[BS_METRIC_N];
 
+/* The headline metrics, in the order analysts read them: first on the
+ * metrics sheet of results.xlsx, and those of a designed sweep's
+ * sensitivity indices. */
+#define BS_METRIC_HEADLINE_N 13
+extern const char *const bs_metric_headline[BS_METRIC_HEADLINE_N];
+
 /* Index of a metric by name, or -1. */
 int bs_metric_index(const char *name);
 
