@@ -107,9 +107,7 @@ bs_scenario *bs_scenario_parse(const char *text, size_t len, const char *name,
 			       size_t nset, struct bs_error *err)
 {
 	char *file, *copy;
-	json_error_t je;
 	json_t *root;
-	unsigned long f0;
 	bs_scenario *sc;
 
 	assert(text && name);
@@ -127,15 +125,7 @@ bs_scenario *bs_scenario_parse(const char *text, size_t len, const char *name,
 	}
 	memcpy(copy, text, len);
 	copy[len] = '\0';
-	f0 = bs_json_alloc_failures();
-	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
-	if (!root) {
-		if (bs_json_nomem(&je, f0))
-			bs_error_set(err, BS_E_NOMEM, name, 0, 0, NULL,
-				     "out of memory reading the scenario");
-		else
-			bs_error_set(err, BS_E_INPUT, name, je.line, je.column,
-				     NULL, "invalid JSON: %s", je.text);
+	if (bs_json_parse(name, text, len, "scenario", &root, err)) {
 		free(file);
 		free(copy);
 		return NULL;

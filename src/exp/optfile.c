@@ -663,8 +663,6 @@ static int parse_doc(struct bs_optimize *o, struct bs_error *err)
 struct bs_optimize *bs__optimize_load(const char *path, struct bs_error *err)
 {
 	struct bs_optimize *o = calloc(1, sizeof(*o));
-	json_error_t je;
-	unsigned long f0;
 	char nbuf[256];
 	json_t *name;
 	size_t skip = 0;
@@ -680,15 +678,9 @@ struct bs_optimize *bs__optimize_load(const char *path, struct bs_error *err)
 		skip = 3;
 	memmove(o->text, o->text + skip, o->textlen - skip + 1);
 	o->textlen -= skip;
-	f0 = bs_json_alloc_failures();
-	o->doc = json_loadb(o->text, o->textlen, JSON_REJECT_DUPLICATES, &je);
-	if (!o->doc) {
-		if (bs_json_nomem(&je, f0))
-			goto nomem;
-		bs_error_set(err, BS_E_INPUT, path, je.line, je.column, NULL,
-			     "invalid JSON: %s", je.text);
+	if (bs_json_parse(path, o->text, o->textlen, "optimise file", &o->doc,
+			  err))
 		goto fail;
-	}
 	rc = parse_doc(o, err);
 	if (rc == BS_E_NOMEM)
 		goto nomem;

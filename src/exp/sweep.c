@@ -467,15 +467,8 @@ struct bs_sweep *bs_sweep_load(const char *path, struct bs_error *err)
 	if (skip)
 		memmove(sw->text, sw->text + skip, len - skip + 1);
 	sw->textlen = len - skip;
-	f0 = bs_json_alloc_failures();
-	sw->doc = json_loadb(sw->text, sw->textlen, JSON_REJECT_DUPLICATES, &je);
-	if (!sw->doc) {
-		if (bs_json_nomem(&je, f0))
-			goto nomem;
-		bs_error_set(err, BS_E_INPUT, path, je.line, je.column, NULL,
-			     "invalid JSON: %s", je.text);
+	if (bs_json_parse(path, sw->text, sw->textlen, "sweep", &sw->doc, err))
 		goto fail;
-	}
 	rc = parse_doc(sw, err);
 	if (rc == BS_E_NOMEM)
 		goto nomem;

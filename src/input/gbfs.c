@@ -28,8 +28,6 @@ struct jfile {
 
 static int jfile_load(struct jfile *f, const char *path, struct bs_error *err)
 {
-	unsigned long f0;
-	json_error_t je;
 	int rc;
 
 	memset(f, 0, sizeof(*f));
@@ -37,19 +35,7 @@ static int jfile_load(struct jfile *f, const char *path, struct bs_error *err)
 	if ((rc = bs_read_file(path, BS_MAX_JSON_FILE, "a GBFS JSON file",
 			       &f->text, &f->len, err)))
 		return rc;
-	f0 = bs_json_alloc_failures();
-	f->doc = json_loadb(f->text, f->len, JSON_REJECT_DUPLICATES, &je);
-	if (!f->doc) {
-		if (bs_json_nomem(&je, f0)) {
-			bs_error_set(err, BS_E_NOMEM, path, 0, 0, NULL,
-				     "out of memory reading the feed");
-			return BS_E_NOMEM;
-		}
-		bs_error_set(err, BS_E_INPUT, path, je.line, je.column, NULL,
-			     "invalid JSON: %s", je.text);
-		return BS_E_INPUT;
-	}
-	return 0;
+	return bs_json_parse(path, f->text, f->len, "feed", &f->doc, err);
 }
 
 static void jfile_release(struct jfile *f)

@@ -277,6 +277,25 @@ json_t *bs_json_load_file(const char *path, size_t max, const char *what,
 	return NULL;
 }
 
+int bs_json_parse(const char *path, const char *text, size_t len,
+		  const char *thing, json_t **doc, struct bs_error *err)
+{
+	unsigned long f0 = bs_json_alloc_failures();
+	json_error_t je;
+
+	*doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+	if (*doc)
+		return 0;
+	if (bs_json_nomem(&je, f0)) {
+		bs_error_set(err, BS_E_NOMEM, path, 0, 0, NULL,
+			     "out of memory reading the %s", thing);
+		return BS_E_NOMEM;
+	}
+	bs_error_set(err, BS_E_INPUT, path, je.line, je.column, NULL,
+		     "invalid JSON: %s", je.text);
+	return BS_E_INPUT;
+}
+
 int bs_json_error_at(struct bs_error *err, const char *file,
 		     const char *text, size_t len, const char *path,
 		     const char *msg)

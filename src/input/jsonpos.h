@@ -60,4 +60,13 @@ int bs_json_nomem(const json_error_t *je, unsigned long before);
 json_t *bs_json_load_file(const char *path, size_t max, const char *what,
 			  size_t flags, struct bs_error *err);
 
+/*
+ * text[0..len) of file path parsed as one JSON document, duplicate keys
+ * refused, into *doc (new reference). 0; BS_E_INPUT with "invalid JSON:
+ * ..." at its line and column; BS_E_NOMEM with "out of memory reading the
+ * THING" when jansson's allocations failed (not the text's fault).
+ */
+int bs_json_parse(const char *path, const char *text, size_t len,
+		  const char *thing, json_t **doc, struct bs_error *err);
+
 #endif

@@ -716,10 +716,8 @@ struct bs_scenario *bs_scenario_load(const char *path,
 				     const struct bs_set *sets,
 				     size_t nset, struct bs_error *err)
 {
-	unsigned long f0;
 	size_t len, off = 0;
 	char *text = slurp(path, &len, err);
-	json_error_t je;
 	json_t *root;
 	struct bs_scenario *sc;
 
@@ -745,15 +743,8 @@ struct bs_scenario *bs_scenario_load(const char *path,
 			return NULL;
 		}
 	}
-	f0 = bs_json_alloc_failures();
-	root = json_loadb(text + off, len - off, JSON_REJECT_DUPLICATES, &je);
-	if (!root) {
-		if (bs_json_nomem(&je, f0))
-			bs_error_set(err, BS_E_NOMEM, path, 0, 0, NULL,
-				     "out of memory reading the scenario");
-		else
-			bs_error_set(err, BS_E_INPUT, path, je.line, je.column,
-				     NULL, "invalid JSON: %s", je.text);
+	if (bs_json_parse(path, text + off, len - off, "scenario", &root,
+			  err)) {
 		free(text);
 		return NULL;
 	}
