@@ -539,7 +539,7 @@ START_TEST(test_sim_keys_leave_world)
 		{"horizon.start_weekday", "\"sat\""}, {"fees.price_yen", "200"},
 		{"behaviour.walk_radius_m", "900"},
 	};
-	char *base, *key0, *key;
+	char *base, *key0, *key, *text;
 	struct bs_world *w0, *w;
 	uint64_t d0;
 	size_t c, i, k;
@@ -550,7 +550,9 @@ START_TEST(test_sim_keys_leave_world)
 			" \"demand\": {\"model\": \"gravity\", \"trips_per_day\": 200},\n"
 			" \"behaviour\": {\"choice\": \"on\"},\n"
 			" \"rebalancing\": {\"policy\": \"threshold\"}, \"battery\": {\"enabled\": true}}\n");
-	free(tu_write(dir, "six.csv", tu_slurp(tu_fixture("six.csv"), NULL)));
+	text = tu_slurp(tu_fixture("six.csv"), NULL);
+	free(tu_write(dir, "six.csv", text));
+	free(text);
 	w0 = build_with(base, NULL, 0, &key0);
 	d0 = world_digest(w0);
 	for (c = 0; c < sizeof(sim_cases) / sizeof(sim_cases[0]); c++) {
@@ -700,6 +702,7 @@ START_TEST(test_outputs_linear)
 	uint8_t *done;
 	uint64_t t, n;
 	size_t W, i;
+	char *text;
 	FILE *fp;
 
 	ck_assert_msg(sw != NULL, "%s", err.text);
@@ -741,8 +744,9 @@ START_TEST(test_outputs_linear)
 	/* the resume and the index: header and records, once each */
 	ck_assert_uint_eq(c1.lines_scanned - c0.lines_scanned, 2 * 20001);
 	ck_assert_uint_eq(c1.records_read - c0.records_read, 20000);
-	ck_assert_uint_eq(tu_lines(tu_slurp(tu_path(out, "sweep_replications.csv"), NULL)),
-			  1 + 20000 * (W + 1) * BS_METRIC_N);
+	text = tu_slurp(tu_path(out, "sweep_replications.csv"), NULL);
+	ck_assert_uint_eq(tu_lines(text), 1 + 20000 * (W + 1) * BS_METRIC_N);
+	free(text);
 	bs_sweep_free(sw);
 }
 END_TEST
