@@ -235,7 +235,7 @@ int bs_boundaries_load(const char *path, struct bs_network *net,
 	json_t *doc = bs_json_load_file(path, BS_MAX_JSON_FILE,
 					"a GeoJSON FeatureCollection of ward boundaries",
 					JSON_REJECT_DUPLICATES, err);
-	json_t *feats, *out = NULL, *ofeats;
+	json_t *feats, *out = NULL, *ofeats = NULL;
 	size_t w;
 	int rc = 0;
 
