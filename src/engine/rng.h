@@ -170,6 +170,102 @@ static inline double bs_ctr_u01(const uint32_t key[2], uint32_t index,
 }
 
 /*
+ * The request block (rng philox): the draws every request makes, in one
+ * Philox2x64-10 block (Random123; 128 bits for about 80 instructions,
+ * where a Philox4x32-10 block is about 140 for the same bits) of the
+ * counter (index, draw) under the same 64-bit key (key[1] 2^32 + key[0]):
+ * the station and the request's number there. Its two 64-bit words x[0],
+ * x[1] serve fixed purposes, so switching a feature on or off moves no
+ * other purpose's draw (common random numbers):
+ *
+ *   x[0] >> 11   53 bits: the uniform of the Exp(1) gap to the station's
+ *                next request (bs_ctr_u53);
+ *   x[1] >> 11   53 bits: the uniform of an Exp(1) ride-time variate;
+ *   x[0] & 2047, x[1] & 2047   22 bits (x[0]'s on top): a uniform
+ *                destination by bs_ctr_lemire22, the rare refusal
+ *                continuing on the destination's own stream (index,
+ *                draw, BS_RNG_DESTINATION) by bs_ctr_uniform_int.
+ *
+ * Draws that need more (alias tables, log-normal rides, user types,
+ * choice, round trips) take their purpose's own Philox4x32-10 stream as
+ * before (bs_ctr_start). The Philox2x64 function is not the Philox4x32
+ * one, so no block of one is a block of the other.
+ */
+static inline void bs_philox2x64(const uint64_t c[2], uint64_t k,
+				 uint64_t out[2])
+{
+	philox2x64_ctr_t x = {{c[0], c[1]}};
+	philox2x64_key_t y = {{k}};
+	philox2x64_ctr_t r = philox2x64(x, y);
+
+	out[0] = r.v[0];
+	out[1] = r.v[1];
+}
+
+/* The request block of request `draw` of station `index` under key. */
+static inline void bs_ctr_request(const uint32_t key[2], uint32_t index,
+				  uint32_t draw, uint64_t x[2])
+{
+	uint64_t c[2] = {index, draw};
+
+	bs_philox2x64(c, (uint64_t)key[1] << 32 | key[0], x);
+}
+
+/* The top 53 bits of a word as a uniform double in [0, 1). */
+static inline double bs_ctr_u53(uint64_t x)
+{
+	return (double)(x >> 11) * (1.0 / 9007199254740992.0);
+}
+
+/* The request block's 22 destination bits (see above). */
+static inline uint32_t bs_ctr_bits22(const uint64_t x[2])
+{
+	return (uint32_t)((x[0] & 2047u) << 11 | (x[1] & 2047u));
+}
+
+/*
+ * Lemire's multiply-and-reject on a `bits`-bit uniform word w (bits <=
+ * 32): *k = floor(w n / 2^bits), uniform in [0, n) exactly, unless the
+ * low bits of w n fall below 2^bits mod n (refused, probability below
+ * n / 2^bits) or n > 2^bits (always refused): 1 if accepted, else 0 and
+ * the caller draws again from fresh bits. Every k in [0, n) is the
+ * answer of exactly floor(2^bits / n) of the 2^bits words
+ * (test_ctr_lemire_exact enumerates them).
+ */
+static inline int bs_ctr_lemire(uint32_t w, int bits, uint32_t n,
+				uint32_t *k)
+{
+	uint64_t one = (uint64_t)1 << bits, m = (uint64_t)w * n;
+	uint64_t l = m & (one - 1);
+
+	if ((uint64_t)n > one || n == 0)
+		return 0;
+	if (l < n && l < one % n)
+		return 0;
+	*k = (uint32_t)(m >> bits);
+	return 1;
+}
+
+static inline int bs_ctr_lemire22(uint32_t w, uint32_t n, uint32_t *k)
+{
+	return bs_ctr_lemire(w, 22, n, k);
+}
+
+/* A uniform integer in [0, n), 1 <= n <= 2^32 - 1, from the 32-bit words
+ * of r (a counter stream): bs_ctr_lemire on each word until one is
+ * accepted (fewer than one word in 2^32 / n refused). */
+static inline uint32_t bs_ctr_uniform_int(gsl_rng *r, uint32_t n)
+{
+	uint32_t k = 0;
+
+	if (!n)
+		return 0;
+	while (!bs_ctr_lemire((uint32_t)gsl_rng_get(r), 32, n, &k))
+		;
+	return k;
+}
+
+/*
  * Process-wide set-up: turn GSL's abort-on-error handler off so that GSL
  * errors come back as return codes. Call once from main before threads.
  */

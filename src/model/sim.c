@@ -122,6 +122,36 @@ static inline double draw_variate(const struct bs_params *p, gsl_rng *r)
 				 p->noise_sd);
 }
 
+/* Request o's duration variate: with rng philox an Exp(1) from the top
+ * 53 bits of word 1 of its request block x, no gsl_rng; a log-normal
+ * factor (or taus2) from the RS_DUR stream. */
+static inline double request_variate(struct bs_sim *S, uint32_t o,
+				     const uint64_t x[2])
+{
+	if (S->ctr_on && S->m->p.dur == BS_DUR_EXPONENTIAL)
+		return -log1p(-bs_ctr_u53(x[1]));
+	return draw_variate(&S->m->p, bs__rs(S, o, RS_DUR));
+}
+
+/* Request o's destination at t. With rng philox and uniform destinations
+ * (no tables), Lemire's method on the 22 destination bits of its request
+ * block x, a refusal (probability below n / 2^22) continuing exactly on
+ * its RS_DST stream; every other case draws as bs_demand_dest_at from
+ * RS_DST. The k >= o shift is bs_demand_dest's: any station but o. */
+static inline uint32_t request_dest(struct bs_sim *S, uint32_t o, double t,
+				    const uint64_t x[2])
+{
+	const struct bs_demand *dem = S->m->dem;
+	uint32_t k;
+
+	if (!S->ctr_on || !dem->uniform_dest || dem->dest_hoff)
+		return bs_demand_dest_at(dem, o, t, bs__rs(S, o, RS_DST));
+	if (!bs_ctr_lemire22(bs_ctr_bits22(x), (uint32_t)dem->n - 1, &k))
+		k = bs_ctr_uniform_int(bs__rs(S, o, RS_DST),
+				       (uint32_t)dem->n - 1);
+	return k >= o ? k + 1 : k;
+}
+
 /* ---- arrival: did the rider get where they wanted? ------------------- */
 
 /* The ward of a trip's origin: its renting port's (kept in the trip)
@@ -276,8 +306,11 @@ static int on_arrival(struct bs_sim *S, uint32_t o, uint32_t cursor,
 	uint32_t d, r, target, pos_ok, pos_any, user;
 	double tn, variate;
 	int counted = t >= S->warm, round = 0;
+	uint64_t x[2] = {0, 0}; /* rng philox: the request block (rng.h) */
 
 	S->ctr_draw = draw;
+	if (S->ctr_on)
+		bs_ctr_request(S->ctr_key, o, draw, x);
 	/* Draw everything this user needs first, whatever happens next, so
 	 * the station's streams stay aligned across scenarios. */
 	if (m->dem->tr_off) {
@@ -291,11 +324,11 @@ static int on_arrival(struct bs_sim *S, uint32_t o, uint32_t cursor,
 					   EV_ARRIVAL, o, cursor + 1, draw + 1);
 	} else {
 		tn = bs_demand_next(m->dem, o, t,
-				    bs__arrival_exp1(S, o, draw + 1));
+				    bs__next_exp1(S, o, x));
 		if (tn < S->horizon)
 			bs_engine_set_slot(&S->eng, o, tn, EV_ARRIVAL, o, 0,
 					   draw + 1);
-		d = bs_demand_dest_at(m->dem, o, t, bs__rs(S, o, RS_DST));
+		d = request_dest(S, o, t, x);
 		/* a round trip: drawn after (and whatever) the destination,
 		 * from its own stream, so that switching round trips on
 		 * keeps every other draw where it was */
@@ -305,7 +338,7 @@ static int on_arrival(struct bs_sim *S, uint32_t o, uint32_t cursor,
 			round = 1;
 		}
 	}
-	variate = draw_variate(p, bs__rs(S, o, RS_DUR));
+	variate = request_variate(S, o, x);
 	user = bs__user_draw(S, o);
 	if (counted)
 		*bs__raw(S, S->st[o].ward, BS_RAW_REQUESTED) += 1.0;
@@ -581,7 +614,7 @@ static int schedule_start(struct bs_sim *S)
 			continue;
 		}
 		t = bs_demand_next(m->dem, (uint32_t)i, 0.0,
-				   bs__arrival_exp1(S, (uint32_t)i, 0));
+				   bs__first_exp1(S, (uint32_t)i));
 		if (t < S->horizon)
 			bs_engine_set_slot(&S->eng, (uint32_t)i, t, EV_ARRIVAL,
 					   (uint32_t)i, 0, 0);
