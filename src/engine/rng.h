@@ -31,6 +31,7 @@
 #ifndef BSSIM_RNG_H
 #define BSSIM_RNG_H
 
+#include <math.h>
 #include <stdint.h>
 
 #include <gsl/gsl_rng.h>
@@ -170,26 +171,32 @@ static inline double bs_ctr_u01(const uint32_t key[2], uint32_t index,
 }
 
 /*
- * The request block (rng philox): the draws every request makes, in one
- * Philox2x64-10 block (Random123; 128 bits for about 80 instructions,
- * where a Philox4x32-10 block is about 140 for the same bits) of the
- * counter (index, draw) under the same 64-bit key (key[1] 2^32 + key[0]):
- * the station and the request's number there. Its two 64-bit words x[0],
- * x[1] serve fixed purposes, so switching a feature on or off moves no
- * other purpose's draw (common random numbers):
+ * The request blocks (rng philox): the draws of a request, in Philox2x64-10
+ * blocks (Random123; 128 bits for about 80 instructions, where a
+ * Philox4x32-10 block is about 140 for the same bits) of the counter
+ * (index, block 2^32 + draw) under the same 64-bit key (key[1] 2^32 +
+ * key[0]): the station, the request's number there and the block. Each
+ * word serves a fixed purpose, so switching a feature on or off moves no
+ * other purpose's draw (common random numbers). Block 0, x, made for
+ * every request:
  *
  *   x[0] >> 11   53 bits: the uniform of the Exp(1) gap to the station's
  *                next request (bs_ctr_u53);
- *   x[1] >> 11   53 bits: the uniform of an Exp(1) ride-time variate;
+ *   x[1] >> 11   53 bits: the ride time's uniform: an Exp(1) variate, or
+ *                the radius of a log-normal factor's Box-Muller Gaussian;
  *   x[0] & 2047, x[1] & 2047   22 bits (x[0]'s on top): a uniform
  *                destination by bs_ctr_lemire22, the rare refusal
  *                continuing on the destination's own stream (index,
  *                draw, BS_RNG_DESTINATION) by bs_ctr_uniform_int.
  *
- * Draws that need more (alias tables, log-normal rides, user types,
- * choice, round trips) take their purpose's own Philox4x32-10 stream as
- * before (bs_ctr_start). The Philox2x64 function is not the Philox4x32
- * one, so no block of one is a block of the other.
+ * Block 1, y, made only when a request needs it:
+ *
+ *   y[0] >> 11   the uniform of a destination drawn from alias tables;
+ *   y[1] >> 11   the angle of the log-normal factor's Gaussian.
+ *
+ * The feature-gated purposes (user types, choice, round trips) take their
+ * own Philox4x32-10 streams (bs_ctr_start). The Philox2x64 function is
+ * not the Philox4x32 one, so no block of one is a block of the other.
  */
 static inline void bs_philox2x64(const uint64_t c[2], uint64_t k,
 				 uint64_t out[2])
@@ -202,11 +209,12 @@ static inline void bs_philox2x64(const uint64_t c[2], uint64_t k,
 	out[1] = r.v[1];
 }
 
-/* The request block of request `draw` of station `index` under key. */
+/* Request block `block` (0 or 1) of request `draw` of station `index`
+ * under key. */
 static inline void bs_ctr_request(const uint32_t key[2], uint32_t index,
-				  uint32_t draw, uint64_t x[2])
+				  uint32_t draw, uint32_t block, uint64_t x[2])
 {
-	uint64_t c[2] = {index, draw};
+	uint64_t c[2] = {index, (uint64_t)block << 32 | draw};
 
 	bs_philox2x64(c, (uint64_t)key[1] << 32 | key[0], x);
 }
@@ -215,6 +223,16 @@ static inline void bs_ctr_request(const uint32_t key[2], uint32_t index,
 static inline double bs_ctr_u53(uint64_t x)
 {
 	return (double)(x >> 11) * (1.0 / 9007199254740992.0);
+}
+
+/* A standard Gaussian by Box-Muller from two words' top 53 bits: radius
+ * sqrt(-2 ln(1 - u_r)) (1 - u_r in (0, 1]: no log of 0), angle 2 pi u_a.
+ * Exact in distribution as GSL's polar method is, one Gaussian per pair
+ * of words and no rejection, so a fixed number of words per request. */
+static inline double bs_ctr_gauss(uint64_t r, uint64_t a)
+{
+	return sqrt(-2.0 * log1p(-bs_ctr_u53(r))) *
+	       cos(6.283185307179586 * bs_ctr_u53(a));
 }
 
 /* The request block's 22 destination bits (see above). */

@@ -274,22 +274,11 @@ static inline gsl_rng *bs__rs(struct bs_sim *S, uint32_t s, int which)
 
 /* The Exp(1) gap before station s's first request (request 0): from its
  * RS_ARR stream (taus2), or the first uniform of counter stream (s, 0,
- * arrival), inline. Later gaps: bs__next_exp1. */
+ * arrival), inline. Later gaps: on_arrival (sim.c). */
 static inline double bs__first_exp1(struct bs_sim *S, uint32_t s)
 {
 	if (S->ctr_on)
 		return -log1p(-bs_ctr_u01(S->ctr_key, s, 0, BS_RNG_ARRIVAL));
-	return bs__exp1(bs_rng_block_get(&S->rs, s, RS_ARR));
-}
-
-/* The Exp(1) gap from the request being handled at s to the next: its
- * RS_ARR stream's next (taus2; the caller keeps the order), or with rng
- * philox the top 53 bits of word 0 of the request block x (rng.h). */
-static inline double bs__next_exp1(struct bs_sim *S, uint32_t s,
-				   const uint64_t x[2])
-{
-	if (S->ctr_on)
-		return -log1p(-bs_ctr_u53(x[0]));
 	return bs__exp1(bs_rng_block_get(&S->rs, s, RS_ARR));
 }
 
