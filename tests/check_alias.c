@@ -280,6 +280,40 @@ START_TEST(test_compact_exact)
 }
 END_TEST
 
+/* The _u draws (rng philox hands in its own uniform) are the gsl_rng
+ * draws of the same uniform, down to u next to 1 (the clamp). */
+START_TEST(test_draw_from_a_given_uniform)
+{
+	double w[7] = {1, 0, 3, 2.5, 0.1, 9, 4}, F[7], work[32], u;
+	uint32_t A[7], F32[7], A32[7];
+	uint16_t A16[7];
+	gsl_rng *r = bs_rng_alloc(), *r2 = bs_rng_alloc();
+	size_t i, bad = 0;
+
+	ck_assert_int_eq(bs_alias_build(7, w, F, A, work), 0);
+	ck_assert_int_eq(bs_alias_build_compact(7, w, F32, A16, NULL, work), 0);
+	ck_assert_int_eq(bs_alias_build_compact(7, w, F32, NULL, A32, work), 0);
+	bs_rng_seed(r, 5, 1, 2, 3);
+	bs_rng_seed(r2, 5, 1, 2, 3);
+	for (i = 0; i < 20000; i++) {
+		u = gsl_rng_uniform(r2);
+		bad += bs_alias_draw(7, F, A, r) != bs_alias_draw_u(7, F, A, u);
+	}
+	for (i = 0; i < 20000; i++) {
+		u = gsl_rng_uniform(r2);
+		bad += bs_alias_draw_compact(7, F32, NULL, A32, r) !=
+		       bs_alias_draw_compact_u(7, F32, NULL, A32, u);
+	}
+	ck_assert_uint_eq(bad, 0);
+	u = 1.0 - 1.0 / 9007199254740992.0;
+	ck_assert_uint_lt(bs_alias_draw_u(7, F, A, u), 7);
+	ck_assert_uint_lt(bs_alias_draw_compact_u(7, F32, NULL, A32, u), 7);
+	ck_assert_uint_ne(bs_alias_draw_u(7, F, A, 0.2), 1); /* weight 0 */
+	gsl_rng_free(r);
+	gsl_rng_free(r2);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("alias");
@@ -292,6 +326,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_zero_weight_never_drawn);
 	tcase_add_test(tc, test_bad_weights_refused);
 	tcase_add_test(tc, test_compact_exact);
+	tcase_add_test(tc, test_draw_from_a_given_uniform);
 	suite_add_tcase(s, tc);
 	return s;
 }

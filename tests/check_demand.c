@@ -389,8 +389,8 @@ START_TEST(test_balanced_draw_exact)
 {
 	struct bs_network *net = bs_network_synthetic(BN, 50, 1, 600.0, 1000.0, NULL);
 	double dep[BN * 24], arr[BN * 24], decays[] = {1500.0, 400.0, 700.0};
-	gsl_rng *r = bs_rng_alloc();
-	size_t k, s, x, hours[] = {3, 8, 18}, hi;
+	gsl_rng *r = bs_rng_alloc(), *r2 = bs_rng_alloc();
+	size_t k, s, x, hours[] = {3, 8, 18}, hi, other = 0;
 	const int N = 40000;
 
 	bal_tables(dep, arr);
@@ -408,8 +408,15 @@ START_TEST(test_balanced_draw_exact)
 					sw += w[x];
 				}
 				bs_rng_seed(r, 9, hi, BS_RNG_DESTINATION, s);
-				for (i = 0; i < N; i++)
-					obs[bs_demand_dest_at(d, (uint32_t)s, 60.0 * (double)h + 30.0, r)] += 1.0;
+				bs_rng_seed(r2, 9, hi, BS_RNG_DESTINATION, s);
+				for (i = 0; i < N; i++) {
+					double t = 60.0 * (double)h + 30.0;
+					uint32_t got = bs_demand_dest_at(d, (uint32_t)s, t, r);
+					/* rng philox's entry: the same uniform, the same station */
+					other += got != bs_demand_dest_at_u(d, (uint32_t)s, t,
+									    gsl_rng_uniform(r2));
+					obs[got] += 1.0;
+				}
 				for (x = 0; x < BN; x++) {
 					double e = N * w[x] / sw;
 					if (w[x] == 0.0) {
@@ -425,8 +432,10 @@ START_TEST(test_balanced_draw_exact)
 			}
 		bs_demand_free(d);
 	}
+	ck_assert_uint_eq(other, 0);
 	bs_network_free(net);
 	gsl_rng_free(r);
+	gsl_rng_free(r2);
 }
 END_TEST
 

@@ -637,37 +637,44 @@ END_TEST
  * identical to single runs. */
 START_TEST(test_runner_threads)
 {
-	struct bs_scenario *sc;
-	struct bs_world *w = six(&sc, NULL);
-	struct bs_rep_result *one[5], *two[5];
-	struct bs_runner_opts o;
-	struct bs_error err;
-	uint32_t nd, i;
+	/* the default streams, then rng philox */
+	const char *rng[2] = {NULL, "rng=philox"};
+	int g;
 
-	memset(&o, 0, sizeof(o));
-	o.nreps = 5;
-	o.jobs = 1;
-	ck_assert_int_eq(bs_run_replications(&w->model, &o, one, &nd, &err), 0);
-	ck_assert_uint_eq(nd, 5);
-	o.jobs = 3;
-	ck_assert_int_eq(bs_run_replications(&w->model, &o, two, &nd, &err), 0);
-	for (i = 0; i < 5; i++) {
-		ck_assert_uint_eq(one[i]->rep, i + 1);
-		ck_assert_int_eq(memcmp(one[i]->raw, two[i]->raw,
-					4 * BS_RAW_N * sizeof(double)), 0);
-		bs_rep_result_free(one[i]);
-		bs_rep_result_free(two[i]);
+	for (g = 0; g < 2; g++) {
+		struct bs_scenario *sc;
+		struct bs_world *w = six(&sc, rng[g], NULL);
+		struct bs_rep_result *one[5], *two[5];
+		struct bs_runner_opts o;
+		struct bs_error err;
+		uint32_t nd, i;
+
+		memset(&o, 0, sizeof(o));
+		o.nreps = 5;
+		o.jobs = 1;
+		ck_assert_int_eq(bs_run_replications(&w->model, &o, one, &nd, &err), 0);
+		ck_assert_uint_eq(nd, 5);
+		o.jobs = 3;
+		ck_assert_int_eq(bs_run_replications(&w->model, &o, two, &nd, &err), 0);
+		for (i = 0; i < 5; i++) {
+			ck_assert_uint_eq(one[i]->rep, i + 1);
+			ck_assert_int_eq(memcmp(one[i]->raw, two[i]->raw,
+						4 * BS_RAW_N * sizeof(double)), 0);
+			bs_rep_result_free(one[i]);
+			bs_rep_result_free(two[i]);
+		}
+		done(w, sc);
 	}
-	done(w, sc);
 }
 END_TEST
 
 /* ---- counter-based streams (rng philox) ------------------------------ */
 
-/* Every request of a run as (origin, request time, destination). */
+/* Every request of a run as (origin, request time, destination, ride
+ * minutes of an undiverted ride or -1). */
 struct reqlog {
 	size_t n, cap;
-	double (*v)[3];
+	double (*v)[4];
 };
 
 static int log_request(void *ud, const struct bs_trip_record *tr)
@@ -682,10 +689,14 @@ static int log_request(void *ud, const struct bs_trip_record *tr)
 	L->v[L->n][0] = tr->origin;
 	L->v[L->n][1] = tr->req_t;
 	L->v[L->n][2] = tr->dest;
+	L->v[L->n][3] = tr->rent_station != BS_NO_STATION && !tr->diversions
+				? tr->return_t - tr->rent_t
+				: -1.0;
 	L->n++;
 	return 0;
 }
 
+/* by origin, time and destination (the ride left out) */
 static int cmp_req(const void *a, const void *b)
 {
 	const double *x = a, *y = b;
@@ -732,7 +743,14 @@ static struct reqlog requests_of(uint32_t rep, double *cross, ...)
 
 static int same_requests(const struct reqlog *a, const struct reqlog *b)
 {
-	return a->n == b->n && !memcmp(a->v, b->v, a->n * sizeof(*a->v));
+	size_t i;
+
+	if (a->n != b->n)
+		return 0;
+	for (i = 0; i < a->n; i++)
+		if (cmp_req(a->v[i], b->v[i]))
+			return 0;
+	return 1;
 }
 
 /* Common random numbers with rng philox: scenarios that differ in the
@@ -764,6 +782,78 @@ START_TEST(test_philox_common_random_numbers)
 }
 END_TEST
 
+/* The six-port fixture's requests (as requests_of) of replication rep
+ * with rng philox and up to three --set overrides (NULL-ended): uniform
+ * destinations and exponential rides, the request block's inline path
+ * (rng.h). */
+static struct reqlog six_rides(uint32_t rep, ...)
+{
+	const char *sets[16];
+	struct bs_scenario *sc;
+	struct bs_world *w;
+	struct bs_run_hooks h;
+	struct reqlog L = {0, 0, NULL};
+	size_t n = 0;
+	va_list ap;
+
+	sets[n++] = "rng=philox";
+	va_start(ap, rep);
+	while (n < 15 && (sets[n] = va_arg(ap, const char *)) != NULL)
+		n++;
+	va_end(ap);
+	sets[n] = NULL;
+	w = six(&sc, sets[0], n > 1 ? sets[1] : NULL, n > 2 ? sets[2] : NULL,
+		n > 3 ? sets[3] : NULL, NULL);
+	memset(&h, 0, sizeof(h));
+	h.on_trip = log_request;
+	h.trip_ud = &L;
+	bs_rep_result_free(run1(w, rep, &h));
+	qsort(L.v, L.n, sizeof(*L.v), cmp_req);
+	done(w, sc);
+	return L;
+}
+
+/* Common random numbers on the request block's path: switching round
+ * trips on (each then a ride of round_trip_min x its variate, here the
+ * mean ride), riders' choice on, or another fleet moves no request's
+ * time, no destination (but the round trips', now the origin) and no
+ * undiverted ride's variate; and replication 2 differs from 1. */
+START_TEST(test_philox_crn_request_block)
+{
+	struct reqlog base = six_rides(1, NULL), rep2 = six_rides(2, NULL);
+	struct reqlog alt[3];
+	size_t a, i, rounds = 0, rides = 0;
+
+	alt[0] = six_rides(1, "demand.round_trip_share=0.3",
+			   "demand.round_trip_min=20", NULL);
+	alt[1] = six_rides(1, "behaviour.choice=on", NULL);
+	alt[2] = six_rides(1, "fleet.bikes=7", NULL);
+	ck_assert_uint_gt(base.n, 500);
+	ck_assert(!same_requests(&base, &rep2));
+	for (a = 0; a < 3; a++) {
+		ck_assert_uint_eq(alt[a].n, base.n);
+		for (i = 0; i < base.n; i++) {
+			const double *x = base.v[i], *y = alt[a].v[i];
+			ck_assert(x[0] == y[0] && x[1] == y[1]);
+			ck_assert(x[2] != x[0]); /* uniform: never the origin */
+			if (a == 0 && y[2] == y[0])
+				rounds++;
+			else
+				ck_assert(x[2] == y[2]);
+			if (x[3] >= 0.0 && y[3] >= 0.0) {
+				ck_assert(fabs(x[3] - y[3]) <= 1e-9 * (1.0 + x[3]));
+				rides++;
+			}
+		}
+		free(alt[a].v);
+	}
+	ck_assert_uint_gt(rounds, base.n / 5);
+	ck_assert_uint_gt(rides, base.n);
+	free(base.v);
+	free(rep2.v);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("sim");
@@ -786,6 +876,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_runner_threads);
 	tcase_add_test(tc, test_infinite_sum_is_a_bug_not_a_result);
 	tcase_add_test(tc, test_philox_common_random_numbers);
+	tcase_add_test(tc, test_philox_crn_request_block);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -31,6 +31,7 @@
 #ifndef BSSIM_RNG_H
 #define BSSIM_RNG_H
 
+#include <math.h>
 #include <stdint.h>
 
 #include <gsl/gsl_rng.h>
@@ -167,6 +168,119 @@ static inline double bs_ctr_u01(const uint32_t key[2], uint32_t index,
 
 	bs_philox(c, key, w);
 	return bs_ctr_double(w[0], w[1]);
+}
+
+/*
+ * The request blocks (rng philox): the draws of a request, in Philox2x64-10
+ * blocks (Random123; 128 bits for about 80 instructions, where a
+ * Philox4x32-10 block is about 140 for the same bits) of the counter
+ * (index, block 2^32 + draw) under the same 64-bit key (key[1] 2^32 +
+ * key[0]): the station, the request's number there and the block. Each
+ * word serves a fixed purpose, so switching a feature on or off moves no
+ * other purpose's draw (common random numbers). Block 0, x, made for
+ * every request:
+ *
+ *   x[0] >> 11   53 bits: the uniform of the Exp(1) gap to the station's
+ *                next request (bs_ctr_u53);
+ *   x[1] >> 11   53 bits: the ride time's uniform: an Exp(1) variate, or
+ *                the radius of a log-normal factor's Box-Muller Gaussian;
+ *   x[0] & 2047, x[1] & 2047   22 bits (x[0]'s on top): a uniform
+ *                destination by bs_ctr_lemire22, the rare refusal
+ *                continuing on the destination's own stream (index,
+ *                draw, BS_RNG_DESTINATION) by bs_ctr_uniform_int.
+ *
+ * Block 1, y, made only when a request needs it:
+ *
+ *   y[0] >> 11   the uniform of a destination drawn from alias tables;
+ *   y[1] >> 11   the angle of the log-normal factor's Gaussian.
+ *
+ * The feature-gated purposes (user types, choice, round trips) take their
+ * own Philox4x32-10 streams (bs_ctr_start). The Philox2x64 function is
+ * not the Philox4x32 one, so no block of one is a block of the other.
+ */
+static inline void bs_philox2x64(const uint64_t c[2], uint64_t k,
+				 uint64_t out[2])
+{
+	philox2x64_ctr_t x = {{c[0], c[1]}};
+	philox2x64_key_t y = {{k}};
+	philox2x64_ctr_t r = philox2x64(x, y);
+
+	out[0] = r.v[0];
+	out[1] = r.v[1];
+}
+
+/* Request block `block` (0 or 1) of request `draw` of station `index`
+ * under key. */
+static inline void bs_ctr_request(const uint32_t key[2], uint32_t index,
+				  uint32_t draw, uint32_t block, uint64_t x[2])
+{
+	uint64_t c[2] = {index, (uint64_t)block << 32 | draw};
+
+	bs_philox2x64(c, (uint64_t)key[1] << 32 | key[0], x);
+}
+
+/* The top 53 bits of a word as a uniform double in [0, 1). */
+static inline double bs_ctr_u53(uint64_t x)
+{
+	return (double)(x >> 11) * (1.0 / 9007199254740992.0);
+}
+
+/* A standard Gaussian by Box-Muller from two words' top 53 bits: radius
+ * sqrt(-2 ln(1 - u_r)) (1 - u_r in (0, 1]: no log of 0), angle 2 pi u_a.
+ * Exact in distribution as GSL's polar method is, one Gaussian per pair
+ * of words and no rejection, so a fixed number of words per request. */
+static inline double bs_ctr_gauss(uint64_t r, uint64_t a)
+{
+	return sqrt(-2.0 * log1p(-bs_ctr_u53(r))) *
+	       cos(6.283185307179586 * bs_ctr_u53(a));
+}
+
+/* The request block's 22 destination bits (see above). */
+static inline uint32_t bs_ctr_bits22(const uint64_t x[2])
+{
+	return (uint32_t)((x[0] & 2047u) << 11 | (x[1] & 2047u));
+}
+
+/*
+ * Lemire's multiply-and-reject on a `bits`-bit uniform word w (bits <=
+ * 32): *k = floor(w n / 2^bits), uniform in [0, n) exactly, unless the
+ * low bits of w n fall below 2^bits mod n (refused, probability below
+ * n / 2^bits) or n > 2^bits (always refused): 1 if accepted, else 0 and
+ * the caller draws again from fresh bits. Every k in [0, n) is the
+ * answer of exactly floor(2^bits / n) of the 2^bits words
+ * (test_ctr_lemire_exact enumerates them).
+ */
+static inline int bs_ctr_lemire(uint32_t w, int bits, uint32_t n,
+				uint32_t *k)
+{
+	uint64_t one = (uint64_t)1 << bits, m = (uint64_t)w * n;
+	uint64_t l = m & (one - 1);
+
+	if ((uint64_t)n > one || n == 0)
+		return 0;
+	if (l < n && l < one % n)
+		return 0;
+	*k = (uint32_t)(m >> bits);
+	return 1;
+}
+
+static inline int bs_ctr_lemire22(uint32_t w, uint32_t n, uint32_t *k)
+{
+	return bs_ctr_lemire(w, 22, n, k);
+}
+
+/* A uniform integer in [0, n), 1 <= n <= 2^32 - 1, from the 32-bit words
+ * of r (a counter stream): bs_ctr_lemire on each word until one is
+ * accepted (fewer than one word in 2^32 / n refused). */
+static inline uint32_t bs_ctr_uniform_int(gsl_rng *r, uint32_t n)
+{
+	uint32_t k = 0;
+
+	if (!n)
+		return 0;
+	while (!bs_ctr_lemire((uint32_t)gsl_rng_get(r), 32, n, &k))
+		;
+	return k;
 }
 
 /*

@@ -49,10 +49,20 @@ int bs_alias_build(size_t K, const double *w, double *F, uint32_t *A,
 		   void *work);
 
 /* One draw from tables built for K outcomes: one gsl_rng_uniform. */
+static inline size_t bs_alias_draw_u(size_t K, const double *F,
+				     const uint32_t *A, double u);
+
 static inline size_t bs_alias_draw(size_t K, const double *F,
 				   const uint32_t *A, const gsl_rng *r)
 {
-	double u = gsl_rng_uniform(r);
+	return bs_alias_draw_u(K, F, A, gsl_rng_uniform(r));
+}
+
+/* The same draw from a uniform u in [0, 1) the caller made (rng philox's
+ * request block): the same u, the same outcome. */
+static inline size_t bs_alias_draw_u(size_t K, const double *F,
+				     const uint32_t *A, double u)
+{
 	size_t c = (size_t)(u * (double)K);
 
 	/* u < 1 keeps c < K; the clamp costs nothing and guards generators
@@ -96,12 +106,11 @@ int bs_alias_build_compact(size_t K, const double *w, uint32_t *F,
 
 /* One draw from compact tables: one gsl_rng_uniform; u x K's integer
  * part is the cell, its fraction is compared with the cell's share. */
-static inline size_t bs_alias_draw_compact(size_t K, const uint32_t *F,
-					   const uint16_t *A16,
-					   const uint32_t *A32,
-					   const gsl_rng *r)
+static inline size_t bs_alias_draw_compact_u(size_t K, const uint32_t *F,
+					     const uint16_t *A16,
+					     const uint32_t *A32, double u01)
 {
-	double u = gsl_rng_uniform(r) * (double)K;
+	double u = u01 * (double)K;
 	size_t c = (size_t)u;
 
 	if (c >= K)
@@ -109,6 +118,14 @@ static inline size_t bs_alias_draw_compact(size_t K, const uint32_t *F,
 	if ((u - (double)c) * 4294967296.0 < (double)F[c])
 		return c;
 	return A16 ? A16[c] : A32[c];
+}
+
+static inline size_t bs_alias_draw_compact(size_t K, const uint32_t *F,
+					   const uint16_t *A16,
+					   const uint32_t *A32,
+					   const gsl_rng *r)
+{
+	return bs_alias_draw_compact_u(K, F, A16, A32, gsl_rng_uniform(r));
 }
 
 /* Probability of outcome k under compact tables (O(K)); for tests. */

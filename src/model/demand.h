@@ -234,6 +234,13 @@ static inline double bs_demand_next(const struct bs_demand *d, uint32_t s,
 double bs_demand_expected(const struct bs_demand *d, uint32_t s, double t0,
 			  double t1);
 
+/* Destination from the tables (not uniform_dest) for a user at origin
+ * s at time t (minutes), from a uniform u in [0, 1): the all-day alias
+ * table, or in the balanced rates model the origin's table for the hour
+ * of t. One uniform, exact. */
+static inline uint32_t bs_demand_dest_at_u(const struct bs_demand *d,
+					   uint32_t s, double t, double u);
+
 /* Destination for a user at origin s (one draw from r). */
 static inline uint32_t bs_demand_dest(const struct bs_demand *d, uint32_t s,
 				      gsl_rng *r)
@@ -250,11 +257,6 @@ static inline uint32_t bs_demand_dest(const struct bs_demand *d, uint32_t s,
 	}
 }
 
-/*
- * Destination for a user at origin s at time t (minutes): as
- * bs_demand_dest, from the origin's table for the hour of t in the
- * balanced rates model. One uniform from r, exact.
- */
 /* A packed cell of an hourly table (dest_hcell): the compact table's
  * share F of cell k, and the stations of outcome k and of its alias. */
 struct bs_dcell {
@@ -265,10 +267,10 @@ struct bs_dcell {
 
 /* One draw from K packed cells: bs_alias_draw_compact's arithmetic on
  * the same uniform, so the same outcome, as a station. */
-static inline uint32_t bs_dcell_draw(size_t K, const struct bs_dcell *cell,
-				     const gsl_rng *r)
+static inline uint32_t bs_dcell_draw_u(size_t K, const struct bs_dcell *cell,
+				       double u01)
 {
-	double u = gsl_rng_uniform(r) * (double)K;
+	double u = u01 * (double)K;
 	size_t c = (size_t)u;
 
 	if (c >= K)
@@ -278,24 +280,47 @@ static inline uint32_t bs_dcell_draw(size_t K, const struct bs_dcell *cell,
 	return cell[c].alias;
 }
 
+static inline uint32_t bs_dcell_draw(size_t K, const struct bs_dcell *cell,
+				     const gsl_rng *r)
+{
+	return bs_dcell_draw_u(K, cell, gsl_rng_uniform(r));
+}
+
+static inline uint32_t bs_demand_dest_at_u(const struct bs_demand *d,
+					   uint32_t s, double t, double u)
+{
+	size_t o = d->dest_off[s], c, h;
+
+	if (d->dest_hoff) {
+		h = (size_t)(fmod(t + d->week_offset, 1440.0) / 60.0) % 24u;
+		c = d->dest_hoff[(size_t)s * 24 + h];
+		if (c != BS_DEMAND_NO_TABLE && d->dest_hcell)
+			return bs_dcell_draw_u(d->dest_off[s + 1] - o,
+					       d->dest_hcell + c, u);
+		if (c != BS_DEMAND_NO_TABLE)
+			return d->dest_idx[o + bs_alias_draw_compact_u(
+						       d->dest_off[s + 1] - o,
+						       d->dest_hF + c,
+						       d->dest_hA16 ? d->dest_hA16 + c : NULL,
+						       d->dest_hA32 ? d->dest_hA32 + c : NULL,
+						       u)];
+	}
+	return d->dest_idx[o + bs_alias_draw_u(d->dest_off[s + 1] - o,
+					       d->dest_F + o, d->dest_A + o, u)];
+}
+
+/*
+ * Destination for a user at origin s at time t (minutes): as
+ * bs_demand_dest, from the origin's table for the hour of t in the
+ * balanced rates model. One draw from r, exact: a uniform integer
+ * (uniform_dest, which never has hourly tables) or one uniform.
+ */
 static inline uint32_t bs_demand_dest_at(const struct bs_demand *d,
 					 uint32_t s, double t, gsl_rng *r)
 {
-	size_t o, c, h;
-
-	if (!d->dest_hoff)
+	if (d->uniform_dest)
 		return bs_demand_dest(d, s, r);
-	h = (size_t)(fmod(t + d->week_offset, 1440.0) / 60.0) % 24u;
-	c = d->dest_hoff[(size_t)s * 24 + h];
-	if (c == BS_DEMAND_NO_TABLE)
-		return bs_demand_dest(d, s, r);
-	o = d->dest_off[s];
-	if (d->dest_hcell)
-		return bs_dcell_draw(d->dest_off[s + 1] - o, d->dest_hcell + c, r);
-	return d->dest_idx[o + bs_alias_draw_compact(
-				       d->dest_off[s + 1] - o, d->dest_hF + c,
-				       d->dest_hA16 ? d->dest_hA16 + c : NULL,
-				       d->dest_hA32 ? d->dest_hA32 + c : NULL, r)];
+	return bs_demand_dest_at_u(d, s, t, gsl_rng_uniform(r));
 }
 
 /*

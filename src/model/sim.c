@@ -122,6 +122,85 @@ static inline double draw_variate(const struct bs_params *p, gsl_rng *r)
 				 p->noise_sd);
 }
 
+/*
+ * rng philox: the draws of the request being handled (rng.h): block 0 of
+ * its request blocks, x, made on arrival; block 1, y, only when an alias
+ * destination or a log-normal ride asks (y_made). On the stack: nothing
+ * per station.
+ */
+struct req_draws {
+	uint64_t x[2], y[2];
+	int y_made;
+	double gap, variate; /* Exp(1) gap to the next request; ride variate */
+	uint32_t dest;
+};
+
+#if defined(__GNUC__)
+#define SIM_NOINLINE __attribute__((noinline))
+#else
+#define SIM_NOINLINE
+#endif
+
+/* Out of line: inlined next to block 0's Philox in ctr_draws, GCC keeps
+ * the key schedule the two share on the stack, 10% more instructions
+ * for block 0, which every request makes. */
+static SIM_NOINLINE const uint64_t *req_block1(const struct bs_sim *S,
+					       uint32_t o, struct req_draws *q)
+{
+	if (!q->y_made) {
+		bs_ctr_request(S->ctr_key, o, S->ctr_draw, 1, q->y);
+		q->y_made = 1;
+	}
+	return q->y;
+}
+
+/* Exp(1) from the top 53 bits of x[1]; a mean-one log-normal factor
+ * exp(mu + sd z), z by Box-Muller from x[1] (radius) and y[1] (angle). */
+static inline double req_variate(const struct bs_sim *S, uint32_t o,
+				 struct req_draws *q)
+{
+	const struct bs_params *p = &S->m->p;
+
+	if (p->dur == BS_DUR_EXPONENTIAL)
+		return -log1p(-bs_ctr_u53(q->x[1]));
+	return exp(-0.5 * p->noise_sd * p->noise_sd +
+		   p->noise_sd * bs_ctr_gauss(q->x[1], req_block1(S, o, q)[1]));
+}
+
+/* Uniform destinations by Lemire's method on the 22 destination bits of
+ * x, a refusal (probability below n / 2^22) continuing exactly on the
+ * RS_DST stream (the k >= o shift is bs_demand_dest's: any station but
+ * o); alias tables from the uniform of y[0]. */
+static inline uint32_t req_dest(struct bs_sim *S, uint32_t o, double t,
+				struct req_draws *q)
+{
+	const struct bs_demand *dem = S->m->dem;
+	uint32_t k;
+
+	if (!dem->uniform_dest)
+		return bs_demand_dest_at_u(dem, o, t,
+					   bs_ctr_u53(req_block1(S, o, q)[0]));
+	if (!bs_ctr_lemire22(bs_ctr_bits22(q->x), (uint32_t)dem->n - 1, &k))
+		k = bs_ctr_uniform_int(bs__rs(S, o, RS_DST),
+				       (uint32_t)dem->n - 1);
+	return k >= o ? k + 1 : k;
+}
+
+/* rng philox: request o's gap, destination (not for a trace) and ride
+ * variate at once (counter-based, so their order is free). Out of line
+ * on purpose: inlined, on_arrival grew past what GCC would inline
+ * bs_engine_next with into bs_sim_run, and the default taus2 loop ran
+ * 2% more instructions (docs/performance.md, issue 17 second pass). */
+static SIM_NOINLINE void ctr_draws(struct bs_sim *S, uint32_t o, double t,
+				   int trace, struct req_draws *q)
+{
+	q->y_made = 0;
+	bs_ctr_request(S->ctr_key, o, S->ctr_draw, 0, q->x);
+	q->gap = trace ? 0.0 : -log1p(-bs_ctr_u53(q->x[0]));
+	q->dest = trace ? 0 : req_dest(S, o, t, q);
+	q->variate = req_variate(S, o, q);
+}
+
 /* ---- arrival: did the rider get where they wanted? ------------------- */
 
 /* The ward of a trip's origin: its renting port's (kept in the trip)
@@ -276,8 +355,11 @@ static int on_arrival(struct bs_sim *S, uint32_t o, uint32_t cursor,
 	uint32_t d, r, target, pos_ok, pos_any, user;
 	double tn, variate;
 	int counted = t >= S->warm, round = 0;
+	struct req_draws q; /* rng philox: all of them, first (ctr_draws) */
 
 	S->ctr_draw = draw;
+	if (S->ctr_on)
+		ctr_draws(S, o, t, m->dem->tr_off != NULL, &q);
 	/* Draw everything this user needs first, whatever happens next, so
 	 * the station's streams stay aligned across scenarios. */
 	if (m->dem->tr_off) {
@@ -291,11 +373,14 @@ static int on_arrival(struct bs_sim *S, uint32_t o, uint32_t cursor,
 					   EV_ARRIVAL, o, cursor + 1, draw + 1);
 	} else {
 		tn = bs_demand_next(m->dem, o, t,
-				    bs__arrival_exp1(S, o, draw + 1));
+				    S->ctr_on ? q.gap
+					      : bs__exp1(bs__rs(S, o, RS_ARR)));
 		if (tn < S->horizon)
 			bs_engine_set_slot(&S->eng, o, tn, EV_ARRIVAL, o, 0,
 					   draw + 1);
-		d = bs_demand_dest_at(m->dem, o, t, bs__rs(S, o, RS_DST));
+		d = S->ctr_on ? q.dest
+			      : bs_demand_dest_at(m->dem, o, t,
+						  bs__rs(S, o, RS_DST));
 		/* a round trip: drawn after (and whatever) the destination,
 		 * from its own stream, so that switching round trips on
 		 * keeps every other draw where it was */
@@ -305,7 +390,7 @@ static int on_arrival(struct bs_sim *S, uint32_t o, uint32_t cursor,
 			round = 1;
 		}
 	}
-	variate = draw_variate(p, bs__rs(S, o, RS_DUR));
+	variate = S->ctr_on ? q.variate : draw_variate(p, bs__rs(S, o, RS_DUR));
 	user = bs__user_draw(S, o);
 	if (counted)
 		*bs__raw(S, S->st[o].ward, BS_RAW_REQUESTED) += 1.0;
@@ -581,7 +666,7 @@ static int schedule_start(struct bs_sim *S)
 			continue;
 		}
 		t = bs_demand_next(m->dem, (uint32_t)i, 0.0,
-				   bs__arrival_exp1(S, (uint32_t)i, 0));
+				   bs__first_exp1(S, (uint32_t)i));
 		if (t < S->horizon)
 			bs_engine_set_slot(&S->eng, (uint32_t)i, t, EV_ARRIVAL,
 					   (uint32_t)i, 0, 0);

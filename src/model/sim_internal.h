@@ -272,14 +272,13 @@ static inline gsl_rng *bs__rs(struct bs_sim *S, uint32_t s, int which)
 	return bs_rng_block_get(&S->rs, s, (size_t)which);
 }
 
-/* The Exp(1) gap before request `draw` of station s: from its RS_ARR
- * stream (taus2: the stream's next; the caller keeps the order), or the
- * first uniform of counter stream (s, draw, arrival), inline. */
-static inline double bs__arrival_exp1(struct bs_sim *S, uint32_t s,
-				      uint32_t draw)
+/* The Exp(1) gap before station s's first request (request 0): from its
+ * RS_ARR stream (taus2), or the first uniform of counter stream (s, 0,
+ * arrival), inline. Later gaps: on_arrival (sim.c). */
+static inline double bs__first_exp1(struct bs_sim *S, uint32_t s)
 {
 	if (S->ctr_on)
-		return -log1p(-bs_ctr_u01(S->ctr_key, s, draw, BS_RNG_ARRIVAL));
+		return -log1p(-bs_ctr_u01(S->ctr_key, s, 0, BS_RNG_ARRIVAL));
 	return bs__exp1(bs_rng_block_get(&S->rs, s, RS_ARR));
 }
 
