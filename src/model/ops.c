@@ -595,29 +595,49 @@ static int trucks_event(struct bs_sim *S, void *state, uint32_t k, double t)
 /* ---- battery swap crews ------------------------------------------------- */
 
 /* The port of the crew's group with the most unrentable bikes, then the
- * most bikes below swap_below, then the nearest. */
+ * most bikes below swap_below, then the nearest (the first in the group's
+ * order on a full tie): the lexicographic best of (dead, low, -distance)
+ * among the ports with low bikes.
+ *
+ * Counting a port's low bikes reads every docked bike's charge, the cost
+ * of a decision; so no port that cannot win is counted. Every unrentable
+ * bike is a low one (the scenario holds swap_below >= min_rentable, and
+ * float rounding keeps the order; checked here all the same), so a port
+ * with dead bikes has low ones, and the winner has the group's most dead
+ * bikes: a first pass finds that number from the ports' records alone,
+ * and ports with fewer are passed over uncounted, as are ports that would
+ * lose on dead bikes or, holding fewer bikes than the best has low ones,
+ * on low bikes. The same port as counting them all. */
 static uint32_t choose_swap(const struct bs_sim *S, const struct bs__vehicle *v)
 {
 	const struct bs_pool *pool = &S->m->ops->crews;
 	const struct bs_params *p = &S->m->p;
+	const float below = (float)p->bat_swap_below;
 	uint32_t best = BS_NO_STATION, bd = 0, bl = 0;
 	double best_d = HUGE_VAL;
-	size_t j;
+	size_t j, j0 = pool->off[v->group], j1 = pool->off[v->group + 1];
 
-	for (j = pool->off[v->group]; j < pool->off[v->group + 1]; j++) {
+	if (below >= (float)p->bat_min_rentable)
+		for (j = j0; j < j1; j++) {
+			const struct bs__station *st = &S->st[pool->st[j]];
+			if (st->stock - st->usable > bd)
+				bd = st->stock - st->usable;
+		}
+	for (j = j0; j < j1; j++) {
 		uint32_t s = pool->st[j], low = 0, dead;
 		const struct bs__station *st = &S->st[s];
 		double d;
+		dead = st->stock - st->usable;
+		if (dead < bd || st->stock == 0 || (dead == bd && st->stock < bl))
+			continue;
 		for (uint32_t k = 0; k < st->stock; k++)
-			low += S->charge[S->docks[st->off + k]] <
-			       (float)p->bat_swap_below;
+			low += S->charge[S->docks[st->off + k]] < below;
 		if (!low)
 			continue;
-		dead = st->stock - st->usable;
 		/* the distance only breaks ties: not computed for a port
 		 * that loses on (dead, low) already (the same choice, a
 		 * great-circle distance saved per port passed over) */
-		if (dead < bd || (dead == bd && low < bl))
+		if (dead == bd && low < bl)
 			continue;
 		d = bs_network_dist(S->m->net, v->at, s);
 		if (dead > bd || low > bl || d < best_d) {
