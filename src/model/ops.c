@@ -650,6 +650,37 @@ static uint32_t choose_swap(const struct bs_sim *S, const struct bs__vehicle *v)
 	return best;
 }
 
+/* choose_swap without its shortcuts: every port's low bikes counted, as
+ * before them. Paranoid runs (check_ops) hold the two to the same port. */
+static uint32_t choose_swap_all(const struct bs_sim *S,
+				const struct bs__vehicle *v)
+{
+	const struct bs_pool *pool = &S->m->ops->crews;
+	const float below = (float)S->m->p.bat_swap_below;
+	uint32_t best = BS_NO_STATION, bd = 0, bl = 0;
+	double best_d = HUGE_VAL;
+	size_t j;
+
+	for (j = pool->off[v->group]; j < pool->off[v->group + 1]; j++) {
+		uint32_t s = pool->st[j], low = 0, dead;
+		const struct bs__station *st = &S->st[s];
+		double d;
+		for (uint32_t k = 0; k < st->stock; k++)
+			low += S->charge[S->docks[st->off + k]] < below;
+		dead = st->stock - st->usable;
+		if (!low || dead < bd || (dead == bd && low < bl))
+			continue;
+		d = bs_network_dist(S->m->net, v->at, s);
+		if (dead > bd || low > bl || d < best_d) {
+			best = s;
+			bd = dead;
+			bl = low;
+			best_d = d;
+		}
+	}
+	return best;
+}
+
 static int crews_event(struct bs_sim *S, void *state, uint32_t k, double t)
 {
 	const struct bs_params *p = &S->m->p;
@@ -703,6 +734,8 @@ static int crews_event(struct bs_sim *S, void *state, uint32_t k, double t)
 		return travel(S, F, k, v, S->m->ops->depot[v->home], V_TO_DEPOT, t,
 			      p->crew_speed_kmh);
 	s = choose_swap(S, v);
+	if (S->hooks && S->hooks->paranoid && s != choose_swap_all(S, v))
+		return BS_E_RUN;
 	return s == BS_NO_STATION
 		       ? idle(S, F, k, v, t)
 		       : travel(S, F, k, v, s, V_TO_PICK, t, p->crew_speed_kmh);
