@@ -799,6 +799,46 @@ START_TEST(test_round_trip_shares_per_port)
 }
 END_TEST
 
+/* bs__fmod_day is fmod(x, 1440) bit for bit: whole days and their
+ * neighbouring doubles (where the quotient may round across an integer),
+ * random minutes up to a century, and the arguments it hands to fmod. */
+START_TEST(test_fmod_day)
+{
+	static const double odd[] = {0.0, -0.0, -1.0, -1440.0, 1e300, HUGE_VAL,
+				     -HUGE_VAL, 4503599627370495.0,
+				     4503599627370496.0, 1e-300};
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+	size_t i;
+	int k;
+
+	gsl_rng_set(r, 31);
+	for (i = 0; i < 200000; i++) {
+		double x, a, b;
+		if (i % 2)
+			x = 1440.0 * (double)(i / 2);
+		else
+			x = 60.0 * 24.0 * 36525.0 * gsl_rng_uniform(r);
+		for (k = -2; k <= 2; k++) {
+			double y = x;
+			int j;
+			for (j = 0; j < (k < 0 ? -k : k); j++)
+				y = nextafter(y, k < 0 ? -HUGE_VAL : HUGE_VAL);
+			a = bs__fmod_day(y);
+			b = fmod(y, 1440.0);
+			ck_assert_msg(memcmp(&a, &b, sizeof(a)) == 0,
+				      "%.17g: %.17g != %.17g", y, a, b);
+		}
+	}
+	for (i = 0; i < sizeof(odd) / sizeof(odd[0]); i++) {
+		double a = bs__fmod_day(odd[i]), b = fmod(odd[i], 1440.0);
+		ck_assert_msg(memcmp(&a, &b, sizeof(a)) == 0 || (isnan(a) && isnan(b)),
+			      "%.17g: %.17g != %.17g", odd[i], a, b);
+	}
+	ck_assert(isnan(bs__fmod_day((double)NAN)));
+	gsl_rng_free(r);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("demand");
@@ -821,6 +861,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_ward_factors_fold);
 	tcase_add_test(tc, test_round_trips);
 	tcase_add_test(tc, test_round_trip_shares_per_port);
+	tcase_add_test(tc, test_fmod_day);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -336,6 +336,62 @@ START_TEST(test_neighbour_table_refused_before_built)
 }
 END_TEST
 
+/* The pairwise table holds, for every ordered pair, the very double
+ * the haversine computes (and so bs_network_dist gives the same results
+ * with and without it): checked bit for bit on networks spread over the
+ * globe and packed into central Tokyo, which also checks the symmetry
+ * the table's fill relies on. Networks past BS_DIST_TABLE_MAX have none
+ * and compute every distance. */
+START_TEST(test_dist_table)
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+	struct bs_network *net;
+	int kind;
+	size_t i, j, n = BS_DIST_TABLE_MAX;
+
+	gsl_rng_set(r, 23);
+	for (kind = 0; kind < 2; kind++) {
+		struct bs_error err;
+		net = bs_network_alloc(n);
+		ck_assert_ptr_nonnull(net);
+		bs_network_add_ward(net, "X");
+		for (i = 0; i < n; i++) {
+			char id[16];
+			double lat = kind ? 35.6 + 0.1 * gsl_rng_uniform(r)
+					  : -89.0 + 178.0 * gsl_rng_uniform(r);
+			double lon = kind ? 139.7 + 0.1 * gsl_rng_uniform(r)
+					  : -180.0 + 360.0 * gsl_rng_uniform(r);
+			snprintf(id, sizeof(id), "s%zu", i);
+			bs_network_set_station(net, i, id, id, 0, lat, lon, 5);
+		}
+		ck_assert_int_eq(bs_network_finish(net, 300.0, NULL, 0, &err), 0);
+		ck_assert_ptr_nonnull(net->dist_tab);
+		for (i = 0; i < n; i++)
+			for (j = 0; j < n; j++) {
+				double t = bs_network_dist(net, (uint32_t)i, (uint32_t)j);
+				double h = bs__network_haversine(net, (uint32_t)i,
+								 (uint32_t)j);
+				ck_assert_msg(memcmp(&t, &h, sizeof(t)) == 0,
+					      "pair %zu %zu: %.17g != %.17g", i, j, t, h);
+			}
+		ck_assert_double_eq(bs_network_dist(net, 7, 7), 0.0);
+		ck_assert_double_eq_tol(bs_network_dist(net, 1, 2),
+					bs_distance_m(net->lat[1], net->lon[1],
+						      net->lat[2], net->lon[2]),
+					1e-6);
+		bs_network_free(net);
+	}
+	net = layout(0, BS_DIST_TABLE_MAX + 1, 300.0, r);
+	ck_assert_ptr_null(net->dist_tab);
+	ck_assert_double_eq_tol(bs_network_dist(net, 0, 1),
+				bs_distance_m(net->lat[0], net->lon[0],
+					      net->lat[1], net->lon[1]),
+				1e-6);
+	bs_network_free(net);
+	gsl_rng_free(r);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("network");
@@ -348,6 +404,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_nearest_brute_force);
 	tcase_add_test(tc, test_neighbour_bounds_hold);
 	tcase_add_test(tc, test_neighbour_table_refused_before_built);
+	tcase_add_test(tc, test_dist_table);
 	tcase_add_test(tc, test_stations_fixture);
 	tcase_add_test(tc, test_stations_bom_crlf_same);
 	tcase_add_test(tc, test_stations_bad_rows);

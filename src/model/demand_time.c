@@ -127,9 +127,10 @@ int bs_demand_set_response(struct bs_demand *d, const double *f)
 /* ---- arrivals over time --------------------------------------------- */
 
 /* Cumulative expected arrivals (per unit scale) from Monday 00:00 of week 0
- * to week time tw, returned as whole weeks k and the remainder pos. */
-static void cumulative(const double *rate, const double *cum, double tw,
-		       double *k, double *pos)
+ * to week time tw, returned as whole weeks k and the remainder pos; the
+ * value: the hour of the week pos falls in. */
+static int cumulative_h(const double *rate, const double *cum, double tw,
+			double *k, double *pos)
 {
 	double u;
 	int h;
@@ -142,6 +143,13 @@ static void cumulative(const double *rate, const double *cum, double tw,
 	if (h < 0)
 		h = 0;
 	*pos = cum[h] + rate[h] * (u - 60.0 * h);
+	return h;
+}
+
+static void cumulative(const double *rate, const double *cum, double tw,
+		       double *k, double *pos)
+{
+	(void)cumulative_h(rate, cum, tw, k, pos);
 }
 
 /* The first boundary j in (lo, hi] of cum with cum[j] > target (binary
@@ -167,25 +175,42 @@ static double next_periodic(const struct bs_demand *d, uint32_t s,
 	double W = cum[BS_HOURS_PER_WEEK], sc = d->scale[s];
 	double k, pos, target, tn;
 	size_t lo;
+	int h;
 
 	if (!(W > 0.0) || !(sc > 0.0))
 		return HUGE_VAL;
-	cumulative(rate, cum, t + d->week_offset, &k, &pos);
+	h = cumulative_h(rate, cum, t + d->week_offset, &k, &pos);
 	target = pos + e / sc;
-	if (target >= W) {
-		double c = floor(target / W);
-		target -= c * W;
-		k += c;
+	if (target < W && cum[h] <= target) {
+		/* Most arrivals come within an hour or two of the last: look
+		 * at the next few boundaries first. cum never decreases
+		 * (rates and response factors are >= 0), so every boundary
+		 * up to h is <= target and the first one above it is the
+		 * binary search's answer over (h, 168]: the same hour. */
+		int steps = 0;
+		lo = (size_t)h + 1;
+		while (lo < BS_HOURS_PER_WEEK && !(cum[lo] > target) &&
+		       ++steps < 4)
+			lo++;
+		if (lo < BS_HOURS_PER_WEEK && !(cum[lo] > target))
+			lo = hour_above(cum, lo, BS_HOURS_PER_WEEK, target);
+	} else {
 		if (target >= W) {
-			target -= W;
-			k += 1.0;
+			double c = floor(target / W);
+			target -= c * W;
+			k += c;
+			if (target >= W) {
+				target -= W;
+				k += 1.0;
+			}
+			if (target < 0.0)
+				target = 0.0;
 		}
-		if (target < 0.0)
-			target = 0.0;
+		/* First hour boundary j with cum[j] > target; the hour is
+		 * j - 1, and its rate is positive because cum rises strictly
+		 * across it. */
+		lo = hour_above(cum, 1, BS_HOURS_PER_WEEK, target);
 	}
-	/* First hour boundary j with cum[j] > target; the hour is j - 1, and
-	 * its rate is positive because cum rises strictly across it. */
-	lo = hour_above(cum, 1, BS_HOURS_PER_WEEK, target);
 	tn = k * BS_MINUTES_PER_WEEK + 60.0 * (double)(lo - 1) +
 	     (target - cum[lo - 1]) / rate[lo - 1] - d->week_offset;
 	return tn < t ? t : tn;

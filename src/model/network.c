@@ -30,10 +30,15 @@ double bs_distance_m(double lat1, double lon1, double lat2, double lon2)
 	return 2.0 * EARTH_R * asin(sqrt(h));
 }
 
-double bs_network_dist(const struct bs_network *net, uint32_t a, uint32_t b)
+double bs__network_haversine(const struct bs_network *net, uint32_t a,
+			     uint32_t b)
 {
 	/* bs_distance_m with the stations' cos(lat) looked up: the same
-	 * value to the last bit, two cosines fewer */
+	 * value to the last bit, two cosines fewer. Symmetric to the last
+	 * bit as well: swapping a and b negates dp and dl exactly, the
+	 * sines are odd (glibc computes them on |x|) and only squared, and
+	 * the product of the cosines commutes; test_dist_table checks it
+	 * on every pair of a network. */
 	double dp = net->lat[b] * DEG2RAD - net->lat[a] * DEG2RAD;
 	double dl = (net->lon[b] - net->lon[a]) * DEG2RAD;
 	double s1 = sin(dp * 0.5), s2 = sin(dl * 0.5);
@@ -148,6 +153,30 @@ static int cmp_nbref(const void *a, const void *b)
 	if (x->d != y->d)
 		return x->d < y->d ? -1 : 1;
 	return (x->i > y->i) - (x->i < y->i);
+}
+
+/* The pairwise distance table of a network of at most BS_DIST_TABLE_MAX
+ * stations (network.h): n (n + 1) / 2 haversines, each stored at (a, b)
+ * and (b, a). After build_grid (it needs coslat). 0 or BS_E_NOMEM. */
+static int build_dist_table(struct bs_network *net)
+{
+	size_t n = net->n, a, b;
+	double *tab;
+
+	free(net->dist_tab);
+	net->dist_tab = NULL;
+	if (n > BS_DIST_TABLE_MAX)
+		return 0;
+	tab = malloc(n * n * sizeof(double));
+	if (!tab)
+		return BS_E_NOMEM;
+	for (a = 0; a < n; a++)
+		for (b = a; b < n; b++)
+			tab[a * n + b] = tab[b * n + a] =
+				bs__network_haversine(net, (uint32_t)a,
+						      (uint32_t)b);
+	net->dist_tab = tab;
+	return 0;
 }
 
 static int build_grid(struct bs_network *net)
@@ -535,6 +564,10 @@ int bs_network_finish(struct bs_network *net, double radius_m,
 	rc = build_grid(net);
 	if (rc)
 		return rc;
+	/* before the neighbour lists, so that they read the table too */
+	rc = build_dist_table(net);
+	if (rc)
+		return rc;
 	rc = build_neighbours(net, radius_m, err);
 	if (rc == BS_E_LIMIT && file && err)
 		bs_strlcpy(err->file, file, sizeof(err->file));
@@ -795,6 +828,7 @@ void bs_network_free(struct bs_network *net)
 	free(net->x);
 	free(net->y);
 	free(net->coslat);
+	free(net->dist_tab);
 	free(net->ward_nstations);
 	free(net->ward_docks);
 	free(net->nb_off);

@@ -43,6 +43,11 @@ struct bs_network {
 	uint32_t *lim_data;
 	double *x, *y;      /* [n] local planar metres, for the grid only */
 	double *coslat;     /* [n] cos(lat): half the haversine's trigonometry */
+	/* [n * n] every pair's bs__network_haversine, row a holding the
+	 * distances from a, for networks of at most BS_DIST_TABLE_MAX
+	 * stations (NULL above, or before bs_network_finish). See
+	 * BS_DIST_TABLE_MAX for why the table exists and where it stops. */
+	double *dist_tab;
 
 	uint32_t *ward_nstations; /* [nwards] */
 	uint64_t *ward_docks;     /* [nwards] */
@@ -91,8 +96,61 @@ struct bs_network {
 /* Great-circle distance in metres (haversine, mean Earth radius). */
 double bs_distance_m(double lat1, double lon1, double lat2, double lon2);
 
-/* Distance between stations a and b in metres. */
-double bs_network_dist(const struct bs_network *net, uint32_t a, uint32_t b);
+/*
+ * The pairwise distance table (dist_tab). A distance ride, a diversion,
+ * a swap crew's tie-break and the setup's candidate lists each need the
+ * great-circle distance of a pair: two sines, an arcsine and a square
+ * root, about 160 instructions, where a look-up is one load. Every
+ * entry is the very double bs__network_haversine computes (filled by
+ * it, at bs_network_finish), so results do not change. Cost: n * n
+ * doubles, 1.7 MB for Tokyo's 464 ports, and n (n + 1) / 2 haversines
+ * to fill (the table is symmetric: bs__network_haversine(a, b) and
+ * (b, a) are the same double, see network.c), about the number the
+ * setup's neighbour and candidate lists used to compute anyway. The
+ * limit: 512 ports, at most 2 MiB. Past it the table would not stay in
+ * a last-level cache shared with other work, and a missed load costs
+ * as much as the trigonometry it saves; larger networks compute every
+ * distance, as before. Even at Tokyo's size an entry is often read cold
+ * (docs/performance.md: 15,000 more misses of a 1 MiB cache per simulated
+ * day for 4.4 M fewer instructions), hence bs_network_dist_prefetch.
+ * Building with -DBS_DIST_TABLE_MAX=0 turns the table off (to measure).
+ */
+#ifndef BS_DIST_TABLE_MAX
+#define BS_DIST_TABLE_MAX 512
+#endif
+
+/* Great-circle distance between stations a and b in metres, always
+ * computed (bs_distance_m with the cosines looked up, the same double). */
+double bs__network_haversine(const struct bs_network *net, uint32_t a,
+			     uint32_t b);
+
+/* Distance between stations a and b in metres: the table's entry when
+ * the network has one, else computed; the same double either way. */
+static inline double bs_network_dist(const struct bs_network *net,
+				     uint32_t a, uint32_t b)
+{
+	if (net->dist_tab)
+		return net->dist_tab[(size_t)a * net->n + b];
+	return bs__network_haversine(net, a, b);
+}
+
+/* Start loading the table's entry for (a, b), when there is a table, so
+ * that a bs_network_dist(net, a, b) a few hundred instructions later does
+ * not wait for memory: the table (1.7 MB for Tokyo) does not stay in cache
+ * beside the model's other tables, and an entry read cold costs a memory
+ * access (~100 ns), more than the trigonometry it replaces. */
+static inline void bs_network_dist_prefetch(const struct bs_network *net,
+					    uint32_t a, uint32_t b)
+{
+#if defined(__GNUC__)
+	if (net->dist_tab)
+		__builtin_prefetch(&net->dist_tab[(size_t)a * net->n + b]);
+#else
+	(void)net;
+	(void)a;
+	(void)b;
+#endif
+}
 
 /* An empty network of n stations; NULL when out of memory or n too big. */
 struct bs_network *bs_network_alloc(size_t n);

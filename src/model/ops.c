@@ -595,11 +595,68 @@ static int trucks_event(struct bs_sim *S, void *state, uint32_t k, double t)
 /* ---- battery swap crews ------------------------------------------------- */
 
 /* The port of the crew's group with the most unrentable bikes, then the
- * most bikes below swap_below, then the nearest. */
+ * most bikes below swap_below, then the nearest (the first in the group's
+ * order on a full tie): the lexicographic best of (dead, low, -distance)
+ * among the ports with low bikes.
+ *
+ * Counting a port's low bikes reads every docked bike's charge, the cost
+ * of a decision; so no port that cannot win is counted. Every unrentable
+ * bike is a low one (the scenario holds swap_below >= min_rentable, and
+ * float rounding keeps the order; checked here all the same), so a port
+ * with dead bikes has low ones, and the winner has the group's most dead
+ * bikes: a first pass finds that number from the ports' records alone,
+ * and ports with fewer are passed over uncounted, as are ports that would
+ * lose on dead bikes or, holding fewer bikes than the best has low ones,
+ * on low bikes. The same port as counting them all. */
 static uint32_t choose_swap(const struct bs_sim *S, const struct bs__vehicle *v)
 {
 	const struct bs_pool *pool = &S->m->ops->crews;
 	const struct bs_params *p = &S->m->p;
+	const float below = (float)p->bat_swap_below;
+	uint32_t best = BS_NO_STATION, bd = 0, bl = 0;
+	double best_d = HUGE_VAL;
+	size_t j, j0 = pool->off[v->group], j1 = pool->off[v->group + 1];
+
+	if (below >= (float)p->bat_min_rentable)
+		for (j = j0; j < j1; j++) {
+			const struct bs__station *st = &S->st[pool->st[j]];
+			if (st->stock - st->usable > bd)
+				bd = st->stock - st->usable;
+		}
+	for (j = j0; j < j1; j++) {
+		uint32_t s = pool->st[j], low = 0, dead;
+		const struct bs__station *st = &S->st[s];
+		double d;
+		dead = st->stock - st->usable;
+		if (dead < bd || st->stock == 0 || (dead == bd && st->stock < bl))
+			continue;
+		for (uint32_t k = 0; k < st->stock; k++)
+			low += S->charge[S->docks[st->off + k]] < below;
+		if (!low)
+			continue;
+		/* the distance only breaks ties: not computed for a port
+		 * that loses on (dead, low) already (the same choice, a
+		 * great-circle distance saved per port passed over) */
+		if (dead == bd && low < bl)
+			continue;
+		d = bs_network_dist(S->m->net, v->at, s);
+		if (dead > bd || low > bl || d < best_d) {
+			best = s;
+			bd = dead;
+			bl = low;
+			best_d = d;
+		}
+	}
+	return best;
+}
+
+/* choose_swap without its shortcuts: every port's low bikes counted, as
+ * before them. Paranoid runs (check_ops) hold the two to the same port. */
+static uint32_t choose_swap_all(const struct bs_sim *S,
+				const struct bs__vehicle *v)
+{
+	const struct bs_pool *pool = &S->m->ops->crews;
+	const float below = (float)S->m->p.bat_swap_below;
 	uint32_t best = BS_NO_STATION, bd = 0, bl = 0;
 	double best_d = HUGE_VAL;
 	size_t j;
@@ -609,15 +666,9 @@ static uint32_t choose_swap(const struct bs_sim *S, const struct bs__vehicle *v)
 		const struct bs__station *st = &S->st[s];
 		double d;
 		for (uint32_t k = 0; k < st->stock; k++)
-			low += S->charge[S->docks[st->off + k]] <
-			       (float)p->bat_swap_below;
-		if (!low)
-			continue;
+			low += S->charge[S->docks[st->off + k]] < below;
 		dead = st->stock - st->usable;
-		/* the distance only breaks ties: not computed for a port
-		 * that loses on (dead, low) already (the same choice, a
-		 * great-circle distance saved per port passed over) */
-		if (dead < bd || (dead == bd && low < bl))
+		if (!low || dead < bd || (dead == bd && low < bl))
 			continue;
 		d = bs_network_dist(S->m->net, v->at, s);
 		if (dead > bd || low > bl || d < best_d) {
@@ -683,6 +734,8 @@ static int crews_event(struct bs_sim *S, void *state, uint32_t k, double t)
 		return travel(S, F, k, v, S->m->ops->depot[v->home], V_TO_DEPOT, t,
 			      p->crew_speed_kmh);
 	s = choose_swap(S, v);
+	if (S->hooks && S->hooks->paranoid && s != choose_swap_all(S, v))
+		return BS_E_RUN;
 	return s == BS_NO_STATION
 		       ? idle(S, F, k, v, t)
 		       : travel(S, F, k, v, s, V_TO_PICK, t, p->crew_speed_kmh);

@@ -381,6 +381,8 @@ static int on_arrival(struct bs_sim *S, uint32_t o, uint32_t cursor,
 		d = S->ctr_on ? q.dest
 			      : bs_demand_dest_at(m->dem, o, t,
 						  bs__rs(S, o, RS_DST));
+		/* the ride's distance, loaded while the request is served */
+		bs_network_dist_prefetch(m->net, o, d);
 		/* a round trip: drawn after (and whatever) the destination,
 		 * from its own stream, so that switching round trips on
 		 * keeps every other draw where it was */
