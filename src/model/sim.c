@@ -324,8 +324,11 @@ static int on_arrival(struct bs_sim *S, uint32_t o, uint32_t cursor,
 		return lost(S, o, d, t, counted, BS_TRIP_LOST_NO_BIKE);
 
 	/* Bike: one that may go to the destination's ward; else the most
-	 * recently docked rentable one, and the agreement decides. */
-	pos_ok = bs__pick_bike(S, r, S->st[d].ward, &pos_any);
+	 * recently docked rentable one, and the agreement decides. Under
+	 * full mutual use the ward is not looked at, and not loaded: the
+	 * destination's record is a cache miss at a random port that its
+	 * return pays again twenty minutes later. */
+	pos_ok = bs__pick_bike(S, r, agr->all ? 0 : S->st[d].ward, &pos_any);
 	target = d;
 	if (pos_ok == UINT32_MAX) {
 		uint32_t bike_owner =
