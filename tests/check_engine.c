@@ -71,6 +71,42 @@ START_TEST(test_grows_past_hint)
 }
 END_TEST
 
+/* The heap's placement (engine.h, BS__HEAP_ALIGN): the root's children,
+ * hence every node's four, start on a 128-byte boundary, at init and after
+ * each growth, and growth keeps the pending events in order. */
+START_TEST(test_heap_children_aligned)
+{
+	struct bs_engine e;
+	struct bs_event ev;
+	uint32_t i;
+	size_t cap;
+
+	ck_assert_int_eq(bs_engine_init(&e, 5, 0), 0);
+	ck_assert_uint_eq((uintptr_t)&e.heap[1] % BS__HEAP_ALIGN, 0);
+	cap = e.cap;
+	for (i = 0; i < 1000; i++) {
+		ck_assert_int_eq(bs_engine_schedule(&e, (double)(i % 7), 0, i, 0, 0), 0);
+		if (e.cap != cap) {
+			cap = e.cap;
+			ck_assert_uint_eq((uintptr_t)&e.heap[1] % BS__HEAP_ALIGN, 0);
+			ck_assert_uint_eq((uintptr_t)&e.heap[4 * 5 + 1] %
+						  BS__HEAP_ALIGN, 0);
+		}
+	}
+	ck_assert_uint_ge(cap, 1000);
+	/* times 0..6 in turn (143 events at each, 142 at 6), ties in
+	 * scheduling order */
+	for (i = 0; i < 1000; i++) {
+		uint32_t k = i / 143, j = i % 143;
+		ck_assert(bs_engine_next(&e, &ev));
+		ck_assert(ev.t == (double)k);
+		ck_assert_uint_eq(ev.a, 7 * j + k);
+	}
+	ck_assert(!bs_engine_next(&e, &ev));
+	bs_engine_release(&e);
+}
+END_TEST
+
 START_TEST(test_reset_and_peek)
 {
 	struct bs_engine e;
@@ -246,6 +282,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_order_by_time);
 	tcase_add_test(tc, test_ties_in_scheduling_order);
 	tcase_add_test(tc, test_grows_past_hint);
+	tcase_add_test(tc, test_heap_children_aligned);
 	tcase_add_test(tc, test_reset_and_peek);
 	tcase_add_test(tc, test_random_against_sort);
 	tcase_add_test(tc, test_slots_against_reference);

@@ -46,6 +46,30 @@ static void slots_clear(struct bs_engine *e)
 	bs__engine_rebuild(e);
 }
 
+/* An array of cap events placed as BS__HEAP_ALIGN says, into e->heap and
+ * e->heap_mem (the n first copied from the old array, which is freed). 0
+ * or BS_E_NOMEM (the old array kept). */
+static int heap_place(struct bs_engine *e, size_t cap)
+{
+	void *mem;
+
+	if (cap > SIZE_MAX / sizeof(struct bs_event) - BS__HEAP_PAD ||
+	    posix_memalign(&mem, BS__HEAP_ALIGN,
+			   (cap + BS__HEAP_PAD) * sizeof(struct bs_event)))
+		return BS_E_NOMEM;
+	_Static_assert((BS__HEAP_PAD + 1) * sizeof(struct bs_event) %
+				       BS__HEAP_ALIGN == 0,
+		       "element 1, the first child of the root, on a boundary");
+	if (e->n)
+		memcpy((struct bs_event *)mem + BS__HEAP_PAD, e->heap,
+		       e->n * sizeof(struct bs_event));
+	free(e->heap_mem);
+	e->heap_mem = mem;
+	e->heap = (struct bs_event *)mem + BS__HEAP_PAD;
+	e->cap = cap;
+	return 0;
+}
+
 int bs_engine_init(struct bs_engine *e, size_t cap_hint, size_t nslots)
 {
 	memset(e, 0, sizeof(*e));
@@ -55,10 +79,8 @@ int bs_engine_init(struct bs_engine *e, size_t cap_hint, size_t nslots)
 	if (cap_hint > SIZE_MAX / sizeof(struct bs_event) ||
 	    nslots > BS__SLOT_MASK)
 		return BS_E_NOMEM;
-	e->heap = malloc(cap_hint * sizeof(struct bs_event));
-	if (!e->heap)
+	if (heap_place(e, cap_hint))
 		return BS_E_NOMEM;
-	e->cap = cap_hint;
 	if (nslots) {
 		e->nslots = nslots;
 		e->tsize = 1;
@@ -79,7 +101,7 @@ int bs_engine_init(struct bs_engine *e, size_t cap_hint, size_t nslots)
 
 void bs_engine_release(struct bs_engine *e)
 {
-	free(e->heap);
+	free(e->heap_mem);
 	free(e->slot);
 	free(e->tree);
 	memset(e, 0, sizeof(*e));
@@ -96,16 +118,7 @@ void bs_engine_reset(struct bs_engine *e)
 
 int bs__engine_grow(struct bs_engine *e)
 {
-	size_t ncap;
-	struct bs_event *h;
-
 	if (e->cap > SIZE_MAX / 2 / sizeof(struct bs_event))
 		return BS_E_NOMEM;
-	ncap = e->cap ? e->cap * 2 : 16;
-	h = realloc(e->heap, ncap * sizeof(struct bs_event));
-	if (!h)
-		return BS_E_NOMEM;
-	e->heap = h;
-	e->cap = ncap;
-	return 0;
+	return heap_place(e, e->cap ? e->cap * 2 : 16);
 }

@@ -73,8 +73,19 @@ struct bs__tnode {
 	uint64_t k;
 };
 
+/*
+ * The heap's placement: element 0 sits BS__HEAP_PAD elements past a
+ * 128-byte boundary, so that the four children of node i (elements 4i+1
+ * to 4i+4, 128 bytes) start on one: a sift level reads exactly two cache
+ * lines, where malloc's 16-byte alignment let half the levels straddle
+ * three (docs/performance.md, issue 17, second pass).
+ */
+#define BS__HEAP_ALIGN 128
+#define BS__HEAP_PAD 3
+
 struct bs_engine {
-	struct bs_event *heap;
+	struct bs_event *heap;  /* BS__HEAP_PAD events into heap_mem */
+	void *heap_mem;         /* the allocation, BS__HEAP_ALIGN-aligned */
 	size_t n;
 	size_t cap;
 	uint64_t next_seq;
