@@ -5,29 +5,42 @@
 #include "engine/engine.h"
 
 /*
- * Play every match bottom-up. Node i (1 <= i < T) has children 2i and
- * 2i+1; a child >= T is the leaf of slot child - T. The winner of each
- * internal node goes to the scratch half of the array (up[i] = tree[T+i]),
- * its loser stays in tree[i]; the final winner goes to tree[0]. O(slots).
+ * Play every match bottom-up. With P = tsize / 2 leaves (pairs of slots,
+ * engine.h), node i (1 <= i < P) has children 2i and 2i+1; a child >= P
+ * is leaf child - P. The winner of each internal node goes to the scratch
+ * half of the array (up[i] = tree[P+i]), its loser stays in tree[i]; the
+ * final winner goes to tree[0]. O(slots).
  */
 void bs__engine_rebuild(struct bs_engine *e)
 {
-	size_t i, T = e->tsize;
-	struct bs__tnode *up = e->tree + T;
+	size_t i, P = e->tsize >> 1;
+	struct bs__tnode *up = e->tree + P;
 
-	for (i = T - 1; i >= 1; i--) {
-		struct bs__tnode l = 2 * i >= T ? bs__tnode_of(e, (uint32_t)(2 * i - T))
+	for (i = P - 1; i >= 1; i--) {
+		struct bs__tnode l = 2 * i >= P ? bs__engine_leaf(e, 2 * i - P)
 					       : up[2 * i];
-		struct bs__tnode r = 2 * i + 1 >= T
-					     ? bs__tnode_of(e, (uint32_t)(2 * i + 1 - T))
+		struct bs__tnode r = 2 * i + 1 >= P
+					     ? bs__engine_leaf(e, 2 * i + 1 - P)
 					     : up[2 * i + 1];
 		int right = bs__tnode_less(&r, &l);
 		up[i] = right ? r : l;
 		e->tree[i] = right ? l : r;
 	}
-	e->tree[0] = up[1];
+	/* one leaf (two slots): no match above it */
+	e->tree[0] = P > 1 ? up[1] : bs__engine_leaf(e, 0);
 	e->rebuild = 0;
 	e->dirty = BS_NO_SLOT;
+}
+
+void bs__engine_settle_slow(struct bs_engine *e)
+{
+	if (e->rebuild) {
+		bs__engine_rebuild(e);
+	} else if (e->dirty != BS_NO_SLOT) {
+		uint32_t d = e->dirty;
+		e->dirty = BS_NO_SLOT;
+		bs__engine_replay(e, d);
+	}
 }
 
 /* Empty every slot and rebuild the tree. O(slots). */
@@ -89,7 +102,7 @@ int bs_engine_init(struct bs_engine *e, size_t cap_hint, size_t nslots)
 		if (e->tsize < 2)
 			e->tsize = 2;
 		e->slot = bs_big_calloc(e->tsize, sizeof(struct bs_event));
-		e->tree = bs_big_calloc(2 * e->tsize, sizeof(struct bs__tnode));
+		e->tree = bs_big_calloc(e->tsize, sizeof(struct bs__tnode));
 		if (!e->slot || !e->tree) {
 			bs_engine_release(e);
 			return BS_E_NOMEM;

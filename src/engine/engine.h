@@ -15,9 +15,10 @@
  *
  * Slots: many model processes keep exactly one pending event each (every
  * station's next arrival). They live apart from the heap, one per slot, in
- * a tournament tree of losers over the slots: each internal node keeps the
- * loser of its match, key inline (time, and the sequence number packed
- * with the slot index), and the overall winner sits apart. Rescheduling the
+ * a tournament tree of losers over pairs of slots (a pair is one cache
+ * line; see struct bs_engine): each internal node keeps the loser of its
+ * match, key inline (time, and the sequence number packed with the slot
+ * index), and the overall winner sits apart. Rescheduling the
  * slot just delivered (the winner, by far the common case: a station
  * draws its next arrival while handling one) replays its leaf-to-root
  * path with one comparison per level and moves no event, where the heap
@@ -90,12 +91,18 @@ struct bs_engine {
 	size_t cap;
 	uint64_t next_seq;
 	double now;
-	/* slots: slot[s].t is +inf when s has no pending event. tree[0] is
-	 * the winner (the earliest slot), tree[1..tsize) the losers of the
-	 * internal nodes; leaves (node tsize + s) are the slots themselves */
+	/* slots: slot[s].t is +inf when s has no pending event. The tree's
+	 * leaves are pairs of slots (2p, 2p + 1), leaf p keyed by the earlier
+	 * of the two: the pair is one cache line of the 64-byte aligned slot
+	 * array, which the delivery of either slot has just loaded, so a
+	 * replay reads no tree node for the bottom match and the tree has
+	 * half the nodes (at 20,000 slots the bottom level alone was 256 KiB,
+	 * one likely cache miss per arrival). tree[0] is the winner (the
+	 * earliest slot), tree[1..tsize / 2) the losers of the internal
+	 * nodes; leaf p is node tsize / 2 + p */
 	size_t nslots, tsize;
-	struct bs_event *slot;    /* [tsize] */
-	struct bs__tnode *tree;   /* [2 * tsize]: the upper half is scratch */
+	struct bs_event *slot;    /* [tsize], 64-byte aligned */
+	struct bs__tnode *tree;   /* [tsize]: the upper half is scratch */
 	uint32_t dirty;        /* the winner just delivered, not replayed */
 	int rebuild;           /* a slot other than the winner changed */
 };
@@ -176,12 +183,22 @@ static inline uint32_t bs__engine_win(const struct bs_engine *e)
 	return (uint32_t)(e->tree[0].k & BS__SLOT_MASK);
 }
 
-/* Replay the path of the winner w after its key changed: at each node the
- * smaller of (w, the node's loser) goes on up, the other stays. */
+/* The key of leaf p: the earlier of slots 2p and 2p + 1. */
+static inline struct bs__tnode bs__engine_leaf(const struct bs_engine *e,
+					       size_t p)
+{
+	struct bs__tnode x = bs__tnode_of(e, (uint32_t)(2 * p)),
+			 y = bs__tnode_of(e, (uint32_t)(2 * p + 1));
+
+	return bs__tnode_less(&y, &x) ? y : x;
+}
+/* Replay the path of the winner w after its key changed: its pair's key
+ * again, then at each node the smaller of (it, the node's loser) goes on
+ * up, the other stays. */
 static inline void bs__engine_replay(struct bs_engine *e, uint32_t w)
 {
-	struct bs__tnode c = bs__tnode_of(e, w);
-	size_t i = (e->tsize + w) >> 1;
+	struct bs__tnode c = bs__engine_leaf(e, w >> 1);
+	size_t i = ((e->tsize >> 1) + (w >> 1)) >> 1;
 
 	for (; i >= 1; i >>= 1) {
 		if (bs__tnode_less(&e->tree[i], &c)) {
@@ -193,16 +210,18 @@ static inline void bs__engine_replay(struct bs_engine *e, uint32_t w)
 	e->tree[0] = c;
 }
 
-/* Bring the tree up to date before looking at its winner. */
+/* The rebuild or the pending replay of bs__engine_settle (engine.c). */
+void bs__engine_settle_slow(struct bs_engine *e);
+
+/* Bring the tree up to date before looking at its winner. Out of line
+ * when there is work: a delivered slot is nearly always rescheduled
+ * before the next delivery (its replay is in bs_engine_set_slot), and a
+ * second inline replay here made bs_engine_next too big for the
+ * compiler to inline into the model's loop (a call per event). */
 static inline void bs__engine_settle(struct bs_engine *e)
 {
-	if (e->rebuild) {
-		bs__engine_rebuild(e);
-	} else if (e->dirty != BS_NO_SLOT) {
-		uint32_t d = e->dirty;
-		e->dirty = BS_NO_SLOT;
-		bs__engine_replay(e, d);
-	}
+	if (e->rebuild || e->dirty != BS_NO_SLOT)
+		bs__engine_settle_slow(e);
 }
 
 /*
