@@ -71,9 +71,10 @@ START_TEST(test_grows_past_hint)
 }
 END_TEST
 
-/* The heap's placement (engine.h, BS__HEAP_ALIGN): the root's children,
- * hence every node's four, start on a 128-byte boundary, at init and after
- * each growth, and growth keeps the pending events in order. */
+/* The heap's placement (engine.h, BS__HEAP_PAD): the root's children,
+ * and every node's four, start on a 32-byte boundary (two cache lines),
+ * at init and after each growth, and growth keeps the pending events in
+ * order. */
 START_TEST(test_heap_children_aligned)
 {
 	struct bs_engine e;
@@ -82,15 +83,17 @@ START_TEST(test_heap_children_aligned)
 	size_t cap;
 
 	ck_assert_int_eq(bs_engine_init(&e, 5, 0), 0);
-	ck_assert_uint_eq((uintptr_t)&e.heap[1] % BS__HEAP_ALIGN, 0);
+	ck_assert_uint_eq((uintptr_t)&e.heap[1] % BS__HEAP_GROUP, 0);
 	cap = e.cap;
 	for (i = 0; i < 1000; i++) {
 		ck_assert_int_eq(bs_engine_schedule(&e, (double)(i % 7), 0, i, 0, 0), 0);
 		if (e.cap != cap) {
 			cap = e.cap;
-			ck_assert_uint_eq((uintptr_t)&e.heap[1] % BS__HEAP_ALIGN, 0);
+			ck_assert_uint_eq((uintptr_t)&e.heap[1] % BS__HEAP_GROUP, 0);
 			ck_assert_uint_eq((uintptr_t)&e.heap[4 * 5 + 1] %
-						  BS__HEAP_ALIGN, 0);
+						  BS__HEAP_GROUP, 0);
+			ck_assert_uint_eq((uintptr_t)&e.heap[4 * 6 + 1] %
+						  BS__HEAP_GROUP, 0);
 		}
 	}
 	ck_assert_uint_ge(cap, 1000);
@@ -113,13 +116,25 @@ START_TEST(test_reset_and_peek)
 	struct bs_event ev;
 
 	ck_assert_int_eq(bs_engine_init(&e, 8, 0), 0);
-	ck_assert_ptr_null(bs_engine_peek(&e));
-	bs_engine_schedule(&e, 3.0, 0, 1, 2, 3);
-	bs_engine_schedule(&e, 2.0, 0, 4, 5, 6);
-	ck_assert(bs_engine_peek(&e)->t == 2.0);
+	ck_assert(!bs_engine_peek(&e, &ev));
+	/* a heap event keeps its type (below 256) and two payload words;
+	 * the third is always 0 (engine.h, struct bs__hev) */
+	bs_engine_schedule(&e, 3.0, 255, 1, 2, 0);
+	bs_engine_schedule(&e, 2.0, 7, 4, 5, 0);
+	ck_assert(bs_engine_peek(&e, &ev));
+	ck_assert(ev.t == 2.0);
+	ck_assert_uint_eq(ev.seq, 1);
 	ck_assert(bs_engine_next(&e, &ev));
+	ck_assert_uint_eq(ev.type, 7);
+	ck_assert_uint_eq(ev.a, 4);
 	ck_assert_uint_eq(ev.b, 5);
-	ck_assert_uint_eq(ev.c, 6);
+	ck_assert_uint_eq(ev.c, 0);
+	ck_assert(bs_engine_next(&e, &ev));
+	ck_assert_uint_eq(ev.type, 255);
+	ck_assert_uint_eq(ev.seq, 0);
+	ck_assert_uint_eq(ev.a, 1);
+	ck_assert_uint_eq(ev.b, 2);
+	bs_engine_schedule(&e, 9.0, 0, 0, 0, 0);
 	bs_engine_reset(&e);
 	ck_assert_uint_eq(e.n, 0);
 	ck_assert(e.now == 0.0);

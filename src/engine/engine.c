@@ -66,19 +66,21 @@ static int heap_place(struct bs_engine *e, size_t cap)
 {
 	void *mem;
 
-	if (cap > SIZE_MAX / sizeof(struct bs_event) - BS__HEAP_PAD ||
+	if (cap > SIZE_MAX / sizeof(struct bs__hev) - BS__HEAP_PAD ||
 	    posix_memalign(&mem, BS__HEAP_ALIGN,
-			   (cap + BS__HEAP_PAD) * sizeof(struct bs_event)))
+			   (cap + BS__HEAP_PAD) * sizeof(struct bs__hev)))
 		return BS_E_NOMEM;
-	_Static_assert((BS__HEAP_PAD + 1) * sizeof(struct bs_event) %
-				       BS__HEAP_ALIGN == 0,
-		       "element 1, the first child of the root, on a boundary");
+	/* children groups start at 96 + 96i bytes: on 32-byte boundaries */
+	_Static_assert((BS__HEAP_PAD + 1) * sizeof(struct bs__hev) %
+				       BS__HEAP_GROUP == 0 &&
+			       4 * sizeof(struct bs__hev) % BS__HEAP_GROUP == 0,
+		       "every node's first child on a BS__HEAP_GROUP boundary");
 	if (e->n)
-		memcpy((struct bs_event *)mem + BS__HEAP_PAD, e->heap,
-		       e->n * sizeof(struct bs_event));
+		memcpy((struct bs__hev *)mem + BS__HEAP_PAD, e->heap,
+		       e->n * sizeof(struct bs__hev));
 	free(e->heap_mem);
 	e->heap_mem = mem;
-	e->heap = (struct bs_event *)mem + BS__HEAP_PAD;
+	e->heap = (struct bs__hev *)mem + BS__HEAP_PAD;
 	e->cap = cap;
 	return 0;
 }
@@ -89,7 +91,7 @@ int bs_engine_init(struct bs_engine *e, size_t cap_hint, size_t nslots)
 	e->dirty = BS_NO_SLOT;
 	if (cap_hint < 16)
 		cap_hint = 16;
-	if (cap_hint > SIZE_MAX / sizeof(struct bs_event) ||
+	if (cap_hint > SIZE_MAX / sizeof(struct bs__hev) ||
 	    nslots > BS__SLOT_MASK)
 		return BS_E_NOMEM;
 	if (heap_place(e, cap_hint))
@@ -131,7 +133,7 @@ void bs_engine_reset(struct bs_engine *e)
 
 int bs__engine_grow(struct bs_engine *e)
 {
-	if (e->cap > SIZE_MAX / 2 / sizeof(struct bs_event))
+	if (e->cap > SIZE_MAX / 2 / sizeof(struct bs__hev))
 		return BS_E_NOMEM;
 	return heap_place(e, e->cap ? e->cap * 2 : 16);
 }

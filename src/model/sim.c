@@ -696,7 +696,7 @@ int bs_sim_run(struct bs_sim *S, uint32_t rep,
 		/* The next return is already at the top of the heap: start
 		 * loading its station and trip while this event is handled
 		 * (both are random accesses, the loop's main cache misses). */
-		if (S->eng.n && S->eng.heap[0].type == EV_RETURN) {
+		if (S->eng.n && bs__hev_type(&S->eng.heap[0]) == EV_RETURN) {
 			__builtin_prefetch(&S->st[S->eng.heap[0].b]);
 			__builtin_prefetch(&S->trip[S->eng.heap[0].a]);
 		}
