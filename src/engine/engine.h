@@ -22,7 +22,7 @@
  * slot just delivered (the winner, by far the common case: a station
  * draws its next arrival while handling one) replays its leaf-to-root
  * path with one comparison per level and moves no event, where the heap
- * would sift 32-byte events through log4(n) levels of four comparisons.
+ * would sift 24-byte events through log4(n) levels of four comparisons.
  * Setting any other slot marks the tree for a rebuild (O(slots)) before
  * the next delivery; that happens only while the model schedules its
  * first events. Events from slots and from the heap carry
