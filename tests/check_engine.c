@@ -71,19 +71,70 @@ START_TEST(test_grows_past_hint)
 }
 END_TEST
 
+/* The heap's placement (engine.h, BS__HEAP_PAD): the root's children,
+ * and every node's four, start on a 32-byte boundary (two cache lines),
+ * at init and after each growth, and growth keeps the pending events in
+ * order. */
+START_TEST(test_heap_children_aligned)
+{
+	struct bs_engine e;
+	struct bs_event ev;
+	uint32_t i;
+	size_t cap;
+
+	ck_assert_int_eq(bs_engine_init(&e, 5, 0), 0);
+	ck_assert_uint_eq((uintptr_t)&e.heap[1] % BS__HEAP_GROUP, 0);
+	cap = e.cap;
+	for (i = 0; i < 1000; i++) {
+		ck_assert_int_eq(bs_engine_schedule(&e, (double)(i % 7), 0, i, 0, 0), 0);
+		if (e.cap != cap) {
+			cap = e.cap;
+			ck_assert_uint_eq((uintptr_t)&e.heap[1] % BS__HEAP_GROUP, 0);
+			ck_assert_uint_eq((uintptr_t)&e.heap[4 * 5 + 1] %
+						  BS__HEAP_GROUP, 0);
+			ck_assert_uint_eq((uintptr_t)&e.heap[4 * 6 + 1] %
+						  BS__HEAP_GROUP, 0);
+		}
+	}
+	ck_assert_uint_ge(cap, 1000);
+	/* times 0..6 in turn (143 events at each, 142 at 6), ties in
+	 * scheduling order */
+	for (i = 0; i < 1000; i++) {
+		uint32_t k = i / 143, j = i % 143;
+		ck_assert(bs_engine_next(&e, &ev));
+		ck_assert(ev.t == (double)k);
+		ck_assert_uint_eq(ev.a, 7 * j + k);
+	}
+	ck_assert(!bs_engine_next(&e, &ev));
+	bs_engine_release(&e);
+}
+END_TEST
+
 START_TEST(test_reset_and_peek)
 {
 	struct bs_engine e;
 	struct bs_event ev;
 
 	ck_assert_int_eq(bs_engine_init(&e, 8, 0), 0);
-	ck_assert_ptr_null(bs_engine_peek(&e));
-	bs_engine_schedule(&e, 3.0, 0, 1, 2, 3);
-	bs_engine_schedule(&e, 2.0, 0, 4, 5, 6);
-	ck_assert(bs_engine_peek(&e)->t == 2.0);
+	ck_assert(!bs_engine_peek(&e, &ev));
+	/* a heap event keeps its type (below 256) and two payload words;
+	 * the third is always 0 (engine.h, struct bs__hev) */
+	bs_engine_schedule(&e, 3.0, 255, 1, 2, 0);
+	bs_engine_schedule(&e, 2.0, 7, 4, 5, 0);
+	ck_assert(bs_engine_peek(&e, &ev));
+	ck_assert(ev.t == 2.0);
+	ck_assert_uint_eq(ev.seq, 1);
 	ck_assert(bs_engine_next(&e, &ev));
+	ck_assert_uint_eq(ev.type, 7);
+	ck_assert_uint_eq(ev.a, 4);
 	ck_assert_uint_eq(ev.b, 5);
-	ck_assert_uint_eq(ev.c, 6);
+	ck_assert_uint_eq(ev.c, 0);
+	ck_assert(bs_engine_next(&e, &ev));
+	ck_assert_uint_eq(ev.type, 255);
+	ck_assert_uint_eq(ev.seq, 0);
+	ck_assert_uint_eq(ev.a, 1);
+	ck_assert_uint_eq(ev.b, 2);
+	bs_engine_schedule(&e, 9.0, 0, 0, 0, 0);
 	bs_engine_reset(&e);
 	ck_assert_uint_eq(e.n, 0);
 	ck_assert(e.now == 0.0);
@@ -149,36 +200,54 @@ struct ref_ev {
 	int live;
 };
 
-START_TEST(test_slots_against_reference)
+/*
+ * One random run of `slots` slots and the heap against the reference:
+ * heap events, slots rescheduled as they fire (the fast path) and now and
+ * then moved while another is the winner (the rebuild path), times drawn
+ * from a few integers (many ties), the heap grown from 16 events; with
+ * reset_at, the engine and the reference are emptied after that many
+ * steps and the run goes on from time 0 and sequence number 0.
+ */
+static void slots_vs_reference(uint32_t slots, unsigned long seed,
+			       size_t steps, size_t reset_at)
 {
-	enum { SLOTS = 37, STEPS = 30000, MAXREF = 40000 };
+	enum { MAXREF = 40000 };
 	gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
 	struct ref_ev *ref = calloc(MAXREF, sizeof(*ref));
-	long slot_ref[SLOTS]; /* index in ref of each slot's pending event */
+	long *slot_ref = calloc(slots, sizeof(*slot_ref)); /* index in ref */
 	struct bs_engine e;
 	struct bs_event ev;
 	uint64_t seq = 0;
-	size_t nref = 0, step, i;
+	size_t nref = 0, step, i, delivered = 0;
 	double now = 0.0;
 
-	gsl_rng_set(r, 77);
-	ck_assert_int_eq(bs_engine_init(&e, 16, SLOTS), 0);
-	for (i = 0; i < SLOTS; i++) {
+	gsl_rng_set(r, seed);
+	ck_assert_int_eq(bs_engine_init(&e, 16, slots), 0);
+	for (i = 0; i < slots; i++) {
 		double t = (double)gsl_rng_uniform_int(r, 20);
 		bs_engine_set_slot(&e, (uint32_t)i, t, 1, (uint32_t)i, 0, 0);
 		ref[nref] = (struct ref_ev){t, seq++, 1, (uint32_t)i, 1};
 		slot_ref[i] = (long)nref++;
 	}
-	for (step = 0; step < STEPS && nref < MAXREF - 4; step++) {
+	for (step = 0; step < steps && nref < MAXREF - 4; step++) {
 		size_t best = SIZE_MAX;
 		double u = gsl_rng_uniform(r);
+		if (step == reset_at) {
+			bs_engine_reset(&e);
+			for (i = 0; i < nref; i++)
+				ref[i].live = 0;
+			for (i = 0; i < slots; i++)
+				slot_ref[i] = -1;
+			seq = 0;
+			now = 0.0;
+		}
 		if (u < 0.3) {
 			double t = now + (double)gsl_rng_uniform_int(r, 15);
 			bs_engine_schedule(&e, t, 2, (uint32_t)step, 0, 0);
 			ref[nref++] = (struct ref_ev){t, seq++, 2, (uint32_t)step, 1};
-		} else if (u < 0.33) {
+		} else if (u < 0.33 || (u < 0.4 && step == reset_at)) {
 			/* move a slot that has not just fired: the rebuild path */
-			uint32_t k = (uint32_t)gsl_rng_uniform_int(r, SLOTS);
+			uint32_t k = (uint32_t)gsl_rng_uniform_int(r, slots);
 			double t = now + (double)gsl_rng_uniform_int(r, 15);
 			if (slot_ref[k] >= 0)
 				ref[slot_ref[k]].live = 0;
@@ -199,6 +268,7 @@ START_TEST(test_slots_against_reference)
 		ck_assert_uint_eq(ev.seq, ref[best].seq);
 		ck_assert_uint_eq(ev.type, ref[best].type);
 		ck_assert_uint_eq(ev.a, ref[best].a);
+		delivered++;
 		ref[best].live = 0;
 		now = ev.t;
 		if (ev.type == 1) {
@@ -212,10 +282,31 @@ START_TEST(test_slots_against_reference)
 			}
 		}
 	}
-	ck_assert_uint_gt(step, 20000);
+	ck_assert_uint_gt(delivered, steps / 2);
 	bs_engine_release(&e);
+	free(slot_ref);
 	free(ref);
 	gsl_rng_free(r);
+}
+
+START_TEST(test_slots_against_reference)
+{
+	slots_vs_reference(37, 77, 30000, SIZE_MAX);
+}
+END_TEST
+
+/* The tree's leaves are pairs of slots (engine.h): one slot (a pair with
+ * an empty half, no internal node), two, three (a half-empty second
+ * pair), a full power of two and one past it, with a reset midway. */
+START_TEST(test_slot_pairs_against_reference)
+{
+	static const uint32_t n[] = {1, 2, 3, 4, 5, 64, 65, 1000};
+	size_t i;
+
+	for (i = 0; i < sizeof(n) / sizeof(n[0]); i++) {
+		slots_vs_reference(n[i], 1000 + i, 12000, SIZE_MAX);
+		slots_vs_reference(n[i], 2000 + i, 12000, 5000);
+	}
 }
 END_TEST
 
@@ -246,9 +337,11 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_order_by_time);
 	tcase_add_test(tc, test_ties_in_scheduling_order);
 	tcase_add_test(tc, test_grows_past_hint);
+	tcase_add_test(tc, test_heap_children_aligned);
 	tcase_add_test(tc, test_reset_and_peek);
 	tcase_add_test(tc, test_random_against_sort);
 	tcase_add_test(tc, test_slots_against_reference);
+	tcase_add_test(tc, test_slot_pairs_against_reference);
 	tcase_add_test(tc, test_slot_reset);
 	suite_add_tcase(s, tc);
 	return s;

@@ -7,21 +7,22 @@
  * are broken by the order of scheduling (the sequence number), so a run is
  * deterministic whatever the platform's floating point ordering of equal keys.
  *
- * The queue is a 4-ary min-heap of 32-byte events stored inline in one
- * array: no allocation per event, and a sift touches half the levels of a
- * binary heap (log4 n), with the four children of a node in one or two cache
- * lines. The array grows geometrically when full; callers that know their
+ * The queue is a 4-ary min-heap of 24-byte events stored inline in one
+ * array (struct bs__hev): no allocation per event, and a sift touches half
+ * the levels of a binary heap (log4 n), with the four children of a node in
+ * exactly two cache lines. The array grows geometrically when full; callers that know their
  * peak (stations + bikes + a few) pass it to bs_engine_init and never grow.
  *
  * Slots: many model processes keep exactly one pending event each (every
  * station's next arrival). They live apart from the heap, one per slot, in
- * a tournament tree of losers over the slots: each internal node keeps the
- * loser of its match, key inline (time, and the sequence number packed
- * with the slot index), and the overall winner sits apart. Rescheduling the
+ * a tournament tree of losers over pairs of slots (a pair is one cache
+ * line; see struct bs_engine): each internal node keeps the loser of its
+ * match, key inline (time, and the sequence number packed with the slot
+ * index), and the overall winner sits apart. Rescheduling the
  * slot just delivered (the winner, by far the common case: a station
  * draws its next arrival while handling one) replays its leaf-to-root
  * path with one comparison per level and moves no event, where the heap
- * would sift 32-byte events through log4(n) levels of four comparisons.
+ * would sift 24-byte events through log4(n) levels of four comparisons.
  * Setting any other slot marks the tree for a rebuild (O(slots)) before
  * the next delivery; that happens only while the model schedules its
  * first events. Events from slots and from the heap carry
@@ -38,6 +39,7 @@
 #ifndef BSSIM_ENGINE_H
 #define BSSIM_ENGINE_H
 
+#include <assert.h>
 #include <stddef.h>
 #include <math.h>
 #include <stdint.h>
@@ -73,18 +75,61 @@ struct bs__tnode {
 	uint64_t k;
 };
 
+/*
+ * A heap event: 24 bytes, not the 32 of struct bs_event, so that the heap
+ * (every ride under way: 13,000 events at 20,000 ports) is a quarter
+ * smaller in the caches and a sift moves less. The type rides in the low
+ * BS__HEV_TYPE_BITS of the sequence number's word: since sequence numbers
+ * are unique, ordering by (t, st) is ordering by (t, seq). Heap events
+ * keep no third payload word: every caller of bs_engine_schedule passes
+ * c = 0 (asserted), and it is delivered as 0.
+ */
+#define BS__HEV_TYPE_BITS 8
+#define BS__HEV_TYPE_MASK ((UINT64_C(1) << BS__HEV_TYPE_BITS) - 1)
+struct bs__hev {
+	double t;
+	uint64_t st; /* seq << BS__HEV_TYPE_BITS | type */
+	uint32_t a;
+	uint32_t b;
+};
+_Static_assert(sizeof(struct bs__hev) == 24, "a heap event is 24 bytes");
+
+static inline uint32_t bs__hev_type(const struct bs__hev *h)
+{
+	return (uint32_t)(h->st & BS__HEV_TYPE_MASK);
+}
+
+/*
+ * The heap's placement: element 0 sits BS__HEAP_PAD elements past a
+ * 64-byte boundary, so that the four children of node i (elements 4i+1
+ * to 4i+4, 96 bytes) start on a 32-byte one (96 + 96i bytes in): a sift
+ * level reads exactly two cache lines, where malloc's 16-byte alignment
+ * let some levels straddle three (docs/performance.md, issue 17, second
+ * pass).
+ */
+#define BS__HEAP_ALIGN 64
+#define BS__HEAP_GROUP 32
+#define BS__HEAP_PAD 3
+
 struct bs_engine {
-	struct bs_event *heap;
+	struct bs__hev *heap;   /* BS__HEAP_PAD events into heap_mem */
+	void *heap_mem;         /* the allocation, BS__HEAP_ALIGN-aligned */
 	size_t n;
 	size_t cap;
 	uint64_t next_seq;
 	double now;
-	/* slots: slot[s].t is +inf when s has no pending event. tree[0] is
-	 * the winner (the earliest slot), tree[1..tsize) the losers of the
-	 * internal nodes; leaves (node tsize + s) are the slots themselves */
+	/* slots: slot[s].t is +inf when s has no pending event. The tree's
+	 * leaves are pairs of slots (2p, 2p + 1), leaf p keyed by the earlier
+	 * of the two: the pair is one cache line of the 64-byte aligned slot
+	 * array, which the delivery of either slot has just loaded, so a
+	 * replay reads no tree node for the bottom match and the tree has
+	 * half the nodes (at 20,000 slots the bottom level alone was 256 KiB,
+	 * one likely cache miss per arrival). tree[0] is the winner (the
+	 * earliest slot), tree[1..tsize / 2) the losers of the internal
+	 * nodes; leaf p is node tsize / 2 + p */
 	size_t nslots, tsize;
-	struct bs_event *slot;    /* [tsize] */
-	struct bs__tnode *tree;   /* [2 * tsize]: the upper half is scratch */
+	struct bs_event *slot;    /* [tsize], 64-byte aligned */
+	struct bs__tnode *tree;   /* [tsize]: the upper half is scratch */
 	uint32_t dirty;        /* the winner just delivered, not replayed */
 	int rebuild;           /* a slot other than the winner changed */
 };
@@ -113,29 +158,55 @@ static inline int bs__event_less(const struct bs_event *x,
 	return x->t < y->t || (x->t == y->t && x->seq < y->seq);
 }
 
+static inline int bs__hev_less(const struct bs__hev *x,
+			       const struct bs__hev *y)
+{
+	return x->t < y->t || (x->t == y->t && x->st < y->st);
+}
+
+/* Is slot event x before heap event y? */
+static inline int bs__slot_first(const struct bs_event *x,
+				 const struct bs__hev *y)
+{
+	return x->t < y->t ||
+	       (x->t == y->t && x->seq < y->st >> BS__HEV_TYPE_BITS);
+}
+
+/* Heap event h as the struct the model reads (c is 0). */
+static inline void bs__hev_out(const struct bs__hev *h, struct bs_event *out)
+{
+	out->t = h->t;
+	out->seq = h->st >> BS__HEV_TYPE_BITS;
+	out->type = bs__hev_type(h);
+	out->a = h->a;
+	out->b = h->b;
+	out->c = 0;
+}
+
 /*
  * Schedule an event at time t (t >= now is the caller's promise; an event in
- * the past would still be delivered next, in order). 0 or BS_E_NOMEM.
+ * the past would still be delivered next, in order). type is below 256 and
+ * c is 0 (struct bs__hev keeps no third word): asserted. 0 or BS_E_NOMEM.
  */
 static inline int bs_engine_schedule(struct bs_engine *e, double t,
 				     uint32_t type, uint32_t a, uint32_t b,
 				     uint32_t c)
 {
-	struct bs_event ev;
+	struct bs__hev ev;
 	size_t i;
 
+	assert(type <= BS__HEV_TYPE_MASK && c == 0);
+	(void)c;
 	if (e->n == e->cap && bs__engine_grow(e))
 		return BS_E_NOMEM;
 	ev.t = t;
-	ev.seq = e->next_seq++;
-	ev.type = type;
+	ev.st = (e->next_seq++ << BS__HEV_TYPE_BITS) | type;
 	ev.a = a;
 	ev.b = b;
-	ev.c = c;
 	i = e->n++;
 	while (i > 0) {
 		size_t p = (i - 1) >> 2;
-		if (!bs__event_less(&ev, &e->heap[p]))
+		if (!bs__hev_less(&ev, &e->heap[p]))
 			break;
 		e->heap[i] = e->heap[p];
 		i = p;
@@ -165,12 +236,22 @@ static inline uint32_t bs__engine_win(const struct bs_engine *e)
 	return (uint32_t)(e->tree[0].k & BS__SLOT_MASK);
 }
 
-/* Replay the path of the winner w after its key changed: at each node the
- * smaller of (w, the node's loser) goes on up, the other stays. */
+/* The key of leaf p: the earlier of slots 2p and 2p + 1. */
+static inline struct bs__tnode bs__engine_leaf(const struct bs_engine *e,
+					       size_t p)
+{
+	struct bs__tnode x = bs__tnode_of(e, (uint32_t)(2 * p)),
+			 y = bs__tnode_of(e, (uint32_t)(2 * p + 1));
+
+	return bs__tnode_less(&y, &x) ? y : x;
+}
+/* Replay the path of the winner w after its key changed: its pair's key
+ * again, then at each node the smaller of (it, the node's loser) goes on
+ * up, the other stays. */
 static inline void bs__engine_replay(struct bs_engine *e, uint32_t w)
 {
-	struct bs__tnode c = bs__tnode_of(e, w);
-	size_t i = (e->tsize + w) >> 1;
+	struct bs__tnode c = bs__engine_leaf(e, w >> 1);
+	size_t i = ((e->tsize >> 1) + (w >> 1)) >> 1;
 
 	for (; i >= 1; i >>= 1) {
 		if (bs__tnode_less(&e->tree[i], &c)) {
@@ -182,16 +263,18 @@ static inline void bs__engine_replay(struct bs_engine *e, uint32_t w)
 	e->tree[0] = c;
 }
 
-/* Bring the tree up to date before looking at its winner. */
+/* The rebuild or the pending replay of bs__engine_settle (engine.c). */
+void bs__engine_settle_slow(struct bs_engine *e);
+
+/* Bring the tree up to date before looking at its winner. Out of line
+ * when there is work: a delivered slot is nearly always rescheduled
+ * before the next delivery (its replay is in bs_engine_set_slot), and a
+ * second inline replay here made bs_engine_next too big for the
+ * compiler to inline into the model's loop (a call per event). */
 static inline void bs__engine_settle(struct bs_engine *e)
 {
-	if (e->rebuild) {
-		bs__engine_rebuild(e);
-	} else if (e->dirty != BS_NO_SLOT) {
-		uint32_t d = e->dirty;
-		e->dirty = BS_NO_SLOT;
-		bs__engine_replay(e, d);
-	}
+	if (e->rebuild || e->dirty != BS_NO_SLOT)
+		bs__engine_settle_slow(e);
 }
 
 /*
@@ -233,7 +316,7 @@ static inline void bs_engine_set_slot(struct bs_engine *e, uint32_t s,
  */
 static inline int bs_engine_next(struct bs_engine *e, struct bs_event *out)
 {
-	struct bs_event last;
+	struct bs__hev last;
 	size_t i = 0, n;
 
 	bs__engine_settle(e);
@@ -241,7 +324,7 @@ static inline int bs_engine_next(struct bs_engine *e, struct bs_event *out)
 		uint32_t w = bs__engine_win(e);
 		struct bs_event *sv = &e->slot[w];
 		if (sv->t != HUGE_VAL &&
-		    (e->n == 0 || bs__event_less(sv, &e->heap[0]))) {
+		    (e->n == 0 || bs__slot_first(sv, &e->heap[0]))) {
 			*out = *sv;
 			e->now = out->t;
 			sv->t = HUGE_VAL;
@@ -251,7 +334,7 @@ static inline int bs_engine_next(struct bs_engine *e, struct bs_event *out)
 	}
 	if (e->n == 0)
 		return 0;
-	*out = e->heap[0];
+	bs__hev_out(&e->heap[0], out);
 	e->now = out->t;
 	n = --e->n;
 	if (n == 0)
@@ -263,17 +346,17 @@ static inline int bs_engine_next(struct bs_engine *e, struct bs_event *out)
 	 * climbs back a level or two. Fewer comparisons than the textbook
 	 * sift-down; the order delivered is the same total order. */
 	for (;;) {
-		const struct bs_event *h = e->heap;
+		const struct bs__hev *h = e->heap;
 		size_t c = (i << 2) + 1, best;
 		if (c + 3 < n) {
-			size_t a = bs__event_less(&h[c + 1], &h[c]) ? c + 1 : c;
-			size_t b = bs__event_less(&h[c + 3], &h[c + 2]) ? c + 3 : c + 2;
-			best = bs__event_less(&h[b], &h[a]) ? b : a;
+			size_t a = bs__hev_less(&h[c + 1], &h[c]) ? c + 1 : c;
+			size_t b = bs__hev_less(&h[c + 3], &h[c + 2]) ? c + 3 : c + 2;
+			best = bs__hev_less(&h[b], &h[a]) ? b : a;
 		} else if (c < n) {
 			size_t k;
 			best = c;
 			for (k = c + 1; k < n; k++)
-				if (bs__event_less(&h[k], &h[best]))
+				if (bs__hev_less(&h[k], &h[best]))
 					best = k;
 		} else {
 			break;
@@ -283,7 +366,7 @@ static inline int bs_engine_next(struct bs_engine *e, struct bs_event *out)
 	}
 	while (i > 0) {
 		size_t p = (i - 1) >> 2;
-		if (!bs__event_less(&last, &e->heap[p]))
+		if (!bs__hev_less(&last, &e->heap[p]))
 			break;
 		e->heap[i] = e->heap[p];
 		i = p;
@@ -292,16 +375,20 @@ static inline int bs_engine_next(struct bs_engine *e, struct bs_event *out)
 	return 1;
 }
 
-/* Earliest pending event without removing it, or NULL. Borrowed pointer. */
-static inline const struct bs_event *bs_engine_peek(struct bs_engine *e)
+/* Earliest pending event into *out without removing it: 1, or 0 when
+ * the queue is empty. */
+static inline int bs_engine_peek(struct bs_engine *e, struct bs_event *out)
 {
-	const struct bs_event *h = e->n ? &e->heap[0] : NULL;
-
 	bs__engine_settle(e);
 	if (e->nslots && e->slot[bs__engine_win(e)].t != HUGE_VAL &&
-	    (!h || bs__event_less(&e->slot[bs__engine_win(e)], h)))
-		return &e->slot[bs__engine_win(e)];
-	return h;
+	    (!e->n || bs__slot_first(&e->slot[bs__engine_win(e)], &e->heap[0]))) {
+		*out = e->slot[bs__engine_win(e)];
+		return 1;
+	}
+	if (!e->n)
+		return 0;
+	bs__hev_out(&e->heap[0], out);
+	return 1;
 }
 
 #endif

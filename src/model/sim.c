@@ -411,8 +411,11 @@ static int on_arrival(struct bs_sim *S, uint32_t o, uint32_t cursor,
 		return lost(S, o, d, t, counted, BS_TRIP_LOST_NO_BIKE);
 
 	/* Bike: one that may go to the destination's ward; else the most
-	 * recently docked rentable one, and the agreement decides. */
-	pos_ok = bs__pick_bike(S, r, S->st[d].ward, &pos_any);
+	 * recently docked rentable one, and the agreement decides. Under
+	 * full mutual use the ward is not looked at, and not loaded: the
+	 * destination's record is a cache miss at a random port that its
+	 * return pays again twenty minutes later. */
+	pos_ok = bs__pick_bike(S, r, agr->all ? 0 : S->st[d].ward, &pos_any);
 	target = d;
 	if (pos_ok == UINT32_MAX) {
 		uint32_t bike_owner =
@@ -780,7 +783,7 @@ int bs_sim_run(struct bs_sim *S, uint32_t rep,
 		/* The next return is already at the top of the heap: start
 		 * loading its station and trip while this event is handled
 		 * (both are random accesses, the loop's main cache misses). */
-		if (S->eng.n && S->eng.heap[0].type == EV_RETURN) {
+		if (S->eng.n && bs__hev_type(&S->eng.heap[0]) == EV_RETURN) {
 			__builtin_prefetch(&S->st[S->eng.heap[0].b]);
 			__builtin_prefetch(&S->trip[S->eng.heap[0].a]);
 		}
