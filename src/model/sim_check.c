@@ -20,7 +20,8 @@ int bs__conservation(struct bs_sim *S, double t, int full,
 
 	for (w = 0; w < S->W; w++)
 		docked += S->w_docked[w];
-	if (docked != S->docked_total ||
+	/* a ride in progress holds one trip record (struct bs__trip_pool) */
+	if (docked != S->docked_total || S->trips.used != S->inuse_total ||
 	    S->docked_total + S->inuse_total + S->trucked_total +
 			    S->depot_total !=
 		    S->fleet)
