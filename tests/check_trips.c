@@ -8,7 +8,9 @@
  *    pool never hands out a record in use, its count of records in use
  *    is right, and it touches no more records than were ever in use at
  *    once.
- * 3. Full: a pool of cap records hands out each of 0 .. cap-1 once.
+ * 3. Full: a pool of cap records hands out each of 0 .. cap-1 once; a
+ *    broken free list (a cycle, an id never handed out) is seen by
+ *    bs__trips_in_use.
  * 4. In a run (a congested network, so rides divert and wait and keep
  *    their record): the paranoid check (records in use = bikes riding)
  *    passes at every event, and the pool touched about as many records
@@ -40,7 +42,7 @@ START_TEST(test_lifo)
 	ck_assert_uint_eq(bs__trip_get(&P), 1);
 	ck_assert_uint_eq(bs__trip_get(&P), 2);
 	bs__trip_put(&P, 1);
-	ck_assert_uint_eq(P.used, 2);
+	ck_assert_uint_eq(bs__trips_in_use(&P), 2);
 	ck_assert_uint_eq(bs__trip_get(&P), 1);
 	bs__trip_put(&P, 2);
 	bs__trip_put(&P, 0);
@@ -48,7 +50,7 @@ START_TEST(test_lifo)
 	ck_assert_uint_eq(bs__trip_get(&P), 2);
 	ck_assert_uint_eq(bs__trip_get(&P), 3);
 	ck_assert_uint_eq(P.hw, 4);
-	ck_assert_uint_eq(P.used, 4);
+	ck_assert_uint_eq(bs__trips_in_use(&P), 4);
 	bs__trip_pool_reset(&P);
 	ck_assert_uint_eq(bs__trip_get(&P), 0);
 }
@@ -81,7 +83,7 @@ START_TEST(test_never_hands_out_in_use)
 		}
 		if (nheld > peak)
 			peak = nheld;
-		ck_assert_uint_eq(P.used, nheld);
+		ck_assert_uint_eq(bs__trips_in_use(&P), nheld);
 		ck_assert_uint_eq(P.hw, peak);
 	}
 }
@@ -99,7 +101,14 @@ START_TEST(test_full)
 		ck_assert(!seen[id]);
 		seen[id] = 1;
 	}
-	ck_assert_uint_eq(P.used, 64);
+	ck_assert_uint_eq(bs__trips_in_use(&P), 64);
+	bs__trip_put(&P, 5);
+	bs__trip_put(&P, 9);
+	ck_assert_uint_eq(bs__trips_in_use(&P), 62);
+	rec[5].bike = 9; /* 9 -> 5 -> 9: a cycle */
+	ck_assert_uint_eq(bs__trips_in_use(&P), UINT64_MAX);
+	rec[5].bike = 64; /* never handed out */
+	ck_assert_uint_eq(bs__trips_in_use(&P), UINT64_MAX);
 }
 END_TEST
 
@@ -137,7 +146,7 @@ START_TEST(test_pool_in_a_run)
 		ck_assert_int_eq(bs_sim_run(S, rep, &hooks, r, &err), 0);
 		W = r->nwards;
 		ck_assert(r->raw[W * BS_RAW_N + BS_RAW_DIVERSIONS] > 0.0);
-		ck_assert_uint_eq(S->trips.used, S->inuse_total);
+		ck_assert_uint_eq(bs__trips_in_use(&S->trips), S->inuse_total);
 		ck_assert_uint_gt(S->trips.hw, 10);
 		ck_assert_uint_lt(S->trips.hw, 100);
 	}

@@ -336,8 +336,9 @@ static int start_ride(struct bs_sim *S, uint32_t o, uint32_t r, uint32_t pos,
 	} else {
 		min = leg_minutes(S, r, target, variate, &leg_km);
 	}
-	/* 0 + the first leg's kilometres, as its return used to add them */
-	tr->km = S->m->p.dur == BS_DUR_DISTANCE ? leg_km : 0.0f;
+	/* 0 + the first leg's kilometres, as its return used to add them
+	 * (leg_km is 0 for timed rides, whose km stays 0 as before) */
+	tr->km = leg_km;
 	if (bs_engine_schedule(&S->eng, t + min, EV_RETURN, id, target, 0))
 		return BS_E_NOMEM;
 	return 0;
@@ -504,9 +505,8 @@ static int on_return(struct bs_sim *S, uint32_t id, uint32_t x, double t)
 			*bs__raw(S, origin_ward(S, tr), BS_RAW_DIVERSIONS) += 1.0;
 		y = divert_target(S, b, x);
 		if (y == BS_NO_STATION) {
-			/* waiting at x: a leg from x to x */
-			if (p->dur == BS_DUR_DISTANCE)
-				tr->km += stay_km(S, x);
+			/* waiting at x: a leg from x to x (0 km when timed) */
+			tr->km += stay_km(S, x);
 			return bs_engine_schedule(&S->eng, t + p->retry_min,
 						  EV_RETURN, id, x, 0)
 				       ? BS_E_NOMEM
@@ -514,8 +514,7 @@ static int on_return(struct bs_sim *S, uint32_t id, uint32_t x, double t)
 		}
 		variate = draw_variate(p, S->r_beh);
 		min = leg_minutes(S, x, y, variate, &leg_km);
-		if (p->dur == BS_DUR_DISTANCE)
-			tr->km += leg_km;
+		tr->km += leg_km; /* 0 when timed */
 		return bs_engine_schedule(&S->eng, t + min, EV_RETURN, id, y, 0)
 			       ? BS_E_NOMEM
 			       : 0;
