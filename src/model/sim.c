@@ -304,17 +304,19 @@ static int start_ride(struct bs_sim *S, uint32_t o, uint32_t r, uint32_t pos,
 		      double variate, uint32_t user, int round)
 {
 	uint32_t b = bs__take(S, r, pos, t, BS_RIDING);
-	struct bs__trip *tr;
+	uint32_t id = bs__trip_get(&S->trips);
+	struct bs__trip *tr = &S->trips.rec[id];
+	float leg_km = 0.0f;
+	double min;
 
 	count_rental(S, r);
 	if (S->user)
 		S->user[b] = (uint8_t)user;
-	tr = &S->trip[b];
 	tr->rent_t = t;
+	tr->bike = b;
 	tr->origin = o;
 	tr->rent_st = r;
 	tr->dest = d;
-	tr->km = 0.0f;
 	tr->diversions = 0;
 	tr->rent_w = (uint8_t)S->st[r].ward;
 	tr->flags = (uint8_t)((counted ? BS__TRIP_COUNTED : 0u) |
@@ -328,15 +330,16 @@ static int start_ride(struct bs_sim *S, uint32_t o, uint32_t r, uint32_t pos,
 	ward_inuse_touch(S, S->st[r].ward, t);
 	S->w_inuse[S->st[r].ward]++;
 	S->inuse_total++;
-	if (round) /* out and back: the leg from r to r */
-		tr->leg_km = stay_km(S, r);
-	if (bs_engine_schedule(&S->eng,
-			       t + (round ? round_minutes(&S->m->p,
-							  S->m->dem->round_min,
-							  variate)
-					  : leg_minutes(S, r, target, variate,
-							&tr->leg_km)),
-			       EV_RETURN, b, target, 0))
+	if (round) { /* out and back: the leg from r to r */
+		leg_km = stay_km(S, r);
+		min = round_minutes(&S->m->p, S->m->dem->round_min, variate);
+	} else {
+		min = leg_minutes(S, r, target, variate, &leg_km);
+	}
+	/* 0 + the first leg's kilometres, as its return used to add them
+	 * (leg_km is 0 for timed rides, whose km stays 0 as before) */
+	tr->km = leg_km;
+	if (bs_engine_schedule(&S->eng, t + min, EV_RETURN, id, target, 0))
 		return BS_E_NOMEM;
 	return 0;
 }
@@ -457,37 +460,62 @@ static uint32_t divert_target(struct bs_sim *S, uint32_t b, uint32_t x)
 				  NULL);
 }
 
-static int on_return(struct bs_sim *S, uint32_t b, uint32_t x, double t)
+/* The accounting of a counted trip that has just docked its bike at x,
+ * dur minutes after its rental, in the renting ward rw: its record is
+ * still in use. */
+static int count_return(struct bs_sim *S, const struct bs__trip *tr,
+			uint32_t x, double t, double dur, uint32_t rw)
 {
 	const struct bs_model *m = S->m;
-	const struct bs_params *p = &m->p;
-	struct bs__station *st = &S->st[x];
-	struct bs__trip *tr = &S->trip[b];
-	uint32_t y, rw;
-	double fare, dur;
+	uint32_t b = tr->bike, xw = S->st[x].ward;
+	double fare = bs__fare(m, S->user ? S->user[b] : BS_USER_PAY, dur, rw,
+			       xw);
 
-	if (p->dur == BS_DUR_DISTANCE)
-		tr->km += tr->leg_km;
+	*bs__raw(S, origin_ward(S, tr), BS_RAW_COMPLETED) += 1.0;
+	*bs__raw(S, origin_ward(S, tr), BS_RAW_TRIP_MIN) += dur;
+	count_arrival(S, tr, x);
+	*bs__raw(S, rw, BS_RAW_REVENUE) += fare;
+	if (xw != rw)
+		*bs__raw(S, rw, BS_RAW_CROSS) += 1.0;
+	S->out->flows[(size_t)rw * S->W + xw] += 1.0;
+	if (m->p.settlement != BS_SETTLE_RENTING)
+		bs__settle_fare(S, tr->rent_st, x, S->owner[b], fare);
+	return report_trip(S, tr, BS_TRIP_COMPLETED, b, x, t, fare, tr->rent_t);
+}
+
+/* The ride with trip record id reaches port x at t: it docks, or it
+ * diverts (or waits) and rides on under the same record. The event
+ * carries the record's id and the port, the record the bike: one record
+ * load, prefetched with the port (bs_sim_run). */
+static int on_return(struct bs_sim *S, uint32_t id, uint32_t x, double t)
+{
+	const struct bs_params *p = &S->m->p;
+	struct bs__station *st = &S->st[x];
+	struct bs__trip *tr = &S->trips.rec[id];
+	uint32_t b = tr->bike, y, rw;
+	double dur;
+	int rc;
+
 	if (st->stock >= st->lim) {
-		double variate;
+		double variate, min;
+		float leg_km;
 		if (tr->diversions < UINT16_MAX)
 			tr->diversions++;
 		if (tr->flags & BS__TRIP_COUNTED)
 			*bs__raw(S, origin_ward(S, tr), BS_RAW_DIVERSIONS) += 1.0;
 		y = divert_target(S, b, x);
 		if (y == BS_NO_STATION) {
-			/* waiting at x: a leg from x to x */
-			tr->leg_km = stay_km(S, x);
+			/* waiting at x: a leg from x to x (0 km when timed) */
+			tr->km += stay_km(S, x);
 			return bs_engine_schedule(&S->eng, t + p->retry_min,
-						  EV_RETURN, b, x, 0)
+						  EV_RETURN, id, x, 0)
 				       ? BS_E_NOMEM
 				       : 0;
 		}
 		variate = draw_variate(p, S->r_beh);
-		return bs_engine_schedule(&S->eng,
-					  t + leg_minutes(S, x, y, variate,
-							  &tr->leg_km),
-					  EV_RETURN, b, y, 0)
+		min = leg_minutes(S, x, y, variate, &leg_km);
+		tr->km += leg_km; /* 0 when timed */
+		return bs_engine_schedule(&S->eng, t + min, EV_RETURN, id, y, 0)
 			       ? BS_E_NOMEM
 			       : 0;
 	}
@@ -506,20 +534,10 @@ static int on_return(struct bs_sim *S, uint32_t b, uint32_t x, double t)
 	ward_inuse_touch(S, rw, t);
 	S->w_inuse[rw]--;
 	S->inuse_total--;
-	if (!(tr->flags & BS__TRIP_COUNTED))
-		return 0;
-	fare = bs__fare(m, S->user ? S->user[b] : BS_USER_PAY, dur, rw,
-			st->ward);
-	*bs__raw(S, origin_ward(S, tr), BS_RAW_COMPLETED) += 1.0;
-	*bs__raw(S, origin_ward(S, tr), BS_RAW_TRIP_MIN) += dur;
-	count_arrival(S, tr, x);
-	*bs__raw(S, rw, BS_RAW_REVENUE) += fare;
-	if (st->ward != rw)
-		*bs__raw(S, rw, BS_RAW_CROSS) += 1.0;
-	S->out->flows[(size_t)rw * S->W + st->ward] += 1.0;
-	if (p->settlement != BS_SETTLE_RENTING)
-		bs__settle_fare(S, tr->rent_st, x, S->owner[b], fare);
-	return report_trip(S, tr, BS_TRIP_COMPLETED, b, x, t, fare, tr->rent_t);
+	rc = tr->flags & BS__TRIP_COUNTED ? count_return(S, tr, x, t, dur, rw)
+					  : 0;
+	bs__trip_put(&S->trips, id);
+	return rc;
 }
 
 /* ---- samples, warm-up, horizon ---------------------------------------- */
@@ -567,6 +585,7 @@ static int reset(struct bs_sim *S, uint32_t rep)
 	size_t i;
 
 	bs_engine_reset(&S->eng);
+	bs__trip_pool_reset(&S->trips);
 	bs_ctr_key(S->ctr_key, seed, rep);
 	for (i = 0; i < S->n && !S->ctr_on; i++) {
 		uint32_t s = (uint32_t)i;
@@ -769,12 +788,12 @@ int bs_sim_run(struct bs_sim *S, uint32_t rep,
 			/* Still riding a day after the horizon: only possible
 			 * when docks run out everywhere the bike may go. */
 			if (ev.type == EV_RETURN &&
-			    (S->trip[ev.a].flags & BS__TRIP_COUNTED)) {
-				struct bs__trip *tr = &S->trip[ev.a];
+			    (S->trips.rec[ev.a].flags & BS__TRIP_COUNTED)) {
+				struct bs__trip *tr = &S->trips.rec[ev.a];
 				*bs__raw(S, S->st[tr->origin].ward,
 					 BS_RAW_UNFINISHED) += 1.0;
 				if ((rc = report_trip(S, tr, BS_TRIP_UNFINISHED,
-						      ev.a, BS_NO_STATION,
+						      tr->bike, BS_NO_STATION,
 						      (double)NAN, 0.0, tr->rent_t)))
 					goto fail;
 			}
@@ -785,7 +804,7 @@ int bs_sim_run(struct bs_sim *S, uint32_t rep,
 		 * (both are random accesses, the loop's main cache misses). */
 		if (S->eng.n && bs__hev_type(&S->eng.heap[0]) == EV_RETURN) {
 			__builtin_prefetch(&S->st[S->eng.heap[0].b]);
-			__builtin_prefetch(&S->trip[S->eng.heap[0].a]);
+			__builtin_prefetch(&S->trips.rec[S->eng.heap[0].a]);
 		}
 		switch (ev.type) {
 		case EV_ARRIVAL:

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/str.h"
 #include "engine/rng.h"
 #include "model/depot.h"
 
@@ -79,6 +80,28 @@ void bs_rep_result_free(struct bs_rep_result *r)
 	free(r);
 }
 
+/*
+ * The trip pool (struct bs__trip_pool): room for one record per bike, the
+ * most rides there can be at once, left untouched (aligned_alloc, no
+ * memset: a record is written whole when handed out), so that only the
+ * records rides have used are ever brought in, 32-byte aligned so that
+ * a record is one cache line. Not bs_big_calloc: its zeroing would touch
+ * all of it, and huge pages buy nothing for the few hundred kilobytes
+ * used. -1 when out of memory (or more bikes than trip ids).
+ */
+static int trip_pool_alloc(struct bs__trip_pool *P, size_t fleet)
+{
+	size_t bytes;
+
+	if (fleet >= BS__NO_TRIP ||
+	    bs_size_mul(fleet ? fleet : 1, sizeof(struct bs__trip), &bytes))
+		return -1;
+	P->rec = aligned_alloc(64, (bytes + 63) / 64 * 64);
+	P->cap = (uint32_t)fleet;
+	bs__trip_pool_reset(P);
+	return P->rec ? 0 : -1;
+}
+
 struct bs_sim *bs_sim_alloc(const struct bs_model *m)
 {
 	struct bs_sim *S = calloc(1, sizeof(*S));
@@ -120,7 +143,8 @@ struct bs_sim *bs_sim_alloc(const struct bs_model *m)
 	S->docks = bs_big_calloc(m->net->total_slots, sizeof(uint32_t));
 	S->owner = bs_big_calloc(fleet, sizeof(uint16_t));
 	S->loc_mem = malloc((fleet ? fleet : 1) * sizeof(uint32_t));
-	S->trip = bs_big_calloc(fleet, sizeof(struct bs__trip));
+	if (trip_pool_alloc(&S->trips, fleet))
+		goto err;
 	S->w_docked = calloc(W, sizeof(uint32_t));
 	S->w_empty = calloc(W, sizeof(uint32_t));
 	S->w_full = calloc(W, sizeof(uint32_t));
@@ -130,7 +154,7 @@ struct bs_sim *bs_sim_alloc(const struct bs_model *m)
 	S->w_tlast = calloc(W, sizeof(double));
 	S->w_low = calloc(W, sizeof(uint32_t));
 	S->w_low_tlast = calloc(W, sizeof(double));
-	if (!S->st || !S->docks || !S->owner || !S->loc_mem || !S->trip ||
+	if (!S->st || !S->docks || !S->owner || !S->loc_mem ||
 	    !S->w_docked || !S->w_empty || !S->w_full || !S->w_inuse ||
 	    !S->w_tlast || !S->w_low || !S->w_low_tlast || !S->w_refuse ||
 	    !S->w_refuse_tlast)
@@ -174,7 +198,7 @@ void bs_sim_free(struct bs_sim *S)
 	free(S->owner);
 	free(S->loc_mem);
 	free(S->charge);
-	free(S->trip);
+	free(S->trips.rec);
 	free(S->w_docked);
 	free(S->w_empty);
 	free(S->w_full);

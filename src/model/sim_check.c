@@ -11,6 +11,16 @@
 
 #include "model/depot.h"
 
+uint64_t bs__trips_in_use(const struct bs__trip_pool *P)
+{
+	uint64_t nfree = 0;
+
+	for (uint32_t id = P->head; id != BS__NO_TRIP; id = P->rec[id].bike)
+		if (id >= P->hw || ++nfree > P->hw)
+			return UINT64_MAX;
+	return P->hw - nfree;
+}
+
 int bs__conservation(struct bs_sim *S, double t, int full,
 		      struct bs_error *err)
 {
@@ -51,7 +61,9 @@ int bs__conservation(struct bs_sim *S, double t, int full,
 		trucked += S->loc[i] == BS_ON_TRUCK;
 		depot += S->loc[i] == BS_IN_DEPOT;
 	}
+	/* a ride in progress holds one trip record (struct bs__trip_pool) */
 	if (docked != S->docked_total || riding != S->inuse_total ||
+	    bs__trips_in_use(&S->trips) != S->inuse_total ||
 	    trucked != S->trucked_total || depot != S->depot_total)
 		goto broken;
 	for (w = 0, i = 0; w < S->W; w++)

@@ -11,7 +11,9 @@
  * Hot-path layout: station state is one struct per station (stock, usable
  * bikes, capacity, offset of its docks, ward, time accumulators), so an
  * arrival touches one cache line of station state; docked bikes are a stack
- * per station in one flat array; each bike carries its current trip inline.
+ * per station in one flat array; a ride in progress has a record in a pool
+ * as large as rides overlap (struct bs__trip_pool), its id in its return
+ * event.
  *
  * Every change of a station's stock goes through bs__st_set, which keeps
  * the time integrals and the ward counters (docked, empty, full) right.
@@ -23,6 +25,7 @@
 #ifndef BSSIM_SIM_INTERNAL_H
 #define BSSIM_SIM_INTERNAL_H
 
+#include <assert.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -61,18 +64,31 @@ struct bs__station {
 	double empty_t, full_t, bike_t;
 };
 
-/* 32 bytes: the request time is the rental time (rental is immediate). */
+/*
+ * The record of a ride in progress, 32 bytes (two to a cache line, 32-byte
+ * aligned in the pool: one line each). The request time is the rental time
+ * (rental is immediate).
+ *
+ * Layout: the return event carries the trip id (a) and the port it rides
+ * to (b), the record the bike, so that the event loop can prefetch both
+ * the port and the record from the heap's top event, neither waiting on
+ * the other, and a return loads one record. The other way round (the
+ * event carrying the bike, the record the target) would make the port's
+ * load wait on the record's. The bike's 4 bytes come from the current
+ * leg's kilometres, which the record no longer keeps: km is advanced
+ * when a leg is scheduled (the same float additions in the same order as
+ * when each leg's kilometres were added at its end, and km is read only
+ * at the return, after the last leg ended), so every number is unchanged.
+ */
 struct bs__trip {
 	double rent_t;
+	/* in use: the bike; free: the next free record (BS__NO_TRIP ends
+	 * the list), so the free list costs no memory of its own */
+	uint32_t bike;
 	uint32_t origin;
 	uint32_t rent_st;
 	uint32_t dest;
-	/* the current leg's kilometres, as they will be added to km when it
-	 * ends (distance rides): computed with the leg's time, from the
-	 * same distance, so that a return costs no second great-circle
-	 * distance; 0 for timed rides */
-	float leg_km;
-	float km;          /* ridden so far, legs ended (distance rides) */
+	float km;          /* ridden so far, legs scheduled (distance rides) */
 	uint16_t diversions;
 	/* the renting port's ward (BS_MAX_WARDS is 256), kept so that a
 	 * return does not load the renting port's record for it */
@@ -82,6 +98,63 @@ struct bs__trip {
 #define BS__TRIP_COUNTED 1u   /* requested after the warm-up */
 #define BS__TRIP_TRUNCATED 2u /* the agreement stops it short of dest */
 _Static_assert(sizeof(struct bs__trip) == 32, "a trip is 32 bytes");
+#define BS__NO_TRIP UINT32_MAX
+
+/*
+ * The records of the rides in progress, indexed by trip id. Only the
+ * rides that overlap need one (13,000 of the 260,000 bikes of the
+ * 20,000-port benchmark), where an array indexed by bike put every
+ * rental and return on a random line of 8 MB. Sized to the fleet (a ride
+ * holds a bike, so it never runs out) but allocated untouched: a record
+ * is written first when handed out, and the pool touches only as many
+ * as rides overlap (hw). Freed records go on a LIFO list threaded
+ * through them, so a rental reuses the record a return has just freed,
+ * still in cache. O(1) each way, no allocation.
+ */
+struct bs__trip_pool {
+	struct bs__trip *rec; /* [cap] */
+	uint32_t cap;
+	uint32_t hw;   /* records 0 .. hw-1 have been handed out */
+	uint32_t head; /* the last freed record, or BS__NO_TRIP */
+	/* No count of the records in use: it would cost two instructions a
+	 * ride; the paranoid check counts them (bs__trips_in_use). */
+};
+
+/* Empty the pool (start of a replication): every record is free. */
+static inline void bs__trip_pool_reset(struct bs__trip_pool *P)
+{
+	P->hw = 0;
+	P->head = BS__NO_TRIP;
+}
+
+/* A free record's id: the last one freed, else the first never used.
+ * The caller holds a bike for it, so there is one (cap = fleet). */
+static inline uint32_t bs__trip_get(struct bs__trip_pool *P)
+{
+	uint32_t id = P->head;
+
+	if (id != BS__NO_TRIP) {
+		P->head = P->rec[id].bike;
+	} else {
+		assert(P->hw < P->cap);
+		id = P->hw++;
+	}
+	return id;
+}
+
+/* Give record id (in use) back; its contents are dead from here on. No
+ * assertion: five instructions a return; the paranoid check walks the
+ * free list instead (bs__trips_in_use). */
+static inline void bs__trip_put(struct bs__trip_pool *P, uint32_t id)
+{
+	P->rec[id].bike = P->head;
+	P->head = id;
+}
+
+/* sim_check.c: the records in use (those handed out, hw, less the free
+ * list's), or UINT64_MAX when the free list is broken (an id never handed
+ * out, or more free records than hw: a cycle). O(hw). */
+uint64_t bs__trips_in_use(const struct bs__trip_pool *P);
 
 enum bs__vmode { V_OFF, V_IDLE, V_TO_PICK, V_TO_DROP, V_TO_DEPOT };
 
@@ -175,7 +248,7 @@ struct bs_sim {
 	 * otherwise NULL, sparing a write to a fleet-sized array per move */
 	uint32_t *loc, *loc_mem;
 	float *charge;     /* [fleet] battery, or NULL when not modelled */
-	struct bs__trip *trip; /* [fleet] */
+	struct bs__trip_pool trips; /* the rides in progress */
 
 	/* user type of each bike's rider (enum bs__user), NULL when every
 	 * user pays per ride (fares.c) */
