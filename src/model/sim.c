@@ -372,9 +372,11 @@ static int on_arrival(struct bs_sim *S, uint32_t o, uint32_t cursor,
 			bs_engine_set_slot(&S->eng, o, m->dem->tr_t[cursor + 1],
 					   EV_ARRIVAL, o, cursor + 1, draw + 1);
 	} else {
-		tn = bs_demand_next(m->dem, o, t,
-				    S->ctr_on ? q.gap
-					      : bs__exp1(bs__rs(S, o, RS_ARR)));
+		/* the rate from the station's own line (sim_internal.h) */
+		tn = bs_demand_next_inv(m->dem, o, t,
+					S->ctr_on ? q.gap
+						  : bs__exp1(bs__rs(S, o, RS_ARR)),
+					S->st[o].inv_rate);
 		if (tn < S->horizon)
 			bs_engine_set_slot(&S->eng, o, tn, EV_ARRIVAL, o, 0,
 					   draw + 1);
@@ -498,9 +500,7 @@ static int on_return(struct bs_sim *S, uint32_t b, uint32_t x, double t)
 		double c = (double)S->charge[b] - p->bat_use_per_km * km;
 		S->charge[b] = c > 0.0 ? (float)c : 0.0f;
 	}
-	bs__dock(S, x, b, t);
-	if (S->integrating)
-		st->returns++;
+	bs__dock(S, x, b, t); /* counted at the end (ret_adj) */
 	rw = tr->rent_w;
 	count_visitor(S, x, rw);
 	ward_inuse_touch(S, rw, t);
@@ -555,6 +555,18 @@ static void flush_all(struct bs_sim *S, double t)
 	}
 }
 
+/* The returns of the window, derived (sim_internal.h, ret_adj): at its
+ * start (sign -1) and at its end (sign +1) every port's stock. O(n),
+ * twice a replication; out of line so that the loop stays small enough
+ * for GCC to inline bs_engine_next into it (docs/performance.md). */
+static SIM_NOINLINE void returns_mark(struct bs_sim *S, uint32_t sign)
+{
+	size_t i;
+
+	for (i = 0; i < S->n; i++)
+		S->ret_adj[i] += sign * S->st[i].stock;
+}
+
 /* ---- the run --------------------------------------------------------- */
 
 static int reset(struct bs_sim *S, uint32_t rep)
@@ -601,6 +613,7 @@ static int reset(struct bs_sim *S, uint32_t rep)
 		memset(S->w_depot, 0, S->W * sizeof(uint32_t));
 	if (S->visitors)
 		memset(S->visitors, 0, S->n * sizeof(uint32_t));
+	memset(S->ret_adj, 0, S->n * sizeof(uint32_t));
 	for (i = 0; i < S->n; i++) {
 		struct bs__station *st = &S->st[i];
 		uint32_t k;
@@ -608,6 +621,7 @@ static int reset(struct bs_sim *S, uint32_t rep)
 		st->cap = net->cap[i];
 		st->lim = net->lim[i];
 		st->ward = net->ward[i];
+		st->inv_rate = m->dem->inv_flat[i];
 		st->off = off;
 		off += st->lim;
 		st->stock = m->init_stock[i];
@@ -670,8 +684,9 @@ static int schedule_start(struct bs_sim *S)
 						   EV_ARRIVAL, (uint32_t)i, (uint32_t)k, 0);
 			continue;
 		}
-		t = bs_demand_next(m->dem, (uint32_t)i, 0.0,
-				   bs__first_exp1(S, (uint32_t)i));
+		t = bs_demand_next_inv(m->dem, (uint32_t)i, 0.0,
+				       bs__first_exp1(S, (uint32_t)i),
+				       S->st[i].inv_rate);
 		if (t < S->horizon)
 			bs_engine_set_slot(&S->eng, (uint32_t)i, t, EV_ARRIVAL,
 					   (uint32_t)i, 0, 0);
@@ -688,7 +703,7 @@ static void finish(struct bs_sim *S, struct bs_rep_result *o)
 		const struct bs__station *st = &S->st[i];
 		double *row = o->st + i * BS_ST_N;
 		row[BS_ST_RENTALS] = st->rentals;
-		row[BS_ST_RETURNS] = st->returns;
+		row[BS_ST_RETURNS] = (uint32_t)(st->rentals + S->ret_adj[i]);
 		row[BS_ST_EMPTY_T] = st->empty_t;
 		row[BS_ST_FULL_T] = st->full_t;
 		row[BS_ST_BIKE_T] = st->bike_t;
@@ -803,10 +818,12 @@ int bs_sim_run(struct bs_sim *S, uint32_t rep,
 			break;
 		case EV_WARMUP:
 			flush_all(S, t);
+			returns_mark(S, (uint32_t)-1);
 			S->integrating = 1;
 			break;
 		case EV_HORIZON:
 			flush_all(S, t);
+			returns_mark(S, 1);
 			S->integrating = 0;
 			S->draining = 1;
 			drain_end = t + DRAIN_MIN;
