@@ -382,19 +382,23 @@ void bs__st_low(struct bs_sim *S, const struct bs__station *st, double t,
 static BS__HOT void bs__st_set(struct bs_sim *S, struct bs__station *st,
 			       double t, uint32_t stock, uint32_t usable)
 {
-	uint32_t w = st->ward;
+	/* read once: the ward counters below are uint32_t stores that may
+	 * alias the record for all the compiler knows, and every reload of
+	 * a bit-field costs a mask */
+	const uint32_t w = st->ward, cap = st->cap, lim = st->lim;
+	const uint32_t old = st->stock, old_usable = st->usable;
 
 	bs__st_touch(S, st, t);
 	if (S->charge)
 		bs__st_low(S, st, t, stock, usable);
-	S->w_empty[w] += (usable == 0) - (st->usable == 0);
+	S->w_empty[w] += (usable == 0) - (old_usable == 0);
 	/* full in the feed's sense: no free dock against the published
 	 * capacity (with soft capacity the stock may pass it) */
-	S->w_full[w] += (stock >= st->cap) - (st->stock >= st->cap);
-	if ((stock >= st->lim) != (st->stock >= st->lim))
-		bs__st_refuse(S, w, t, stock >= st->lim);
-	S->w_docked[w] += stock - st->stock; /* modular: may go down */
-	S->docked_total += (uint64_t)stock - st->stock;
+	S->w_full[w] += (stock >= cap) - (old >= cap);
+	if ((stock >= lim) != (old >= lim))
+		bs__st_refuse(S, w, t, stock >= lim);
+	S->w_docked[w] += stock - old; /* modular: may go down */
+	S->docked_total += (uint64_t)stock - old;
 	st->stock = stock;
 	st->usable = usable;
 }
