@@ -555,16 +555,21 @@ static void flush_all(struct bs_sim *S, double t)
 	}
 }
 
-/* The returns of the window, derived (sim_internal.h, ret_adj): at its
- * start (sign -1) and at its end (sign +1) every port's stock. O(n),
- * twice a replication; out of line so that the loop stays small enough
- * for GCC to inline bs_engine_next into it (docs/performance.md). */
-static SIM_NOINLINE void returns_mark(struct bs_sim *S, uint32_t sign)
+/* The window starts (start = 1, the warm-up) or ends (0, the horizon)
+ * at t: the time integrals brought up to t, and the derived returns
+ * (sim_internal.h, ret_adj) take every port's stock, less at the start,
+ * plus at the end. O(stations + wards), twice a replication; out of line
+ * so that the loop stays small enough for GCC to inline bs_engine_next
+ * into it (docs/performance.md). */
+static SIM_NOINLINE void window_edge(struct bs_sim *S, double t, int start)
 {
+	uint32_t sign = start ? (uint32_t)-1 : 1u;
 	size_t i;
 
+	flush_all(S, t);
 	for (i = 0; i < S->n; i++)
 		S->ret_adj[i] += sign * S->st[i].stock;
+	S->integrating = start;
 }
 
 /* ---- the run --------------------------------------------------------- */
@@ -817,14 +822,10 @@ int bs_sim_run(struct bs_sim *S, uint32_t rep,
 			rc = on_sample(S, t);
 			break;
 		case EV_WARMUP:
-			flush_all(S, t);
-			returns_mark(S, (uint32_t)-1);
-			S->integrating = 1;
+			window_edge(S, t, 1);
 			break;
 		case EV_HORIZON:
-			flush_all(S, t);
-			returns_mark(S, 1);
-			S->integrating = 0;
+			window_edge(S, t, 0);
 			S->draining = 1;
 			drain_end = t + DRAIN_MIN;
 			break;
