@@ -9,9 +9,10 @@
  * accounting through bs__raw and bs__owe; the loop never names them.
  *
  * Hot-path layout: station state is one struct per station (stock, usable
- * bikes, capacity, offset of its docks, ward, time accumulators), so an
- * arrival touches one cache line of station state; docked bikes are a stack
- * per station in one flat array; each bike carries its current trip inline.
+ * bikes, capacity, offset of its docks, ward, constant 1 / rate, time
+ * accumulators), so an arrival touches one cache line of station state;
+ * docked bikes are a stack per station in one flat array; each bike
+ * carries its current trip inline.
  *
  * Every change of a station's stock goes through bs__st_set, which keeps
  * the time integrals and the ward counters (docked, empty, full) right.
