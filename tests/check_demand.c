@@ -839,6 +839,40 @@ START_TEST(test_fmod_day)
 }
 END_TEST
 
+/* bs_demand_next_inv, given the station's inv_flat (as the simulator's
+ * station record holds it), is bs_demand_next to the bit: the constant
+ * rate of the uniform model (t + e x inv) and, with inv 0, the general
+ * inversion of the gravity profile. */
+START_TEST(test_next_given_inverse_rate)
+{
+	struct bs_network *net = grid(4, 1);
+	struct bs_params p;
+	struct bs_error err;
+	gsl_rng *r = bs_rng_alloc();
+	int model;
+
+	bs_rng_seed(r, 3, 1, BS_RNG_ARRIVAL, 0);
+	for (model = 0; model < 2; model++) {
+		struct bs_demand *d;
+		double t = 0.0;
+		base_params(&p, model ? BS_DEMAND_GRAVITY : BS_DEMAND_UNIFORM);
+		d = bs_demand_new(net, &p, &err);
+		ck_assert_ptr_nonnull(d);
+		ck_assert(model ? d->inv_flat[1] == 0.0 : d->inv_flat[1] > 0.0);
+		for (int k = 0; k < 1000; k++) {
+			double e = gsl_ran_exponential(r, 1.0);
+			double a = bs_demand_next(d, 1, t, e);
+			double b = bs_demand_next_inv(d, 1, t, e, d->inv_flat[1]);
+			ck_assert(memcmp(&a, &b, sizeof(a)) == 0);
+			t = a;
+		}
+		bs_demand_free(d);
+	}
+	bs_network_free(net);
+	gsl_rng_free(r);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("demand");
@@ -862,6 +896,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_round_trips);
 	tcase_add_test(tc, test_round_trip_shares_per_port);
 	tcase_add_test(tc, test_fmod_day);
+	tcase_add_test(tc, test_next_given_inverse_rate);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -324,6 +324,77 @@ START_TEST(test_tokyo_depots_conserve)
 }
 END_TEST
 
+/* Completed rides by return port, docked before the horizon (every ride
+ * is counted: no warm-up). */
+struct ret_count {
+	double *n;
+	double horizon;
+};
+
+static int count_return(void *ud, const struct bs_trip_record *tr)
+{
+	struct ret_count *c = ud;
+
+	if (tr->outcome == BS_TRIP_COMPLETED && tr->return_t < c->horizon)
+		c->n[tr->return_station] += 1.0;
+	return 0;
+}
+
+/*
+ * A port's returns (stations.csv) are derived from its stock, its
+ * rentals and what trucks and depots moved (sim_internal.h): with
+ * threshold trucks, depot trucks and the real day's moves replayed,
+ * every port's count is still the riders' docks there, ride by ride
+ * from the trip records.
+ */
+START_TEST(test_returns_without_the_moves_of_processes)
+{
+	char json[4096];
+	struct bs_scenario *sc;
+	struct bs_world *w;
+	struct bs_rep_result *r;
+	struct bs_sim *S;
+	struct bs_run_hooks h;
+	struct bs_error err;
+	struct ret_count c;
+	double moved = 0.0;
+	size_t i;
+
+	snprintf(json, sizeof(json),
+		 "{\"bssim\": 1, \"seed\": 5,"
+		 " \"horizon\": {\"days\": 1, \"warmup_days\": 0},"
+		 " \"network\": {\"stations\": \"%s\"}, \"fleet\": {\"bikes\": 2726},"
+		 " \"demand\": {\"model\": \"gravity\", \"trips_per_day\": 25000},"
+		 " \"rebalancing\": {\"policy\": \"threshold\"},"
+		 " \"depots\": {\"enabled\": true, \"stock\": 150,"
+		 " \"operations\": \"replay\", \"replay\": \"%s\"}}",
+		 tu_abspath("data/tokyo4_stations.csv"),
+		 tu_abspath("data/tokyo4_moves_20220629.csv"));
+	w = load(&sc, json);
+	S = bs_sim_alloc(&w->model);
+	r = bs_rep_result_alloc(&w->model);
+	c.n = calloc(w->net->n, sizeof(double));
+	c.horizon = 1440.0;
+	ck_assert(S && r && c.n);
+	memset(&h, 0, sizeof(h));
+	h.paranoid = 1;
+	h.on_trip = count_return;
+	h.trip_ud = &c;
+	ck_assert_msg(bs_sim_run(S, 1, &h, r, &err) == 0, "%s", err.text);
+	for (i = 0; i < w->net->n; i++)
+		ck_assert_double_eq(r->st[i * BS_ST_N + BS_ST_RETURNS], c.n[i]);
+	moved = metric(w, r, BS_M_BIKES_BROUGHT_IN) +
+		metric(w, r, BS_M_BIKES_TAKEN_OUT) +
+		metric(w, r, BS_M_REBALANCING_MOVES);
+	ck_assert(moved > 100.0);
+	free(c.n);
+	bs_sim_free(S);
+	bs_rep_result_free(r);
+	bs_world_free(w);
+	bs_scenario_free(sc);
+}
+END_TEST
+
 /* Depots off (no "depots" key): the resolved scenario has no depots
  * object and the model none, so every output is as before. */
 START_TEST(test_no_depots_by_default)
@@ -356,6 +427,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_replay_reproduces_detected_moves);
 	tcase_add_test(tc, test_replay_fills_to_the_physical_limit);
 	tcase_add_test(tc, test_tokyo_depots_conserve);
+	tcase_add_test(tc, test_returns_without_the_moves_of_processes);
 	tcase_add_test(tc, test_no_depots_by_default);
 	suite_add_tcase(s, tc);
 	return s;

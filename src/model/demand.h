@@ -220,13 +220,29 @@ double bs__demand_next_varying(const struct bs_demand *d, uint32_t s,
  * Time of the next arrival at station s after time t (minutes), given an
  * Exp(1) variate e; HUGE_VAL when the station never sees demand. A
  * constant rate needs no inversion: one dense read, before anything else
- * is touched (inline: called on every arrival).
+ * is touched (inline). The event loop calls bs_demand_next_inv with the
+ * rate from its station record instead, which the arrival loads anyway.
  */
+static inline double bs_demand_next_inv(const struct bs_demand *d,
+					uint32_t s, double t, double e,
+					double inv);
+
 static inline double bs_demand_next(const struct bs_demand *d, uint32_t s,
 				    double t, double e)
 {
-	if (d->inv_flat[s] > 0.0)
-		return t + e * d->inv_flat[s];
+	return bs_demand_next_inv(d, s, t, e, d->inv_flat[s]);
+}
+
+/* bs_demand_next given inv = d->inv_flat[s], read by the caller from
+ * where it already has a line loaded (the simulator's station record):
+ * the same double, t + e x inv, for a constant rate; the general
+ * inversion otherwise. */
+static inline double bs_demand_next_inv(const struct bs_demand *d,
+					uint32_t s, double t, double e,
+					double inv)
+{
+	if (inv > 0.0)
+		return t + e * inv;
 	return bs__demand_next_varying(d, s, t, e);
 }
 

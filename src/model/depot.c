@@ -185,7 +185,7 @@ static uint32_t take_one(struct bs_sim *S, uint32_t s, double t,
 				k = i;
 				break;
 			}
-	return bs__take(S, s, k, t, where);
+	return bs__proc_take(S, s, k, t, where);
 }
 
 static uint32_t low_bikes(const struct bs_sim *S, const struct bs__station *st)
@@ -224,7 +224,7 @@ static int replay(struct bs_sim *S, struct dstate *D, double t)
 			want = (uint32_t)delta;
 			while (n < want && st->stock < st->lim &&
 			       ready_n(D, w, t, 1)) {
-				bs__dock(S, s, get(S, D, w, t), t);
+				bs__proc_dock(S, s, get(S, D, w, t), t);
 				n++;
 			}
 			count(S, w, BS_RAW_DEPOT_IN, n);
@@ -456,7 +456,7 @@ static int at_port(struct bs_sim *S, struct dstate *D, uint32_t k, double t)
 	if (v->mode == T_TO_DROP) {
 		uint32_t want = st->stock < tg ? tg - st->stock : v->load;
 		while (n < want && v->load > 0 && st->stock < st->cap) {
-			bs__dock(S, v->at, v->bikes[--v->load], t);
+			bs__proc_dock(S, v->at, v->bikes[--v->load], t);
 			S->trucked_total--;
 			n++;
 		}

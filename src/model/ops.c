@@ -423,7 +423,7 @@ static uint32_t load_bikes(struct bs_sim *S, struct bs__vehicle *v,
 				continue;
 			if (mine && (!mine[S->owner[b]] || S->owner[b] == st->ward))
 				continue;
-			bs__take(S, v->at, k, t, BS_ON_TRUCK);
+			bs__proc_take(S, v->at, k, t, BS_ON_TRUCK);
 			v->from[v->load] = (uint16_t)st->ward;
 			v->bikes[v->load++] = b;
 			S->trucked_total++;
@@ -454,7 +454,7 @@ static uint32_t unload_bikes(struct bs_sim *S, struct bs__vehicle *v,
 				bs__owe(S, o, v->home, p->repatriation_yen);
 			}
 		}
-		bs__dock(S, v->at, b, t);
+		bs__proc_dock(S, v->at, b, t);
 		S->trucked_total--;
 		v->bikes[i] = v->bikes[v->load - 1];
 		v->from[i] = v->from[v->load - 1];

@@ -375,9 +375,11 @@ static int on_arrival(struct bs_sim *S, uint32_t o, uint32_t cursor,
 			bs_engine_set_slot(&S->eng, o, m->dem->tr_t[cursor + 1],
 					   EV_ARRIVAL, o, cursor + 1, draw + 1);
 	} else {
-		tn = bs_demand_next(m->dem, o, t,
-				    S->ctr_on ? q.gap
-					      : bs__exp1(bs__rs(S, o, RS_ARR)));
+		/* the rate from the station's own line (sim_internal.h) */
+		tn = bs_demand_next_inv(m->dem, o, t,
+					S->ctr_on ? q.gap
+						  : bs__exp1(bs__rs(S, o, RS_ARR)),
+					S->st[o].inv_rate);
 		if (tn < S->horizon)
 			bs_engine_set_slot(&S->eng, o, tn, EV_ARRIVAL, o, 0,
 					   draw + 1);
@@ -526,9 +528,7 @@ static int on_return(struct bs_sim *S, uint32_t id, uint32_t x, double t)
 		double c = (double)S->charge[b] - p->bat_use_per_km * km;
 		S->charge[b] = c > 0.0 ? (float)c : 0.0f;
 	}
-	bs__dock(S, x, b, t);
-	if (S->integrating)
-		st->returns++;
+	bs__dock(S, x, b, t); /* counted at the end (ret_adj) */
 	rw = tr->rent_w;
 	count_visitor(S, x, rw);
 	ward_inuse_touch(S, rw, t);
@@ -571,6 +571,23 @@ static void flush_all(struct bs_sim *S, double t)
 		bs__ward_low_touch(S, (uint32_t)i, t);
 		ward_refuse_touch(S, (uint32_t)i, t);
 	}
+}
+
+/* The window starts (start = 1, the warm-up) or ends (0, the horizon)
+ * at t: the time integrals brought up to t, and the derived returns
+ * (sim_internal.h, ret_adj) take every port's stock, less at the start,
+ * plus at the end. O(stations + wards), twice a replication; out of line
+ * so that the loop stays small enough for GCC to inline bs_engine_next
+ * into it (docs/performance.md). */
+static SIM_NOINLINE void window_edge(struct bs_sim *S, double t, int start)
+{
+	uint32_t sign = start ? (uint32_t)-1 : 1u;
+	size_t i;
+
+	flush_all(S, t);
+	for (i = 0; i < S->n; i++)
+		S->ret_adj[i] += sign * S->st[i].stock;
+	S->integrating = start;
 }
 
 /* ---- the run --------------------------------------------------------- */
@@ -620,6 +637,7 @@ static int reset(struct bs_sim *S, uint32_t rep)
 		memset(S->w_depot, 0, S->W * sizeof(uint32_t));
 	if (S->visitors)
 		memset(S->visitors, 0, S->n * sizeof(uint32_t));
+	memset(S->ret_adj, 0, S->n * sizeof(uint32_t));
 	for (i = 0; i < S->n; i++) {
 		struct bs__station *st = &S->st[i];
 		uint32_t k;
@@ -627,6 +645,7 @@ static int reset(struct bs_sim *S, uint32_t rep)
 		st->cap = net->cap[i];
 		st->lim = net->lim[i];
 		st->ward = net->ward[i];
+		st->inv_rate = m->dem->inv_flat[i];
 		st->off = off;
 		off += st->lim;
 		st->stock = m->init_stock[i];
@@ -689,8 +708,9 @@ static int schedule_start(struct bs_sim *S)
 						   EV_ARRIVAL, (uint32_t)i, (uint32_t)k, 0);
 			continue;
 		}
-		t = bs_demand_next(m->dem, (uint32_t)i, 0.0,
-				   bs__first_exp1(S, (uint32_t)i));
+		t = bs_demand_next_inv(m->dem, (uint32_t)i, 0.0,
+				       bs__first_exp1(S, (uint32_t)i),
+				       S->st[i].inv_rate);
 		if (t < S->horizon)
 			bs_engine_set_slot(&S->eng, (uint32_t)i, t, EV_ARRIVAL,
 					   (uint32_t)i, 0, 0);
@@ -707,7 +727,7 @@ static void finish(struct bs_sim *S, struct bs_rep_result *o)
 		const struct bs__station *st = &S->st[i];
 		double *row = o->st + i * BS_ST_N;
 		row[BS_ST_RENTALS] = st->rentals;
-		row[BS_ST_RETURNS] = st->returns;
+		row[BS_ST_RETURNS] = (uint32_t)(st->rentals + S->ret_adj[i]);
 		row[BS_ST_EMPTY_T] = st->empty_t;
 		row[BS_ST_FULL_T] = st->full_t;
 		row[BS_ST_BIKE_T] = st->bike_t;
@@ -821,12 +841,10 @@ int bs_sim_run(struct bs_sim *S, uint32_t rep,
 			rc = on_sample(S, t);
 			break;
 		case EV_WARMUP:
-			flush_all(S, t);
-			S->integrating = 1;
+			window_edge(S, t, 1);
 			break;
 		case EV_HORIZON:
-			flush_all(S, t);
-			S->integrating = 0;
+			window_edge(S, t, 0);
 			S->draining = 1;
 			drain_end = t + DRAIN_MIN;
 			break;

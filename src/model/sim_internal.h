@@ -9,11 +9,11 @@
  * accounting through bs__raw and bs__owe; the loop never names them.
  *
  * Hot-path layout: station state is one struct per station (stock, usable
- * bikes, capacity, offset of its docks, ward, time accumulators), so an
- * arrival touches one cache line of station state; docked bikes are a stack
- * per station in one flat array; a ride in progress has a record in a pool
- * as large as rides overlap (struct bs__trip_pool), its id in its return
- * event.
+ * bikes, capacity, offset of its docks, ward, constant 1 / rate, time
+ * accumulators), so an arrival touches one cache line of station state;
+ * docked bikes are a stack per station in one flat array; a ride in
+ * progress has a record in a pool as large as rides overlap (struct
+ * bs__trip_pool), its id in its return event.
  *
  * Every change of a station's stock goes through bs__st_set, which keeps
  * the time integrals and the ward counters (docked, empty, full) right.
@@ -50,16 +50,33 @@ enum bs__ev {
 	EV_PROCESS /* process i's events have type EV_PROCESS + i */
 };
 
-/* One cache line per station (64 bytes, 64-aligned): an arrival or a
- * return touches one line of station state. */
+/*
+ * One cache line per station (64 bytes, 64-aligned): an arrival or a
+ * return touches one line of station state. The line holds the port's
+ * constant 1 / rate too (inv_rate, demand.h's inv_flat[s]), so that the
+ * next arrival's time costs no second line at a random port (inv_flat
+ * is 160 KB at 20,000 ports: a likely miss of a 1 MiB L2 per request).
+ * Its 8 bytes come from two fields:
+ * - the ward shares a word with the capacity (bit-fields: a ward index
+ *   is below BS_MAX_WARDS = 256, a capacity at most BS_MAX_CAPACITY =
+ *   100,000 < 2^24; reading either is a load and a mask or a byte load);
+ * - the returns are not counted per event: a rider's return is the one
+ *   stock change the line would count, so the window's returns are
+ *   derived at its end from the stock, the rentals and the bikes the
+ *   processes moved (ret_adj, touched by trucks and depots only; see
+ *   bs__proc_take). No narrowing alone gives 8 bytes: of stock, usable,
+ *   off (28 bits), lim (21 bits), cap (17) and ward (8) only ward fits
+ *   beside another in 32 bits.
+ */
 struct bs__station {
 	uint32_t stock;  /* bikes docked */
 	uint32_t usable; /* of which rentable (battery) */
-	uint32_t cap;
+	unsigned int cap : 24;
+	unsigned int ward : 8;
 	uint32_t off;    /* first dock slot in sim->docks */
-	uint32_t ward;
-	uint32_t rentals, returns;
+	uint32_t rentals;
 	uint32_t lim;    /* physical limit >= cap: returns divert only here */
+	double inv_rate; /* 1 / constant rate, or 0 (demand.h's inv_flat[s]) */
 	double tlast;
 	double empty_t, full_t, bike_t;
 };
@@ -238,6 +255,12 @@ struct bs_sim {
 	struct bs_ctr ctr_mem[6]; /* [RS_N] */
 
 	struct bs__station *st;
+	/* [n] the returns of each port, less its rentals, in the window so
+	 * far, as far as its stock does not tell them (modular): -stock at
+	 * the warm-up, + 1 per bike a process takes, - 1 per bike it docks,
+	 * + stock at the horizon; the returns are rentals + ret_adj then
+	 * (finish). Out of the station line: riders never touch it. */
+	uint32_t *ret_adj;
 	/* [n] returns of bikes rented in another ward, by event time in the
 	 * window; NULL when the network has no port tags (count_visitor) */
 	uint32_t *visitors;
@@ -432,19 +455,23 @@ void bs__st_low(struct bs_sim *S, const struct bs__station *st, double t,
 static BS__HOT void bs__st_set(struct bs_sim *S, struct bs__station *st,
 			       double t, uint32_t stock, uint32_t usable)
 {
-	uint32_t w = st->ward;
+	/* read once: the ward counters below are uint32_t stores that may
+	 * alias the record for all the compiler knows, and every reload of
+	 * a bit-field costs a mask */
+	const uint32_t w = st->ward, cap = st->cap, lim = st->lim;
+	const uint32_t old = st->stock, old_usable = st->usable;
 
 	bs__st_touch(S, st, t);
 	if (S->charge)
 		bs__st_low(S, st, t, stock, usable);
-	S->w_empty[w] += (usable == 0) - (st->usable == 0);
+	S->w_empty[w] += (usable == 0) - (old_usable == 0);
 	/* full in the feed's sense: no free dock against the published
 	 * capacity (with soft capacity the stock may pass it) */
-	S->w_full[w] += (stock >= st->cap) - (st->stock >= st->cap);
-	if ((stock >= st->lim) != (st->stock >= st->lim))
-		bs__st_refuse(S, w, t, stock >= st->lim);
-	S->w_docked[w] += stock - st->stock; /* modular: may go down */
-	S->docked_total += (uint64_t)stock - st->stock;
+	S->w_full[w] += (stock >= cap) - (old >= cap);
+	if ((stock >= lim) != (old >= lim))
+		bs__st_refuse(S, w, t, stock >= lim);
+	S->w_docked[w] += stock - old; /* modular: may go down */
+	S->docked_total += (uint64_t)stock - old;
 	st->stock = stock;
 	st->usable = usable;
 }
@@ -482,6 +509,26 @@ static inline void bs__dock(struct bs_sim *S, uint32_t s, uint32_t b, double t)
 	bs__st_set(S, st, t, st->stock + 1, st->usable + (uint32_t)bs__usable(S, b));
 	if (S->loc)
 		S->loc[b] = s;
+}
+
+/* A process (trucks, depots) takes the bike at stack position pos of s,
+ * or docks bike b at s: as bs__take and bs__dock, and the port's
+ * derived returns keep out what was not a rider's (ret_adj). Riders
+ * take and dock through bs__take and bs__dock themselves. */
+static inline uint32_t bs__proc_take(struct bs_sim *S, uint32_t s,
+				     uint32_t pos, double t, uint32_t where)
+{
+	if (S->integrating)
+		S->ret_adj[s]++;
+	return bs__take(S, s, pos, t, where);
+}
+
+static inline void bs__proc_dock(struct bs_sim *S, uint32_t s, uint32_t b,
+				 double t)
+{
+	if (S->integrating)
+		S->ret_adj[s]--;
+	bs__dock(S, s, b, t);
 }
 
 /* Rental station: o itself, else the nearest port within the walk radius
