@@ -473,14 +473,14 @@ static int packed_hours(struct bs_demand *d, const struct bs_network *net,
 	size_t s, k, h, at = 0;
 	int rc = 0;
 
-	d->dest_hcell = malloc((cells ? cells : 1) * sizeof(struct bs_dcell));
+	d->dest_hcell = bs_big_calloc(cells ? cells : 1, sizeof(struct bs_dcell));
 	if (!F || !A || !d->dest_hcell) {
 		rc = BS_E_NOMEM;
 		goto out;
 	}
-	for (s = 0; s < net->n; s++) {
-		size_t o = d->dest_off[s], m = d->dest_off[s + 1] - o;
-		for (h = 0; h < 24; h++) {
+	for (h = 0; h < 24; h++) {
+		for (s = 0; s < net->n; s++) {
+			size_t o = d->dest_off[s], m = d->dest_off[s + 1] - o;
 			if (!hour_table(d, dep, kern, c, s, h, F, A, NULL))
 				continue;
 			for (k = 0; k < m; k++) {
