@@ -314,6 +314,9 @@ static inline void bs_engine_set_slot(struct bs_engine *e, uint32_t s,
  * follows at once, or by the next bs_engine_next), so a slot rescheduled
  * while its event is handled costs one replay, not two.
  */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
 static inline int bs_engine_next(struct bs_engine *e, struct bs_event *out)
 {
 	struct bs__hev last;

@@ -375,6 +375,12 @@ static int on_arrival(struct bs_sim *S, uint32_t o, uint32_t cursor,
 			bs_engine_set_slot(&S->eng, o, m->dem->tr_t[cursor + 1],
 					   EV_ARRIVAL, o, cursor + 1, draw + 1);
 	} else {
+		/* taus2: the destination's uniform first (its own stream: no
+		 * number moves), its cell loading while the slot is replayed */
+		int early = !S->ctr_on && !m->dem->uniform_dest;
+		double u_dst = early ? gsl_rng_uniform(bs__rs(S, o, RS_DST)) : 0.0;
+		if (early)
+			bs_demand_dest_prefetch(m->dem, o, t, u_dst);
 		/* the rate from the station's own line (sim_internal.h) */
 		tn = bs_demand_next_inv(m->dem, o, t,
 					S->ctr_on ? q.gap
@@ -384,6 +390,7 @@ static int on_arrival(struct bs_sim *S, uint32_t o, uint32_t cursor,
 			bs_engine_set_slot(&S->eng, o, tn, EV_ARRIVAL, o, 0,
 					   draw + 1);
 		d = S->ctr_on ? q.dest
+		    : early   ? bs_demand_dest_at_u(m->dem, o, t, u_dst)
 			      : bs_demand_dest_at(m->dem, o, t,
 						  bs__rs(S, o, RS_DST));
 		/* the ride's distance, loaded while the request is served */
@@ -761,17 +768,6 @@ static int on_sample(struct bs_sim *S, double t)
 	return 0;
 }
 
-/* With rng philox, station s's next request would be number 2^32: its
- * number would wrap and repeat the station's streams, so the run stops
- * (4.3 billion requests at one port in one replication). */
-static int numbers_wrap(uint32_t s, uint32_t rep, struct bs_error *err)
-{
-	bs_error_set(err, BS_E_RUN, NULL, 0, 0, NULL,
-		     "station %u passed 4294967295 requests in replication %u; with rng philox a station's requests are numbered in 32 bits",
-		     s, rep);
-	return BS_E_RUN;
-}
-
 /* Sequence numbers the engine packs in its keys (engine.h); less a margin
  * of one check interval. */
 #define MAX_SEQ ((UINT64_C(1) << (64 - BS__SLOT_BITS)) - 2 * CHECK_EVERY)
@@ -829,7 +825,7 @@ int bs_sim_run(struct bs_sim *S, uint32_t rep,
 		switch (ev.type) {
 		case EV_ARRIVAL:
 			if (S->ctr_on && ev.c == UINT32_MAX)
-				return numbers_wrap(ev.a, rep, err);
+				return bs__numbers_wrap(ev.a, rep, err);
 			rc = on_arrival(S, ev.a, ev.b, ev.c, t);
 			break;
 		case EV_RETURN:

@@ -150,3 +150,14 @@ int bs__check_finite(const struct bs_sim *S, const struct bs_rep_result *o,
 		     what, o->rep);
 	return BS_E_RUN;
 }
+
+/* With rng philox, station s's next request would be number 2^32: its
+ * number would wrap and repeat the station's streams, so the run stops
+ * (4.3 billion requests at one port in one replication). */
+int bs__numbers_wrap(uint32_t s, uint32_t rep, struct bs_error *err)
+{
+	bs_error_set(err, BS_E_RUN, NULL, 0, 0, NULL,
+		     "station %u passed 4294967295 requests in replication %u; with rng philox a station's requests are numbered in 32 bits",
+		     s, rep);
+	return BS_E_RUN;
+}

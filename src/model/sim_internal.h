@@ -436,6 +436,9 @@ int bs__conservation(struct bs_sim *S, double t, int full,
 int bs__held_by_processes(struct bs_sim *S, uint64_t *held);
 /* The time-series sample at t of every ward and the network. */
 void bs__take_sample(struct bs_sim *S, double t);
+/* sim_check.c: with rng philox, station s passed 2^32 - 1 requests in
+ * replication rep: BS_E_RUN with err saying so. */
+int bs__numbers_wrap(uint32_t s, uint32_t rep, struct bs_error *err);
 /* Every sum of replication o finite: 0, or BS_E_RUN naming the sum. */
 int bs__check_finite(const struct bs_sim *S, const struct bs_rep_result *o,
 		     struct bs_error *err);
