@@ -20,7 +20,7 @@ START_TEST(test_order_by_time)
 
 	ck_assert_int_eq(bs_engine_init(&e, 4, 0), 0);
 	for (i = 0; i < 5; i++)
-		ck_assert_int_eq(bs_engine_schedule(&e, t[i], 7, (uint32_t)i, 0, 0), 0);
+		ck_assert_int_eq(bs_engine_schedule(&e, t[i], 7, (uint32_t)i, 0), 0);
 	while (bs_engine_next(&e, &ev)) {
 		ck_assert(ev.t >= last);
 		ck_assert(e.now == ev.t);
@@ -43,8 +43,8 @@ START_TEST(test_ties_in_scheduling_order)
 	/* 100 events at the same time, then one earlier: the earlier comes
 	 * first and the rest in the order they were scheduled. */
 	for (i = 0; i < 100; i++)
-		bs_engine_schedule(&e, 10.0, 1, i, 0, 0);
-	bs_engine_schedule(&e, 9.0, 2, 999, 0, 0);
+		bs_engine_schedule(&e, 10.0, 1, i, 0);
+	bs_engine_schedule(&e, 9.0, 2, 999, 0);
 	ck_assert(bs_engine_next(&e, &ev));
 	ck_assert_uint_eq(ev.a, 999);
 	while (bs_engine_next(&e, &ev))
@@ -63,7 +63,7 @@ START_TEST(test_grows_past_hint)
 	ck_assert_int_eq(bs_engine_init(&e, 1, 0), 0);
 	ck_assert_uint_eq(e.cap, 16); /* floor on the hint */
 	for (i = 0; i < 10000; i++)
-		ck_assert_int_eq(bs_engine_schedule(&e, 10000.0 - i, 0, i, 0, 0), 0);
+		ck_assert_int_eq(bs_engine_schedule(&e, 10000.0 - i, 0, i, 0), 0);
 	ck_assert_uint_ge(e.cap, 10000);
 	ck_assert(bs_engine_next(&e, &ev));
 	ck_assert_uint_eq(ev.a, 9999);
@@ -86,7 +86,7 @@ START_TEST(test_heap_children_aligned)
 	ck_assert_uint_eq((uintptr_t)&e.heap[1] % BS__HEAP_GROUP, 0);
 	cap = e.cap;
 	for (i = 0; i < 1000; i++) {
-		ck_assert_int_eq(bs_engine_schedule(&e, (double)(i % 7), 0, i, 0, 0), 0);
+		ck_assert_int_eq(bs_engine_schedule(&e, (double)(i % 7), 0, i, 0), 0);
 		if (e.cap != cap) {
 			cap = e.cap;
 			ck_assert_uint_eq((uintptr_t)&e.heap[1] % BS__HEAP_GROUP, 0);
@@ -119,8 +119,8 @@ START_TEST(test_reset_and_peek)
 	ck_assert(!bs_engine_peek(&e, &ev));
 	/* a heap event keeps its type (below 256) and two payload words;
 	 * the third is always 0 (engine.h, struct bs__hev) */
-	bs_engine_schedule(&e, 3.0, 255, 1, 2, 0);
-	bs_engine_schedule(&e, 2.0, 7, 4, 5, 0);
+	bs_engine_schedule(&e, 3.0, 255, 1, 2);
+	bs_engine_schedule(&e, 2.0, 7, 4, 5);
 	ck_assert(bs_engine_peek(&e, &ev));
 	ck_assert(ev.t == 2.0);
 	ck_assert_uint_eq(ev.seq, 1);
@@ -134,13 +134,13 @@ START_TEST(test_reset_and_peek)
 	ck_assert_uint_eq(ev.seq, 0);
 	ck_assert_uint_eq(ev.a, 1);
 	ck_assert_uint_eq(ev.b, 2);
-	bs_engine_schedule(&e, 9.0, 0, 0, 0, 0);
+	bs_engine_schedule(&e, 9.0, 0, 0, 0);
 	bs_engine_reset(&e);
 	ck_assert_uint_eq(e.n, 0);
 	ck_assert(e.now == 0.0);
 	ck_assert(!bs_engine_next(&e, &ev));
 	/* sequence numbers restart: replications are independent */
-	bs_engine_schedule(&e, 1.0, 0, 0, 0, 0);
+	bs_engine_schedule(&e, 1.0, 0, 0, 0);
 	ck_assert(bs_engine_next(&e, &ev));
 	ck_assert_uint_eq(ev.seq, 0);
 	bs_engine_release(&e);
@@ -164,7 +164,7 @@ START_TEST(test_random_against_sort)
 	for (i = 0; i < N; i++) {
 		/* integer times make ties frequent */
 		double t = now + (double)gsl_rng_uniform_int(r, 50);
-		bs_engine_schedule(&e, t, 0, (uint32_t)i, 0, 0);
+		bs_engine_schedule(&e, t, 0, (uint32_t)i, 0);
 		if (gsl_rng_uniform(r) < 0.4 && bs_engine_next(&e, &ev)) {
 			ck_assert(ev.t >= now);
 			now = ev.t;
@@ -243,7 +243,7 @@ static void slots_vs_reference(uint32_t slots, unsigned long seed,
 		}
 		if (u < 0.3) {
 			double t = now + (double)gsl_rng_uniform_int(r, 15);
-			bs_engine_schedule(&e, t, 2, (uint32_t)step, 0, 0);
+			bs_engine_schedule(&e, t, 2, (uint32_t)step, 0);
 			ref[nref++] = (struct ref_ev){t, seq++, 2, (uint32_t)step, 1};
 		} else if (u < 0.33 || (u < 0.4 && step == reset_at)) {
 			/* move a slot that has not just fired: the rebuild path */
@@ -317,7 +317,7 @@ START_TEST(test_slot_reset)
 
 	ck_assert_int_eq(bs_engine_init(&e, 16, 5), 0);
 	bs_engine_set_slot(&e, 3, 4.0, 1, 3, 0, 0);
-	bs_engine_schedule(&e, 5.0, 2, 0, 0, 0);
+	bs_engine_schedule(&e, 5.0, 2, 0, 0);
 	bs_engine_reset(&e);
 	ck_assert(!bs_engine_next(&e, &ev));
 	bs_engine_set_slot(&e, 1, 2.0, 1, 1, 0, 0);

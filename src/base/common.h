@@ -18,4 +18,17 @@
 #include "base/str.h"
 #include "base/testpoint.h"
 
+/* What the event loop needs of the compiler's inlining (GCC and Clang;
+ * elsewhere a plain inline and nothing): BS_HOT forces a hot function
+ * inline, BS_NOINLINE keeps a rarely taken one out of a hot caller so
+ * that the caller stays small enough to be inlined itself
+ * (docs/performance.md, issue 17). */
+#if defined(__GNUC__)
+#define BS_HOT __attribute__((always_inline)) inline
+#define BS_NOINLINE __attribute__((noinline))
+#else
+#define BS_HOT inline
+#define BS_NOINLINE
+#endif
+
 #endif

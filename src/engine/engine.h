@@ -81,8 +81,8 @@ struct bs__tnode {
  * smaller in the caches and a sift moves less. The type rides in the low
  * BS__HEV_TYPE_BITS of the sequence number's word: since sequence numbers
  * are unique, ordering by (t, st) is ordering by (t, seq). Heap events
- * keep no third payload word: every caller of bs_engine_schedule passes
- * c = 0 (asserted), and it is delivered as 0.
+ * have two payload words (bs_engine_schedule takes no third; only slots
+ * carry c), and are delivered with c = 0.
  */
 #define BS__HEV_TYPE_BITS 8
 #define BS__HEV_TYPE_MASK ((UINT64_C(1) << BS__HEV_TYPE_BITS) - 1)
@@ -185,18 +185,16 @@ static inline void bs__hev_out(const struct bs__hev *h, struct bs_event *out)
 
 /*
  * Schedule an event at time t (t >= now is the caller's promise; an event in
- * the past would still be delivered next, in order). type is below 256 and
- * c is 0 (struct bs__hev keeps no third word): asserted. 0 or BS_E_NOMEM.
+ * the past would still be delivered next, in order), of type below 256
+ * (asserted) with payload a and b. 0 or BS_E_NOMEM.
  */
 static inline int bs_engine_schedule(struct bs_engine *e, double t,
-				     uint32_t type, uint32_t a, uint32_t b,
-				     uint32_t c)
+				     uint32_t type, uint32_t a, uint32_t b)
 {
 	struct bs__hev ev;
 	size_t i;
 
-	assert(type <= BS__HEV_TYPE_MASK && c == 0);
-	(void)c;
+	assert(type <= BS__HEV_TYPE_MASK);
 	if (e->n == e->cap && bs__engine_grow(e))
 		return BS_E_NOMEM;
 	ev.t = t;
@@ -314,10 +312,7 @@ static inline void bs_engine_set_slot(struct bs_engine *e, uint32_t s,
  * follows at once, or by the next bs_engine_next), so a slot rescheduled
  * while its event is handled costs one replay, not two.
  */
-#if defined(__GNUC__)
-__attribute__((always_inline))
-#endif
-static inline int bs_engine_next(struct bs_engine *e, struct bs_event *out)
+static BS_HOT int bs_engine_next(struct bs_engine *e, struct bs_event *out)
 {
 	struct bs__hev last;
 	size_t i = 0, n;

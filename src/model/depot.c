@@ -240,7 +240,7 @@ static int replay(struct bs_sim *S, struct dstate *D, double t)
 	}
 	if (D->cursor < d->nmoves && d->mv_t[D->cursor] < S->horizon)
 		return bs_engine_schedule(&S->eng, d->mv_t[D->cursor], D->ev,
-					  REPLAY, 0, 0)
+					  REPLAY, 0)
 			       ? BS_E_NOMEM
 			       : 0;
 	return 0;
@@ -306,7 +306,7 @@ static uint32_t choose(const struct bs_sim *S, const struct dtruck *v,
 
 static int at_time(struct bs_sim *S, struct dstate *D, uint32_t k, double t)
 {
-	return bs_engine_schedule(&S->eng, t, D->ev, k, 0, 0) ? BS_E_NOMEM : 0;
+	return bs_engine_schedule(&S->eng, t, D->ev, k, 0) ? BS_E_NOMEM : 0;
 }
 
 /* Drive to dest (AT_DEPOT: home), leaving after `delay` minutes. */
@@ -543,7 +543,7 @@ static int depots_start(struct bs_sim *S, void *st, uint32_t ev)
 		return BS_E_RUN;
 	if (d->ops == BS_DEPOT_OPS_REPLAY && d->nmoves &&
 	    d->mv_t[0] < S->horizon &&
-	    bs_engine_schedule(&S->eng, d->mv_t[0], ev, REPLAY, 0, 0))
+	    bs_engine_schedule(&S->eng, d->mv_t[0], ev, REPLAY, 0))
 		return BS_E_NOMEM;
 	return 0;
 }

@@ -137,7 +137,7 @@ static int fleet_start(struct bs_sim *S, struct fleet *F, uint32_t ev,
 		v->load = 0;
 		v->dump = 0;
 		if (t0 < S->horizon &&
-		    bs_engine_schedule(&S->eng, t0, ev, (uint32_t)k, 0, 0))
+		    bs_engine_schedule(&S->eng, t0, ev, (uint32_t)k, 0))
 			return BS_E_NOMEM;
 	}
 	return 0;
@@ -386,7 +386,7 @@ static int travel(struct bs_sim *S, const struct fleet *F, uint32_t k,
 	v->target = dest;
 	v->mode = mode;
 	return bs_engine_schedule(&S->eng, t + m / (kmh * 1000.0 / 60.0),
-				  F->ev, k, 0, 0)
+				  F->ev, k, 0)
 		       ? BS_E_NOMEM
 		       : 0;
 }
@@ -395,8 +395,7 @@ static int idle(struct bs_sim *S, const struct fleet *F, uint32_t k,
 		struct bs__vehicle *v, double t)
 {
 	v->mode = V_IDLE;
-	return bs_engine_schedule(&S->eng, t + S->m->p.review_min, F->ev, k, 0,
-				  0)
+	return bs_engine_schedule(&S->eng, t + S->m->p.review_min, F->ev, k, 0)
 		       ? BS_E_NOMEM
 		       : 0;
 }
@@ -574,7 +573,7 @@ static int trucks_event(struct bs_sim *S, void *state, uint32_t k, double t)
 		v->mode = V_OFF;
 		return bs_engine_schedule(&S->eng,
 					  bs__next_daily(t + 1e-9, p->reb_shift_start_h),
-					  F->ev, k, 0, 0)
+					  F->ev, k, 0)
 			       ? BS_E_NOMEM
 			       : 0;
 	default:
@@ -586,8 +585,7 @@ static int trucks_event(struct bs_sim *S, void *state, uint32_t k, double t)
 	v->mode = V_IDLE;
 	if (n == 0)
 		return idle(S, F, k, v, t);
-	return bs_engine_schedule(&S->eng, t + n * p->load_min, F->ev, k, 0,
-				  0)
+	return bs_engine_schedule(&S->eng, t + n * p->load_min, F->ev, k, 0)
 		       ? BS_E_NOMEM
 		       : 0;
 }
@@ -715,7 +713,7 @@ static int crews_event(struct bs_sim *S, void *state, uint32_t k, double t)
 		if (n == 0)
 			return idle(S, F, k, v, t);
 		return bs_engine_schedule(&S->eng, t + n * p->swap_min, F->ev,
-					  k, 0, 0)
+					  k, 0)
 			       ? BS_E_NOMEM
 			       : 0;
 	}
@@ -724,7 +722,7 @@ static int crews_event(struct bs_sim *S, void *state, uint32_t k, double t)
 		v->mode = V_OFF;
 		return bs_engine_schedule(&S->eng,
 					  bs__next_daily(t + 1e-9, p->bat_shift_start_h),
-					  F->ev, k, 0, 0)
+					  F->ev, k, 0)
 			       ? BS_E_NOMEM
 			       : 0;
 	default:

@@ -78,7 +78,7 @@ static int night_start(struct bs_sim *S, void *st, uint32_t ev)
 	double t0 = bs__next_daily(0.0, S->m->p.night_hour);
 
 	((struct night *)st)->ev = ev;
-	return t0 < S->horizon && bs_engine_schedule(&S->eng, t0, ev, 0, 0, 0)
+	return t0 < S->horizon && bs_engine_schedule(&S->eng, t0, ev, 0, 0)
 		       ? BS_E_NOMEM
 		       : 0;
 }
@@ -104,7 +104,7 @@ static int night_event(struct bs_sim *S, void *st, uint32_t a, double t)
 	t += BS_MINUTES_PER_DAY;
 	return t < S->horizon &&
 			       bs_engine_schedule(&S->eng, t, ((struct night *)st)->ev,
-					  0, 0, 0)
+					  0, 0)
 		       ? BS_E_NOMEM
 		       : 0;
 }

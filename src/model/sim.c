@@ -135,16 +135,10 @@ struct req_draws {
 	uint32_t dest;
 };
 
-#if defined(__GNUC__)
-#define SIM_NOINLINE __attribute__((noinline))
-#else
-#define SIM_NOINLINE
-#endif
-
 /* Out of line: inlined next to block 0's Philox in ctr_draws, GCC keeps
  * the key schedule the two share on the stack, 10% more instructions
  * for block 0, which every request makes. */
-static SIM_NOINLINE const uint64_t *req_block1(const struct bs_sim *S,
+static BS_NOINLINE const uint64_t *req_block1(const struct bs_sim *S,
 					       uint32_t o, struct req_draws *q)
 {
 	if (!q->y_made) {
@@ -191,7 +185,7 @@ static inline uint32_t req_dest(struct bs_sim *S, uint32_t o, double t,
  * on purpose: inlined, on_arrival grew past what GCC would inline
  * bs_engine_next with into bs_sim_run, and the default taus2 loop ran
  * 2% more instructions (docs/performance.md, issue 17 second pass). */
-static SIM_NOINLINE void ctr_draws(struct bs_sim *S, uint32_t o, double t,
+static BS_NOINLINE void ctr_draws(struct bs_sim *S, uint32_t o, double t,
 				   int trace, struct req_draws *q)
 {
 	q->y_made = 0;
@@ -339,7 +333,7 @@ static int start_ride(struct bs_sim *S, uint32_t o, uint32_t r, uint32_t pos,
 	/* 0 + the first leg's kilometres, as its return used to add them
 	 * (leg_km is 0 for timed rides, whose km stays 0 as before) */
 	tr->km = leg_km;
-	if (bs_engine_schedule(&S->eng, t + min, EV_RETURN, id, target, 0))
+	if (bs_engine_schedule(&S->eng, t + min, EV_RETURN, id, target))
 		return BS_E_NOMEM;
 	return 0;
 }
@@ -517,14 +511,14 @@ static int on_return(struct bs_sim *S, uint32_t id, uint32_t x, double t)
 			/* waiting at x: a leg from x to x (0 km when timed) */
 			tr->km += stay_km(S, x);
 			return bs_engine_schedule(&S->eng, t + p->retry_min,
-						  EV_RETURN, id, x, 0)
+						  EV_RETURN, id, x)
 				       ? BS_E_NOMEM
 				       : 0;
 		}
 		variate = draw_variate(p, S->r_beh);
 		min = leg_minutes(S, x, y, variate, &leg_km);
 		tr->km += leg_km; /* 0 when timed */
-		return bs_engine_schedule(&S->eng, t + min, EV_RETURN, id, y, 0)
+		return bs_engine_schedule(&S->eng, t + min, EV_RETURN, id, y)
 			       ? BS_E_NOMEM
 			       : 0;
 	}
@@ -586,7 +580,7 @@ static void flush_all(struct bs_sim *S, double t)
  * plus at the end. O(stations + wards), twice a replication; out of line
  * so that the loop stays small enough for GCC to inline bs_engine_next
  * into it (docs/performance.md). */
-static SIM_NOINLINE void window_edge(struct bs_sim *S, double t, int start)
+static BS_NOINLINE void window_edge(struct bs_sim *S, double t, int start)
 {
 	uint32_t sign = start ? (uint32_t)-1 : 1u;
 	size_t i;
@@ -694,12 +688,12 @@ static int schedule_start(struct bs_sim *S)
 
 	/* Bookkeeping events go first so that, at equal times, they see the
 	 * state before any user event of that minute. */
-	if (bs_engine_schedule(&S->eng, S->warm, EV_WARMUP, 0, 0, 0) ||
-	    bs_engine_schedule(&S->eng, S->horizon, EV_HORIZON, 0, 0, 0))
+	if (bs_engine_schedule(&S->eng, S->warm, EV_WARMUP, 0, 0) ||
+	    bs_engine_schedule(&S->eng, S->horizon, EV_HORIZON, 0, 0))
 		return BS_E_NOMEM;
 	if (S->out->nsamples &&
 	    bs_engine_schedule(&S->eng, S->ts_k0 * m->p.ts_step_min,
-			       EV_SAMPLE, 0, 0, 0))
+			       EV_SAMPLE, 0, 0))
 		return BS_E_NOMEM;
 	for (i = 0; i < BS__NPROC; i++)
 		if (S->proc[i] &&
@@ -764,7 +758,7 @@ static int on_sample(struct bs_sim *S, double t)
 	/* sample_i counts the samples taken, this one included */
 	next = (S->ts_k0 + (double)S->sample_i) * S->m->p.ts_step_min;
 	if (next < S->horizon)
-		return bs_engine_schedule(&S->eng, next, EV_SAMPLE, 0, 0, 0);
+		return bs_engine_schedule(&S->eng, next, EV_SAMPLE, 0, 0);
 	return 0;
 }
 

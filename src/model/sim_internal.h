@@ -410,11 +410,6 @@ static inline void bs__ward_low_touch(struct bs_sim *S, uint32_t w, double t)
 	S->w_low_tlast[w] = t;
 }
 
-#if defined(__GNUC__)
-#define BS__HOT __attribute__((always_inline)) inline
-#else
-#define BS__HOT inline
-#endif
 
 /* simdays.c (output.days): the days of the window, for the result's
  * arrays (0 when days are not asked); at reset, the first midnight to
@@ -455,7 +450,7 @@ void bs__st_low(struct bs_sim *S, const struct bs__station *st, double t,
 /* Set station st's stock and usable bikes at time t, keeping integrals
  * and ward counters. Forced inline: two calls per trip, and the compiler
  * stops inlining it on its own once the battery branch is in. */
-static BS__HOT void bs__st_set(struct bs_sim *S, struct bs__station *st,
+static BS_HOT void bs__st_set(struct bs_sim *S, struct bs__station *st,
 			       double t, uint32_t stock, uint32_t usable)
 {
 	/* read once: the ward counters below are uint32_t stores that may
