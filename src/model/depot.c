@@ -190,14 +190,9 @@ static uint32_t take_one(struct bs_sim *S, uint32_t s, double t,
 
 static uint32_t low_bikes(const struct bs_sim *S, const struct bs__station *st)
 {
-	uint32_t n = 0;
-
-	if (!S->charge)
-		return 0;
-	for (uint32_t k = 0; k < st->stock; k++)
-		n += S->charge[S->docks[st->off + k]] <
-		     (float)S->m->depots->withdraw_below;
-	return n;
+	return S->charge ? bs__docked_below(S, st,
+					    (float)S->m->depots->withdraw_below)
+			 : 0;
 }
 
 static void count(struct bs_sim *S, uint32_t w, int k, uint32_t n)

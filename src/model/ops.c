@@ -622,14 +622,13 @@ static uint32_t choose_swap(const struct bs_sim *S, const struct bs__vehicle *v)
 				bd = st->stock - st->usable;
 		}
 	for (j = j0; j < j1; j++) {
-		uint32_t s = pool->st[j], low = 0, dead;
+		uint32_t s = pool->st[j], low, dead;
 		const struct bs__station *st = &S->st[s];
 		double d;
 		dead = st->stock - st->usable;
 		if (dead < bd || st->stock == 0 || (dead == bd && st->stock < bl))
 			continue;
-		for (uint32_t k = 0; k < st->stock; k++)
-			low += S->charge[S->docks[st->off + k]] < below;
+		low = bs__docked_below(S, st, below);
 		if (!low)
 			continue;
 		/* the distance only breaks ties: not computed for a port
@@ -660,11 +659,10 @@ static uint32_t choose_swap_all(const struct bs_sim *S,
 	size_t j;
 
 	for (j = pool->off[v->group]; j < pool->off[v->group + 1]; j++) {
-		uint32_t s = pool->st[j], low = 0, dead;
+		uint32_t s = pool->st[j], low, dead;
 		const struct bs__station *st = &S->st[s];
 		double d;
-		for (uint32_t k = 0; k < st->stock; k++)
-			low += S->charge[S->docks[st->off + k]] < below;
+		low = bs__docked_below(S, st, below);
 		dead = st->stock - st->usable;
 		if (!low || dead < bd || (dead == bd && low < bl))
 			continue;

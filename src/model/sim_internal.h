@@ -529,6 +529,19 @@ static inline void bs__proc_dock(struct bs_sim *S, uint32_t s, uint32_t b,
 	bs__dock(S, s, b, t);
 }
 
+/* Bikes docked at st whose charge is below `below` (batteries on:
+ * S->charge is not NULL). O(bikes docked there). */
+static inline uint32_t bs__docked_below(const struct bs_sim *S,
+					const struct bs__station *st,
+					float below)
+{
+	uint32_t n = 0;
+
+	for (uint32_t k = 0; k < st->stock; k++)
+		n += S->charge[S->docks[st->off + k]] < below;
+	return n;
+}
+
 /* Rental station: o itself, else the nearest port within the walk radius
  * with a rentable bike; BS_NO_STATION when none. O(neighbours in reach). */
 static inline uint32_t bs__rental_port(const struct bs_sim *S, uint32_t o)
