@@ -429,7 +429,7 @@ static double ks_exp1(double *x, size_t n)
 
 /* The fused draws of the request block, over 200 stations x 1,000
  * requests: the arrival gap and the ride variate are Exp(1) (KS distance
- * below the 0.9999 quantile, 1.95 / sqrt(n)); the two words' uniforms in
+ * below the 0.999 quantile, 1.95 / sqrt(n)); the two words' uniforms in
  * a 10 x 10 grid (independent within a block) and the gaps of
  * neighbouring requests likewise (along a station); the destination of
  * n = 20 outcomes by Lemire on the 22 bits, in 20 bins. */
@@ -487,7 +487,7 @@ END_TEST
 
 /* The log-normal rides' Gaussian, bs_ctr_gauss of x[1] (radius) and of
  * block 1's y[1] (angle) over 200 stations x 1,000 requests: standard
- * normal by KS (below the 0.9999 quantile, 1.95 / sqrt(n)), and
+ * normal by KS (below the 0.999 quantile, 1.95 / sqrt(n)), and
  * exp(-sd^2 / 2 + sd z) of mean one within 5 standard errors (sd 0.4). */
 START_TEST(test_ctr_gauss_ks)
 {
