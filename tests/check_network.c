@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <gsl/gsl_rng.h>
 
@@ -342,6 +344,57 @@ END_TEST
  * globe and packed into central Tokyo, which also checks the symmetry
  * the table's fill relies on. Networks past BS_DIST_TABLE_MAX have none
  * and compute every distance. */
+/*
+ * bs_network_add_ward says why it failed: the 257th ward is the limit,
+ * a name it cannot copy is out of memory (it said "more than 256 wards"
+ * for both, and a stations file read short of memory reported a ward
+ * limit, exit 2, that check_oom's sweep at 32 MB met now and then).
+ */
+START_TEST(test_add_ward_says_why)
+{
+	struct bs_network *net = bs_network_alloc(1);
+	char name[16];
+	int k;
+
+	ck_assert_ptr_nonnull(net);
+	for (k = 0; k < BS_MAX_WARDS; k++) {
+		snprintf(name, sizeof(name), "W%d", k);
+		ck_assert_int_eq(bs_network_add_ward(net, name), k);
+	}
+	ck_assert_int_eq(bs_network_add_ward(net, "W7"), 7);
+	ck_assert_int_eq(bs_network_add_ward(net, "one more"), BS_WARDS_FULL);
+	bs_network_free(net);
+	if (!TU_UNDER_ASAN) {
+		/* a 64 MB name under an address-space limit 16 MB above what
+		 * the process maps now: its copy cannot be made */
+		size_t len = (size_t)64 << 20;
+		char *big = malloc(len + 1);
+		struct rlimit old, rl;
+		long pages = 0;
+		FILE *fp = fopen("/proc/self/statm", "r");
+		ck_assert_ptr_nonnull(big);
+		memset(big, 'x', len);
+		big[len] = '\0';
+		net = bs_network_alloc(1);
+		ck_assert_ptr_nonnull(net);
+		ck_assert_ptr_nonnull(fp);
+		ck_assert_int_eq(fscanf(fp, "%ld", &pages), 1);
+		fclose(fp);
+		ck_assert_int_eq(getrlimit(RLIMIT_AS, &old), 0);
+		rl = old;
+		rl.rlim_cur = (rlim_t)pages * (rlim_t)sysconf(_SC_PAGESIZE) +
+			      ((rlim_t)16 << 20);
+		ck_assert_int_eq(setrlimit(RLIMIT_AS, &rl), 0);
+		k = bs_network_add_ward(net, big);
+		ck_assert_int_eq(setrlimit(RLIMIT_AS, &old), 0);
+		ck_assert_int_eq(k, BS_WARDS_NOMEM);
+		ck_assert_int_eq(bs_network_add_ward(net, "W"), 0);
+		bs_network_free(net);
+		free(big);
+	}
+}
+END_TEST
+
 START_TEST(test_dist_table)
 {
 	gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
@@ -408,6 +461,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_stations_fixture);
 	tcase_add_test(tc, test_stations_bom_crlf_same);
 	tcase_add_test(tc, test_stations_bad_rows);
+	tcase_add_test(tc, test_add_ward_says_why);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -24,17 +24,6 @@
 
 #include "testutil.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define UNDER_ASAN 1
-#endif
-#endif
-#ifndef UNDER_ASAN
-#define UNDER_ASAN 0
-#endif
-
 static char *dir;
 
 static void setup(void)
@@ -127,7 +116,7 @@ START_TEST(test_run)
 {
 	const char *a[] = {"run", "scenarios/tokyo4_full.json", "-o", "%", "-q",
 			   "--replications", "2", "--jobs", "2", NULL};
-	if (UNDER_ASAN)
+	if (TU_UNDER_ASAN)
 		return;
 	ladder("run", a);
 }
@@ -138,7 +127,7 @@ START_TEST(test_sweep)
 	char json[1024], *path;
 	const char *a[] = {"sweep", NULL, "-o", "%", "-q", "--jobs", "2", NULL};
 
-	if (UNDER_ASAN)
+	if (TU_UNDER_ASAN)
 		return;
 	snprintf(json, sizeof(json),
 		 "{\"bssim_sweep\": 1, \"base\": \"%s\", \"replications\": 2,"
@@ -155,7 +144,7 @@ END_TEST
 START_TEST(test_check)
 {
 	const char *a[] = {"check", "scenarios/tokyo4_full.json", NULL};
-	if (UNDER_ASAN)
+	if (TU_UNDER_ASAN)
 		return;
 	ladder("check", a);
 }
@@ -166,7 +155,7 @@ START_TEST(test_compare)
 	const char *a[] = {"compare", "scenarios/tokyo4_isolated.json",
 			   "scenarios/tokyo4_full.json", "-q", "--replications",
 			   "2", "-o", "%", NULL};
-	if (UNDER_ASAN)
+	if (TU_UNDER_ASAN)
 		return;
 	ladder("compare", a);
 }
@@ -178,7 +167,7 @@ START_TEST(test_import_gbfs)
 			   "data/raw/docomo-cycle-tokyo_station_information_20220628.json",
 			   "--region-map", "1=Chiyoda,2=Chuo,3=Minato,4=Koto",
 			   "--wards", "Chiyoda,Chuo,Minato,Koto", "-o", "%", NULL};
-	if (UNDER_ASAN)
+	if (TU_UNDER_ASAN)
 		return;
 	ladder("gbfs", a);
 }

@@ -55,4 +55,18 @@ static inline void tu_run_free(struct tu_run *R)
 	bs_scenario_free(R->sc);
 }
 
+/* 1 in a build under AddressSanitizer, which reserves terabytes of
+ * shadow memory: address-space limits (setrlimit RLIMIT_AS) cannot be
+ * tested there. */
+#if defined(__SANITIZE_ADDRESS__)
+#define TU_UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TU_UNDER_ASAN 1
+#endif
+#endif
+#ifndef TU_UNDER_ASAN
+#define TU_UNDER_ASAN 0
+#endif
+
 #endif

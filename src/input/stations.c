@@ -290,6 +290,10 @@ struct bs_network *bs_stations_load_noted(const char *path, double radius_m,
 	}
 	for (i = 0; rc == 0 && i < L.n; i++) {
 		int w = bs_network_add_ward(net, L.pool + L.rows[i].ward);
+		if (w == BS_WARDS_NOMEM) {
+			rc = BS_E_NOMEM; /* said below */
+			break;
+		}
 		if (w < 0) {
 			bs_error_row(err, path, (long)i + 2, "ward",
 				     "more than %d wards; expected at most %d",

@@ -99,10 +99,10 @@ int bs_network_add_ward(struct bs_network *net, const char *name)
 	if (w >= 0)
 		return w;
 	if (net->nwards >= BS_MAX_WARDS)
-		return -1;
+		return BS_WARDS_FULL;
 	net->ward_names[net->nwards] = bs_strdup(name);
 	if (!net->ward_names[net->nwards])
-		return -1;
+		return BS_WARDS_NOMEM;
 	return (int)net->nwards++;
 }
 

@@ -155,8 +155,10 @@ static inline void bs_network_dist_prefetch(const struct bs_network *net,
 /* An empty network of n stations; NULL when out of memory or n too big. */
 struct bs_network *bs_network_alloc(size_t n);
 
-/* Index of ward name, adding it when new; -1 when out of memory or when
- * there would be more than BS_MAX_WARDS wards. */
+/* Index of ward name, adding it when new; BS_WARDS_FULL when there would
+ * be more than BS_MAX_WARDS wards, BS_WARDS_NOMEM when out of memory. */
+#define BS_WARDS_FULL (-1)
+#define BS_WARDS_NOMEM (-2)
 int bs_network_add_ward(struct bs_network *net, const char *name);
 
 /* Index of a ward by name, or -1. */
