@@ -2,8 +2,10 @@
  * check_engine.c - the event queue: order by time, ties by scheduling
  * order, growth, reset, and a randomised comparison with a sort.
  */
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <gsl/gsl_rng.h>
 
@@ -150,6 +152,64 @@ END_TEST
 /* Interleaved schedules and pops with many ties: every pop is the least
  * pending (time, seq), so times never go back, and once scheduling stops
  * the rest drains in strict (time, seq) order. */
+/*
+ * The comparisons are integer ones on bs__tkey (engine.h): they must order
+ * every time exactly as the doubles' `<` does, ties by sequence number,
+ * negative times, zeros of both signs, subnormals and infinities included,
+ * and the key must give the time back bit for bit. A key that read the
+ * raw bits would put every negative time after the positive ones.
+ */
+START_TEST(test_keys_order_like_doubles)
+{
+	const double v[] = {-HUGE_VAL, -1e300, -1440.0, -1.5, -4.9e-324,
+			    -0.0, 0.0, 4.9e-324, 2.2e-308, 1e-9, 0.5,
+			    1.0, 1.0000000000000002, 1440.0, 525600.0,
+			    1e300, HUGE_VAL};
+	size_t n = sizeof v / sizeof v[0], i, j;
+	struct bs_engine e;
+	struct bs_event ev;
+	double last = -HUGE_VAL;
+	uint64_t lastseq = 0;
+	int k = 0;
+
+	for (i = 0; i < n; i++) {
+		double x = bs__tnorm(v[i]);
+		double back = bs__tval(bs__tkey(x));
+		ck_assert_int_eq(memcmp(&back, &x, sizeof x), 0);
+		for (j = 0; j < n; j++) {
+			double y = bs__tnorm(v[j]);
+			int s;
+			for (s = 0; s < 2; s++) {
+				int want = x < y || (x == y && s == 0);
+				ck_assert_int_eq(bs__key_less(bs__tkey(x), (uint64_t)s,
+							      bs__tkey(y), 1),
+						 want);
+			}
+		}
+	}
+	ck_assert(signbit(bs__tnorm(-0.0)) == 0);
+	/* the queue itself, heap and slots: every value twice, shuffled by
+	 * a fixed stride, comes out in (t, scheduling order) */
+	ck_assert_int_eq(bs_engine_init(&e, 4, 8), 0);
+	for (i = 0; i < 2 * n; i++) {
+		size_t at = (i * 7) % (2 * n);
+		ck_assert_int_eq(bs_engine_schedule(&e, v[at % n], 1,
+						    (uint32_t)at, 0), 0);
+	}
+	bs_engine_set_slot(&e, 3, -0.0, 2, 0, 0, 0);
+	bs_engine_set_slot(&e, 5, -1.5, 2, 0, 0, 0);
+	while (bs_engine_next(&e, &ev)) {
+		ck_assert(k == 0 || ev.t > last ||
+			  (ev.t == last && ev.seq > lastseq));
+		last = ev.t;
+		lastseq = ev.seq;
+		k++;
+	}
+	ck_assert_int_eq(k, (int)(2 * n + 2));
+	bs_engine_release(&e);
+}
+END_TEST
+
 START_TEST(test_random_against_sort)
 {
 	gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
@@ -339,6 +399,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_grows_past_hint);
 	tcase_add_test(tc, test_heap_children_aligned);
 	tcase_add_test(tc, test_reset_and_peek);
+	tcase_add_test(tc, test_keys_order_like_doubles);
 	tcase_add_test(tc, test_random_against_sort);
 	tcase_add_test(tc, test_slots_against_reference);
 	tcase_add_test(tc, test_slot_pairs_against_reference);
