@@ -149,9 +149,6 @@ START_TEST(test_reset_and_peek)
 }
 END_TEST
 
-/* Interleaved schedules and pops with many ties: every pop is the least
- * pending (time, seq), so times never go back, and once scheduling stops
- * the rest drains in strict (time, seq) order. */
 /*
  * The comparisons are integer ones on bs__tkey (engine.h): they must order
  * every time exactly as the doubles' `<` does, ties by sequence number,
@@ -210,6 +207,9 @@ START_TEST(test_keys_order_like_doubles)
 }
 END_TEST
 
+/* Interleaved schedules and pops with many ties: every pop is the least
+ * pending (time, seq), so times never go back, and once scheduling stops
+ * the rest drains in strict (time, seq) order. */
 START_TEST(test_random_against_sort)
 {
 	gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);

@@ -155,7 +155,7 @@ int bs__engine_grow(struct bs_engine *e);
 /*
  * Comparisons without branches. The earlier of two events is a coin toss
  * to the branch predictor (9.7 of every 100 branches of the 2,000-port
- * benchmark were mispredicted, 80 % of them in the heap's sift and the
+ * benchmark were mispredicted, 83 % of them in the heap's sift and the
  * tree's replay; docs/performance.md), so keys are compared as integers
  * and the winners chosen with masks, not jumps. bs__tkey maps a double to
  * an integer of the same order (IEEE 754: the bits of a non-negative
@@ -164,18 +164,24 @@ int bs__engine_grow(struct bs_engine *e);
  * before +0.0; bs__tnorm turns -0.0 into +0.0 where times enter the
  * queue, so the order of delivery is exactly the order of (t, seq).
  */
+/* flip a negative double's magnitude bits: its own inverse */
+static inline int64_t bs__tflip(int64_t b)
+{
+	return b ^ (int64_t)((uint64_t)(b >> 63) >> 1);
+}
+
 static inline int64_t bs__tkey(double t)
 {
 	int64_t b;
 
 	memcpy(&b, &t, sizeof b);
-	return b ^ (int64_t)((uint64_t)(b >> 63) >> 1);
+	return bs__tflip(b);
 }
 
-/* the time of key k: bs__tkey is its own inverse on the bits */
+/* the time of key k */
 static inline double bs__tval(int64_t k)
 {
-	int64_t b = k ^ (int64_t)((uint64_t)(k >> 63) >> 1);
+	int64_t b = bs__tflip(k);
 	double t;
 
 	memcpy(&t, &b, sizeof t);
@@ -203,10 +209,11 @@ static inline int bs__key_less(int64_t tx, uint64_t sx, int64_t ty,
 #endif
 }
 
-/* a when !pick, b when pick (pick is 0 or 1), no branch */
-static inline size_t bs__pick(size_t a, size_t b, int pick)
+/* a when !pick, b when pick (pick is 0 or 1), no branch; 64 bits wide
+ * so that a key survives it where size_t is 32 */
+static inline uint64_t bs__pick(uint64_t a, uint64_t b, int pick)
 {
-	return a ^ ((a ^ b) & ((size_t)0 - (size_t)pick));
+	return a ^ ((a ^ b) & ((uint64_t)0 - (uint64_t)pick));
 }
 
 static inline int bs__event_less(const struct bs_event *x,
@@ -300,7 +307,7 @@ static inline struct bs__tnode bs__engine_leaf(const struct bs_engine *e,
 
 	int m = bs__tnode_less(&y, &x);
 
-	x.t = (int64_t)bs__pick((size_t)x.t, (size_t)y.t, m);
+	x.t = (int64_t)bs__pick((uint64_t)x.t, (uint64_t)y.t, m);
 	x.k = bs__pick(x.k, y.k, m);
 	return x;
 }
@@ -414,7 +421,7 @@ static BS_HOT int bs_engine_next(struct bs_engine *e, struct bs_event *out)
 		if (c + 3 < n) {
 			size_t a = c + (size_t)bs__hev_less(&h[c + 1], &h[c]);
 			size_t b = c + 2 + (size_t)bs__hev_less(&h[c + 3], &h[c + 2]);
-			best = bs__pick(a, b, bs__hev_less(&h[b], &h[a]));
+			best = (size_t)bs__pick(a, b, bs__hev_less(&h[b], &h[a]));
 		} else if (c < n) {
 			size_t k;
 			best = c;
