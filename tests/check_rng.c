@@ -77,6 +77,77 @@ START_TEST(test_streams_reproduce)
 }
 END_TEST
 
+/* bs_rng_taus32 (the per-station streams, 12 bytes of state) is GSL's
+ * taus2 word for word: over 100,000 seeds (the small ones that GSL's
+ * seeding lifts to its minima, and those whose LCG steps fall below
+ * them, 0 that it maps to 1, seeds above 2^32
+ * that it reduces, and derived stream seeds) and 10 words each, then
+ * 10,000 words of a few seeds, as integers and as doubles; and a block's
+ * states start as gsl_rng_set(r, 0) leaves one. Fails if a shift, a
+ * mask, a minimum or the warm-up differs. */
+START_TEST(test_taus32_is_gsl_taus2)
+{
+	gsl_rng *g = gsl_rng_alloc(gsl_rng_taus2);
+	gsl_rng *w = gsl_rng_alloc(bs_rng_taus32);
+	struct bs_rng_block blk;
+	gsl_rng h = bs_rng_block_handle();
+	unsigned long seed;
+	size_t i, j;
+	int k;
+
+	ck_assert_ptr_nonnull(g);
+	ck_assert_ptr_nonnull(w);
+	ck_assert_uint_eq(gsl_rng_max(w), gsl_rng_max(g));
+	ck_assert_uint_eq(gsl_rng_min(w), gsl_rng_min(g));
+	for (i = 0; i < 100000; i++) {
+		seed = i < 40000   ? (unsigned long)i
+		       : i < 41000 ? (unsigned long)(UINT64_C(1) << 32) + i
+		       : i < 42000 ? 0xffffffffUL - (i - 41000)
+				   : bs_rng_seed_of(9, i, BS_RNG_ARRIVAL, i);
+		gsl_rng_set(g, seed);
+		gsl_rng_set(w, seed);
+		for (k = 0; k < 10; k++)
+			ck_assert_uint_eq(gsl_rng_get(w), gsl_rng_get(g));
+	}
+	/* seeds whose LCG steps land below the minima: v / 69069^p mod 2^32
+	 * makes word p (1, 2, 3) of the seeding equal to v */
+	for (k = 1; k <= 3; k++)
+		for (i = 0; i < 40; i++) {
+			uint32_t v = (uint32_t)i;
+			int p;
+			for (p = 0; p < k; p++)
+				v *= 0xa5e2a705u; /* 1 / 69069 mod 2^32 */
+			gsl_rng_set(g, v);
+			gsl_rng_set(w, v);
+			for (j = 0; j < 10; j++)
+				ck_assert_uint_eq(gsl_rng_get(w), gsl_rng_get(g));
+		}
+	for (seed = 1; seed < 5; seed++) {
+		gsl_rng_set(g, seed * 2654435761UL);
+		gsl_rng_set(w, seed * 2654435761UL);
+		for (k = 0; k < 10000; k++) {
+			ck_assert_uint_eq(gsl_rng_get(w), gsl_rng_get(g));
+			ck_assert(gsl_rng_uniform(w) == gsl_rng_uniform(g));
+		}
+	}
+	ck_assert_int_eq(bs_rng_block_alloc(&blk, 7, 3), 0);
+	ck_assert_uint_eq(blk.stride % 64, 0);
+	ck_assert_uint_le(blk.stride, 64); /* three streams: one line */
+	gsl_rng_set(g, 0);
+	for (i = 0; i < 7; i++)
+		for (j = 0; j < 3; j++) {
+			gsl_rng *r = bs_rng_block_point(&blk, &h, i, j);
+			gsl_rng_set(g, 0);
+			for (k = 0; k < 5; k++)
+				ck_assert_uint_eq(gsl_rng_get(r),
+						  gsl_rng_get(g));
+		}
+	bs_rng_block_free(&blk);
+	gsl_rng_free(g);
+	gsl_rng_free(w);
+}
+END_TEST
+
 /* Uniform draws of a derived stream: mean 1/2 within 4 standard errors
  * (a sanity check of the seeding, not of taus2 itself). */
 START_TEST(test_stream_uniform_mean)
@@ -526,6 +597,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_mix_deterministic_and_distinct);
 	tcase_add_test(tc, test_no_seed_collisions_in_a_run);
 	tcase_add_test(tc, test_streams_reproduce);
+	tcase_add_test(tc, test_taus32_is_gsl_taus2);
 	tcase_add_test(tc, test_stream_uniform_mean);
 	tcase_add_test(tc, test_gsl_errors_return);
 	tcase_add_test(tc, test_philox_known_answers);

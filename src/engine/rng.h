@@ -9,7 +9,8 @@
  * so paired differences between agreements are tight.
  *
  * Generator: GSL's taus2 (L'Ecuyer 1996 maximally equidistributed Tausworthe,
- * period 2^88, 24 bytes of state). Chosen over mt19937 because the model
+ * period 2^88, 24 bytes of state in GSL; the per-station streams keep the
+ * same three 32-bit words in 12, bs_rng_taus32 below). Chosen over mt19937 because the model
  * holds three streams per station: 20,000 stations of mt19937 would take
  * 300 MB of state. Cost of the choice: GSL seeds taus2 from 32 bits, so the
  * 64-bit hash is folded to 32 bits; among k streams the chance that two
@@ -18,15 +19,21 @@
  * A coincidence makes two stations' streams equal, not wrong; to remove it,
  * plug in a generator with 64-bit seeding through a gsl_rng_type.
  *
- * Layout: a station's three generators are touched together on every
- * arrival. bs_rng_block_alloc lays them out as one block per station (the
- * gsl_rng handles, then their states), 128 bytes for three taus2, instead
- * of six separate allocations scattered over the heap: an arrival touches
- * two cache lines of generator state instead of six.
+ * Layout: a station's generators are touched together on every arrival.
+ * bs_rng_block_alloc lays out their states as one block per station,
+ * 64-byte aligned, in bs_rng_taus32's 12 bytes each (the same numbers as
+ * GSL's taus2, whose state takes 24): the three of an arrival, up to five,
+ * share one cache line. The block holds states only, no gsl_rng handles:
+ * a handle is {type, state pointer}, and reaching a state through a
+ * handle in the block made two dependent cache misses of every arrival
+ * on a large network (the handle's line, then the state's). The caller
+ * keeps one handle per stream kind in its own hot memory and points it
+ * at the state (bs_rng_block_point), whose address follows from the
+ * station alone.
  *
  * Ownership: bs_rng_alloc returns a gsl_rng the caller frees with
  * gsl_rng_free; bs_rng_block_alloc a block set freed with
- * bs_rng_block_free (never gsl_rng_free on its members).
+ * bs_rng_block_free (never gsl_rng_free on a handle pointed into it).
  */
 #ifndef BSSIM_RNG_H
 #define BSSIM_RNG_H
@@ -62,21 +69,39 @@ unsigned long bs_rng_seed_of(uint64_t seed, uint64_t replication,
 /* A new taus2 generator, or NULL when out of memory. */
 gsl_rng *bs_rng_alloc(void);
 
-/* nblocks blocks of k taus2 generators each, contiguous per block. */
+/* taus2's state on 32-bit words: the state of bs_rng_taus32, a gsl_rng
+ * type whose every output equals gsl_rng_taus2's for the same seed. */
+struct bs_taus32 {
+	uint32_t s1, s2, s3;
+};
+extern const gsl_rng_type *const bs_rng_taus32;
+
+/* nblocks blocks of k bs_rng_taus32 states each, contiguous per block. */
 struct bs_rng_block {
 	unsigned char *mem; /* 64-byte aligned */
 	size_t stride;      /* bytes per block */
 	size_t k;
 };
 
+/* 0, or -1 when out of memory (or nblocks x k overflows). Every state
+ * is seeded as gsl_rng_set(r, 0) would seed it. */
 int bs_rng_block_alloc(struct bs_rng_block *b, size_t nblocks, size_t k);
 void bs_rng_block_free(struct bs_rng_block *b);
 
-/* Generator j of block i (borrowed). */
-static inline gsl_rng *bs_rng_block_get(const struct bs_rng_block *b,
-					size_t i, size_t j)
+/* A handle for the block's states: type bs_rng_taus32, no state yet. */
+static inline gsl_rng bs_rng_block_handle(void)
 {
-	return (gsl_rng *)(void *)(b->mem + i * b->stride) + j;
+	gsl_rng h = {bs_rng_taus32, NULL};
+	return h;
+}
+
+/* Point handle h at state j of block i and return it (borrowed: h is
+ * the caller's, the state the block's; h is valid until pointed again). */
+static inline gsl_rng *bs_rng_block_point(const struct bs_rng_block *b,
+					  gsl_rng *h, size_t i, size_t j)
+{
+	h->state = b->mem + i * b->stride + j * sizeof(struct bs_taus32);
+	return h;
 }
 
 /* Seed r as stream (seed, replication, purpose, index). */

@@ -141,6 +141,7 @@ struct bs_sim *bs_sim_alloc(const struct bs_model *m)
 	for (size_t j = 0; j < RS_N; j++) {
 		S->ctr_rng[j].type = bs_rng_philox;
 		S->ctr_rng[j].state = &S->ctr_mem[j];
+		S->rs_h[j] = bs_rng_block_handle();
 	}
 	/* with philox, no per-station generator at all */
 	if (bs_rng_block_alloc(&S->rs, S->ctr_on ? 0 : n,

@@ -242,6 +242,9 @@ struct bs_sim {
 	uint64_t fleet;
 
 	struct bs_rng_block rs; /* per station: arrival, destination, duration[, choice] */
+	/* rng taus2: one handle per RS_*, pointed at station s's state by
+	 * bs__rs (rng.h says why the block holds no handles) */
+	gsl_rng rs_h[6]; /* [RS_N] */
 	gsl_rng *r_beh, *r_bat;
 	/* rng "philox" (ctr_on): no per-station generators (rs is empty);
 	 * the request being handled is number ctr_draw of its station, and
@@ -342,7 +345,8 @@ static inline double bs__exp1(gsl_rng *r)
 	return -log1p(-gsl_rng_uniform(r));
 }
 
-_Static_assert(RS_N == 6, "ctr_rng and ctr_mem hold one stream per RS_*");
+_Static_assert(RS_N == 6,
+	       "rs_h, ctr_rng and ctr_mem hold one stream per RS_*");
 
 /* The enum bs_rng_purpose of each RS_* (the counter streams' purpose). */
 static inline uint32_t bs__rs_purpose(int which)
@@ -365,7 +369,7 @@ static inline gsl_rng *bs__rs(struct bs_sim *S, uint32_t s, int which)
 			     bs__rs_purpose(which));
 		return r;
 	}
-	return bs_rng_block_get(&S->rs, s, (size_t)which);
+	return bs_rng_block_point(&S->rs, &S->rs_h[which], s, (size_t)which);
 }
 
 /* The Exp(1) gap before station s's first request (request 0): from its
@@ -375,7 +379,7 @@ static inline double bs__first_exp1(struct bs_sim *S, uint32_t s)
 {
 	if (S->ctr_on)
 		return -log1p(-bs_ctr_u01(S->ctr_key, s, 0, BS_RNG_ARRIVAL));
-	return bs__exp1(bs_rng_block_get(&S->rs, s, RS_ARR));
+	return bs__exp1(bs__rs(S, s, RS_ARR));
 }
 
 static inline double *bs__raw(struct bs_sim *S, size_t w, int k)
