@@ -13,6 +13,7 @@
 #include "exp/runner.h"
 #include "model/agreement.h"
 #include "model/sim.h"
+#include "model/sim_internal.h" /* dst_ahead, test_dest_ahead_same_draws */
 #include "calib/world.h"
 #include "testutil.h"
 
@@ -854,6 +855,95 @@ START_TEST(test_philox_crn_request_block)
 }
 END_TEST
 
+/* A digest of every counted trip (FNV-1a over its fields' bytes). */
+struct trip_digest {
+	uint64_t h;
+	size_t n;
+};
+
+static int digest_trip(void *ud, const struct bs_trip_record *tr)
+{
+	struct trip_digest *g = ud;
+	const unsigned char *b[] = {(const void *)&tr->req_t,
+				    (const void *)&tr->origin,
+				    (const void *)&tr->dest,
+				    (const void *)&tr->rent_station,
+				    (const void *)&tr->return_station,
+				    (const void *)&tr->return_t};
+	const size_t len[] = {8, 4, 4, 4, 4, 8};
+	size_t i, j;
+
+	for (i = 0; i < 6; i++)
+		for (j = 0; j < len[i]; j++)
+			g->h = (g->h ^ b[i][j]) * UINT64_C(0x100000001b3);
+	g->n++;
+	return 0;
+}
+
+/* One replication of world w, its trips digested, with the destination
+ * look-ahead (sim.c dst_ahead) as built (ahead = 1) or switched off. */
+static struct bs_rep_result *run_ahead(struct bs_world *w, int ahead,
+				       struct trip_digest *g)
+{
+	struct bs_sim *S = bs_sim_alloc(&w->model);
+	struct bs_rep_result *r = bs_rep_result_alloc(&w->model);
+	struct bs_run_hooks h;
+	struct bs_error err;
+
+	ck_assert_ptr_nonnull(S);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(S->dst_ahead, 1); /* taus2, hourly tables */
+	S->dst_ahead = ahead;
+	memset(&h, 0, sizeof(h));
+	memset(g, 0, sizeof(*g));
+	g->h = UINT64_C(0xcbf29ce484222325);
+	h.on_trip = digest_trip;
+	h.trip_ud = g;
+	ck_assert_int_eq(bs_sim_run(S, 2, &h, r, &err), 0);
+	bs_sim_free(S);
+	return r;
+}
+
+/*
+ * The destination look-ahead (dst_ahead: a request's destination
+ * uniform drawn from its stream when its arrival is scheduled and
+ * carried, with the table cell it selects, in the slot event) draws the
+ * same numbers as drawing it when the request is handled, its only
+ * purpose being the cell's prefetch: the calibrated Tokyo day (hourly
+ * tables, trucks, crews, depots), the same trips in the same order and
+ * the same result bytes with it on and off. Fails if the word, the cell
+ * or the hour it is taken for goes to another request.
+ */
+START_TEST(test_dest_ahead_same_draws)
+{
+	struct bs_set ov[1] = {{"horizon.days", "2"}};
+	struct bs_error err;
+	struct bs_scenario *sc =
+		bs_scenario_load(tu_abspath("scenarios/tokyo4_calibrated.json"),
+				 ov, 1, &err);
+	struct bs_world *w;
+	struct bs_rep_result *a, *b;
+	struct trip_digest ga, gb;
+	size_t W;
+
+	ck_assert_msg(sc != NULL, "%s", err.text);
+	w = bs_world_build(sc, &err);
+	ck_assert_msg(w != NULL, "%s", err.text);
+	W = w->net->nwards;
+	a = run_ahead(w, 1, &ga);
+	b = run_ahead(w, 0, &gb);
+	ck_assert_uint_gt(ga.n, 10000);
+	ck_assert_uint_eq(ga.n, gb.n);
+	ck_assert(ga.h == gb.h);
+	ck_assert_int_eq(memcmp(a->raw, b->raw, (W + 1) * BS_RAW_N * sizeof(double)), 0);
+	ck_assert_int_eq(memcmp(a->st, b->st, w->net->n * BS_ST_N * sizeof(double)), 0);
+	bs_rep_result_free(a);
+	bs_rep_result_free(b);
+	bs_world_free(w);
+	bs_scenario_free(sc);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("sim");
@@ -877,6 +967,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_infinite_sum_is_a_bug_not_a_result);
 	tcase_add_test(tc, test_philox_common_random_numbers);
 	tcase_add_test(tc, test_philox_crn_request_block);
+	tcase_add_test(tc, test_dest_ahead_same_draws);
 	suite_add_tcase(s, tc);
 	return s;
 }

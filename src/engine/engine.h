@@ -445,6 +445,24 @@ static BS_HOT int bs_engine_next(struct bs_engine *e, struct bs_event *out)
 	return 1;
 }
 
+/*
+ * The slots' earliest pending event when the tree already knows it (no
+ * replay or rebuild pending, which is so after a heap event's delivery
+ * and after the delivered slot was set again), else NULL. A look-ahead
+ * for prefetching: it changes nothing, and the event it names may still
+ * be preceded by heap events or replaced before it is delivered.
+ */
+static inline const struct bs_event *
+bs_engine_slot_ahead(const struct bs_engine *e)
+{
+	const struct bs_event *ev;
+
+	if (!e->nslots || e->rebuild || e->dirty != BS_NO_SLOT)
+		return NULL;
+	ev = &e->slot[bs__engine_win(e)];
+	return ev->t != HUGE_VAL ? ev : NULL;
+}
+
 /* Earliest pending event into *out without removing it: 1, or 0 when
  * the queue is empty. */
 static inline int bs_engine_peek(struct bs_engine *e, struct bs_event *out)

@@ -88,25 +88,14 @@ void bs_rng_seed(gsl_rng *r, uint64_t seed, uint64_t replication,
  * to gsl_rng_taus2's, as check_rng's test_taus32_is_gsl_taus2 holds over
  * a million seeds and draws.
  */
-static inline uint32_t t32_step(uint32_t s, unsigned a, unsigned b,
-				uint32_t c, unsigned d)
-{
-	return ((s & c) << d) ^ (((s << a) ^ s) >> b);
-}
-
 static unsigned long t32_get(void *state)
 {
-	struct bs_taus32 *t = state;
-
-	t->s1 = t32_step(t->s1, 13, 19, 0xfffffffeu, 12);
-	t->s2 = t32_step(t->s2, 2, 25, 0xfffffff8u, 4);
-	t->s3 = t32_step(t->s3, 3, 11, 0xfffffff0u, 17);
-	return t->s1 ^ t->s2 ^ t->s3;
+	return bs_taus32_next(state);
 }
 
 static double t32_get_double(void *state)
 {
-	return (double)t32_get(state) / 4294967296.0;
+	return bs_taus32_u01(state);
 }
 
 static void t32_set(void *state, unsigned long seed)

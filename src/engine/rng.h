@@ -76,6 +76,28 @@ struct bs_taus32 {
 };
 extern const gsl_rng_type *const bs_rng_taus32;
 
+/* The next word of a bs_rng_taus32 state, inline: what gsl_rng_get
+ * returns through the type's get (rng.c calls this too), without the
+ * indirect call; bs_taus32_u01 is gsl_rng_uniform's word / 2^32. */
+static inline uint32_t bs__t32_step(uint32_t s, unsigned a, unsigned b,
+				    uint32_t c, unsigned d)
+{
+	return ((s & c) << d) ^ (((s << a) ^ s) >> b);
+}
+
+static inline uint32_t bs_taus32_next(struct bs_taus32 *t)
+{
+	t->s1 = bs__t32_step(t->s1, 13, 19, 0xfffffffeu, 12);
+	t->s2 = bs__t32_step(t->s2, 2, 25, 0xfffffff8u, 4);
+	t->s3 = bs__t32_step(t->s3, 3, 11, 0xfffffff0u, 17);
+	return t->s1 ^ t->s2 ^ t->s3;
+}
+
+static inline double bs_taus32_u01(struct bs_taus32 *t)
+{
+	return (double)bs_taus32_next(t) / 4294967296.0;
+}
+
 /* nblocks blocks of k bs_rng_taus32 states each, contiguous per block. */
 struct bs_rng_block {
 	unsigned char *mem; /* 64-byte aligned */
@@ -95,12 +117,20 @@ static inline gsl_rng bs_rng_block_handle(void)
 	return h;
 }
 
+/* State j of block i (borrowed), for the inline bs_taus32_next. */
+static inline struct bs_taus32 *bs_rng_block_state(const struct bs_rng_block *b,
+						   size_t i, size_t j)
+{
+	return (struct bs_taus32 *)(void *)(b->mem + i * b->stride +
+					    j * sizeof(struct bs_taus32));
+}
+
 /* Point handle h at state j of block i and return it (borrowed: h is
  * the caller's, the state the block's; h is valid until pointed again). */
 static inline gsl_rng *bs_rng_block_point(const struct bs_rng_block *b,
 					  gsl_rng *h, size_t i, size_t j)
 {
-	h->state = b->mem + i * b->stride + j * sizeof(struct bs_taus32);
+	h->state = bs_rng_block_state(b, i, j);
 	return h;
 }
 

@@ -454,7 +454,7 @@ static int hour_table(struct bs_demand *d, const double *dep,
 {
 	size_t m = d->dest_off[s + 1] - d->dest_off[s];
 
-	d->dest_hoff[s * 24 + h] = BS_DEMAND_NO_TABLE;
+	*bs__dest_hoff(d, s, h) = BS_DEMAND_NO_TABLE;
 	if (d->dest_od[s] || !(dep[s * 24 + h] > 0.0))
 		return 0;
 	return hour_weights(d, kern, c, s, h) > 0.0 &&
@@ -489,7 +489,7 @@ static int packed_hours(struct bs_demand *d, const struct bs_network *net,
 				x->self = (uint16_t)d->dest_idx[o + k];
 				x->alias = (uint16_t)d->dest_idx[o + A[k]];
 			}
-			d->dest_hoff[s * 24 + h] = at;
+			*bs__dest_hoff(d, s, h) = at;
 			at += m;
 		}
 	}
@@ -537,7 +537,7 @@ static int balanced_hours(struct bs_demand *d, const struct bs_network *net,
 					d->dest_hA16 ? d->dest_hA16 + at : NULL,
 					d->dest_hA32 ? d->dest_hA32 + at : NULL))
 				continue;
-			d->dest_hoff[s * 24 + h] = at;
+			*bs__dest_hoff(d, s, h) = at;
 			at += m;
 		}
 	}

@@ -107,7 +107,9 @@ struct bs_demand {
 
 	/* rates, balanced: one compact alias table (alias.h) per origin and
 	 * hour of the request with requests, over dest_idx[dest_off[s] ..]:
-	 * dest_hoff[s * 24 + h] is its first cell in dest_hF and dest_hA16
+	 * dest_hoff[h * n + s] (bs__dest_hoff; hour-major, so that the
+	 * hour's row, 8 bytes a station, stays in cache while the hour's
+	 * requests read it) is its first cell in dest_hF and dest_hA16
 	 * (every origin with at most 65,536 candidates) or dest_hA32;
 	 * BS_DEMAND_NO_TABLE for an hour without requests or without any
 	 * weight, and for origins on an OD table, which draw from
@@ -273,6 +275,13 @@ static inline uint32_t bs_demand_dest(const struct bs_demand *d, uint32_t s,
 	}
 }
 
+/* Where dest_hoff keeps origin s's first cell for hour h. */
+static inline size_t *bs__dest_hoff(const struct bs_demand *d, size_t s,
+				    size_t h)
+{
+	return &d->dest_hoff[h * d->n + s];
+}
+
 /* A packed cell of an hourly table (dest_hcell): the compact table's
  * share F of cell k, and the stations of outcome k and of its alias. */
 struct bs_dcell {
@@ -298,14 +307,15 @@ static inline uint32_t bs_dcell_draw_u(size_t K, const struct bs_dcell *cell,
 
 /*
  * fmod(x, 1440.0), the same double, without the library's loop (about
- * 100 instructions, once per request of the balanced model). For
- * 0 <= x < 2^52 the truncated quotient q is off by at most one, and
- * x - 1440 q is exact: 1440 q is an integer below 2^53, both lie on the
- * grid of x's last bit (at most 1), and the difference, below 2880 in
- * magnitude, fits in 53 bits of that grid; one exact correction by 1440
- * then gives the remainder in [0, 1440), which is fmod's. Any other x
- * (negative, huge, NaN) goes to fmod. test_fmod_day compares the two bit
- * for bit.
+ * 100 instructions, once per request of the balanced model) and without
+ * a division. For 0 <= x < 2^52 the truncated quotient q, from a product
+ * with the rounded 1/1440, is off by at most one (its error is below
+ * 2^-10), and x - 1440 q is exact: 1440 q is an integer below 2^53, both
+ * lie on the grid of x's last bit (at most 1), and the difference, below
+ * 2880 in magnitude, fits in 53 bits of that grid; one exact correction
+ * by 1440 then gives the remainder in [0, 1440), which is fmod's. Any
+ * other x (negative, huge, NaN) goes to fmod. test_fmod_day compares the
+ * two bit for bit.
  */
 static inline double bs__fmod_day(double x)
 {
@@ -313,7 +323,7 @@ static inline double bs__fmod_day(double x)
 
 	if (!(x >= 0.0 && x < 4503599627370496.0))
 		return fmod(x, 1440.0);
-	r = x - (double)(int64_t)(x / 1440.0) * 1440.0;
+	r = x - (double)(int64_t)(x * (1.0 / 1440.0)) * 1440.0;
 	if (r < 0.0)
 		r += 1440.0;
 	else if (r >= 1440.0)
@@ -322,27 +332,63 @@ static inline double bs__fmod_day(double x)
 }
 
 /*
- * Start loading the packed cell that bs_demand_dest_at_u(d, s, t, u) will
- * read (nothing for other tables): the draw waits on one random cell of
- * the hourly tables (26 MB for Tokyo), so a caller that has the uniform
- * early can overlap the load with other work. Changes no result.
+ * The hour of the day of minute x: (size_t)(bs__fmod_day(x) / 60.0) % 24,
+ * the same integer, without the division. For 0 <= r < 1440 the rounded
+ * quotient r / 60 never reaches the next integer k before r reaches 60 k
+ * (below 60 k, r / 60 is at least ulp(60 k) / 60 >= 32 ulp(k) / 60 under
+ * k, more than half an ulp), so its truncation is floor(r / 60) exactly;
+ * a product with the rounded 1/60 is off by at most one, and one exact
+ * comparison with 60 q mends it. test_hour_of_day compares the two.
  */
-static inline void bs_demand_dest_prefetch(const struct bs_demand *d,
-					   uint32_t s, double t, double u)
+static inline size_t bs__hour_of_day(double x)
 {
-	size_t h, c, K;
+	double r = bs__fmod_day(x);
+	int64_t q;
+
+	if (!(r >= 0.0 && r < 1440.0))
+		return (size_t)(r / 60.0) % 24u;
+	q = (int64_t)(r * (1.0 / 60.0));
+	if (60.0 * (double)q > r)
+		q--;
+	else if (60.0 * (double)(q + 1) <= r)
+		q++;
+	return (size_t)q;
+}
+
+/*
+ * The draw of bs_demand_dest_at_u(d, s, t, u) in two halves, for a caller
+ * that knows u when the request is scheduled (sim.c, dst_ahead):
+ * bs_demand_dest_cell names the packed cell the draw will read, SIZE_MAX
+ * when it reads none (no packed table for that origin and hour), and
+ * bs_demand_dest_at_cell finishes the draw from it, the same arithmetic
+ * on the same cell, so the same station (test_dest_cell_halves).
+ */
+static inline size_t bs_demand_dest_cell(const struct bs_demand *d,
+					 uint32_t s, double t, double u)
+{
+	size_t c, K;
 
 	if (!d->dest_hoff || !d->dest_hcell)
-		return;
-	h = (size_t)(bs__fmod_day(t + d->week_offset) / 60.0) % 24u;
-	c = d->dest_hoff[(size_t)s * 24 + h];
+		return SIZE_MAX;
+	c = *bs__dest_hoff(d, s, bs__hour_of_day(t + d->week_offset));
 	if (c == BS_DEMAND_NO_TABLE)
-		return;
+		return SIZE_MAX;
 	K = d->dest_off[s + 1] - d->dest_off[s];
-	c += (size_t)(u * (double)K) < K ? (size_t)(u * (double)K) : K - 1;
-#if defined(__GNUC__)
-	__builtin_prefetch(d->dest_hcell + c);
-#endif
+	return c + ((size_t)(u * (double)K) < K ? (size_t)(u * (double)K) : K - 1);
+}
+
+static inline uint32_t bs_demand_dest_at_cell(const struct bs_demand *d,
+					      uint32_t s, size_t cell, double u01)
+{
+	size_t K = d->dest_off[s + 1] - d->dest_off[s];
+	double u = u01 * (double)K;
+	size_t c = (size_t)u;
+
+	if (c >= K)
+		c = K - 1;
+	if ((u - (double)c) * 4294967296.0 < (double)d->dest_hcell[cell].F)
+		return d->dest_hcell[cell].self;
+	return d->dest_hcell[cell].alias;
 }
 
 static inline uint32_t bs_dcell_draw(size_t K, const struct bs_dcell *cell,
@@ -357,8 +403,8 @@ static inline uint32_t bs_demand_dest_at_u(const struct bs_demand *d,
 	size_t o = d->dest_off[s], c, h;
 
 	if (d->dest_hoff) {
-		h = (size_t)(bs__fmod_day(t + d->week_offset) / 60.0) % 24u;
-		c = d->dest_hoff[(size_t)s * 24 + h];
+		h = bs__hour_of_day(t + d->week_offset);
+		c = *bs__dest_hoff(d, s, h);
 		if (c != BS_DEMAND_NO_TABLE && d->dest_hcell)
 			return bs_dcell_draw_u(d->dest_off[s + 1] - o,
 					       d->dest_hcell + c, u);

@@ -50,7 +50,7 @@ size_t bs_demand_dest_probs(const struct bs_demand *d, uint32_t s, int h,
 	o = d->dest_off[s];
 	m = d->dest_off[s + 1] - o;
 	if (d->dest_hoff)
-		c = d->dest_hoff[(size_t)s * 24 + (size_t)h];
+		c = *bs__dest_hoff(d, s, (size_t)h);
 	if (c == BS_DEMAND_NO_TABLE)
 		bs_alias_probs(m, d->dest_F + o, d->dest_A + o, p);
 	else if (d->dest_hcell)

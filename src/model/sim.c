@@ -122,79 +122,6 @@ static inline double draw_variate(const struct bs_params *p, gsl_rng *r)
 				 p->noise_sd);
 }
 
-/*
- * rng philox: the draws of the request being handled (rng.h): block 0 of
- * its request blocks, x, made on arrival; block 1, y, only when an alias
- * destination or a log-normal ride asks (y_made). On the stack: nothing
- * per station.
- */
-struct req_draws {
-	uint64_t x[2], y[2];
-	int y_made;
-	double gap, variate; /* Exp(1) gap to the next request; ride variate */
-	uint32_t dest;
-};
-
-/* Out of line: inlined next to block 0's Philox in ctr_draws, GCC keeps
- * the key schedule the two share on the stack, 10% more instructions
- * for block 0, which every request makes. */
-static BS_NOINLINE const uint64_t *req_block1(const struct bs_sim *S,
-					       uint32_t o, struct req_draws *q)
-{
-	if (!q->y_made) {
-		bs_ctr_request(S->ctr_key, o, S->ctr_draw, 1, q->y);
-		q->y_made = 1;
-	}
-	return q->y;
-}
-
-/* Exp(1) from the top 53 bits of x[1]; a mean-one log-normal factor
- * exp(mu + sd z), z by Box-Muller from x[1] (radius) and y[1] (angle). */
-static inline double req_variate(const struct bs_sim *S, uint32_t o,
-				 struct req_draws *q)
-{
-	const struct bs_params *p = &S->m->p;
-
-	if (p->dur == BS_DUR_EXPONENTIAL)
-		return -log1p(-bs_ctr_u53(q->x[1]));
-	return exp(-0.5 * p->noise_sd * p->noise_sd +
-		   p->noise_sd * bs_ctr_gauss(q->x[1], req_block1(S, o, q)[1]));
-}
-
-/* Uniform destinations by Lemire's method on the 22 destination bits of
- * x, a refusal (probability below n / 2^22) continuing exactly on the
- * RS_DST stream (the k >= o shift is bs_demand_dest's: any station but
- * o); alias tables from the uniform of y[0]. */
-static inline uint32_t req_dest(struct bs_sim *S, uint32_t o, double t,
-				struct req_draws *q)
-{
-	const struct bs_demand *dem = S->m->dem;
-	uint32_t k;
-
-	if (!dem->uniform_dest)
-		return bs_demand_dest_at_u(dem, o, t,
-					   bs_ctr_u53(req_block1(S, o, q)[0]));
-	if (!bs_ctr_lemire22(bs_ctr_bits22(q->x), (uint32_t)dem->n - 1, &k))
-		k = bs_ctr_uniform_int(bs__rs(S, o, RS_DST),
-				       (uint32_t)dem->n - 1);
-	return k >= o ? k + 1 : k;
-}
-
-/* rng philox: request o's gap, destination (not for a trace) and ride
- * variate at once (counter-based, so their order is free). Out of line
- * on purpose: inlined, on_arrival grew past what GCC would inline
- * bs_engine_next with into bs_sim_run, and the default taus2 loop ran
- * 2% more instructions (docs/performance.md, issue 17 second pass). */
-static BS_NOINLINE void ctr_draws(struct bs_sim *S, uint32_t o, double t,
-				   int trace, struct req_draws *q)
-{
-	q->y_made = 0;
-	bs_ctr_request(S->ctr_key, o, S->ctr_draw, 0, q->x);
-	q->gap = trace ? 0.0 : -log1p(-bs_ctr_u53(q->x[0]));
-	q->dest = trace ? 0 : req_dest(S, o, t, q);
-	q->variate = req_variate(S, o, q);
-}
-
 /* ---- arrival: did the rider get where they wanted? ------------------- */
 
 /* The ward of a trip's origin: its renting port's (kept in the trip)
@@ -340,6 +267,41 @@ static int start_ride(struct bs_sim *S, uint32_t o, uint32_t r, uint32_t pos,
 
 /* ---- arrivals ---------------------------------------------------------- */
 
+/*
+ * Station o's next request, at t, into its slot with rng taus2 and
+ * destination tables (dst_ahead): its destination uniform is the next
+ * word w of o's destination stream (gsl_rng_uniform would have returned
+ * w / 2^32, bs_rng_taus32's get_double), drawn now rather than when the
+ * request is handled: the same words of the same stream in the same
+ * order, so no number moves. The event carries w (payload b) and the
+ * packed table cell the draw will read (payload c, where other modes
+ * carry the request's number, which only rng philox reads;
+ * UINT32_MAX: no cell, bs_demand_dest_at_u then), so that the cell can
+ * be prefetched an event ahead (dest_ahead_prefetch).
+ */
+static void dest_ahead_slot(struct bs_sim *S, uint32_t o, double t)
+{
+	uint32_t w = bs_taus32_next(bs__rs_t32(S, o, RS_DST));
+	size_t c = bs_demand_dest_cell(S->m->dem, o, t, (double)w / 4294967296.0);
+
+	bs_engine_set_slot(&S->eng, o, t, EV_ARRIVAL, o, w,
+			   c < UINT32_MAX ? (uint32_t)c : UINT32_MAX);
+}
+
+/* Start loading the destination cell of the next arrival the slots will
+ * deliver, when the tree knows it (dst_ahead): an event of look-ahead,
+ * where the request's own prefetch overlapped only its rate inversion
+ * and replay (docs/performance.md). Changes no result. Always inline:
+ * out of line, GCC's IPA sees a function without side effects (a
+ * prefetch is none to it) and deletes its calls. */
+static BS_HOT void dest_ahead_prefetch(struct bs_sim *S)
+{
+	const struct bs_event *nx = bs_engine_slot_ahead(&S->eng);
+
+	if (nx && nx->c != UINT32_MAX)
+		__builtin_prefetch(S->m->dem->dest_hcell + nx->c);
+}
+
 /* Request number `draw` of station o (counted from 0 in each
  * replication; carried in its slot event, so it costs no state), at t;
  * cursor: its row of the trip log (trace demand). */
@@ -352,11 +314,11 @@ static int on_arrival(struct bs_sim *S, uint32_t o, uint32_t cursor,
 	uint32_t d, r, target, pos_ok, pos_any, user;
 	double tn, variate;
 	int counted = t >= S->warm, round = 0;
-	struct req_draws q; /* rng philox: all of them, first (ctr_draws) */
+	struct bs__req_draws q; /* rng philox: all of them, first (sim_draws.c) */
 
 	S->ctr_draw = draw;
 	if (S->ctr_on)
-		ctr_draws(S, o, t, m->dem->tr_off != NULL, &q);
+		bs__ctr_draws(S, o, t, m->dem->tr_off != NULL, &q);
 	/* Draw everything this user needs first, whatever happens next, so
 	 * the station's streams stay aligned across scenarios. */
 	if (m->dem->tr_off) {
@@ -369,22 +331,31 @@ static int on_arrival(struct bs_sim *S, uint32_t o, uint32_t cursor,
 			bs_engine_set_slot(&S->eng, o, m->dem->tr_t[cursor + 1],
 					   EV_ARRIVAL, o, cursor + 1, draw + 1);
 	} else {
-		/* taus2: the destination's uniform first (its own stream: no
-		 * number moves), its cell loading while the slot is replayed */
-		int early = !S->ctr_on && !m->dem->uniform_dest;
-		double u_dst = early ? gsl_rng_uniform(bs__rs(S, o, RS_DST)) : 0.0;
-		if (early)
-			bs_demand_dest_prefetch(m->dem, o, t, u_dst);
+		/* dst_ahead: this request's destination uniform came in its
+		 * event (cursor), drawn when it was scheduled; the next one's
+		 * is drawn now, the same words of the same stream in the same
+		 * order, so no number moves */
+		int early = S->dst_ahead;
+		double u_dst = early ? (double)cursor / 4294967296.0 : 0.0;
+		uint32_t cell = draw; /* dst_ahead: the cell, see dest_ahead_slot */
 		/* the rate from the station's own line (sim_internal.h) */
 		tn = bs_demand_next_inv(m->dem, o, t,
 					S->ctr_on ? q.gap
-						  : bs__exp1(bs__rs(S, o, RS_ARR)),
+						  : bs__rs_exp1(S, o, RS_ARR),
 					S->st[o].inv_rate);
-		if (tn < S->horizon)
-			bs_engine_set_slot(&S->eng, o, tn, EV_ARRIVAL, o, 0,
-					   draw + 1);
+		if (tn < S->horizon) {
+			if (early) {
+				dest_ahead_slot(S, o, tn);
+				dest_ahead_prefetch(S);
+			} else {
+				bs_engine_set_slot(&S->eng, o, tn, EV_ARRIVAL,
+						   o, 0, draw + 1);
+			}
+		}
 		d = S->ctr_on ? q.dest
-		    : early   ? bs_demand_dest_at_u(m->dem, o, t, u_dst)
+		    : early   ? (cell != UINT32_MAX
+				 ? bs_demand_dest_at_cell(m->dem, o, cell, u_dst)
+				 : bs_demand_dest_at_u(m->dem, o, t, u_dst))
 			      : bs_demand_dest_at(m->dem, o, t,
 						  bs__rs(S, o, RS_DST));
 		/* the ride's distance, loaded while the request is served */
@@ -398,7 +369,9 @@ static int on_arrival(struct bs_sim *S, uint32_t o, uint32_t cursor,
 			round = 1;
 		}
 	}
-	variate = S->ctr_on ? q.variate : draw_variate(p, bs__rs(S, o, RS_DUR));
+	variate = S->ctr_on			    ? q.variate
+		  : p->dur == BS_DUR_EXPONENTIAL ? bs__rs_exp1(S, o, RS_DUR)
+						 : draw_variate(p, bs__rs(S, o, RS_DUR));
 	user = bs__user_draw(S, o);
 	if (counted)
 		*bs__raw(S, S->st[o].ward, BS_RAW_REQUESTED) += 1.0;
@@ -712,7 +685,9 @@ static int schedule_start(struct bs_sim *S)
 		t = bs_demand_next_inv(m->dem, (uint32_t)i, 0.0,
 				       bs__first_exp1(S, (uint32_t)i),
 				       S->st[i].inv_rate);
-		if (t < S->horizon)
+		if (t < S->horizon && S->dst_ahead)
+			dest_ahead_slot(S, (uint32_t)i, t);
+		else if (t < S->horizon)
 			bs_engine_set_slot(&S->eng, (uint32_t)i, t, EV_ARRIVAL,
 					   (uint32_t)i, 0, 0);
 	}
@@ -816,6 +791,8 @@ int bs_sim_run(struct bs_sim *S, uint32_t rep,
 			__builtin_prefetch(&S->st[S->eng.heap[0].b]);
 			__builtin_prefetch(&S->trips.rec[S->eng.heap[0].a]);
 		}
+		if (S->dst_ahead)
+			dest_ahead_prefetch(S);
 		switch (ev.type) {
 		case EV_ARRIVAL:
 			if (S->ctr_on && ev.c == UINT32_MAX)

@@ -138,6 +138,7 @@ struct bs_sim *bs_sim_alloc(const struct bs_model *m)
 	S->r_beh = bs_rng_alloc();
 	S->r_bat = bs_rng_alloc();
 	S->ctr_on = m->p.rng == BS_RNGK_PHILOX;
+	S->dst_ahead = !S->ctr_on && !m->dem->uniform_dest && !m->dem->tr_off;
 	for (size_t j = 0; j < RS_N; j++) {
 		S->ctr_rng[j].type = bs_rng_philox;
 		S->ctr_rng[j].state = &S->ctr_mem[j];

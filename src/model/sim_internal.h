@@ -252,6 +252,12 @@ struct bs_sim {
 	 * under the replication's key. Scratch shared by every station: it
 	 * stays in L1. */
 	int ctr_on;
+	/* rng taus2 with hourly or all-day destination tables (not uniform,
+	 * not a trace): a request's destination uniform is drawn when its
+	 * arrival is scheduled and travels in the slot event (payload b, as
+	 * the 32-bit taus2 word), so that its table cell can be prefetched
+	 * an event ahead (sim.c, dest_ahead_prefetch) */
+	int dst_ahead;
 	uint32_t ctr_key[2];
 	uint32_t ctr_draw;
 	gsl_rng ctr_rng[6];       /* [RS_N] */
@@ -372,6 +378,25 @@ static inline gsl_rng *bs__rs(struct bs_sim *S, uint32_t s, int which)
 	return bs_rng_block_point(&S->rs, &S->rs_h[which], s, (size_t)which);
 }
 
+/* Station s's taus2 state `which` (rng taus2 only), for the inline
+ * draws of the arrival's hot path (bs_taus32_next, rng.h): the numbers
+ * of gsl_rng_get / gsl_rng_uniform on bs__rs(S, s, which), without the
+ * indirect call. */
+static inline struct bs_taus32 *bs__rs_t32(struct bs_sim *S, uint32_t s,
+					   int which)
+{
+	return bs_rng_block_state(&S->rs, s, (size_t)which);
+}
+
+/* An Exp(1) variate from station s's stream `which`: bs__exp1 on
+ * bs__rs(S, s, which), the same number. */
+static inline double bs__rs_exp1(struct bs_sim *S, uint32_t s, int which)
+{
+	if (S->ctr_on)
+		return bs__exp1(bs__rs(S, s, which));
+	return -log1p(-bs_taus32_u01(bs__rs_t32(S, s, which)));
+}
+
 /* The Exp(1) gap before station s's first request (request 0): from its
  * RS_ARR stream (taus2), or the first uniform of counter stream (s, 0,
  * arrival), inline. Later gaps: on_arrival (sim.c). */
@@ -381,6 +406,24 @@ static inline double bs__first_exp1(struct bs_sim *S, uint32_t s)
 		return -log1p(-bs_ctr_u01(S->ctr_key, s, 0, BS_RNG_ARRIVAL));
 	return bs__exp1(bs__rs(S, s, RS_ARR));
 }
+
+/*
+ * rng philox: the draws of the request being handled (rng.h): block 0 of
+ * its request blocks, x, made on arrival; block 1, y, only when an alias
+ * destination or a log-normal ride asks (y_made). On the stack: nothing
+ * per station.
+ */
+struct bs__req_draws {
+	uint64_t x[2], y[2];
+	int y_made;
+	double gap, variate; /* Exp(1) gap to the next request; ride variate */
+	uint32_t dest;
+};
+
+/* Request o's gap, destination (not for a trace) and ride variate at
+ * once, into q (sim_draws.c). */
+void bs__ctr_draws(struct bs_sim *S, uint32_t o, double t, int trace,
+		   struct bs__req_draws *q);
 
 static inline double *bs__raw(struct bs_sim *S, size_t w, int k)
 {
