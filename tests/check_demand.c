@@ -887,6 +887,47 @@ START_TEST(test_fmod_day)
 }
 END_TEST
 
+/* bs__floor_quot(x, m, 1/m) is floor(x / m) bit for bit, for the day,
+ * the week and the hour: at multiples of m over centuries and the two
+ * doubles either side, at random x, at 0, -0, negatives, near 2^52 and
+ * at infinities. Fails if the correction is dropped: the product alone
+ * puts 57599.999999999993 minutes in day 40, the quotient in day 39. */
+START_TEST(test_floor_quot)
+{
+	static const double ms[] = {60.0, 1440.0, 10080.0, 7.0, 1000.0};
+	static const double odd[] = {0.0, -0.0, -1.0, -10080.0, 1e300, HUGE_VAL,
+				     -HUGE_VAL, 4503599627370495.0,
+				     4503599627370496.0, 1e-300};
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+	size_t i, j, n;
+	int k;
+
+	gsl_rng_set(r, 43);
+	for (j = 0; j < sizeof(ms) / sizeof(ms[0]); j++) {
+		double m = ms[j], inv = 1.0 / m;
+		for (i = 0; i < 100000; i++) {
+			double x = i % 2 ? m * (double)(i / 2) * (double)(1 + i % 97)
+					 : 60.0 * 24.0 * 36525.0 * 100.0 * gsl_rng_uniform(r);
+			for (k = -2; k <= 2; k++) {
+				double y = x, a, b;
+				for (n = 0; n < (size_t)(k < 0 ? -k : k); n++)
+					y = nextafter(y, k < 0 ? -HUGE_VAL : HUGE_VAL);
+				a = bs__floor_quot(y, m, inv);
+				b = floor(y / m);
+				ck_assert_msg(memcmp(&a, &b, sizeof(a)) == 0,
+					      "%.17g / %g: %.17g != %.17g", y, m, a, b);
+			}
+		}
+		for (i = 0; i < sizeof(odd) / sizeof(odd[0]); i++) {
+			double a = bs__floor_quot(odd[i], m, inv), b = floor(odd[i] / m);
+			ck_assert_msg(memcmp(&a, &b, sizeof(a)) == 0,
+				      "%.17g / %g: %.17g != %.17g", odd[i], m, a, b);
+		}
+	}
+	gsl_rng_free(r);
+}
+END_TEST
+
 /* bs__hour_of_day (no division) is (size_t)(bs__fmod_day(x) / 60.0) % 24,
  * the expression it replaced: at every multiple of 60 minutes over a
  * century and two doubles either side, at random minutes, at the last
@@ -988,6 +1029,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_round_trips);
 	tcase_add_test(tc, test_round_trip_shares_per_port);
 	tcase_add_test(tc, test_fmod_day);
+	tcase_add_test(tc, test_floor_quot);
 	tcase_add_test(tc, test_hour_of_day);
 	tcase_add_test(tc, test_dest_cell_halves);
 	tcase_add_test(tc, test_next_given_inverse_rate);

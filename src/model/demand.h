@@ -332,27 +332,41 @@ static inline double bs__fmod_day(double x)
 }
 
 /*
- * The hour of the day of minute x: (size_t)(bs__fmod_day(x) / 60.0) % 24,
- * the same integer, without the division. For 0 <= r < 1440 the rounded
- * quotient r / 60 never reaches the next integer k before r reaches 60 k
- * (below 60 k, r / 60 is at least ulp(60 k) / 60 >= 32 ulp(k) / 60 under
- * k, more than half an ulp), so its truncation is floor(r / 60) exactly;
- * a product with the rounded 1/60 is off by at most one, and one exact
- * comparison with 60 q mends it. test_hour_of_day compares the two.
+ * floor(x / m) for an integer m >= 1, the same double as floor() of the
+ * rounded quotient, without the division (a product with inv_m, the
+ * rounded 1/m, and one exact correction). Why the rounded quotient's
+ * floor is the true one: below an integer k >= 1, x <= the double before
+ * k m, so x / m is under k by at least ulp(k m) / m (k m is no power of
+ * two unless m is, and then the division is exact), which is at least
+ * 2^floor(log2 m) ulp(k) / m, more than half an ulp of k: it rounds
+ * under k. The product is off by at most one below 2^52, and q m and
+ * (q + 1) m are integers below 2^53, so the comparisons are exact. Any
+ * other x (zeros, keeping floor's sign, negatives, huge, NaN) goes to
+ * floor(x / m). test_floor_quot compares the two.
  */
+static inline double bs__floor_quot(double x, double m, double inv_m)
+{
+	double q;
+
+	if (!(x > 0.0 && x < 4503599627370496.0)) /* -0.0 too: floor's sign */
+		return floor(x / m);
+	q = (double)(int64_t)(x * inv_m);
+	if (q * m > x)
+		q -= 1.0;
+	else if ((q + 1.0) * m <= x)
+		q += 1.0;
+	return q;
+}
+
+/* The hour of the day of minute x: (size_t)(bs__fmod_day(x) / 60.0) % 24,
+ * the same integer (bs__floor_quot), without a division. */
 static inline size_t bs__hour_of_day(double x)
 {
 	double r = bs__fmod_day(x);
-	int64_t q;
 
 	if (!(r >= 0.0 && r < 1440.0))
 		return (size_t)(r / 60.0) % 24u;
-	q = (int64_t)(r * (1.0 / 60.0));
-	if (60.0 * (double)q > r)
-		q--;
-	else if (60.0 * (double)(q + 1) <= r)
-		q++;
-	return (size_t)q;
+	return (size_t)bs__floor_quot(r, 60.0, 1.0 / 60.0);
 }
 
 /*
