@@ -248,6 +248,65 @@ START_TEST(test_same_bytes)
 }
 END_TEST
 
+/* A base with round trips, ward-pair factors and a calendar (weekday,
+ * weekend and month factors, a run across a month's end), swept over
+ * the round-trip share and the fleet, into feat_sweep.json. */
+static void write_features_sweep(void)
+{
+	char base[2048];
+
+	free(tu_write(dir, "wf.csv", "from,to,factor\nAlpha,Beta,2.5\nGamma,Alpha,0.4\n"));
+	snprintf(base, sizeof(base),
+		 "{\"bssim\": 1, \"name\": \"feat\", \"seed\": 9, \"replications\": 2,\n"
+		 " \"horizon\": {\"days\": 4, \"warmup_days\": 1, \"start_weekday\": \"mon\"},\n"
+		 " \"network\": {\"stations\": \"%s\"}, \"fleet\": {\"bikes\": 14},\n"
+		 " \"demand\": {\"model\": \"gravity\", \"trips_per_day\": 300,\n"
+		 "   \"round_trip_share\": 0.1, \"ward_factors\": \"wf.csv\",\n"
+		 "   \"calendar\": {\"weekday\": 1.1, \"saturday\": 0.8, \"sunday\": 0.7,\n"
+		 "     \"month\": [1, 1, 0.9, 1.3, 1, 1, 1, 1, 1, 1, 1, 1],\n"
+		 "     \"start\": \"2026-03-30\"}}}\n",
+		 tu_abspath(tu_fixture("six.csv")));
+	free(tu_write(dir, "feat.json", base));
+	free(tu_write(dir, "feat_sweep.json",
+		      "{ \"bssim_sweep\": 1, \"base\": \"feat.json\", \"replications\": 3,\n"
+		      "  \"vary\": { \"demand.round_trip_share\": [0.05, 0.3],\n"
+		      "            \"fleet.bikes\": [10, 14] } }\n"));
+}
+
+/* Round trips, ward factors and the calendar give the same bytes with
+ * --jobs 1, --jobs 2 and two shards merged (and under MPI, below): their
+ * draws depend on the task, never on the worker. */
+START_TEST(test_features_same_bytes)
+{
+	char *j;
+
+	write_features_sweep();
+	ck_assert_int_eq(run("sweep feat_sweep.json -o f1 -q --jobs 1", NULL, NULL), 0);
+	ck_assert_int_eq(run("sweep feat_sweep.json -o f2 -q --jobs 2", NULL, NULL), 0);
+	same_results("f1", "f2");
+	ck_assert_int_eq(run("sweep feat_sweep.json -o g1 -q --shard 1/2 --jobs 2", NULL, NULL), 0);
+	ck_assert_int_eq(run("sweep feat_sweep.json -o g2 -q --shard 2/2", NULL, NULL), 0);
+	ck_assert_int_eq(run("merge g2 g1 -o gm -q", NULL, NULL), 0);
+	same_results("f1", "gm");
+	/* the features were on: round trips were made, and the points differ */
+	j = file_in("f1", "sweep.csv");
+	ck_assert_ptr_nonnull(strstr(j, "0.05"));
+	ck_assert_ptr_nonnull(strstr(j, "0.3"));
+	free(j);
+	ck_assert_int_eq(run("run feat.json -o r -q --set output.trips=true", NULL, NULL), 0);
+	j = file_in("r", "trips.csv");
+	{
+		const char *ids[] = {",A1,A1,", ",A2,A2,", ",B1,B1,", ",B2,B2,",
+				     ",C1,C1,", ",C2,C2,"};
+		size_t i, found = 0;
+		for (i = 0; i < 6; i++)
+			found += strstr(j, ids[i]) != NULL;
+		ck_assert_uint_gt(found, 0); /* round trips: origin = destination */
+	}
+	free(j);
+}
+END_TEST
+
 START_TEST(test_mpi_same_bytes)
 {
 	const char *mpi = getenv("BSSIM_MPI");
@@ -270,6 +329,18 @@ START_TEST(test_mpi_same_bytes)
 	ck_assert_msg(st == 0, "mpirun: exit %d: %.600s", st, err ? err : "");
 	free(err);
 	same_results("j1", "mp");
+	/* round trips, ward factors and the calendar under MPI too */
+	write_features_sweep();
+	ck_assert_int_eq(run("sweep feat_sweep.json -o f1 -q", NULL, NULL), 0);
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && ASAN_OPTIONS=\"${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0\" "
+		 "mpirun --oversubscribe --allow-run-as-root -x ASAN_OPTIONS -np 2 '%s' sweep feat_sweep.json -o fmp",
+		 dir, tu_abspath(mpi));
+	st = tu_run(cmd, NULL, &err);
+	ck_assert_msg(st == 0, "mpirun: exit %d: %.600s", st, err ? err : "");
+	free(err);
+	err = NULL;
+	same_results("f1", "fmp");
 	{
 		char *j = file_in("mp", "sweep.json");
 		ck_assert_ptr_nonnull(strstr(j, "\"mode\": \"mpi\""));
@@ -792,6 +863,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_labels);
 	tcase_add_test(tc, test_progress_on_tty);
 	tcase_add_test(tc, test_shared_worlds_same_bytes);
+	tcase_add_test(tc, test_features_same_bytes);
 	/* make check sets BSSIM_MPI when it could build build/bssim-mpi, and
 	 * says so when it could not */
 	if (mpi && *mpi)
