@@ -13,6 +13,7 @@ What is here, each as the `bssim` command of the same name does it:
     open_result, labels         a run's folder; names side by side
     compare, compare_sweep      paired comparisons (Comparison, Paired)
     sweep, open_sweep, merge    parameter sweeps (SweepResult)
+    optimize                    fleet allocation and selection (OptimizeResult)
     import_gbfs, import_trips, calibrate, calibrate_od    real data in
     metrics, keys_markdown, limits_markdown, schema, version   reference
     interrupt, interrupted      stop the calls in flight (as Ctrl-C does)
@@ -35,6 +36,7 @@ from ._compare import Comparison, Paired, compare, compare_sweep
 from ._data import calibrate, calibrate_od, import_gbfs, import_trips
 from ._errors import (Error, FileError, InputError, Interrupted, OutOfMemory,
                       RunError)
+from ._optimize import OptimizeResult, optimize
 from ._result import Result, Stat, open_result
 from ._scenario import Scenario, again, load, parse
 from ._sweep import SweepResult, merge, open_sweep, sweep
@@ -145,12 +147,12 @@ def folder_check(dir, kind="run", force=False):  # noqa: A002
 
 __all__ = [
     "Comparison", "Error", "FileError", "InputError", "Interrupted",
-    "Metric", "OutOfMemory", "Paired", "Result", "RunError", "Scenario",
-    "Stat", "SweepResult", "again", "calibrate", "calibrate_od", "compare",
+    "Metric", "OptimizeResult", "OutOfMemory", "Paired", "Result",
+    "RunError", "Scenario", "Stat", "SweepResult", "again", "calibrate", "calibrate_od", "compare",
     "compare_sweep",
     "folder_check", "import_gbfs", "import_trips", "interrupt",
     "interrupted", "keys_markdown", "labels", "library_path",
-    "limits_markdown", "load", "merge", "metrics", "open_result",
+    "limits_markdown", "load", "merge", "metrics", "open_result", "optimize",
     "open_sweep", "parse", "run", "schema", "sweep", "use_pandas",
     "version",
     "__version__",

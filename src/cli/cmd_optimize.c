@@ -146,9 +146,13 @@ int bs_cmd_optimize(int argc, char **argv)
 		status = bs_cli_fail(&err, rc);
 	} else {
 		if (!c.quiet) {
+			/* the folder written: -o, or the library's out/<name> */
 			fputs(out.text, stdout);
-			printf("%.2f s -> %s/\n", out.wall_s,
-			       c.outdir ? c.outdir : "out/<name>");
+			if (c.outdir)
+				printf("%.2f s -> %s/\n", out.wall_s, c.outdir);
+			else
+				printf("%.2f s -> out/%s/\n", out.wall_s,
+				       bs_optimize_name(o));
 		}
 		status = BS_EXIT_OK;
 	}

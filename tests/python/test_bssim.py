@@ -1246,6 +1246,126 @@ class TestSweepDefaultFolder(unittest.TestCase):
                          slurp(os.path.join(cli_sweep(), "sweep.csv")))
 
 
+# ---- optimisation against `bssim optimize` ----------------------------------------------------
+
+def optimize_file(name, doc):
+    path = tmp(name + ".json")
+    if not os.path.exists(path):
+        with open(path, "w") as f:
+            json.dump(doc, f)
+    return path
+
+
+def small_allocation():
+    """A few evaluations of the Tokyo day's allocation (seconds)."""
+    return optimize_file("small-optimize", {
+        "bssim_optimize": 1, "name": "small-optimize",
+        "base": os.path.join(ROOT, "scenarios", "tokyo4_full.json"),
+        "replications": 4, "objective": {"maximize": "reach_level"},
+        "search": {"block": 8, "candidates": 2, "max_evaluations": 6,
+                   "final_replications": 4}})
+
+
+def small_selection():
+    return optimize_file("small-select", {
+        "bssim_optimize": 1, "name": "small-select",
+        "objective": {"maximize": "reach_level"},
+        "select": {"scenarios": [
+            os.path.join(ROOT, "scenarios", "tokyo4_isolated.json"),
+            os.path.join(ROOT, "scenarios", "tokyo4_full.json")],
+            "delta": 0.002, "n0": 4}})
+
+
+class OptimizeTests(Tables):
+    def test_allocation_as_cli(self):
+        d = tmp("cli-optimize")
+        if not os.path.exists(d):
+            cli_ok("optimize", small_allocation(), "-o", d, "-q")
+        out = tmp("py-optimize-%s" % self.PANDAS)
+        seen = []
+        o = bssim.optimize(small_allocation(), output=out, jobs=2,
+                           progress=lambda *a: seen.append(a))
+        self.assertEqual((o.dir, o.name, o.select),
+                         (out, "small-optimize", False))
+        for f in ("allocation.csv", "trace.csv"):
+            self.assertEqual(slurp(os.path.join(out, f)),
+                             slurp(os.path.join(d, f)), f)
+        self.check_form(o.allocation)
+        self.check_form(o.trace)
+        self.assertIsNone(o.selection)
+        j = o.summary
+        self.assertEqual(o.outcome["evaluations"], j["evaluations"])
+        self.assertEqual(o.outcome["moves"], j["moves"])
+        self.assertIn("small-optimize: maximize reach_level", o.outcome["text"])
+        self.assertTrue(seen, "no progress reported")
+        alloc = records(o.allocation)
+        self.assertEqual(len(alloc), 464)
+        self.assertEqual(sum(r["bikes"] for r in alloc), j["fleet"]["after"])
+        self.assertEqual(len(records(o.trace)), o.outcome["evaluations"])
+
+    def test_selection_as_cli(self):
+        d = tmp("cli-select")
+        if not os.path.exists(d):
+            cli_ok("optimize", small_selection(), "-o", d, "-q")
+        o = bssim.optimize(small_selection(),
+                           output=tmp("py-select-%s" % self.PANDAS))
+        self.assertTrue(o.select)
+        self.assertEqual(slurp(os.path.join(o.dir, "selection.csv")),
+                         slurp(os.path.join(d, "selection.csv")))
+        self.assertEqual(o.outcome["winner"], 1)  # full mutual use
+        self.assertFalse(o.outcome["capped"])
+        self.assertAlmostEqual(o.outcome["pcs"], 0.95)
+        self.assertIsNone(o.allocation)
+        rows = records(o.selection)
+        self.assertEqual([r["winner"] for r in rows], [0, 1])
+        self.assertEqual(sum(r["replications"] for r in rows),
+                         o.outcome["replications"])
+
+
+class TestOptimizePandas(OptimizeTests, unittest.TestCase):
+    PANDAS = True
+
+
+class TestOptimizeLists(OptimizeTests, unittest.TestCase):
+    PANDAS = False
+
+
+class TestOptimizeInput(unittest.TestCase):
+    def test_bad_objective(self):
+        """An unknown metric: InputError naming the file and the key, as
+        `bssim optimize` says it (exit 2), and nothing written."""
+        path = optimize_file("bad-objective", {
+            "bssim_optimize": 1, "name": "bad-objective",
+            "base": os.path.join(ROOT, "scenarios", "tokyo4_full.json"),
+            "objective": {"maximize": "reach_levle"}})
+        rc, _, err = cli("optimize", path, "-o", tmp("bad-cli"))
+        self.assertEqual(rc, 2)
+        with self.assertRaises(bssim.InputError) as c:
+            bssim.optimize(path, output=tmp("bad-py"))
+        e = c.exception
+        self.assertEqual(e.exit_status, 2)
+        self.assertIn("reach_levle", str(e))
+        self.assertIn(str(e).split(": ", 1)[-1][:40], err)
+        self.assertFalse(os.path.exists(tmp("bad-py")))
+
+    def test_out_name(self):
+        """output=None: out/<name> under the current folder, as the CLI,
+        which says so by the folder's name."""
+        cwd = tmp("cwd-optimize")
+        os.makedirs(cwd, exist_ok=True)
+        here = os.getcwd()
+        os.chdir(cwd)
+        try:
+            o = bssim.optimize(small_selection())
+        finally:
+            os.chdir(here)
+        self.assertEqual(o.dir, os.path.join("out", "small-select"))
+        self.assertTrue(os.path.exists(os.path.join(cwd, o.dir,
+                                                    "selection.csv")))
+        out = cli_ok("optimize", small_selection(), "--force", cwd=cwd)
+        self.assertIn("-> out/small-select/", out)
+
+
 # ---- data in against `bssim import` / `bssim calibrate` ----------------------------------------
 
 FIX = os.path.join(ROOT, "tests", "fixtures")
