@@ -316,19 +316,20 @@ static double ride_min(const struct bs_params *p, double dist, gsl_rng *r)
  * ride ends) take the table's share of each hour's arrivals. 40 cyclic
  * days of Poisson requests (inversion, as the simulator) with their
  * destinations and ride times; chi-square over the 24 hours x 9 stations
- * given each hour's total (24 x 8 df), p > 0.001, at the shipped decay
- * (1,500 m) and at 400 and 700 m. The fit itself converged (no warning).
+ * given each hour's total (24 x 8 df), p > 0.001, at the key's default
+ * decay (1,500 m), at the shipped Tokyo scenarios' fitted 1,080 m and at
+ * 400 and 700 m. The fit itself converged (no warning).
  */
 START_TEST(test_balanced_arrival_hours)
 {
 	struct bs_network *net = bs_network_synthetic(BN, 50, 1, 600.0, 1000.0, NULL);
-	double dep[BN * 24], arr[BN * 24], decays[] = {1500.0, 400.0, 700.0};
+	double dep[BN * 24], arr[BN * 24], decays[] = {1500.0, 1080.0, 400.0, 700.0};
 	gsl_rng *ra = bs_rng_alloc(), *rd = bs_rng_alloc(), *rt = bs_rng_alloc();
 	size_t k, s, h;
 
 	ck_assert_ptr_nonnull(net);
 	bal_tables(dep, arr);
-	for (k = 0; k < 3; k++) {
+	for (k = 0; k < sizeof(decays) / sizeof(decays[0]); k++) {
 		struct bs_params p;
 		struct bs_warnings warn;
 		struct bs_demand *d;
@@ -388,13 +389,13 @@ END_TEST
 START_TEST(test_balanced_draw_exact)
 {
 	struct bs_network *net = bs_network_synthetic(BN, 50, 1, 600.0, 1000.0, NULL);
-	double dep[BN * 24], arr[BN * 24], decays[] = {1500.0, 400.0, 700.0};
+	double dep[BN * 24], arr[BN * 24], decays[] = {1500.0, 1080.0, 400.0, 700.0};
 	gsl_rng *r = bs_rng_alloc(), *r2 = bs_rng_alloc();
 	size_t k, s, x, hours[] = {3, 8, 18}, hi, other = 0;
 	const int N = 40000;
 
 	bal_tables(dep, arr);
-	for (k = 0; k < 3; k++) {
+	for (k = 0; k < sizeof(decays) / sizeof(decays[0]); k++) {
 		struct bs_params p;
 		struct bs_demand *d = bal_demand(net, &p, decays[k], dep, arr, NULL);
 		for (hi = 0; hi < 3; hi++)
