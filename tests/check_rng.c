@@ -78,13 +78,14 @@ START_TEST(test_streams_reproduce)
 END_TEST
 
 /* bs_rng_taus32 (the per-station streams, 12 bytes of state) is GSL's
- * taus2 word for word: over 100,000 seeds (the small ones that GSL's
- * seeding lifts to its minima, and those whose LCG steps fall below
- * them, 0 that it maps to 1, seeds above 2^32
- * that it reduces, and derived stream seeds) and 10 words each, then
- * 10,000 words of a few seeds, as integers and as doubles; and a block's
- * states start as gsl_rng_set(r, 0) leaves one. Fails if a shift, a
- * mask, a minimum or the warm-up differs. */
+ * taus2 word for word: over 100,000 seeds (0, which GSL maps to 1, the
+ * small ones, seeds above 2^32 and multiples of it, which GSL reduces,
+ * the largest 32-bit ones and derived stream seeds) and 10 words each;
+ * the seeds whose LCG steps fall below each minimum (2, 8, 16), which
+ * only the inverse-multiplier loop reaches; then 10,000 words of a few
+ * seeds, as integers and as doubles; and a block's states start as
+ * gsl_rng_set(r, 0) leaves one. Fails if a shift, a mask, a minimum or
+ * the warm-up differs (each tried). */
 START_TEST(test_taus32_is_gsl_taus2)
 {
 	gsl_rng *g = gsl_rng_alloc(gsl_rng_taus2);
@@ -101,6 +102,7 @@ START_TEST(test_taus32_is_gsl_taus2)
 	ck_assert_uint_eq(gsl_rng_min(w), gsl_rng_min(g));
 	for (i = 0; i < 100000; i++) {
 		seed = i < 40000   ? (unsigned long)i
+		       : i < 40010 ? (unsigned long)(UINT64_C(1) << 32) * (i - 39999)
 		       : i < 41000 ? (unsigned long)(UINT64_C(1) << 32) + i
 		       : i < 42000 ? 0xffffffffUL - (i - 41000)
 				   : bs_rng_seed_of(9, i, BS_RNG_ARRIVAL, i);

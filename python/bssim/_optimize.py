@@ -41,8 +41,9 @@ def optimize(path, output=None, jobs=1, force=False, progress=None):
     built first (InputError, nothing written); output None is out/<name>
     under the current folder. An allocation that cannot improve is a
     result, not an error (outcome["improved"] False; the text says why).
-    An OptimizeResult; Ctrl-C raises KeyboardInterrupt (nothing written,
-    its .result None)."""
+    An OptimizeResult; Ctrl-C raises KeyboardInterrupt: during the search
+    nothing is written and its .result is None; once the files are being
+    written they are completed, and .result is the OptimizeResult."""
     mon = C.Monitor(progress)
     oo = N.opts_default("optimize")
     oo.jobs = jobs_of(jobs)
@@ -73,8 +74,12 @@ def optimize(path, output=None, jobs=1, force=False, progress=None):
         raise E.from_struct(err, rc)
     res = None if rc else OptimizeResult(folder, name, select,
                                          _outcome_dict(out))
-    C.end_stopped(r.sigint, bool(rc), "interrupted: nothing written", res,
-                  mon)
+    # a Ctrl-C after the search's last look at the stop flag lands while
+    # the files are written: they are then complete (as _sweep.py says)
+    msg = ("interrupted: nothing written" if rc else
+           "interrupted while writing: the outputs in %s are complete"
+           % folder)
+    C.end_stopped(r.sigint, bool(rc), msg, res, mon)
     return res
 
 

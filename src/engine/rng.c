@@ -86,7 +86,7 @@ void bs_rng_seed(gsl_rng *r, uint64_t seed, uint64_t replication,
  * steps of the LCG x -> 69069 x mod 2^32 with the minimum of each word
  * enforced, then six steps discarded), on 32-bit words: every word equal
  * to gsl_rng_taus2's, as check_rng's test_taus32_is_gsl_taus2 holds over
- * a million seeds and draws.
+ * 100,000 seeds and a million words.
  */
 static unsigned long t32_get(void *state)
 {

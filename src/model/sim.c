@@ -302,9 +302,12 @@ static BS_HOT void dest_ahead_prefetch(struct bs_sim *S)
 		__builtin_prefetch(S->m->dem->dest_hcell + nx->c);
 }
 
-/* Request number `draw` of station o (counted from 0 in each
- * replication; carried in its slot event, so it costs no state), at t;
- * cursor: its row of the trip log (trace demand). */
+/* A request of station o at t. `draw`: its number (counted from 0 in
+ * each replication; carried in its slot event, so it costs no state),
+ * read only by rng philox; with dst_ahead the same payload carries the
+ * request's table cell instead (dest_ahead_slot), and `cursor` its
+ * destination word; otherwise `cursor` is its row of the trip log (trace
+ * demand). */
 static int on_arrival(struct bs_sim *S, uint32_t o, uint32_t cursor,
 		      uint32_t draw, double t)
 {
@@ -316,9 +319,10 @@ static int on_arrival(struct bs_sim *S, uint32_t o, uint32_t cursor,
 	int counted = t >= S->warm, round = 0;
 	struct bs__req_draws q; /* rng philox: all of them, first (sim_draws.c) */
 
-	S->ctr_draw = draw;
-	if (S->ctr_on)
+	if (S->ctr_on) {
+		S->ctr_draw = draw;
 		bs__ctr_draws(S, o, t, m->dem->tr_off != NULL, &q);
+	}
 	/* Draw everything this user needs first, whatever happens next, so
 	 * the station's streams stay aligned across scenarios. */
 	if (m->dem->tr_off) {

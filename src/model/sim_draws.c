@@ -57,8 +57,8 @@ static inline uint32_t req_dest(struct bs_sim *S, uint32_t o, double t,
  * on purpose: inlined, on_arrival grew past what GCC would inline
  * bs_engine_next with into bs_sim_run, and the default taus2 loop ran
  * 2% more instructions (docs/performance.md, issue 17 second pass). */
-void bs__ctr_draws(struct bs_sim *S, uint32_t o, double t, int trace,
-		   struct bs__req_draws *q)
+BS_NOINLINE void bs__ctr_draws(struct bs_sim *S, uint32_t o, double t,
+			       int trace, struct bs__req_draws *q)
 {
 	q->y_made = 0;
 	bs_ctr_request(S->ctr_key, o, S->ctr_draw, 0, q->x);
