@@ -316,6 +316,54 @@ START_TEST(test_plan_roundtrip)
 }
 END_TEST
 
+/* The plan's points share what they have in common (sweepplan.c
+ * share_equal): each kept its own copy of the whole resolved scenario,
+ * 17 KiB a point on the Tokyo network. The members a point does not
+ * vary are the first point's own nodes, in a planned plan and in one
+ * loaded back; those it varies are its own; and the plan file is the
+ * same JSON either way. Fails if the sharing is dropped or reaches a
+ * varied member. */
+START_TEST(test_plan_points_share)
+{
+	struct bs_error err;
+	struct bs_sweep *sw = load(
+		"{\"bssim_sweep\": 1, \"name\": \"share\", \"base\": \"base.json\",\n"
+		" \"vary\": {\"fleet.bikes\": [10, 12, 14],\n"
+		"          \"behaviour.walk_radius_m\": [0, 300]}}\n", &err), *p;
+	char out[600];
+	int k;
+
+	ck_assert_msg(sw != NULL, "%s", err.text);
+	ck_assert_int_eq(bs_sweep_plan(sw, 2, &err), 0);
+	snprintf(out, sizeof(out), "%s/share", dir);
+	ck_assert_int_eq(bs_sweep_write_plan(sw, out, &err), 0);
+	p = bs_sweep_plan_load(out, &err);
+	ck_assert_msg(p != NULL, "%s", err.text);
+	for (k = 0; k < 2; k++) {
+		const struct bs_sweep *s = k ? p : sw;
+		json_t *a = json_object_get(bs_sweep_point(s, 0), "scenario"),
+		       *b = json_object_get(bs_sweep_point(s, 5), "scenario");
+		ck_assert_ptr_nonnull(a);
+		ck_assert_ptr_ne(a, b);
+		ck_assert_ptr_eq(json_object_get(a, "network"),
+				 json_object_get(b, "network"));
+		ck_assert_ptr_eq(json_object_get(a, "demand"),
+				 json_object_get(b, "demand"));
+		ck_assert_ptr_eq(json_object_get(bs_sweep_point(s, 0), "wards"),
+				 json_object_get(bs_sweep_point(s, 5), "wards"));
+		ck_assert_ptr_ne(json_object_get(a, "fleet"),
+				 json_object_get(b, "fleet"));
+		ck_assert_int_eq(json_integer_value(json_object_get(
+					 json_object_get(b, "fleet"), "bikes")), 14);
+		ck_assert_int_eq(json_integer_value(json_object_get(
+					 json_object_get(a, "fleet"), "bikes")), 10);
+	}
+	ck_assert(json_equal(p->plan, sw->plan));
+	bs_sweep_free(p);
+	bs_sweep_free(sw);
+}
+END_TEST
+
 /* ---- running ------------------------------------------------------------- */
 
 struct runctx {
@@ -765,6 +813,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_fingerprint);
 	tcase_add_test(tc, test_shards);
 	tcase_add_test(tc, test_plan_roundtrip);
+	tcase_add_test(tc, test_plan_points_share);
 	tcase_add_test(tc, test_exec_matches_runner);
 	tcase_add_test(tc, test_outputs_need_every_task);
 	tcase_add_test(tc, test_sim_keys_leave_world);

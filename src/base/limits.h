@@ -53,7 +53,7 @@
 #define BS_MAX_SAMPLES 200000.0
 
 /* ---- sweeps ---- */
-#define BS_SWEEP_MAX_POINTS 100000 /* the plan holds ~17 KiB a point (docs/performance.md 1a) */
+#define BS_SWEEP_MAX_POINTS 100000 /* the plan holds ~4.6 KiB a point (docs/performance.md 1a) */
 #define BS_SWEEP_MAX_TASKS 10000000
 /* a design's points per cell: the analysis keeps a cell's point means
  * and its block A's replications in memory */

@@ -83,7 +83,7 @@ static const struct limit LIMITS[] = {
 	{"time-series samples per replication", "`output.timeseries_step_min` and `horizon.days`",
 	 BS_MAX_SAMPLES, U_COUNT, "the series is kept in memory for the output"},
 	{"sweep points", "a sweep file's `vary` (times a design's points)",
-	 BS_SWEEP_MAX_POINTS, U_COUNT, "the plan holds about 17 KiB a point"},
+	 BS_SWEEP_MAX_POINTS, U_COUNT, "the plan holds about 4.6 KiB a point"},
 	{"design points per cell", "`design.points` (N (k + 2) for Sobol' designs)",
 	 BS_DESIGN_MAX_ROWS, U_COUNT,
 	 "the analysis keeps a cell's point means and block A's replications in memory"},
