@@ -455,6 +455,23 @@ START_TEST(test_select_cli)
 	free(csv);
 	free(out);
 	free(errs);
+	/* an allocation into the selection's folder takes the selection's
+	 * file away with it, and a selection the allocation's: a folder
+	 * never mixes the two (it did: selection.csv stayed) */
+	st = tu_cli(dir, &out, &errs, "optimize opt.json -o sres");
+	ck_assert_msg(st == 0, "exit %d: %s", st, errs);
+	ck_assert(tu_exists(tu_path(dir, "sres/allocation.csv")));
+	ck_assert(tu_exists(tu_path(dir, "sres/trace.csv")));
+	ck_assert(!tu_exists(tu_path(dir, "sres/selection.csv")));
+	free(out);
+	free(errs);
+	st = tu_cli(dir, &out, &errs, "optimize sel.json -o sres -q");
+	ck_assert_msg(st == 0, "exit %d: %s", st, errs);
+	ck_assert(tu_exists(tu_path(dir, "sres/selection.csv")));
+	ck_assert(!tu_exists(tu_path(dir, "sres/allocation.csv")));
+	ck_assert(!tu_exists(tu_path(dir, "sres/trace.csv")));
+	free(out);
+	free(errs);
 	/* --select refuses a file without the block */
 	st = tu_cli(dir, &out, &errs, "optimize opt.json -o x --select");
 	ck_assert_int_eq(st, 2);

@@ -398,6 +398,13 @@ static int write_folder(const char *dir, const struct outset *w, int force,
 		}
 		rc = bs_staged_close(&st, fp, names[i], err);
 	}
+	/* the other mode's files, from an earlier optimisation into this
+	 * folder: removed in the same commit, so that a folder never mixes
+	 * an allocation with a selection */
+	if (!rc && w->s)
+		rc = bs_staged_remove(&st, "selection.csv", err);
+	if (!rc && !w->s && !(rc = bs_staged_remove(&st, "allocation.csv", err)))
+		rc = bs_staged_remove(&st, "trace.csv", err);
 	if (!rc && !(rc = bs_staged_drop_plots(&st, err)))
 		rc = bs_staged_commit(&st, err);
 	bs_staged_release(&st);
@@ -417,9 +424,10 @@ static void say_pair(char *buf, size_t sz, const char *what,
 }
 
 static void allocate_text(const struct bs_optimize *o,
-			  const struct bs_opt_search *s,
+			  const struct bs_opt_search *s, const char *dir,
 			  struct bs_optimize_outcome *out)
 {
+	char cwd[1024];
 	char *t = out->text;
 	size_t sz = sizeof(out->text), l;
 	int pc = (int)lround(o->confidence * 100.0);
@@ -444,9 +452,12 @@ static void allocate_text(const struct bs_optimize *o,
 	}
 	if (s->accepted) {
 		l = strlen(t);
+		/* the folder as an absolute path: fleet.initial is read
+		 * relative to the scenario file's folder, not the current one */
+		int rel = dir[0] != '/' && getcwd(cwd, sizeof(cwd));
 		snprintf(t + l, sz - l,
-			 "run it: bssim run %s --set fleet.initial=DIR/allocation.csv --set fleet.ownership=stock\n",
-			 o->sc->file);
+			 "run it: bssim run %s --set fleet.initial=%s%s%s/allocation.csv --set fleet.ownership=stock\n",
+			 o->sc->file, rel ? cwd : "", rel ? "/" : "", dir);
 	} else {
 		l = strlen(t);
 		if (s->best_rejected >= 0) {
@@ -551,7 +562,7 @@ int bs_optimize_run(bs_optimize *o, const char *dir,
 		out->gain = o->final_reps ? s.gain_new.mean : s.gain.mean;
 		out->gain_lo = o->final_reps ? s.gain_new.lo : s.gain.lo;
 		out->gain_hi = o->final_reps ? s.gain_new.hi : s.gain.hi;
-		allocate_text(o, &s, out);
+		allocate_text(o, &s, dir, out);
 		w.doc = allocate_json(o, &s, op.jobs);
 	}
 	out->wall_s = now_s() - t0;

@@ -1297,6 +1297,10 @@ class OptimizeTests(Tables):
         self.assertEqual(o.outcome["evaluations"], j["evaluations"])
         self.assertEqual(o.outcome["moves"], j["moves"])
         self.assertIn("small-optimize: maximize reach_level", o.outcome["text"])
+        # the line to run names the folder by its absolute path (it said
+        # DIR; fleet.initial is read relative to the scenario's folder)
+        self.assertIn("--set fleet.initial=%s/allocation.csv"
+                      % os.path.abspath(out), o.outcome["text"])
         self.assertTrue(seen, "no progress reported")
         alloc = records(o.allocation)
         self.assertEqual(len(alloc), 464)
