@@ -697,6 +697,16 @@ START_TEST(test_compare_run_folders)
 	ck_assert_int_eq(run("compare a b --seed 3", NULL, &err), 2);
 	ck_assert_ptr_nonnull(strstr(err, "do not apply to run folders"));
 	free(err);
+	/* a folder and a missing one: the missing one is named (the message
+	 * was "a: not a regular file (a folder); expected a scenario file",
+	 * blaming the folder that was right); a folder and a file likewise */
+	ck_assert_int_eq(run("compare a nosuch -o cx", NULL, &err), 2);
+	ck_assert_msg(strstr(err, "a is a run folder and nosuch is not (no such file or folder); expected two run folders or two scenario files") != NULL, "%s", err);
+	free(err);
+	ck_assert_int_eq(run("compare base.json a", NULL, &err), 2);
+	ck_assert_msg(strstr(err, "a is a run folder and base.json is not (a file)") != NULL, "%s", err);
+	free(err);
+	ck_assert(!exists_in("cx", "."));
 }
 END_TEST
 

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -326,6 +327,16 @@ int bs_cmd_compare(int argc, char **argv)
 			goto out;
 		}
 		cmp = bs_compare_sweep(c.sweepdir, c.a, c.b, &err);
+	} else if (is_dir(c.a) != is_dir(c.b)) {
+		/* one folder, one not: say which is which, not that the
+		 * folder is no scenario file */
+		const char *dir = is_dir(c.a) ? c.a : c.b,
+			   *other = is_dir(c.a) ? c.b : c.a;
+		status = bs_cli_usage("compare",
+				      "%s is a run folder and %s is not (%s); expected two run folders or two scenario files",
+				      dir, other,
+				      access(other, F_OK) ? "no such file or folder" : "a file");
+		goto out;
 	} else if (is_dir(c.a) && is_dir(c.b)) {
 		if (c.nset) {
 			status = bs_cli_usage("compare",
