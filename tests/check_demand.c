@@ -440,13 +440,13 @@ START_TEST(test_balanced_draw_exact)
 }
 END_TEST
 
-/* The destination draw in two halves (bs_demand_dest_cell when the
- * request is scheduled, bs_demand_dest_at_cell when it is handled: the
+/* The destination draw in two halves (bs_demand_dest_table when the
+ * request is scheduled, bs_demand_dest_in when it is handled: the
  * simulator's look-ahead) gives bs_demand_dest_at_u's station for every
  * origin, hour, day of the week and uniform tried, the uniforms at the
- * cells' edges among them; and it names no cell where the table has
- * none (an hour without departures). Fails if the cell is taken for
- * another hour, origin or share. */
+ * cells' edges among them; and it names no table where there is none
+ * (an hour without departures). Fails if the table is taken for another
+ * hour or origin. */
 START_TEST(test_dest_cell_halves)
 {
 	struct bs_network *net = bs_network_synthetic(BN, 50, 1, 600.0, 1000.0, NULL);
@@ -470,14 +470,14 @@ START_TEST(test_dest_cell_halves)
 					 : (double)(k % K) / (double)K;
 			if (k % 5 == 0)
 				t = 60.0 * (double)(k % 168) + 1e-9 * (double)(k % 2);
-			c = bs_demand_dest_cell(d, (uint32_t)s, t, u);
-			if (c == SIZE_MAX) {
+			c = bs_demand_dest_table(d, (uint32_t)s, t);
+			if (c == BS_DEMAND_NO_TABLE) {
 				none++;
 				ck_assert_uint_eq(bs__hour_of_day(t + d->week_offset), 4);
 				continue;
 			}
 			cells++;
-			ck_assert_uint_eq(bs_demand_dest_at_cell(d, (uint32_t)s, c, u),
+			ck_assert_uint_eq(bs_demand_dest_in(d, (uint32_t)s, c, u),
 					  bs_demand_dest_at_u(d, (uint32_t)s, t, u));
 		}
 	ck_assert_uint_gt(none, 0);

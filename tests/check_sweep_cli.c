@@ -307,39 +307,45 @@ START_TEST(test_features_same_bytes)
 }
 END_TEST
 
+/*
+ * `bssim-mpi ARGS` on 2 ranks in the test folder: its exit status, its
+ * standard error in *err (free it). Under make sanitize, LeakSanitizer
+ * reports Open MPI's own allocations at exit (MPI_Init's, and those of
+ * components it dlopens, which cannot even be symbolised to be
+ * suppressed), so leak detection is off for the ranks; AddressSanitizer's
+ * memory errors and UBSan stay fatal. Leaks of bssim's sweep code are
+ * caught by the threaded runs of the same code.
+ */
+static int mpirun2(const char *mpi, const char *args, char **err)
+{
+	char cmd[4096];
+
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && ASAN_OPTIONS=\"${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0\" "
+		 "mpirun --oversubscribe --allow-run-as-root -x ASAN_OPTIONS -np 2 '%s' %s",
+		 dir, tu_abspath(mpi), args);
+	*err = NULL;
+	return tu_run(cmd, NULL, err);
+}
+
 START_TEST(test_mpi_same_bytes)
 {
 	const char *mpi = getenv("BSSIM_MPI");
-	char cmd[4096], *err = NULL;
+	char *err;
 	int st;
 
 	ck_assert_msg(mpi && *mpi, "BSSIM_MPI is not set");
 	ck_assert_int_eq(run("sweep sweep.json -o j1 -q", NULL, NULL), 0);
-	/* Under make sanitize, LeakSanitizer reports Open MPI's own
-	 * allocations at exit (MPI_Init's, and those of components it
-	 * dlopens, which cannot even be symbolised to be suppressed), so
-	 * leak detection is off for the ranks; AddressSanitizer's memory
-	 * errors and UBSan stay fatal. Leaks of bssim's sweep code are
-	 * caught by the threaded runs of the same code. */
-	snprintf(cmd, sizeof(cmd),
-		 "cd '%s' && ASAN_OPTIONS=\"${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0\" "
-		 "mpirun --oversubscribe --allow-run-as-root -x ASAN_OPTIONS -np 2 '%s' sweep sweep.json -o mp",
-		 dir, tu_abspath(mpi));
-	st = tu_run(cmd, NULL, &err);
+	st = mpirun2(mpi, "sweep sweep.json -o mp", &err);
 	ck_assert_msg(st == 0, "mpirun: exit %d: %.600s", st, err ? err : "");
 	free(err);
 	same_results("j1", "mp");
 	/* round trips, ward factors and the calendar under MPI too */
 	write_features_sweep();
 	ck_assert_int_eq(run("sweep feat_sweep.json -o f1 -q", NULL, NULL), 0);
-	snprintf(cmd, sizeof(cmd),
-		 "cd '%s' && ASAN_OPTIONS=\"${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0\" "
-		 "mpirun --oversubscribe --allow-run-as-root -x ASAN_OPTIONS -np 2 '%s' sweep feat_sweep.json -o fmp",
-		 dir, tu_abspath(mpi));
-	st = tu_run(cmd, NULL, &err);
+	st = mpirun2(mpi, "sweep feat_sweep.json -o fmp", &err);
 	ck_assert_msg(st == 0, "mpirun: exit %d: %.600s", st, err ? err : "");
 	free(err);
-	err = NULL;
 	same_results("f1", "fmp");
 	{
 		char *j = file_in("mp", "sweep.json");
@@ -348,12 +354,9 @@ START_TEST(test_mpi_same_bytes)
 		free(j);
 	}
 	/* bad input under MPI: one message, exit 2, nothing written */
-	snprintf(cmd, sizeof(cmd),
-		 "cd '%s' && ASAN_OPTIONS=\"${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0\" "
-		 "mpirun --oversubscribe --allow-run-as-root -x ASAN_OPTIONS -np 2 '%s' sweep sweep.json -o bad --shard 3/2",
-		 dir, tu_abspath(mpi));
-	st = tu_run(cmd, NULL, &err);
+	st = mpirun2(mpi, "sweep sweep.json -o bad --shard 3/2", &err);
 	ck_assert_int_ne(st, 0);
+	ck_assert_ptr_nonnull(err);
 	ck_assert_ptr_nonnull(strstr(err, "--shard '3/2'"));
 	ck_assert_ptr_null(strstr(strstr(err, "--shard '3/2'") + 1, "--shard '3/2'"));
 	ck_assert(!exists_in("bad", "."));

@@ -76,7 +76,7 @@ void bs_rng_seed(gsl_rng *r, uint64_t seed, uint64_t replication,
 	gsl_rng_set(r, bs_rng_seed_of(seed, replication, purpose, index));
 }
 
-/* ---- counter-based streams (rng.h) ------------------------------------ */
+/* ---- taus2 on 32-bit words (rng.h) ----------------------------------- */
 
 /*
  * taus2 in 12 bytes: GSL keeps its three 32-bit words in unsigned longs
@@ -123,6 +123,8 @@ static const gsl_rng_type t32_type = {
 	"bs-taus2-32", 0xffffffffUL, 0, sizeof(struct bs_taus32),
 	t32_set, t32_get, t32_get_double};
 const gsl_rng_type *const bs_rng_taus32 = &t32_type;
+
+/* ---- counter-based streams (rng.h) ------------------------------------ */
 
 static void ctr_set(void *state, unsigned long s)
 {

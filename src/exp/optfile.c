@@ -638,11 +638,11 @@ static int parse_doc(struct bs_optimize *o, struct bs_error *err)
 					    "not with select (it chooses among its scenarios); expected select or base, budget and search");
 		/* KN decides the replications (n0, then one at a time): a
 		 * count given here would be silently unused */
-		if (json_object_get(o->doc, "replications"))
-			return oerr(o, err, "replications",
-				    "not with select (KN runs n0 replications of each scenario, then one at a time up to max_replications); expected select.n0 or select.max_replications");
-		if (json_object_get(set, "replications"))
-			return oerr(o, err, "set.replications",
+		const char *reps = json_object_get(o->doc, "replications") ? "replications"
+				   : json_object_get(set, "replications") ? "set.replications"
+									  : NULL;
+		if (reps)
+			return oerr(o, err, reps,
 				    "not with select (KN runs n0 replications of each scenario, then one at a time up to max_replications); expected select.n0 or select.max_replications");
 		o->mode = BS_OPT_SELECT;
 		o->confidence = 0.95;

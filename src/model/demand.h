@@ -290,16 +290,22 @@ struct bs_dcell {
 	uint16_t alias;
 };
 
+/* The cell of K that uniform u01 draws from (bs_dcell_draw_u). */
+static inline size_t bs_dcell_index(size_t K, double u01)
+{
+	size_t c = (size_t)(u01 * (double)K);
+
+	return c < K ? c : K - 1;
+}
+
 /* One draw from K packed cells: bs_alias_draw_compact's arithmetic on
  * the same uniform, so the same outcome, as a station. */
 static inline uint32_t bs_dcell_draw_u(size_t K, const struct bs_dcell *cell,
 				       double u01)
 {
 	double u = u01 * (double)K;
-	size_t c = (size_t)u;
+	size_t c = bs_dcell_index(K, u01);
 
-	if (c >= K)
-		c = K - 1;
 	if ((u - (double)c) * 4294967296.0 < (double)cell[c].F)
 		return cell[c].self;
 	return cell[c].alias;
@@ -371,38 +377,43 @@ static inline size_t bs__hour_of_day(double x)
 
 /*
  * The draw of bs_demand_dest_at_u(d, s, t, u) in two halves, for a caller
- * that knows u when the request is scheduled (sim.c, dst_ahead):
- * bs_demand_dest_cell names the packed cell the draw will read, SIZE_MAX
- * when it reads none (no packed table for that origin and hour), and
- * bs_demand_dest_at_cell finishes the draw from it, the same arithmetic
- * on the same cell, so the same station (test_dest_cell_halves).
+ * that knows the request's time when it is scheduled (sim.c, dst_ahead):
+ * bs_demand_dest_table is the first cell of origin s's packed table for
+ * the hour of t, BS_DEMAND_NO_TABLE when the draw reads none (no packed
+ * table for that origin and hour); bs_demand_dest_in draws from it, the
+ * very call bs_demand_dest_at_u makes (test_dest_cell_halves), and
+ * bs_demand_dest_prefetch_in starts loading the cell it will read
+ * (always inline: a function that only prefetches is free of side
+ * effects to GCC, which deletes its calls when it is out of line).
  */
-static inline size_t bs_demand_dest_cell(const struct bs_demand *d,
-					 uint32_t s, double t, double u)
+static inline size_t bs_demand_dest_table(const struct bs_demand *d,
+					  uint32_t s, double t)
 {
-	size_t c, K;
-
 	if (!d->dest_hoff || !d->dest_hcell)
-		return SIZE_MAX;
-	c = *bs__dest_hoff(d, s, bs__hour_of_day(t + d->week_offset));
-	if (c == BS_DEMAND_NO_TABLE)
-		return SIZE_MAX;
-	K = d->dest_off[s + 1] - d->dest_off[s];
-	return c + ((size_t)(u * (double)K) < K ? (size_t)(u * (double)K) : K - 1);
+		return BS_DEMAND_NO_TABLE;
+	return *bs__dest_hoff(d, s, bs__hour_of_day(t + d->week_offset));
 }
 
-static inline uint32_t bs_demand_dest_at_cell(const struct bs_demand *d,
-					      uint32_t s, size_t cell, double u01)
+static inline uint32_t bs_demand_dest_in(const struct bs_demand *d,
+					 uint32_t s, size_t table, double u)
 {
-	size_t K = d->dest_off[s + 1] - d->dest_off[s];
-	double u = u01 * (double)K;
-	size_t c = (size_t)u;
+	return bs_dcell_draw_u(d->dest_off[s + 1] - d->dest_off[s],
+			       d->dest_hcell + table, u);
+}
 
-	if (c >= K)
-		c = K - 1;
-	if ((u - (double)c) * 4294967296.0 < (double)d->dest_hcell[cell].F)
-		return d->dest_hcell[cell].self;
-	return d->dest_hcell[cell].alias;
+static BS_HOT void bs_demand_dest_prefetch_in(const struct bs_demand *d,
+					      uint32_t s, size_t table,
+					      double u)
+{
+#if defined(__GNUC__)
+	__builtin_prefetch(d->dest_hcell + table +
+			   bs_dcell_index(d->dest_off[s + 1] - d->dest_off[s], u));
+#else
+	(void)d;
+	(void)s;
+	(void)table;
+	(void)u;
+#endif
 }
 
 static inline uint32_t bs_dcell_draw(size_t K, const struct bs_dcell *cell,
@@ -420,8 +431,7 @@ static inline uint32_t bs_demand_dest_at_u(const struct bs_demand *d,
 		h = bs__hour_of_day(t + d->week_offset);
 		c = *bs__dest_hoff(d, s, h);
 		if (c != BS_DEMAND_NO_TABLE && d->dest_hcell)
-			return bs_dcell_draw_u(d->dest_off[s + 1] - o,
-					       d->dest_hcell + c, u);
+			return bs_demand_dest_in(d, s, c, u);
 		if (c != BS_DEMAND_NO_TABLE)
 			return d->dest_idx[o + bs_alias_draw_compact_u(
 						       d->dest_off[s + 1] - o,

@@ -268,22 +268,29 @@ static int start_ride(struct bs_sim *S, uint32_t o, uint32_t r, uint32_t pos,
 /* ---- arrivals ---------------------------------------------------------- */
 
 /*
- * Station o's next request, at t, into its slot with rng taus2 and
- * destination tables (dst_ahead): its destination uniform is the next
- * word w of o's destination stream (gsl_rng_uniform would have returned
- * w / 2^32, bs_rng_taus32's get_double), drawn now rather than when the
- * request is handled: the same words of the same stream in the same
- * order, so no number moves. The event carries w (payload b) and the
- * packed table cell the draw will read (payload c, where other modes
- * carry the request's number, which only rng philox reads;
- * UINT32_MAX: no cell, bs_demand_dest_at_u then), so that the cell can
- * be prefetched an event ahead (dest_ahead_prefetch).
+ * Station o's next request, number `draw`, at t, into its slot. With rng
+ * taus2 and destination tables (dst_ahead) its destination uniform is
+ * the next word w of o's destination stream (gsl_rng_uniform would have
+ * returned w / 2^32, bs_rng_taus32's get_double), drawn now rather than
+ * when the request is handled: the same words of the same stream in the
+ * same order, so no number moves. The event then carries w (payload b)
+ * and the first cell of the packed table the draw will read (payload c,
+ * where other modes carry the request's number, which only rng philox
+ * reads; UINT32_MAX: none, bs_demand_dest_at_u then), so that the cell
+ * can be prefetched an event ahead (dest_ahead_prefetch).
  */
-static void dest_ahead_slot(struct bs_sim *S, uint32_t o, double t)
+static void arrival_slot(struct bs_sim *S, uint32_t o, double t,
+			 uint32_t draw)
 {
-	uint32_t w = bs_taus32_next(bs__rs_t32(S, o, RS_DST));
-	size_t c = bs_demand_dest_cell(S->m->dem, o, t, (double)w / 4294967296.0);
+	uint32_t w;
+	size_t c;
 
+	if (!S->dst_ahead) {
+		bs_engine_set_slot(&S->eng, o, t, EV_ARRIVAL, o, 0, draw);
+		return;
+	}
+	w = bs_taus32_next(bs__rs_t32(S, o, RS_DST));
+	c = bs_demand_dest_table(S->m->dem, o, t);
 	bs_engine_set_slot(&S->eng, o, t, EV_ARRIVAL, o, w,
 			   c < UINT32_MAX ? (uint32_t)c : UINT32_MAX);
 }
@@ -299,13 +306,14 @@ static BS_HOT void dest_ahead_prefetch(struct bs_sim *S)
 	const struct bs_event *nx = bs_engine_slot_ahead(&S->eng);
 
 	if (nx && nx->c != UINT32_MAX)
-		__builtin_prefetch(S->m->dem->dest_hcell + nx->c);
+		bs_demand_dest_prefetch_in(S->m->dem, nx->a, nx->c,
+					   (double)nx->b / 4294967296.0);
 }
 
 /* A request of station o at t. `draw`: its number (counted from 0 in
  * each replication; carried in its slot event, so it costs no state),
  * read only by rng philox; with dst_ahead the same payload carries the
- * request's table cell instead (dest_ahead_slot), and `cursor` its
+ * request's table instead (arrival_slot), and `cursor` its
  * destination word; otherwise `cursor` is its row of the trip log (trace
  * demand). */
 static int on_arrival(struct bs_sim *S, uint32_t o, uint32_t cursor,
@@ -341,24 +349,20 @@ static int on_arrival(struct bs_sim *S, uint32_t o, uint32_t cursor,
 		 * order, so no number moves */
 		int early = S->dst_ahead;
 		double u_dst = early ? (double)cursor / 4294967296.0 : 0.0;
-		uint32_t cell = draw; /* dst_ahead: the cell, see dest_ahead_slot */
+		uint32_t table = draw; /* dst_ahead: see arrival_slot */
 		/* the rate from the station's own line (sim_internal.h) */
 		tn = bs_demand_next_inv(m->dem, o, t,
 					S->ctr_on ? q.gap
 						  : bs__rs_exp1(S, o, RS_ARR),
 					S->st[o].inv_rate);
 		if (tn < S->horizon) {
-			if (early) {
-				dest_ahead_slot(S, o, tn);
+			arrival_slot(S, o, tn, draw + 1);
+			if (early)
 				dest_ahead_prefetch(S);
-			} else {
-				bs_engine_set_slot(&S->eng, o, tn, EV_ARRIVAL,
-						   o, 0, draw + 1);
-			}
 		}
 		d = S->ctr_on ? q.dest
-		    : early   ? (cell != UINT32_MAX
-				 ? bs_demand_dest_at_cell(m->dem, o, cell, u_dst)
+		    : early   ? (table != UINT32_MAX
+				 ? bs_demand_dest_in(m->dem, o, table, u_dst)
 				 : bs_demand_dest_at_u(m->dem, o, t, u_dst))
 			      : bs_demand_dest_at(m->dem, o, t,
 						  bs__rs(S, o, RS_DST));
@@ -689,11 +693,8 @@ static int schedule_start(struct bs_sim *S)
 		t = bs_demand_next_inv(m->dem, (uint32_t)i, 0.0,
 				       bs__first_exp1(S, (uint32_t)i),
 				       S->st[i].inv_rate);
-		if (t < S->horizon && S->dst_ahead)
-			dest_ahead_slot(S, (uint32_t)i, t);
-		else if (t < S->horizon)
-			bs_engine_set_slot(&S->eng, (uint32_t)i, t, EV_ARRIVAL,
-					   (uint32_t)i, 0, 0);
+		if (t < S->horizon)
+			arrival_slot(S, (uint32_t)i, t, 0);
 	}
 	return 0;
 }

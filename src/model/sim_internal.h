@@ -404,7 +404,7 @@ static inline double bs__first_exp1(struct bs_sim *S, uint32_t s)
 {
 	if (S->ctr_on)
 		return -log1p(-bs_ctr_u01(S->ctr_key, s, 0, BS_RNG_ARRIVAL));
-	return bs__exp1(bs__rs(S, s, RS_ARR));
+	return bs__rs_exp1(S, s, RS_ARR);
 }
 
 /*
